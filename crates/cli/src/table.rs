@@ -1,0 +1,55 @@
+//! Plain-text output helpers: byte sizes the way tracemalloc prints them,
+//! and left/right-aligned tables.
+
+/// tracemalloc's `_format_size`: `12.3 KiB`, `4096 B`, with `+` when `sign`.
+pub fn size(bytes: f64, sign: bool) -> String {
+    let mut size = bytes;
+    for unit in ["B", "KiB", "MiB", "GiB", "TiB"] {
+        if size.abs() < 100.0 && unit != "B" {
+            return if sign { format!("{size:+.1} {unit}") } else { format!("{size:.1} {unit}") };
+        }
+        if size.abs() < 10.0 * 1024.0 || unit == "TiB" {
+            return if sign { format!("{size:+.0} {unit}") } else { format!("{size:.0} {unit}") };
+        }
+        size /= 1024.0;
+    }
+    unreachable!("the TiB branch always returns")
+}
+
+pub fn bytes(b: u64) -> String {
+    size(b as f64, false)
+}
+
+/// A table: the first row is the header; columns after the first are right-aligned.
+pub fn print(rows: &[Vec<String>]) {
+    let Some(first) = rows.first() else { return };
+    let widths: Vec<usize> = (0..first.len()).map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0)).collect();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let pad = widths[c].saturating_sub(cell.chars().count());
+            if c == 0 {
+                line.push_str(cell);
+                if row.len() > 1 {
+                    line.push_str(&" ".repeat(pad));
+                }
+            } else {
+                line.push_str("  ");
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            }
+        }
+        println!("{}", line.trim_end());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_read_like_tracemalloc() {
+        assert_eq!(super::size(512.0, false), "512 B");
+        assert_eq!(super::size(20_000.0, false), "19.5 KiB");
+        assert_eq!(super::size(-2048.0, true), "-2048 B");
+        assert_eq!(super::size(5.0 * 1024.0 * 1024.0, true), "+5.0 MiB");
+    }
+}

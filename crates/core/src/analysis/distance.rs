@@ -1,0 +1,60 @@
+//! Distance of every object from the roots: a breadth-first search over
+//! strong references from all roots at once.
+
+use crate::analysis::strong_view::StrongView;
+use crate::graph::ObjIdx;
+
+/// The distance of an object no root reaches.
+pub const UNREACHABLE: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Default)]
+pub struct Distances {
+    /// References on the shortest strong path from any root (roots: 0), or
+    /// [`UNREACHABLE`].
+    pub depth: Vec<u32>,
+    pub reachable_count: usize,
+    pub max_depth: u32,
+}
+
+impl Distances {
+    pub fn get(&self, object: ObjIdx) -> Option<u32> {
+        self.depth.get(object as usize).copied().filter(|&d| d != UNREACHABLE)
+    }
+
+    pub fn is_reachable(&self, object: ObjIdx) -> bool {
+        self.get(object).is_some()
+    }
+
+    /// Objects that no root reaches through strong references, in index order.
+    pub fn unreachable(&self) -> impl Iterator<Item = ObjIdx> + '_ {
+        self.depth.iter().enumerate().filter(|(_, &d)| d == UNREACHABLE).map(|(i, _)| i as ObjIdx)
+    }
+}
+
+/// BFS from `roots` (out-of-range or excluded roots are skipped).
+pub fn distances(view: &StrongView, roots: &[ObjIdx]) -> Distances {
+    let n = view.node_count();
+    let mut depth = vec![UNREACHABLE; n];
+    let mut queue: Vec<ObjIdx> = Vec::with_capacity(n.min(1 << 20));
+    for &r in roots {
+        if (r as usize) < n && depth[r as usize] == UNREACHABLE && !view.exclusions.excludes_object(r) {
+            depth[r as usize] = 0;
+            queue.push(r);
+        }
+    }
+    let mut head = 0;
+    let mut max_depth = 0;
+    while head < queue.len() {
+        let v = queue[head];
+        head += 1;
+        let d = depth[v as usize] + 1;
+        for t in view.successors(v) {
+            if depth[t as usize] == UNREACHABLE {
+                depth[t as usize] = d;
+                max_depth = d;
+                queue.push(t);
+            }
+        }
+    }
+    Distances { reachable_count: queue.len(), depth, max_depth }
+}

@@ -1,0 +1,111 @@
+//! Heap analyses: small, pure functions over a loaded [`Heap`], and
+//! [`Analysis`], the results computed once after load that every query
+//! reuses.
+//!
+//! All of them walk strong references only ([`strong_view`]): a weak
+//! reference never keeps anything alive.
+
+pub mod aggregate;
+pub mod cycles;
+pub mod diff;
+pub mod distance;
+pub mod dominators;
+pub mod retainers;
+pub mod scc;
+pub mod search;
+pub mod strong_view;
+pub mod suspects;
+pub mod tracemalloc;
+pub mod types;
+
+use crate::graph::ObjIdx;
+use crate::model::{Heap, Snapshot};
+
+use aggregate::{AggregateOptions, AggregateRow};
+use cycles::Cycle;
+use distance::Distances;
+use dominators::DominatorTree;
+use retainers::RetainerPaths;
+use scc::Components;
+use strong_view::{BitSet, Exclusions, StrongView};
+use suspects::Suspect;
+use types::TypeIndex;
+
+/// What is computed once per heap: distances, the dominator tree with
+/// retained sizes, the cyclic components and the per-type table.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Distinct root objects in root order.
+    pub roots: Vec<ObjIdx>,
+    pub is_root: BitSet,
+    pub types: TypeIndex,
+    pub distances: Distances,
+    pub dominators: DominatorTree,
+    pub components: Components,
+    /// Per-type rows (no `__dict__` folding), largest retained first.
+    pub by_type: Vec<AggregateRow>,
+}
+
+impl Analysis {
+    /// Analyses the snapshot's heap; `None` when it has none (tracemalloc only).
+    pub fn compute(snapshot: &Snapshot) -> Option<Analysis> {
+        snapshot.heap.as_ref().map(|heap| Analysis::of_heap(snapshot, heap))
+    }
+
+    pub fn of_heap(snapshot: &Snapshot, heap: &Heap) -> Analysis {
+        let n = heap.object_count();
+        let mut is_root = BitSet::new(n);
+        let mut roots = Vec::new();
+        for r in &heap.roots {
+            if (r.object as usize) < n && !is_root.contains(r.object as usize) {
+                is_root.insert(r.object as usize);
+                roots.push(r.object);
+            }
+        }
+        let none = Exclusions::none();
+        let view = StrongView::new(&heap.graph, &none);
+        let types = TypeIndex::new(&snapshot.strings, heap);
+        let distances = distance::distances(&view, &roots);
+        let dominators = dominators::dominator_tree(&view, &roots, &heap.size_bytes);
+        let components = scc::cyclic_components(&view);
+        let by_type = aggregate::aggregate(heap, &types, &dominators, AggregateOptions::default());
+        Analysis { roots, is_root, types, distances, dominators, components, by_type }
+    }
+
+    /// The `k` shortest strong paths from a root to `target`, ignoring the
+    /// excluded objects and references (distances are recomputed then).
+    pub fn retainer_paths(&self, snapshot: &Snapshot, heap: &Heap, target: ObjIdx, k: usize, exclusions: &Exclusions) -> RetainerPaths {
+        let view = StrongView::new(&heap.graph, exclusions);
+        if exclusions.is_empty() {
+            retainers::retainer_paths(snapshot, heap, &view, &self.distances, &self.is_root, target, k)
+        } else {
+            let distances = distance::distances(&view, &self.roots);
+            retainers::retainer_paths(snapshot, heap, &view, &distances, &self.is_root, target, k)
+        }
+    }
+
+    /// The dominator tree as it would be without the excluded objects and
+    /// references ("what does this retainer cost?").
+    pub fn dominators_without(&self, heap: &Heap, exclusions: &Exclusions) -> DominatorTree {
+        let view = StrongView::new(&heap.graph, exclusions);
+        dominators::dominator_tree(&view, &self.roots, &heap.size_bytes)
+    }
+
+    pub fn cycles(&self, heap: &Heap) -> Vec<Cycle> {
+        let none = Exclusions::none();
+        let view = StrongView::new(&heap.graph, &none);
+        cycles::cycles(heap, &view, &self.types, &self.components, &self.distances, &self.dominators)
+    }
+
+    pub fn suspects(&self, snapshot: &Snapshot, heap: &Heap, limit: usize) -> Vec<Suspect> {
+        suspects::suspects(snapshot, heap, &self.types, &self.dominators, &self.by_type, limit)
+    }
+
+    pub fn aggregate(&self, heap: &Heap, options: AggregateOptions) -> Vec<AggregateRow> {
+        aggregate::aggregate(heap, &self.types, &self.dominators, options)
+    }
+
+    pub fn search(&self, snapshot: &Snapshot, heap: &Heap, query: &str, limit: usize) -> Vec<search::Hit> {
+        search::search(snapshot, heap, &self.types, query, limit)
+    }
+}

@@ -1,0 +1,243 @@
+//! The reference graph in compressed sparse row form.
+//!
+//! Objects are dense indices `0..n`. Outgoing references are stored per
+//! object in file order (target + label, 8 bytes each); incoming references
+//! keep only their source (4 bytes each): 12 bytes per reference in all. A
+//! referrer's label is found by scanning the referrer's outgoing edges.
+
+use crate::model::RefKind;
+use crate::strings::{StrId, NO_STRING};
+
+/// Dense object index.
+pub type ObjIdx = u32;
+
+/// Position of a reference in the outgoing edge arrays.
+pub type EdgeIdx = u32;
+
+/// A reference's kind and name packed in 32 bits: kind in the top 4 bits, the
+/// name's string id in the low 28 (all ones = no name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EdgeLabel(u32);
+
+impl EdgeLabel {
+    const NAME_BITS: u32 = 28;
+    const NAME_MASK: u32 = (1 << Self::NAME_BITS) - 1;
+    /// Largest string id a label can name.
+    pub const MAX_NAME: StrId = Self::NAME_MASK - 1;
+
+    /// Packs a label; names past [`Self::MAX_NAME`] are dropped.
+    pub fn new(kind: RefKind, name: StrId) -> Self {
+        let name = if name > Self::MAX_NAME { Self::NAME_MASK } else { name };
+        EdgeLabel(((kind as u32) << Self::NAME_BITS) | name)
+    }
+
+    pub fn kind(self) -> RefKind {
+        RefKind::from_index((self.0 >> Self::NAME_BITS) as u8).unwrap_or(RefKind::Internal)
+    }
+
+    pub fn name(self) -> StrId {
+        let name = self.0 & Self::NAME_MASK;
+        if name == Self::NAME_MASK {
+            NO_STRING
+        } else {
+            name
+        }
+    }
+
+    /// Whether this reference keeps its target alive (everything but weak refs).
+    pub fn is_strong(self) -> bool {
+        self.kind() != RefKind::Weak
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    out_offsets: Vec<u32>,
+    out_targets: Vec<ObjIdx>,
+    out_labels: Vec<EdgeLabel>,
+    in_offsets: Vec<u32>,
+    in_sources: Vec<ObjIdx>,
+    /// One bit per incoming entry (parallel to `in_sources`): set when that
+    /// reference is weak. Empty when the graph has no weak references.
+    in_weak: Vec<u64>,
+}
+
+impl Graph {
+    /// Builds the graph for `node_count` objects from parallel edge columns.
+    /// Edges must already be valid (`from`, `to` < `node_count`). If `from` is
+    /// sorted (the exporter writes references grouped by referrer) no edge is
+    /// moved; otherwise edges are stably reordered by referrer.
+    pub fn from_edges(node_count: usize, from: Vec<ObjIdx>, to: Vec<ObjIdx>, labels: Vec<EdgeLabel>) -> Graph {
+        debug_assert!(from.len() == to.len() && to.len() == labels.len());
+        let edge_count = from.len();
+        let out_offsets = offsets_by(node_count, &from);
+        let sorted = from.windows(2).all(|w| w[0] <= w[1]);
+        let (out_targets, out_labels) = if sorted {
+            (to, labels)
+        } else {
+            let mut next: Vec<u32> = out_offsets[..node_count].to_vec();
+            let mut targets = vec![0; edge_count];
+            let mut sorted_labels = vec![EdgeLabel(0); edge_count];
+            for ((&f, &t), &l) in from.iter().zip(&to).zip(&labels) {
+                let slot = &mut next[f as usize];
+                targets[*slot as usize] = t;
+                sorted_labels[*slot as usize] = l;
+                *slot += 1;
+            }
+            (targets, sorted_labels)
+        };
+        drop(from);
+        let in_offsets = offsets_by(node_count, &out_targets);
+        let mut next: Vec<u32> = in_offsets[..node_count].to_vec();
+        let mut in_sources = vec![0; edge_count];
+        let any_weak = out_labels.iter().any(|l| !l.is_strong());
+        let mut in_weak = if any_weak { vec![0u64; edge_count.div_ceil(64)] } else { Vec::new() };
+        for node in 0..node_count {
+            let (start, end) = (out_offsets[node] as usize, out_offsets[node + 1] as usize);
+            for (&t, &l) in out_targets[start..end].iter().zip(&out_labels[start..end]) {
+                let slot = &mut next[t as usize];
+                in_sources[*slot as usize] = node as ObjIdx;
+                if any_weak && !l.is_strong() {
+                    in_weak[*slot as usize / 64] |= 1 << (*slot % 64);
+                }
+                *slot += 1;
+            }
+        }
+        Graph { out_offsets, out_targets, out_labels, in_offsets, in_sources, in_weak }
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.out_offsets.len().saturating_sub(1)
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.out_targets.len()
+    }
+
+    /// The edge indices of `node`'s outgoing references, in file order.
+    pub fn out_edges(&self, node: ObjIdx) -> std::ops::Range<EdgeIdx> {
+        self.out_offsets[node as usize]..self.out_offsets[node as usize + 1]
+    }
+
+    /// The referrer of `edge`, or `None` past the last edge.
+    pub fn source(&self, edge: EdgeIdx) -> Option<ObjIdx> {
+        if edge as usize >= self.out_targets.len() {
+            return None;
+        }
+        Some((self.out_offsets.partition_point(|&o| o <= edge) - 1) as ObjIdx)
+    }
+
+    pub fn target(&self, edge: EdgeIdx) -> ObjIdx {
+        self.out_targets[edge as usize]
+    }
+
+    pub fn label(&self, edge: EdgeIdx) -> EdgeLabel {
+        self.out_labels[edge as usize]
+    }
+
+    /// Targets of all outgoing references of `node`, weak ones included.
+    pub fn successors(&self, node: ObjIdx) -> &[ObjIdx] {
+        let r = self.out_edges(node);
+        &self.out_targets[r.start as usize..r.end as usize]
+    }
+
+    /// `(target, label)` of each outgoing reference of `node`.
+    pub fn out_refs(&self, node: ObjIdx) -> impl Iterator<Item = (ObjIdx, EdgeLabel)> + '_ {
+        let r = self.out_edges(node);
+        let (s, e) = (r.start as usize, r.end as usize);
+        self.out_targets[s..e].iter().copied().zip(self.out_labels[s..e].iter().copied())
+    }
+
+    /// Targets of the strong outgoing references of `node`.
+    pub fn strong_successors(&self, node: ObjIdx) -> impl Iterator<Item = ObjIdx> + '_ {
+        self.out_refs(node).filter(|(_, l)| l.is_strong()).map(|(t, _)| t)
+    }
+
+    /// Sources of all incoming references of `node` (one entry per reference).
+    pub fn predecessors(&self, node: ObjIdx) -> &[ObjIdx] {
+        let (s, e) = (self.in_offsets[node as usize] as usize, self.in_offsets[node as usize + 1] as usize);
+        &self.in_sources[s..e]
+    }
+
+    /// Sources of the strong incoming references of `node` (one entry per
+    /// reference, weak references left out).
+    pub fn strong_predecessors(&self, node: ObjIdx) -> impl Iterator<Item = ObjIdx> + '_ {
+        let (s, e) = (self.in_offsets[node as usize] as usize, self.in_offsets[node as usize + 1] as usize);
+        let weak = &self.in_weak;
+        self.in_sources[s..e]
+            .iter()
+            .enumerate()
+            .filter(move |&(i, _)| weak.is_empty() || weak[(s + i) / 64] & (1 << ((s + i) % 64)) == 0)
+            .map(|(_, &src)| src)
+    }
+
+    /// Whether any reference is weak.
+    pub fn has_weak_references(&self) -> bool {
+        !self.in_weak.is_empty()
+    }
+
+    /// Every reference `source → node` with its edge index (a source that
+    /// refers to `node` twice yields both edges once).
+    pub fn incoming(&self, node: ObjIdx) -> impl Iterator<Item = (ObjIdx, EdgeIdx)> + '_ {
+        let mut sources: Vec<ObjIdx> = self.predecessors(node).to_vec();
+        sources.dedup();
+        sources.into_iter().flat_map(move |s| {
+            self.out_edges(s).filter(move |&e| self.target(e) == node).map(move |e| (s, e))
+        })
+    }
+
+    /// Bytes held by the graph's arrays.
+    pub fn heap_bytes(&self) -> usize {
+        4 * (self.out_offsets.len() + self.out_targets.len() + self.out_labels.len() + self.in_offsets.len() + self.in_sources.len())
+            + 8 * self.in_weak.len()
+    }
+}
+
+/// `offsets[i]..offsets[i+1]` is the run of entries whose key is `i`.
+fn offsets_by(node_count: usize, keys: &[ObjIdx]) -> Vec<u32> {
+    let mut offsets = vec![0u32; node_count + 1];
+    for &k in keys {
+        offsets[k as usize + 1] += 1;
+    }
+    for i in 0..node_count {
+        offsets[i + 1] += offsets[i];
+    }
+    offsets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(name: StrId) -> EdgeLabel {
+        EdgeLabel::new(RefKind::DictValue, name)
+    }
+
+    #[test]
+    fn builds_csr_from_unsorted_edges() {
+        let g = Graph::from_edges(3, vec![2, 0, 0, 1], vec![0, 1, 2, 2], vec![label(7), label(1), label(2), label(3)]);
+        assert_eq!(g.successors(0), &[1, 2]);
+        assert_eq!(g.successors(1), &[2]);
+        assert_eq!(g.successors(2), &[0]);
+        assert_eq!(g.predecessors(2), &[0, 1]);
+        let incoming: Vec<_> = g.incoming(2).map(|(s, e)| (s, g.label(e).name())).collect();
+        assert_eq!(incoming, vec![(0, 2), (1, 3)]);
+    }
+
+    #[test]
+    fn strong_predecessors_skip_weak_references() {
+        let weak = EdgeLabel::new(RefKind::Weak, NO_STRING);
+        let g = Graph::from_edges(3, vec![0, 1, 2], vec![2, 2, 2], vec![label(1), weak, label(2)]);
+        assert_eq!(g.predecessors(2), &[0, 1, 2]);
+        assert_eq!(g.strong_predecessors(2).collect::<Vec<_>>(), vec![0, 2]);
+        assert!(g.has_weak_references());
+    }
+
+    #[test]
+    fn label_packs_kind_and_name() {
+        let l = EdgeLabel::new(RefKind::Weak, 12345);
+        assert_eq!((l.kind(), l.name(), l.is_strong()), (RefKind::Weak, 12345, false));
+        let none = EdgeLabel::new(RefKind::Index, NO_STRING);
+        assert_eq!((none.kind(), none.name()), (RefKind::Index, NO_STRING));
+    }
+}

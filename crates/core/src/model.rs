@@ -1,0 +1,254 @@
+//! The loaded snapshot: process metadata, the heap (objects in columns, the
+//! reference graph, the roots) and tracemalloc traces.
+//!
+//! Every loader produces this model; every analysis reads it. It is not a
+//! wire format: the worker and the CLI convert what they show by hand.
+
+use crate::graph::{Graph, ObjIdx};
+use crate::strings::{StrId, StringTable};
+
+/// Which loader produced a snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// heapscope format v1 (docs/format.md).
+    HeapscopeV1,
+    /// A `tracemalloc.Snapshot.dump()` pickle.
+    TracemallocPickle,
+    /// A hand-written JSON array of `{"id", "type", "size", "referents"}` objects.
+    AdHocJson,
+}
+
+impl SourceFormat {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SourceFormat::HeapscopeV1 => "heapscope snapshot v1",
+            SourceFormat::TracemallocPickle => "tracemalloc pickle",
+            SourceFormat::AdHocJson => "JSON object list",
+        }
+    }
+}
+
+/// How one object refers to another (the format's `reference_kinds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum RefKind {
+    Internal = 0,
+    Attribute,
+    DictValue,
+    DictKey,
+    Index,
+    Cell,
+    Local,
+    Globals,
+    Defaults,
+    Closure,
+    ClassDict,
+    Mro,
+    Bases,
+    InstanceDict,
+    Weak,
+}
+
+impl RefKind {
+    pub const ALL: [RefKind; 15] = [
+        RefKind::Internal,
+        RefKind::Attribute,
+        RefKind::DictValue,
+        RefKind::DictKey,
+        RefKind::Index,
+        RefKind::Cell,
+        RefKind::Local,
+        RefKind::Globals,
+        RefKind::Defaults,
+        RefKind::Closure,
+        RefKind::ClassDict,
+        RefKind::Mro,
+        RefKind::Bases,
+        RefKind::InstanceDict,
+        RefKind::Weak,
+    ];
+
+    pub fn from_index(i: u8) -> Option<RefKind> {
+        Self::ALL.get(i as usize).copied()
+    }
+
+    /// The name used in the file format's `reference_kinds`.
+    pub fn format_name(self) -> &'static str {
+        match self {
+            RefKind::Internal => "internal",
+            RefKind::Attribute => "attribute",
+            RefKind::DictValue => "dict_value",
+            RefKind::DictKey => "dict_key",
+            RefKind::Index => "index",
+            RefKind::Cell => "cell",
+            RefKind::Local => "local",
+            RefKind::Globals => "globals",
+            RefKind::Defaults => "defaults",
+            RefKind::Closure => "closure",
+            RefKind::ClassDict => "class_dict",
+            RefKind::Mro => "mro",
+            RefKind::Bases => "bases",
+            RefKind::InstanceDict => "instance_dict",
+            RefKind::Weak => "weak",
+        }
+    }
+
+    pub fn from_format_name(name: &str) -> Option<RefKind> {
+        Self::ALL.iter().copied().find(|k| k.format_name() == name)
+    }
+
+    /// How a path step reads, e.g. `['req-42']`, `.cache`, `[3]`.
+    pub fn display(self, name: Option<&str>) -> String {
+        match (self, name) {
+            (RefKind::Attribute, Some(n)) => format!(".{n}"),
+            (RefKind::DictValue, Some(n)) => format!("[{n}]"),
+            (RefKind::DictValue, None) => "[…]".to_string(),
+            (RefKind::DictKey, Some(n)) => format!("key {n}"),
+            (RefKind::DictKey, None) => "key".to_string(),
+            (RefKind::Index, Some(n)) => format!("[{n}]"),
+            (RefKind::Index, None) => "element".to_string(),
+            (RefKind::Cell, Some(n)) | (RefKind::Closure, Some(n)) => format!("cell {n}"),
+            (RefKind::Local, Some(n)) => format!("local {n}"),
+            (RefKind::Globals, _) => "__globals__".to_string(),
+            (RefKind::Defaults, Some(n)) => n.to_string(),
+            (RefKind::Defaults, None) => "__defaults__".to_string(),
+            (RefKind::ClassDict, _) | (RefKind::InstanceDict, _) => "__dict__".to_string(),
+            (RefKind::Mro, _) => "__mro__".to_string(),
+            (RefKind::Bases, _) => "__bases__".to_string(),
+            (RefKind::Weak, _) => "weak".to_string(),
+            (_, Some(n)) => format!("<{n}>"),
+            (kind, None) => format!("<{}>", kind.format_name()),
+        }
+    }
+}
+
+/// Why an object is a root (the format's `root_kinds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RootKind {
+    /// A value of `sys.modules`.
+    Module,
+    /// The innermost frame of a thread.
+    Thread,
+    /// The builtins namespace.
+    Builtins,
+    /// Held by references from outside the graph (C code, the interpreter).
+    Native,
+}
+
+impl RootKind {
+    pub const ALL: [RootKind; 4] = [RootKind::Module, RootKind::Thread, RootKind::Builtins, RootKind::Native];
+
+    pub fn format_name(self) -> &'static str {
+        match self {
+            RootKind::Module => "module",
+            RootKind::Thread => "thread",
+            RootKind::Builtins => "builtins",
+            RootKind::Native => "native",
+        }
+    }
+
+    pub fn from_format_name(name: &str) -> Option<RootKind> {
+        Self::ALL.iter().copied().find(|k| k.format_name() == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Root {
+    pub object: ObjIdx,
+    pub kind: RootKind,
+    pub name: StrId,
+    /// For native roots: references from outside the graph.
+    pub excess: u32,
+}
+
+/// Object flag bits (the format's `object_flags`).
+pub mod flags {
+    pub const GC_TRACKED: u8 = 1;
+    pub const MODULE: u8 = 2;
+    pub const TYPE: u8 = 4;
+    pub const FRAME: u8 = 8;
+    pub const FUNCTION: u8 = 16;
+    pub const FINALIZER: u8 = 32;
+    pub const GARBAGE: u8 = 64;
+}
+
+/// The gc object graph: one entry per object in each column.
+#[derive(Debug, Clone, Default)]
+pub struct Heap {
+    pub address: Vec<u64>,
+    pub type_name: Vec<StrId>,
+    pub size_bytes: Vec<u64>,
+    pub flags: Vec<u8>,
+    pub description: Vec<StrId>,
+    /// Index into [`Tracemalloc::tracebacks`], or `u32::MAX`.
+    pub traceback: Vec<u32>,
+    pub graph: Graph,
+    pub roots: Vec<Root>,
+}
+
+impl Heap {
+    pub fn object_count(&self) -> usize {
+        self.address.len()
+    }
+
+    pub fn reference_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    pub fn total_size_bytes(&self) -> u64 {
+        self.size_bytes.iter().sum()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    pub filename: StrId,
+    pub lineno: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trace {
+    pub domain: u32,
+    pub size_bytes: u64,
+    pub traceback: u32,
+}
+
+/// tracemalloc traces with their frames and tracebacks.
+#[derive(Debug, Clone, Default)]
+pub struct Tracemalloc {
+    pub traceback_limit: u32,
+    pub frames: Vec<Frame>,
+    /// Frame indices of each traceback, most recent call first (tracemalloc's order).
+    pub tracebacks: Vec<Vec<u32>>,
+    /// Original depth of each traceback when known.
+    pub total_nframe: Vec<Option<u32>>,
+    pub traces: Vec<Trace>,
+}
+
+/// Process metadata as ordered `(key, display value)` pairs.
+#[derive(Debug, Clone, Default)]
+pub struct ProcessInfo {
+    pub fields: Vec<(String, String)>,
+}
+
+impl ProcessInfo {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub format: SourceFormat,
+    pub process: ProcessInfo,
+    pub strings: StringTable,
+    pub heap: Option<Heap>,
+    pub tracemalloc: Option<Tracemalloc>,
+}
+
+impl Snapshot {
+    /// A string of the snapshot's table (`""` for none).
+    pub fn str(&self, id: StrId) -> &str {
+        self.strings.str(id)
+    }
+}

@@ -1,0 +1,68 @@
+//! The hand-written JSON object list loader.
+
+use heapscope_core::model::SourceFormat;
+use heapscope_core::Analysis;
+
+#[test]
+fn loads_objects_and_finds_roots() {
+    let text = br#"[
+        {"id": 1, "type": "dict", "size": 232, "referents": [2, 3]},
+        {"id": 2, "type": "app.Request", "size": 56, "referents": [3], "repr": "<Request /a>"},
+        {"id": 3, "type": "str", "size": 60, "referents": []},
+        {"id": 4, "type": "list", "size": 88, "referents": [5]},
+        {"id": 5, "type": "list", "size": 88, "referents": [4]}
+    ]"#;
+    let loaded = heapscope_core::load(text).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let s = &loaded.snapshot;
+    assert_eq!(s.format, SourceFormat::AdHocJson);
+    let heap = s.heap.as_ref().unwrap();
+    assert_eq!((heap.object_count(), heap.reference_count()), (5, 5));
+    assert_eq!(heap.roots.iter().map(|r| r.object).collect::<Vec<_>>(), vec![0]);
+    assert_eq!(s.str(heap.description[1]), "<Request /a>");
+    let a = Analysis::compute(s).unwrap();
+    assert_eq!(a.dominators.retained_bytes(0), 348);
+    assert_eq!(a.distances.unreachable().collect::<Vec<_>>(), vec![3, 4]);
+    let cycles = a.cycles(heap);
+    assert_eq!((cycles.len(), cycles[0].reachable, cycles[0].members.len()), (1, false, 2));
+}
+
+#[test]
+fn bad_records_are_warnings_that_name_the_record() {
+    let text = br#"[
+        {"id": 1, "type": "a", "size": 8, "referents": [2, 99, "x", null]},
+        {"id": 1, "type": "dup"},
+        {"type": "no id"},
+        7,
+        {"id": 2, "type": 5, "size": -3, "referents": {"a": 1}, "repr": 4},
+        {"id": "s", "type": "b", "size": 1e300}
+    ]"#;
+    let loaded = heapscope_core::load(text).unwrap();
+    let w: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+    for expected in [
+        "1 entries of `referents` are not ids; dropped (in objects record 0)",
+        "duplicate id 1 (first used by record 0); skipped (in objects record 1)",
+        "the record has no `id`; skipped (in objects record 2)",
+        "the record is not a JSON object; skipped (in objects record 3)",
+        "`type` is not a string; read as \"?\" (in objects record 4)",
+        "`size` -3 is not a believable byte count; counted as 0 (in objects record 4)",
+        "`referents` is not an array; ignored (in objects record 4)",
+        "`repr` is not a string; ignored (in objects record 4)",
+        "`size` 1e+300 is not a believable byte count; counted as 0 (in objects record 5)",
+        "2 referents name ids that no record has (first: 99); dropped (in objects record 0)",
+    ] {
+        assert!(w.iter().any(|x| x == expected), "missing {expected:?} in {w:#?}");
+    }
+    assert_eq!(loaded.snapshot.heap.unwrap().object_count(), 3);
+}
+
+#[test]
+fn structural_damage_is_an_error() {
+    let err = |b: &[u8]| heapscope_core::load(b).unwrap_err().to_string();
+    let e = err(br#"[{"id": 1, "type": "a"}, {"id": 2"#);
+    assert!(e.contains("ends too early") && e.contains("line 1"), "{e}");
+    let e = err(b"[{\"id\": 1, \"type\": \"\xff\"}]");
+    assert!(e.contains("line 1"), "{e}");
+    let loaded = heapscope_core::load(b"[]").unwrap();
+    assert_eq!(loaded.warnings[0].message, "the array holds no objects");
+}

@@ -1,0 +1,75 @@
+//! Glue between the browser's `DedicatedWorkerGlobalScope` and [`Session`].
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use heapscope_protocol::{ErrorReport, FromWorker, ToWorker, CHUNK_BYTES_PROPERTY};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::Session;
+
+/// Installs the message handler and posts [`FromWorker::Ready`].
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let session = Rc::new(RefCell::new(Session::new()));
+    let post_scope = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let data = event.data();
+        let post = |msg: FromWorker| post(&post_scope, &msg);
+        match serde_wasm_bindgen::from_value::<ToWorker>(data.clone()) {
+            Ok(msg) => handle(&mut session.borrow_mut(), msg, &data, &post),
+            Err(e) => post(FromWorker::Failed { request: 0, error: ErrorReport { message: format!("internal error: unreadable message ({e})") } }),
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&scope, &FromWorker::Ready);
+}
+
+fn handle(session: &mut Session, msg: ToWorker, data: &JsValue, post: &dyn Fn(FromWorker)) {
+    match msg {
+        ToWorker::LoadBegin { request, file_name, total_bytes } => {
+            if let Some(failed) = session.begin(request, file_name, total_bytes) {
+                post(failed);
+            }
+        }
+        ToWorker::LoadChunk { request, offset } => {
+            let bytes = js_sys::Reflect::get(data, &JsValue::from_str(CHUNK_BYTES_PROPERTY)).ok();
+            let Some(buffer) = bytes.and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok()) else {
+                return post(FromWorker::Failed { request, error: ErrorReport { message: "internal error: a chunk came without bytes".into() } });
+            };
+            let array = js_sys::Uint8Array::new(&buffer);
+            match session.chunk_slot(request, offset, array.length() as usize) {
+                Some(slot) => {
+                    array.copy_to(slot);
+                    if let Some(progress) = session.progress(request) {
+                        post(progress);
+                    }
+                }
+                // A chunk of a load that was replaced: drop it silently.
+                None => {}
+            }
+        }
+        ToWorker::LoadEnd { request } => {
+            let now = || js_sys::Date::now();
+            let mut progress = |m: FromWorker| post(m);
+            let done = session.finish(request, &now, &mut progress);
+            post(done);
+        }
+        ToWorker::Query { request, query } => post(session.query(request, query)),
+    }
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
+    match serde_wasm_bindgen::to_value(msg) {
+        Ok(value) => {
+            if let Err(e) = scope.post_message(&value) {
+                web_sys::console::error_2(&"heapscope worker: postMessage failed".into(), &e);
+            }
+        }
+        Err(e) => web_sys::console::error_1(&format!("heapscope worker: cannot encode a message: {e}").into()),
+    }
+}

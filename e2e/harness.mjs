@@ -1,0 +1,82 @@
+// Shared setup for the end-to-end tests: a server for dist/, headless
+// Debian Chromium through playwright-core, and page helpers that act as a
+// person would (drop a file, pick a file, click) and wait on the app's
+// `data-state` instead of sleeping.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { gunzipSync } from "node:zlib";
+import { basename } from "node:path";
+import { startServer } from "./serve.mjs";
+
+export const ARTIFACTS = "target/e2e-artifacts";
+
+const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+export async function launch({ base = "/" } = {}) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const { server, url } = await startServer({ dir: "dist", base });
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      server.close();
+    },
+  };
+}
+
+/** Opens the app and waits until it is idle and its worker is up. */
+export async function openApp(browser, url) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="app"][data-state="idle"]');
+  page.errors = errors;
+  return page;
+}
+
+/** Waits until the app has finished with a file: ready or error. */
+export async function settled(page) {
+  await page.waitForSelector('[data-testid="app"]:is([data-state="ready"], [data-state="error"])', { timeout: 60_000 });
+  return page.getAttribute('[data-testid="app"]', "data-state");
+}
+
+/** A real drag-and-drop: a DataTransfer holding the file, dispatched on the page. */
+export async function dropFile(page, path, { name = basename(path), type = "application/json" } = {}) {
+  const bytes = await readFile(path);
+  const dataTransfer = await page.evaluateHandle(
+    ({ b64, name, type }) => {
+      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([raw], name, { type }));
+      return dt;
+    },
+    { b64: bytes.toString("base64"), name, type },
+  );
+  const target = '[data-testid="app"]';
+  await page.dispatchEvent(target, "dragenter", { dataTransfer });
+  await page.dispatchEvent(target, "dragover", { dataTransfer });
+  await page.dispatchEvent(target, "drop", { dataTransfer });
+  return settled(page);
+}
+
+/** Counts in a heapscope v1 file, computed independently of the app. */
+export async function countsOf(path) {
+  const raw = await readFile(path);
+  const doc = JSON.parse((path.endsWith(".gz") ? gunzipSync(raw) : raw).toString("utf8"));
+  const width = (fields) => fields.length;
+  const objects = doc.heap.objects.length / width(doc.meta.object_fields);
+  const references = doc.heap.references.length / width(doc.meta.reference_fields);
+  const sizeAt = doc.meta.object_fields.indexOf("size");
+  let size = 0;
+  for (let i = sizeAt; i < doc.heap.objects.length; i += doc.meta.object_fields.length) size += doc.heap.objects[i];
+  return { objects, references, size };
+}
+
+export const fmt = (n) => n.toLocaleString("en-US");

@@ -1,0 +1,68 @@
+// Loading files as a person would: drop, pick, example; bad files; recovery.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ARTIFACTS, countsOf, dropFile, fmt, launch, openApp, settled } from "./harness.mjs";
+
+const LEAK = "public/examples/leak.heapscope.json.gz";
+let env;
+before(async () => (env = await launch()));
+after(async () => env?.close());
+
+async function assertCounts(page, path) {
+  const want = await countsOf(path);
+  assert.equal(await page.textContent('[data-testid="object-count"]'), fmt(want.objects));
+  assert.equal(await page.textContent('[data-testid="reference-count"]'), fmt(want.references));
+  const title = await page.getAttribute('[data-testid="total-size"]', "title");
+  assert.equal(title, `${fmt(want.size)} bytes`);
+}
+
+test("dropping a snapshot shows its object, reference and size totals", async () => {
+  const page = await openApp(env.browser, env.url);
+  assert.equal(await dropFile(page, LEAK), "ready");
+  await assertCounts(page, LEAK);
+  await page.screenshot({ path: `${ARTIFACTS}/drop-leak.png`, fullPage: true });
+  assert.deepEqual(page.errors, []);
+});
+
+test("the file picker loads a snapshot", async () => {
+  const page = await openApp(env.browser, env.url);
+  await page.setInputFiles('[data-testid="file-input"]', LEAK);
+  assert.equal(await settled(page), "ready");
+  await assertCounts(page, LEAK);
+});
+
+test("'Try an example' loads the bundled leak example", async () => {
+  const page = await openApp(env.browser, env.url);
+  await page.click('[data-testid="example-leak"]');
+  assert.equal(await settled(page), "ready");
+  await assertCounts(page, LEAK);
+  assert.ok((await page.textContent('[data-testid="top-types"]')).includes("builtins."));
+});
+
+test("bad files show what is wrong and where, and the next file loads", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
+  const png = join(dir, "picture.png");
+  writeFileSync(png, Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"));
+  const truncated = join(dir, "truncated.json");
+  writeFileSync(truncated, '{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2,');
+  const empty = join(dir, "empty.json");
+  writeFileSync(empty, "");
+
+  const page = await openApp(env.browser, env.url);
+  const cases = [
+    [png, /picture\.png could not be opened: this is a PNG image/],
+    [truncated, /truncated\.json could not be opened: the file ends too early.*line 1, column \d+/],
+    [empty, /empty\.json could not be opened: the file is empty/],
+  ];
+  for (const [path, message] of cases) {
+    assert.equal(await dropFile(page, path), "error");
+    assert.match(await page.textContent('[data-testid="error-message"]'), message);
+  }
+  await page.screenshot({ path: `${ARTIFACTS}/error-truncated.png`, fullPage: true });
+  assert.equal(await dropFile(page, LEAK), "ready");
+  await assertCounts(page, LEAK);
+  assert.deepEqual(page.errors, []);
+});

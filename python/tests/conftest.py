@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYDIR = os.path.dirname(HERE)                      # python/ (contains heapscope/)
+REPO = os.path.dirname(PYDIR)
+SCHEMA = os.path.join(REPO, "docs", "format.schema.json")
+
+sys.path.insert(0, HERE)
+sys.path.insert(0, PYDIR)
+
+from hsfile import Heap, load  # noqa: E402
+
+
+def child_env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = PYDIR + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("PYTHONTRACEMALLOC", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def validator():
+    import jsonschema
+    with open(SCHEMA) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.fixture(scope="session")
+def validate(validator):
+    """validate(doc): the document must match docs/format.schema.json and the
+    structural rules the schema cannot express."""
+    def check(doc):
+        errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+        assert not errors, "\n".join("%s: %s" % (list(e.path)[:4], e.message[:200]) for e in errors[:5])
+        check_structure(doc)
+        return doc
+    return check
+
+
+def check_structure(doc):
+    m = doc["meta"]
+    ns = len(doc["strings"])
+    assert doc["strings"][0] == ""
+    if "heap" in doc:
+        h = doc["heap"]
+        F, R, Q = len(m["object_fields"]), len(m["reference_fields"]), len(m["root_fields"])
+        assert len(h["objects"]) % F == 0
+        assert len(h["references"]) % R == 0
+        assert len(h["roots"]) % Q == 0
+        n = len(h["objects"]) // F
+        fi = {k: i for i, k in enumerate(m["object_fields"])}
+        ob = h["objects"]
+        addrs = ob[fi["address"]::F]
+        assert len(set(addrs)) == n, "addresses must be unique"
+        for col in ("type", "description"):
+            vals = ob[fi[col]::F]
+            assert all(-1 <= v < ns for v in vals), col
+        assert all(v >= 0 for v in ob[fi["size"]::F])
+        assert all(0 <= v < 128 for v in ob[fi["flags"]::F])
+        ntb = len(doc["tracemalloc"]["tracebacks"]) if "tracemalloc" in doc else 0
+        assert all(-1 <= v < ntb for v in ob[fi["traceback"]::F])
+        ri = {k: i for i, k in enumerate(m["reference_fields"])}
+        rf = h["references"]
+        nk = len(m["reference_kinds"])
+        assert all(0 <= v < n for v in rf[ri["from"]::R])
+        assert all(0 <= v < n for v in rf[ri["to"]::R])
+        assert all(0 <= v < nk for v in rf[ri["kind"]::R])
+        assert all(-1 <= v < ns for v in rf[ri["name"]::R])
+        qi = {k: i for i, k in enumerate(m["root_fields"])}
+        rr = h["roots"]
+        assert all(0 <= v < n for v in rr[qi["object"]::Q])
+        assert all(0 <= v < len(m["root_kinds"]) for v in rr[qi["kind"]::Q])
+        assert all(v >= 0 for v in rr[qi["excess"]::Q])
+    if "tracemalloc" in doc:
+        t = doc["tracemalloc"]
+        nf = len(t["frames"]) // len(m["frame_fields"])
+        assert len(t["frames"]) % len(m["frame_fields"]) == 0
+        assert all(0 <= k < nf for tb in t["tracebacks"] for k in tb)
+        if "traceback_total_nframe" in t:
+            assert len(t["traceback_total_nframe"]) == len(t["tracebacks"])
+        T = len(m["trace_fields"])
+        assert len(t["traces"]) % T == 0
+        ti = {k: i for i, k in enumerate(m["trace_fields"])}
+        assert all(0 <= v < len(t["tracebacks"]) for v in t["traces"][ti["traceback"]::T])
+
+
+def write_script(tmp_path, source, name="prog.py"):
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(source))
+    return p
+
+
+def run_script(tmp_path, source, args=(), out="out.heapscope.json", extra=(),
+               check=True, name="prog.py", timeout=120):
+    """Run *source* with `python -m heapscope run`; returns (heap doc, proc)."""
+    script = write_script(tmp_path, source, name)
+    outp = tmp_path / out
+    cmd = [sys.executable, "-m", "heapscope", "run", *extra, str(script), *args, "--out", str(outp)]
+    proc = subprocess.run(cmd, cwd=str(tmp_path), env=child_env(), timeout=timeout,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return load(str(outp)), proc
+
+
+def run_python(tmp_path, source, args=(), name="prog.py", timeout=120):
+    script = write_script(tmp_path, source, name)
+    proc = subprocess.run([sys.executable, str(script), *args], cwd=str(tmp_path),
+                          env=child_env(), timeout=timeout, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def last_json_line(text):
+    for line in reversed(text.strip().splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise AssertionError("no JSON line in output:\n" + text)

@@ -1,0 +1,353 @@
+"""Exporter behaviour: completeness, safety, gc state, CLI, signal, gzip."""
+from __future__ import annotations
+
+import gc
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import heapscope
+from conftest import Heap, child_env, last_json_line, load, run_python, run_script
+
+OWN_TYPES = ("heapscope._export._Walker", "heapscope._export._Strings",
+             "heapscope._export._TraceTables", "heapscope._export._TypeInfo",
+             "heapscope._export._IntWriter")
+
+
+def assert_no_exporter_objects(h):
+    pkg = os.path.join("heapscope", "")
+    for i in range(h.n):
+        t = h.type(i)
+        assert t not in OWN_TYPES, t
+        if t == "builtins.frame":
+            d = h.desc(i) or ""
+            assert pkg + "_export.py" not in d and pkg + "__init__.py" not in d, d
+    # no container as large as the object list / index the exporter keeps
+    for i in range(h.n):
+        if h.type(i) in ("builtins.list", "builtins.dict", "builtins.set"):
+            d = h.desc(i) or "len=0"
+            assert int(d.split("=")[1]) < h.n // 2, (h.type(i), d)
+
+
+def test_big_bytes_in_dict(tmp_path, validate):
+    doc, proc = run_script(tmp_path, """
+        import json, sys
+        data = {"blob": b"\\x01" * (50 * 1024 * 1024), "small": 1}
+        print(json.dumps({"addr": id(data["blob"]), "size": sys.getsizeof(data["blob"])}))
+    """)
+    validate(doc)
+    info = last_json_line(proc.stdout)
+    h = Heap(doc)
+    i = h.by_address(info["addr"])
+    assert h.type(i) == "builtins.bytes"
+    assert h.size[i] == info["size"] >= 50 * 1024 * 1024
+    assert not h.flags[i] & doc["meta"]["object_flags"]["gc_tracked"]
+    assert h.desc(i).endswith("(52428800 bytes)") and len(h.desc(i)) <= 80
+    assert h.labels(h.path([i], roots=[h.module_root("__main__")])) == [".data", "['blob']"]
+    # the file stays small: contents are never written
+    assert len(doc["strings"]) < 200000
+    assert_no_exporter_objects(h)
+
+
+HOSTILE = """
+    import json, sys, gc
+    CALLS = []
+
+    class Meta(type):
+        def __getattribute__(cls, name):
+            if name not in ("__dict__", "__mro__", "__name__", "__qualname__", "__module__",
+                            "__init__", "__new__", "__call__", "__class__", "__bases__"):
+                CALLS.append("meta." + name)
+            return type.__getattribute__(cls, name)
+        def __repr__(cls):
+            CALLS.append("meta.__repr__")
+            return "Meta!"
+
+    class Hostile(metaclass=Meta):
+        __slots__ = ("slotted", "__dict__")
+        def __init__(self):
+            object.__setattr__(self, "slotted", ["in a slot"])
+            object.__setattr__(self, "plain", {"k": "v"})
+        def __getattr__(self, name):
+            CALLS.append("__getattr__ " + name)
+            raise RuntimeError("boom")
+        def __getattribute__(self, name):
+            CALLS.append("__getattribute__ " + name)
+            raise RuntimeError("boom")
+        def __repr__(self):
+            CALLS.append("__repr__")
+            raise RuntimeError("repr")
+        __str__ = __repr__
+        def __len__(self):
+            CALLS.append("__len__")
+            return 1
+        def __sizeof__(self):
+            CALLS.append("__sizeof__")
+            raise RuntimeError("sizeof")
+        def __eq__(self, other):
+            CALLS.append("__eq__")
+            return False
+        def __hash__(self):
+            CALLS.append("__hash__")
+            return 1
+        def __dir__(self):
+            CALLS.append("__dir__")
+            return []
+        @property
+        def prop(self):
+            CALLS.append("prop")
+            raise RuntimeError("prop")
+        def __del__(self):
+            pass
+
+    class HostileDict(dict):
+        def items(self):
+            CALLS.append("dict.items")
+            raise RuntimeError
+        def __iter__(self):
+            CALLS.append("dict.__iter__")
+            raise RuntimeError
+        def __len__(self):
+            CALLS.append("dict.__len__")
+            return 0
+
+    class HostileList(list):
+        def __iter__(self):
+            CALLS.append("list.__iter__")
+            raise RuntimeError
+        def __getitem__(self, i):
+            CALLS.append("list.__getitem__")
+            raise RuntimeError
+        def __len__(self):
+            CALLS.append("list.__len__")
+            return 0
+
+    class HostileStr(str):
+        def __repr__(self):
+            CALLS.append("str.__repr__")
+            return "x"
+        def __len__(self):
+            CALLS.append("str.__len__")
+            return 0
+        def __getitem__(self, i):
+            CALLS.append("str.__getitem__")
+            return "x"
+
+    h = Hostile()
+    hd = HostileDict(a=1, b=[2])
+    hl = HostileList([10, 20, 30])
+    hs = HostileStr("hello hostile world")
+    keyed = {h: "hostile key"}
+    CALLS.clear()
+    import heapscope
+    heapscope.dump(sys.argv[1])
+    print(json.dumps({"calls": CALLS, "h": id(h), "slotted": id(object.__getattribute__(h, "slotted")),
+                      "hd": id(hd), "hl": id(hl), "hs": id(hs)}))
+"""
+
+
+def test_hostile_objects_never_called(tmp_path, validate):
+    out = tmp_path / "hostile.heapscope.json"
+    proc = run_python(tmp_path, HOSTILE, args=[str(out)])
+    info = last_json_line(proc.stdout)
+    assert info["calls"] == []
+    doc = validate(load(str(out)))
+    h = Heap(doc)
+    i = h.by_address(info["h"])
+    assert h.type(i) == "__main__.Hostile"
+    assert h.size[i] > 0
+    flags = doc["meta"]["object_flags"]
+    assert h.flags[i] & flags["finalizer"]
+    outs = {(k, n): b for b, k, n in h.out[i]}
+    assert outs[("attribute", "slotted")] == h.by_address(info["slotted"])
+    # the attribute stored in __dict__ is reachable, labelled `.plain`
+    plain = [b for b in range(h.n) if h.type(b) == "builtins.dict" and h.desc(b) == "len=1"
+             and any(n == "'k'" for _, _, n in h.out[b])]
+    assert any(h.labels(h.path([p], roots=[i])) == [".plain"] for p in plain)
+    hd = h.by_address(info["hd"])
+    assert h.desc(hd) == "len=2"
+    assert sorted(n for _, k, n in h.out[hd] if k == "dict_value") == ["'a'", "'b'"]
+    hl = h.by_address(info["hl"])
+    assert h.desc(hl) == "len=3"
+    assert sorted(n for _, k, n in h.out[hl] if k == "index") == ["0", "1", "2"]
+    hs = h.by_address(info["hs"])
+    assert h.desc(hs) == "'hello hostile world'"
+    assert h.labels(h.path([i], roots=[h.module_root("__main__")])) == [".h"]
+
+
+def test_gc_state_restored_and_in_process_dump(tmp_path, validate):
+    was = gc.isenabled()
+    thresholds = gc.get_threshold()
+    try:
+        gc.set_threshold(555, 7, 3)
+        for enabled in (False, True):
+            (gc.enable if enabled else gc.disable)()
+            marker_local = ["in-process", "marker"]  # noqa: F841  (a frame local)
+            path = tmp_path / ("inproc-%d.heapscope.json" % enabled)
+            heapscope.dump(str(path))
+            assert gc.isenabled() is enabled
+            assert gc.get_threshold() == (555, 7, 3)
+        doc = validate(load(str(path)))
+        assert doc["process"]["gc"]["thresholds"] == [555, 7, 3]
+        assert doc["process"]["gc"]["enabled"] is True
+    finally:
+        gc.set_threshold(*thresholds)
+        (gc.enable if was else gc.disable)()
+    h = Heap(doc)
+    assert_no_exporter_objects(h)
+    # this test's frame is the main thread's root; its local is labelled
+    threads = [(o, n) for o, k, n, _ in h.roots if k == "thread"]
+    me = [o for o, n in threads if "test_gc_state_restored" in (h.desc(o) or "")]
+    assert me, [h.desc(o) for o, _ in threads]
+    targets = [b for b, k, n in h.out[me[0]] if k == "local" and n == "marker_local"]
+    assert len(targets) == 1 and h.desc(targets[0]) == "len=2"
+
+
+def test_threads_frames_and_locals(tmp_path, validate):
+    doc, proc = run_script(tmp_path, """
+        import threading, time, json
+        ready = threading.Event()
+        stop = threading.Event()
+
+        def worker_loop(tag):
+            mylocal = {"worker": tag, "data": bytearray(4096)}
+            ready.set()
+            stop.wait(60)
+
+        t = threading.Thread(target=worker_loop, args=("w1",), name="worker-one", daemon=True)
+        t.start()
+        ready.wait(10)
+    """)
+    validate(doc)
+    h = Heap(doc)
+    threads = {n: o for o, k, n, _ in h.roots if k == "thread"}
+    assert "worker-one" in threads, threads
+    # the innermost frame is inside threading.Event.wait; walk f_back to ours
+    steps = h.path([i for i in h.find("builtins.frame") if (h.desc(i) or "").startswith("worker_loop at")],
+                   roots=[threads["worker-one"]])
+    assert steps is not None and all(n == "f_back" for _, _, n, _ in steps)
+    frame = steps[-1][3] if steps else threads["worker-one"]
+    locs = {n: b for b, k, n in h.out[frame] if k == "local"}
+    assert "mylocal" in locs and "tag" in locs
+    assert h.desc(locs["tag"]) == "'w1'"
+    assert h.flags[frame] & doc["meta"]["object_flags"]["frame"]
+    assert_no_exporter_objects(h)
+
+
+def test_signal_handler_dump(tmp_path, validate):
+    d = tmp_path / "dumps"
+    d.mkdir()
+    script = tmp_path / "server.py"
+    script.write_text(
+        "import signal, sys, time, heapscope\n"
+        "heapscope.install_signal_handler(signal.SIGUSR1, directory=sys.argv[1])\n"
+        "state = {'requests': [bytearray(1000) for _ in range(10)]}\n"
+        "print('ready', flush=True)\n"
+        "def serve_forever():\n"
+        "    while True:\n"
+        "        time.sleep(0.01)\n"
+        "serve_forever()\n")
+    p = subprocess.Popen([sys.executable, str(script), str(d)], env=child_env(),
+                         stdout=subprocess.PIPE, universal_newlines=True)
+    try:
+        assert p.stdout.readline().strip() == "ready"
+        p.send_signal(signal.SIGUSR1)
+        deadline = time.time() + 60
+        files = []
+        while time.time() < deadline:
+            files = [f for f in os.listdir(str(d)) if f.endswith(".heapscope.json")]
+            if files:
+                break
+            time.sleep(0.05)
+        assert files, "no snapshot written after SIGUSR1"
+        assert p.poll() is None, "the server must keep running"
+    finally:
+        p.kill()
+        p.wait()
+    assert files[0].startswith("heapscope-%d-" % p.pid)
+    doc = validate(load(str(d / files[0])))
+    h = Heap(doc)
+    threads = [o for o, k, n, _ in h.roots if k == "thread"]
+    assert len(threads) == 1 and "serve_forever at" in (h.desc(threads[0]) or "")
+    bas = h.find("builtins.bytearray")
+    steps = h.path(bas, roots=[h.module_root("__main__")])
+    assert h.labels(steps)[:2] == [".state", "['requests']"]
+    assert_no_exporter_objects(h)
+
+
+def test_run_cli_argv_exit_code_and_default_out(tmp_path, validate):
+    src = """
+        import sys, json
+        print(json.dumps({"argv": sys.argv, "name": __name__}))
+        class Keep: pass
+        kept = Keep()
+        sys.exit(3)
+    """
+    doc, proc = run_script(tmp_path, src, args=["alpha", "--flag", "x y"], check=False)
+    assert proc.returncode == 3
+    info = last_json_line(proc.stdout)
+    assert info["argv"][1:] == ["alpha", "--flag", "x y"] and info["name"] == "__main__"
+    validate(doc)
+    h = Heap(doc)
+    assert len(h.find("__main__.Keep")) == 1
+    assert doc["process"]["argv"][1:] == ["alpha", "--flag", "x y"]
+    assert_no_exporter_objects(h)
+    # --out before the script, `--` protects a trailing --out for the script
+    script = tmp_path / "prog.py"
+    r = subprocess.run([sys.executable, "-m", "heapscope", "run", "--out", "first.json", "--",
+                        str(script), "--out", "for-the-script"], cwd=str(tmp_path),
+                       env=child_env(), stdout=subprocess.PIPE, universal_newlines=True)
+    assert r.returncode == 3
+    assert last_json_line(r.stdout)["argv"][1:] == ["--out", "for-the-script"]
+    assert (tmp_path / "first.json").exists()
+    # an uncaught exception: traceback printed, exit 1, snapshot still written
+    script.write_text("data = [1, 2, 3]\nraise ValueError('boom')\n")
+    r = subprocess.run([sys.executable, "-m", "heapscope", "run", str(script)], cwd=str(tmp_path),
+                       env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True)
+    assert r.returncode == 1 and "ValueError: boom" in r.stderr
+    defaults = [f for f in os.listdir(str(tmp_path)) if f.startswith("heapscope-")
+                and f.endswith(".heapscope.json")]
+    assert len(defaults) == 1
+
+
+def test_gzip_output(tmp_path, validate):
+    doc_path = tmp_path / "snap.heapscope.json.gz"
+    run_python(tmp_path, """
+        import sys, heapscope
+        payload = {"x": [1, 2, 3]}
+        heapscope.dump(sys.argv[1])
+    """, args=[str(doc_path)])
+    with open(str(doc_path), "rb") as f:
+        assert f.read(2) == b"\x1f\x8b"
+    with gzip.open(str(doc_path), "rt", encoding="utf-8") as f:
+        assert f.read(40).startswith('{"format":"heapscope","version":1')
+    doc = validate(load(str(doc_path)))
+    h = Heap(doc)
+    assert h.n > 1000 and "tracemalloc" not in doc
+    assert doc["process"]["tracemalloc"]["tracing"] is False
+    assert doc["process"]["exporter"] == "heapscope-python 0.1.0"
+    assert not [f for f in os.listdir(str(tmp_path)) if ".tmp" in f or f.startswith(".heapscope-")]
+
+
+def test_process_metadata(tmp_path, validate):
+    out = tmp_path / "meta.heapscope.json"
+    proc = run_python(tmp_path, """
+        import json, os, sys, heapscope
+        heapscope.dump(sys.argv[1], heap=False)
+        print(json.dumps({"pid": os.getpid()}))
+    """, args=[str(out)])
+    doc = validate(load(str(out)))
+    p = doc["process"]
+    assert "heap" not in doc
+    assert p["pid"] == last_json_line(proc.stdout)["pid"]
+    assert p["implementation"] == sys.implementation.name
+    assert p["python_version"] == sys.version
+    assert len(p["gc"]["stats"]) == 3 and len(p["gc"]["thresholds"]) == 3
+    if sys.platform.startswith("linux"):
+        assert p["rss_bytes"] > 1000000

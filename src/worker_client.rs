@@ -1,0 +1,213 @@
+//! The UI's handle on the analysis worker.
+//!
+//! Spawns the worker, waits for its Ready handshake (messages sent earlier
+//! would be lost, so they are queued), streams files to it in
+//! [`CHUNK_BYTES`] slices read with `Blob.slice` and transferred as
+//! `ArrayBuffer`s, and hands every answer to one callback. Each load gets a
+//! fresh request id; answers to older ids are the caller's to ignore.
+//! Cancelling terminates the worker and starts a new one: a parse in progress
+//! cannot be interrupted any other way, and the new worker starts clean.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use heapscope_protocol::{ErrorReport, FromWorker, Query, RequestId, ToWorker, CHUNK_BYTES, CHUNK_BYTES_PROPERTY};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, MessageEvent, Worker};
+
+/// Path of the script that boots the worker's wasm, relative to the page.
+const WORKER_SCRIPT: &str = "./worker-loader.js";
+
+type Listener = Rc<dyn Fn(FromWorker)>;
+
+#[derive(Clone)]
+pub struct WorkerClient {
+    inner: Rc<RefCell<Inner>>,
+}
+
+struct Inner {
+    worker: Option<Worker>,
+    ready: bool,
+    /// Messages (and their transferred buffers) waiting for Ready.
+    queue: Vec<(JsValue, Option<js_sys::ArrayBuffer>)>,
+    next_request: RequestId,
+    /// The load whose chunks are still being sent, if any.
+    active_load: Option<RequestId>,
+    listener: Listener,
+    _closures: Vec<Closure<dyn FnMut(JsValue)>>,
+}
+
+impl WorkerClient {
+    pub fn new(listener: impl Fn(FromWorker) + 'static) -> WorkerClient {
+        let inner = Rc::new(RefCell::new(Inner {
+            worker: None,
+            ready: false,
+            queue: Vec::new(),
+            next_request: 1,
+            active_load: None,
+            listener: Rc::new(listener),
+            _closures: Vec::new(),
+        }));
+        let client = WorkerClient { inner };
+        client.spawn();
+        client
+    }
+
+    fn spawn(&self) {
+        let listener = self.inner.borrow().listener.clone();
+        let worker = match Worker::new(WORKER_SCRIPT) {
+            Ok(w) => w,
+            Err(e) => {
+                let message = format!("the analysis worker could not be started: {}", js_error_text(&e));
+                listener(FromWorker::Failed { request: 0, error: ErrorReport { message } });
+                return;
+            }
+        };
+        let weak = Rc::downgrade(&self.inner);
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let Some(inner) = weak.upgrade() else { return };
+            let data = event.unchecked_into::<MessageEvent>().data();
+            let msg = match serde_wasm_bindgen::from_value::<FromWorker>(data) {
+                Ok(msg) => msg,
+                Err(e) => FromWorker::Failed { request: 0, error: ErrorReport { message: format!("internal error: unreadable worker message ({e})") } },
+            };
+            if matches!(msg, FromWorker::Ready) {
+                let queued = {
+                    let mut inner = inner.borrow_mut();
+                    inner.ready = true;
+                    std::mem::take(&mut inner.queue)
+                };
+                for (value, buffer) in queued {
+                    post_raw(&inner, value, buffer);
+                }
+            }
+            let listener = inner.borrow().listener.clone();
+            listener(msg);
+        });
+        let weak = Rc::downgrade(&self.inner);
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let Some(inner) = weak.upgrade() else { return };
+            let text = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+            let listener = inner.borrow().listener.clone();
+            let request = inner.borrow().active_load.unwrap_or(0);
+            let message = format!("the analysis worker crashed ({text}); it was restarted — try the file again or report the bug");
+            listener(FromWorker::Failed { request, error: ErrorReport { message } });
+            WorkerClient { inner }.restart();
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut inner = self.inner.borrow_mut();
+        inner.worker = Some(worker);
+        inner.ready = false;
+        inner._closures = vec![on_message, on_error];
+    }
+
+    /// Stops whatever the worker is doing by replacing it.
+    pub fn restart(&self) {
+        {
+            let mut inner = self.inner.borrow_mut();
+            if let Some(worker) = inner.worker.take() {
+                worker.terminate();
+            }
+            inner.queue.clear();
+            inner.active_load = None;
+        }
+        self.spawn();
+    }
+
+    fn next_request(&self) -> RequestId {
+        let mut inner = self.inner.borrow_mut();
+        let id = inner.next_request;
+        inner.next_request += 1;
+        id
+    }
+
+    fn send(&self, msg: &ToWorker, buffer: Option<js_sys::ArrayBuffer>) {
+        let value = match serde_wasm_bindgen::to_value(msg) {
+            Ok(v) => v,
+            Err(e) => {
+                web_sys::console::error_1(&format!("heapscope: cannot encode {msg:?}: {e}").into());
+                return;
+            }
+        };
+        if let Some(buffer) = &buffer {
+            let _ = js_sys::Reflect::set(&value, &CHUNK_BYTES_PROPERTY.into(), buffer);
+        }
+        let ready = self.inner.borrow().ready;
+        if ready {
+            post_raw(&self.inner, value, buffer);
+        } else {
+            self.inner.borrow_mut().queue.push((value, buffer));
+        }
+    }
+
+    /// Streams `blob` to the worker; returns the load's request id at once.
+    pub fn load(&self, file_name: String, blob: Blob) -> RequestId {
+        let request = self.next_request();
+        self.inner.borrow_mut().active_load = Some(request);
+        let total_bytes = blob.size() as u64;
+        self.send(&ToWorker::LoadBegin { request, file_name, total_bytes }, None);
+        let client = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut offset = 0u64;
+            while offset < total_bytes {
+                if client.inner.borrow().active_load != Some(request) {
+                    return;
+                }
+                let end = (offset + CHUNK_BYTES).min(total_bytes);
+                let buffer = match read_slice(&blob, offset, end).await {
+                    Ok(buffer) => buffer,
+                    Err(e) => {
+                        let listener = client.inner.borrow().listener.clone();
+                        let message = format!("the file could not be read at byte {offset}: {}", js_error_text(&e));
+                        listener(FromWorker::Failed { request, error: ErrorReport { message } });
+                        return;
+                    }
+                };
+                if client.inner.borrow().active_load != Some(request) {
+                    return;
+                }
+                client.send(&ToWorker::LoadChunk { request, offset }, Some(buffer));
+                offset = end;
+            }
+            client.send(&ToWorker::LoadEnd { request }, None);
+            let mut inner = client.inner.borrow_mut();
+            if inner.active_load == Some(request) {
+                inner.active_load = None;
+            }
+        });
+        request
+    }
+
+    pub fn query(&self, query: Query) -> RequestId {
+        let request = self.next_request();
+        self.send(&ToWorker::Query { request, query }, None);
+        request
+    }
+}
+
+fn post_raw(inner: &Rc<RefCell<Inner>>, value: JsValue, buffer: Option<js_sys::ArrayBuffer>) {
+    let inner = inner.borrow();
+    let Some(worker) = &inner.worker else { return };
+    let result = match buffer {
+        Some(buffer) => worker.post_message_with_transfer(&value, &js_sys::Array::of1(&buffer)),
+        None => worker.post_message(&value),
+    };
+    if let Err(e) = result {
+        web_sys::console::error_2(&"heapscope: postMessage failed".into(), &e);
+    }
+}
+
+async fn read_slice(blob: &Blob, start: u64, end: u64) -> Result<js_sys::ArrayBuffer, JsValue> {
+    let slice = blob.slice_with_f64_and_f64(start as f64, end as f64)?;
+    let buffer = JsFuture::from(slice.array_buffer()).await?;
+    buffer.dyn_into::<js_sys::ArrayBuffer>()
+}
+
+pub fn js_error_text(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()))
+        .unwrap_or_else(|| format!("{e:?}"))
+}

@@ -1,0 +1,126 @@
+//! heapscope's automation, run as `cargo xtask <command>`.
+//!
+//! - `serve`: install what is missing, build the release app, serve it at
+//!   http://127.0.0.1:8080.
+//! - `test`: install what is missing, then run every test: native cargo tests,
+//!   wasm-bindgen tests in headless Chromium, the Python exporter's tests, the
+//!   fuzz smoke and the Playwright end-to-end tests.
+//! - `build`: install what is missing and build the release app into `dist/`.
+//!
+//! Installs only from package registries (crates.io, npm, PyPI, Debian) and
+//! skips whatever is already there.
+
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    std::env::set_current_dir(&root).expect("the project root exists");
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("build") => tools::ensure_build_tools().and_then(|()| build_release()),
+        Some("test") => test(),
+        _ => Err("usage: cargo xtask (serve [--port N] | build | test)".to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the project root").to_path_buf()
+}
+
+/// Runs a command, echoing it; an error names the command that failed.
+pub fn run(cmd: &mut Command) -> Result<(), String> {
+    eprintln!("$ {}", describe(cmd));
+    let status = cmd.status().map_err(|e| format!("cannot start `{}`: {e}", describe(cmd)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", describe(cmd)))
+    }
+}
+
+fn describe(cmd: &Command) -> String {
+    let mut parts = vec![cmd.get_program().to_string_lossy().into_owned()];
+    parts.extend(cmd.get_args().map(|a| a.to_string_lossy().into_owned()));
+    parts.join(" ")
+}
+
+fn build_release() -> Result<(), String> {
+    run(Command::new("cargo").args(["fetch"]))?;
+    run(Command::new("trunk").args(["build", "--release"]))?;
+    report_sizes()
+}
+
+/// Prints the size of each .wasm in dist/, raw and gzipped (for README).
+fn report_sizes() -> Result<(), String> {
+    let entries = std::fs::read_dir("dist").map_err(|e| format!("dist/: {e}"))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let gz = Command::new("gzip").args(["-9", "-c"]).arg(&path).output().map(|o| o.stdout.len()).unwrap_or(0);
+            eprintln!("{}: {} KB, {} KB gzipped", path.display(), raw / 1000, gz / 1000);
+        }
+    }
+    Ok(())
+}
+
+fn serve(args: &[String]) -> Result<(), String> {
+    let port = match args {
+        [] => "8080".to_string(),
+        [flag, port] if flag == "--port" => port.clone(),
+        _ => return Err("usage: cargo xtask serve [--port N]".into()),
+    };
+    tools::ensure_build_tools()?;
+    build_release()?;
+    eprintln!("heapscope is at http://127.0.0.1:{port}/ (Ctrl-C stops it)");
+    run(Command::new("node").args(["e2e/serve.mjs", "dist", &port]))
+}
+
+fn test() -> Result<(), String> {
+    let started = Instant::now();
+    tools::ensure_build_tools()?;
+    tools::ensure_test_tools()?;
+    let mut steps: Vec<(&str, Result<(), String>)> = Vec::new();
+    steps.push(("native cargo tests", run(Command::new("cargo").args(["test", "--workspace"]))));
+    steps.push((
+        "wasm-bindgen tests (headless Chromium)",
+        run(Command::new("cargo")
+            .args(["test", "--target", "wasm32-unknown-unknown", "-p", "heapscope-worker", "--tests"])
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")),
+    ));
+    steps.push(("python exporter tests", run(Command::new("python3").args(["-m", "pytest", "python/tests", "-q"]))));
+    if Path::new("fuzz/smoke.sh").exists() {
+        steps.push(("fuzz smoke", run(Command::new("bash").arg("fuzz/smoke.sh"))));
+    }
+    let built = build_release();
+    let e2e = built.and_then(|()| run(Command::new("node").args(["--test", "--test-concurrency=1", "e2e/"])));
+    steps.push(("end-to-end tests (Playwright, Chromium)", e2e));
+    eprintln!("\n== summary ({} s) ==", started.elapsed().as_secs());
+    let mut failed = 0;
+    for (name, result) in &steps {
+        match result {
+            Ok(()) => eprintln!("ok      {name}"),
+            Err(e) => {
+                failed += 1;
+                eprintln!("FAILED  {name}: {e}");
+            }
+        }
+    }
+    if failed > 0 {
+        Err(format!("{failed} of {} test steps failed", steps.len()))
+    } else {
+        Ok(())
+    }
+}
