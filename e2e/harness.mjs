@@ -11,18 +11,19 @@ import { startServer } from "./serve.mjs";
 
 export const ARTIFACTS = "target/e2e-artifacts";
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
 
-export async function launch({ base = "/" } = {}) {
+export async function launch({ base = "/", dir = "dist" } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const { server, url } = await startServer({ dir: "dist", base });
+  const { server, url } = await startServer({ dir, base });
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   return {
     url,
     browser,
+    server,
     async close() {
       await browser.close();
       server.close();

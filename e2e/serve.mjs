@@ -25,6 +25,11 @@ export function startServer({ dir, port = 0, base = "/" }) {
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      if (`${path}/` === base) {
+        // As GitHub Pages does: /heapscope → /heapscope/, so relative URLs resolve.
+        res.writeHead(301, { location: base }).end();
+        return;
+      }
       if (!path.startsWith(base)) {
         res.writeHead(404).end("not found");
         return;

@@ -1,20 +1,35 @@
-//! The page: loading a snapshot (drop, picker, example) and what it shows.
+//! The page shell: loading files (drop, picker, examples), progress and
+//! errors, the tabs, and the view the URL hash names.
 
-use heapscope_protocol::{Answer, FromWorker, Phase, Query, RequestId, Summary, TypeRow};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use heapscope_protocol::{FileRole, FromWorker, Phase, RequestId, Summary};
+use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::units::{format_bytes, format_count, format_rate};
+use crate::nav;
+use crate::queries::{self, AppContext, Queries};
+use crate::route::{Route, Tab};
+use crate::units::format_rate;
+use crate::views;
 use crate::worker_client::{js_error_text, WorkerClient};
 
-/// Bundled examples, exported from real Python programs by `python/examples`.
-const EXAMPLES: &[(&str, &str)] = &[("leak", "examples/leak.heapscope.json.gz")];
+/// Bundled examples, exported from real Python programs by
+/// `python/examples/make_examples.py`: (id, label, files).
+const EXAMPLES: &[(&str, &str, &[&str])] = &[
+    ("leak", "a leak through a cache", &["examples/leak.heapscope.json.gz"]),
+    ("cycle", "reference cycles", &["examples/cycle.heapscope.json.gz"]),
+    ("growth", "before/after growth", &["examples/before.heapscope.json.gz", "examples/after.heapscope.json.gz"]),
+    ("tracemalloc", "tracemalloc pair", &["examples/tracemalloc-before.heapscope.json.gz", "examples/tracemalloc-after.heapscope.json.gz"]),
+];
 
 #[derive(Debug, Clone, PartialEq)]
 enum LoadState {
     Idle,
-    Loading { file_name: String, phase: Phase, done_bytes: u64, total_bytes: u64, started_ms: f64 },
+    Loading { file_name: String, phase: Phase, done_bytes: u64, total_bytes: u64, started_ms: f64, queued: usize },
     Ready(Box<Summary>),
     Failed(String),
 }
@@ -31,85 +46,158 @@ impl LoadState {
     }
 }
 
+/// Files waiting to be sent to the worker, one after another.
+#[derive(Default)]
+struct LoadQueue {
+    waiting: Vec<(String, web_sys::Blob)>,
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let state = RwSignal::new(LoadState::Idle);
     let current_load: RwSignal<Option<RequestId>> = RwSignal::new(None);
-    let top_types: RwSignal<Option<Vec<TypeRow>>> = RwSignal::new(None);
-    let top_types_request: RwSignal<Option<RequestId>> = RwSignal::new(None);
+    let route = RwSignal::new(nav::current());
     let dragging = RwSignal::new(false);
+    let app = AppContext { queries: StoredValue::new_local(None), generation: RwSignal::new(0), in_flight: RwSignal::new(0) };
+    provide_context(app);
+    let pending = Queries::pending_table();
+    let queue: Rc<RefCell<LoadQueue>> = Rc::default();
 
-    let client = StoredValue::new_local(None::<WorkerClient>);
-    let on_event = move |msg: FromWorker| match msg {
-        FromWorker::Ready => {}
-        FromWorker::Progress { request, phase, done_bytes, total_bytes } => {
-            if current_load.get_untracked() == Some(request) {
-                state.update(|s| {
-                    if let LoadState::Loading { phase: p, done_bytes: d, total_bytes: t, .. } = s {
-                        (*p, *d, *t) = (phase, done_bytes, total_bytes);
-                    }
-                });
-            }
-        }
-        FromWorker::Loaded { request, summary } => {
-            if current_load.get_untracked() == Some(request) {
-                state.set(LoadState::Ready(Box::new(summary)));
-                let query = client.with_value(|c| c.as_ref().map(|c| c.query(Query::TopTypes { limit: 15 })));
-                top_types_request.set(query);
-            }
-        }
-        FromWorker::Failed { request, error } => {
-            if request == 0 || current_load.get_untracked() == Some(request) {
-                state.set(LoadState::Failed(error.message));
-            }
-        }
-        FromWorker::Answer { request, answer } => {
-            if top_types_request.get_untracked() == Some(request) {
-                if let Answer::TopTypes { rows } = answer {
-                    top_types.set(Some(rows));
+    let _ = window_event_listener(ev::hashchange, move |_| route.set(nav::current()));
+
+    // Sends the next queued file; the first of a batch replaces what is open.
+    let send_next: Rc<dyn Fn(bool)> = {
+        let queue = queue.clone();
+        Rc::new(move |replace: bool| {
+            let next = queue.borrow_mut().waiting.pop();
+            let Some((file_name, blob)) = next else { return };
+            let queued = queue.borrow().waiting.len();
+            let total_bytes = blob.size() as u64;
+            state.set(LoadState::Loading { file_name: file_name.clone(), phase: Phase::Reading, done_bytes: 0, total_bytes, started_ms: js_sys::Date::now(), queued });
+            let request = app.queries.with_value(|q| q.as_ref().map(|q| q.client().load(file_name, blob, replace)));
+            current_load.set(request);
+        })
+    };
+
+    let on_event = {
+        let pending = pending.clone();
+        let queue = queue.clone();
+        let send_next = send_next.clone();
+        move |msg: FromWorker| match msg {
+            FromWorker::Ready => {}
+            FromWorker::Progress { request, phase, done_bytes, total_bytes } => {
+                if current_load.get_untracked() == Some(request) {
+                    state.update(|s| {
+                        if let LoadState::Loading { phase: p, done_bytes: d, total_bytes: t, .. } = s {
+                            (*p, *d, *t) = (phase, done_bytes, total_bytes);
+                        }
+                    });
                 }
             }
-        }
-    };
-    client.set_value(Some(WorkerClient::new(on_event)));
-
-    let start_load = move |file_name: String, blob: web_sys::Blob| {
-        top_types.set(None);
-        let total_bytes = blob.size() as u64;
-        state.set(LoadState::Loading { file_name: file_name.clone(), phase: Phase::Reading, done_bytes: 0, total_bytes, started_ms: js_sys::Date::now() });
-        let request = client.with_value(|c| c.as_ref().map(|c| c.load(file_name, blob)));
-        current_load.set(request);
-    };
-    let cancel = move |_| {
-        current_load.set(None);
-        client.with_value(|c| c.as_ref().map(WorkerClient::restart));
-        state.set(LoadState::Idle);
-    };
-
-    let on_drop = move |ev: web_sys::DragEvent| {
-        ev.prevent_default();
-        dragging.set(false);
-        let file = ev.data_transfer().and_then(|dt| dt.files()).and_then(|files| files.get(0));
-        if let Some(file) = file {
-            start_load(file.name(), file.into());
-        }
-    };
-    let on_pick = move |ev: web_sys::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        if let Some(file) = input.files().and_then(|files| files.get(0)) {
-            start_load(file.name(), file.into());
-        }
-        // Let the same file be chosen again.
-        input.set_value("");
-    };
-    let load_example = move |name: &'static str, path: &'static str| {
-        wasm_bindgen_futures::spawn_local(async move {
-            match fetch_blob(path).await {
-                Ok(blob) => start_load(format!("{name} (example)"), blob),
-                Err(e) => state.set(LoadState::Failed(format!("the example could not be fetched: {e}"))),
+            FromWorker::Loaded { request, summary } => {
+                if current_load.get_untracked() == Some(request) {
+                    if queue.borrow().waiting.is_empty() {
+                        current_load.set(None);
+                        state.set(LoadState::Ready(Box::new(summary)));
+                        app.generation.update(|g| *g += 1);
+                    } else {
+                        send_next(false);
+                    }
+                }
             }
-        });
+            FromWorker::Failed { request, error } => {
+                if request == 0 || current_load.get_untracked() == Some(request) {
+                    queue.borrow_mut().waiting.clear();
+                    current_load.set(None);
+                    state.set(LoadState::Failed(error.message));
+                }
+            }
+            FromWorker::Answer { request, answer } => queries::deliver(&pending, request, answer),
+        }
     };
+    let client = WorkerClient::new(on_event);
+    app.queries.set_value(Some(Queries::new(client, pending.clone())));
+
+    let start_loads = {
+        let queue = queue.clone();
+        let send_next = send_next.clone();
+        move |mut files: Vec<(String, web_sys::Blob)>| {
+            if files.is_empty() {
+                return;
+            }
+            files.reverse();
+            queue.borrow_mut().waiting = files;
+            nav::go(&Route::Overview);
+            send_next(true);
+        }
+    };
+    let start_loads = Rc::new(start_loads);
+
+    // View closures must be Send: non-Send state goes in through local stored values.
+    let queue_handle = StoredValue::new_local(queue.clone());
+    let pending_handle = StoredValue::new_local(pending.clone());
+    let cancel = {
+        move |_| {
+            queue_handle.with_value(|q| q.borrow_mut().waiting.clear());
+            pending_handle.with_value(|p| p.borrow_mut().clear());
+            current_load.set(None);
+            app.in_flight.set(0);
+            app.queries.with_value(|q| q.as_ref().map(|q| q.client().restart()));
+            state.set(LoadState::Idle);
+        }
+    };
+
+    let on_drop = {
+        let start_loads = start_loads.clone();
+        move |ev: web_sys::DragEvent| {
+            ev.prevent_default();
+            dragging.set(false);
+            if let Some(files) = ev.data_transfer().and_then(|dt| dt.files()) {
+                start_loads(file_list(&files));
+            }
+        }
+    };
+    let on_pick = {
+        let start_loads = start_loads.clone();
+        move |ev: web_sys::Event| {
+            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            if let Some(files) = input.files() {
+                start_loads(file_list(&files));
+            }
+            // Let the same file be chosen again.
+            input.set_value("");
+        }
+    };
+    let load_example = {
+        let start_loads = start_loads.clone();
+        move |id: &'static str, paths: &'static [&'static str]| {
+            let start_loads = start_loads.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut files = Vec::new();
+                for path in paths {
+                    match fetch_blob(path).await {
+                        Ok(blob) => files.push((format!("{} ({id} example)", path.rsplit('/').next().unwrap_or(path)), blob)),
+                        Err(e) => {
+                            state.set(LoadState::Failed(format!("the example could not be fetched: {e}")));
+                            return;
+                        }
+                    }
+                }
+                start_loads(files);
+            });
+        }
+    };
+    let search_text = RwSignal::new(String::new());
+    let search_input: NodeRef<leptos::html::Input> = NodeRef::new();
+    let _ = window_event_listener(ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        let typing = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()).is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        if ev.key() == "/" && !typing {
+            if let Some(input) = search_input.get_untracked() {
+                ev.prevent_default();
+                let _ = input.focus();
+            }
+        }
+    });
 
     view! {
         <main
@@ -117,38 +205,51 @@ pub fn App() -> impl IntoView {
             class:dragging=move || dragging.get()
             data-testid="app"
             data-state=move || state.with(LoadState::name)
+            data-busy=move || (app.in_flight.get() > 0).to_string()
             on:dragenter=move |ev: web_sys::DragEvent| { ev.prevent_default(); dragging.set(true); }
             on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
         >
             <header class="topbar">
-                <h1 class="logo">"heapscope"</h1>
+                <h1 class="logo"><a href="#/overview">"heapscope"</a></h1>
                 <label class="button" data-testid="file-picker-label">
-                    "Open snapshot…"
-                    <input type="file" data-testid="file-input" class="visually-hidden" accept=".json,.gz,.pickle,.heapscope" on:change=on_pick />
+                    "Open snapshots…"
+                    <input type="file" multiple=true data-testid="file-input" class="visually-hidden" on:change=on_pick />
                 </label>
-                {EXAMPLES.iter().map(|&(name, path)| view! {
-                    <button class="button secondary" data-testid=format!("example-{name}") on:click=move |_| load_example(name, path)>
-                        {format!("Try an example: {name}")}
-                    </button>
-                }).collect_view()}
-                <span class="privacy">"Files are analysed in this page; nothing is uploaded."</span>
+                <span class="examples">"Try an example: "
+                    {EXAMPLES.iter().map(|&(id, label, paths)| {
+                        let load_example = load_example.clone();
+                        view! {
+                            <button class="button secondary" data-testid=format!("example-{id}") title=label on:click=move |_| load_example(id, paths)>{id}</button>
+                        }
+                    }).collect_view()}
+                </span>
+                <input type="search" class="global-search" placeholder="Search type, address, text…  ( / )" data-testid="global-search" node_ref=search_input
+                    prop:value=move || search_text.get()
+                    on:input=move |ev| search_text.set(event_target_value(&ev))
+                    on:keydown=move |ev: web_sys::KeyboardEvent| {
+                        let text = search_text.get_untracked();
+                        if ev.key() == "Enter" && !text.trim().is_empty() { nav::go(&Route::Search(text.trim().to_string())); }
+                    } />
+                <span class="privacy" title="heapscope reads files locally; no byte of a snapshot is sent anywhere">"Nothing is uploaded"</span>
             </header>
             {move || match state.get() {
                 LoadState::Idle => view! {
                     <section class="intro" data-testid="intro">
-                        <p class="drop-hint">"Drop a heap snapshot anywhere on this page"</p>
+                        <p class="drop-hint">"Drop heap snapshots anywhere on this page"</p>
                         <p class="muted">"Export one from a running Python process with "<code>"python -m heapscope run app.py --out app.heapscope.json"</code>"."</p>
+                        <p class="muted">"Two heap snapshots of one process enable Compare; a tracemalloc snapshot adds Allocations."</p>
                     </section>
                 }.into_any(),
-                LoadState::Loading { file_name, phase, done_bytes, total_bytes, started_ms } => {
+                LoadState::Loading { file_name, phase, done_bytes, total_bytes, started_ms, queued } => {
                     let percent = if total_bytes == 0 { 100.0 } else { done_bytes as f64 * 100.0 / total_bytes as f64 };
                     let rate = format_rate(done_bytes, js_sys::Date::now() - started_ms);
+                    let more = if queued > 0 { format!(" ({queued} more file(s) waiting)") } else { String::new() };
                     view! {
                         <section class="loading" data-testid="progress">
-                            <p>{format!("Loading {file_name}: {} {percent:.0}% {rate}", phase.label())}</p>
-                            <progress max="100" value=percent></progress>
+                            <p>{format!("Loading {file_name}: {} {percent:.0}% {rate}{more}", phase.label())}</p>
+                            <progress max="100" value=percent data-testid="progress-bar"></progress>
                             <button class="button secondary" data-testid="cancel" on:click=cancel>"Cancel"</button>
                         </section>
                     }.into_any()
@@ -157,64 +258,69 @@ pub fn App() -> impl IntoView {
                     <section class="error" role="alert" data-testid="error">
                         <h2>"This file could not be opened"</h2>
                         <p data-testid="error-message">{message}</p>
-                        <p class="muted">"Choose another file or drop one on the page."</p>
+                        <p class="muted">"Choose another file or drop one on the page. heapscope reads .heapscope.json(.gz) files from its exporter, tracemalloc pickles, and JSON object lists."</p>
                     </section>
                 }.into_any(),
-                LoadState::Ready(summary) => view! { <SummaryView summary=*summary top_types=top_types /> }.into_any(),
+                LoadState::Ready(summary) => view! { <Explorer summary=*summary route=route /> }.into_any(),
             }}
         </main>
     }
 }
 
+/// Tabs and the routed view for an open snapshot.
 #[component]
-fn SummaryView(summary: Summary, top_types: RwSignal<Option<Vec<TypeRow>>>) -> impl IntoView {
-    let warnings = summary.warnings.clone();
+fn Explorer(summary: Summary, route: RwSignal<Route>) -> impl IntoView {
+    let has_heap = summary.object_count > 0;
+    let has_traces = summary.files.iter().any(|f| f.roles.contains(&FileRole::Allocations));
+    let can_compare_traces = summary.files.iter().any(|f| f.roles.contains(&FileRole::AllocationsBaseline));
+    let can_compare_heaps = summary.files.iter().any(|f| f.roles.contains(&FileRole::Baseline));
+    let last_object = RwSignal::new(None::<u32>);
+    Effect::new(move |_| {
+        if let Route::Object(o) | Route::Retainers(o) | Route::Graph(o) = route.get() {
+            last_object.set(Some(o));
+        }
+    });
+    let tab = move |label: &'static str, tab: Tab, target: Route, shown: bool| {
+        shown.then(|| {
+            let active = move || route.with(|r| r.tab()) == tab;
+            view! {
+                <a class="tab" class:active=active aria-current=move || active().then_some("page") href=target.to_hash() data-testid=format!("tab-{label}")>{label}</a>
+            }
+        })
+    };
+    let total = summary.total_size_bytes;
     view! {
-        <section class="summary" data-testid="summary">
-            <h2 data-testid="file-name">{summary.file_name.clone()}</h2>
-            <p class="muted">{format!("{} · loaded in {:.0} ms", summary.format, summary.load_ms)}</p>
-            <div class="cards">
-                <Card label="objects" testid="object-count" value=format_count(summary.object_count) title=String::new() />
-                <Card label="references" testid="reference-count" value=format_count(summary.reference_count) title=String::new() />
-                <Card label="total size" testid="total-size" value=format_bytes(summary.total_size_bytes) title=format!("{} bytes", format_count(summary.total_size_bytes)) />
-                <Card label="roots" testid="root-count" value=format_count(summary.root_count) title=String::new() />
-            </div>
-            {(!warnings.is_empty()).then(|| view! {
-                <details class="warnings" data-testid="warnings">
-                    <summary>{format!("{} warnings while loading", warnings.len())}</summary>
-                    <ul>{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
-                </details>
+        <nav class="tabs" data-testid="tabs">
+            {tab("overview", Tab::Overview, Route::Overview, true)}
+            {tab("types", Tab::Types, Route::Types, has_heap)}
+            {move || last_object.get().map(|o| {
+                let active = move || route.with(|r| r.tab()) == Tab::Object;
+                view! { <a class="tab" class:active=active href=Route::Object(o).to_hash() data-testid="tab-object">"object"</a> }
             })}
-            {move || top_types.get().map(|rows| view! {
-                <table class="grid" data-testid="top-types">
-                    <thead><tr><th>"type"</th><th class="num">"count"</th><th class="num">"shallow size"</th></tr></thead>
-                    <tbody>
-                        {rows.into_iter().map(|r| view! {
-                            <tr>
-                                <td class="mono">{r.type_name}</td>
-                                <td class="num">{format_count(r.count)}</td>
-                                <td class="num" title=format!("{} bytes", format_count(r.shallow_bytes))>{format_bytes(r.shallow_bytes)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            })}
-            <details class="process">
-                <summary>"Process"</summary>
-                <dl>{summary.process.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd class="mono">{v}</dd> }).collect_view()}</dl>
-            </details>
-        </section>
+            {tab("dominators", Tab::Dominators, Route::Dominators, has_heap)}
+            {tab("cycles", Tab::Cycles, Route::Cycles, has_heap)}
+            {tab("allocations", Tab::Allocations, Route::Allocations, has_traces)}
+            {tab("compare", Tab::Compare, Route::Compare, can_compare_heaps)}
+        </nav>
+        {move || match route.get() {
+            Route::Overview => view! { <views::overview::OverviewView summary=summary.clone() /> }.into_any(),
+            Route::Types => view! { <views::types::TypesView total_size_bytes=total /> }.into_any(),
+            Route::Instances(t) => view! { <views::instances::InstancesView type_name=t /> }.into_any(),
+            Route::Object(o) => view! { <views::object::ObjectView object=o /> }.into_any(),
+            Route::Retainers(o) => view! { <views::retainers::RetainersView object=o /> }.into_any(),
+            Route::Graph(o) => view! { <views::graph::GraphView object=o /> }.into_any(),
+            Route::Dominators => view! { <views::dominators::DominatorsView total_size_bytes=total /> }.into_any(),
+            Route::Cycles => view! { <views::cycles::CyclesView selected=None /> }.into_any(),
+            Route::Cycle(c) => view! { <views::cycles::CyclesView selected=Some(c) /> }.into_any(),
+            Route::Allocations => view! { <views::allocations::AllocationsView can_compare=can_compare_traces /> }.into_any(),
+            Route::Compare => view! { <views::compare::CompareView /> }.into_any(),
+            Route::Search(text) => view! { <views::search::SearchView text=text /> }.into_any(),
+        }}
     }
 }
 
-#[component]
-fn Card(label: &'static str, testid: &'static str, value: String, title: String) -> impl IntoView {
-    view! {
-        <div class="card">
-            <div class="card-value" data-testid=testid title=title>{value}</div>
-            <div class="card-label">{label}</div>
-        </div>
-    }
+fn file_list(files: &web_sys::FileList) -> Vec<(String, web_sys::Blob)> {
+    (0..files.length()).filter_map(|i| files.get(i)).map(|f| (f.name(), f.into())).collect()
 }
 
 async fn fetch_blob(path: &str) -> Result<web_sys::Blob, String> {

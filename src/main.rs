@@ -1,10 +1,18 @@
 //! heapscope's browser UI (Leptos, client-side rendered).
 //!
 //! The UI only renders: every byte of a snapshot goes to the analysis worker
-//! (`crates/worker`) through [`worker_client`], and the UI shows the answers.
+//! (`crates/worker`) through [`worker_client`], and views ask it questions
+//! through [`queries`]. Pure logic (routes, layout, virtualization, number
+//! formats) lives in plain modules tested natively.
 
 mod app;
+mod layout;
+mod nav;
+mod queries;
+mod route;
 mod units;
+mod views;
+mod virtual_list;
 mod worker_client;
 
 fn main() {

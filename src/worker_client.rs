@@ -20,6 +20,18 @@ use web_sys::{Blob, MessageEvent, Worker};
 /// Path of the script that boots the worker's wasm, relative to the page.
 const WORKER_SCRIPT: &str = "./worker-loader.js";
 
+/// The worker script to start: [`WORKER_SCRIPT`], unless the page set
+/// `globalThis.__HEAPSCOPE_WORKER_URL__` to a string. The single-file build
+/// (`cargo xtask single-file`) sets it to a Blob URL holding the worker glue
+/// and its inlined wasm, because a page opened from file:// cannot start a
+/// worker from a file.
+fn worker_script() -> String {
+    js_sys::Reflect::get(&js_sys::global(), &"__HEAPSCOPE_WORKER_URL__".into())
+        .ok()
+        .and_then(|url| url.as_string())
+        .unwrap_or_else(|| WORKER_SCRIPT.to_string())
+}
+
 type Listener = Rc<dyn Fn(FromWorker)>;
 
 #[derive(Clone)]
@@ -57,7 +69,7 @@ impl WorkerClient {
 
     fn spawn(&self) {
         let listener = self.inner.borrow().listener.clone();
-        let worker = match Worker::new(WORKER_SCRIPT) {
+        let worker = match Worker::new(&worker_script()) {
             Ok(w) => w,
             Err(e) => {
                 let message = format!("the analysis worker could not be started: {}", js_error_text(&e));
@@ -144,11 +156,11 @@ impl WorkerClient {
     }
 
     /// Streams `blob` to the worker; returns the load's request id at once.
-    pub fn load(&self, file_name: String, blob: Blob) -> RequestId {
+    pub fn load(&self, file_name: String, blob: Blob, replace: bool) -> RequestId {
         let request = self.next_request();
         self.inner.borrow_mut().active_load = Some(request);
         let total_bytes = blob.size() as u64;
-        self.send(&ToWorker::LoadBegin { request, file_name, total_bytes }, None);
+        self.send(&ToWorker::LoadBegin { request, file_name, total_bytes, replace }, None);
         let client = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let mut offset = 0u64;

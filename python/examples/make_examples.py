@@ -3,7 +3,10 @@
 
     python3 python/examples/make_examples.py [--out public/examples]
 
-Files larger than 5 MB are written gzip-compressed (.heapscope.json.gz).
+Snapshots larger than 5 MB must be gzip-compressed (.heapscope.json.gz).
+Even a bare interpreter is ~45k objects (about 5 MB of JSON), so every
+example is written compressed, which keeps the names uniform; pass
+--plain-below-limit to keep files under 5 MB uncompressed.
 """
 from __future__ import annotations
 
@@ -28,13 +31,16 @@ def _env():
     return env
 
 
+GZIP_ALL = True
+
+
 def _place(src, outdir, name):
-    """Move src to outdir/name, gzip'ing it when larger than LIMIT."""
+    """Move src to outdir/name, gzip'ing it (always, or when larger than LIMIT)."""
     for old in (name, name + ".gz"):
         p = os.path.join(outdir, old)
         if os.path.exists(p):
             os.unlink(p)
-    if os.path.getsize(src) > LIMIT:
+    if GZIP_ALL or os.path.getsize(src) > LIMIT:
         dst = os.path.join(outdir, name + ".gz")
         with open(src, "rb") as f, gzip.GzipFile(dst, "wb", compresslevel=9, mtime=0) as g:
             shutil.copyfileobj(f, g)
@@ -53,7 +59,11 @@ def _run(args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(REPO, "public", "examples"))
+    ap.add_argument("--plain-below-limit", action="store_true",
+                    help="do not compress snapshots smaller than 5 MB")
     a = ap.parse_args()
+    global GZIP_ALL
+    GZIP_ALL = not a.plain_below_limit
     os.makedirs(a.out, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="heapscope-examples-")
     try:

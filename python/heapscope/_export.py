@@ -239,7 +239,7 @@ class _IntWriter:
     def write(self, ints):
         if not ints:
             return
-        text = ",".join(map(str, ints))
+        text = _ints_text(ints)
         if not self.first:
             self.out.write(",")
         self.first = False
@@ -338,7 +338,7 @@ class _TraceTables:
         n = len(self.tb_total)
         parts = []
         for t in range(n):
-            parts.append("[" + ",".join(map(str, data[off[t]:off[t + 1]])) + "]")
+            parts.append("[" + _ints_text(data[off[t]:off[t + 1]]) + "]")
             if len(parts) >= 4096:
                 out.write(",".join(parts))
                 parts = []
@@ -353,12 +353,28 @@ class _TraceTables:
         out.write("]}")
 
 
+_FMT_CACHE = {}
+
+
+def _ints_text(ints):
+    """'1,2,3' for a sequence of ints.  %-formatting writes the digits
+    straight into one string: no temporary str per integer, which matters a
+    lot when tracemalloc traces every allocation."""
+    n = len(ints)
+    fmt = _FMT_CACHE.get(n)
+    if fmt is None:
+        fmt = ",".join(["%d"] * n)
+        if n >= 1024 and len(_FMT_CACHE) < 8:
+            _FMT_CACHE[n] = fmt
+    return fmt % tuple(ints)
+
+
 def _write_array(out, arr):
     n = len(arr)
     for s in range(0, n, _CHUNK):
         if s:
             out.write(",")
-        out.write(",".join(map(str, arr[s:s + _CHUNK])))
+        out.write(_ints_text(arr[s:s + _CHUNK]))
 
 
 def _snapshot_raw(snapshot):
@@ -857,9 +873,10 @@ class _Walker:
             if ti is None:
                 ti = typeinfo(tp)
             flags = ti.flags
+            oid = _id(o)
             if is_tracked(o):
                 flags |= 1
-            if garbage and _id(o) in garbage:
+            if garbage and oid in garbage:
                 flags |= 64
             try:
                 size = ti.sizer(o)
@@ -875,7 +892,7 @@ class _Walker:
                     d = -1
             else:
                 d = -1
-            ob += (_id(o), ti.name, size, flags, d,
+            ob += (oid, ti.name, size, flags, d,
                    objtb(o) if objtb is not None else -1)
             if _len(ob) >= _CHUNK:
                 ow.write(ob)
@@ -885,21 +902,31 @@ class _Walker:
                 continue
             if h == H_DICT:
                 for k, v in dict_items(o):
-                    kn = knames_get(_id(k))
+                    xid = _id(k)
+                    kn = knames_get(xid)
                     if kn is None:
                         kn = keyname(k)
-                    for x, kind in ((k, 3), (v, 2)):
-                        j = index_get(_id(x))
-                        if j is None:
-                            j = _len(objs)
-                            objs_append(x)
-                            index[_id(x)] = j
-                            incount_append(1)
-                        elif j < 0:
-                            continue
-                        else:
-                            incount[j] += 1
-                        rb += (i, j, kind, kn)
+                    j = index_get(xid)
+                    if j is None:
+                        j = _len(objs)
+                        objs_append(k)
+                        index[xid] = j
+                        incount_append(1)
+                        rb += (i, j, 3, kn)
+                    elif j >= 0:
+                        incount[j] += 1
+                        rb += (i, j, 3, kn)
+                    xid = _id(v)
+                    j = index_get(xid)
+                    if j is None:
+                        j = _len(objs)
+                        objs_append(v)
+                        index[xid] = j
+                        incount_append(1)
+                        rb += (i, j, 2, kn)
+                    elif j >= 0:
+                        incount[j] += 1
+                        rb += (i, j, 2, kn)
             elif h == H_SEQ or h == H_SET:
                 try:
                     refs = get_referents(o)
@@ -927,11 +954,12 @@ class _Walker:
                         refs = refs[::-1]
                 n = 0
                 for x in refs:
-                    j = index_get(_id(x))
+                    xid = _id(x)
+                    j = index_get(xid)
                     if j is None:
                         j = _len(objs)
                         objs_append(x)
-                        index[_id(x)] = j
+                        index[xid] = j
                         incount_append(1)
                     elif j < 0:
                         n += 1
@@ -965,11 +993,12 @@ class _Walker:
                         if L:
                             name = L.pop()
                             kind = L.pop()
-                    j = index_get(_id(x))
+                    xid = _id(x)
+                    j = index_get(xid)
                     if j is None:
                         j = _len(objs)
                         objs_append(x)
-                        index[_id(x)] = j
+                        index[xid] = j
                         incount_append(1)
                     elif j < 0:
                         continue

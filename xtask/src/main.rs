@@ -6,10 +6,15 @@
 //!   wasm-bindgen tests in headless Chromium, the Python exporter's tests, the
 //!   fuzz smoke and the Playwright end-to-end tests.
 //! - `build`: install what is missing and build the release app into `dist/`.
+//! - `single-file`: build, then pack `dist/` into one self-contained
+//!   `dist-single/heapscope.html` that works from file:// (`--from DIR`
+//!   packs an existing build instead).
 //!
 //! Installs only from package registries (crates.io, npm, PyPI, Debian) and
 //! skips whatever is already there.
 
+mod offline;
+mod single_file;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -24,7 +29,8 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("build") => tools::ensure_build_tools().and_then(|()| build_release()),
         Some("test") => test(),
-        _ => Err("usage: cargo xtask (serve [--port N] | build | test)".to_string()),
+        Some("single-file") => single_file::command(&args[1..]),
+        _ => Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR])".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -59,6 +65,7 @@ fn describe(cmd: &Command) -> String {
 fn build_release() -> Result<(), String> {
     run(Command::new("cargo").args(["fetch"]))?;
     run(Command::new("trunk").args(["build", "--release"]))?;
+    offline::stamp_service_worker(Path::new("dist"))?;
     report_sizes()
 }
 
@@ -104,7 +111,7 @@ fn test() -> Result<(), String> {
     if Path::new("fuzz/smoke.sh").exists() {
         steps.push(("fuzz smoke", run(Command::new("bash").arg("fuzz/smoke.sh"))));
     }
-    let built = build_release();
+    let built = build_release().and_then(|()| single_file::pack(Path::new("dist"), Path::new("dist-single")).map(drop));
     let e2e = built.and_then(|()| run(Command::new("node").args(["--test", "--test-concurrency=1", "e2e/"])));
     steps.push(("end-to-end tests (Playwright, Chromium)", e2e));
     eprintln!("\n== summary ({} s) ==", started.elapsed().as_secs());

@@ -50,6 +50,7 @@ mod tests {
         assert_eq!(super::size(512.0, false), "512 B");
         assert_eq!(super::size(20_000.0, false), "19.5 KiB");
         assert_eq!(super::size(-2048.0, true), "-2048 B");
-        assert_eq!(super::size(5.0 * 1024.0 * 1024.0, true), "+5.0 MiB");
+        assert_eq!(super::size(5.0 * 1024.0 * 1024.0, true), "+5120 KiB");
+        assert_eq!(super::size(50.0 * 1024.0 * 1024.0, false), "50.0 MiB");
     }
 }

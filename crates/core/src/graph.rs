@@ -45,8 +45,9 @@ impl EdgeLabel {
     }
 
     /// Whether this reference keeps its target alive (everything but weak refs).
+    #[inline]
     pub fn is_strong(self) -> bool {
-        self.kind() != RefKind::Weak
+        self.0 >> Self::NAME_BITS != RefKind::Weak as u32
     }
 }
 

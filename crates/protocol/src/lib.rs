@@ -26,8 +26,11 @@ pub const CHUNK_BYTES: u64 = 8 << 20;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum ToWorker {
-    /// A new file follows in chunks; any earlier load is abandoned.
-    LoadBegin { request: RequestId, file_name: String, total_bytes: u64 },
+    /// A new file follows in chunks; any earlier load in flight is
+    /// abandoned. `replace` closes the files open so far; otherwise the new
+    /// file joins them (a second heap snapshot enables Compare, a
+    /// tracemalloc file adds Allocations).
+    LoadBegin { request: RequestId, file_name: String, total_bytes: u64, replace: bool },
     /// The next chunk of the file, starting at `offset` (bytes attached).
     LoadChunk { request: RequestId, offset: u64 },
     /// All chunks were sent: parse and analyse.
@@ -65,6 +68,9 @@ impl Phase {
     }
 }
 
+/// An object of the primary heap snapshot (its index in the file).
+pub type ObjectId = u32;
+
 /// What a person sees first about a loaded snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -81,6 +87,34 @@ pub struct Summary {
     /// Warnings raised while loading (capped; the last may say how many more).
     pub warnings: Vec<String>,
     pub load_ms: f64,
+    /// Every file now open and what each is used for.
+    pub files: Vec<FileInfo>,
+}
+
+/// One open file and its role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileInfo {
+    pub file_name: String,
+    pub has_heap: bool,
+    pub has_tracemalloc: bool,
+    /// The snapshot's own time stamp (`process.time`), if it has one.
+    pub time: Option<String>,
+    /// What the file is used for (a file with both sections has two roles).
+    pub roles: Vec<FileRole>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileRole {
+    /// The heap snapshot being explored (the latest one).
+    Heap,
+    /// An earlier heap snapshot: Compare shows what grew since.
+    Baseline,
+    /// tracemalloc traces used for Allocations (the latest ones).
+    Allocations,
+    /// Earlier tracemalloc traces: Allocations can compare against them.
+    AllocationsBaseline,
+    /// Open but unused (a third heap snapshot, say).
+    Unused,
 }
 
 /// A load that failed: what is wrong, where, and what to do.
@@ -89,19 +123,88 @@ pub struct ErrorReport {
     pub message: String,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Grouping {
+    Type,
+    Module,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AllocationGrouping {
+    Filename,
+    Lineno,
+    Traceback,
+}
+
+/// A reference to leave out when looking for retainers ("ignore this retainer").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Ignored {
+    Object(ObjectId),
+    /// The `index`-th outgoing reference of `from`.
+    Reference { from: ObjectId, index: u32 },
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Query {
-    /// The largest types by total shallow size.
-    TopTypes { limit: u32 },
+    /// Totals, top types, suspects.
+    Overview,
+    /// Every type (or module) with count, shallow and retained size.
+    Types { grouping: Grouping, fold_dicts: bool },
+    /// Instances of a type by retained size, a window `[start, start+count)`.
+    Instances { type_name: String, start: u32, count: u32 },
+    /// Everything about one object, with its references both ways.
+    Object { object: ObjectId },
+    /// The referrers of an object (a retainers tree level).
+    Referrers { object: ObjectId, ignored: Vec<Ignored> },
+    /// The `k` shortest strong paths from roots to `object`.
+    RetainerPaths { object: ObjectId, k: u32, ignored: Vec<Ignored> },
+    /// Children in the dominator tree; `None` = the top level.
+    DominatorChildren { object: Option<ObjectId>, limit: u32 },
+    Cycles { limit: u32 },
+    /// One cycle's members and references, for drawing.
+    Cycle { index: u32 },
+    Allocations { grouping: AllocationGrouping, cumulative: bool, compare: bool, limit: u32 },
+    /// Allocated bytes as a tree of call stacks (root = oldest frame), for the flame graph.
+    AllocationTree { max_nodes: u32 },
+    /// Per-type growth from the baseline heap snapshot.
+    CompareHeaps { limit: u32 },
+    /// Objects whose type, address or description matches.
+    Search { text: String, limit: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Answer {
-    TopTypes { rows: Vec<TypeRow> },
+    Overview(Overview),
+    Types { rows: Vec<TypeRow> },
+    Instances { type_name: String, total: u32, start: u32, rows: Vec<ObjectRow> },
+    Object(Box<ObjectDetail>),
+    Referrers { object: ObjectId, referrers: Vec<Reference> },
+    RetainerPaths { object: ObjectId, paths: Vec<Vec<Reference>>, truncated: bool, is_root: bool, reachable: bool },
+    DominatorChildren { object: Option<ObjectId>, total: u32, children: Vec<ObjectRow> },
+    Cycles { total: u32, rows: Vec<CycleRow> },
+    Cycle(Box<CycleDetail>),
+    Allocations { rows: Vec<AllocationRow>, total_bytes: u64, total_count: u64, compared: bool },
+    AllocationTree { root: FlameNode },
+    CompareHeaps(Box<HeapComparison>),
+    Search { text: String, hits: Vec<SearchHit> },
     /// The query could not be answered (e.g. nothing is loaded).
     Unavailable { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub object_count: u64,
+    pub reference_count: u64,
+    pub total_size_bytes: u64,
+    pub unreachable_count: u64,
+    pub unreachable_bytes: u64,
+    pub cycle_count: u64,
+    pub garbage_cycle_count: u64,
+    pub root_count: u64,
+    pub top_types: Vec<TypeRow>,
+    pub suspects: Vec<SuspectRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +212,125 @@ pub struct TypeRow {
     pub type_name: String,
     pub count: u64,
     pub shallow_bytes: u64,
+    pub retained_bytes: u64,
+}
+
+/// One object as a table row or a graph node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectRow {
+    pub id: ObjectId,
+    pub type_name: String,
+    /// Hex, e.g. `0x7f3a2c1b4d90` (strings keep all 64 bits exact in JS).
+    pub address: String,
+    pub description: String,
+    pub shallow_bytes: u64,
+    pub retained_bytes: u64,
+    /// References from the nearest root; `None` = unreachable.
+    pub distance: Option<u32>,
+    /// Why it is a root, e.g. `module app.cache`, if it is one.
+    pub root: Option<String>,
+}
+
+/// A labeled reference `from → to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    pub from: ObjectRow,
+    pub to: ObjectRow,
+    /// Position among `from`'s outgoing references (for "ignore this retainer").
+    pub index: u32,
+    pub kind: String,
+    /// How it reads: `['req-42']`, `.cache`, `[3]`.
+    pub label: String,
+    pub weak: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectDetail {
+    pub object: ObjectRow,
+    pub flags: Vec<String>,
+    /// Allocation traceback, most recent call first: `file:line`.
+    pub traceback: Vec<String>,
+    pub outgoing: Vec<Reference>,
+    pub outgoing_total: u32,
+    pub referrers: Vec<Reference>,
+    pub referrers_total: u32,
+    /// The dominator chain up to a root, nearest first.
+    pub dominators: Vec<ObjectRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuspectRow {
+    /// The object to inspect, when the suspect is one object or a container.
+    pub object: Option<ObjectRow>,
+    pub type_name: Option<String>,
+    pub retained_bytes: u64,
+    /// Share of reachable bytes, 0 to 1.
+    pub share: f64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CycleRow {
+    pub index: u32,
+    pub member_count: u32,
+    pub shallow_bytes: u64,
+    pub retained_bytes: u64,
+    pub garbage: bool,
+    /// Member types with counts, most common first, e.g. `Node ×2`.
+    pub types: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CycleDetail {
+    pub row: CycleRow,
+    pub members: Vec<ObjectRow>,
+    pub references: Vec<Reference>,
+    pub reference_total: u32,
+    /// The reference to break, and why.
+    pub suggested: Option<(Reference, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AllocationRow {
+    /// `file:line` frames, most recent first (one for lineno/filename).
+    pub frames: Vec<String>,
+    pub size_bytes: u64,
+    pub count: u64,
+    pub size_diff_bytes: i64,
+    pub count_diff: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlameNode {
+    /// `file:line`, or `all` for the root.
+    pub frame: String,
+    pub size_bytes: u64,
+    pub children: Vec<FlameNode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeapComparison {
+    pub baseline_file: String,
+    pub types: Vec<TypeDeltaRow>,
+    pub new_object_count: u64,
+    pub new_objects: Vec<ObjectRow>,
+    pub freed_count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeDeltaRow {
+    pub type_name: String,
+    pub count_before: u64,
+    pub count_after: u64,
+    pub size_before_bytes: u64,
+    pub size_after_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub object: ObjectRow,
+    /// What matched: `type`, `address` or `description`.
+    pub matched: String,
 }
 
 #[cfg(test)]
@@ -117,9 +339,9 @@ mod tests {
 
     #[test]
     fn messages_are_tagged() {
-        let msg = ToWorker::LoadBegin { request: 3, file_name: "a.json".into(), total_bytes: 10 };
+        let msg = ToWorker::LoadBegin { request: 3, file_name: "a.json".into(), total_bytes: 10, replace: true };
         let json = serde_json::to_string(&msg).unwrap();
-        assert_eq!(json, r#"{"type":"LoadBegin","request":3,"file_name":"a.json","total_bytes":10}"#);
+        assert_eq!(json, r#"{"type":"LoadBegin","request":3,"file_name":"a.json","total_bytes":10,"replace":true}"#);
         assert_eq!(serde_json::from_str::<ToWorker>(&json).unwrap(), msg);
         let ready = serde_json::to_string(&FromWorker::Ready).unwrap();
         assert_eq!(ready, r#"{"type":"Ready"}"#);

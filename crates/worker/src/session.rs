@@ -1,8 +1,15 @@
-//! The worker's state machine: at most one load in flight and one loaded
-//! snapshot, each tagged with the request that made it.
+//! The worker's state: at most one load in flight, and the files open so
+//! far with their analyses and roles.
+//!
+//! Roles follow the snapshots' own time stamps (then load order): the latest
+//! heap snapshot is explored, the one before it is the Compare baseline; the
+//! latest tracemalloc traces feed Allocations, the ones before them its
+//! comparison.
 
-use heapscope_core::Snapshot;
-use heapscope_protocol::{Answer, ErrorReport, FromWorker, Phase, Query, RequestId, Summary, TypeRow};
+use heapscope_core::{Analysis, Snapshot};
+use heapscope_protocol::{ErrorReport, FileInfo, FileRole, FromWorker, Phase, Query, RequestId, Summary};
+
+use crate::answers;
 
 /// Largest file the worker accepts (wasm32 memory is 4 GiB at most, and the
 /// parsed model needs room beside the bytes).
@@ -11,18 +18,32 @@ pub const MAX_FILE_BYTES: u64 = 1536 << 20;
 #[derive(Default)]
 pub struct Session {
     loading: Option<Loading>,
-    current: Option<Current>,
+    pub(crate) files: Vec<OpenFile>,
+    loads: usize,
+    /// The last instance list asked for, sorted by retained size, so paging
+    /// through it does not sort again.
+    pub(crate) instances_cache: Option<(String, Vec<u32>)>,
 }
 
 struct Loading {
     request: RequestId,
     file_name: String,
     total_bytes: u64,
+    replace: bool,
     bytes: Vec<u8>,
 }
 
-struct Current {
-    snapshot: Snapshot,
+pub(crate) struct OpenFile {
+    pub name: String,
+    pub snapshot: Snapshot,
+    pub analysis: Option<Analysis>,
+    pub warnings: Vec<String>,
+    pub load_ms: f64,
+    pub time: Option<String>,
+    pub order: usize,
+    pub roles: Vec<FileRole>,
+    /// Cycles described on first use.
+    pub cycles: Option<Vec<heapscope_core::analysis::cycles::Cycle>>,
 }
 
 impl Session {
@@ -30,8 +51,8 @@ impl Session {
         Self::default()
     }
 
-    /// Starts a new load, abandoning any other.
-    pub fn begin(&mut self, request: RequestId, file_name: String, total_bytes: u64) -> Option<FromWorker> {
+    /// Starts a new load, abandoning any other in flight.
+    pub fn begin(&mut self, request: RequestId, file_name: String, total_bytes: u64, replace: bool) -> Option<FromWorker> {
         self.loading = None;
         if total_bytes > MAX_FILE_BYTES {
             let message = format!(
@@ -39,14 +60,13 @@ impl Session {
                 total_bytes >> 20,
                 MAX_FILE_BYTES >> 20
             );
-            return Some(FromWorker::Failed { request, error: ErrorReport { message } });
+            return Some(failed(request, message));
         }
         let mut bytes = Vec::new();
         if bytes.try_reserve_exact(total_bytes as usize).is_err() {
-            let message = format!("not enough memory to read {file_name} ({} MiB)", total_bytes >> 20);
-            return Some(FromWorker::Failed { request, error: ErrorReport { message } });
+            return Some(failed(request, format!("not enough memory to read {file_name} ({} MiB)", total_bytes >> 20)));
         }
-        self.loading = Some(Loading { request, file_name, total_bytes, bytes });
+        self.loading = Some(Loading { request, file_name, total_bytes, replace, bytes });
         None
     }
 
@@ -72,82 +92,143 @@ impl Session {
     /// has no `Instant`); `progress` receives phase changes as they happen.
     pub fn finish(&mut self, request: RequestId, now_ms: &dyn Fn() -> f64, progress: &mut dyn FnMut(FromWorker)) -> FromWorker {
         let Some(loading) = self.loading.take().filter(|l| l.request == request) else {
-            let message = "internal error: the file's chunks were lost; please load it again".to_string();
-            return FromWorker::Failed { request, error: ErrorReport { message } };
+            return failed(request, "internal error: the file's chunks were lost; please load it again".into());
         };
         let started = now_ms();
         let total = loading.total_bytes;
         if loading.bytes.len() as u64 != total {
             let message = format!("{} ended after {} of {} bytes; the file could not be read completely", loading.file_name, loading.bytes.len(), total);
-            return FromWorker::Failed { request, error: ErrorReport { message } };
+            return failed(request, message);
         }
         progress(FromWorker::Progress { request, phase: Phase::Parsing, done_bytes: total, total_bytes: total });
         let loaded = match heapscope_core::load(&loading.bytes) {
             Ok(loaded) => loaded,
-            Err(e) => {
-                let message = format!("{} could not be opened: {e}", loading.file_name);
-                return FromWorker::Failed { request, error: ErrorReport { message } };
-            }
+            Err(e) => return failed(request, format!("{} could not be opened: {e}", loading.file_name)),
         };
         drop(loading.bytes);
         progress(FromWorker::Progress { request, phase: Phase::Analysing, done_bytes: total, total_bytes: total });
         let snapshot = loaded.snapshot;
-        let summary = Summary {
-            file_name: loading.file_name,
-            format: snapshot.format.describe().to_string(),
-            object_count: snapshot.heap.as_ref().map_or(0, |h| h.object_count() as u64),
-            reference_count: snapshot.heap.as_ref().map_or(0, |h| h.reference_count() as u64),
-            total_size_bytes: snapshot.heap.as_ref().map_or(0, |h| h.total_size_bytes()),
-            root_count: snapshot.heap.as_ref().map_or(0, |h| h.roots.len() as u64),
-            trace_count: snapshot.tracemalloc.as_ref().map_or(0, |t| t.traces.len() as u64),
-            process: snapshot.process.fields.clone(),
+        let analysis = Analysis::compute(&snapshot);
+        if loading.replace {
+            self.files.clear();
+        }
+        self.instances_cache = None;
+        self.loads += 1;
+        let time = snapshot.process.get("time").map(str::to_string);
+        self.files.push(OpenFile {
+            name: loading.file_name,
+            snapshot,
+            analysis,
             warnings: loaded.warnings.iter().map(|w| w.to_string()).collect(),
             load_ms: now_ms() - started,
-        };
-        self.current = Some(Current { snapshot });
-        FromWorker::Loaded { request, summary }
+            time,
+            order: self.loads,
+            roles: Vec::new(),
+            cycles: None,
+        });
+        self.assign_roles();
+        FromWorker::Loaded { request, summary: self.summary() }
     }
 
-    pub fn query(&self, request: RequestId, query: Query) -> FromWorker {
-        let Some(current) = &self.current else {
-            return FromWorker::Answer { request, answer: Answer::Unavailable { reason: "no snapshot is loaded".into() } };
+    fn assign_roles(&mut self) {
+        let mut by_age: Vec<usize> = (0..self.files.len()).collect();
+        by_age.sort_by(|&a, &b| {
+            let (fa, fb) = (&self.files[a], &self.files[b]);
+            (fa.time.as_deref(), fa.order).cmp(&(fb.time.as_deref(), fb.order))
+        });
+        for f in &mut self.files {
+            f.roles.clear();
+        }
+        let heaps: Vec<usize> = by_age.iter().copied().filter(|&i| self.files[i].snapshot.heap.is_some()).collect();
+        let traces: Vec<usize> = by_age.iter().copied().filter(|&i| self.files[i].snapshot.tracemalloc.is_some()).collect();
+        for (list, latest, earlier) in [(heaps, FileRole::Heap, FileRole::Baseline), (traces, FileRole::Allocations, FileRole::AllocationsBaseline)] {
+            if let Some(&last) = list.last() {
+                self.files[last].roles.push(latest);
+            }
+            if list.len() >= 2 {
+                self.files[list[list.len() - 2]].roles.push(earlier);
+            }
+        }
+        for f in &mut self.files {
+            if f.roles.is_empty() {
+                f.roles.push(FileRole::Unused);
+            }
+        }
+    }
+
+    pub(crate) fn with_role(&self, role: FileRole) -> Option<&OpenFile> {
+        self.files.iter().find(|f| f.roles.contains(&role))
+    }
+
+    pub(crate) fn index_with_role(&self, role: FileRole) -> Option<usize> {
+        self.files.iter().position(|f| f.roles.contains(&role))
+    }
+
+    /// Describes the explored file (the heap snapshot, else the traces).
+    fn summary(&self) -> Summary {
+        let primary = self.with_role(FileRole::Heap).or_else(|| self.with_role(FileRole::Allocations)).or(self.files.last());
+        let files = self
+            .files
+            .iter()
+            .map(|f| FileInfo {
+                file_name: f.name.clone(),
+                has_heap: f.snapshot.heap.is_some(),
+                has_tracemalloc: f.snapshot.tracemalloc.is_some(),
+                time: f.time.clone(),
+                roles: f.roles.clone(),
+            })
+            .collect();
+        let Some(p) = primary else {
+            return Summary {
+                file_name: String::new(),
+                format: String::new(),
+                object_count: 0,
+                reference_count: 0,
+                total_size_bytes: 0,
+                root_count: 0,
+                trace_count: 0,
+                process: Vec::new(),
+                warnings: Vec::new(),
+                load_ms: 0.0,
+                files,
+            };
         };
-        let answer = match query {
-            Query::TopTypes { limit } => top_types(&current.snapshot, limit as usize),
-        };
-        FromWorker::Answer { request, answer }
+        let heap = p.snapshot.heap.as_ref();
+        Summary {
+            file_name: p.name.clone(),
+            format: p.snapshot.format.describe().to_string(),
+            object_count: heap.map_or(0, |h| h.object_count() as u64),
+            reference_count: heap.map_or(0, |h| h.reference_count() as u64),
+            total_size_bytes: heap.map_or(0, |h| h.total_size_bytes()),
+            root_count: heap.map_or(0, |h| h.roots.len() as u64),
+            trace_count: self.with_role(FileRole::Allocations).and_then(|f| f.snapshot.tracemalloc.as_ref()).map_or(0, |t| t.traces.len() as u64),
+            process: p.snapshot.process.fields.clone(),
+            warnings: p.warnings.clone(),
+            load_ms: p.load_ms,
+            files,
+        }
+    }
+
+    pub fn query(&mut self, request: RequestId, query: Query) -> FromWorker {
+        FromWorker::Answer { request, answer: answers::answer(self, query) }
     }
 }
 
-fn top_types(snapshot: &Snapshot, limit: usize) -> Answer {
-    let Some(heap) = &snapshot.heap else {
-        return Answer::Unavailable { reason: "this snapshot has no heap section".into() };
-    };
-    let mut by_type: std::collections::HashMap<u32, (u64, u64)> = std::collections::HashMap::new();
-    for (t, s) in heap.type_name.iter().zip(&heap.size_bytes) {
-        let e = by_type.entry(*t).or_default();
-        e.0 += 1;
-        e.1 += s;
-    }
-    let mut rows: Vec<TypeRow> = by_type
-        .into_iter()
-        .map(|(t, (count, shallow_bytes))| TypeRow { type_name: snapshot.str(t).to_string(), count, shallow_bytes })
-        .collect();
-    rows.sort_by(|a, b| b.shallow_bytes.cmp(&a.shallow_bytes).then_with(|| a.type_name.cmp(&b.type_name)));
-    rows.truncate(limit);
-    Answer::TopTypes { rows }
+fn failed(request: RequestId, message: String) -> FromWorker {
+    FromWorker::Failed { request, error: ErrorReport { message } }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use heapscope_protocol::{Answer, Grouping};
 
     const SNAPSHOT: &str = r#"{"format":"heapscope","version":1,
         "heap":{"objects":[1,1,100,0,-1,-1, 2,2,50,0,-1,-1, 3,2,50,0,-1,-1],"references":[0,1,2,-1, 0,2,2,-1],"roots":[0,0,-1,0]},
         "strings":["","builtins.dict","builtins.str"]}"#;
 
-    fn load_in_chunks(session: &mut Session, request: RequestId, bytes: &[u8], chunk: usize) -> (FromWorker, Vec<FromWorker>) {
-        assert!(session.begin(request, "s.json".into(), bytes.len() as u64).is_none());
+    pub(crate) fn load_in_chunks(session: &mut Session, request: RequestId, name: &str, bytes: &[u8], chunk: usize, replace: bool) -> (FromWorker, Vec<FromWorker>) {
+        assert!(session.begin(request, name.into(), bytes.len() as u64, replace).is_none());
         for (i, part) in bytes.chunks(chunk).enumerate() {
             session.chunk_slot(request, (i * chunk) as u64, part.len()).unwrap().copy_from_slice(part);
         }
@@ -159,29 +240,44 @@ mod tests {
     #[test]
     fn loads_from_chunks_and_answers() {
         let mut session = Session::new();
-        let (done, events) = load_in_chunks(&mut session, 1, SNAPSHOT.as_bytes(), 7);
+        let (done, events) = load_in_chunks(&mut session, 1, "s.json", SNAPSHOT.as_bytes(), 7, true);
         let FromWorker::Loaded { request: 1, summary } = done else { panic!("{done:?}") };
         assert_eq!((summary.object_count, summary.reference_count, summary.total_size_bytes), (3, 2, 200));
+        assert_eq!(summary.files[0].roles, vec![FileRole::Heap]);
         assert_eq!(events.len(), 2);
-        let FromWorker::Answer { answer: Answer::TopTypes { rows }, .. } = session.query(2, Query::TopTypes { limit: 1 }) else { panic!() };
-        assert_eq!(rows, vec![TypeRow { type_name: "builtins.dict".into(), count: 1, shallow_bytes: 100 }]);
+        let FromWorker::Answer { answer: Answer::Types { rows }, .. } = session.query(2, Query::Types { grouping: Grouping::Type, fold_dicts: false }) else {
+            panic!()
+        };
+        assert_eq!((rows[0].type_name.as_str(), rows[0].count, rows[0].retained_bytes), ("builtins.dict", 1, 200));
     }
 
     #[test]
     fn a_bad_file_fails_and_the_next_loads() {
         let mut session = Session::new();
-        let (done, _) = load_in_chunks(&mut session, 1, b"\x89PNG\r\n", 4);
+        let (done, _) = load_in_chunks(&mut session, 1, "p.png", b"\x89PNG\r\n", 4, true);
         let FromWorker::Failed { error, .. } = done else { panic!("{done:?}") };
         assert!(error.message.contains("PNG image"), "{}", error.message);
-        let (done, _) = load_in_chunks(&mut session, 2, SNAPSHOT.as_bytes(), 1000);
+        let (done, _) = load_in_chunks(&mut session, 2, "s.json", SNAPSHOT.as_bytes(), 1000, true);
         assert!(matches!(done, FromWorker::Loaded { request: 2, .. }));
+    }
+
+    #[test]
+    fn two_heaps_are_ordered_by_their_time_stamps() {
+        let with_time = |t: &str| SNAPSHOT.replace(r#""version":1,"#, &format!(r#""version":1,"process":{{"time":"{t}"}},"#));
+        let mut session = Session::new();
+        load_in_chunks(&mut session, 1, "later.json", with_time("2026-01-02T00:00:00Z").as_bytes(), 100, true);
+        let (done, _) = load_in_chunks(&mut session, 2, "earlier.json", with_time("2026-01-01T00:00:00Z").as_bytes(), 100, false);
+        let FromWorker::Loaded { summary, .. } = done else { panic!() };
+        assert_eq!(summary.file_name, "later.json");
+        let roles: Vec<_> = summary.files.iter().map(|f| (f.file_name.as_str(), f.roles.clone())).collect();
+        assert_eq!(roles, vec![("later.json", vec![FileRole::Heap]), ("earlier.json", vec![FileRole::Baseline])]);
     }
 
     #[test]
     fn chunks_of_an_abandoned_load_are_refused() {
         let mut session = Session::new();
-        session.begin(1, "a".into(), 10);
-        session.begin(2, "b".into(), 10);
+        session.begin(1, "a".into(), 10, true);
+        session.begin(2, "b".into(), 10, true);
         assert!(session.chunk_slot(1, 0, 5).is_none());
         assert!(session.chunk_slot(2, 5, 5).is_none(), "out of order");
         assert!(session.chunk_slot(2, 0, 11).is_none(), "past the end");

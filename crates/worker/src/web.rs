@@ -31,8 +31,8 @@ pub fn start() {
 
 fn handle(session: &mut Session, msg: ToWorker, data: &JsValue, post: &dyn Fn(FromWorker)) {
     match msg {
-        ToWorker::LoadBegin { request, file_name, total_bytes } => {
-            if let Some(failed) = session.begin(request, file_name, total_bytes) {
+        ToWorker::LoadBegin { request, file_name, total_bytes, replace } => {
+            if let Some(failed) = session.begin(request, file_name, total_bytes, replace) {
                 post(failed);
             }
         }

@@ -10,7 +10,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn messages_round_trip_through_js_values() {
-    let msg = ToWorker::LoadBegin { request: 7, file_name: "héap.json".into(), total_bytes: 3 << 30 };
+    let msg = ToWorker::LoadBegin { request: 7, file_name: "héap.json".into(), total_bytes: 3 << 30, replace: false };
     let value = serde_wasm_bindgen::to_value(&msg).unwrap();
     let kind = js_sys::Reflect::get(&value, &"type".into()).unwrap();
     assert_eq!(kind.as_string().as_deref(), Some("LoadBegin"));
@@ -25,7 +25,7 @@ fn messages_round_trip_through_js_values() {
 fn loads_a_snapshot_from_chunks_in_wasm() {
     let text = br#"{"format":"heapscope","version":1,"heap":{"objects":[1,1,10,0,-1,-1, 2,1,20,0,-1,-1],"references":[0,1,2,-1],"roots":[0,0,-1,0]},"strings":["","builtins.dict"]}"#;
     let mut session = Session::new();
-    session.begin(1, "t.json".into(), text.len() as u64);
+    session.begin(1, "t.json".into(), text.len() as u64, true);
     for (i, part) in text.chunks(16).enumerate() {
         let array = js_sys::Uint8Array::from(part);
         array.copy_to(session.chunk_slot(1, (i * 16) as u64, part.len()).unwrap());

@@ -92,7 +92,6 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     let g = view.graph;
     const NONE: u32 = u32::MAX;
 
-    let __t = std::time::Instant::now();
     // 1. Depth-first preorder from the super-root (number 0).
     let mut pre = vec![NONE; n];
     let mut vertex: Vec<ObjIdx> = vec![SUPER_ROOT];
@@ -137,7 +136,6 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     drop(stack);
     let count = vertex.len();
 
-    eprintln!("dom // 2.  {:.3}", __t.elapsed().as_secs_f64());
     // 2. Semidominators in reverse preorder (link-eval, path compression).
     let mut semi: Vec<u32> = (0..count as u32).collect();
     let mut label: Vec<u32> = (0..count as u32).collect();
@@ -150,13 +148,23 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
             s = 0;
         } else {
             let last = w as u32 + 1;
-            for v in view.predecessors(object) {
+            let mut relax = |v: ObjIdx| {
                 let pv = pre[v as usize];
                 if pv == NONE {
-                    continue;
+                    return;
+                }
+                if pv < last {
+                    // Not yet linked: eval is the vertex itself, whose semi is its number.
+                    s = s.min(pv);
+                    return;
                 }
                 let u = eval(pv, last, &mut ancestor, &mut label, &semi, &mut path);
                 s = s.min(semi[u as usize]);
+            };
+            if view.exclusions.is_empty() {
+                g.strong_predecessors(object).for_each(&mut relax);
+            } else {
+                view.predecessors(object).for_each(&mut relax);
             }
         }
         semi[w] = s;
@@ -165,7 +173,6 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     drop(label);
     drop(path);
 
-    eprintln!("dom // 3.  {:.3}", __t.elapsed().as_secs_f64());
     // 3. Immediate dominators: climb from the parent to the first number ≤ semi.
     let mut idom_pre = parent;
     for w in 1..count {
@@ -177,7 +184,6 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     }
     drop(semi);
 
-    eprintln!("dom // 4.  {:.3}", __t.elapsed().as_secs_f64());
     // 4. Per-object results; retained sizes accumulate bottom-up.
     let mut idom = vec![NO_DOMINATOR; n];
     let mut retained_bytes = vec![0u64; n];
@@ -204,7 +210,6 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     drop(idom_pre);
     drop(pre);
 
-    eprintln!("dom // 5.  {:.3}", __t.elapsed().as_secs_f64());
     // 5. Children lists, each sorted by retained size (largest first).
     let mut child_offsets = vec![0u32; n + 2];
     for &d in &idom {
@@ -236,7 +241,6 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
             run.sort_by(|&a, &b| retained_bytes[b as usize].cmp(&retained_bytes[a as usize]));
         }
     }
-    eprintln!("dom end {:.3}", __t.elapsed().as_secs_f64());
     DominatorTree { idom, retained_bytes, retained_count, child_offsets, children, reachable_bytes }
 }
 

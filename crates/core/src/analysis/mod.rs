@@ -64,10 +64,19 @@ impl Analysis {
         }
         let none = Exclusions::none();
         let view = StrongView::new(&heap.graph, &none);
-        let types = TypeIndex::new(&snapshot.strings, heap);
-        let distances = distance::distances(&view, &roots);
-        let dominators = dominators::dominator_tree(&view, &roots, &heap.size_bytes);
-        let components = scc::cyclic_components(&view);
+        // The dominator tree is the longest step; natively it runs beside the
+        // others (the browser worker has one thread and runs them in turn).
+        let rest = || (TypeIndex::new(&snapshot.strings, heap), distance::distances(&view, &roots), scc::cyclic_components(&view));
+        let dominate = || dominators::dominator_tree(&view, &roots, &heap.size_bytes);
+        #[cfg(not(target_arch = "wasm32"))]
+        let (dominators, (types, distances, components)) = std::thread::scope(|scope| {
+            let side = scope.spawn(rest);
+            let dominators = dominate();
+            // A panic on the side thread would be a bug; recompute rather than unwrap.
+            (dominators, side.join().unwrap_or_else(|_| rest()))
+        });
+        #[cfg(target_arch = "wasm32")]
+        let (dominators, (types, distances, components)) = (dominate(), rest());
         let by_type = aggregate::aggregate(heap, &types, &dominators, AggregateOptions::default());
         Analysis { roots, is_root, types, distances, dominators, components, by_type }
     }

@@ -1,0 +1,80 @@
+//! Small pieces every view uses: sizes with exact bytes on hover, links to
+//! objects, sortable column headers, "loading…" and "unavailable" states.
+
+use heapscope_protocol::{Answer, ObjectRow};
+use leptos::prelude::*;
+
+use crate::route::Route;
+use crate::units::{format_bytes, format_count};
+
+/// A size in KiB/MiB, exact bytes in the tooltip.
+#[component]
+pub fn Bytes(bytes: u64) -> impl IntoView {
+    view! { <span class="num" title=format!("{} bytes", format_count(bytes))>{format_bytes(bytes)}</span> }
+}
+
+/// `Type @0x… "description"`: a link that opens the object.
+#[component]
+pub fn ObjectLink(row: ObjectRow) -> impl IntoView {
+    let id = row.id;
+    let root = row.root.clone();
+    view! {
+        <a class="object-link" href=Route::Object(id).to_hash() data-object=id.to_string()>
+            <span class="type">{short_type(&row.type_name)}</span>
+            <span class="addr">{format!(" @{}", row.address)}</span>
+            {(!row.description.is_empty()).then(|| view! { <span class="desc">{format!(" {}", row.description)}</span> })}
+            {root.map(|r| view! { <span class="root-badge">{r}</span> })}
+        </a>
+    }
+}
+
+/// `builtins.dict` reads as `dict`; other types keep their module.
+pub fn short_type(name: &str) -> String {
+    name.strip_prefix("builtins.").unwrap_or(name).to_string()
+}
+
+/// What a view shows while it waits, or when the worker could not answer.
+pub fn pending_or_unavailable(answer: &Option<Answer>) -> Option<AnyView> {
+    match answer {
+        None => Some(view! { <p class="muted" data-testid="view-loading">"Working…"</p> }.into_any()),
+        Some(Answer::Unavailable { reason }) => Some(view! { <p class="muted" data-testid="unavailable">{reason.clone()}</p> }.into_any()),
+        Some(_) => None,
+    }
+}
+
+/// Sort state of a table: which column, which way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortState<C: Copy + PartialEq + Send + Sync + 'static> {
+    pub column: C,
+    pub descending: bool,
+}
+
+/// A clickable header cell that sorts by `column` (again: reverses).
+#[component]
+pub fn SortHeader<C: Copy + PartialEq + Send + Sync + 'static>(label: &'static str, column: C, sort: RwSignal<SortState<C>>, #[prop(optional)] numeric: bool) -> impl IntoView {
+    let arrow = move || {
+        let s = sort.get();
+        if s.column == column {
+            if s.descending { " ▼" } else { " ▲" }
+        } else {
+            ""
+        }
+    };
+    let aria = move || {
+        let s = sort.get();
+        if s.column != column {
+            "none"
+        } else if s.descending {
+            "descending"
+        } else {
+            "ascending"
+        }
+    };
+    view! {
+        <th class:num=numeric aria-sort=aria>
+            <button class="sort" data-testid=format!("sort-{label}") on:click=move |_| sort.update(|s| {
+                if s.column == column { s.descending = !s.descending } else { *s = SortState { column, descending: numeric } }
+            })>{label}{arrow}</button>
+        </th>
+    }
+}

@@ -1,0 +1,84 @@
+//! Compare heaps: what grew between the baseline and the later snapshot.
+
+use heapscope_protocol::{Answer, Query, TypeDeltaRow};
+use leptos::prelude::*;
+
+use super::common::{pending_or_unavailable, Bytes, ObjectLink, SortHeader, SortState};
+use crate::route::Route;
+use crate::units::{format_bytes, format_count};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Name,
+    CountDelta,
+    SizeDelta,
+    CountAfter,
+}
+
+pub fn sort_deltas(rows: &mut [TypeDeltaRow], sort: SortState<Column>) {
+    let count_delta = |r: &TypeDeltaRow| r.count_after as i64 - r.count_before as i64;
+    let size_delta = |r: &TypeDeltaRow| r.size_after_bytes as i64 - r.size_before_bytes as i64;
+    rows.sort_by(|a, b| {
+        let o = match sort.column {
+            Column::Name => a.type_name.cmp(&b.type_name),
+            Column::CountDelta => count_delta(a).cmp(&count_delta(b)),
+            Column::SizeDelta => size_delta(a).cmp(&size_delta(b)),
+            Column::CountAfter => a.count_after.cmp(&b.count_after),
+        };
+        (if sort.descending { o.reverse() } else { o }).then_with(|| a.type_name.cmp(&b.type_name))
+    });
+}
+
+#[component]
+pub fn CompareView() -> impl IntoView {
+    let answer = answer_signal_compare();
+    let sort = RwSignal::new(SortState { column: Column::SizeDelta, descending: true });
+    view! {
+        <section class="view" data-testid="compare-view">
+            {move || {
+                let a = answer.get();
+                if let Some(v) = pending_or_unavailable(&a) { return v; }
+                let Some(Answer::CompareHeaps(c)) = a else { return ().into_any() };
+                let mut types = c.types.clone();
+                sort_deltas(&mut types, sort.get());
+                view! {
+                    <p data-testid="compare-caption">{format!("Since {}: {} new objects, {} freed.", c.baseline_file, format_count(c.new_object_count), format_count(c.freed_count))}</p>
+                    <table class="grid" data-testid="compare-table">
+                        <thead><tr>
+                            <SortHeader label="type" column=Column::Name sort=sort />
+                            <th class="num">"before"</th>
+                            <SortHeader label="after" column=Column::CountAfter sort=sort numeric=true />
+                            <SortHeader label="count Δ" column=Column::CountDelta sort=sort numeric=true />
+                            <SortHeader label="size Δ" column=Column::SizeDelta sort=sort numeric=true />
+                        </tr></thead>
+                        <tbody>
+                            {types.into_iter().map(|r| {
+                                let dc = r.count_after as i64 - r.count_before as i64;
+                                let ds = r.size_after_bytes as i64 - r.size_before_bytes as i64;
+                                view! {
+                                    <tr data-testid="delta-row">
+                                        <td class="mono"><a href=Route::Instances(r.type_name.clone()).to_hash()>{r.type_name.clone()}</a></td>
+                                        <td class="num">{format_count(r.count_before)}</td>
+                                        <td class="num">{format_count(r.count_after)}</td>
+                                        <td class="num" class:grew={dc > 0}>{format!("{dc:+}")}</td>
+                                        <td class="num" class:grew={ds > 0} title=format!("{ds:+} bytes")>{format!("{}{}", if ds < 0 { "−" } else { "+" }, format_bytes(ds.unsigned_abs()))}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <h3>"New objects, largest retained first"</h3>
+                    <table class="grid" data-testid="new-objects">
+                        <tbody>
+                            {c.new_objects.iter().map(|o| view! { <tr><td><ObjectLink row=o.clone() /></td><td class="num"><Bytes bytes=o.retained_bytes /></td></tr> }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+fn answer_signal_compare() -> RwSignal<Option<Answer>> {
+    crate::queries::answer_signal(|| Some(Query::CompareHeaps { limit: 200 }))
+}

@@ -1,0 +1,121 @@
+//! Cycles: strongly connected groups of objects, reachable or garbage;
+//! one selected is drawn with its references and the one to break marked.
+
+use heapscope_protocol::{Answer, CycleRow, Query};
+use leptos::prelude::*;
+
+use super::common::{pending_or_unavailable, Bytes, ObjectLink, SortHeader, SortState};
+use super::graph::{DrawnEdge, GraphCanvas};
+use crate::layout;
+use crate::nav;
+use crate::queries::answer_signal;
+use crate::route::Route;
+use crate::units::format_count;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Members,
+    Shallow,
+    Retained,
+    Garbage,
+}
+
+pub fn sort_cycles(rows: &mut [CycleRow], sort: SortState<Column>) {
+    rows.sort_by(|a, b| {
+        let o = match sort.column {
+            Column::Members => a.member_count.cmp(&b.member_count),
+            Column::Shallow => a.shallow_bytes.cmp(&b.shallow_bytes),
+            Column::Retained => a.retained_bytes.cmp(&b.retained_bytes),
+            Column::Garbage => a.garbage.cmp(&b.garbage),
+        };
+        (if sort.descending { o.reverse() } else { o }).then(a.index.cmp(&b.index))
+    });
+}
+
+#[component]
+pub fn CyclesView(selected: Option<u32>) -> impl IntoView {
+    let list = answer_signal(|| Some(Query::Cycles { limit: 2000 }));
+    let sort = RwSignal::new(SortState { column: Column::Retained, descending: true });
+    view! {
+        <section class="view" data-testid="cycles-view">
+            {selected.map(|index| view! { <CycleDiagram index=index /> })}
+            {move || {
+                let a = list.get();
+                if let Some(v) = pending_or_unavailable(&a) { return v; }
+                let Some(Answer::Cycles { total, mut rows }) = a else { return ().into_any() };
+                sort_cycles(&mut rows, sort.get());
+                view! {
+                    <h3 data-testid="cycles-count">{format!("{} cycles", format_count(total as u64))}</h3>
+                    <table class="grid" data-testid="cycles-table">
+                        <thead><tr>
+                            <th>"#"</th>
+                            <SortHeader label="members" column=Column::Members sort=sort numeric=true />
+                            <th>"types"</th>
+                            <SortHeader label="shallow" column=Column::Shallow sort=sort numeric=true />
+                            <SortHeader label="retained" column=Column::Retained sort=sort numeric=true />
+                            <SortHeader label="garbage" column=Column::Garbage sort=sort />
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| {
+                                let index = r.index;
+                                view! {
+                                    <tr class="clickable" class:selected=selected == Some(index) tabindex="0" data-testid="cycle-row"
+                                        on:click=move |_| nav::go(&Route::Cycle(index))
+                                        on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" { nav::go(&Route::Cycle(index)) }>
+                                        <td class="num">{index.to_string()}</td>
+                                        <td class="num">{format_count(r.member_count as u64)}</td>
+                                        <td class="mono">{r.types.clone()}</td>
+                                        <td class="num"><Bytes bytes=r.shallow_bytes /></td>
+                                        <td class="num"><Bytes bytes=r.retained_bytes /></td>
+                                        <td>{if r.garbage { "garbage" } else { "reachable" }}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Largest cycle drawn in full; bigger ones list their members instead.
+const MAX_DRAWN_MEMBERS: usize = 40;
+
+#[component]
+fn CycleDiagram(index: u32) -> impl IntoView {
+    let detail = answer_signal(move || Some(Query::Cycle { index }));
+    view! {
+        <div class="cycle-detail" data-testid="cycle-detail">
+            {move || {
+                let a = detail.get();
+                if let Some(v) = pending_or_unavailable(&a) { return v; }
+                let Some(Answer::Cycle(d)) = a else { return ().into_any() };
+                let position = |id: u32| d.members.iter().position(|m| m.id == id);
+                let suggested = d.suggested.clone();
+                let edges: Vec<DrawnEdge> = d.references.iter().filter_map(|r| {
+                    let marked = suggested.as_ref().is_some_and(|(s, _)| s.from.id == r.from.id && s.index == r.index);
+                    Some(DrawnEdge { from: position(r.from.id)?, to: position(r.to.id)?, label: r.label.clone(), weak: r.weak, marked })
+                }).collect();
+                let drawn = d.members.len() <= MAX_DRAWN_MEMBERS;
+                let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (e.from, e.to)).collect();
+                let layout = layout::circle(d.members.len(), &pairs);
+                view! {
+                    <h2>{format!("Cycle {} — {} objects, {}", index, d.row.member_count, if d.row.garbage { "garbage (no root reaches it)" } else { "reachable from a root" })}</h2>
+                    {suggested.map(|(r, why)| view! {
+                        <p class="suggestion" data-testid="cycle-suggestion">"Break "<span class="mono label">{r.label.clone()}</span>" from "<ObjectLink row=r.from.clone() />": "{why}</p>
+                    })}
+                    {if drawn {
+                        view! { <GraphCanvas nodes=d.members.clone() edges=edges layout=layout focus=None /> }.into_any()
+                    } else {
+                        view! { <p class="muted">{format!("Too many members to draw ({}); the references are listed below.", d.members.len())}</p> }.into_any()
+                    }}
+                    <details>
+                        <summary>{format!("{} references inside the cycle", format_count(d.reference_total as u64))}</summary>
+                        <ul class="mono">{d.references.iter().map(|r| view! { <li><ObjectLink row=r.from.clone() />" "{r.label.clone()}" → "<ObjectLink row=r.to.clone() /></li> }).collect_view()}</ul>
+                    </details>
+                }.into_any()
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,109 @@
+//! Instances of one type, largest retained first; virtualized, fetched from
+//! the worker a page at a time as the table scrolls.
+
+use std::collections::{HashMap, HashSet};
+
+use heapscope_protocol::{Answer, ObjectRow, Query};
+use leptos::prelude::*;
+
+use super::common::{short_type, Bytes};
+use crate::nav;
+use crate::queries::use_app;
+use crate::route::Route;
+use crate::units::format_count;
+use crate::virtual_list::{Viewport, ROW_HEIGHT_PX};
+
+const PAGE_ROWS: u32 = 200;
+
+#[component]
+pub fn InstancesView(type_name: String) -> impl IntoView {
+    let app = use_app();
+    let total: RwSignal<Option<u32>> = RwSignal::new(None);
+    let pages: RwSignal<HashMap<u32, Vec<ObjectRow>>> = RwSignal::new(HashMap::new());
+    let asked: StoredValue<HashSet<u32>> = StoredValue::new(HashSet::new());
+    let viewport = Viewport::new(560.0);
+    let type_for_fetch = type_name.clone();
+    let fetch = move |page: u32| {
+        if asked.with_value(|a| a.contains(&page)) {
+            return;
+        }
+        asked.update_value(|a| {
+            a.insert(page);
+        });
+        let query = Query::Instances { type_name: type_for_fetch.clone(), start: page * PAGE_ROWS, count: PAGE_ROWS };
+        app.ask(query, move |a| {
+            if let Answer::Instances { total: t, rows, .. } = a {
+                total.set(Some(t));
+                pages.update(|p| {
+                    p.insert(page, rows);
+                });
+            }
+        });
+    };
+    let fetch_first = fetch.clone();
+    Effect::new(move |_| {
+        app.generation.track();
+        fetch_first(0);
+    });
+    let fetch_visible = fetch.clone();
+    Effect::new(move |_| {
+        let n = total.get().unwrap_or(0) as usize;
+        let range = viewport.rows(n);
+        if range.is_empty() {
+            return;
+        }
+        for page in (range.start as u32 / PAGE_ROWS)..=((range.end as u32 - 1) / PAGE_ROWS) {
+            fetch_visible(page);
+        }
+    });
+    let row_at = move |i: usize| pages.with_untracked(|p| p.get(&(i as u32 / PAGE_ROWS)).and_then(|rows| rows.get(i % PAGE_ROWS as usize).cloned()));
+    let count = move || total.get_untracked().unwrap_or(0) as usize;
+    let open = move |i: usize| {
+        if let Some(r) = row_at(i) {
+            nav::go(&Route::Object(r.id));
+        }
+    };
+    view! {
+        <section class="view" data-testid="instances-view">
+            <h2>
+                <a href=Route::Types.to_hash()>"Types"</a>" › "<span class="mono">{type_name.clone()}</span>
+            </h2>
+            <p class="muted" data-testid="instances-count">{move || match total.get() {
+                None => "Working…".to_string(),
+                Some(t) => format!("{} instances of {}, largest retained first", format_count(t as u64), short_type(&type_name)),
+            }}</p>
+            <div class="vtable" tabindex="0" node_ref=viewport.node style:height=format!("{}px", viewport.height_px)
+                on:scroll=viewport.on_scroll() on:keydown=viewport.on_key(count, open) data-testid="instances-table">
+                <table class="grid">
+                    <thead><tr><th>"address"</th><th>"description"</th><th class="num">"shallow"</th><th class="num">"retained"</th><th class="num">"distance"</th></tr></thead>
+                    <tbody>
+                        {move || {
+                            let n = total.get().unwrap_or(0) as usize;
+                            let range = viewport.rows(n);
+                            let (before, after) = (range.start as f64 * ROW_HEIGHT_PX, (n - range.end) as f64 * ROW_HEIGHT_PX);
+                            let selected = viewport.selected.get();
+                            pages.track();
+                            view! {
+                                <tr class="spacer" style:height=format!("{before}px")></tr>
+                                {range.map(|i| match row_at(i) {
+                                    Some(r) => view! {
+                                        <tr class="vrow" class:selected=i == selected aria-selected=(i == selected).to_string()
+                                            on:click=move |_| { viewport.selected.set(i); open(i); }>
+                                            <td class="mono">{r.address.clone()}</td>
+                                            <td class="desc" title=r.description.clone()>{r.description.clone()}</td>
+                                            <td class="num"><Bytes bytes=r.shallow_bytes /></td>
+                                            <td class="num"><Bytes bytes=r.retained_bytes /></td>
+                                            <td class="num">{r.distance.map_or("unreachable".to_string(), |d| d.to_string())}</td>
+                                        </tr>
+                                    }.into_any(),
+                                    None => view! { <tr class="vrow"><td colspan="5" class="muted">"…"</td></tr> }.into_any(),
+                                }).collect_view()}
+                                <tr class="spacer" style:height=format!("{after}px")></tr>
+                            }
+                        }}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,15 @@
+//! One module per view. Each asks the worker for what it shows through
+//! `queries::answer_signal` and only renders.
+
+pub mod allocations;
+pub mod common;
+pub mod compare;
+pub mod cycles;
+pub mod dominators;
+pub mod graph;
+pub mod instances;
+pub mod object;
+pub mod overview;
+pub mod retainers;
+pub mod search;
+pub mod types;
