@@ -81,3 +81,18 @@ export async function countsOf(path) {
 }
 
 export const fmt = (n) => n.toLocaleString("en-US");
+
+/** Clicks a "Try an example" button and waits for the load to finish. */
+export async function loadExample(page, id) {
+  await page.click(`[data-testid="example-${id}"]`);
+  await page.waitForSelector('[data-testid="app"][data-state="loading"], [data-testid="app"][data-state="ready"]');
+  return settled(page);
+}
+
+/** Texts of all elements matching `selector`, in document order. */
+export async function texts(page, selector) {
+  return page.$$eval(selector, (els) => els.map((e) => e.textContent.trim()));
+}
+
+/** Parses "1,234" / "1.5 KiB"-free integer cells. */
+export const int = (s) => Number(String(s).replace(/[^0-9-]/g, ""));

@@ -4,11 +4,14 @@
 // `cargo xtask build` stamps the two constants below after `trunk build`
 // (xtask/src/offline.rs): VERSION becomes a hash of every file in dist/, and
 // ASSETS the app shell (index.html, js, wasm, css, worker files, manifest,
-// icons). A new release therefore changes this file's bytes, the browser
-// installs the new worker beside the old one, and it takes over once no tab
-// runs the old version (no skipWaiting: a running page must never mix its
-// js with another release's worker files). Its activation deletes the old
-// cache. Unstamped (a plain `trunk build` or `trunk serve`) it caches nothing.
+// icons), which installing precaches as one consistent release. A new release
+// changes this file's bytes, so the browser installs it beside the old one;
+// it takes over once no tab runs the old version (no skipWaiting: a page
+// running offline must keep finding its own release's worker files in the
+// cache) and deletes the old cache. Requests go to the network first, so an online page is always the
+// deployed release (and `cargo xtask serve` shows each rebuild); the cache
+// answers only when the network fails. Unstamped (a plain `trunk build` or
+// `trunk serve`) it caches nothing.
 const VERSION = "dev";
 const ASSETS = null;
 
@@ -44,12 +47,23 @@ self.addEventListener("fetch", (event) => {
 
 async function respond(request) {
   const cache = await caches.open(CACHE);
-  // The app has one page: any navigation inside the scope gets the shell.
-  const hit = request.mode === "navigate" ? await cache.match("./") : await cache.match(request);
-  if (hit) return hit;
-  const response = await fetch(request);
-  // Bundled examples are large and optional: kept once someone has tried them.
-  const examples = new URL("examples/", self.registration.scope).href;
-  if (response.ok && request.url.startsWith(examples)) await cache.put(request, response.clone());
-  return response;
+  // The app has one page: any navigation inside the scope falls back to the shell.
+  const cached = () => cache.match(request.mode === "navigate" ? "./" : request);
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (offline) {
+    const hit = await cached();
+    if (hit) return hit;
+    throw offline;
+  }
+  if (response.ok) {
+    // Bundled examples are large and optional: kept once someone has opened them.
+    if (request.url.startsWith(new URL("examples/", self.registration.scope).href)) {
+      await cache.put(request, response.clone());
+    }
+    return response;
+  }
+  if (response.type === "opaqueredirect") return response;
+  return (await cached()) ?? response;
 }

@@ -95,8 +95,6 @@ def main():
     r = subprocess.run([sys.executable, "-c", CHILD, PKG, str(a.objects), path],
                        check=True, stdout=subprocess.PIPE, universal_newlines=True)
     res = json.loads(r.stdout.strip().splitlines()[-1])
-    with (open(path, "rb")) as f:
-        pass
     size = os.path.getsize(path)
     sys.path.insert(0, os.path.join(PKG, "tests"))
     from hsfile import load
@@ -108,7 +106,7 @@ def main():
     extra = res["peak_rss"] - res["rss_before"] if res["rss_before"] else None
     print("python          %s" % sys.version.split()[0])
     print("tracked objects %d (before export)" % res["tracked_objects"])
-    print("exported        %d objects, %d references, %d strings-file bytes" % (nobj, nref, size))
+    print("exported        %d objects, %d references" % (nobj, nref))
     print("export time     %.2f s" % res["seconds"])
     print("RSS before      %.1f MiB" % (res["rss_before"] / 2**20))
     print("peak extra RSS  %.1f MiB%s" % (extra / 2**20, "" if res["peak_exact"] else " (upper bound)"))

@@ -17,7 +17,9 @@ pub fn OverviewView(summary: Summary) -> impl IntoView {
     view! {
         <section class="view overview" data-testid="overview">
             <h2 data-testid="file-name">{summary.file_name.clone()}</h2>
-            <p class="muted">{format!("{} · loaded in {:.0} ms", summary.format, summary.load_ms)}</p>
+            <p class="muted" data-testid="load-stats" data-load-ms=summary.load_ms.to_string() data-worker-memory=summary.worker_memory_bytes.to_string()>
+                {format!("{} · parsed and analysed in {:.0} ms · worker memory {}", summary.format, summary.load_ms, format_bytes(summary.worker_memory_bytes))}
+            </p>
             {(files.len() > 1).then(|| view! {
                 <ul class="files" data-testid="open-files">
                     {files.into_iter().map(|f| view! {

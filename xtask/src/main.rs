@@ -6,6 +6,9 @@
 //!   wasm-bindgen tests in headless Chromium, the Python exporter's tests, the
 //!   fuzz smoke and the Playwright end-to-end tests.
 //! - `build`: install what is missing and build the release app into `dist/`.
+//! - `bench-browser [OBJECTS...]`: the browser benchmark (not a test): time
+//!   from choosing a synthetic snapshot to the Overview shown, worker memory,
+//!   longest main-thread task; default sizes 10^5 and 10^6 objects.
 //! - `single-file`: build, then pack `dist/` into one self-contained
 //!   `dist-single/heapscope.html` that works from file:// (`--from DIR`
 //!   packs an existing build instead).
@@ -30,7 +33,8 @@ fn main() -> ExitCode {
         Some("build") => tools::ensure_build_tools().and_then(|()| build_release()),
         Some("test") => test(),
         Some("single-file") => single_file::command(&args[1..]),
-        _ => Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR])".to_string()),
+        Some("bench-browser") => bench_browser(&args[1..]),
+        _ => Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR] | bench-browser [OBJECTS...])".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -93,6 +97,24 @@ fn serve(args: &[String]) -> Result<(), String> {
     build_release()?;
     eprintln!("heapscope is at http://127.0.0.1:{port}/ (Ctrl-C stops it)");
     run(Command::new("node").args(["e2e/serve.mjs", "dist", &port]))
+}
+
+fn bench_browser(args: &[String]) -> Result<(), String> {
+    tools::ensure_build_tools()?;
+    tools::ensure_test_tools()?;
+    build_release()?;
+    run(Command::new("cargo").args(["build", "--release", "-p", "heapscope-cli"]))?;
+    let sizes: Vec<String> = if args.is_empty() { vec!["100000".into(), "1000000".into()] } else { args.to_vec() };
+    std::fs::create_dir_all("target/bench").map_err(|e| format!("target/bench: {e}"))?;
+    let mut files = Vec::new();
+    for n in &sizes {
+        let file = format!("target/bench/synth-{n}.heapscope.json");
+        if !Path::new(&file).exists() {
+            run(Command::new("target/release/heapscope").args(["synth", "--objects", n, "--out", &file]))?;
+        }
+        files.push(file);
+    }
+    run(Command::new("node").arg("e2e/bench/browser.mjs").args(&files))
 }
 
 fn test() -> Result<(), String> {

@@ -3,9 +3,9 @@
 //! list of files it precaches. Run by `build_release` right after Trunk.
 //!
 //! The version is the first 16 hex digits of a SHA-256 over every file in
-//! dist/ (names and bytes, sw.js excepted), so any change to the app, its
-//! assets or the examples yields a new sw.js, which the browser installs as
-//! an update. The app shell is every file except `examples/` (large and
+//! dist/ (names and bytes; sw.js as copied, before stamping), so any change to
+//! the app, its assets, the examples or the service worker yields a new
+//! sw.js, which the browser installs as an update. The app shell is every file except `examples/` (large and
 //! optional: the worker caches an example once someone opens it).
 
 use std::path::{Path, PathBuf};
@@ -20,7 +20,8 @@ pub fn stamp_service_worker(dist: &Path) -> Result<(), String> {
         return Err(format!("{} lacks `{VERSION_PLACEHOLDER}` or `{ASSETS_PLACEHOLDER}` to stamp", sw.display()));
     }
     let files: Vec<String> = files_under(dist)?.into_iter().filter(|f| f != "sw.js").collect();
-    let mut digests = Vec::new();
+    // The worker's own code counts too: a change to its logic is a new version.
+    let mut digests = sha256(text.as_bytes()).to_vec();
     for file in &files {
         let bytes = std::fs::read(dist.join(file)).map_err(|e| format!("{file}: {e}"))?;
         digests.extend_from_slice(file.as_bytes());

@@ -172,6 +172,26 @@ impl Graph {
             .map(|(_, &src)| src)
     }
 
+    /// The incoming entries of `node` as `(first slot, sources)`; slot
+    /// `first + i` is `sources[i]`'s entry for [`Self::in_slot_is_weak`].
+    #[inline]
+    pub(crate) fn in_slots(&self, node: ObjIdx) -> (usize, &[ObjIdx]) {
+        let (s, e) = (self.in_offsets[node as usize] as usize, self.in_offsets[node as usize + 1] as usize);
+        (s, &self.in_sources[s..e])
+    }
+
+    /// Whether incoming entry `slot` is a weak reference.
+    #[inline]
+    pub(crate) fn in_slot_is_weak(&self, slot: usize) -> bool {
+        !self.in_weak.is_empty() && self.in_weak[slot / 64] & (1 << (slot % 64)) != 0
+    }
+
+    /// Targets and labels of every reference, by edge index.
+    #[inline]
+    pub(crate) fn out_columns(&self) -> (&[ObjIdx], &[EdgeLabel]) {
+        (&self.out_targets, &self.out_labels)
+    }
+
     /// Whether any reference is weak.
     pub fn has_weak_references(&self) -> bool {
         !self.in_weak.is_empty()

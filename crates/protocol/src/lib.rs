@@ -87,6 +87,9 @@ pub struct Summary {
     /// Warnings raised while loading (capped; the last may say how many more).
     pub warnings: Vec<String>,
     pub load_ms: f64,
+    /// Size of the worker's wasm memory after the load (its high-water
+    /// mark: wasm memory never shrinks); 0 outside the browser.
+    pub worker_memory_bytes: u64,
     /// Every file now open and what each is used for.
     pub files: Vec<FileInfo>,
 }

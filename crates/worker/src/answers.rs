@@ -161,7 +161,7 @@ fn heap_answer(ctx: &Ctx, query: Query) -> Answer {
                 paths: found.paths.iter().map(|p| p.steps.iter().map(|s| ctx.reference(s)).collect()).collect(),
                 truncated: found.truncated,
                 is_root: analysis.is_root.contains(object as usize),
-                reachable: analysis.distances.get(object).is_some(),
+                reachable: if ex.is_empty() { analysis.distances.get(object).is_some() } else { !found.paths.is_empty() || analysis.is_root.contains(object as usize) },
             }
         }
         Query::DominatorChildren { object, limit } => {

@@ -190,6 +190,7 @@ impl Session {
                 process: Vec::new(),
                 warnings: Vec::new(),
                 load_ms: 0.0,
+                worker_memory_bytes: 0,
                 files,
             };
         };
@@ -205,6 +206,7 @@ impl Session {
             process: p.snapshot.process.fields.clone(),
             warnings: p.warnings.clone(),
             load_ms: p.load_ms,
+            worker_memory_bytes: 0,
             files,
         }
     }

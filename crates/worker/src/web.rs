@@ -56,7 +56,11 @@ fn handle(session: &mut Session, msg: ToWorker, data: &JsValue, post: &dyn Fn(Fr
         ToWorker::LoadEnd { request } => {
             let now = || js_sys::Date::now();
             let mut progress = |m: FromWorker| post(m);
-            let done = session.finish(request, &now, &mut progress);
+            let mut done = session.finish(request, &now, &mut progress);
+            if let FromWorker::Loaded { summary, .. } = &mut done {
+                let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+                summary.worker_memory_bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as u64;
+            }
             post(done);
         }
         ToWorker::Query { request, query } => post(session.query(request, query)),

@@ -98,6 +98,8 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     let mut parent: Vec<u32> = vec![0];
     let mut is_root = BitSet::new(n);
     let mut stack: Vec<(u32, EdgeIdx, EdgeIdx)> = Vec::new();
+    let plain = view.exclusions.is_empty();
+    let (targets, labels) = g.out_columns();
     for &r in roots {
         if (r as usize) >= n || view.exclusions.excludes_object(r) {
             continue;
@@ -118,11 +120,11 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
                 continue;
             }
             frame.1 += 1;
-            let v = vertex[p as usize];
-            if !view.edge_ok(v, cursor) {
+            let ok = if plain { labels[cursor as usize].is_strong() } else { view.edge_ok(vertex[p as usize], cursor) };
+            if !ok {
                 continue;
             }
-            let w = g.target(cursor);
+            let w = targets[cursor as usize];
             if pre[w as usize] == NONE {
                 let pw = vertex.len() as u32;
                 pre[w as usize] = pw;
@@ -148,8 +150,7 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
             s = 0;
         } else {
             let last = w as u32 + 1;
-            let mut relax = |v: ObjIdx| {
-                let pv = pre[v as usize];
+            let mut relax = |pv: u32| {
                 if pv == NONE {
                     return;
                 }
@@ -161,10 +162,19 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
                 let u = eval(pv, last, &mut ancestor, &mut label, &semi, &mut path);
                 s = s.min(semi[u as usize]);
             };
-            if view.exclusions.is_empty() {
-                g.strong_predecessors(object).for_each(&mut relax);
+            if plain {
+                let (first, sources) = g.in_slots(object);
+                for (i, &v) in sources.iter().enumerate() {
+                    let pv = pre[v as usize];
+                    // Unreached referrers (NONE) need no weak check.
+                    if pv != NONE && !g.in_slot_is_weak(first + i) {
+                        relax(pv);
+                    }
+                }
             } else {
-                view.predecessors(object).for_each(&mut relax);
+                for v in view.predecessors(object) {
+                    relax(pre[v as usize]);
+                }
             }
         }
         semi[w] = s;

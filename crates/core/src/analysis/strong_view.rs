@@ -71,7 +71,7 @@ impl<'a> StrongView<'a> {
     }
 
     /// Whether edge `edge` (leaving `from`) is part of the view.
-    #[inline]
+    #[inline(always)]
     pub fn edge_ok(&self, from: ObjIdx, edge: EdgeIdx) -> bool {
         let g = self.graph;
         g.label(edge).is_strong()

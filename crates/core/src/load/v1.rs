@@ -5,6 +5,11 @@
 //! `Vec<serde_json::Value>`, no per-record allocation. `meta` is normally
 //! written first; if a section arrives before it, the default field lists
 //! (those of the current exporter) are assumed for that section.
+//!
+//! Well-formed documents take a fast path first ([`fast`]): the flat integer
+//! arrays are parsed by a tight hand-written loop into the same record sinks;
+//! anything unexpected sends the whole document through serde, which gives
+//! the error with its line and column.
 
 use std::fmt;
 
@@ -22,7 +27,18 @@ const MAX_SANE_SIZE_BYTES: i64 = 1 << 48;
 /// Records wider than this are refused (the format's widest has 6 fields).
 const MAX_RECORD_WIDTH: usize = 64;
 
+mod fast;
+
 pub(crate) fn parse(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    if let Some(loaded) = fast::parse(bytes) {
+        return Ok(loaded);
+    }
+    parse_with_serde(bytes)
+}
+
+/// The reference reader: every document goes through it when the fast path
+/// declines, and every error comes from it.
+fn parse_with_serde(bytes: &[u8]) -> Result<Loaded, LoadError> {
     let mut doc = Document::default();
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let parsed = de::Deserializer::deserialize_map(&mut de, DocumentVisitor(&mut doc)).and_then(|()| de.end());
@@ -96,6 +112,7 @@ impl<const N: usize> Layout<N> {
         Ok(Layout { width: fields.len(), at })
     }
 
+    #[inline]
     fn get(&self, record: &[i64], field: usize, default: i64) -> i64 {
         self.at[field].map_or(default, |i| record[i])
     }
@@ -129,6 +146,28 @@ struct RawHeap {
     to: Vec<u32>,
     labels: Vec<EdgeLabel>,
     roots: Vec<(i64, i64, i64, i64)>,
+}
+
+/// A multiply-fold hash for object addresses (SipHash costs 4× more and the
+/// duplicate check is not exposed to collision attacks that matter: the
+/// worst case is a slow load of a hostile file).
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, v: u64) {
+        let m = (v ^ self.0) as u128 * 0x9E37_79B9_7F4A_7C15u128;
+        self.0 = (m >> 64) as u64 ^ m as u64;
+    }
 }
 
 /// Converts a format index (`-1` = none) into a string id; out-of-range ids
@@ -194,9 +233,12 @@ impl Document {
         if !self.object_tracebacks_seen {
             raw.traceback.iter_mut().for_each(|t| *t = u32::MAX);
         }
-        let mut seen = std::collections::HashMap::with_capacity(n);
-        for (i, &a) in raw.address.iter().enumerate() {
-            if let Some(first) = seen.insert(a, i) {
+        // Addresses in increasing order (what the exporter writes) are distinct.
+        let increasing = raw.address.windows(2).all(|w| w[0] < w[1]);
+        let mut seen: std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<AddressHasher>> =
+            std::collections::HashMap::with_capacity_and_hasher(if increasing { 0 } else { n }, Default::default());
+        for (i, &a) in raw.address.iter().enumerate().filter(|_| !increasing) {
+            if let Some(first) = seen.insert(a, i as u32) {
                 self.warnings.push(
                     format!("address {a:#x} is also used by object {first}; diffs match the first"),
                     Some(Location::Record { section: "heap.objects", index: i as u64 }),
@@ -433,6 +475,80 @@ impl<'de, F: FnMut(u64, &[i64])> Visitor<'de> for FlatSeed<'_, F> {
     }
 }
 
+fn objects_layout<E: de::Error>(meta: &Meta) -> Result<Layout<6>, E> {
+    Layout::new("heap.objects", &meta.object_fields, ["address", "type", "size", "flags", "description", "traceback"], 3)
+}
+
+fn references_layout<E: de::Error>(meta: &Meta) -> Result<Layout<4>, E> {
+    Layout::new("heap.references", &meta.reference_fields, ["from", "to", "kind", "name"], 2)
+}
+
+fn roots_layout<E: de::Error>(meta: &Meta) -> Result<Layout<4>, E> {
+    Layout::new("heap.roots", &meta.root_fields, ["object", "kind", "name", "excess"], 2)
+}
+
+fn reference_kinds(meta: &Meta) -> Vec<Option<RefKind>> {
+    meta.reference_kinds.iter().map(|k| RefKind::from_format_name(k)).collect()
+}
+
+/// Turns one `heap.objects` record into a row of the object columns.
+fn objects_sink<'a>(layout: &'a Layout<6>, heap: &'a mut RawHeap, warnings: &'a mut Warnings) -> impl FnMut(u64, &[i64]) + 'a {
+    const ADDRESS: usize = 0;
+    const TYPE: usize = 1;
+    const SIZE: usize = 2;
+    const FLAGS: usize = 3;
+    const DESCRIPTION: usize = 4;
+    const TRACEBACK: usize = 5;
+    move |i: u64, r: &[i64]| {
+        let at = || Some(Location::Record { section: "heap.objects", index: i });
+        let address = layout.get(r, ADDRESS, 0);
+        if address < 0 {
+            warnings.push(format!("negative address {address}"), at());
+        }
+        let size = layout.get(r, SIZE, 0);
+        let size = if (0..=MAX_SANE_SIZE_BYTES).contains(&size) {
+            size as u64
+        } else {
+            warnings.push(format!("size {size} is not believable; counted as 0"), at());
+            0
+        };
+        heap.address.push(address.max(0) as u64);
+        heap.type_name.push(str_id(layout.get(r, TYPE, -1)));
+        heap.size_bytes.push(size);
+        heap.flags.push((layout.get(r, FLAGS, 0) & 0x7f) as u8);
+        heap.description.push(str_id(layout.get(r, DESCRIPTION, -1)));
+        let tb = layout.get(r, TRACEBACK, -1);
+        heap.traceback.push(if tb < 0 { u32::MAX } else { u32::try_from(tb).unwrap_or(u32::MAX - 1) });
+    }
+}
+
+/// Turns one `heap.references` record into an edge.
+fn references_sink<'a>(
+    layout: &'a Layout<4>,
+    kinds: &'a [Option<RefKind>],
+    heap: &'a mut RawHeap,
+    warnings: &'a mut Warnings,
+) -> impl FnMut(u64, &[i64]) + 'a {
+    move |i: u64, r: &[i64]| {
+        let index = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+        let kind_index = layout.get(r, 2, 0);
+        let kind = usize::try_from(kind_index).ok().and_then(|k| kinds.get(k).copied().flatten());
+        let kind = kind.unwrap_or_else(|| {
+            warnings.push(format!("unknown reference kind {kind_index}; read as internal"), Some(Location::Record { section: "heap.references", index: i }));
+            RefKind::Internal
+        });
+        heap.from.push(index(layout.get(r, 0, -1)));
+        heap.to.push(index(layout.get(r, 1, -1)));
+        heap.labels.push(EdgeLabel::new(kind, str_id(layout.get(r, 3, -1))));
+    }
+}
+
+fn roots_sink<'a>(layout: &'a Layout<4>, heap: &'a mut RawHeap) -> impl FnMut(u64, &[i64]) + 'a {
+    move |_: u64, r: &[i64]| {
+        heap.roots.push((layout.get(r, 0, -1), layout.get(r, 1, -1), layout.get(r, 2, -1), layout.get(r, 3, 0)));
+    }
+}
+
 struct HeapSeed<'a> {
     meta: &'a Meta,
     heap: &'a mut RawHeap,
@@ -459,59 +575,20 @@ impl<'de> Visitor<'de> for HeapSeed<'_> {
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "objects" => {
-                    const ADDRESS: usize = 0;
-                    const TYPE: usize = 1;
-                    const SIZE: usize = 2;
-                    const FLAGS: usize = 3;
-                    const DESCRIPTION: usize = 4;
-                    const TRACEBACK: usize = 5;
-                    let layout: Layout<6> = Layout::new("heap.objects", &meta.object_fields, ["address", "type", "size", "flags", "description", "traceback"], 3)?;
-                    *tracebacks_seen = layout.at[TRACEBACK].is_some();
-                    let mut sink = |i: u64, r: &[i64]| {
-                        let at = || Some(Location::Record { section: "heap.objects", index: i });
-                        let address = layout.get(r, ADDRESS, 0);
-                        if address < 0 {
-                            warnings.push(format!("negative address {address}"), at());
-                        }
-                        let size = layout.get(r, SIZE, 0);
-                        let size = if (0..=MAX_SANE_SIZE_BYTES).contains(&size) {
-                            size as u64
-                        } else {
-                            warnings.push(format!("size {size} is not believable; counted as 0"), at());
-                            0
-                        };
-                        heap.address.push(address.max(0) as u64);
-                        heap.type_name.push(str_id(layout.get(r, TYPE, -1)));
-                        heap.size_bytes.push(size);
-                        heap.flags.push((layout.get(r, FLAGS, 0) & 0x7f) as u8);
-                        heap.description.push(str_id(layout.get(r, DESCRIPTION, -1)));
-                        let tb = layout.get(r, TRACEBACK, -1);
-                        heap.traceback.push(if tb < 0 { u32::MAX } else { u32::try_from(tb).unwrap_or(u32::MAX - 1) });
-                    };
+                    let layout = objects_layout(meta)?;
+                    *tracebacks_seen = layout.at[5].is_some();
+                    let mut sink = objects_sink(&layout, heap, warnings);
                     map.next_value_seed(FlatSeed { width: layout.width, section: "heap.objects", sink: &mut sink })?;
                 }
                 "references" => {
-                    let layout: Layout<4> = Layout::new("heap.references", &meta.reference_fields, ["from", "to", "kind", "name"], 2)?;
-                    let kinds: Vec<Option<RefKind>> = meta.reference_kinds.iter().map(|k| RefKind::from_format_name(k)).collect();
-                    let mut sink = |i: u64, r: &[i64]| {
-                        let index = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
-                        let kind_index = layout.get(r, 2, 0);
-                        let kind = usize::try_from(kind_index).ok().and_then(|k| kinds.get(k).copied().flatten());
-                        let kind = kind.unwrap_or_else(|| {
-                            warnings.push(format!("unknown reference kind {kind_index}; read as internal"), Some(Location::Record { section: "heap.references", index: i }));
-                            RefKind::Internal
-                        });
-                        heap.from.push(index(layout.get(r, 0, -1)));
-                        heap.to.push(index(layout.get(r, 1, -1)));
-                        heap.labels.push(EdgeLabel::new(kind, str_id(layout.get(r, 3, -1))));
-                    };
+                    let layout = references_layout(meta)?;
+                    let kinds = reference_kinds(meta);
+                    let mut sink = references_sink(&layout, &kinds, heap, warnings);
                     map.next_value_seed(FlatSeed { width: layout.width, section: "heap.references", sink: &mut sink })?;
                 }
                 "roots" => {
-                    let layout: Layout<4> = Layout::new("heap.roots", &meta.root_fields, ["object", "kind", "name", "excess"], 2)?;
-                    let mut sink = |_: u64, r: &[i64]| {
-                        heap.roots.push((layout.get(r, 0, -1), layout.get(r, 1, -1), layout.get(r, 2, -1), layout.get(r, 3, 0)));
-                    };
+                    let layout = roots_layout(meta)?;
+                    let mut sink = roots_sink(&layout, heap);
                     map.next_value_seed(FlatSeed { width: layout.width, section: "heap.roots", sink: &mut sink })?;
                 }
                 _ => {
@@ -676,6 +753,36 @@ mod tests {
         assert_eq!(heap.roots, vec![Root { object: 0, kind: RootKind::Module, name: 2, excess: 0 }]);
         assert_eq!(s.process.get("pid"), Some("7"));
         assert_eq!(s.process.get("gc.thresholds"), Some("[700,10,10]"));
+    }
+
+    /// The fast path takes well-formed documents and gives exactly what the
+    /// serde path gives, warnings included; it declines everything else.
+    #[test]
+    fn fast_path_agrees_with_serde() {
+        let same = |text: &str| {
+            let fast = fast::parse(text.as_bytes()).unwrap_or_else(|| panic!("fast path declined {text}"));
+            let slow = parse_with_serde(text.as_bytes()).unwrap();
+            assert_eq!(format!("{:?}", fast.snapshot), format!("{:?}", slow.snapshot));
+            assert_eq!(format!("{:?}", fast.warnings), format!("{:?}", slow.warnings));
+        };
+        same(&small());
+        same(&doc(
+            r#"{"objects": [100,1,-5,0,-1,-1, 100,1,8,0,99,-1], "references": [0,1,2,-1, 0,7,2,-1, 5,0,99,-1], "roots": [9,0,-1,0], "x": {"y": [1, "]"]}}"#,
+            r#"["", "builtins.int", "a\"b]"]"#,
+        ));
+        same(&doc(r#"{ "objects" : [ ] , "references":[],"roots":[ 0 ]}"#.replace("[ 0 ]", "[]").as_str(), r#"[""]"#));
+        same(r#"{"version": 1, "heap": {"objects": [1,0,0,0,0,0]}, "format": "heapscope", "tracemalloc": {"frames": [0, 3], "tracebacks": [[0]], "traces": [0, 10, 0]}, "strings": [""]}"#);
+        for declined in [
+            r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2, 1.5, 0, 0, 0]}}"#,
+            r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2]}}"#,
+            r#"{"format": "heapscope", "version": 1, "heap": {"objects": [01, 2, 3, 0, 0, 0]}}"#,
+            r#"{"format": "heapscope", "version": 1, "heap": {"objects": []}} x"#,
+            r#"{"format": "heapscope", "version": 1, "extra": [1,}"#,
+            r#"{"format": "other", "version": 1}"#,
+            r#"{"snapshot": {}, "nodes": []}"#,
+        ] {
+            assert!(fast::parse(declined.as_bytes()).is_none(), "{declined}");
+        }
     }
 
     #[test]

@@ -1,0 +1,55 @@
+// Browser benchmark (not part of the test run): time from choosing a file to
+// the Overview shown, the worker's memory, and the longest main-thread task
+// while loading, for synthetic heaps written by `heapscope synth`.
+//
+//   cargo xtask bench-browser            (builds everything, then runs this)
+//   node e2e/bench/browser.mjs FILE...   (dist/ must be built)
+import { statSync } from "node:fs";
+import { basename } from "node:path";
+import { launch, openApp, settled } from "../harness.mjs";
+
+const files = process.argv.slice(2);
+if (files.length === 0) {
+  console.error("usage: node e2e/bench/browser.mjs SNAPSHOT...");
+  process.exit(2);
+}
+const env = await launch();
+const results = [];
+try {
+  for (const file of files) {
+    const page = await openApp(env.browser, env.url);
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: "longtask", buffered: false });
+    });
+    // Prove the observer sees long tasks: block the main thread for 80 ms once.
+    await page.evaluate(() => new Promise((ok) => setTimeout(() => { const t = performance.now(); while (performance.now() - t < 80); setTimeout(ok, 50); }, 0)));
+    await page.waitForFunction(() => window.__longTasks.length > 0);
+    await page.evaluate(() => (window.__longTasks = []));
+    const started = Date.now();
+    await page.setInputFiles('[data-testid="file-input"]', file);
+    const state = await settled(page);
+    if (state !== "ready") throw new Error(`${file}: ${await page.textContent('[data-testid="error-message"]')}`);
+    await page.waitForSelector('[data-testid="overview"] [data-testid="suspects"]', { timeout: 120_000 });
+    const shownMs = Date.now() - started;
+    const stats = await page.$eval('[data-testid="load-stats"]', (e) => ({ loadMs: Number(e.dataset.loadMs), memory: Number(e.dataset.workerMemory) }));
+    const objects = await page.textContent('[data-testid="object-count"]');
+    const references = await page.textContent('[data-testid="reference-count"]');
+    const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
+    results.push({
+      file: basename(file),
+      mb: (statSync(file).size / 1e6).toFixed(1),
+      objects,
+      references,
+      shown_s: (shownMs / 1000).toFixed(2),
+      worker_parse_analyse_s: (stats.loadMs / 1000).toFixed(2),
+      worker_memory_mib: (stats.memory / 2 ** 20).toFixed(0),
+      longest_main_thread_task_ms: longest.toFixed(0),
+    });
+    await page.close();
+  }
+} finally {
+  await env.close();
+}
+console.table(results);
+console.log(JSON.stringify(results));

@@ -1,0 +1,247 @@
+// Every view of the explorer on snapshots exported from real Python programs
+// (public/examples, made by python/examples/make_examples.py), checking what
+// a person would read there. Screenshots go to target/e2e-artifacts.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ARTIFACTS, dropFile, int, launch, loadExample, openApp, settled, texts } from "./harness.mjs";
+
+let env;
+before(async () => (env = await launch()));
+after(async () => env?.close());
+
+const shot = (page, name) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+
+test("overview shows totals, suspects, top types and process metadata", async () => {
+  const page = await openApp(env.browser, env.url);
+  assert.equal(await loadExample(page, "leak"), "ready");
+  await page.waitForSelector('[data-testid="suspects"] li');
+  assert.ok(int(await page.textContent('[data-testid="unreachable-count"]')) >= 0);
+  assert.ok(int(await page.textContent('[data-testid="cycle-count"]')) > 0);
+  const top = await texts(page, '[data-testid="top-types"] tbody td:first-child');
+  assert.ok(top.includes("__main__.Request"), `top types: ${top}`);
+  assert.match(await page.textContent('[data-testid="process"]'), /python_version\s*3\.\d+/);
+  await shot(page, "overview-leak");
+  assert.deepEqual(page.errors, []);
+});
+
+test("types: filter, sort, keyboard to instances, inspector and retainers read module → cache → key → object", async () => {
+  const page = await openApp(env.browser, env.url);
+  await loadExample(page, "leak");
+  await page.click('[data-testid="tab-types"]');
+  await page.waitForSelector('[data-testid="types-table"] tr.vrow');
+  // Sorting by count, descending: the first row has the largest count.
+  await page.click('[data-testid="sort-count"]');
+  const counts = (await texts(page, '[data-testid="types-table"] tr.vrow td:nth-child(2)')).map(int);
+  assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+  await page.fill('[data-testid="types-filter"]', "__main__.Req");
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="types-table"] tr.vrow').length === 1);
+  assert.equal(await page.textContent('[data-testid="types-table"] tr.vrow td:nth-child(1)'), "__main__.Request");
+  assert.equal(int(await page.textContent('[data-testid="types-table"] tr.vrow td:nth-child(2)')), 200);
+  await shot(page, "types-filtered");
+  // Keyboard: focus the table, Enter opens the selected type's instances.
+  await page.focus('[data-testid="types-table"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-testid="instances-table"] tr.vrow td.num');
+  assert.match(await page.textContent('[data-testid="instances-count"]'), /^200 instances of __main__\.Request/);
+  assert.match(await page.evaluate(() => location.hash), /^#\/instances\/__main__\.Request$/);
+  // Largest retained first.
+  const retained = await page.$$eval('[data-testid="instances-table"] tr.vrow td:nth-child(4) span', (els) => els.map((e) => Number(e.title.replace(/[^0-9]/g, ""))));
+  assert.ok(retained.length >= 2 && retained.every((r, i) => i === 0 || retained[i - 1] >= r), `${retained}`);
+  await shot(page, "instances-request");
+  await page.click('[data-testid="instances-table"] tr.vrow');
+  await page.waitForSelector('[data-testid="object-type"]');
+  assert.equal(await page.textContent('[data-testid="object-type"]'), "__main__.Request");
+  const referrers = await texts(page, '[data-testid="referrers"] td.label');
+  assert.ok(referrers.some((l) => /^\['req-\d+'\]$/.test(l)), `referrers: ${referrers}`);
+  await shot(page, "inspector-request");
+
+  await page.click('[data-testid="objtab-retainers"]');
+  await page.waitForSelector('[data-testid="retainer-label"]');
+  // The shortest path is expanded: ['req-N'] in the cache ← ['cache'] in __main__'s dict ← __dict__ of module __main__.
+  await page.waitForFunction(() => document.querySelector('[data-testid="retainers-tree"]').textContent.includes("module __main__"));
+  const tree = await page.textContent('[data-testid="retainers-tree"]');
+  const at = (s) => tree.indexOf(s);
+  assert.ok(at("['req-") >= 0 && at("['req-") < at("['cache']") && at("['cache']") < at("__dict__") && at("__dict__") < at("module __main__"), tree.slice(0, 600));
+  await shot(page, "retainers-request");
+  // Ignoring the cache's reference leaves no strong retainer for this Request.
+  await page.click('[data-testid="retainer-row"] >> nth=1 >> [data-testid="ignore-retainer"]');
+  await page.waitForSelector('[data-testid="ignored-bar"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="retainers-status"]')?.textContent.startsWith("No root reaches"));
+
+  await page.click('[data-testid="objtab-graph"]');
+  await page.waitForSelector('[data-testid="graph-node"]');
+  const labels = await texts(page, '[data-testid="graph-edge"] text');
+  for (const l of ["__dict__", "['cache']"]) assert.ok(labels.includes(l), `edge labels: ${labels}`);
+  assert.ok(labels.some((l) => /^\['req-\d+'\]$/.test(l)));
+  assert.ok((await page.$$('[data-testid="graph-node"]')).length >= 4);
+  await shot(page, "graph-request");
+  // Click a node: its inspector opens.
+  const node = await page.$('[data-testid="graph-node"].root');
+  const id = await node.getAttribute("data-object");
+  await node.click();
+  await page.waitForFunction((id) => location.hash === `#/object/${id}`, id);
+  // Back returns to the graph (the hash holds the view).
+  await page.goBack();
+  await page.waitForSelector('[data-testid="graph-view"]');
+  assert.deepEqual(page.errors, []);
+});
+
+test("dominator tree expands with retained-size bars", async () => {
+  const page = await openApp(env.browser, env.url);
+  await loadExample(page, "leak");
+  await page.click('[data-testid="tab-dominators"]');
+  await page.waitForSelector('[data-testid="dominator-row"]');
+  const first = await texts(page, '[data-testid="dominator-tree"] > .tree-node > .tree-row');
+  assert.ok(first.length > 1);
+  await page.click('[data-testid="dominator-row"] >> nth=0 >> .twisty');
+  await page.waitForSelector('[data-testid="dominator-tree"] .tree-children [data-testid="dominator-row"]');
+  await shot(page, "dominators");
+});
+
+test("cycles: table, drawing with labeled edges and the reference to break", async () => {
+  const page = await openApp(env.browser, env.url);
+  await loadExample(page, "cycle");
+  await page.click('[data-testid="tab-cycles"]');
+  await page.waitForSelector('[data-testid="cycle-row"]');
+  assert.ok(int(await page.textContent('[data-testid="cycles-count"]')) > 0);
+  const garbage = await texts(page, '[data-testid="cycle-row"] td:last-child');
+  assert.ok(garbage.includes("garbage") && garbage.includes("reachable"), `${garbage.slice(0, 20)}`);
+  // Open the first garbage cycle of Node objects.
+  const rows = await page.$$('[data-testid="cycle-row"]');
+  let opened = false;
+  for (const row of rows) {
+    const text = await row.textContent();
+    if (text.includes("Node") && text.includes("garbage")) {
+      await row.click();
+      opened = true;
+      break;
+    }
+  }
+  assert.ok(opened, "a garbage cycle of Node objects is listed");
+  await page.waitForSelector('[data-testid="cycle-detail"] [data-testid="graph-edge"]');
+  assert.ok((await page.$$('[data-testid="cycle-detail"] [data-testid="graph-node"]')).length >= 2);
+  assert.match(await page.textContent('[data-testid="cycle-suggestion"]'), /^Break /);
+  assert.equal((await page.$$('[data-testid="graph-edge"].marked')).length, 1);
+  await shot(page, "cycle-detail");
+});
+
+test("compare: two heap snapshots dropped together show what grew", async () => {
+  const page = await openApp(env.browser, env.url);
+  await loadExample(page, "growth");
+  await page.click('[data-testid="tab-compare"]');
+  await page.waitForSelector('[data-testid="delta-row"]');
+  const rows = await page.$$eval('[data-testid="delta-row"]', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const order = rows.find((r) => r[0] === "__main__.Order");
+  assert.ok(order, "Order grew");
+  assert.deepEqual([Number(order[1].replace(/,/g, "")), Number(order[2].replace(/,/g, "")), order[3]], [100, 1100, "+1000"]);
+  assert.match(await page.textContent('[data-testid="compare-caption"]'), /^Since before\.heapscope\.json\.gz/);
+  await shot(page, "compare");
+});
+
+test("allocations: by line and file, cumulative, compare, flame graph", async () => {
+  const page = await openApp(env.browser, env.url);
+  await loadExample(page, "tracemalloc");
+  await page.click('[data-testid="tab-allocations"]');
+  await page.waitForSelector('[data-testid="alloc-table"] tbody tr');
+  assert.ok(await page.isChecked('[data-testid="alloc-compare"]'));
+  const where = await texts(page, '[data-testid="alloc-table"] tbody td:first-child');
+  assert.ok(where.some((w) => w.includes("growth.py:")), `${where.slice(0, 5)}`);
+  await page.selectOption('[data-testid="alloc-grouping"]', "filename");
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="alloc-table"] tbody td:first-child')].every((td) => !/:\d+$/.test(td.textContent) || /:0$/.test(td.textContent)));
+  await page.check('[data-testid="alloc-cumulative"]');
+  await page.waitForSelector('[data-testid="alloc-table"] tbody tr');
+  await page.waitForSelector('[data-testid="flame-graph"] rect');
+  await shot(page, "allocations");
+});
+
+test("global search finds objects by description and address", async () => {
+  const page = await openApp(env.browser, env.url);
+  await loadExample(page, "leak");
+  await page.keyboard.press("/");
+  await page.keyboard.type("req-42");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-testid="search-results"] tbody tr');
+  assert.ok((await page.textContent('[data-testid="search-results"]')).includes("req-42"));
+  const address = await page.$eval('[data-testid="search-results"] .object-link .addr', (e) => e.textContent.trim().slice(1));
+  await page.fill('[data-testid="global-search"]', address);
+  await page.press('[data-testid="global-search"]', "Enter");
+  await page.waitForFunction((a) => document.querySelector('[data-testid="search-results"] .addr')?.textContent.includes(a), address);
+});
+
+test("snapshot strings are shown as text, never as HTML", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
+  const path = join(dir, "hostile.heapscope.json");
+  const evil = '<img src=x onerror="window.__pwned=1">';
+  writeFileSync(path, JSON.stringify({
+    format: "heapscope", version: 1,
+    process: { python_version: evil },
+    heap: { objects: [1, 1, 10, 0, 2, -1, 2, 3, 20, 0, 2, -1], references: [0, 1, 1, 2], roots: [0, 0, 2, 0] },
+    strings: ["", "builtins.module", evil, "<b>Type</b>"],
+  }));
+  const page = await openApp(env.browser, env.url);
+  assert.equal(await dropFile(page, path), "ready");
+  await page.click('[data-testid="tab-types"]');
+  await page.waitForSelector('[data-testid="types-table"] tr.vrow');
+  assert.ok((await page.textContent('[data-testid="types-table"]')).includes("<b>Type</b>"));
+  await page.goto(env.url + "#/object/1");
+  assert.equal(await page.$('img'), null);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+});
+
+test("dark theme follows the system", async () => {
+  const context = await env.browser.newContext({ colorScheme: "dark" });
+  const page = await context.newPage();
+  await page.goto(env.url);
+  await page.waitForSelector('[data-testid="app"][data-state="idle"]');
+  const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  assert.equal(bg, "rgb(22, 24, 29)");
+  await context.close();
+});
+
+test("cancel stops a load and the app stays usable", async () => {
+  const page = await openApp(env.browser, env.url);
+  // A big file in the picker; cancel while it is being read or parsed.
+  const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
+  const path = join(dir, "big.heapscope.json");
+  const n = 400_000;
+  const objects = [];
+  for (let i = 0; i < n; i++) objects.push(i + 1, 1, 64, 0, -1, -1);
+  writeFileSync(path, JSON.stringify({ format: "heapscope", version: 1, heap: { objects, references: [], roots: [0, 0, -1, 0] }, strings: ["", "builtins.object"] }));
+  await page.setInputFiles('[data-testid="file-input"]', path);
+  await page.waitForSelector('[data-testid="cancel"]');
+  await page.click('[data-testid="cancel"]');
+  await page.waitForSelector('[data-testid="app"][data-state="idle"]');
+  assert.equal(await loadExample(page, "leak"), "ready");
+});
+
+test("a types table of 100,000 rows stays virtualized and scrolls to its end", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
+  const path = join(dir, "many-types.heapscope.json");
+  const n = 100_000;
+  const objects = [];
+  const strings = [""];
+  for (let i = 0; i < n; i++) {
+    strings.push(`app.models.Type${String(i).padStart(6, "0")}`);
+    objects.push(i + 1, i + 1, 100 + i, 0, -1, -1);
+  }
+  writeFileSync(path, JSON.stringify({ format: "heapscope", version: 1, heap: { objects, references: [], roots: [0, 0, -1, 0] }, strings }));
+  const page = await openApp(env.browser, env.url);
+  await page.setInputFiles('[data-testid="file-input"]', path);
+  assert.equal(await settled(page), "ready");
+  await page.click('[data-testid="tab-types"]');
+  await page.waitForSelector('[data-testid="types-table"] tr.vrow');
+  assert.equal(await page.textContent('[data-testid="types-count"]'), "100,000 rows");
+  const rendered = (await page.$$('[data-testid="types-table"] tr.vrow')).length;
+  assert.ok(rendered < 100, `${rendered} rows in the DOM`);
+  // Sorted by retained size (descending): the last row is the smallest type.
+  await page.$eval('[data-testid="types-table"]', (el) => (el.scrollTop = el.scrollHeight));
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="types-table"] tr.vrow td:first-child')].some((td) => td.textContent === "app.models.Type000000"));
+  // End/Home keys move the selection through all rows.
+  await page.focus('[data-testid="types-table"]');
+  await page.keyboard.press("Home");
+  await page.waitForFunction(() => document.querySelector('[data-testid="types-table"] tr.selected td')?.textContent === "app.models.Type099999");
+  await shot(page, "types-100k");
+});
