@@ -203,17 +203,32 @@ test("dark theme follows the system", async () => {
 
 test("cancel stops a load and the app stays usable", async () => {
   const page = await openApp(env.browser, env.url);
-  // A big file in the picker; cancel while it is being read or parsed.
   const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
   const path = join(dir, "big.heapscope.json");
   const n = 400_000;
   const objects = [];
   for (let i = 0; i < n; i++) objects.push(i + 1, 1, 64, 0, -1, -1);
   writeFileSync(path, JSON.stringify({ format: "heapscope", version: 1, heap: { objects, references: [], roots: [0, 0, -1, 0] }, strings: ["", "builtins.object"] }));
+  // Press Cancel the moment it appears, as an impatient person would, and
+  // record every state the page passes through.
+  await page.evaluate(() => {
+    window.__states = [];
+    const app = document.querySelector('[data-testid="app"]');
+    new MutationObserver(() => window.__states.push(app.dataset.state)).observe(app, { attributes: true });
+    const canceller = new MutationObserver(() => {
+      const cancel = document.querySelector('[data-testid="cancel"]');
+      if (cancel) {
+        canceller.disconnect();
+        cancel.click();
+      }
+    });
+    canceller.observe(app, { subtree: true, childList: true });
+  });
   await page.setInputFiles('[data-testid="file-input"]', path);
-  await page.waitForSelector('[data-testid="cancel"]');
-  await page.click('[data-testid="cancel"]');
-  await page.waitForSelector('[data-testid="app"][data-state="idle"]');
+  await page.waitForFunction(() => window.__states.includes("loading") && document.querySelector('[data-testid="app"]').dataset.state === "idle");
+  // The worker was replaced: the cancelled file never finishes loading.
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual(await page.evaluate(() => window.__states.filter((s, i, a) => s !== a[i - 1])), ["loading", "idle"]);
   assert.equal(await loadExample(page, "leak"), "ready");
 });
 
@@ -222,12 +237,14 @@ test("a types table of 100,000 rows stays virtualized and scrolls to its end", a
   const path = join(dir, "many-types.heapscope.json");
   const n = 100_000;
   const objects = [];
+  const roots = [];
   const strings = [""];
   for (let i = 0; i < n; i++) {
     strings.push(`app.models.Type${String(i).padStart(6, "0")}`);
     objects.push(i + 1, i + 1, 100 + i, 0, -1, -1);
+    roots.push(i, 3, -1, 1); // every object held natively: each retains itself
   }
-  writeFileSync(path, JSON.stringify({ format: "heapscope", version: 1, heap: { objects, references: [], roots: [0, 0, -1, 0] }, strings }));
+  writeFileSync(path, JSON.stringify({ format: "heapscope", version: 1, heap: { objects, references: [], roots }, strings }));
   const page = await openApp(env.browser, env.url);
   await page.setInputFiles('[data-testid="file-input"]', path);
   assert.equal(await settled(page), "ready");

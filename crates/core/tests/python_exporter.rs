@@ -137,3 +137,84 @@ fn real_python_heap() {
     theirs.sort();
     assert_eq!(ours, theirs);
 }
+
+/// Exports `script` with the real exporter and loads it.
+fn export_script(name: &str, script: &str) -> Option<Snapshot> {
+    let py = python3()?;
+    let python_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../python");
+    let dir = std::env::temp_dir().join(format!("heapscope-py-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("app.py");
+    std::fs::write(&file, script).unwrap();
+    let out = dir.join("app.heapscope.json");
+    let run = Command::new(py)
+        .env("PYTHONPATH", &python_dir)
+        .args(["-m", "heapscope", "run", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .output()
+        .expect("run the exporter");
+    assert!(run.status.success(), "exporter failed: {}", String::from_utf8_lossy(&run.stderr));
+    Some(heapscope_core::load(&std::fs::read(&out).unwrap()).unwrap().snapshot)
+}
+
+fn suspect_reasons(s: &Snapshot) -> Vec<String> {
+    let heap = s.heap.as_ref().unwrap();
+    let a = Analysis::compute(s).unwrap();
+    a.suspects(s, heap, 8).into_iter().map(|x| x.reason).collect()
+}
+
+/// A module-level cache of Requests: the first suspect is the cache dict
+/// holding the Requests, named by how it is reached; then the Request type;
+/// interpreter infrastructure (code, function, str of namespaces) comes later.
+#[test]
+fn suspects_point_at_a_cache_leak() {
+    const CACHE: &str = r#"
+class Session:
+    pass
+
+class Request:
+    def __init__(self, n):
+        self.id = "req-%d" % n
+        self.body = bytes(900 + n)
+        self.session = Session()
+
+cache = {}
+for n in range(300):
+    r = Request(n)
+    cache[r.id] = r
+del r
+"#;
+    let Some(s) = export_script("cache", CACHE) else { return };
+    let reasons = suspect_reasons(&s);
+    assert!(reasons[0].starts_with("dict @0x") && reasons[0].contains("(`cache` of module __main__) holds 300 __main__.Request objects"), "{reasons:#?}");
+    assert!(reasons[1].starts_with("300 __main__.Request objects retain"), "{reasons:#?}");
+    for r in &reasons {
+        assert!(!r.contains("builtins.code") && !r.contains("builtins.function objects retain"), "{reasons:#?}");
+    }
+}
+
+/// The shipped examples (`public/examples/`): what each one is about comes first.
+#[test]
+fn suspects_of_the_examples() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../public/examples");
+    let reasons = |name: &str| {
+        let s = heapscope_core::load(&std::fs::read(dir.join(name)).unwrap()).unwrap().snapshot;
+        suspect_reasons(&s)
+    };
+    let leak = reasons("leak.heapscope.json.gz");
+    assert!(leak[0].contains("(`cache` of module __main__) holds 200 __main__.Request objects"), "{leak:#?}");
+    assert!(leak[1].starts_with("200 __main__.Request objects"), "{leak:#?}");
+    let before = reasons("before.heapscope.json.gz");
+    assert!(before[0].contains("__main__.History") && before[0].contains("holds 100 __main__.Order objects"), "{before:#?}");
+    let after = reasons("after.heapscope.json.gz");
+    assert!(after[0].contains("`history` of module __main__") && after[0].contains("holds 1100 __main__.Order objects"), "{after:#?}");
+    assert!(after.iter().any(|r| r.contains("`log_buffer` of module __main__") && r.contains("500 builtins.str")), "{after:#?}");
+    // No leak in the cycle example: nothing of the program's is accused, and
+    // the exporter's own caches never are.
+    let cycle = reasons("cycle.heapscope.json.gz");
+    for r in leak.iter().chain(&before).chain(&after).chain(&cycle) {
+        assert!(!r.contains("_FMT_CACHE") && !r.contains("builtins.code") && !r.contains("builtins.dict objects"), "{r}");
+    }
+    assert!(cycle.iter().all(|r| !r.contains("__main__.")), "{cycle:#?}");
+}
