@@ -154,6 +154,10 @@ test("allocations: by line and file, cumulative, compare, flame graph", async ()
   await page.check('[data-testid="alloc-cumulative"]');
   await page.waitForSelector('[data-testid="alloc-table"] tbody tr');
   await page.waitForSelector('[data-testid="flame-graph"] rect');
+  // The traceback tree starts at all allocations and names the program's frames.
+  const tree = await page.textContent('[data-testid="alloc-tree"]');
+  assert.match(tree, /^all allocations — /);
+  assert.ok(tree.includes("growth.py:"), tree.slice(0, 300));
   await shot(page, "allocations");
 });
 

@@ -79,10 +79,32 @@ pub fn AllocationsView(can_compare: bool) -> impl IntoView {
                 let a = tree.get();
                 if let Some(v) = pending_or_unavailable(&a) { return v; }
                 let Some(Answer::AllocationTree { root }) = a else { return ().into_any() };
-                flame_graph(&root).into_any()
+                let total = root.size_bytes;
+                view! {
+                    {flame_graph(&root)}
+                    <h3>"Traceback tree"</h3>
+                    <div class="tree" data-testid="alloc-tree">{traceback_tree(root, total, 0)}</div>
+                }.into_any()
             }}
         </section>
     }
+}
+
+/// The call tree as nested disclosure rows, biggest first; the first two
+/// levels start open.
+fn traceback_tree(node: FlameNode, total: u64, depth: usize) -> AnyView {
+    let share = if total == 0 { 0.0 } else { node.size_bytes as f64 * 100.0 / total as f64 };
+    let label = format!("{} — {} ({share:.1}%)", node.frame, format_bytes(node.size_bytes));
+    if node.children.is_empty() {
+        return view! { <div class="tree-row mono leaf">{label}</div> }.into_any();
+    }
+    view! {
+        <details open=depth < 2>
+            <summary class="tree-row mono">{label}</summary>
+            <div class="tree-children">{node.children.into_iter().map(|c| traceback_tree(c, total, depth + 1)).collect_view()}</div>
+        </details>
+    }
+    .into_any()
 }
 
 fn signed_bytes(delta: i64) -> String {

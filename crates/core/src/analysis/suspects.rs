@@ -235,10 +235,13 @@ impl Ctx<'_> {
     fn dict_owner(&self, o: ObjIdx) -> Option<ObjIdx> {
         let g = &self.heap.graph;
         let preds = g.predecessors(o);
-        if preds.len() > 4 {
+        if preds.len() > 4 || self.types.name_of(o) != "builtins.dict" {
             return None;
         }
-        preds.iter().copied().find(|&s| g.out_refs(s).any(|(t, l)| t == o && l.kind() == RefKind::InstanceDict))
+        // An instance has few references of its own; a big container is no owner.
+        preds.iter().copied().find(|&s| {
+            g.out_edges(s).len() <= 256 && g.out_refs(s).any(|(t, l)| t == o && l.kind() == RefKind::InstanceDict)
+        })
     }
 
     /// The module `o` is, or whose namespace dict `o` is.
