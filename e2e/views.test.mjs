@@ -150,7 +150,12 @@ test("allocations: by line and file, cumulative, compare, flame graph", async ()
   const where = await texts(page, '[data-testid="alloc-table"] tbody td:first-child');
   assert.ok(where.some((w) => w.includes("growth.py:")), `${where.slice(0, 5)}`);
   await page.selectOption('[data-testid="alloc-grouping"]', "filename");
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="alloc-table"] tbody td:first-child')].every((td) => !/:\d+$/.test(td.textContent) || /:0$/.test(td.textContent)));
+  // Grouped by file: rows name files, no line numbers.
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('[data-testid="alloc-table"] tbody td:first-child')];
+    return cells.length > 0 && cells.every((td) => !/:\d+$/.test(td.textContent));
+  });
+  assert.ok((await texts(page, '[data-testid="alloc-table"] tbody td:first-child')).some((w) => w.endsWith("growth.py")));
   await page.check('[data-testid="alloc-cumulative"]');
   await page.waitForSelector('[data-testid="alloc-table"] tbody tr');
   await page.waitForSelector('[data-testid="flame-graph"] rect');

@@ -484,6 +484,9 @@ def export(path, heap=True, tracemalloc_snapshot=None, include_tracemalloc=None,
         return _export(path, heap, tracemalloc_snapshot, include_tracemalloc,
                        compress, exclude_stack, process_extra, gc_enabled)
     finally:
+        # The format strings are the exporter's bookkeeping: they must not
+        # stay behind in the user's heap (or in the next tracemalloc snapshot).
+        _FMT_CACHE.clear()
         if gc_enabled:
             gc.enable()
 

@@ -60,7 +60,9 @@ fn child(path: &Path) {
     let analysis_s = t1.elapsed().as_secs_f64();
     let t2 = Instant::now();
     let cycles = a.cycles(heap);
+    let t_suspects = Instant::now();
     let suspects = a.suspects(s, heap, 10);
+    let suspects_s = t_suspects.elapsed().as_secs_f64();
     let reports_s = t2.elapsed().as_secs_f64();
     let peak_kib = status_kib("VmHWM:");
     // Retainer queries: 200 reachable objects spread over the heap.
@@ -82,7 +84,7 @@ fn child(path: &Path) {
     let beyond = (peak_kib.saturating_sub(base_kib)) * 1024;
     let budget = 120 * n as u64 + 12 * m as u64;
     println!(
-        "{n:>9} objects {m:>9} refs | input {:>5} MB | load {load_s:6.3} s | analysis {analysis_s:6.3} s | load+analysis {:6.3} s | cycles+suspects {reports_s:6.3} s ({} cycles, {} suspects) | path k=1 {query_ms:6.3} ms, k=5 {query5_ms:6.3} ms ({found} found) | peak beyond input {:>5} MB = {:5.1} B/obj (budget {:>5} MB: {})",
+        "{n:>9} objects {m:>9} refs | input {:>5} MB | load {load_s:6.3} s | analysis {analysis_s:6.3} s | load+analysis {:6.3} s | cycles+suspects {reports_s:6.3} s (suspects {suspects_s:6.3} s; {} cycles, {} suspects) | path k=1 {query_ms:6.3} ms, k=5 {query5_ms:6.3} ms ({found} found) | peak beyond input {:>5} MB = {:5.1} B/obj (budget {:>5} MB: {})",
         bytes.len() >> 20,
         load_s + analysis_s,
         cycles.len(),

@@ -337,7 +337,12 @@ fn allocations(session: &Session, grouping: AllocationGrouping, cumulative: bool
         AllocationGrouping::Lineno => tm::GroupBy::Lineno,
         AllocationGrouping::Traceback => tm::GroupBy::Traceback,
     };
-    let frames = |key: &tm::TracebackKey| key.iter().map(|f| format!("{}:{}", f.filename, f.lineno)).collect::<Vec<_>>();
+    // Grouped by file, tracemalloc keys carry line 0: show the file alone.
+    let frames = |key: &tm::TracebackKey| {
+        key.iter()
+            .map(|f| if by == tm::GroupBy::Filename { f.filename.clone() } else { format!("{}:{}", f.filename, f.lineno) })
+            .collect::<Vec<_>>()
+    };
     let total_bytes = t.traces.iter().map(|tr| tr.size_bytes).sum();
     let total_count = t.traces.len() as u64;
     let baseline = session.with_role(FileRole::AllocationsBaseline).and_then(|f| f.snapshot.tracemalloc.as_ref().map(|t| (t, &f.snapshot.strings)));
