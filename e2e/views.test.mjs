@@ -228,6 +228,7 @@ test("cancel stops a load and the app stays usable", async () => {
       const cancel = document.querySelector('[data-testid="cancel"]');
       if (cancel) {
         canceller.disconnect();
+        window.__progress = document.querySelector('[data-testid="progress"] p').textContent;
         cancel.click();
       }
     });
@@ -238,6 +239,8 @@ test("cancel stops a load and the app stays usable", async () => {
   // The worker was replaced: the cancelled file never finishes loading.
   await new Promise((r) => setTimeout(r, 1500));
   assert.deepEqual(await page.evaluate(() => window.__states.filter((s, i, a) => s !== a[i - 1])), ["loading", "idle"]);
+  // The progress line names the file, the phase and the percentage.
+  assert.match(await page.evaluate(() => window.__progress), /^Loading big\.heapscope\.json: reading \d+%/);
   assert.equal(await loadExample(page, "leak"), "ready");
 });
 

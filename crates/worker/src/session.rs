@@ -276,6 +276,23 @@ mod tests {
     }
 
     #[test]
+    fn files_too_big_for_the_browser_are_refused_with_advice() {
+        let mut session = Session::new();
+        let Some(FromWorker::Failed { error, .. }) = session.begin(1, "huge.json".into(), 2 << 30, true) else { panic!() };
+        assert_eq!(error.message, "huge.json is 2048 MiB; this browser build reads files up to 1536 MiB — use the `heapscope` command-line tool for it");
+        assert!(session.chunk_slot(1, 0, 10).is_none());
+    }
+
+    #[test]
+    fn a_file_that_ends_early_is_reported() {
+        let mut session = Session::new();
+        session.begin(1, "short.json".into(), 10, true);
+        session.chunk_slot(1, 0, 4).unwrap().copy_from_slice(b"{\"a\"");
+        let FromWorker::Failed { error, .. } = session.finish(1, &|| 0.0, &mut |_| {}) else { panic!() };
+        assert_eq!(error.message, "short.json ended after 4 of 10 bytes; the file could not be read completely");
+    }
+
+    #[test]
     fn chunks_of_an_abandoned_load_are_refused() {
         let mut session = Session::new();
         session.begin(1, "a".into(), 10, true);
