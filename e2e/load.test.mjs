@@ -66,3 +66,28 @@ test("bad files show what is wrong and where, and the next file loads", async ()
   await assertCounts(page, LEAK);
   assert.deepEqual(page.errors, []);
 });
+
+test("a tracemalloc pickle from Snapshot.dump() opens in Allocations", async () => {
+  const page = await openApp(env.browser, env.url);
+  assert.equal(await dropFile(page, "crates/core/tests/data/tm_after.pickle", { type: "application/octet-stream" }), "ready");
+  assert.match(await page.textContent('[data-testid="load-stats"]'), /^tracemalloc pickle/);
+  assert.ok(Number((await page.textContent('[data-testid="trace-count"]')).replace(/,/g, "")) > 0);
+  await page.click('[data-testid="tab-allocations"]');
+  await page.waitForSelector('[data-testid="alloc-table"] tbody tr');
+  assert.equal(await page.$('[data-testid="tab-types"]'), null, "no heap views for traces alone");
+});
+
+test("a hand-written JSON object list opens and its counts are right", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
+  const path = join(dir, "objects.json");
+  writeFileSync(path, JSON.stringify([
+    { id: 1, type: "dict", size: 232, referents: [2, 3] },
+    { id: 2, type: "Request", size: 56, referents: [3], repr: "<Request 1>" },
+    { id: 3, type: "bytes", size: 1033, referents: [] },
+  ]));
+  const page = await openApp(env.browser, env.url);
+  assert.equal(await dropFile(page, path), "ready");
+  assert.equal(await page.textContent('[data-testid="object-count"]'), "3");
+  assert.equal(await page.textContent('[data-testid="reference-count"]'), "3");
+  assert.equal(await page.getAttribute('[data-testid="total-size"]', "title"), "1,321 bytes");
+});
