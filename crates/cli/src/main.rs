@@ -112,6 +112,12 @@ enum Command {
         /// Drop traces whose most recent frame's filename matches (fnmatch); repeatable.
         #[arg(long)]
         exclude: Vec<String>,
+        /// Keep only traces of this address space (`tracemalloc.DomainFilter(True, N)`); repeatable.
+        #[arg(long)]
+        include_domain: Vec<u32>,
+        /// Drop traces of this address space (`tracemalloc.DomainFilter(False, N)`); repeatable.
+        #[arg(long)]
+        exclude_domain: Vec<u32>,
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
@@ -156,9 +162,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let grew = heap_cmds::diff(&open(&before)?, &open(&after)?, &max_growth, limit, json)?;
             return Ok(if grew { ExitCode::from(EXIT_GREW) } else { ExitCode::SUCCESS });
         }
-        Command::Tracemalloc { file, group_by, cumulative, compare, include, exclude, limit } => {
+        Command::Tracemalloc { file, group_by, cumulative, compare, include, exclude, include_domain, exclude_domain, limit } => {
             let other = compare.as_deref().map(open).transpose()?;
-            tm_cmds::tracemalloc(&open(&file)?, other.as_ref(), &group_by, cumulative, &include, &exclude, limit, json)
+            let filters = tm_cmds::filters(&include, &exclude, &include_domain, &exclude_domain);
+            tm_cmds::tracemalloc(&open(&file)?, other.as_ref(), &group_by, cumulative, &filters, limit, json)
         }
         Command::Synth { objects, out, seed } => synth(objects, &out, seed, json),
     }?;

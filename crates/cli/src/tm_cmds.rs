@@ -16,22 +16,20 @@ fn where_(tb: &TracebackKey) -> String {
     tb.first().map_or("<no frame>".to_string(), |f| format!("{}:{}", f.filename, f.lineno))
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn tracemalloc(
-    o: &Opened,
-    older: Option<&Opened>,
-    group_by: &str,
-    cumulative: bool,
-    include: &[String],
-    exclude: &[String],
-    limit: usize,
-    json: bool,
-) -> Result<()> {
+/// `tracemalloc.Filter`s by filename pattern and `DomainFilter`s, in that order.
+pub fn filters(include: &[String], exclude: &[String], include_domain: &[u32], exclude_domain: &[u32]) -> Vec<TraceFilter> {
+    let by_name = include.iter().map(|p| TraceFilter::filename(true, p)).chain(exclude.iter().map(|p| TraceFilter::filename(false, p)));
+    let by_domain = include_domain
+        .iter()
+        .map(|&domain| TraceFilter::Domain { inclusive: true, domain })
+        .chain(exclude_domain.iter().map(|&domain| TraceFilter::Domain { inclusive: false, domain }));
+    by_name.chain(by_domain).collect()
+}
+
+pub fn tracemalloc(o: &Opened, older: Option<&Opened>, group_by: &str, cumulative: bool, filters: &[TraceFilter], limit: usize, json: bool) -> Result<()> {
     let Some(by) = GroupBy::parse(group_by) else { bail!("--group-by must be lineno, filename or traceback") };
-    let filters: Vec<TraceFilter> =
-        include.iter().map(|p| TraceFilter::filename(true, p)).chain(exclude.iter().map(|p| TraceFilter::filename(false, p))).collect();
     let traces = |x: &Opened| match &x.snapshot.tracemalloc {
-        Some(t) => Ok(filter_traces(t, &x.snapshot.strings, &filters)),
+        Some(t) => Ok(filter_traces(t, &x.snapshot.strings, filters)),
         None => bail!("{}: this {} has no tracemalloc traces", x.name, x.snapshot.format.describe()),
     };
     let new = traces(o)?;

@@ -124,6 +124,17 @@ fn tracemalloc_matches_python_statistics() {
     let o = run(&["tracemalloc", &after, "--compare", &data("tm_before.pickle"), "--group-by", "filename", "--cumulative"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("make_fixtures.py:0: size="), "{}", stdout(&o));
+    // Domain filters: every trace of a Python process is in domain 0.
+    let total = |args: &[&str]| -> u64 {
+        let o = run(args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_array().unwrap().iter().map(|s| s["count"].as_u64().unwrap()).sum()
+    };
+    let all = total(&["tracemalloc", &after, "--json", "--limit", "100000"]);
+    assert!(all > 0);
+    assert_eq!(total(&["tracemalloc", &after, "--json", "--limit", "100000", "--include-domain", "0"]), all);
+    assert_eq!(total(&["tracemalloc", &after, "--json", "--limit", "100000", "--exclude-domain", "0"]), 0);
     let o = run(&["tracemalloc", &after, "--group-by", "traceback", "--cumulative"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cumulative"), "{}", stderr(&o));
