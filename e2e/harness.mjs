@@ -3,10 +3,11 @@
 // person would (drop a file, pick a file, click) and wait on the app's
 // `data-state` instead of sleeping.
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import { startServer } from "./serve.mjs";
 
 export const ARTIFACTS = "target/e2e-artifacts";
@@ -96,3 +97,13 @@ export async function texts(page, selector) {
 
 /** Parses "1,234" / "1.5 KiB"-free integer cells. */
 export const int = (s) => Number(String(s).replace(/[^0-9-]/g, ""));
+
+const made = [];
+process.on("exit", () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A temporary folder for a test's files, removed when the run ends. */
+export function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
+  made.push(dir);
+  return dir;
+}

@@ -1,10 +1,9 @@
 // Loading files as a person would: drop, pick, example; bad files; recovery.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ARTIFACTS, countsOf, dropFile, fmt, launch, openApp, settled } from "./harness.mjs";
+import { ARTIFACTS, tempDir, countsOf, dropFile, fmt, launch, openApp, settled } from "./harness.mjs";
 
 const LEAK = "public/examples/leak.heapscope.json.gz";
 let env;
@@ -43,7 +42,7 @@ test("'Try an example' loads the bundled leak example", async () => {
 });
 
 test("bad files show what is wrong and where, and the next file loads", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
+  const dir = tempDir();
   const png = join(dir, "picture.png");
   writeFileSync(png, Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"));
   const truncated = join(dir, "truncated.json");
@@ -78,7 +77,7 @@ test("a tracemalloc pickle from Snapshot.dump() opens in Allocations", async () 
 });
 
 test("a hand-written JSON object list opens and its counts are right", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
+  const dir = tempDir();
   const path = join(dir, "objects.json");
   writeFileSync(path, JSON.stringify([
     { id: 1, type: "dict", size: 232, referents: [2, 3] },

@@ -3,10 +3,9 @@
 // a person would read there. Screenshots go to target/e2e-artifacts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ARTIFACTS, dropFile, int, launch, loadExample, openApp, settled, texts } from "./harness.mjs";
+import { ARTIFACTS, dropFile, tempDir, int, launch, loadExample, openApp, settled, texts } from "./harness.mjs";
 
 let env;
 before(async () => (env = await launch()));
@@ -184,7 +183,7 @@ test("global search finds objects by description and address", async () => {
 });
 
 test("snapshot strings are shown as text, never as HTML", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
+  const dir = tempDir();
   const path = join(dir, "hostile.heapscope.json");
   const evil = '<img src=x onerror="window.__pwned=1">';
   writeFileSync(path, JSON.stringify({
@@ -215,7 +214,7 @@ test("dark theme follows the system", async () => {
 
 test("cancel stops a load and the app stays usable", async () => {
   const page = await openApp(env.browser, env.url);
-  const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
+  const dir = tempDir();
   const path = join(dir, "big.heapscope.json");
   const n = 400_000;
   const objects = [];
@@ -248,7 +247,7 @@ test("cancel stops a load and the app stays usable", async () => {
 });
 
 test("a types table of 100,000 rows stays virtualized and scrolls to its end", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "heapscope-e2e-"));
+  const dir = tempDir();
   const path = join(dir, "many-types.heapscope.json");
   const n = 100_000;
   const objects = [];
