@@ -18,6 +18,7 @@
 
 mod offline;
 mod single_file;
+mod tidy;
 mod tools;
 
 use std::path::{Path, PathBuf};
