@@ -19,11 +19,11 @@ pub fn ensure_build_tools() -> Result<(), String> {
     if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    if !output("trunk", &["--version"]).is_some_and(|v| v.trim() == format!("trunk {TRUNK_VERSION}")) {
+    if output("trunk", &["--version"]).is_none_or(|v| v.trim() != format!("trunk {TRUNK_VERSION}")) {
         run(Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
     }
     let wanted = wasm_bindgen_version()?;
-    if !output("wasm-bindgen", &["--version"]).is_some_and(|v| v.trim() == format!("wasm-bindgen {wanted}")) {
+    if output("wasm-bindgen", &["--version"]).is_none_or(|v| v.trim() != format!("wasm-bindgen {wanted}")) {
         // No --locked: wasm-bindgen-cli's lock file pins a crate the registry lacks.
         run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]))?;
     }

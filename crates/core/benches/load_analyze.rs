@@ -79,7 +79,7 @@ fn child(path: &Path) {
     for &t in &targets[..targets.len().min(20)] {
         a.retainer_paths(s, heap, t, 5, &none);
     }
-    let query5_ms = t4.elapsed().as_secs_f64() * 1e3 / targets.len().min(20).max(1) as f64;
+    let query5_ms = t4.elapsed().as_secs_f64() * 1e3 / targets.len().clamp(1, 20) as f64;
     let m = heap.reference_count();
     let beyond = (peak_kib.saturating_sub(base_kib)) * 1024;
     let budget = 120 * n as u64 + 12 * m as u64;

@@ -283,7 +283,7 @@ proptest! {
         let to = heap.graph.target(edge);
         // The same graph built without that edge.
         let mut reduced = c.clone();
-        let pos = reduced.edges.iter().position(|e| e.0 == from && e.1 == to && e.2 == !heap.graph.label(edge).is_strong()).unwrap();
+        let pos = reduced.edges.iter().position(|e| e.0 == from && e.1 == to && e.2 != heap.graph.label(edge).is_strong()).unwrap();
         reduced.edges.remove(pos);
         let rs = snapshot(&reduced);
         let ra = Analysis::compute(&rs).unwrap();

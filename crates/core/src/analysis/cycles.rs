@@ -63,7 +63,7 @@ pub fn cycles(
     tree: &DominatorTree,
 ) -> Vec<Cycle> {
     let mut out: Vec<Cycle> = components.iter().map(|c| describe(heap, view, types, c, distances, tree)).collect();
-    out.sort_by(|a, b| (b.retained_bytes, b.members.len()).cmp(&(a.retained_bytes, a.members.len())));
+    out.sort_by_key(|c| std::cmp::Reverse((c.retained_bytes, c.members.len())));
     out
 }
 
