@@ -42,6 +42,15 @@ try {
     const objects = await page.textContent('[data-testid="object-count"]');
     const references = await page.textContent('[data-testid="reference-count"]');
     const longest = await page.evaluate(() => Math.max(window.__handlerMs, ...window.__longTasks.filter(([start]) => start >= window.__received).map(([, d]) => d)));
+    // Then explore: the tables and trees of a big heap must not block either.
+    await page.evaluate(() => (window.__longTasks = []));
+    const switched = Date.now();
+    for (const [tab, selector] of [["types", '[data-testid="types-table"] tr.vrow'], ["dominators", '[data-testid="dominator-row"]'], ["cycles", '[data-testid="cycle-row"]']]) {
+      await page.click(`[data-testid="tab-${tab}"]`);
+      await page.waitForSelector(selector, { timeout: 120_000 });
+    }
+    const exploreMs = Date.now() - switched;
+    const longestExploring = await page.evaluate(() => Math.max(0, ...window.__longTasks.map(([, d]) => d)));
     results.push({
       file: basename(file),
       mb: (statSync(file).size / 1e6).toFixed(1),
@@ -51,6 +60,8 @@ try {
       worker_parse_analyse_s: (stats.loadMs / 1000).toFixed(2),
       worker_memory_mib: (stats.memory / 2 ** 20).toFixed(0),
       longest_main_thread_task_ms: longest.toFixed(0),
+      three_views_s: (exploreMs / 1000).toFixed(2),
+      longest_task_exploring_ms: longestExploring.toFixed(0),
     });
     await page.close();
   }

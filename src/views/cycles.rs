@@ -11,6 +11,7 @@ use crate::nav;
 use crate::queries::answer_signal;
 use crate::route::Route;
 use crate::units::format_count;
+use crate::virtual_list::{Viewport, ROW_HEIGHT_PX};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
@@ -32,49 +33,81 @@ pub fn sort_cycles(rows: &mut [CycleRow], sort: SortState<Column>) {
     });
 }
 
+/// Cycles listed at most (the largest retained first); the count says how many exist.
+const LISTED_CYCLES: u32 = 2000;
+
 #[component]
 pub fn CyclesView(selected: Option<u32>) -> impl IntoView {
-    let list = answer_signal(|| Some(Query::Cycles { limit: 2000 }));
+    let list = answer_signal(|| Some(Query::Cycles { limit: LISTED_CYCLES }));
     let sort = RwSignal::new(SortState { column: Column::Retained, descending: true });
+    let rows = Memo::new(move |_| match list.get() {
+        Some(Answer::Cycles { mut rows, .. }) => {
+            sort_cycles(&mut rows, sort.get());
+            rows
+        }
+        _ => Vec::new(),
+    });
+    let viewport = Viewport::new(420.0);
+    let open = move |i: usize| {
+        if let Some(r) = rows.with_untracked(|rows| rows.get(i).map(|r| r.index)) {
+            nav::go(&Route::Cycle(r));
+        }
+    };
+    let count = move || rows.with_untracked(Vec::len);
     view! {
         <section class="view" data-testid="cycles-view">
             {selected.map(|index| view! { <CycleDiagram index=index /> })}
             {move || {
                 let a = list.get();
                 if let Some(v) = pending_or_unavailable(&a) { return v; }
-                let Some(Answer::Cycles { total, mut rows }) = a else { return ().into_any() };
-                sort_cycles(&mut rows, sort.get());
-                view! {
-                    <h3 data-testid="cycles-count">{format!("{} cycles", format_count(total as u64))}</h3>
-                    <table class="grid" data-testid="cycles-table">
-                        <thead><tr>
-                            <th>"#"</th>
-                            <SortHeader label="members" column=Column::Members sort=sort numeric=true />
-                            <th>"types"</th>
-                            <SortHeader label="shallow" column=Column::Shallow sort=sort numeric=true />
-                            <SortHeader label="retained" column=Column::Retained sort=sort numeric=true />
-                            <SortHeader label="garbage" column=Column::Garbage sort=sort />
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|r| {
-                                let index = r.index;
-                                view! {
-                                    <tr class="clickable" class:selected=selected == Some(index) tabindex="0" data-testid="cycle-row"
-                                        on:click=move |_| nav::go(&Route::Cycle(index))
-                                        on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" { nav::go(&Route::Cycle(index)) }>
-                                        <td class="num">{index.to_string()}</td>
-                                        <td class="num">{format_count(r.member_count as u64)}</td>
-                                        <td class="mono">{r.types.clone()}</td>
-                                        <td class="num"><Bytes bytes=r.shallow_bytes /></td>
-                                        <td class="num"><Bytes bytes=r.retained_bytes /></td>
-                                        <td>{if r.garbage { "garbage" } else { "reachable" }}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
+                let Some(Answer::Cycles { total, rows: listed }) = a else { return ().into_any() };
+                let caption = if total as usize > listed.len() {
+                    format!("{} cycles (the {} largest listed)", format_count(total as u64), format_count(listed.len() as u64))
+                } else {
+                    format!("{} cycles", format_count(total as u64))
+                };
+                view! { <h3 data-testid="cycles-count">{caption}</h3> }.into_any()
             }}
+            <div class="vtable" tabindex="0" node_ref=viewport.node style:height=format!("{}px", viewport.height_px)
+                on:scroll=viewport.on_scroll() on:keydown=viewport.on_key(count, open) data-testid="cycles-table">
+                <table class="grid">
+                    <thead><tr>
+                        <th class="num">"#"</th>
+                        <SortHeader label="members" column=Column::Members sort=sort numeric=true />
+                        <th>"types"</th>
+                        <SortHeader label="shallow" column=Column::Shallow sort=sort numeric=true />
+                        <SortHeader label="retained" column=Column::Retained sort=sort numeric=true />
+                        <SortHeader label="garbage" column=Column::Garbage sort=sort />
+                    </tr></thead>
+                    <tbody>
+                        {move || {
+                            let n = rows.with(Vec::len);
+                            let range = viewport.rows(n);
+                            let (before, after) = (range.start as f64 * ROW_HEIGHT_PX, (n - range.end) as f64 * ROW_HEIGHT_PX);
+                            let selected_row = viewport.selected.get();
+                            let visible: Vec<(usize, CycleRow)> = rows.with(|r| range.clone().map(|i| (i, r[i].clone())).collect());
+                            view! {
+                                <tr class="spacer" style:height=format!("{before}px")></tr>
+                                {visible.into_iter().map(|(i, r)| {
+                                    let index = r.index;
+                                    view! {
+                                        <tr class="vrow" class:selected=i == selected_row class:current=selected == Some(index) data-testid="cycle-row"
+                                            on:click=move |_| { viewport.selected.set(i); nav::go(&Route::Cycle(index)); }>
+                                            <td class="num">{index.to_string()}</td>
+                                            <td class="num">{format_count(r.member_count as u64)}</td>
+                                            <td class="mono" title=r.types.clone()>{r.types.clone()}</td>
+                                            <td class="num"><Bytes bytes=r.shallow_bytes /></td>
+                                            <td class="num"><Bytes bytes=r.retained_bytes /></td>
+                                            <td>{if r.garbage { "garbage" } else { "reachable" }}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                                <tr class="spacer" style:height=format!("{after}px")></tr>
+                            }
+                        }}
+                    </tbody>
+                </table>
+            </div>
         </section>
     }
 }
