@@ -98,9 +98,24 @@ test("dominator tree expands with retained-size bars", async () => {
   await page.waitForSelector('[data-testid="dominator-row"]');
   const first = await texts(page, '[data-testid="dominator-tree"] > .tree-node > .tree-row');
   assert.ok(first.length > 1);
-  await page.click('[data-testid="dominator-row"] >> nth=0 >> .twisty');
+  // Keyboard, as in a file tree: → expands, ↓ moves to the first child, Enter opens it.
+  await page.focus('[data-testid="dominator-row"] >> nth=0');
+  await page.keyboard.press("ArrowRight");
   await page.waitForSelector('[data-testid="dominator-tree"] .tree-children [data-testid="dominator-row"]');
+  const child = await page.getAttribute('[data-testid="dominator-tree"] .tree-children [data-testid="dominator-row"] >> nth=0', "data-object");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.object), child);
   await shot(page, "dominators");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((id) => location.hash === `#/object/${id}`, child);
+  // ← collapses again.
+  await page.goBack();
+  await page.waitForSelector('[data-testid="dominator-row"]');
+  await page.focus('[data-testid="dominator-row"] >> nth=0');
+  await page.keyboard.press("ArrowRight");
+  await page.waitForSelector('[data-testid="dominator-tree"] .tree-children [data-testid="dominator-row"]');
+  await page.keyboard.press("ArrowLeft");
+  await page.waitForFunction(() => !document.querySelector('[data-testid="dominator-tree"] .tree-children [data-testid="dominator-row"]'));
 });
 
 test("cycles: table, drawing with labeled edges and the reference to break", async () => {
