@@ -113,14 +113,24 @@ def _cap(s: str) -> str:
     return s if len(s) <= DESC_MAX else s[:DESC_MAX - 3] + "..."
 
 
+def _mro(tp):
+    """tp.__mro__ through the C accessor; a type that was never readied
+    (Python 3.8's functools._lru_list_elem, say) has none: (tp,) then."""
+    try:
+        return _type_mro_get(tp) or (tp,)
+    except Exception:
+        return (tp,)
+
+
 def _class_dicts(tp):
-    """The real __dict__ of every class in tp's MRO (C accessors only)."""
+    """The real __dict__ of every class in tp's MRO (C accessors only), one
+    per class, in MRO order ({} where a class has none)."""
     out = []
-    for c in _type_mro_get(tp):
+    for c in _mro(tp):
         try:
-            out.append(_type_dict_get(c))
+            out.append(_type_dict_get(c) or {})
         except Exception:
-            pass
+            out.append({})
     return out
 
 
@@ -693,10 +703,7 @@ class _Walker:
             ti.name = s.add(type_name(tp))
         except Exception:
             ti.name = s.add("?")
-        try:
-            mro = _type_mro_get(tp)
-        except Exception:
-            mro = (tp, object)
+        mro = _mro(tp)
         try:
             tflags = _type_flags_get(tp)
         except Exception:
@@ -744,9 +751,11 @@ class _Walker:
             d = _SUB_DESCRIBERS.get(base)
             if d is not None:
                 ti.desc = d
-            elif "__len__" in _type_dict_get(base):
-                ti.base_len = _type_dict_get(base)["__len__"]
-                ti.desc = _desc_len_base
+            else:
+                base_dict = _type_dict_get(base) or {}
+                if "__len__" in base_dict:
+                    ti.base_len = base_dict["__len__"]
+                    ti.desc = _desc_len_base
         if tp is _CodeType:
             # code objects are not gc objects but own their constants/names
             ti.handler = H_LABELED
@@ -1187,14 +1196,23 @@ def _lab_function(w, o, tp, ti, labels, syn, hold, refs):
         _add(labels, b, K_INTERNAL, s("__builtins__"))
 
 
+_TPFLAGS_READY = 1 << 12
+
+
 def _lab_type(w, o, tp, ti, labels, syn, hold, refs):
     s = w.strings.add
+    if not _type_flags_get(o) & _TPFLAGS_READY:
+        # A type never passed to PyType_Ready (3.8's functools._lru_list_elem):
+        # its C slots are NULL, and reading __bases__ would crash CPython.
+        return
     mp = _type_dict_get(o)
     real = _get_referents(mp)
     if real:
         _add(labels, real[0], K_CLASS_DICT, -1)
     hold.append(real)
-    _add(labels, _type_mro_get(o), K_MRO, -1)
+    mro = _type_mro_get(o)
+    if mro is not None:
+        _add(labels, mro, K_MRO, -1)
     _add(labels, _type_bases_get(o), K_BASES, -1)
     b = _type_base_get(o)
     if b is not None:
@@ -1381,14 +1399,16 @@ def _lab_instance(w, o, tp, ti, labels, syn, hold, refs):
     ti.learned += 1
     hold.append(d)
     if any(d is r for r in refs):
-        # a real instance dict (3.11/3.12 once materialized)
-        # first undo the attribute labels put on values
+        # a real instance dict (3.11/3.12 once materialized; 3.13 with a
+        # `__dict__` slot): undo the inline-attribute labels put on values,
+        # but keep those of real slots (they are attributes either way)
+        slot_names = {nidx for nidx, _ in ti.slots}
         for x in refs:
             L = labels.get(id(x))
             if L:
                 keep = []
                 for q in range(0, len(L), 2):
-                    if L[q] != K_ATTR:
+                    if L[q] != K_ATTR or L[q + 1] in slot_names:
                         keep += L[q:q + 2]
                 labels[id(x)] = keep
         _add(labels, d, K_INST_DICT, -1)
@@ -1457,7 +1477,7 @@ def _desc_str(o, strings, ti):
 
 def _desc_bytes(o, strings, ti):
     tp = type(o)
-    if tp is bytearray or bytearray in _type_mro_get(tp):
+    if tp is bytearray or bytearray in _mro(tp):
         n = bytearray.__len__(o)
         b = bytes(bytearray.__getitem__(o, slice(0, 40)))
         pre = "bytearray "
@@ -1472,7 +1492,7 @@ def _desc_bytes(o, strings, ti):
 
 
 def _desc_int(o, strings, ti):
-    if type(o) is bool or bool in _type_mro_get(type(o)):
+    if type(o) is bool or bool in _mro(type(o)):
         return strings.add("True" if int.__bool__(o) else "False")
     bl = _int_bitlen(o)
     if bl > 200:
