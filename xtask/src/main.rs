@@ -131,6 +131,13 @@ fn test() -> Result<(), String> {
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")),
     ));
     steps.push(("python exporter tests", run(Command::new("python3").args(["-m", "pytest", "python/tests", "-q"]))));
+    // The exporter supports Python 3.8+: where the oldest and newest
+    // interpreters are installed (pyenv), run its heap tests there too.
+    for (version, python) in tools::other_pythons() {
+        let result = run(Command::new(&python).args(["-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", "python/requirements-test.txt"]))
+            .and_then(|()| run(Command::new(&python).args(["-m", "pytest", "python/tests/test_exporter.py", "python/tests/test_leaks.py", "-q", "-p", "no:cacheprovider"])));
+        steps.push((if version == "3.8" { "python exporter heap tests on 3.8" } else { "python exporter heap tests on 3.13" }, result));
+    }
     if Path::new("fuzz/smoke.sh").exists() {
         steps.push(("fuzz smoke", run(Command::new("bash").arg("fuzz/smoke.sh"))));
     }

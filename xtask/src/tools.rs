@@ -70,3 +70,27 @@ fn output(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
+
+/// Python 3.8 and 3.13 interpreters, where installed (on PATH or by pyenv):
+/// the oldest and newest the exporter supports. Says which were not found.
+pub fn other_pythons() -> Vec<(&'static str, String)> {
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    let mut found = Vec::new();
+    for version in ["3.8", "3.13"] {
+        let on_path = format!("python{version}");
+        let pyenv = std::fs::read_dir(format!("{home}/.pyenv/versions"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{version}."))))
+            .map(|p| p.join("bin/python"))
+            .find(|p| p.exists());
+        match (output(&on_path, &["--version"]).is_some(), pyenv) {
+            (true, _) => found.push((version, on_path)),
+            (false, Some(p)) => found.push((version, p.display().to_string())),
+            (false, None) => eprintln!("note: no Python {version} here; the exporter runs on the default python3 only"),
+        }
+    }
+    found
+}
