@@ -73,7 +73,14 @@ pub fn App() -> impl IntoView {
             let Some((file_name, blob)) = next else { return };
             let queued = queue.borrow().waiting.len();
             let total_bytes = blob.size() as u64;
-            state.set(LoadState::Loading { file_name: file_name.clone(), phase: Phase::Reading, done_bytes: 0, total_bytes, started_ms: js_sys::Date::now(), queued });
+            state.set(LoadState::Loading {
+                file_name: file_name.clone(),
+                phase: Phase::Reading,
+                done_bytes: 0,
+                total_bytes,
+                started_ms: js_sys::Date::now(),
+                queued,
+            });
             let request = app.queries.with_value(|q| q.as_ref().map(|q| q.client().load(file_name, blob, replace)));
             current_load.set(request);
         })
@@ -190,7 +197,10 @@ pub fn App() -> impl IntoView {
     let search_text = RwSignal::new(String::new());
     let search_input: NodeRef<leptos::html::Input> = NodeRef::new();
     let _ = window_event_listener(ev::keydown, move |ev: web_sys::KeyboardEvent| {
-        let typing = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()).is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
         if ev.key() == "/" && !typing {
             if let Some(input) = search_input.get_untracked() {
                 ev.prevent_default();

@@ -59,7 +59,13 @@ pub fn layered(layers: &[usize], edges: &[(usize, usize)]) -> Layout {
                     let neighbours: Vec<f64> = edges
                         .iter()
                         .filter_map(|&(a, b)| {
-                            let other = if b == node { a } else if a == node { b } else { return None };
+                            let other = if b == node {
+                                a
+                            } else if a == node {
+                                b
+                            } else {
+                                return None;
+                            };
                             let wanted = if downward { l.wrapping_sub(1) } else { l + 1 };
                             (layers[other] == wanted).then_some(position[other])
                         })
@@ -121,7 +127,11 @@ pub fn circle(n: usize, edges: &[(usize, usize)]) -> Layout {
             let ((x1, y1), (x2, y2)) = (centre(&nodes[a]), centre(&nodes[b]));
             if a == b {
                 let (x, y) = (x1, nodes[a].y);
-                return EdgePath { d: format!("M{x},{y} C{},{} {},{} {x},{y}", x - 50.0, y - 60.0, x + 50.0, y - 60.0), label_x: x, label_y: y - 48.0 };
+                return EdgePath {
+                    d: format!("M{x},{y} C{},{} {},{} {x},{y}", x - 50.0, y - 60.0, x + 50.0, y - 60.0),
+                    label_x: x,
+                    label_y: y - 48.0,
+                };
             }
             // Bend towards the centre so a→b and b→a do not overlap.
             let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);

@@ -66,7 +66,11 @@ impl Viewport {
     }
 
     /// Handles a key on the table; `activate` runs for Enter on the selected row.
-    pub fn on_key(&self, total: impl Fn() -> usize + 'static, activate: impl Fn(usize) + 'static) -> impl Fn(web_sys::KeyboardEvent) + 'static {
+    pub fn on_key(
+        &self,
+        total: impl Fn() -> usize + 'static,
+        activate: impl Fn(usize) + 'static,
+    ) -> impl Fn(web_sys::KeyboardEvent) + 'static {
         let vp = *self;
         move |ev: web_sys::KeyboardEvent| {
             let key = ev.key();

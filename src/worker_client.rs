@@ -83,7 +83,10 @@ impl WorkerClient {
             let data = event.unchecked_into::<MessageEvent>().data();
             let msg = match serde_wasm_bindgen::from_value::<FromWorker>(data) {
                 Ok(msg) => msg,
-                Err(e) => FromWorker::Failed { request: 0, error: ErrorReport { message: format!("internal error: unreadable worker message ({e})") } },
+                Err(e) => FromWorker::Failed {
+                    request: 0,
+                    error: ErrorReport { message: format!("internal error: unreadable worker message ({e})") },
+                },
             };
             if matches!(msg, FromWorker::Ready) {
                 let queued = {

@@ -18,7 +18,12 @@ pub fn AllocationsView(can_compare: bool) -> impl IntoView {
     let compare = RwSignal::new(can_compare);
     let stats = answer_signal(move || {
         let g = grouping.get();
-        Some(Query::Allocations { grouping: g, cumulative: cumulative.get() && g != AllocationGrouping::Traceback, compare: compare.get(), limit: 200 })
+        Some(Query::Allocations {
+            grouping: g,
+            cumulative: cumulative.get() && g != AllocationGrouping::Traceback,
+            compare: compare.get(),
+            limit: 200,
+        })
     });
     let tree = answer_signal(|| Some(Query::AllocationTree { max_nodes: 400 }));
     view! {

@@ -51,11 +51,20 @@ pub struct SortState<C: Copy + PartialEq + Send + Sync + 'static> {
 
 /// A clickable header cell that sorts by `column` (again: reverses).
 #[component]
-pub fn SortHeader<C: Copy + PartialEq + Send + Sync + 'static>(label: &'static str, column: C, sort: RwSignal<SortState<C>>, #[prop(optional)] numeric: bool) -> impl IntoView {
+pub fn SortHeader<C: Copy + PartialEq + Send + Sync + 'static>(
+    label: &'static str,
+    column: C,
+    sort: RwSignal<SortState<C>>,
+    #[prop(optional)] numeric: bool,
+) -> impl IntoView {
     let arrow = move || {
         let s = sort.get();
         if s.column == column {
-            if s.descending { " ▼" } else { " ▲" }
+            if s.descending {
+                " ▼"
+            } else {
+                " ▲"
+            }
         } else {
             ""
         }

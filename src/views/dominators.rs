@@ -35,7 +35,8 @@ pub fn DominatorsView(total_size_bytes: u64) -> impl IntoView {
 }
 
 fn more(total: u32, shown: u32) -> Option<impl IntoView> {
-    (total > shown).then(|| view! { <div class="muted tree-more">{format!("… and {} smaller", format_count((total - shown) as u64))}</div> })
+    (total > shown)
+        .then(|| view! { <div class="muted tree-more">{format!("… and {} smaller", format_count((total - shown) as u64))}</div> })
 }
 
 #[component]
@@ -55,9 +56,18 @@ fn DominatorNode(row: ObjectRow, total_bytes: u64) -> impl IntoView {
     });
     let share = if total_bytes == 0 { 0.0 } else { row.retained_bytes as f64 * 100.0 / total_bytes as f64 };
     let on_key = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
-        "ArrowRight" => { ev.prevent_default(); expanded.set(true) }
-        "ArrowLeft" => { ev.prevent_default(); expanded.set(false) }
-        "Enter" => { ev.prevent_default(); nav::go(&Route::Object(id)) }
+        "ArrowRight" => {
+            ev.prevent_default();
+            expanded.set(true)
+        }
+        "ArrowLeft" => {
+            ev.prevent_default();
+            expanded.set(false)
+        }
+        "Enter" => {
+            ev.prevent_default();
+            nav::go(&Route::Object(id))
+        }
         _ => {}
     };
     view! {

@@ -118,7 +118,13 @@ pub fn GraphCanvas(nodes: Vec<ObjectRow>, edges: Vec<DrawnEdge>, layout: Layout,
         .iter()
         .zip(&layout.edges)
         .map(|(e, p)| {
-            let class = if e.marked { "edge marked" } else if e.weak { "edge weak" } else { "edge" };
+            let class = if e.marked {
+                "edge marked"
+            } else if e.weak {
+                "edge weak"
+            } else {
+                "edge"
+            };
             view! {
                 <g class=class data-testid="graph-edge">
                     <path d=p.d.clone() marker-end="url(#arrow)" />
@@ -132,7 +138,13 @@ pub fn GraphCanvas(nodes: Vec<ObjectRow>, edges: Vec<DrawnEdge>, layout: Layout,
         .zip(&layout.nodes)
         .map(|(n, p)| {
             let id = n.id;
-            let class = if Some(id) == focus { "node focus" } else if n.root.is_some() { "node root" } else { "node" };
+            let class = if Some(id) == focus {
+                "node focus"
+            } else if n.root.is_some() {
+                "node root"
+            } else {
+                "node"
+            };
             let title = format!("{} @{} {}", n.type_name, n.address, n.description);
             let line1: String = match &n.root {
                 Some(r) => r.chars().take(30).collect(),

@@ -56,7 +56,8 @@ pub fn InstancesView(type_name: String) -> impl IntoView {
             fetch_visible(page);
         }
     });
-    let row_at = move |i: usize| pages.with_untracked(|p| p.get(&(i as u32 / PAGE_ROWS)).and_then(|rows| rows.get(i % PAGE_ROWS as usize).cloned()));
+    let row_at =
+        move |i: usize| pages.with_untracked(|p| p.get(&(i as u32 / PAGE_ROWS)).and_then(|rows| rows.get(i % PAGE_ROWS as usize).cloned()));
     let count = move || total.get_untracked().unwrap_or(0) as usize;
     let open = move |i: usize| {
         if let Some(r) = row_at(i) {

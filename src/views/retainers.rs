@@ -55,12 +55,19 @@ pub fn RetainersView(object: u32) -> impl IntoView {
 
 /// One row of the tree: `via` is the reference from this object to the row above.
 #[component]
-fn RetainerNode(via: Option<Reference>, object: ObjectRow, ancestors: Vec<u32>, expand: StoredValue<HashSet<u32>>, ignored: RwSignal<Vec<Ignored>>) -> impl IntoView {
+fn RetainerNode(
+    via: Option<Reference>,
+    object: ObjectRow,
+    ancestors: Vec<u32>,
+    expand: StoredValue<HashSet<u32>>,
+    ignored: RwSignal<Vec<Ignored>>,
+) -> impl IntoView {
     let app = use_app();
     let id = object.id;
     let is_cycle = ancestors.contains(&id);
     let is_root = object.root.is_some();
-    let expanded = RwSignal::new(!is_cycle && expand.with_value(|e| e.contains(&id)) && object.distance.is_some_and(|d| d > 0) || via.is_none());
+    let expanded =
+        RwSignal::new(!is_cycle && expand.with_value(|e| e.contains(&id)) && object.distance.is_some_and(|d| d > 0) || via.is_none());
     let children: RwSignal<Option<Vec<Reference>>> = RwSignal::new(None);
     let asked = StoredValue::new(false);
     Effect::new(move |_| {
@@ -84,9 +91,18 @@ fn RetainerNode(via: Option<Reference>, object: ObjectRow, ancestors: Vec<u32>, 
         }
     };
     let on_key = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
-        "ArrowRight" if !is_cycle => { ev.prevent_default(); expanded.set(true) }
-        "ArrowLeft" => { ev.prevent_default(); expanded.set(false) }
-        "Enter" => { ev.prevent_default(); nav::go(&Route::Object(id)) }
+        "ArrowRight" if !is_cycle => {
+            ev.prevent_default();
+            expanded.set(true)
+        }
+        "ArrowLeft" => {
+            ev.prevent_default();
+            expanded.set(false)
+        }
+        "Enter" => {
+            ev.prevent_default();
+            nav::go(&Route::Object(id))
+        }
         _ => {}
     };
     view! {

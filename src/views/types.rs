@@ -22,7 +22,8 @@ pub enum Column {
 /// The rows matching `filter` (case-insensitive substring), sorted.
 pub fn filter_and_sort(rows: &[TypeRow], filter: &str, sort: SortState<Column>) -> Vec<TypeRow> {
     let needle = filter.trim().to_lowercase();
-    let mut out: Vec<TypeRow> = rows.iter().filter(|r| needle.is_empty() || r.type_name.to_lowercase().contains(&needle)).cloned().collect();
+    let mut out: Vec<TypeRow> =
+        rows.iter().filter(|r| needle.is_empty() || r.type_name.to_lowercase().contains(&needle)).cloned().collect();
     out.sort_by(|a, b| {
         let o = match sort.column {
             Column::Name => a.type_name.cmp(&b.type_name),

@@ -35,7 +35,9 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("single-file") => single_file::command(&args[1..]),
         Some("bench-browser") => bench_browser(&args[1..]),
-        _ => Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR] | bench-browser [OBJECTS...])".to_string()),
+        _ => {
+            Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR] | bench-browser [OBJECTS...])".to_string())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,8 +136,26 @@ fn test() -> Result<(), String> {
     // The exporter supports Python 3.8+: where the oldest and newest
     // interpreters are installed (pyenv), run its heap tests there too.
     for (version, python) in tools::other_pythons() {
-        let result = run(Command::new(&python).args(["-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", "python/requirements-test.txt"]))
-            .and_then(|()| run(Command::new(&python).args(["-m", "pytest", "python/tests/test_exporter.py", "python/tests/test_leaks.py", "-q", "-p", "no:cacheprovider"])));
+        let result = run(Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-r",
+            "python/requirements-test.txt",
+        ]))
+        .and_then(|()| {
+            run(Command::new(&python).args([
+                "-m",
+                "pytest",
+                "python/tests/test_exporter.py",
+                "python/tests/test_leaks.py",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+            ]))
+        });
         steps.push((if version == "3.8" { "python exporter heap tests on 3.8" } else { "python exporter heap tests on 3.13" }, result));
     }
     if Path::new("fuzz/smoke.sh").exists() {

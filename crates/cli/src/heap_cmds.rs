@@ -128,7 +128,11 @@ pub fn types(o: &Opened, by_module: bool, fold_dicts: bool, limit: usize, json: 
     );
     emit(json, value, || {
         let mut t = vec![vec![if by_module { "module" } else { "type" }.to_string(), "count".into(), "shallow".into(), "retained".into()]];
-        t.extend(rows.iter().take(limit).map(|r| vec![r.name.clone(), r.count.to_string(), table::bytes(r.shallow_bytes), table::bytes(r.retained_bytes)]));
+        t.extend(
+            rows.iter()
+                .take(limit)
+                .map(|r| vec![r.name.clone(), r.count.to_string(), table::bytes(r.shallow_bytes), table::bytes(r.retained_bytes)]),
+        );
         table::print(&t);
         if rows.len() > limit {
             println!("… {} more", rows.len() - limit);
@@ -156,7 +160,8 @@ pub fn retainers(o: &Opened, type_name: Option<&str>, address: Option<&str>, k: 
     }
     let paths = x.analysis.retainer_paths(x.snapshot, x.heap, target, k, &exclusions);
     let refs = referrers(x.snapshot, x.heap, target);
-    let path_json = |p: &RetainerPath| json!({"root": x.object_json(p.root), "steps": p.steps.iter().map(|s| x.step_json(s)).collect::<Vec<_>>()});
+    let path_json =
+        |p: &RetainerPath| json!({"root": x.object_json(p.root), "steps": p.steps.iter().map(|s| x.step_json(s)).collect::<Vec<_>>()});
     let value = json!({
         "object": x.object_json(target),
         "note": note,
@@ -169,7 +174,11 @@ pub fn retainers(o: &Opened, type_name: Option<&str>, address: Option<&str>, k: 
             println!("{n}");
         }
         println!("{}", x.describe(target));
-        println!("  size {}, retains {}", table::bytes(x.heap.size_bytes[target as usize]), table::bytes(x.analysis.dominators.retained_bytes(target)));
+        println!(
+            "  size {}, retains {}",
+            table::bytes(x.heap.size_bytes[target as usize]),
+            table::bytes(x.analysis.dominators.retained_bytes(target))
+        );
         println!("\nreferred to by ({}):", refs.len());
         for s in refs.iter().take(20) {
             println!("  {} via {}{}", x.describe(s.from), s.label, if s.strong { "" } else { " (weak)" });

@@ -23,7 +23,8 @@ pub fn bytes(b: u64) -> String {
 /// A table: the first row is the header; columns after the first are right-aligned.
 pub fn print(rows: &[Vec<String>]) {
     let Some(first) = rows.first() else { return };
-    let widths: Vec<usize> = (0..first.len()).map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> =
+        (0..first.len()).map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0)).collect();
     for row in rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {

@@ -26,7 +26,15 @@ pub fn filters(include: &[String], exclude: &[String], include_domain: &[u32], e
     by_name.chain(by_domain).collect()
 }
 
-pub fn tracemalloc(o: &Opened, older: Option<&Opened>, group_by: &str, cumulative: bool, filters: &[TraceFilter], limit: usize, json: bool) -> Result<()> {
+pub fn tracemalloc(
+    o: &Opened,
+    older: Option<&Opened>,
+    group_by: &str,
+    cumulative: bool,
+    filters: &[TraceFilter],
+    limit: usize,
+    json: bool,
+) -> Result<()> {
     let Some(by) = GroupBy::parse(group_by) else { bail!("--group-by must be lineno, filename or traceback") };
     let traces = |x: &Opened| match &x.snapshot.tracemalloc {
         Some(t) => Ok(filter_traces(t, &x.snapshot.strings, filters)),
@@ -69,8 +77,11 @@ pub fn tracemalloc(o: &Opened, older: Option<&Opened>, group_by: &str, cumulativ
     }
     let stats = statistics(&new, &o.snapshot.strings, by, cumulative)?;
     if json {
-        let v: Vec<Value> =
-            stats.iter().take(limit).map(|s| json!({"traceback": frames_json(&s.traceback), "size": s.size_bytes, "count": s.count})).collect();
+        let v: Vec<Value> = stats
+            .iter()
+            .take(limit)
+            .map(|s| json!({"traceback": frames_json(&s.traceback), "size": s.size_bytes, "count": s.count}))
+            .collect();
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }

@@ -16,11 +16,7 @@ use heapscope_core::{load, Analysis};
 
 fn status_kib(field: &str) -> u64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
 fn child(path: &Path) {
@@ -103,9 +99,8 @@ fn main() {
     }
     // `cargo bench` passes `--bench`; `cargo test --benches` does not: then stay small.
     let benching = std::env::args().any(|a| a == "--bench");
-    let sizes = std::env::var("HEAPSCOPE_BENCH_SIZES").unwrap_or_else(|_| {
-        if benching { "100000,1000000,5000000" } else { "20000" }.to_string()
-    });
+    let sizes =
+        std::env::var("HEAPSCOPE_BENCH_SIZES").unwrap_or_else(|_| if benching { "100000,1000000,5000000" } else { "20000" }.to_string());
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-heaps");
     std::fs::create_dir_all(&dir).expect("bench dir");
     for size in sizes.split(',').filter_map(|s| s.trim().parse::<usize>().ok()) {
@@ -118,10 +113,8 @@ fn main() {
             std::fs::rename(&tmp, &path).expect("rename");
             eprintln!("generated {} objects / {} refs in {:.1} s", stats.objects, stats.references, t.elapsed().as_secs_f64());
         }
-        let status = std::process::Command::new(std::env::current_exe().expect("exe"))
-            .env("HEAPSCOPE_BENCH_CHILD", &path)
-            .status()
-            .expect("child");
+        let status =
+            std::process::Command::new(std::env::current_exe().expect("exe")).env("HEAPSCOPE_BENCH_CHILD", &path).status().expect("child");
         assert!(status.success(), "benchmark child failed for {size}");
     }
 }

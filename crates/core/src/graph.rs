@@ -202,9 +202,7 @@ impl Graph {
     pub fn incoming(&self, node: ObjIdx) -> impl Iterator<Item = (ObjIdx, EdgeIdx)> + '_ {
         let mut sources: Vec<ObjIdx> = self.predecessors(node).to_vec();
         sources.dedup();
-        sources.into_iter().flat_map(move |s| {
-            self.out_edges(s).filter(move |&e| self.target(e) == node).map(move |e| (s, e))
-        })
+        sources.into_iter().flat_map(move |s| self.out_edges(s).filter(move |&e| self.target(e) == node).map(move |e| (s, e)))
     }
 
     /// Bytes held by the graph's arrays.

@@ -166,7 +166,8 @@ pub fn write_v1<W: Write>(options: SynthOptions, out: W) -> io::Result<SynthStat
                 b.edge(req, d, RefKind::InstanceDict, None);
                 b.edge(req, classes[0], RefKind::Internal, Some("ob_type"));
                 let user = users[b.rng.popular(users.len())];
-                let values = [path, body, user, tags, ints[b.rng.popular(256)], ints[b.rng.popular(256)], interned[b.rng.popular(1000)], ints[1]];
+                let values =
+                    [path, body, user, tags, ints[b.rng.popular(256)], ints[b.rng.popular(256)], interned[b.rng.popular(1000)], ints[1]];
                 for (k, &v) in values.iter().enumerate() {
                     let key = interned[k + 1];
                     b.edge(d, key, RefKind::DictKey, None);

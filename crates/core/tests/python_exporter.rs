@@ -99,7 +99,10 @@ fn real_python_heap() {
     // (The exporter does not attach one to every object: the Request
     // instances have none with CPython 3.11; their bodies do.)
     let sites = heapscope_core::analysis::tracemalloc::objects_by_site(&s, heap, heapscope_core::analysis::tracemalloc::GroupBy::Lineno);
-    assert!(sites.iter().any(|(tb, count, _)| *count > 0 && tb.iter().any(|f| f.filename.ends_with("app.py"))), "no object allocated in app.py: {sites:?}");
+    assert!(
+        sites.iter().any(|(tb, count, _)| *count > 0 && tb.iter().any(|f| f.filename.ends_with("app.py"))),
+        "no object allocated in app.py: {sites:?}"
+    );
 
     // Oracles on the real graph.
     let none = Exclusions::none();
@@ -127,11 +130,22 @@ fn real_python_heap() {
         let ours = a.dominators.idom(v as u32).map(|d| if d == SUPER_ROOT { n } else { d as usize });
         assert_eq!(ours, oracle[v], "idom of object {v}");
     }
-    let mut ours: Vec<Vec<u32>> = a.components.iter().map(|c| { let mut c = c.to_vec(); c.sort(); c }).collect();
+    let mut ours: Vec<Vec<u32>> = a
+        .components
+        .iter()
+        .map(|c| {
+            let mut c = c.to_vec();
+            c.sort();
+            c
+        })
+        .collect();
     ours.sort();
     let mut theirs: Vec<Vec<u32>> = petgraph::algo::tarjan_scc(view)
         .into_iter()
-        .map(|mut c| { c.sort(); c })
+        .map(|mut c| {
+            c.sort();
+            c
+        })
         .filter(|c| c.len() > 1 || view.successors(c[0]).any(|t| t == c[0]))
         .collect();
     theirs.sort();
@@ -187,7 +201,10 @@ del r
 "#;
     let Some(s) = export_script("cache", CACHE) else { return };
     let reasons = suspect_reasons(&s);
-    assert!(reasons[0].starts_with("dict @0x") && reasons[0].contains("(`cache` of module __main__) holds 300 __main__.Request objects"), "{reasons:#?}");
+    assert!(
+        reasons[0].starts_with("dict @0x") && reasons[0].contains("(`cache` of module __main__) holds 300 __main__.Request objects"),
+        "{reasons:#?}"
+    );
     assert!(reasons[1].starts_with("300 __main__.Request objects retain"), "{reasons:#?}");
     for r in &reasons {
         assert!(!r.contains("builtins.code") && !r.contains("builtins.function objects retain"), "{reasons:#?}");

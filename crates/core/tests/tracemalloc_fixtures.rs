@@ -2,7 +2,9 @@
 //! computed for them (tests/data/make_fixtures.py): heapscope must print the
 //! same numbers in the same order.
 
-use heapscope_core::analysis::tracemalloc::{compare_to, filter_traces, statistics, GroupBy, Statistic, StatisticDiff, TraceFilter, TracebackKey};
+use heapscope_core::analysis::tracemalloc::{
+    compare_to, filter_traces, statistics, GroupBy, Statistic, StatisticDiff, TraceFilter, TracebackKey,
+};
 use heapscope_core::model::{Snapshot, SourceFormat};
 use serde_json::Value;
 

@@ -45,10 +45,24 @@ pub enum ToWorker {
 pub enum FromWorker {
     /// The worker is listening; anything sent before this is lost.
     Ready,
-    Progress { request: RequestId, phase: Phase, done_bytes: u64, total_bytes: u64 },
-    Loaded { request: RequestId, summary: Summary },
-    Failed { request: RequestId, error: ErrorReport },
-    Answer { request: RequestId, answer: Answer },
+    Progress {
+        request: RequestId,
+        phase: Phase,
+        done_bytes: u64,
+        total_bytes: u64,
+    },
+    Loaded {
+        request: RequestId,
+        summary: Summary,
+    },
+    Failed {
+        request: RequestId,
+        error: ErrorReport,
+    },
+    Answer {
+        request: RequestId,
+        answer: Answer,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,7 +158,10 @@ pub enum AllocationGrouping {
 pub enum Ignored {
     Object(ObjectId),
     /// The `index`-th outgoing reference of `from`.
-    Reference { from: ObjectId, index: u32 },
+    Reference {
+        from: ObjectId,
+        index: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -153,47 +170,117 @@ pub enum Query {
     /// Totals, top types, suspects.
     Overview,
     /// Every type (or module) with count, shallow and retained size.
-    Types { grouping: Grouping, fold_dicts: bool },
+    Types {
+        grouping: Grouping,
+        fold_dicts: bool,
+    },
     /// Instances of a type by retained size, a window `[start, start+count)`.
-    Instances { type_name: String, start: u32, count: u32 },
+    Instances {
+        type_name: String,
+        start: u32,
+        count: u32,
+    },
     /// Everything about one object, with its references both ways.
-    Object { object: ObjectId },
+    Object {
+        object: ObjectId,
+    },
     /// The referrers of an object (a retainers tree level).
-    Referrers { object: ObjectId, ignored: Vec<Ignored> },
+    Referrers {
+        object: ObjectId,
+        ignored: Vec<Ignored>,
+    },
     /// The `k` shortest strong paths from roots to `object`.
-    RetainerPaths { object: ObjectId, k: u32, ignored: Vec<Ignored> },
+    RetainerPaths {
+        object: ObjectId,
+        k: u32,
+        ignored: Vec<Ignored>,
+    },
     /// Children in the dominator tree; `None` = the top level.
-    DominatorChildren { object: Option<ObjectId>, limit: u32 },
-    Cycles { limit: u32 },
+    DominatorChildren {
+        object: Option<ObjectId>,
+        limit: u32,
+    },
+    Cycles {
+        limit: u32,
+    },
     /// One cycle's members and references, for drawing.
-    Cycle { index: u32 },
-    Allocations { grouping: AllocationGrouping, cumulative: bool, compare: bool, limit: u32 },
+    Cycle {
+        index: u32,
+    },
+    Allocations {
+        grouping: AllocationGrouping,
+        cumulative: bool,
+        compare: bool,
+        limit: u32,
+    },
     /// Allocated bytes as a tree of call stacks (root = oldest frame), for the flame graph.
-    AllocationTree { max_nodes: u32 },
+    AllocationTree {
+        max_nodes: u32,
+    },
     /// Per-type growth from the baseline heap snapshot.
-    CompareHeaps { limit: u32 },
+    CompareHeaps {
+        limit: u32,
+    },
     /// Objects whose type, address or description matches.
-    Search { text: String, limit: u32 },
+    Search {
+        text: String,
+        limit: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Answer {
     Overview(Overview),
-    Types { rows: Vec<TypeRow> },
-    Instances { type_name: String, total: u32, start: u32, rows: Vec<ObjectRow> },
+    Types {
+        rows: Vec<TypeRow>,
+    },
+    Instances {
+        type_name: String,
+        total: u32,
+        start: u32,
+        rows: Vec<ObjectRow>,
+    },
     Object(Box<ObjectDetail>),
-    Referrers { object: ObjectId, referrers: Vec<Reference> },
-    RetainerPaths { object: ObjectId, paths: Vec<Vec<Reference>>, truncated: bool, is_root: bool, reachable: bool },
-    DominatorChildren { object: Option<ObjectId>, total: u32, children: Vec<ObjectRow> },
-    Cycles { total: u32, rows: Vec<CycleRow> },
+    Referrers {
+        object: ObjectId,
+        referrers: Vec<Reference>,
+    },
+    RetainerPaths {
+        object: ObjectId,
+        paths: Vec<Vec<Reference>>,
+        truncated: bool,
+        is_root: bool,
+        reachable: bool,
+    },
+    DominatorChildren {
+        object: Option<ObjectId>,
+        total: u32,
+        children: Vec<ObjectRow>,
+    },
+    Cycles {
+        total: u32,
+        rows: Vec<CycleRow>,
+    },
     Cycle(Box<CycleDetail>),
-    Allocations { rows: Vec<AllocationRow>, total_bytes: u64, total_count: u64, compared: bool },
-    AllocationTree { root: FlameNode },
+    Allocations {
+        rows: Vec<AllocationRow>,
+        total_bytes: u64,
+        total_count: u64,
+        compared: bool,
+    },
+    AllocationTree {
+        root: FlameNode,
+    },
     CompareHeaps(Box<HeapComparison>),
-    Search { text: String, hits: Vec<SearchHit> },
+    Search {
+        text: String,
+        hits: Vec<SearchHit>,
+    },
     /// The query could not be answered (e.g. nothing is loaded).
-    Unavailable { reason: String },
+    Unavailable {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -27,10 +27,12 @@ const MAX_DESCRIPTION_CHARS: usize = 160;
 pub(crate) fn answer(session: &mut Session, query: Query) -> Answer {
     match query {
         Query::Allocations { grouping, cumulative, compare, limit } => allocations(session, grouping, cumulative, compare, limit as usize),
-        Query::AllocationTree { max_nodes } => match session.with_role(FileRole::Allocations).and_then(|f| f.snapshot.tracemalloc.as_ref().map(|t| (f, t))) {
-            Some((f, t)) => Answer::AllocationTree { root: flame::tree(t, &f.snapshot.strings, max_nodes as usize) },
-            None => unavailable("no tracemalloc traces are open"),
-        },
+        Query::AllocationTree { max_nodes } => {
+            match session.with_role(FileRole::Allocations).and_then(|f| f.snapshot.tracemalloc.as_ref().map(|t| (f, t))) {
+                Some((f, t)) => Answer::AllocationTree { root: flame::tree(t, &f.snapshot.strings, max_nodes as usize) },
+                None => unavailable("no tracemalloc traces are open"),
+            }
+        }
         Query::CompareHeaps { limit } => compare_heaps(session, limit as usize),
         Query::Instances { type_name, start, count } => instances(session, type_name, start, count),
         Query::Cycles { limit } => with_cycles(session, |ctx, cycles| Answer::Cycles {
@@ -139,7 +141,17 @@ fn heap_answer(ctx: &Ctx, query: Query) -> Answer {
                 Grouping::Module => GroupBy::Module,
             };
             let rows = analysis.aggregate(heap, AggregateOptions { group_by, fold_instance_dicts: fold_dicts });
-            Answer::Types { rows: rows.into_iter().map(|r| TypeRow { type_name: r.name, count: r.count, shallow_bytes: r.shallow_bytes, retained_bytes: r.retained_bytes }).collect() }
+            Answer::Types {
+                rows: rows
+                    .into_iter()
+                    .map(|r| TypeRow {
+                        type_name: r.name,
+                        count: r.count,
+                        shallow_bytes: r.shallow_bytes,
+                        retained_bytes: r.retained_bytes,
+                    })
+                    .collect(),
+            }
         }
         Query::Object { object } if ctx.valid(object) => Answer::Object(Box::new(object_detail(ctx, object))),
         Query::Referrers { object, ignored } if ctx.valid(object) => {
@@ -161,7 +173,11 @@ fn heap_answer(ctx: &Ctx, query: Query) -> Answer {
                 paths: found.paths.iter().map(|p| p.steps.iter().map(|s| ctx.reference(s)).collect()).collect(),
                 truncated: found.truncated,
                 is_root: analysis.is_root.contains(object as usize),
-                reachable: if ex.is_empty() { analysis.distances.get(object).is_some() } else { !found.paths.is_empty() || analysis.is_root.contains(object as usize) },
+                reachable: if ex.is_empty() {
+                    analysis.distances.get(object).is_some()
+                } else {
+                    !found.paths.is_empty() || analysis.is_root.contains(object as usize)
+                },
             }
         }
         Query::DominatorChildren { object, limit } => {
@@ -202,7 +218,8 @@ fn overview(ctx: &Ctx) -> Answer {
         unreachable_count += 1;
         unreachable_bytes += heap.size_bytes[o as usize];
     }
-    let garbage_cycle_count = analysis.components.iter().filter(|c| c.first().is_some_and(|&m| analysis.distances.get(m).is_none())).count() as u64;
+    let garbage_cycle_count =
+        analysis.components.iter().filter(|c| c.first().is_some_and(|&m| analysis.distances.get(m).is_none())).count() as u64;
     let suspects = analysis
         .suspects(ctx.snapshot, heap, 8)
         .into_iter()
@@ -228,7 +245,12 @@ fn overview(ctx: &Ctx) -> Answer {
             .by_type
             .iter()
             .take(10)
-            .map(|r| TypeRow { type_name: r.name.clone(), count: r.count, shallow_bytes: r.shallow_bytes, retained_bytes: r.retained_bytes })
+            .map(|r| TypeRow {
+                type_name: r.name.clone(),
+                count: r.count,
+                shallow_bytes: r.shallow_bytes,
+                retained_bytes: r.retained_bytes,
+            })
             .collect(),
         suspects,
     })
@@ -250,7 +272,8 @@ fn object_detail(ctx: &Ctx, o: ObjIdx) -> ObjectDetail {
         .map(|frames| frames.iter().map(|fr| format!("{}:{}", fr.filename, fr.lineno)).collect())
         .unwrap_or_default();
     let out_edges = heap.graph.out_edges(o);
-    let outgoing: Vec<Reference> = out_edges.clone().take(MAX_LISTED).map(|e| ctx.reference(&retainers::step(ctx.snapshot, heap, o, e))).collect();
+    let outgoing: Vec<Reference> =
+        out_edges.clone().take(MAX_LISTED).map(|e| ctx.reference(&retainers::step(ctx.snapshot, heap, o, e))).collect();
     let mut referrers = retainers::referrers(ctx.snapshot, heap, o);
     let referrers_total = referrers.len() as u32;
     referrers.sort_by_key(|s| (!s.strong, ctx.analysis.distances.get(s.from).unwrap_or(u32::MAX)));
@@ -279,7 +302,12 @@ fn instances(session: &mut Session, type_name: String, start: u32, count: u32) -
     let objects = session.instances_cache.as_ref().map(|(_, o)| o.as_slice()).unwrap_or(&[]);
     let start_at = (start as usize).min(objects.len());
     let end = (start_at + (count as usize).min(MAX_LISTED)).min(objects.len());
-    Answer::Instances { type_name, total: objects.len() as u32, start: start_at as u32, rows: objects[start_at..end].iter().map(|&o| ctx.row(o)).collect() }
+    Answer::Instances {
+        type_name,
+        total: objects.len() as u32,
+        start: start_at as u32,
+        rows: objects[start_at..end].iter().map(|&o| ctx.row(o)).collect(),
+    }
 }
 
 fn with_cycles(session: &mut Session, f: impl FnOnce(&Ctx, &[heapscope_core::analysis::cycles::Cycle]) -> Answer) -> Answer {
@@ -319,7 +347,8 @@ fn cycle_detail(ctx: &Ctx, index: usize, c: &heapscope_core::analysis::cycles::C
         .take(MAX_LISTED)
         .filter_map(|&e| source_of(e).map(|from| ctx.reference(&retainers::step(ctx.snapshot, heap, from, e))))
         .collect();
-    let suggested = c.suggested_break.as_ref().map(|b| (ctx.reference(&retainers::step(ctx.snapshot, heap, b.from, b.edge)), b.reason.clone()));
+    let suggested =
+        c.suggested_break.as_ref().map(|b| (ctx.reference(&retainers::step(ctx.snapshot, heap, b.from, b.edge)), b.reason.clone()));
     CycleDetail {
         row: cycle_row(ctx, index, c),
         members: c.members.iter().take(MAX_LISTED).map(|&m| ctx.row(m)).collect(),
@@ -345,13 +374,20 @@ fn allocations(session: &Session, grouping: AllocationGrouping, cumulative: bool
     };
     let total_bytes = t.traces.iter().map(|tr| tr.size_bytes).sum();
     let total_count = t.traces.len() as u64;
-    let baseline = session.with_role(FileRole::AllocationsBaseline).and_then(|f| f.snapshot.tracemalloc.as_ref().map(|t| (t, &f.snapshot.strings)));
+    let baseline =
+        session.with_role(FileRole::AllocationsBaseline).and_then(|f| f.snapshot.tracemalloc.as_ref().map(|t| (t, &f.snapshot.strings)));
     let result = match baseline.filter(|_| compare) {
         Some(old) => tm::compare_to((t, &file.snapshot.strings), old, by, cumulative).map(|diffs| {
             let rows = diffs
                 .iter()
                 .take(limit)
-                .map(|d| AllocationRow { frames: frames(&d.traceback), size_bytes: d.size_bytes, count: d.count, size_diff_bytes: d.size_diff, count_diff: d.count_diff })
+                .map(|d| AllocationRow {
+                    frames: frames(&d.traceback),
+                    size_bytes: d.size_bytes,
+                    count: d.count,
+                    size_diff_bytes: d.size_diff,
+                    count_diff: d.count_diff,
+                })
                 .collect();
             Answer::Allocations { rows, total_bytes, total_count, compared: true }
         }),
@@ -359,7 +395,13 @@ fn allocations(session: &Session, grouping: AllocationGrouping, cumulative: bool
             let rows = stats
                 .iter()
                 .take(limit)
-                .map(|s| AllocationRow { frames: frames(&s.traceback), size_bytes: s.size_bytes, count: s.count, size_diff_bytes: 0, count_diff: 0 })
+                .map(|s| AllocationRow {
+                    frames: frames(&s.traceback),
+                    size_bytes: s.size_bytes,
+                    count: s.count,
+                    size_diff_bytes: 0,
+                    count_diff: 0,
+                })
                 .collect();
             Answer::Allocations { rows, total_bytes, total_count, compared: false }
         }),

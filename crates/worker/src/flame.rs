@@ -37,7 +37,8 @@ pub fn tree(t: &Tracemalloc, strings: &StringTable, max_nodes: usize) -> FlameNo
         let mut other = 0u64;
         for (f, child) in children {
             if child.size >= min_size && child.size > 0 {
-                let label = t.frames.get(f as usize).map_or_else(|| "?".to_string(), |fr| format!("{}:{}", strings.str(fr.filename), fr.lineno));
+                let label =
+                    t.frames.get(f as usize).map_or_else(|| "?".to_string(), |fr| format!("{}:{}", strings.str(fr.filename), fr.lineno));
                 out.push(convert(t, strings, label, child, min_size));
             } else {
                 other += child.size;

@@ -97,7 +97,12 @@ impl Session {
         let started = now_ms();
         let total = loading.total_bytes;
         if loading.bytes.len() as u64 != total {
-            let message = format!("{} ended after {} of {} bytes; the file could not be read completely", loading.file_name, loading.bytes.len(), total);
+            let message = format!(
+                "{} ended after {} of {} bytes; the file could not be read completely",
+                loading.file_name,
+                loading.bytes.len(),
+                total
+            );
             return failed(request, message);
         }
         progress(FromWorker::Progress { request, phase: Phase::Parsing, done_bytes: total, total_bytes: total });
@@ -141,7 +146,9 @@ impl Session {
         }
         let heaps: Vec<usize> = by_age.iter().copied().filter(|&i| self.files[i].snapshot.heap.is_some()).collect();
         let traces: Vec<usize> = by_age.iter().copied().filter(|&i| self.files[i].snapshot.tracemalloc.is_some()).collect();
-        for (list, latest, earlier) in [(heaps, FileRole::Heap, FileRole::Baseline), (traces, FileRole::Allocations, FileRole::AllocationsBaseline)] {
+        for (list, latest, earlier) in
+            [(heaps, FileRole::Heap, FileRole::Baseline), (traces, FileRole::Allocations, FileRole::AllocationsBaseline)]
+        {
             if let Some(&last) = list.last() {
                 self.files[last].roles.push(latest);
             }
@@ -202,7 +209,10 @@ impl Session {
             reference_count: heap.map_or(0, |h| h.reference_count() as u64),
             total_size_bytes: heap.map_or(0, |h| h.total_size_bytes()),
             root_count: heap.map_or(0, |h| h.roots.len() as u64),
-            trace_count: self.with_role(FileRole::Allocations).and_then(|f| f.snapshot.tracemalloc.as_ref()).map_or(0, |t| t.traces.len() as u64),
+            trace_count: self
+                .with_role(FileRole::Allocations)
+                .and_then(|f| f.snapshot.tracemalloc.as_ref())
+                .map_or(0, |t| t.traces.len() as u64),
             process: p.snapshot.process.fields.clone(),
             warnings: p.warnings.clone(),
             load_ms: p.load_ms,
@@ -229,7 +239,14 @@ mod tests {
         "heap":{"objects":[1,1,100,0,-1,-1, 2,2,50,0,-1,-1, 3,2,50,0,-1,-1],"references":[0,1,2,-1, 0,2,2,-1],"roots":[0,0,-1,0]},
         "strings":["","builtins.dict","builtins.str"]}"#;
 
-    pub(crate) fn load_in_chunks(session: &mut Session, request: RequestId, name: &str, bytes: &[u8], chunk: usize, replace: bool) -> (FromWorker, Vec<FromWorker>) {
+    pub(crate) fn load_in_chunks(
+        session: &mut Session,
+        request: RequestId,
+        name: &str,
+        bytes: &[u8],
+        chunk: usize,
+        replace: bool,
+    ) -> (FromWorker, Vec<FromWorker>) {
         assert!(session.begin(request, name.into(), bytes.len() as u64, replace).is_none());
         for (i, part) in bytes.chunks(chunk).enumerate() {
             session.chunk_slot(request, (i * chunk) as u64, part.len()).unwrap().copy_from_slice(part);
@@ -247,7 +264,9 @@ mod tests {
         assert_eq!((summary.object_count, summary.reference_count, summary.total_size_bytes), (3, 2, 200));
         assert_eq!(summary.files[0].roles, vec![FileRole::Heap]);
         assert_eq!(events.len(), 2);
-        let FromWorker::Answer { answer: Answer::Types { rows }, .. } = session.query(2, Query::Types { grouping: Grouping::Type, fold_dicts: false }) else {
+        let FromWorker::Answer { answer: Answer::Types { rows }, .. } =
+            session.query(2, Query::Types { grouping: Grouping::Type, fold_dicts: false })
+        else {
             panic!()
         };
         assert_eq!((rows[0].type_name.as_str(), rows[0].count, rows[0].retained_bytes), ("builtins.dict", 1, 200));
@@ -279,7 +298,10 @@ mod tests {
     fn files_too_big_for_the_browser_are_refused_with_advice() {
         let mut session = Session::new();
         let Some(FromWorker::Failed { error, .. }) = session.begin(1, "huge.json".into(), 2 << 30, true) else { panic!() };
-        assert_eq!(error.message, "huge.json is 2048 MiB; this browser build reads files up to 1536 MiB — use the `heapscope` command-line tool for it");
+        assert_eq!(
+            error.message,
+            "huge.json is 2048 MiB; this browser build reads files up to 1536 MiB — use the `heapscope` command-line tool for it"
+        );
         assert!(session.chunk_slot(1, 0, 10).is_none());
     }
 

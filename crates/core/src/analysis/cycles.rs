@@ -82,11 +82,7 @@ pub fn describe(
     let shallow_bytes = members.iter().map(|&m| heap.size_bytes[m as usize]).sum();
     let reachable = members.iter().any(|&m| distances.is_reachable(m));
     let retained_bytes = if reachable {
-        members
-            .iter()
-            .filter(|&&m| tree.idom(m).is_some_and(|d| !is_member(d)))
-            .map(|&m| tree.retained_bytes(m))
-            .sum()
+        members.iter().filter(|&&m| tree.idom(m).is_some_and(|d| !is_member(d))).map(|&m| tree.retained_bytes(m)).sum()
     } else {
         shallow_bytes
     };
@@ -134,12 +130,10 @@ fn suggest_break(
     let entry = if reachable {
         *members.iter().min_by_key(|&&m| (distances.get(m).unwrap_or(u32::MAX), m))?
     } else {
-        *members
-            .iter()
-            .max_by_key(|&&m| {
-                let outside = heap.graph.predecessors(m).iter().filter(|&&p| local(p).is_none()).count();
-                (outside, std::cmp::Reverse(m))
-            })?
+        *members.iter().max_by_key(|&&m| {
+            let outside = heap.graph.predecessors(m).iter().filter(|&&p| local(p).is_none()).count();
+            (outside, std::cmp::Reverse(m))
+        })?
     };
     // Each member's run of `intra` (grouped by referrer).
     let mut ranges = vec![(0u32, 0u32); sorted.len()];
@@ -183,7 +177,9 @@ fn suggest_break(
                 edge: back.1,
                 to: back.2,
                 breaks_all: true,
-                reason: format!("the back reference into the cycle's entry ({where_}); removing it (e.g. making it a weakref) breaks the cycle"),
+                reason: format!(
+                    "the back reference into the cycle's entry ({where_}); removing it (e.g. making it a weakref) breaks the cycle"
+                ),
             });
         }
         if let Some(&(f, e, t)) = intra.iter().find(|&&(_, e, _)| breaks(e)) {
@@ -200,7 +196,9 @@ fn suggest_break(
             edge: back.1,
             to: back.2,
             breaks_all: false,
-            reason: format!("the back reference into the cycle's entry ({where_}); the members form several loops, so more references must go"),
+            reason: format!(
+                "the back reference into the cycle's entry ({where_}); the members form several loops, so more references must go"
+            ),
         });
     }
     Some(BreakSuggestion {

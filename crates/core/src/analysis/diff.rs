@@ -59,8 +59,7 @@ pub fn diff(before: &Snapshot, before_heap: &Heap, after: &Snapshot, after_heap:
             .then(b.count_delta().abs().cmp(&a.count_delta().abs()))
             .then_with(|| a.type_name.cmp(&b.type_name))
     });
-    let old: HashSet<(u64, &str)> =
-        before_heap.address.iter().zip(&before_heap.type_name).map(|(&a, &t)| (a, before.str(t))).collect();
+    let old: HashSet<(u64, &str)> = before_heap.address.iter().zip(&before_heap.type_name).map(|(&a, &t)| (a, before.str(t))).collect();
     let new_objects: Vec<ObjIdx> = (0..after_heap.object_count())
         .filter(|&i| !old.contains(&(after_heap.address[i], after.str(after_heap.type_name[i]))))
         .map(|i| i as ObjIdx)

@@ -74,7 +74,12 @@ fn frame_key(t: &Tracemalloc, strings: &StringTable, frame: u32) -> FrameKey {
 }
 
 /// `Snapshot._group_by`.
-fn group(t: &Tracemalloc, strings: &StringTable, by: GroupBy, cumulative: bool) -> Result<HashMap<TracebackKey, (u64, u64)>, CumulativeTraceback> {
+fn group(
+    t: &Tracemalloc,
+    strings: &StringTable,
+    by: GroupBy,
+    cumulative: bool,
+) -> Result<HashMap<TracebackKey, (u64, u64)>, CumulativeTraceback> {
     if cumulative && by == GroupBy::Traceback {
         return Err(CumulativeTraceback);
     }
@@ -117,8 +122,10 @@ fn group(t: &Tracemalloc, strings: &StringTable, by: GroupBy, cumulative: bool) 
 
 /// `Snapshot.statistics(key_type, cumulative)`: biggest first.
 pub fn statistics(t: &Tracemalloc, strings: &StringTable, by: GroupBy, cumulative: bool) -> Result<Vec<Statistic>, CumulativeTraceback> {
-    let mut out: Vec<Statistic> =
-        group(t, strings, by, cumulative)?.into_iter().map(|(traceback, (size_bytes, count))| Statistic { traceback, size_bytes, count }).collect();
+    let mut out: Vec<Statistic> = group(t, strings, by, cumulative)?
+        .into_iter()
+        .map(|(traceback, (size_bytes, count))| Statistic { traceback, size_bytes, count })
+        .collect();
     out.sort_by(|a, b| (b.size_bytes, b.count).cmp(&(a.size_bytes, a.count)).then_with(|| python_order(&b.traceback, &a.traceback)));
     Ok(out)
 }
@@ -336,10 +343,9 @@ pub fn objects_by_site(snapshot: &Snapshot, heap: &Heap, by: GroupBy) -> Vec<(Tr
         let key: TracebackKey = match by {
             GroupBy::Traceback => frames.iter().map(|&f| frame_key(t, &snapshot.strings, f)).collect(),
             GroupBy::Lineno => frames.first().map(|&f| vec![frame_key(t, &snapshot.strings, f)]).unwrap_or_default(),
-            GroupBy::Filename => frames
-                .first()
-                .map(|&f| vec![FrameKey { lineno: 0, ..frame_key(t, &snapshot.strings, f) }])
-                .unwrap_or_default(),
+            GroupBy::Filename => {
+                frames.first().map(|&f| vec![FrameKey { lineno: 0, ..frame_key(t, &snapshot.strings, f) }]).unwrap_or_default()
+            }
         };
         let e = sites.entry(key).or_insert((0, 0));
         e.0 += count;

@@ -59,10 +59,9 @@ pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
     let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(1 << 30));
     let decoder = flate2::read::MultiGzDecoder::new(bytes);
     match decoder.take(MAX_DECOMPRESSED_BYTES + 1).read_to_end(&mut out) {
-        Ok(_) if out.len() as u64 > MAX_DECOMPRESSED_BYTES => Err(LoadError::new(
-            format!("the gzip stream expands past {} GiB; heapscope refuses it", MAX_DECOMPRESSED_BYTES >> 30),
-            None,
-        )),
+        Ok(_) if out.len() as u64 > MAX_DECOMPRESSED_BYTES => {
+            Err(LoadError::new(format!("the gzip stream expands past {} GiB; heapscope refuses it", MAX_DECOMPRESSED_BYTES >> 30), None))
+        }
         Ok(_) => Ok(out),
         Err(e) => Err(LoadError::new(
             format!("the gzip stream is truncated or corrupt ({e}); re-export or re-download the file"),
@@ -100,10 +99,7 @@ fn not_a_snapshot(bytes: &[u8]) -> LoadError {
     let head: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02X}")).collect();
     let message = match what {
         Some(what) => format!("this is {what}, not a heap snapshot; open a .heapscope.json(.gz) file written by the heapscope exporter"),
-        None => format!(
-            "not a heap snapshot: expected JSON or a tracemalloc pickle, but the file starts with bytes {}",
-            head.join(" ")
-        ),
+        None => format!("not a heap snapshot: expected JSON or a tracemalloc pickle, but the file starts with bytes {}", head.join(" ")),
     };
     LoadError::new(message, Some(Location::Byte(0)))
 }

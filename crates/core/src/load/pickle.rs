@@ -33,7 +33,10 @@ enum Value {
     List(Vec<Id>),
     Dict(Vec<(Id, Id)>),
     Class(AllowedClass),
-    Object { class: AllowedClass, state: Option<Id> },
+    Object {
+        class: AllowedClass,
+        state: Option<Id>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -479,7 +482,8 @@ impl<'a> Converter<'a> {
             }
         }
         let process = ProcessInfo { fields: vec![("source".to_string(), "tracemalloc.Snapshot.dump() pickle".to_string())] };
-        let snapshot = Snapshot { format: SourceFormat::TracemallocPickle, process, strings: self.strings, heap: None, tracemalloc: Some(self.t) };
+        let snapshot =
+            Snapshot { format: SourceFormat::TracemallocPickle, process, strings: self.strings, heap: None, tracemalloc: Some(self.t) };
         Ok(Loaded { snapshot, warnings: self.warnings.into_vec() })
     }
 
@@ -516,7 +520,9 @@ impl<'a> Converter<'a> {
         let (Value::Tuple(frames) | Value::List(frames)) = self.get(id) else { return Err("the traceback is not a tuple".to_string()) };
         let mut indices = Vec::with_capacity(frames.len());
         for &f in frames {
-            let (Value::Tuple(pair) | Value::List(pair)) = self.get(f) else { return Err("a frame is not a (filename, lineno) tuple".to_string()) };
+            let (Value::Tuple(pair) | Value::List(pair)) = self.get(f) else {
+                return Err("a frame is not a (filename, lineno) tuple".to_string());
+            };
             let [file, line] = pair[..] else { return Err("a frame is not a (filename, lineno) pair".to_string()) };
             let Value::Str(name) = self.get(file) else { return Err("a frame's filename is not a string".to_string()) };
             let lineno = u32::try_from(self.int(line, "a line number")?).map_err(|_| "a line number is out of range".to_string())?;

@@ -185,16 +185,13 @@ impl Document {
         match self.format.as_deref() {
             Some("heapscope") => {}
             Some(other) => return Err(LoadError::new(format!("`format` is \"{other}\", not \"heapscope\""), None)),
-            None => {
-                return Err(LoadError::new(
-                    "a JSON object without \"format\": \"heapscope\" — not a heapscope snapshot",
-                    None,
-                ))
-            }
+            None => return Err(LoadError::new("a JSON object without \"format\": \"heapscope\" — not a heapscope snapshot", None)),
         }
         match self.version {
             Some(1) => {}
-            Some(v) => return Err(LoadError::new(format!("snapshot format version {v} is not supported (this heapscope reads version 1)"), None)),
+            Some(v) => {
+                return Err(LoadError::new(format!("snapshot format version {v} is not supported (this heapscope reads version 1)"), None))
+            }
             None => return Err(LoadError::new("the snapshot has no `version`", None)),
         }
         let strings = self.strings.take().unwrap_or_else(|| {
@@ -253,7 +250,10 @@ impl Document {
             if (f as usize) < n && (t as usize) < n {
                 let mut label = raw.labels[e];
                 if bad_string(label.name()) {
-                    self.warnings.push("reference name refers past the end of `strings`", Some(Location::Record { section: "heap.references", index: e as u64 }));
+                    self.warnings.push(
+                        "reference name refers past the end of `strings`",
+                        Some(Location::Record { section: "heap.references", index: e as u64 }),
+                    );
                     label = EdgeLabel::new(label.kind(), NO_STRING);
                 }
                 raw.from[kept] = f;
@@ -301,7 +301,10 @@ impl Document {
     fn check_tracemalloc(&mut self, mut t: Tracemalloc, string_count: usize) -> Tracemalloc {
         for (i, f) in t.frames.iter_mut().enumerate() {
             if f.filename != NO_STRING && f.filename as usize >= string_count {
-                self.warnings.push("frame filename refers past the end of `strings`", Some(Location::Record { section: "tracemalloc.frames", index: i as u64 }));
+                self.warnings.push(
+                    "frame filename refers past the end of `strings`",
+                    Some(Location::Record { section: "tracemalloc.frames", index: i as u64 }),
+                );
                 f.filename = NO_STRING;
             }
         }
@@ -310,7 +313,10 @@ impl Document {
             let before = tb.len();
             tb.retain(|&f| (f as usize) < frame_count);
             if tb.len() != before {
-                self.warnings.push("traceback names frames that do not exist; they were dropped", Some(Location::Record { section: "tracemalloc.tracebacks", index: i as u64 }));
+                self.warnings.push(
+                    "traceback names frames that do not exist; they were dropped",
+                    Some(Location::Record { section: "tracemalloc.tracebacks", index: i as u64 }),
+                );
             }
         }
         if t.total_nframe.len() != t.tracebacks.len() {
@@ -332,7 +338,10 @@ impl Document {
             ok
         });
         for i in warnings {
-            self.warnings.push("trace names a traceback that does not exist; trace skipped", Some(Location::Record { section: "tracemalloc.traces", index: i }));
+            self.warnings.push(
+                "trace names a traceback that does not exist; trace skipped",
+                Some(Location::Record { section: "tracemalloc.traces", index: i }),
+            );
         }
         debug_assert!(t.traces.len() <= before);
         t
@@ -360,7 +369,8 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
                     }
                     if doc.format.as_deref() != Some("heapscope") {
                         let found = doc.format.clone().unwrap_or_default();
-                        doc.fatal = Some(LoadError::new(format!("`format` is \"{found}\", not \"heapscope\": not a heapscope snapshot"), None));
+                        doc.fatal =
+                            Some(LoadError::new(format!("`format` is \"{found}\", not \"heapscope\": not a heapscope snapshot"), None));
                         return Err(de::Error::custom("not heapscope"));
                     }
                 }
@@ -379,7 +389,12 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
                 "process" => doc.process = process_info(map.next_value()?),
                 "heap" => {
                     let mut heap = RawHeap::default();
-                    map.next_value_seed(HeapSeed { meta: &doc.meta, heap: &mut heap, warnings: &mut doc.warnings, tracebacks_seen: &mut doc.object_tracebacks_seen })?;
+                    map.next_value_seed(HeapSeed {
+                        meta: &doc.meta,
+                        heap: &mut heap,
+                        warnings: &mut doc.warnings,
+                        tracebacks_seen: &mut doc.object_tracebacks_seen,
+                    })?;
                     doc.heap = Some(heap);
                 }
                 "tracemalloc" => {
@@ -534,7 +549,10 @@ fn references_sink<'a>(
         let kind_index = layout.get(r, 2, 0);
         let kind = usize::try_from(kind_index).ok().and_then(|k| kinds.get(k).copied().flatten());
         let kind = kind.unwrap_or_else(|| {
-            warnings.push(format!("unknown reference kind {kind_index}; read as internal"), Some(Location::Record { section: "heap.references", index: i }));
+            warnings.push(
+                format!("unknown reference kind {kind_index}; read as internal"),
+                Some(Location::Record { section: "heap.references", index: i }),
+            );
             RefKind::Internal
         });
         heap.from.push(index(layout.get(r, 0, -1)));
@@ -630,7 +648,10 @@ impl<'de> Visitor<'de> for TracemallocSeed<'_> {
                     let mut sink = |i: u64, r: &[i64]| {
                         let lineno = layout.get(r, 1, 0);
                         let lineno = u32::try_from(lineno).unwrap_or_else(|_| {
-                            warnings.push(format!("line number {lineno} is out of range; read as 0"), Some(Location::Record { section: "tracemalloc.frames", index: i }));
+                            warnings.push(
+                                format!("line number {lineno} is out of range; read as 0"),
+                                Some(Location::Record { section: "tracemalloc.frames", index: i }),
+                            );
                             0
                         });
                         t.frames.push(Frame { filename: str_id(layout.get(r, 0, -1)), lineno });
@@ -725,7 +746,9 @@ mod tests {
         "root_fields": ["object","kind","name","excess"], "root_kinds": ["module","thread","builtins","native"]}"#;
 
     fn doc(heap: &str, strings: &str) -> String {
-        format!(r#"{{"format": "heapscope", "version": 1, {META}, "process": {{"pid": 7, "gc": {{"thresholds": [700, 10, 10]}}}}, "heap": {heap}, "strings": {strings}}}"#)
+        format!(
+            r#"{{"format": "heapscope", "version": 1, {META}, "process": {{"pid": 7, "gc": {{"thresholds": [700, 10, 10]}}}}, "heap": {heap}, "strings": {strings}}}"#
+        )
     }
 
     /// module `app` (0) → dict (1) → ['k'] → bytes (2); a weak ref 2 → 0.
@@ -771,7 +794,9 @@ mod tests {
             r#"["", "builtins.int", "a\"b]"]"#,
         ));
         same(&doc(r#"{ "objects" : [ ] , "references":[],"roots":[ 0 ]}"#.replace("[ 0 ]", "[]").as_str(), r#"[""]"#));
-        same(r#"{"version": 1, "heap": {"objects": [1,0,0,0,0,0]}, "format": "heapscope", "tracemalloc": {"frames": [0, 3], "tracebacks": [[0]], "traces": [0, 10, 0]}, "strings": [""]}"#);
+        same(
+            r#"{"version": 1, "heap": {"objects": [1,0,0,0,0,0]}, "format": "heapscope", "tracemalloc": {"frames": [0, 3], "tracebacks": [[0]], "traces": [0, 10, 0]}, "strings": [""]}"#,
+        );
         for declined in [
             r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2, 1.5, 0, 0, 0]}}"#,
             r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2]}}"#,

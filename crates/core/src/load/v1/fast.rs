@@ -20,8 +20,8 @@
 use serde::de::{DeserializeSeed, IgnoredAny};
 
 use super::{
-    objects_layout, objects_sink, process_info, reference_kinds, references_layout, references_sink, roots_layout, roots_sink,
-    Document, Meta, RawHeap, StringsSeed, TracemallocSeed, MAX_RECORD_WIDTH,
+    objects_layout, objects_sink, process_info, reference_kinds, references_layout, references_sink, roots_layout, roots_sink, Document,
+    Meta, RawHeap, StringsSeed, TracemallocSeed, MAX_RECORD_WIDTH,
 };
 use crate::diagnostic::Warnings;
 use crate::load::Loaded;
@@ -102,7 +102,10 @@ pub(super) fn parse(bytes: &[u8]) -> Option<Loaded> {
 }
 
 /// Runs a serde seed over one complete JSON value.
-fn with_serde(bytes: &[u8], f: impl FnOnce(&mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> Result<(), JsonError>) -> Option<()> {
+fn with_serde(
+    bytes: &[u8],
+    f: impl FnOnce(&mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> Result<(), JsonError>,
+) -> Option<()> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     f(&mut de).ok()?;
     de.end().ok()
