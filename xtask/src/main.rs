@@ -125,6 +125,7 @@ fn test() -> Result<(), String> {
     tools::ensure_build_tools()?;
     tools::ensure_test_tools()?;
     let mut steps: Vec<(&str, Result<(), String>)> = Vec::new();
+    steps.push(("formatting (cargo fmt --check)", run(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))));
     steps.push(("native cargo tests", run(Command::new("cargo").args(["test", "--workspace"]))));
     steps.push((
         "wasm-bindgen tests (headless Chromium)",

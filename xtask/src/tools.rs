@@ -12,9 +12,12 @@ use crate::run;
 
 const TRUNK_VERSION: &str = "0.21.14";
 
-/// wasm32 target, Trunk, wasm-bindgen-cli, npm packages (binaryen, playwright-core).
+/// rustfmt, wasm32 target, Trunk, wasm-bindgen-cli, npm packages (binaryen, playwright-core).
 pub fn ensure_build_tools() -> Result<(), String> {
     prepend_path();
+    if output("cargo", &["fmt", "--version"]).is_none() {
+        run(Command::new("rustup").args(["component", "add", "rustfmt"]))?;
+    }
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
