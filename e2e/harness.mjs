@@ -68,10 +68,38 @@ export async function dropFile(page, path, { name = basename(path), type = "appl
   return settled(page);
 }
 
+async function readDoc(path) {
+  const raw = await readFile(path);
+  return JSON.parse((path.endsWith(".gz") ? gunzipSync(raw) : raw).toString("utf8"));
+}
+
+/** Objects no root reaches through strong (non-weak) references: a
+ * breadth-first search written here, independently of the app's. */
+export async function unreachableOf(path) {
+  const doc = await readDoc(path);
+  const m = doc.meta;
+  const [F, R, T] = [m.object_fields.length, m.reference_fields.length, m.root_fields.length];
+  const n = doc.heap.objects.length / F;
+  const [from, to, kind] = ["from", "to", "kind"].map((f) => m.reference_fields.indexOf(f));
+  const weak = m.reference_kinds.indexOf("weak");
+  const out = Array.from({ length: n }, () => []);
+  for (let i = 0; i < doc.heap.references.length; i += R) {
+    if (doc.heap.references[i + kind] !== weak) out[doc.heap.references[i + from]].push(doc.heap.references[i + to]);
+  }
+  const seen = new Uint8Array(n);
+  const queue = [];
+  const rootAt = m.root_fields.indexOf("object");
+  for (let i = 0; i < doc.heap.roots.length; i += T) queue.push(doc.heap.roots[i + rootAt]);
+  queue.forEach((o) => (seen[o] = 1));
+  for (let q = 0; q < queue.length; q++) {
+    for (const t of out[queue[q]]) if (!seen[t]) (seen[t] = 1), queue.push(t);
+  }
+  return n - seen.reduce((a, b) => a + b, 0);
+}
+
 /** Counts in a heapscope v1 file, computed independently of the app. */
 export async function countsOf(path) {
-  const raw = await readFile(path);
-  const doc = JSON.parse((path.endsWith(".gz") ? gunzipSync(raw) : raw).toString("utf8"));
+  const doc = await readDoc(path);
   const width = (fields) => fields.length;
   const objects = doc.heap.objects.length / width(doc.meta.object_fields);
   const references = doc.heap.references.length / width(doc.meta.reference_fields);

@@ -91,6 +91,57 @@ impl Viewport {
         }
     }
 
+    /// The scrolling, focusable box around a virtualized `<table>`: it
+    /// tracks the scroll position and handles the keys ([`Viewport::on_key`]).
+    pub fn container<C: IntoView + 'static>(
+        &self,
+        testid: &'static str,
+        total: impl Fn() -> usize + 'static,
+        activate: impl Fn(usize) + 'static,
+        table: C,
+    ) -> impl IntoView {
+        view! {
+            <div class="vtable" tabindex="0" node_ref=self.node style:height=format!("{}px", self.height_px)
+                on:scroll=self.on_scroll() on:keydown=self.on_key(total, activate) data-testid=testid>
+                {table}
+            </div>
+        }
+    }
+
+    /// The body of a virtualized table of `total` rows: a spacer standing
+    /// for the rows above the window, one `<tr class="vrow">` per row in it
+    /// (filled by `cells`, clicked → selected and `activate`d), a spacer for
+    /// the rows below. `current` marks the row the page is showing.
+    pub fn body<V: IntoView + 'static>(
+        self,
+        total: usize,
+        row_testid: Option<&'static str>,
+        activate: impl Fn(usize) + Copy + 'static,
+        current: impl Fn(usize) -> bool,
+        cells: impl Fn(usize) -> V,
+    ) -> AnyView {
+        let range = self.rows(total);
+        let (above_px, below_px) = (range.start as f64 * ROW_HEIGHT_PX, (total - range.end) as f64 * ROW_HEIGHT_PX);
+        let selected = self.selected.get();
+        let vp = self;
+        let rows: Vec<_> = range
+            .map(|i| {
+                view! {
+                    <tr class="vrow" class:selected=i == selected class:current=current(i) aria-selected=(i == selected).to_string()
+                        data-testid=row_testid on:click=move |_| { vp.selected.set(i); activate(i); }>
+                        {cells(i)}
+                    </tr>
+                }
+            })
+            .collect();
+        view! {
+            <tr class="spacer" style:height=format!("{above_px}px")></tr>
+            {rows}
+            <tr class="spacer" style:height=format!("{below_px}px")></tr>
+        }
+        .into_any()
+    }
+
     fn scroll_into_view(&self, row: usize) {
         let Some(el) = self.node.get_untracked() else { return };
         let top = row as f64 * ROW_HEIGHT_PX;

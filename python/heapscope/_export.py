@@ -846,6 +846,10 @@ class _Walker:
 
     # -- main walk -----------------------------------------------------------
     def run(self, objf, reff):
+        # The hot loop of the export, run once per object (10^6 times): the
+        # "add referent, count the reference" step is written out inline at
+        # each use on purpose: a helper would add a Python function call per
+        # reference to the hottest path of the exporter.
         objs = self.objs
         index = self.index
         index_get = index.get

@@ -4,6 +4,7 @@ use heapscope_protocol::{Answer, Query, TypeDeltaRow};
 use leptos::prelude::*;
 
 use super::common::{pending_or_unavailable, Bytes, ObjectLink, SortHeader, SortState};
+use crate::queries::answer_signal;
 use crate::route::Route;
 use crate::units::{format_bytes, format_count};
 
@@ -31,7 +32,7 @@ pub fn sort_deltas(rows: &mut [TypeDeltaRow], sort: SortState<Column>) {
 
 #[component]
 pub fn CompareView() -> impl IntoView {
-    let answer = answer_signal_compare();
+    let answer = answer_signal(|| Some(Query::CompareHeaps { limit: 200 }));
     let sort = RwSignal::new(SortState { column: Column::SizeDelta, descending: true });
     view! {
         <section class="view" data-testid="compare-view">
@@ -77,8 +78,4 @@ pub fn CompareView() -> impl IntoView {
             }}
         </section>
     }
-}
-
-fn answer_signal_compare() -> RwSignal<Option<Answer>> {
-    crate::queries::answer_signal(|| Some(Query::CompareHeaps { limit: 200 }))
 }

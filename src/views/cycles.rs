@@ -11,7 +11,7 @@ use crate::nav;
 use crate::queries::answer_signal;
 use crate::route::Route;
 use crate::units::format_count;
-use crate::virtual_list::{Viewport, ROW_HEIGHT_PX};
+use crate::virtual_list::Viewport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
@@ -68,8 +68,7 @@ pub fn CyclesView(selected: Option<u32>) -> impl IntoView {
                 };
                 view! { <h3 data-testid="cycles-count">{caption}</h3> }.into_any()
             }}
-            <div class="vtable" tabindex="0" node_ref=viewport.node style:height=format!("{}px", viewport.height_px)
-                on:scroll=viewport.on_scroll() on:keydown=viewport.on_key(count, open) data-testid="cycles-table">
+            {viewport.container("cycles-table", count, open, view! {
                 <table class="grid">
                     <thead><tr>
                         <th class="num">"#"</th>
@@ -81,33 +80,22 @@ pub fn CyclesView(selected: Option<u32>) -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {move || {
-                            let n = rows.with(Vec::len);
-                            let range = viewport.rows(n);
-                            let (before, after) = (range.start as f64 * ROW_HEIGHT_PX, (n - range.end) as f64 * ROW_HEIGHT_PX);
-                            let selected_row = viewport.selected.get();
-                            let visible: Vec<(usize, CycleRow)> = rows.with(|r| range.clone().map(|i| (i, r[i].clone())).collect());
-                            view! {
-                                <tr class="spacer" style:height=format!("{before}px")></tr>
-                                {visible.into_iter().map(|(i, r)| {
-                                    let index = r.index;
-                                    view! {
-                                        <tr class="vrow" class:selected=i == selected_row class:current=selected == Some(index) data-testid="cycle-row"
-                                            on:click=move |_| { viewport.selected.set(i); nav::go(&Route::Cycle(index)); }>
-                                            <td class="num">{index.to_string()}</td>
-                                            <td class="num">{format_count(r.member_count as u64)}</td>
-                                            <td class="mono" title=r.types.clone()>{r.types.clone()}</td>
-                                            <td class="num"><Bytes bytes=r.shallow_bytes /></td>
-                                            <td class="num"><Bytes bytes=r.retained_bytes /></td>
-                                            <td>{if r.garbage { "garbage" } else { "reachable" }}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                                <tr class="spacer" style:height=format!("{after}px")></tr>
-                            }
+                            let index_at = move |i: usize| rows.with(|rows| rows[i].index);
+                            viewport.body(rows.with(Vec::len), Some("cycle-row"), open, move |i| selected == Some(index_at(i)), |i| {
+                                let r = rows.with(|rows| rows[i].clone());
+                                view! {
+                                    <td class="num">{r.index.to_string()}</td>
+                                    <td class="num">{format_count(r.member_count as u64)}</td>
+                                    <td class="mono" title=r.types.clone()>{r.types.clone()}</td>
+                                    <td class="num"><Bytes bytes=r.shallow_bytes /></td>
+                                    <td class="num"><Bytes bytes=r.retained_bytes /></td>
+                                    <td>{if r.garbage { "garbage" } else { "reachable" }}</td>
+                                }
+                            })
                         }}
                     </tbody>
                 </table>
-            </div>
+            })}
         </section>
     }
 }

@@ -11,7 +11,7 @@ use crate::nav;
 use crate::queries::use_app;
 use crate::route::Route;
 use crate::units::format_count;
-use crate::virtual_list::{Viewport, ROW_HEIGHT_PX};
+use crate::virtual_list::Viewport;
 
 const PAGE_ROWS: u32 = 200;
 
@@ -73,38 +73,26 @@ pub fn InstancesView(type_name: String) -> impl IntoView {
                 None => "Working…".to_string(),
                 Some(t) => format!("{} instances of {}, largest retained first", format_count(t as u64), short_type(&type_name)),
             }}</p>
-            <div class="vtable" tabindex="0" node_ref=viewport.node style:height=format!("{}px", viewport.height_px)
-                on:scroll=viewport.on_scroll() on:keydown=viewport.on_key(count, open) data-testid="instances-table">
+            {viewport.container("instances-table", count, open, view! {
                 <table class="grid">
                     <thead><tr><th>"address"</th><th>"description"</th><th class="num">"shallow"</th><th class="num">"retained"</th><th class="num">"distance"</th></tr></thead>
                     <tbody>
                         {move || {
-                            let n = total.get().unwrap_or(0) as usize;
-                            let range = viewport.rows(n);
-                            let (before, after) = (range.start as f64 * ROW_HEIGHT_PX, (n - range.end) as f64 * ROW_HEIGHT_PX);
-                            let selected = viewport.selected.get();
                             pages.track();
-                            view! {
-                                <tr class="spacer" style:height=format!("{before}px")></tr>
-                                {range.map(|i| match row_at(i) {
-                                    Some(r) => view! {
-                                        <tr class="vrow" class:selected=i == selected aria-selected=(i == selected).to_string()
-                                            on:click=move |_| { viewport.selected.set(i); open(i); }>
-                                            <td class="mono">{r.address.clone()}</td>
-                                            <td class="desc" title=r.description.clone()>{r.description.clone()}</td>
-                                            <td class="num"><Bytes bytes=r.shallow_bytes /></td>
-                                            <td class="num"><Bytes bytes=r.retained_bytes /></td>
-                                            <td class="num">{r.distance.map_or("unreachable".to_string(), |d| d.to_string())}</td>
-                                        </tr>
-                                    }.into_any(),
-                                    None => view! { <tr class="vrow"><td colspan="5" class="muted">"…"</td></tr> }.into_any(),
-                                }).collect_view()}
-                                <tr class="spacer" style:height=format!("{after}px")></tr>
-                            }
+                            viewport.body(total.get().unwrap_or(0) as usize, None, open, |_| false, |i| match row_at(i) {
+                                Some(r) => view! {
+                                    <td class="mono">{r.address.clone()}</td>
+                                    <td class="desc" title=r.description.clone()>{r.description.clone()}</td>
+                                    <td class="num"><Bytes bytes=r.shallow_bytes /></td>
+                                    <td class="num"><Bytes bytes=r.retained_bytes /></td>
+                                    <td class="num">{r.distance.map_or("unreachable".to_string(), |d| d.to_string())}</td>
+                                }.into_any(),
+                                None => view! { <td colspan="5" class="muted">"…"</td> }.into_any(),
+                            })
                         }}
                     </tbody>
                 </table>
-            </div>
+            })}
         </section>
     }
 }

@@ -9,7 +9,7 @@ use crate::nav;
 use crate::queries::answer_signal;
 use crate::route::Route;
 use crate::units::format_count;
-use crate::virtual_list::{Viewport, ROW_HEIGHT_PX};
+use crate::virtual_list::Viewport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
@@ -73,8 +73,7 @@ pub fn TypesView(total_size_bytes: u64) -> impl IntoView {
                 <span class="muted" data-testid="types-count">{move || format!("{} rows", format_count(rows.with(Vec::len) as u64))}</span>
             </div>
             {move || pending_or_unavailable(&answer.get())}
-            <div class="vtable" tabindex="0" node_ref=viewport.node style:height=format!("{}px", viewport.height_px)
-                on:scroll=viewport.on_scroll() on:keydown=viewport.on_key(total, open) data-testid="types-table">
+            {viewport.container("types-table", total, open, view! {
                 <table class="grid">
                     <thead><tr>
                         <SortHeader label="type" column=Column::Name sort=sort />
@@ -84,33 +83,19 @@ pub fn TypesView(total_size_bytes: u64) -> impl IntoView {
                         <th class="num">"% of heap"</th>
                     </tr></thead>
                     <tbody>
-                        {move || {
-                            let n = rows.with(Vec::len);
-                            let range = viewport.rows(n);
-                            let (before, after) = (range.start as f64 * ROW_HEIGHT_PX, (n - range.end) as f64 * ROW_HEIGHT_PX);
-                            let selected = viewport.selected.get();
-                            let visible: Vec<(usize, TypeRow)> = rows.with(|r| range.clone().map(|i| (i, r[i].clone())).collect());
+                        {move || viewport.body(rows.with(Vec::len), None, open, |_| false, |i| {
+                            let r = rows.with(|rows| rows[i].clone());
                             view! {
-                                <tr class="spacer" style:height=format!("{before}px")></tr>
-                                {visible.into_iter().map(|(i, r)| {
-                                    let name = r.type_name.clone();
-                                    view! {
-                                        <tr class="vrow" class:selected=i == selected aria-selected=(i == selected).to_string()
-                                            on:click=move |_| { viewport.selected.set(i); open(i); }>
-                                            <td class="mono" title=name.clone()>{name.clone()}</td>
-                                            <td class="num">{format_count(r.count)}</td>
-                                            <td class="num"><Bytes bytes=r.shallow_bytes /></td>
-                                            <td class="num"><Bytes bytes=r.retained_bytes /></td>
-                                            <td class="num">{format!("{:.1}%", percent(r.retained_bytes))}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                                <tr class="spacer" style:height=format!("{after}px")></tr>
+                                <td class="mono" title=r.type_name.clone()>{r.type_name.clone()}</td>
+                                <td class="num">{format_count(r.count)}</td>
+                                <td class="num"><Bytes bytes=r.shallow_bytes /></td>
+                                <td class="num"><Bytes bytes=r.retained_bytes /></td>
+                                <td class="num">{format!("{:.1}%", percent(r.retained_bytes))}</td>
                             }
-                        }}
+                        })}
                     </tbody>
                 </table>
-            </div>
+            })}
         </section>
     }
 }

@@ -124,16 +124,16 @@ fn test() -> Result<(), String> {
     let started = Instant::now();
     tools::ensure_build_tools()?;
     tools::ensure_test_tools()?;
-    let mut steps: Vec<(&str, Result<(), String>)> = Vec::new();
-    steps.push(("formatting (cargo fmt --check)", run(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))));
-    steps.push(("native cargo tests", run(Command::new("cargo").args(["test", "--workspace"]))));
+    let mut steps: Vec<(String, Result<(), String>)> = Vec::new();
+    steps.push(("formatting (cargo fmt --check)".into(), run(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))));
+    steps.push(("native cargo tests".into(), run(Command::new("cargo").args(["test", "--workspace"]))));
     steps.push((
-        "wasm-bindgen tests (headless Chromium)",
+        "wasm-bindgen tests (headless Chromium)".into(),
         run(Command::new("cargo")
             .args(["test", "--target", "wasm32-unknown-unknown", "-p", "heapscope-worker", "--tests"])
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")),
     ));
-    steps.push(("python exporter tests", run(Command::new("python3").args(["-m", "pytest", "python/tests", "-q"]))));
+    steps.push(("python exporter tests".into(), run(Command::new("python3").args(["-m", "pytest", "python/tests", "-q"]))));
     // The exporter supports Python 3.8+: where the oldest and newest
     // interpreters are installed (pyenv), run its heap tests there too.
     for (version, python) in tools::other_pythons() {
@@ -157,14 +157,12 @@ fn test() -> Result<(), String> {
                 "no:cacheprovider",
             ]))
         });
-        steps.push((if version == "3.8" { "python exporter heap tests on 3.8" } else { "python exporter heap tests on 3.13" }, result));
+        steps.push((format!("python exporter heap tests on {version}"), result));
     }
-    if Path::new("fuzz/smoke.sh").exists() {
-        steps.push(("fuzz smoke", run(Command::new("bash").arg("fuzz/smoke.sh"))));
-    }
+    steps.push(("fuzz smoke".into(), run(Command::new("bash").arg("fuzz/smoke.sh"))));
     let built = build_release().and_then(|()| single_file::pack(Path::new("dist"), Path::new("dist-single")).map(drop));
     let e2e = built.and_then(|()| run(Command::new("node").args(["--test", "--test-concurrency=1", "e2e/"])));
-    steps.push(("end-to-end tests (Playwright, Chromium)", e2e));
+    steps.push(("end-to-end tests (Playwright, Chromium)".into(), e2e));
     eprintln!("\n== summary ({} s) ==", started.elapsed().as_secs());
     let mut failed = 0;
     for (name, result) in &steps {

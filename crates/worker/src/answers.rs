@@ -12,8 +12,8 @@ use heapscope_core::graph::ObjIdx;
 use heapscope_core::model::flags;
 use heapscope_core::{Heap, RootKind, Snapshot};
 use heapscope_protocol::{
-    AllocationGrouping, AllocationRow, Answer, CycleDetail, CycleRow, FileRole, FlameNode, Grouping, HeapComparison, Ignored, ObjectDetail,
-    ObjectRow, Overview, Query, Reference, SearchHit, SuspectRow, TypeDeltaRow, TypeRow,
+    AllocationGrouping, AllocationRow, Answer, CycleDetail, CycleRow, FileRole, Grouping, HeapComparison, Ignored, ObjectDetail, ObjectRow,
+    Overview, Query, Reference, SearchHit, SuspectRow, TypeDeltaRow, TypeRow,
 };
 
 use crate::flame;
@@ -35,9 +35,9 @@ pub(crate) fn answer(session: &mut Session, query: Query) -> Answer {
         }
         Query::CompareHeaps { limit } => compare_heaps(session, limit as usize),
         Query::Instances { type_name, start, count } => instances(session, type_name, start, count),
-        Query::Cycles { limit } => with_cycles(session, |ctx, cycles| Answer::Cycles {
+        Query::Cycles { limit } => with_cycles(session, |_, cycles| Answer::Cycles {
             total: cycles.len() as u32,
-            rows: cycles.iter().take(limit as usize).enumerate().map(|(i, c)| cycle_row(ctx, i, c)).collect(),
+            rows: cycles.iter().take(limit as usize).enumerate().map(|(i, c)| cycle_row(i, c)).collect(),
         }),
         Query::Cycle { index } => with_cycles(session, |ctx, cycles| match cycles.get(index as usize) {
             Some(c) => Answer::Cycle(Box::new(cycle_detail(ctx, index as usize, c))),
@@ -173,11 +173,7 @@ fn heap_answer(ctx: &Ctx, query: Query) -> Answer {
                 paths: found.paths.iter().map(|p| p.steps.iter().map(|s| ctx.reference(s)).collect()).collect(),
                 truncated: found.truncated,
                 is_root: analysis.is_root.contains(object as usize),
-                reachable: if ex.is_empty() {
-                    analysis.distances.get(object).is_some()
-                } else {
-                    !found.paths.is_empty() || analysis.is_root.contains(object as usize)
-                },
+                reachable: found.reachable,
             }
         }
         Query::DominatorChildren { object, limit } => {
@@ -325,8 +321,7 @@ fn with_cycles(session: &mut Session, f: impl FnOnce(&Ctx, &[heapscope_core::ana
     }
 }
 
-fn cycle_row(ctx: &Ctx, index: usize, c: &heapscope_core::analysis::cycles::Cycle) -> CycleRow {
-    let _ = ctx;
+fn cycle_row(index: usize, c: &heapscope_core::analysis::cycles::Cycle) -> CycleRow {
     CycleRow {
         index: index as u32,
         member_count: c.members.len() as u32,
@@ -339,18 +334,16 @@ fn cycle_row(ctx: &Ctx, index: usize, c: &heapscope_core::analysis::cycles::Cycl
 
 fn cycle_detail(ctx: &Ctx, index: usize, c: &heapscope_core::analysis::cycles::Cycle) -> CycleDetail {
     let heap = ctx.heap;
-    // Edge → its source: the members' out-edge ranges contain it.
-    let source_of = |edge: u32| c.members.iter().copied().find(|&m| heap.graph.out_edges(m).contains(&edge));
     let references: Vec<Reference> = c
         .references
         .iter()
         .take(MAX_LISTED)
-        .filter_map(|&e| source_of(e).map(|from| ctx.reference(&retainers::step(ctx.snapshot, heap, from, e))))
+        .filter_map(|&e| heap.graph.source(e).map(|from| ctx.reference(&retainers::step(ctx.snapshot, heap, from, e))))
         .collect();
     let suggested =
         c.suggested_break.as_ref().map(|b| (ctx.reference(&retainers::step(ctx.snapshot, heap, b.from, b.edge)), b.reason.clone()));
     CycleDetail {
-        row: cycle_row(ctx, index, c),
+        row: cycle_row(index, c),
         members: c.members.iter().take(MAX_LISTED).map(|&m| ctx.row(m)).collect(),
         references,
         reference_total: c.reference_count as u32,
@@ -437,9 +430,4 @@ fn compare_heaps(session: &Session, limit: usize) -> Answer {
         new_objects: new_objects.iter().take(limit.min(MAX_LISTED)).map(|&o| ctx.row(o)).collect(),
         freed_count: d.freed_count,
     }))
-}
-
-/// Kept for the flame graph module: a node with no children.
-pub(crate) fn leaf(frame: String, size_bytes: u64) -> FlameNode {
-    FlameNode { frame, size_bytes, children: Vec::new() }
 }

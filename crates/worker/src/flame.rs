@@ -7,8 +7,6 @@ use heapscope_core::model::Tracemalloc;
 use heapscope_core::strings::StringTable;
 use heapscope_protocol::FlameNode;
 
-use crate::answers::leaf;
-
 /// Builds the tree, keeping at most about `max_nodes` nodes: children too
 /// small to draw are merged into one "other" node per parent.
 pub fn tree(t: &Tracemalloc, strings: &StringTable, max_nodes: usize) -> FlameNode {
@@ -45,7 +43,7 @@ pub fn tree(t: &Tracemalloc, strings: &StringTable, max_nodes: usize) -> FlameNo
             }
         }
         if other > 0 {
-            out.push(leaf("(smaller call sites)".to_string(), other));
+            out.push(FlameNode { frame: "(smaller call sites)".to_string(), size_bytes: other, children: Vec::new() });
         }
         FlameNode { frame, size_bytes: node.size, children: out }
     }

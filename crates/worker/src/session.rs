@@ -132,7 +132,10 @@ impl Session {
             cycles: None,
         });
         self.assign_roles();
-        FromWorker::Loaded { request, summary: self.summary() }
+        match self.summary() {
+            Some(summary) => FromWorker::Loaded { request, summary },
+            None => failed(request, "internal error: no file is open after a load".into()),
+        }
     }
 
     fn assign_roles(&mut self) {
@@ -171,8 +174,9 @@ impl Session {
         self.files.iter().position(|f| f.roles.contains(&role))
     }
 
-    /// Describes the explored file (the heap snapshot, else the traces).
-    fn summary(&self) -> Summary {
+    /// Describes the explored file (the heap snapshot, else the traces);
+    /// `None` only while nothing is open.
+    fn summary(&self) -> Option<Summary> {
         let primary = self.with_role(FileRole::Heap).or_else(|| self.with_role(FileRole::Allocations)).or(self.files.last());
         let files = self
             .files
@@ -185,24 +189,9 @@ impl Session {
                 roles: f.roles.clone(),
             })
             .collect();
-        let Some(p) = primary else {
-            return Summary {
-                file_name: String::new(),
-                format: String::new(),
-                object_count: 0,
-                reference_count: 0,
-                total_size_bytes: 0,
-                root_count: 0,
-                trace_count: 0,
-                process: Vec::new(),
-                warnings: Vec::new(),
-                load_ms: 0.0,
-                worker_memory_bytes: 0,
-                files,
-            };
-        };
+        let p = primary?;
         let heap = p.snapshot.heap.as_ref();
-        Summary {
+        Some(Summary {
             file_name: p.name.clone(),
             format: p.snapshot.format.describe().to_string(),
             object_count: heap.map_or(0, |h| h.object_count() as u64),
@@ -218,7 +207,7 @@ impl Session {
             load_ms: p.load_ms,
             worker_memory_bytes: 0,
             files,
-        }
+        })
     }
 
     pub fn query(&mut self, request: RequestId, query: Query) -> FromWorker {

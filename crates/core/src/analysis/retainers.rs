@@ -45,6 +45,9 @@ pub struct RetainerPaths {
     pub paths: Vec<RetainerPath>,
     /// The search stopped at [`MAX_SEARCH_STATES`]; more paths may exist.
     pub truncated: bool,
+    /// Whether any root reaches the target through the references searched
+    /// (with ignored retainers left out).
+    pub reachable: bool,
 }
 
 /// Describes edge `edge` (`from → to`).
@@ -73,8 +76,8 @@ pub fn retainer_paths(
     target: ObjIdx,
     k: usize,
 ) -> RetainerPaths {
-    let mut out = RetainerPaths::default();
-    if k == 0 || distances.get(target).is_none() {
+    let mut out = RetainerPaths { reachable: distances.get(target).is_some(), ..RetainerPaths::default() };
+    if k == 0 || !out.reachable {
         return out;
     }
     let depth = |o: ObjIdx| distances.depth[o as usize];

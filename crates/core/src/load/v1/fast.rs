@@ -223,11 +223,7 @@ impl<'a> Parser<'a> {
                 b"objects" => {
                     let layout = objects_layout::<JsonError>(meta).ok()?;
                     *tracebacks_seen = layout.at[5].is_some();
-                    let (body, count) = self.flat_body()?;
-                    if count % layout.width != 0 {
-                        return None;
-                    }
-                    let records = count / layout.width;
+                    let (body, records) = self.flat_records(layout.width)?;
                     heap.address.reserve_exact(records);
                     heap.type_name.reserve_exact(records);
                     heap.size_bytes.reserve_exact(records);
@@ -240,11 +236,7 @@ impl<'a> Parser<'a> {
                 b"references" => {
                     let layout = references_layout::<JsonError>(meta).ok()?;
                     let kinds = reference_kinds(meta);
-                    let (body, count) = self.flat_body()?;
-                    if count % layout.width != 0 {
-                        return None;
-                    }
-                    let records = count / layout.width;
+                    let (body, records) = self.flat_records(layout.width)?;
                     heap.from.reserve_exact(records);
                     heap.to.reserve_exact(records);
                     heap.labels.reserve_exact(records);
@@ -253,10 +245,7 @@ impl<'a> Parser<'a> {
                 }
                 b"roots" => {
                     let layout = roots_layout::<JsonError>(meta).ok()?;
-                    let (body, count) = self.flat_body()?;
-                    if count % layout.width != 0 {
-                        return None;
-                    }
+                    let (body, _) = self.flat_records(layout.width)?;
                     let mut sink = roots_sink(&layout, heap);
                     parse_flat(body, layout.width, &mut sink)?;
                 }
@@ -270,6 +259,14 @@ impl<'a> Parser<'a> {
                 return Some(());
             }
         }
+    }
+
+    /// A flat array of whole records of `width` integers: its body and
+    /// record count (`None` sends the file down the serde path, which says
+    /// where a record is cut short).
+    fn flat_records(&mut self, width: usize) -> Option<(&'a [u8], usize)> {
+        let (body, count) = self.flat_body()?;
+        (count % width == 0).then_some((body, count / width))
     }
 
     /// A flat array `[` … `]`: the bytes between the brackets and an upper
