@@ -1,23 +1,35 @@
 //! The heap commands: summary, types, retainers, dominators, cycles,
-//! suspects, search and diff.
+//! suspects, search and diff. Each computes once, then prints either text
+//! (through [`Out::line`], which escapes control characters) or one JSON
+//! document of the [`wire`] format.
 
 use anyhow::{bail, Context, Result};
 use heapscope_core::analysis::aggregate::{AggregateOptions, GroupBy};
-use heapscope_core::analysis::dominators::SUPER_ROOT;
-use heapscope_core::analysis::retainers::{referrers, RetainerPath, Step};
+use heapscope_core::analysis::retainers::{referrers, step, Step};
 use heapscope_core::analysis::search::{objects_of_type, parse_address, Matched};
 use heapscope_core::analysis::strong_view::Exclusions;
 use heapscope_core::analysis::suspects::SuspectKind;
 use heapscope_core::analysis::Analysis;
 use heapscope_core::graph::ObjIdx;
 use heapscope_core::model::{Heap, Snapshot};
-use serde_json::{json, Value};
 
+use crate::out::Out;
 use crate::table;
+use crate::wire;
 use crate::Opened;
+
+/// Referrers listed by `retainers` (all are counted).
+const REFERRERS_SHOWN: usize = 20;
+/// Member types listed per cycle in JSON (all are counted).
+const CYCLE_TYPES_SHOWN: usize = 20;
+/// Nodes `dominators` prints at most (`--limit` and `--depth` multiply).
+const MAX_DOMINATOR_NODES: usize = 100_000;
+/// Indentation stops growing here; deeper levels show their number.
+const MAX_INDENT_LEVEL: usize = 32;
 
 /// The heap of a snapshot, and its analysis.
 struct Analysed<'a> {
+    name: &'a str,
     snapshot: &'a Snapshot,
     heap: &'a Heap,
     analysis: Analysis,
@@ -27,7 +39,7 @@ fn analyse(o: &Opened) -> Result<Analysed<'_>> {
     let Some(heap) = o.snapshot.heap.as_ref() else {
         bail!("{}: this {} has no object graph (tracemalloc only); try `heapscope tracemalloc`", o.name, o.snapshot.format.describe())
     };
-    Ok(Analysed { snapshot: &o.snapshot, heap, analysis: Analysis::of_heap(&o.snapshot, heap) })
+    Ok(Analysed { name: &o.name, snapshot: &o.snapshot, heap, analysis: Analysis::of_heap(&o.snapshot, heap) })
 }
 
 impl Analysed<'_> {
@@ -43,51 +55,63 @@ impl Analysed<'_> {
         }
     }
 
-    fn object_json(&self, o: ObjIdx) -> Value {
+    fn object(&self, o: ObjIdx) -> wire::Object {
         let (h, a) = (self.heap, &self.analysis);
-        json!({
-            "index": o,
-            "address": format!("{:#x}", h.address[o as usize]),
-            "type": a.types.name_of(o),
-            "description": self.snapshot.strings.get(h.description[o as usize]),
-            "size": h.size_bytes[o as usize],
-            "retained": a.dominators.retained_bytes(o),
-            "distance": a.distances.get(o),
-        })
-    }
-
-    fn step_json(&self, s: &Step) -> Value {
-        json!({"from": s.from, "to": s.to, "kind": s.kind.format_name(), "label": s.label, "strong": s.strong})
+        wire::Object {
+            index: o,
+            address: format!("{:#x}", h.address[o as usize]),
+            type_name: a.types.name_of(o).to_string(),
+            description: self.snapshot.strings.get(h.description[o as usize]).map(str::to_string),
+            size_bytes: h.size_bytes[o as usize],
+            retained_bytes: a.dominators.retained_bytes(o),
+            distance: a.distances.get(o),
+        }
     }
 
     fn find(&self, address: &str) -> Result<ObjIdx> {
-        let a = parse_address(address).with_context(|| format!("`{address}` is not an address (0x… or decimal)"))?;
-        let i = self.heap.address.iter().position(|&x| x == a).with_context(|| format!("no object has address {a:#x}"))?;
+        let name = self.name;
+        let a = parse_address(address).with_context(|| format!("{name}: `{address}` is not an address (0x… or decimal)"))?;
+        let i = self.heap.address.iter().position(|&x| x == a).with_context(|| format!("{name}: no object has address {a:#x}"))?;
         Ok(i as ObjIdx)
     }
 }
 
-fn emit(json: bool, value: Value, text: impl FnOnce()) {
-    if json {
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
-    } else {
-        text();
+fn reference(s: &Step) -> wire::Reference {
+    wire::Reference {
+        from_index: s.from,
+        to_index: s.to,
+        edge: s.edge,
+        kind: s.kind.format_name(),
+        label: s.label.clone(),
+        strong: s.strong,
     }
 }
 
-pub fn summary(o: &Opened, json: bool) -> Result<()> {
+pub fn summary(o: &Opened, out: &mut Out, json: bool) -> Result<()> {
     let s = &o.snapshot;
     let mut rows = vec![vec!["format".to_string(), s.format.describe().to_string()]];
-    let mut value = json!({"file": o.name, "format": s.format.describe()});
+    let mut doc = wire::Summary {
+        file: o.name.clone(),
+        format: s.format.describe().to_string(),
+        warnings: o.warnings,
+        heap: None,
+        tracemalloc: None,
+    };
     if let Some(heap) = &s.heap {
         let a = Analysis::of_heap(s, heap);
         let unreachable = heap.object_count() - a.distances.reachable_count;
         let garbage_cycles = a.components.iter().filter(|c| !a.distances.is_reachable(c[0])).count();
-        value["heap"] = json!({
-            "objects": heap.object_count(), "references": heap.reference_count(), "roots": a.roots.len(),
-            "types": a.types.len(), "total_size": heap.total_size_bytes(), "reachable_size": a.dominators.reachable_bytes(),
-            "unreachable_objects": unreachable, "max_distance": a.distances.max_depth, "cycles": a.components.len(),
-            "garbage_cycles": garbage_cycles,
+        doc.heap = Some(wire::HeapSummary {
+            objects: heap.object_count() as u64,
+            references: heap.reference_count() as u64,
+            roots: a.roots.len() as u64,
+            types: a.types.len() as u64,
+            total_size_bytes: heap.total_size_bytes(),
+            reachable_size_bytes: a.dominators.reachable_bytes(),
+            unreachable_objects: unreachable as u64,
+            max_distance: a.distances.max_depth,
+            cycles: a.components.len() as u64,
+            garbage_cycles: garbage_cycles as u64,
         });
         rows.extend([
             vec!["objects".into(), heap.object_count().to_string()],
@@ -103,52 +127,74 @@ pub fn summary(o: &Opened, json: bool) -> Result<()> {
     }
     if let Some(t) = &s.tracemalloc {
         let total: u64 = t.traces.iter().map(|t| t.size_bytes).sum();
-        value["tracemalloc"] = json!({"traces": t.traces.len(), "total_size": total, "traceback_limit": t.traceback_limit});
+        doc.tracemalloc =
+            Some(wire::TracemallocSummary { traces: t.traces.len() as u64, total_size_bytes: total, traceback_limit: t.traceback_limit });
         rows.push(vec!["traces".into(), t.traces.len().to_string()]);
         rows.push(vec!["traced size".into(), table::bytes(total)]);
+    }
+    if json {
+        return Ok(out.json(&doc)?);
     }
     for key in ["python_version", "pid", "time"] {
         if let Some(v) = s.process.get(key) {
             rows.push(vec![key.replace('_', " "), v.to_string()]);
         }
     }
-    emit(json, value, || table::print(&rows));
+    table::print(out, &rows)?;
     Ok(())
 }
 
-pub fn types(o: &Opened, by_module: bool, fold_dicts: bool, limit: usize, json: bool) -> Result<()> {
+pub fn types(o: &Opened, out: &mut Out, by_module: bool, fold_dicts: bool, limit: usize, json: bool) -> Result<()> {
     let x = analyse(o)?;
     let options = AggregateOptions { group_by: if by_module { GroupBy::Module } else { GroupBy::Type }, fold_instance_dicts: fold_dicts };
     let rows = if by_module || fold_dicts { x.analysis.aggregate(x.heap, options) } else { x.analysis.by_type.clone() };
-    let value = Value::Array(
+    if json {
+        let doc = wire::Types {
+            group_by: if by_module { "module" } else { "type" },
+            fold_dicts,
+            total: rows.len() as u64,
+            rows: rows
+                .iter()
+                .take(limit)
+                .map(|r| wire::TypeRow {
+                    name: r.name.clone(),
+                    count: r.count,
+                    shallow_bytes: r.shallow_bytes,
+                    retained_bytes: r.retained_bytes,
+                })
+                .collect(),
+        };
+        return Ok(out.json(&doc)?);
+    }
+    let mut t = vec![vec![if by_module { "module" } else { "type" }.to_string(), "count".into(), "shallow".into(), "retained".into()]];
+    t.extend(
         rows.iter()
             .take(limit)
-            .map(|r| json!({"name": r.name, "count": r.count, "shallow": r.shallow_bytes, "retained": r.retained_bytes}))
-            .collect(),
+            .map(|r| vec![r.name.clone(), r.count.to_string(), table::bytes(r.shallow_bytes), table::bytes(r.retained_bytes)]),
     );
-    emit(json, value, || {
-        let mut t = vec![vec![if by_module { "module" } else { "type" }.to_string(), "count".into(), "shallow".into(), "retained".into()]];
-        t.extend(
-            rows.iter()
-                .take(limit)
-                .map(|r| vec![r.name.clone(), r.count.to_string(), table::bytes(r.shallow_bytes), table::bytes(r.retained_bytes)]),
-        );
-        table::print(&t);
-        if rows.len() > limit {
-            println!("… {} more", rows.len() - limit);
-        }
-    });
+    table::print(out, &t)?;
+    if rows.len() > limit {
+        out.line(&format!("… {} more", rows.len() - limit))?;
+    }
     Ok(())
 }
 
-pub fn retainers(o: &Opened, type_name: Option<&str>, address: Option<&str>, k: usize, ignore: &[String], json: bool) -> Result<()> {
+pub fn retainers(
+    o: &Opened,
+    out: &mut Out,
+    type_name: Option<&str>,
+    address: Option<&str>,
+    k: usize,
+    ignore: &[String],
+    json: bool,
+) -> Result<()> {
     let x = analyse(o)?;
     let (target, note) = match (type_name, address) {
         (_, Some(a)) => (x.find(a)?, None),
         (Some(t), None) => {
             let all = objects_of_type(&x.analysis.types, t);
             let Some(&best) = all.iter().max_by_key(|&&o| (x.analysis.dominators.retained_bytes(o), std::cmp::Reverse(o))) else {
-                bail!("no object has type `{t}`")
+                bail!("{}: no object has type `{t}`", x.name)
             };
             (best, Some(format!("{} instances of {t}; explaining the one that retains the most", all.len())))
         }
@@ -159,153 +205,212 @@ pub fn retainers(o: &Opened, type_name: Option<&str>, address: Option<&str>, k: 
         exclusions.exclude_object(x.find(a)?);
     }
     let paths = x.analysis.retainer_paths(x.snapshot, x.heap, target, k, &exclusions);
-    let refs = referrers(x.snapshot, x.heap, target);
-    let path_json =
-        |p: &RetainerPath| json!({"root": x.object_json(p.root), "steps": p.steps.iter().map(|s| x.step_json(s)).collect::<Vec<_>>()});
-    let value = json!({
-        "object": x.object_json(target),
-        "note": note,
-        "referrers": refs.iter().map(|s| json!({"from": x.object_json(s.from), "kind": s.kind.format_name(), "label": s.label, "strong": s.strong})).collect::<Vec<_>>(),
-        "paths": paths.paths.iter().map(path_json).collect::<Vec<_>>(),
-        "truncated": paths.truncated,
-    });
-    emit(json, value, || {
-        if let Some(n) = &note {
-            println!("{n}");
+    let refs = referrers(x.snapshot, x.heap, target, REFERRERS_SHOWN);
+    if json {
+        let doc = wire::Retainers {
+            object: x.object(target),
+            note,
+            referrers: wire::Referrers {
+                total: refs.total as u64,
+                shown: refs.steps.iter().map(|s| wire::Referrer { referrer: x.object(s.from), reference: reference(s) }).collect(),
+            },
+            paths: paths
+                .paths
+                .iter()
+                .map(|p| wire::Path { root: x.object(p.root), steps: p.steps.iter().map(reference).collect() })
+                .collect(),
+            reachable: paths.reachable,
+            paths_truncated: paths.truncated,
+            search_steps: paths.work,
+        };
+        return Ok(out.json(&doc)?);
+    }
+    if let Some(n) = &note {
+        out.line(n)?;
+    }
+    out.line(&x.describe(target))?;
+    out.line(&format!(
+        "  size {}, retains {}",
+        table::bytes(x.heap.size_bytes[target as usize]),
+        table::bytes(x.analysis.dominators.retained_bytes(target))
+    ))?;
+    out.blank()?;
+    out.line(&format!("referred to by ({}):", refs.total))?;
+    for s in &refs.steps {
+        out.line(&format!("  {} via {}{}", x.describe(s.from), s.label, if s.strong { "" } else { " (weak)" }))?;
+    }
+    if refs.total > refs.steps.len() {
+        out.line(&format!("  … {} more", refs.total - refs.steps.len()))?;
+    }
+    if paths.paths.is_empty() && !paths.truncated {
+        out.blank()?;
+        out.line("no strong path from a root: the object is garbage or held from outside the graph")?;
+    }
+    for (i, p) in paths.paths.iter().enumerate() {
+        out.blank()?;
+        out.line(&format!("path {} ({} steps):", i + 1, p.steps.len()))?;
+        out.line(&format!("  {}", x.describe(p.root)))?;
+        for s in &p.steps {
+            out.line(&format!("    {} → {}", s.label, x.describe(s.to)))?;
         }
-        println!("{}", x.describe(target));
-        println!(
-            "  size {}, retains {}",
-            table::bytes(x.heap.size_bytes[target as usize]),
-            table::bytes(x.analysis.dominators.retained_bytes(target))
-        );
-        println!("\nreferred to by ({}):", refs.len());
-        for s in refs.iter().take(20) {
-            println!("  {} via {}{}", x.describe(s.from), s.label, if s.strong { "" } else { " (weak)" });
-        }
-        if refs.len() > 20 {
-            println!("  … {} more", refs.len() - 20);
-        }
-        if paths.paths.is_empty() {
-            println!("\nno strong path from a root: the object is garbage or held from outside the graph");
-        }
-        for (i, p) in paths.paths.iter().enumerate() {
-            println!("\npath {} ({} steps):", i + 1, p.steps.len());
-            println!("  {}", x.describe(p.root));
-            for s in &p.steps {
-                println!("    {} → {}", s.label, x.describe(s.to));
-            }
-        }
-        if paths.truncated {
-            println!("\n(search stopped early; there may be more paths)");
-        }
-    });
+    }
+    if paths.truncated {
+        out.blank()?;
+        out.line(&format!(
+            "(the path search stopped early after {} steps, its budget for a heap this size; there may be more paths)",
+            paths.work
+        ))?;
+    }
     Ok(())
 }
 
-pub fn dominators(o: &Opened, limit: usize, depth: usize, json: bool) -> Result<()> {
+pub fn dominators(o: &Opened, out: &mut Out, limit: usize, depth: usize, json: bool) -> Result<()> {
     let x = analyse(o)?;
     let tree = &x.analysis.dominators;
-    fn node(x: &Analysed, o: ObjIdx, limit: usize, depth: usize) -> Value {
-        let mut v = x.object_json(o);
-        let children = x.analysis.dominators.children(o);
-        if depth > 0 {
-            v["children"] = Value::Array(children.iter().take(limit).map(|&c| node(x, c, limit, depth - 1)).collect());
+    let reachable = tree.reachable_bytes();
+    let share = |o: ObjIdx| tree.retained_bytes(o) as f64 / reachable.max(1) as f64;
+    // Preorder, iteratively (a chain may be as deep as the heap is large):
+    // (object, level, parent).
+    let mut stack: Vec<(ObjIdx, usize, Option<ObjIdx>)> = tree.top_level().iter().take(limit).rev().map(|&o| (o, 0, None)).collect();
+    let mut nodes = Vec::new();
+    let mut truncated = false;
+    while let Some((o, level, parent)) = stack.pop() {
+        if nodes.len() >= MAX_DOMINATOR_NODES {
+            truncated = true;
+            break;
         }
-        v["child_count"] = json!(children.len());
-        v
+        nodes.push((o, level, parent));
+        if level + 1 < depth {
+            stack.extend(tree.children(o).iter().take(limit).rev().map(|&c| (c, level + 1, Some(o))));
+        }
     }
-    let value = json!({
-        "reachable_size": tree.reachable_bytes(),
-        "top": tree.top_level().iter().take(limit).map(|&o| node(&x, o, limit, depth.saturating_sub(1))).collect::<Vec<_>>(),
-    });
-    emit(json, value, || {
-        println!("reachable: {}", table::bytes(tree.reachable_bytes()));
-        // Iterative print: (object, level, position among siblings)
-        let mut stack: Vec<(ObjIdx, usize)> = tree.top_level().iter().take(limit).rev().map(|&o| (o, 0)).collect();
-        while let Some((o, level)) = stack.pop() {
-            let share = 100.0 * tree.retained_bytes(o) as f64 / tree.reachable_bytes().max(1) as f64;
-            println!("{}{:>10} {:5.1}%  {}", "  ".repeat(level), table::bytes(tree.retained_bytes(o)), share, x.describe(o));
-            if level + 1 < depth {
-                let children = tree.children(o);
-                stack.extend(children.iter().take(limit).rev().map(|&c| (c, level + 1)));
-            }
-        }
-    });
-    let _ = SUPER_ROOT;
+    if json {
+        let doc = wire::Dominators {
+            reachable_size_bytes: reachable,
+            nodes: nodes
+                .iter()
+                .map(|&(o, level, parent)| wire::DominatorNode {
+                    object: x.object(o),
+                    depth: level as u32,
+                    parent_index: parent,
+                    child_count: tree.children(o).len() as u64,
+                    share: share(o),
+                })
+                .collect(),
+            truncated,
+        };
+        return Ok(out.json(&doc)?);
+    }
+    out.line(&format!("reachable: {}", table::bytes(reachable)))?;
+    for &(o, level, _) in &nodes {
+        let indent = "  ".repeat(level.min(MAX_INDENT_LEVEL));
+        let deep = if level > MAX_INDENT_LEVEL { format!("[{level}] ") } else { String::new() };
+        let line = format!("{indent}{deep}{:>10} {:5.1}%  {}", table::bytes(tree.retained_bytes(o)), 100.0 * share(o), x.describe(o));
+        out.line(&line)?;
+    }
+    if truncated {
+        out.line(&format!("… stopped after {MAX_DOMINATOR_NODES} nodes; lower --limit or --depth"))?;
+    }
     Ok(())
 }
 
-pub fn cycles(o: &Opened, limit: usize, json: bool) -> Result<()> {
+pub fn cycles(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()> {
     let x = analyse(o)?;
     let cycles = x.analysis.cycles(x.heap);
-    let value = json!({
-        "count": cycles.len(),
-        "cycles": cycles.iter().take(limit).map(|c| json!({
-            "members": c.members.len(),
-            "shallow": c.shallow_bytes,
-            "retained": c.retained_bytes,
-            "reachable": c.reachable,
-            "types": c.types.iter().map(|(t, n)| json!([t, n])).collect::<Vec<_>>(),
-            "references": c.reference_count,
-            "break": c.suggested_break.as_ref().map(|b| json!({
-                "from": x.object_json(b.from), "to": x.object_json(b.to),
-                "label": heapscope_core::analysis::retainers::step(x.snapshot, x.heap, b.from, b.edge).label,
-                "breaks_all": b.breaks_all, "reason": b.reason,
-            })),
-        })).collect::<Vec<_>>(),
-    });
-    emit(json, value, || {
-        println!("{} cycles ({} garbage)", cycles.len(), cycles.iter().filter(|c| !c.reachable).count());
-        for c in cycles.iter().take(limit) {
-            let types: Vec<String> = c.types.iter().take(4).map(|(t, n)| format!("{n}×{t}")).collect();
-            println!(
-                "\n{} objects, {} shallow, {} retained, {}: {}",
-                c.members.len(),
-                table::bytes(c.shallow_bytes),
-                table::bytes(c.retained_bytes),
-                if c.reachable { "reachable" } else { "garbage" },
-                types.join(", ")
-            );
-            if let Some(b) = &c.suggested_break {
-                let label = heapscope_core::analysis::retainers::step(x.snapshot, x.heap, b.from, b.edge).label;
-                println!("  break {} {} → {}", x.describe(b.from), label, x.describe(b.to));
-                println!("    {}", b.reason);
-            }
+    let garbage = cycles.iter().filter(|c| !c.reachable).count();
+    if json {
+        let doc = wire::Cycles {
+            total: cycles.len() as u64,
+            garbage: garbage as u64,
+            cycles: cycles
+                .iter()
+                .take(limit)
+                .map(|c| wire::Cycle {
+                    members: c.members.len() as u64,
+                    shallow_bytes: c.shallow_bytes,
+                    retained_bytes: c.retained_bytes,
+                    reachable: c.reachable,
+                    types: c
+                        .types
+                        .iter()
+                        .take(CYCLE_TYPES_SHOWN)
+                        .map(|(t, n)| wire::TypeCount { type_name: t.clone(), count: *n as u64 })
+                        .collect(),
+                    type_total: c.types.len() as u64,
+                    references: c.reference_count as u64,
+                    suggested_break: c.suggested_break.as_ref().map(|b| wire::Break {
+                        from: x.object(b.from),
+                        to: x.object(b.to),
+                        reference: reference(&step(x.snapshot, x.heap, b.from, b.edge)),
+                        breaks_all: b.breaks_all,
+                        reason: b.reason.clone(),
+                    }),
+                })
+                .collect(),
+        };
+        return Ok(out.json(&doc)?);
+    }
+    out.line(&format!("{} cycles ({garbage} garbage)", cycles.len()))?;
+    for c in cycles.iter().take(limit) {
+        let mut types: Vec<String> = c.types.iter().take(4).map(|(t, n)| format!("{n}×{t}")).collect();
+        if c.types.len() > 4 {
+            types.push(format!("… {} more types", c.types.len() - 4));
         }
-    });
+        out.blank()?;
+        out.line(&format!(
+            "{} objects, {} shallow, {} retained, {}: {}",
+            c.members.len(),
+            table::bytes(c.shallow_bytes),
+            table::bytes(c.retained_bytes),
+            if c.reachable { "reachable" } else { "garbage" },
+            types.join(", ")
+        ))?;
+        if let Some(b) = &c.suggested_break {
+            let label = step(x.snapshot, x.heap, b.from, b.edge).label;
+            out.line(&format!("  break {} {} → {}", x.describe(b.from), label, x.describe(b.to)))?;
+            out.line(&format!("    {}", b.reason))?;
+        }
+    }
     Ok(())
 }
 
-pub fn suspects(o: &Opened, limit: usize, json: bool) -> Result<()> {
+pub fn suspects(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()> {
     let x = analyse(o)?;
     let list = x.analysis.suspects(x.snapshot, x.heap, limit);
-    let value = Value::Array(
-        list.iter()
+    if json {
+        let doc: Vec<wire::Suspect> = list
+            .iter()
             .map(|s| {
-                let (kind, subject) = match &s.kind {
-                    SuspectKind::Object(o) => ("object", x.object_json(*o)),
-                    SuspectKind::Type(t) => ("type", json!(t)),
+                let (kind, object, type_name, instances) = match &s.kind {
+                    SuspectKind::Object(o) => ("object", Some(x.object(*o)), None, None),
+                    SuspectKind::Type(t) => ("type", None, Some(t.clone()), None),
                     SuspectKind::Accumulation { container, type_name, instances } => {
-                        ("accumulation", json!({"container": x.object_json(*container), "type": type_name, "instances": instances}))
+                        ("accumulation", Some(x.object(*container)), Some(type_name.clone()), Some(*instances as u64))
                     }
                 };
-                json!({"kind": kind, "subject": subject, "retained": s.retained_bytes, "share": s.share, "reason": s.reason})
+                wire::Suspect {
+                    kind,
+                    object,
+                    type_name,
+                    instances,
+                    retained_bytes: s.retained_bytes,
+                    share: s.share,
+                    reason: s.reason.clone(),
+                }
             })
-            .collect(),
-    );
-    emit(json, value, || {
-        if list.is_empty() {
-            println!("no suspects: nothing holds a large share of the heap");
-        }
-        for s in &list {
-            println!("{:5.1}%  {}", 100.0 * s.share, s.reason);
-        }
-    });
+            .collect();
+        return Ok(out.json(&doc)?);
+    }
+    if list.is_empty() {
+        out.line("no suspects: nothing holds a large share of the heap")?;
+    }
+    for s in &list {
+        out.line(&format!("{:5.1}%  {}", 100.0 * s.share, s.reason))?;
+    }
     Ok(())
 }
 
-pub fn search(o: &Opened, query: &str, limit: usize, json: bool) -> Result<()> {
+pub fn search(o: &Opened, out: &mut Out, query: &str, limit: usize, json: bool) -> Result<()> {
     let x = analyse(o)?;
     let hits = x.analysis.search(x.snapshot, x.heap, query, limit);
     let how = |m: Matched| match m {
@@ -313,19 +418,22 @@ pub fn search(o: &Opened, query: &str, limit: usize, json: bool) -> Result<()> {
         Matched::Type => "type",
         Matched::Description => "description",
     };
-    let value = Value::Array(hits.iter().map(|h| json!({"object": x.object_json(h.object), "matched": how(h.matched)})).collect());
-    emit(json, value, || {
-        for h in &hits {
-            println!("{}  ({})", x.describe(h.object), how(h.matched));
-        }
-    });
+    if json {
+        let doc: Vec<wire::SearchHit> =
+            hits.iter().map(|h| wire::SearchHit { object: x.object(h.object), matched: how(h.matched) }).collect();
+        return Ok(out.json(&doc)?);
+    }
+    for h in &hits {
+        out.line(&format!("{}  ({})", x.describe(h.object), how(h.matched)))?;
+    }
     Ok(())
 }
 
 /// Returns whether some type grew past its `--max-growth` limit.
-pub fn diff(before: &Opened, after: &Opened, max_growth: &[String], limit: usize, json: bool) -> Result<bool> {
+pub fn diff(before: &Opened, after: &Opened, out: &mut Out, max_growth: &[String], limit: usize, json: bool) -> Result<bool> {
     let (Some(bh), Some(ah)) = (&before.snapshot.heap, &after.snapshot.heap) else {
-        bail!("diff needs two heap snapshots; for tracemalloc use `heapscope tracemalloc AFTER --compare BEFORE`")
+        let which = if before.snapshot.heap.is_none() { &before.name } else { &after.name };
+        bail!("{which}: diff needs two heap snapshots; for tracemalloc use `heapscope tracemalloc AFTER --compare BEFORE`")
     };
     let mut limits = Vec::new();
     for spec in max_growth {
@@ -343,16 +451,28 @@ pub fn diff(before: &Opened, after: &Opened, max_growth: &[String], limit: usize
             failures.push(format!("{t} grew by {grown} objects (limit {n})"));
         }
     }
-    let value = json!({
-        "types": d.types.iter().take(limit).map(|r| json!({
-            "type": r.type_name, "count_before": r.count_before, "count_after": r.count_after, "count_delta": r.count_delta(),
-            "size_before": r.size_before_bytes, "size_after": r.size_after_bytes, "size_delta": r.size_delta_bytes(),
-        })).collect::<Vec<_>>(),
-        "new_objects": d.new_objects.len(),
-        "freed_objects": d.freed_count,
-        "failures": failures,
-    });
-    emit(json, value, || {
+    if json {
+        let doc = wire::Diff {
+            types: d
+                .types
+                .iter()
+                .take(limit)
+                .map(|r| wire::TypeDelta {
+                    type_name: r.type_name.clone(),
+                    count_before: r.count_before,
+                    count_after: r.count_after,
+                    count_delta: r.count_delta(),
+                    size_before_bytes: r.size_before_bytes,
+                    size_after_bytes: r.size_after_bytes,
+                    size_delta_bytes: r.size_delta_bytes(),
+                })
+                .collect(),
+            new_objects: d.new_objects.len() as u64,
+            freed_objects: d.freed_count,
+            failures: failures.clone(),
+        };
+        out.json(&doc)?;
+    } else {
         let mut t = vec![vec!["type".to_string(), "count".into(), "Δcount".into(), "size".into(), "Δsize".into()]];
         t.extend(d.types.iter().take(limit).map(|r| {
             vec![
@@ -363,11 +483,12 @@ pub fn diff(before: &Opened, after: &Opened, max_growth: &[String], limit: usize
                 table::size(r.size_delta_bytes() as f64, true),
             ]
         }));
-        table::print(&t);
-        println!("\n{} new objects, {} freed", d.new_objects.len(), d.freed_count);
-    });
+        table::print(out, &t)?;
+        out.blank()?;
+        out.line(&format!("{} new objects, {} freed", d.new_objects.len(), d.freed_count))?;
+    }
     for f in &failures {
-        eprintln!("heapscope: {f}");
+        crate::warn(f);
     }
     Ok(!failures.is_empty())
 }

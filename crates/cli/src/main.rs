@@ -1,19 +1,27 @@
 //! `heapscope`: a thin command-line front over `heapscope-core`.
 //!
-//! Every command prints a readable table, or JSON with `--json`. Bad input
-//! is one line on stderr and exit code 1; `diff --max-growth` exits with 3
-//! when a type grew past its limit.
+//! Every command prints a readable table, or JSON with `--json` (the wire
+//! format in [`wire`], documented in docs/cli.md). Bad input is one line on
+//! stderr and exit code 1; `diff --max-growth` exits with 3 when a type grew
+//! past its limit. A closed output pipe (`heapscope types F | head -1`) ends
+//! the command quietly with exit code 0, as Unix tools do.
 
 mod heap_cmds;
+mod out;
 mod table;
 mod tm_cmds;
+mod wire;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use heapscope_core::load::{LoadOptions, MAX_DECOMPRESSED_BYTES};
 use heapscope_core::{Loaded, Snapshot};
+
+use out::{terminal_safe, Out};
 
 #[derive(Parser)]
 #[command(name = "heapscope", version, about = "Explore Python heap snapshots: who holds what, and why")]
@@ -135,73 +143,105 @@ enum Command {
 /// Exit code when `diff --max-growth` finds a type over its limit.
 const EXIT_GREW: u8 = 3;
 
+/// Environment variable that lowers the decompressed-size cap (bytes).
+const MAX_DECOMPRESSED_ENV: &str = "HEAPSCOPE_MAX_DECOMPRESSED_BYTES";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let mut out = Out::new();
+    let result = run(cli, &mut out).and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    match result {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("heapscope: {e:#}");
+            let _ = writeln!(std::io::stderr(), "heapscope: {}", terminal_safe(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+/// Whether the error is a write to a closed pipe (the reader went away).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// A line on stderr, control characters escaped; a closed stderr is ignored.
+pub fn warn(message: &str) {
+    let _ = writeln!(std::io::stderr(), "heapscope: {}", terminal_safe(message));
+}
+
+fn run(cli: Cli, out: &mut Out) -> Result<ExitCode> {
     let json = cli.json;
+    let options = load_options()?;
+    let open = |p: &Path| open(p, &options);
     match cli.command {
-        Command::Summary { file } => heap_cmds::summary(&open(&file)?, json),
-        Command::Types { file, by_module, fold_dicts, limit } => heap_cmds::types(&open(&file)?, by_module, fold_dicts, limit, json),
+        Command::Summary { file } => heap_cmds::summary(&open(&file)?, out, json),
+        Command::Types { file, by_module, fold_dicts, limit } => heap_cmds::types(&open(&file)?, out, by_module, fold_dicts, limit, json),
         Command::Retainers { file, r#type, address, paths, ignore } => {
-            heap_cmds::retainers(&open(&file)?, r#type.as_deref(), address.as_deref(), paths, &ignore, json)
+            heap_cmds::retainers(&open(&file)?, out, r#type.as_deref(), address.as_deref(), paths, &ignore, json)
         }
-        Command::Dominators { file, limit, depth } => heap_cmds::dominators(&open(&file)?, limit, depth, json),
-        Command::Cycles { file, limit } => heap_cmds::cycles(&open(&file)?, limit, json),
-        Command::Suspects { file, limit } => heap_cmds::suspects(&open(&file)?, limit, json),
-        Command::Search { file, query, limit } => heap_cmds::search(&open(&file)?, &query, limit, json),
+        Command::Dominators { file, limit, depth } => heap_cmds::dominators(&open(&file)?, out, limit, depth, json),
+        Command::Cycles { file, limit } => heap_cmds::cycles(&open(&file)?, out, limit, json),
+        Command::Suspects { file, limit } => heap_cmds::suspects(&open(&file)?, out, limit, json),
+        Command::Search { file, query, limit } => heap_cmds::search(&open(&file)?, out, &query, limit, json),
         Command::Diff { before, after, max_growth, limit } => {
-            let grew = heap_cmds::diff(&open(&before)?, &open(&after)?, &max_growth, limit, json)?;
+            let grew = heap_cmds::diff(&open(&before)?, &open(&after)?, out, &max_growth, limit, json)?;
             return Ok(if grew { ExitCode::from(EXIT_GREW) } else { ExitCode::SUCCESS });
         }
         Command::Tracemalloc { file, group_by, cumulative, compare, include, exclude, include_domain, exclude_domain, limit } => {
             let other = compare.as_deref().map(open).transpose()?;
             let filters = tm_cmds::filters(&include, &exclude, &include_domain, &exclude_domain);
-            tm_cmds::tracemalloc(&open(&file)?, other.as_ref(), &group_by, cumulative, &filters, limit, json)
+            let opts = tm_cmds::Options { group_by: &group_by, cumulative, filters: &filters, limit, json };
+            tm_cmds::tracemalloc(&open(&file)?, other.as_ref(), out, &opts)
         }
-        Command::Synth { objects, out, seed } => synth(objects, &out, seed, json),
+        Command::Synth { objects, out: path, seed } => synth(objects, &path, seed, out, json),
     }?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The load limits: the core's, lowered by `HEAPSCOPE_MAX_DECOMPRESSED_BYTES`.
+fn load_options() -> Result<LoadOptions> {
+    let Ok(text) = std::env::var(MAX_DECOMPRESSED_ENV) else { return Ok(LoadOptions::default()) };
+    let bytes: u64 = text.trim().parse().with_context(|| format!("{MAX_DECOMPRESSED_ENV}={text}: expected a number of bytes"))?;
+    Ok(LoadOptions { max_decompressed_bytes: bytes.min(MAX_DECOMPRESSED_BYTES) })
 }
 
 /// A loaded file with the name it was read from.
 pub struct Opened {
     pub name: String,
     pub snapshot: Snapshot,
+    /// Warnings raised while loading (all of them).
+    pub warnings: u64,
 }
 
-fn open(path: &Path) -> Result<Opened> {
+fn open(path: &Path, options: &LoadOptions) -> Result<Opened> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
-    let Loaded { snapshot, warnings } = heapscope_core::load(&bytes).with_context(|| name.clone())?;
+    let Loaded { snapshot, warnings, warning_count } = heapscope_core::load::load_with(&bytes, options).with_context(|| name.clone())?;
     if let Some(first) = warnings.first() {
-        eprintln!("heapscope: {name}: {} warning(s) while loading; first: {first}", warnings.len());
+        let noun = if warning_count == 1 { "warning" } else { "warnings" };
+        warn(&format!("{name}: {warning_count} {noun} while loading; first: {first}"));
     }
-    Ok(Opened { name, snapshot })
+    Ok(Opened { name, snapshot, warnings: warning_count })
 }
 
-fn synth(objects: usize, out: &Path, seed: u64, json: bool) -> Result<()> {
-    let file = std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let gz = out.extension().is_some_and(|e| e == "gz");
+fn synth(objects: usize, path: &Path, seed: u64, out: &mut Out, json: bool) -> Result<()> {
+    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let gz = path.extension().is_some_and(|e| e == "gz");
     let stats = if gz {
         let enc = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
         heapscope_core::synth::write_v1(heapscope_core::synth::SynthOptions { objects, seed }, enc)
     } else {
         heapscope_core::synth::write_v1(heapscope_core::synth::SynthOptions { objects, seed }, file)
     }
-    .with_context(|| format!("cannot write {}", out.display()))?;
+    .with_context(|| format!("cannot write {}", path.display()))?;
     if json {
-        println!("{}", serde_json::json!({"objects": stats.objects, "references": stats.references, "out": out.display().to_string()}));
+        out.json(&wire::Synth { objects: stats.objects as u64, references: stats.references as u64, out: path.display().to_string() })?;
     } else {
-        println!("wrote {} objects, {} references to {}", stats.objects, stats.references, out.display());
+        out.line(&format!("wrote {} objects, {} references to {}", stats.objects, stats.references, path.display()))?;
     }
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! Plain-text output helpers: byte sizes the way tracemalloc prints them,
 //! and left/right-aligned tables.
 
+use crate::out::{terminal_safe, Out};
+
 /// tracemalloc's `_format_size`: `12.3 KiB`, `4096 B`, with `+` when `sign`.
 pub fn size(bytes: f64, sign: bool) -> String {
     let mut size = bytes;
@@ -20,12 +22,14 @@ pub fn bytes(b: u64) -> String {
     size(b as f64, false)
 }
 
-/// A table: the first row is the header; columns after the first are right-aligned.
-pub fn print(rows: &[Vec<String>]) {
-    let Some(first) = rows.first() else { return };
+/// A table: the first row is the header; columns after the first are
+/// right-aligned. Cells are measured after escaping control characters.
+pub fn print(out: &mut Out, rows: &[Vec<String>]) -> std::io::Result<()> {
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| terminal_safe(c).into_owned()).collect()).collect();
+    let Some(first) = rows.first() else { return Ok(()) };
     let widths: Vec<usize> =
         (0..first.len()).map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0)).collect();
-    for row in rows {
+    for row in &rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {
             let pad = widths[c].saturating_sub(cell.chars().count());
@@ -40,8 +44,9 @@ pub fn print(rows: &[Vec<String>]) {
                 line.push_str(cell);
             }
         }
-        println!("{}", line.trim_end());
+        out.line(line.trim_end())?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,13 +3,14 @@
 
 use anyhow::{bail, Result};
 use heapscope_core::analysis::tracemalloc::{compare_to, filter_traces, statistics, GroupBy, TraceFilter, TracebackKey};
-use serde_json::{json, Value};
 
+use crate::out::Out;
 use crate::table::size;
+use crate::wire;
 use crate::Opened;
 
-fn frames_json(tb: &TracebackKey) -> Value {
-    Value::Array(tb.iter().map(|f| json!({"filename": f.filename, "lineno": f.lineno})).collect())
+fn frames(tb: &TracebackKey) -> Vec<wire::Frame> {
+    tb.iter().map(|f| wire::Frame { filename: f.filename.clone(), lineno: f.lineno }).collect()
 }
 
 fn where_(tb: &TracebackKey) -> String {
@@ -26,35 +27,29 @@ pub fn filters(include: &[String], exclude: &[String], include_domain: &[u32], e
     by_name.chain(by_domain).collect()
 }
 
-pub fn tracemalloc(
-    o: &Opened,
-    older: Option<&Opened>,
-    group_by: &str,
-    cumulative: bool,
-    filters: &[TraceFilter],
-    limit: usize,
-    json: bool,
-) -> Result<()> {
-    let Some(by) = GroupBy::parse(group_by) else { bail!("--group-by must be lineno, filename or traceback") };
+/// What `tracemalloc` prints, options included.
+pub struct Options<'a> {
+    pub group_by: &'a str,
+    pub cumulative: bool,
+    pub filters: &'a [TraceFilter],
+    pub limit: usize,
+    pub json: bool,
+}
+
+pub fn tracemalloc(o: &Opened, older: Option<&Opened>, out: &mut Out, opts: &Options) -> Result<()> {
+    let Some(by) = GroupBy::parse(opts.group_by) else { bail!("--group-by must be lineno, filename or traceback") };
     let traces = |x: &Opened| match &x.snapshot.tracemalloc {
-        Some(t) => Ok(filter_traces(t, &x.snapshot.strings, filters)),
+        Some(t) => Ok(filter_traces(t, &x.snapshot.strings, opts.filters)),
         None => bail!("{}: this {} has no tracemalloc traces", x.name, x.snapshot.format.describe()),
     };
     let new = traces(o)?;
     let show_traceback = by == GroupBy::Traceback;
+    let mut rows = Vec::new();
     if let Some(old_file) = older {
         let old = traces(old_file)?;
-        let diffs = compare_to((&new, &o.snapshot.strings), (&old, &old_file.snapshot.strings), by, cumulative)?;
-        if json {
-            let v: Vec<Value> = diffs
-                .iter()
-                .take(limit)
-                .map(|d| json!({"traceback": frames_json(&d.traceback), "size": d.size_bytes, "size_diff": d.size_diff, "count": d.count, "count_diff": d.count_diff}))
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&v)?);
-            return Ok(());
-        }
-        for d in diffs.iter().take(limit) {
+        let diffs = compare_to((&new, &o.snapshot.strings), (&old, &old_file.snapshot.strings), by, opts.cumulative)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", o.name))?;
+        for d in diffs.iter().take(opts.limit) {
             let mut line = format!(
                 "{}: size={} ({}), count={} ({:+})",
                 where_(&d.traceback),
@@ -66,34 +61,41 @@ pub fn tracemalloc(
             if d.count > 0 {
                 line.push_str(&format!(", average={}", size(d.size_bytes as f64 / d.count as f64, false)));
             }
-            println!("{line}");
-            if show_traceback {
-                for f in &d.traceback {
-                    println!("    {}:{}", f.filename, f.lineno);
-                }
+            let stat = wire::Statistic {
+                traceback: frames(&d.traceback),
+                size_bytes: d.size_bytes,
+                count: d.count,
+                size_delta_bytes: Some(d.size_diff),
+                count_delta: Some(d.count_diff),
+            };
+            rows.push((line, stat));
+        }
+    } else {
+        let stats = statistics(&new, &o.snapshot.strings, by, opts.cumulative).map_err(|e| anyhow::anyhow!("{}: {e}", o.name))?;
+        for s in stats.iter().take(opts.limit) {
+            let mut line = format!("{}: size={}, count={}", where_(&s.traceback), size(s.size_bytes as f64, false), s.count);
+            if s.count > 0 {
+                line.push_str(&format!(", average={}", size(s.size_bytes as f64 / s.count as f64, false)));
             }
+            let stat = wire::Statistic {
+                traceback: frames(&s.traceback),
+                size_bytes: s.size_bytes,
+                count: s.count,
+                size_delta_bytes: None,
+                count_delta: None,
+            };
+            rows.push((line, stat));
         }
-        return Ok(());
     }
-    let stats = statistics(&new, &o.snapshot.strings, by, cumulative)?;
-    if json {
-        let v: Vec<Value> = stats
-            .iter()
-            .take(limit)
-            .map(|s| json!({"traceback": frames_json(&s.traceback), "size": s.size_bytes, "count": s.count}))
-            .collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(());
+    if opts.json {
+        let doc: Vec<wire::Statistic> = rows.into_iter().map(|(_, s)| s).collect();
+        return Ok(out.json(&doc)?);
     }
-    for s in stats.iter().take(limit) {
-        let mut line = format!("{}: size={}, count={}", where_(&s.traceback), size(s.size_bytes as f64, false), s.count);
-        if s.count > 0 {
-            line.push_str(&format!(", average={}", size(s.size_bytes as f64 / s.count as f64, false)));
-        }
-        println!("{line}");
+    for (line, stat) in &rows {
+        out.line(line)?;
         if show_traceback {
-            for f in &s.traceback {
-                println!("    {}:{}", f.filename, f.lineno);
+            for f in &stat.traceback {
+                out.line(&format!("    {}:{}", f.filename, f.lineno))?;
             }
         }
     }

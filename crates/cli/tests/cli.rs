@@ -63,7 +63,7 @@ fn heap_commands_print_tables_and_json() {
     let o = run(&["retainers", heap, "--type", "app.models.Request", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(!v["paths"].as_array().unwrap().is_empty());
-    assert_eq!(v["paths"][0]["steps"].as_array().unwrap().last().unwrap()["to"], v["object"]["index"]);
+    assert_eq!(v["paths"][0]["steps"].as_array().unwrap().last().unwrap()["to_index"], v["object"]["index"]);
 }
 
 #[test]
@@ -73,7 +73,7 @@ fn retainers_by_address_and_ignoring_a_retainer() {
     let o = run(&["retainers", heap, "--type", "app.models.Request", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let address = v["object"]["address"].as_str().unwrap().to_string();
-    let first_hop = v["paths"][0]["steps"][0]["to"].as_u64().unwrap();
+    let first_hop = v["paths"][0]["steps"][0]["to_index"].as_u64().unwrap();
     let o = run(&["retainers", heap, "--address", &address, "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     // Ignore the module's dict: the path must go another way (or none remain).
@@ -81,9 +81,9 @@ fn retainers_by_address_and_ignoring_a_retainer() {
     let hits: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
     assert!(!hits.as_array().unwrap().is_empty());
     let _ = first_hop;
-    let dict = v["paths"][0]["steps"][0]["to"].as_u64().unwrap();
+    let dict = v["paths"][0]["steps"][0]["to_index"].as_u64().unwrap();
     let summary: serde_json::Value = serde_json::from_slice(&run(&["retainers", heap, "--address", &address, "--json"]).stdout).unwrap();
-    let dict_addr = summary["paths"][0]["steps"].as_array().unwrap().iter().find(|s| s["from"].as_u64() == Some(dict));
+    let dict_addr = summary["paths"][0]["steps"].as_array().unwrap().iter().find(|s| s["from_index"].as_u64() == Some(dict));
     assert!(dict_addr.is_some());
     let o = run(&["retainers", heap, "--address", &address, "--ignore", &address, "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -117,7 +117,7 @@ fn tracemalloc_matches_python_statistics() {
     let got = got.as_array().unwrap();
     assert_eq!(got.len(), want.len());
     for (g, w) in got.iter().zip(want) {
-        assert_eq!(g["size"], w[1]);
+        assert_eq!(g["size_bytes"], w[1]);
         assert_eq!(g["count"], w[2]);
         assert_eq!(g["traceback"][0]["lineno"], w[0][0][1]);
     }
@@ -164,4 +164,190 @@ fn bad_input_is_one_line_and_a_failure() {
     let o = run(&["types", &data("tm_after.pickle")]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no object graph"), "{}", stderr(&o));
+}
+
+/// A temp file with these bytes.
+fn file(name: &str, bytes: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("heapscope-cli-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+/// A v1 snapshot: `objects` as (type string, size, description string),
+/// `references` as (from, to), root 0. `strings` after the first `""`.
+fn v1(objects: &[(i64, i64, i64)], references: &[(u32, u32)], strings: &[&str]) -> Vec<u8> {
+    let objects: Vec<String> = objects.iter().enumerate().map(|(i, (t, s, d))| format!("{},{t},{s},0,{d},-1", 16 * (i + 1))).collect();
+    let references: Vec<String> = references.iter().map(|(f, t)| format!("{f},{t},1,-1")).collect();
+    let mut all = vec![String::new()];
+    all.extend(strings.iter().map(|s| s.to_string()));
+    format!(
+        r#"{{"format": "heapscope", "version": 1, "heap": {{"objects": [{}], "references": [{}], "roots": [0,0,-1,0]}}, "strings": {}}}"#,
+        objects.join(","),
+        references.join(","),
+        serde_json::to_string(&all).unwrap()
+    )
+    .into_bytes()
+}
+
+/// A chain of `n` objects: 0 → 1 → … → n-1.
+fn chain(n: u32) -> Vec<u8> {
+    let objects = vec![(1, 64, -1); n as usize];
+    let references: Vec<(u32, u32)> = (1..n).map(|i| (i - 1, i)).collect();
+    v1(&objects, &references, &["app.Node"])
+}
+
+/// Nothing recurses on the data's depth: the dominator tree of a
+/// 30,000-long chain prints in full, as text and as (flat) JSON.
+#[test]
+fn a_deep_chain_prints_without_recursion() {
+    let path = file("chain.json", &chain(30_000));
+    let o = run(&["dominators", &path, "--depth", "30000", "--limit", "1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 30_001);
+    assert!(stdout(&o).lines().last().unwrap().contains("[29999]"), "deep levels show their number");
+    let o = run(&["dominators", &path, "--depth", "30000", "--limit", "1", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let nodes = v["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 30_000);
+    assert_eq!((nodes[29_999]["depth"].as_u64(), nodes[29_999]["parent_index"].as_u64()), (Some(29_999), Some(29_998)));
+}
+
+/// `heapscope … | head -1`: the reader goes away; the command stops quietly
+/// with exit code 0 (no panic, nothing on stderr). The output (≈ 2 MB) is
+/// far larger than a pipe's buffer, so a write fails however the two
+/// processes are scheduled.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let path = file("pipe.json", &chain(30_000));
+    for json in [false, true] {
+        let mut args = vec!["dominators", path.as_str(), "--depth", "30000", "--limit", "1"];
+        if json {
+            args.push("--json");
+        }
+        let mut child = bin().args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "json={json}: {}", stderr(&o));
+        assert!(o.stderr.is_empty(), "json={json}: {}", stderr(&o));
+    }
+}
+
+/// Snapshot strings with terminal escapes (retitle, clear, BEL, NUL, C1,
+/// right-to-left override) never reach the terminal raw; JSON escapes them.
+#[test]
+fn control_characters_in_snapshot_strings_are_escaped() {
+    let evil = "x\u{1b}]0;pwned\u{7}\u{1b}[2J\u{0}\u{9b}\u{202e}gnp.exe\u{2066}";
+    let path = file("evil.json", &v1(&[(1, 64, 2), (1, 64, 2)], &[(0, 1)], &[evil, evil]));
+    for args in [
+        vec!["types", path.as_str()],
+        vec!["search", path.as_str(), "pwned"],
+        vec!["retainers", path.as_str(), "--address", "0x20"],
+        vec!["dominators", path.as_str()],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.contains("pwned"), "{args:?}: {text}");
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n' || ('\u{202a}'..='\u{202e}').contains(&c) || c == '\u{2066}'),
+            "{args:?}: {text:?}"
+        );
+        assert!(text.contains("\\u{1b}]0;pwned\\u{7}") && text.contains("\\u{202e}"), "{args:?}: {text}");
+        let mut json_args = args.clone();
+        json_args.push("--json");
+        let o = run(&json_args);
+        let raw = String::from_utf8(o.stdout.clone()).unwrap();
+        assert!(
+            !raw.chars().any(|c| c.is_control() && c != '\n' && c != ' ' || c == '\u{202e}' || c == '\u{2066}'),
+            "{json_args:?}: {raw:?}"
+        );
+        assert!(raw.contains(r"\u202e") && raw.contains(r"\u001b"), "{json_args:?}");
+        let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        assert!(v.to_string().contains('\u{202e}'), "the JSON still decodes to the original text");
+    }
+}
+
+#[test]
+fn data_errors_and_warnings_name_the_file() {
+    let path = file("small.json", &chain(3));
+    let o = run(&["retainers", &path, "--type", "Nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), format!("heapscope: {path}: no object has type `Nope`\n"));
+    let o = run(&["retainers", &path, "--address", "0x999"]);
+    assert_eq!(stderr(&o), format!("heapscope: {path}: no object has address 0x999\n"));
+    // 999 damaged records: the true count, not the 101 lines kept.
+    let bad = v1(&vec![(1, -5, -1); 999], &[], &["t"]);
+    let path = file("bad-sizes.json", &bad);
+    let o = run(&["summary", &path]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).starts_with(&format!("heapscope: {path}: 999 warnings while loading; first: size -5")), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&run(&["summary", &path, "--json"]).stdout).unwrap();
+    assert_eq!(v["warnings"], 999);
+}
+
+/// Sizes summing past 2^64 saturate (and warn) instead of wrapping to 256 TiB.
+#[test]
+fn size_sums_saturate() {
+    let objects = vec![(1, 1i64 << 48, -1); 65_537];
+    let path = file("huge-sizes.json", &v1(&objects, &[], &["builtins.bytes"]));
+    let o = run(&["summary", &path, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("sizes add up past 9223372036854775807 bytes"), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["heap"]["total_size_bytes"].as_u64(), Some(i64::MAX as u64));
+    let o = run(&["types", &path, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["rows"][0]["shallow_bytes"].as_u64(), Some(i64::MAX as u64));
+}
+
+/// An object with 100,000 referrers: 20 are described, all are counted.
+#[test]
+fn retainers_of_a_hub_show_a_few_and_count_the_rest() {
+    let n = 100_000u32;
+    let mut objects = vec![(1, 8, -1); n as usize + 1];
+    objects[1] = (2, 8, -1);
+    let references: Vec<(u32, u32)> = (2..=n).map(|i| (i, 1)).chain((2..=n).map(|i| (0, i))).collect();
+    let path = file("hub.json", &v1(&objects, &references, &["app.Ref", "app.Hub"]));
+    let o = run(&["retainers", &path, "--type", "app.Hub", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["referrers"]["total"].as_u64(), Some(u64::from(n) - 1));
+    assert_eq!(v["referrers"]["shown"].as_array().unwrap().len(), 20);
+    let o = run(&["retainers", &path, "--type", "app.Hub"]);
+    assert!(stdout(&o).contains(&format!("referred to by ({}):", n - 1)) && stdout(&o).contains("… 99979 more"), "{}", stdout(&o));
+}
+
+/// The path search says when its work budget stopped it, in text and JSON.
+#[test]
+fn a_search_stopped_early_says_so() {
+    // root → t, and t → a ladder (a_i ↔ b_i, a_i → a_i+1, b_i → b_i+1) → x → t:
+    // one path (root → t), and exponentially many dead ends to rule out.
+    let n = 10_000u32;
+    let (t, x) = (1u32, 2u32);
+    let a = |i: u32| 3 + i;
+    let b = |i: u32| 3 + n + i;
+    let mut references = vec![(0, t), (t, a(0)), (a(n - 1), x), (b(n - 1), x), (x, t)];
+    for i in 0..n {
+        references.extend([(a(i), b(i)), (b(i), a(i))]);
+        if i + 1 < n {
+            references.extend([(a(i), a(i + 1)), (b(i), b(i + 1))]);
+        }
+    }
+    let path = file("trap.json", &v1(&vec![(1, 8, -1); (2 * n + 3) as usize], &references, &["app.Rung"]));
+    let target = format!("{:#x}", 16 * (t + 1));
+    let o = run(&["retainers", &path, "--address", &target, "--paths", "2", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["paths_truncated"], true);
+    assert!(v["search_steps"].as_u64().unwrap() > 1_000_000);
+    assert_eq!(v["paths"].as_array().unwrap().len(), 1);
+    let o = run(&["retainers", &path, "--address", &target, "--paths", "2"]);
+    assert!(stdout(&o).contains("the path search stopped early after"), "{}", stdout(&o));
 }

@@ -200,9 +200,14 @@ impl Graph {
     /// Every reference `source → node` with its edge index (a source that
     /// refers to `node` twice yields both edges once).
     pub fn incoming(&self, node: ObjIdx) -> impl Iterator<Item = (ObjIdx, EdgeIdx)> + '_ {
-        let mut sources: Vec<ObjIdx> = self.predecessors(node).to_vec();
-        sources.dedup();
-        sources.into_iter().flat_map(move |s| self.out_edges(s).filter(move |&e| self.target(e) == node).map(move |e| (s, e)))
+        // Sources are sorted (filled in node order): skip repeats lazily, so
+        // taking the first few referrers of a hub costs only those few.
+        let sources = self.predecessors(node);
+        sources
+            .iter()
+            .enumerate()
+            .filter(move |&(i, &s)| i == 0 || sources[i - 1] != s)
+            .flat_map(move |(_, &s)| self.out_edges(s).filter(move |&e| self.target(e) == node).map(move |e| (s, e)))
     }
 
     /// Bytes held by the graph's arrays.

@@ -133,6 +133,9 @@ pub enum RootKind {
     Builtins,
     /// Held by references from outside the graph (C code, the interpreter).
     Native,
+    /// A root record of a kind this reader does not know (a newer exporter):
+    /// it still holds its object.
+    Unknown,
 }
 
 impl RootKind {
@@ -144,6 +147,7 @@ impl RootKind {
             RootKind::Thread => "thread",
             RootKind::Builtins => "builtins",
             RootKind::Native => "native",
+            RootKind::Unknown => "unknown",
         }
     }
 
@@ -159,6 +163,28 @@ pub struct Root {
     pub name: StrId,
     /// For native roots: references from outside the graph.
     pub excess: u32,
+}
+
+/// No total of sizes exceeds this (2^63 − 1 bytes, 8 EiB): loaders lower
+/// the sizes that would push a heap's or a trace list's sum past it (and
+/// warn), so every sum of sizes in the analyses fits in a `u64` and every
+/// difference of two sums in an `i64`.
+pub const MAX_TOTAL_BYTES: u64 = i64::MAX as u64;
+
+/// Lowers sizes so that their sum stays at most [`MAX_TOTAL_BYTES`];
+/// returns how many were lowered.
+pub fn saturate_sizes(sizes: &mut [u64]) -> u64 {
+    let mut total = 0u64;
+    let mut capped = 0;
+    for s in sizes {
+        let room = MAX_TOTAL_BYTES - total;
+        if *s > room {
+            *s = room;
+            capped += 1;
+        }
+        total += *s;
+    }
+    capped
 }
 
 /// Object flag bits (the format's `object_flags`).
@@ -223,6 +249,24 @@ pub struct Tracemalloc {
     /// Original depth of each traceback when known.
     pub total_nframe: Vec<Option<u32>>,
     pub traces: Vec<Trace>,
+}
+
+impl Tracemalloc {
+    /// Lowers trace sizes so that their sum stays at most
+    /// [`MAX_TOTAL_BYTES`]; returns how many were lowered.
+    pub fn saturate_sizes(&mut self) -> u64 {
+        let mut total = 0u64;
+        let mut capped = 0;
+        for t in &mut self.traces {
+            let room = MAX_TOTAL_BYTES - total;
+            if t.size_bytes > room {
+                t.size_bytes = room;
+                capped += 1;
+            }
+            total += t.size_bytes;
+        }
+        capped
+    }
 }
 
 /// Process metadata as ordered `(key, display value)` pairs.

@@ -135,8 +135,8 @@ proptest! {
         let s = snapshot(&c);
         let a = Analysis::compute(&s).unwrap();
         let brute = brute_distances(&c);
-        for x in 0..c.n {
-            prop_assert_eq!(a.distances.get(x as u32), brute[x], "object {}", x);
+        for (x, &want) in brute.iter().enumerate().take(c.n) {
+            prop_assert_eq!(a.distances.get(x as u32), want, "object {}", x);
         }
     }
 

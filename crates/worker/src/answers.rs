@@ -21,6 +21,9 @@ use crate::session::{OpenFile, Session};
 
 /// Lists sent to the UI are capped here; totals say how many there were.
 const MAX_LISTED: usize = 500;
+/// Referrers read before ranking them (a hub with 10^6 referrers is not
+/// described in full).
+const REFERRERS_RANKED: usize = 10_000;
 /// Descriptions are cut to this many characters.
 const MAX_DESCRIPTION_CHARS: usize = 160;
 
@@ -99,6 +102,7 @@ impl<'a> Ctx<'a> {
             RootKind::Thread => format!("thread {name}"),
             RootKind::Builtins => "builtins".to_string(),
             RootKind::Native => format!("held natively (+{} refs)", root.excess),
+            RootKind::Unknown => format!("root of unknown kind {name}"),
         })
     }
 
@@ -156,7 +160,8 @@ fn heap_answer(ctx: &Ctx, query: Query) -> Answer {
         Query::Object { object } if ctx.valid(object) => Answer::Object(Box::new(object_detail(ctx, object))),
         Query::Referrers { object, ignored } if ctx.valid(object) => {
             let ex = ctx.exclusions(&ignored);
-            let mut steps: Vec<Step> = retainers::referrers(ctx.snapshot, heap, object)
+            let mut steps: Vec<Step> = retainers::referrers(ctx.snapshot, heap, object, REFERRERS_RANKED)
+                .steps
                 .into_iter()
                 .filter(|s| !ex.excludes_object(s.from) && !ex.excludes_edge(s.edge))
                 .collect();
@@ -270,8 +275,9 @@ fn object_detail(ctx: &Ctx, o: ObjIdx) -> ObjectDetail {
     let out_edges = heap.graph.out_edges(o);
     let outgoing: Vec<Reference> =
         out_edges.clone().take(MAX_LISTED).map(|e| ctx.reference(&retainers::step(ctx.snapshot, heap, o, e))).collect();
-    let mut referrers = retainers::referrers(ctx.snapshot, heap, o);
-    let referrers_total = referrers.len() as u32;
+    let found = retainers::referrers(ctx.snapshot, heap, o, REFERRERS_RANKED);
+    let referrers_total = found.total as u32;
+    let mut referrers = found.steps;
     referrers.sort_by_key(|s| (!s.strong, ctx.analysis.distances.get(s.from).unwrap_or(u32::MAX)));
     referrers.truncate(MAX_LISTED);
     ObjectDetail {

@@ -23,6 +23,8 @@ pub struct Session {
     /// The last instance list asked for, sorted by retained size, so paging
     /// through it does not sort again.
     pub(crate) instances_cache: Option<(String, Vec<u32>)>,
+    /// Limits for loading (the decompressed-size cap); tests lower them.
+    load_options: heapscope_core::load::LoadOptions,
 }
 
 struct Loading {
@@ -49,6 +51,11 @@ pub(crate) struct OpenFile {
 impl Session {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A session that loads with these limits.
+    pub fn with_load_options(load_options: heapscope_core::load::LoadOptions) -> Self {
+        Session { load_options, ..Self::default() }
     }
 
     /// Starts a new load, abandoning any other in flight.
@@ -106,7 +113,7 @@ impl Session {
             return failed(request, message);
         }
         progress(FromWorker::Progress { request, phase: Phase::Parsing, done_bytes: total, total_bytes: total });
-        let loaded = match heapscope_core::load(&loading.bytes) {
+        let loaded = match heapscope_core::load::load_with(&loading.bytes, &self.load_options) {
             Ok(loaded) => loaded,
             Err(e) => return failed(request, format!("{} could not be opened: {e}", loading.file_name)),
         };
@@ -269,6 +276,23 @@ mod tests {
         assert!(error.message.contains("PNG image"), "{}", error.message);
         let (done, _) = load_in_chunks(&mut session, 2, "s.json", SNAPSHOT.as_bytes(), 1000, true);
         assert!(matches!(done, FromWorker::Loaded { request: 2, .. }));
+    }
+
+    /// A gzip bomb (here 64 MiB of zeros against a 4 MiB limit) is refused
+    /// as the core refuses it, and the session loads the next file.
+    #[test]
+    fn a_gzip_bomb_is_refused_and_the_next_file_loads() {
+        use std::io::Write;
+        let mut member = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        member.write_all(&vec![b' '; 1 << 20]).unwrap();
+        let member = member.finish().unwrap();
+        let bomb: Vec<u8> = member.iter().copied().cycle().take(member.len() * 64).collect();
+        let mut session = Session::with_load_options(heapscope_core::load::LoadOptions { max_decompressed_bytes: 4 << 20 });
+        let (done, _) = load_in_chunks(&mut session, 1, "bomb.json.gz", &bomb, 4096, true);
+        let FromWorker::Failed { error, .. } = done else { panic!("{done:?}") };
+        assert!(error.message.contains("bomb.json.gz") && error.message.contains("expands past 4 MiB"), "{}", error.message);
+        let (done, _) = load_in_chunks(&mut session, 2, "s.json", SNAPSHOT.as_bytes(), 1000, true);
+        assert!(matches!(done, FromWorker::Loaded { request: 2, .. }), "{done:?}");
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! dominates (a list of Nodes holding Nodes is not counted twice).
 
 use crate::analysis::dominators::{DominatorTree, SUPER_ROOT};
+use std::collections::HashMap;
+
 use crate::analysis::types::{module_of, TypeIndex};
+use crate::analysis::work;
 use crate::graph::ObjIdx;
 use crate::model::{Heap, RefKind};
 
@@ -40,18 +43,16 @@ pub fn aggregate(heap: &Heap, types: &TypeIndex, tree: &DominatorTree, options: 
         GroupBy::Type => (types.names.clone(), types.of_object.clone()),
         GroupBy::Module => {
             let mut names: Vec<String> = Vec::new();
+            let mut index: HashMap<&str, u32> = HashMap::with_capacity(types.names.len());
             let module_of_type: Vec<u32> = types
                 .names
                 .iter()
                 .map(|t| {
-                    let m = module_of(t);
-                    match names.iter().position(|x| x == m) {
-                        Some(i) => i as u32,
-                        None => {
-                            names.push(m.to_string());
-                            (names.len() - 1) as u32
-                        }
-                    }
+                    work::tick(1);
+                    *index.entry(module_of(t)).or_insert_with_key(|m| {
+                        names.push(m.to_string());
+                        (names.len() - 1) as u32
+                    })
                 })
                 .collect();
             (names, types.of_object.iter().map(|&t| module_of_type[t as usize]).collect())
@@ -105,4 +106,41 @@ pub fn aggregate(heap: &Heap, types: &TypeIndex, tree: &DominatorTree, options: 
         (b.retained_bytes, b.shallow_bytes, b.count).cmp(&(a.retained_bytes, a.shallow_bytes, a.count)).then_with(|| a.name.cmp(&b.name))
     });
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::strong_view::{Exclusions, StrongView};
+    use crate::graph::Graph;
+    use crate::strings::{StringTable, NO_STRING};
+
+    /// Grouping by module does work linear in the number of types (it used
+    /// to search the module list for each type).
+    #[test]
+    fn many_modules_cost_linear_work() {
+        for n in [1_000usize, 4_000, 16_000] {
+            let mut strings = StringTable::new();
+            let type_name: Vec<u32> = (0..n).map(|i| strings.push(&format!("mod{i}.T"))).collect();
+            let heap = Heap {
+                address: (0..n as u64).collect(),
+                type_name,
+                size_bytes: vec![8; n],
+                flags: vec![0; n],
+                description: vec![NO_STRING; n],
+                traceback: vec![u32::MAX; n],
+                graph: Graph::from_edges(n, vec![], vec![], vec![]),
+                roots: vec![],
+            };
+            let types = TypeIndex::new(&strings, &heap);
+            let none = Exclusions::none();
+            let roots: Vec<ObjIdx> = (0..n as ObjIdx).collect();
+            let tree = crate::analysis::dominators::dominator_tree(&StrongView::new(&heap.graph, &none), &roots, &heap.size_bytes);
+            work::take();
+            let rows = aggregate(&heap, &types, &tree, AggregateOptions { group_by: GroupBy::Module, fold_instance_dicts: false });
+            let steps = work::take();
+            assert_eq!(rows.len(), n);
+            assert!(steps <= 2 * n as u64, "{steps} steps for {n} modules");
+        }
+    }
 }

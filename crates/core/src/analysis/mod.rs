@@ -17,6 +17,7 @@ pub mod strong_view;
 pub mod suspects;
 pub mod tracemalloc;
 pub mod types;
+pub(crate) mod work;
 
 use crate::graph::ObjIdx;
 use crate::model::{Heap, Snapshot};

@@ -17,8 +17,14 @@ use crate::analysis::strong_view::{BitSet, StrongView};
 use crate::graph::{EdgeIdx, ObjIdx};
 use crate::model::{Heap, RefKind, Snapshot};
 
-/// Search states explored before giving up on finding more paths.
+/// Search states kept before giving up on finding more paths (memory bound).
 pub const MAX_SEARCH_STATES: usize = 200_000;
+/// The search's work budget: [`WORK_PER_ELEMENT`] steps per object and
+/// reference of the heap, plus this. A step is one referrer looked at or one
+/// suffix entry walked, so the search is linear in the graph however many
+/// equally short paths it holds (a "ladder" has exponentially many).
+pub const BASE_SEARCH_WORK: u64 = 1_000_000;
+pub const WORK_PER_ELEMENT: u64 = 8;
 
 /// One reference of a path or referrer list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +49,11 @@ pub struct RetainerPath {
 #[derive(Debug, Clone, Default)]
 pub struct RetainerPaths {
     pub paths: Vec<RetainerPath>,
-    /// The search stopped at [`MAX_SEARCH_STATES`]; more paths may exist.
+    /// The search stopped early (at [`MAX_SEARCH_STATES`] or its work
+    /// budget) before finding `k` paths; more paths may exist.
     pub truncated: bool,
+    /// Steps the search took (referrers looked at, suffix entries walked).
+    pub work: u64,
     /// Whether any root reaches the target through the references searched
     /// (with ignored retainers left out).
     pub reachable: bool,
@@ -57,12 +66,25 @@ pub fn step(snapshot: &Snapshot, heap: &Heap, from: ObjIdx, edge: EdgeIdx) -> St
     Step { from, edge, to: heap.graph.target(edge), kind: label.kind(), label: label.kind().display(name), strong: label.is_strong() }
 }
 
-/// Every reference to `object`, weak ones included, in referrer order.
-pub fn referrers(snapshot: &Snapshot, heap: &Heap, object: ObjIdx) -> Vec<Step> {
+/// The references to an object: the first few, and how many there are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Referrers {
+    /// At most the `limit` asked for, in referrer order.
+    pub steps: Vec<Step>,
+    /// Every reference to the object, weak ones included.
+    pub total: usize,
+}
+
+/// The references to `object`, weak ones included, in referrer order: the
+/// first `limit` are described, the rest only counted (an object with 10^6
+/// referrers costs no more than one with `limit`).
+pub fn referrers(snapshot: &Snapshot, heap: &Heap, object: ObjIdx, limit: usize) -> Referrers {
     if object as usize >= heap.object_count() {
-        return Vec::new();
+        return Referrers::default();
     }
-    heap.graph.incoming(object).map(|(from, edge)| step(snapshot, heap, from, edge)).collect()
+    let total = heap.graph.predecessors(object).len();
+    let steps = heap.graph.incoming(object).take(limit).map(|(from, edge)| step(snapshot, heap, from, edge)).collect();
+    Referrers { steps, total }
 }
 
 /// The `k` shortest strong paths from a root to `target` in `view`;
@@ -81,12 +103,33 @@ pub fn retainer_paths(
         return out;
     }
     let depth = |o: ObjIdx| distances.depth[o as usize];
+    let budget = BASE_SEARCH_WORK + WORK_PER_ELEMENT * (heap.object_count() as u64 + heap.reference_count() as u64);
     let mut states = vec![SearchState { node: target, next: u32::MAX, len: 0, min_depth: depth(target) }];
     // (f = depth + suffix length, deeper suffix first, state)
     let mut queue = BinaryHeap::new();
     queue.push(Reverse((depth(target), Reverse(0u32), 0u32)));
     while let Some(Reverse((_, _, s))) = queue.pop() {
-        let (node, len, min_depth) = (states[s as usize].node, states[s as usize].len, states[s as usize].min_depth);
+        let (node, len, min_depth, next) =
+            (states[s as usize].node, states[s as usize].len, states[s as usize].min_depth, states[s as usize].next);
+        // Paths are simple: a state whose node is already on its suffix is
+        // dropped. Checked when popped, not when pushed (most pushed states
+        // are never popped), and only when the node is not nearer the roots
+        // than every node of the suffix (then it cannot be on it).
+        if next != u32::MAX && depth(node) >= states[next as usize].min_depth {
+            let mut at = next;
+            let mut seen = false;
+            while at != u32::MAX {
+                out.work += 1;
+                if states[at as usize].node == node {
+                    seen = true;
+                    break;
+                }
+                at = states[at as usize].next;
+            }
+            if seen {
+                continue;
+            }
+        }
         if is_root.contains(node as usize) {
             out.paths.push(materialize(snapshot, heap, view, &states, s));
             if out.paths.len() >= k {
@@ -94,34 +137,20 @@ pub fn retainer_paths(
             }
             continue;
         }
-        if states.len() >= MAX_SEARCH_STATES {
+        if states.len() >= MAX_SEARCH_STATES || out.work >= budget {
             out.truncated = true;
             break;
         }
         let mut previous = u32::MAX;
         for y in view.predecessors(node) {
+            out.work += 1;
             if y == previous {
                 continue;
             }
             previous = y;
             let dy = depth(y);
-            if dy == UNREACHABLE {
+            if dy == UNREACHABLE || y == node {
                 continue;
-            }
-            if dy >= min_depth {
-                // y may already be on this suffix: walk it.
-                let mut at = s;
-                let mut seen = false;
-                while at != u32::MAX {
-                    if states[at as usize].node == y {
-                        seen = true;
-                        break;
-                    }
-                    at = states[at as usize].next;
-                }
-                if seen {
-                    continue;
-                }
             }
             let id = states.len() as u32;
             states.push(SearchState { node: y, next: s, len: len + 1, min_depth: min_depth.min(dy) });
@@ -137,8 +166,8 @@ struct SearchState {
     /// The state this one extends (towards the target), or `u32::MAX`.
     next: u32,
     len: u32,
-    /// Least distance among the nodes of this suffix: a node with a smaller
-    /// distance cannot be on it.
+    /// Least distance among the nodes of this suffix (this one included): a
+    /// node with a smaller distance cannot be on it.
     min_depth: u32,
 }
 
@@ -158,4 +187,68 @@ fn materialize(snapshot: &Snapshot, heap: &Heap, view: &StrongView, states: &[Se
         at = next;
     }
     RetainerPath { root, steps }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::strong_view::Exclusions;
+    use crate::graph::{EdgeLabel, Graph};
+    use crate::model::{Root, RootKind, SourceFormat};
+    use crate::strings::{StringTable, NO_STRING};
+    use crate::Analysis;
+
+    /// A root over two chains `a` and `b` of `n` rungs, each rung joined both
+    /// ways (`a_i ↔ b_i`), each step going up both chains (`a_i → a_i+1`,
+    /// `b_i → b_i+1`): exponentially many paths, and every sideways step
+    /// makes the search walk a long suffix.
+    fn ladder(n: u32) -> Snapshot {
+        let a = |i: u32| 1 + i;
+        let b = |i: u32| 1 + n + i;
+        let mut edges = vec![(0, a(0)), (0, b(0))];
+        for i in 0..n {
+            edges.extend([(a(i), b(i)), (b(i), a(i))]);
+            if i + 1 < n {
+                edges.extend([(a(i), a(i + 1)), (b(i), b(i + 1))]);
+            }
+        }
+        let count = (2 * n + 1) as usize;
+        let (from, to): (Vec<u32>, Vec<u32>) = edges.into_iter().unzip();
+        let labels = vec![EdgeLabel::new(RefKind::Attribute, NO_STRING); from.len()];
+        let heap = Heap {
+            address: (0..count as u64).collect(),
+            type_name: vec![NO_STRING; count],
+            size_bytes: vec![8; count],
+            flags: vec![0; count],
+            description: vec![NO_STRING; count],
+            traceback: vec![u32::MAX; count],
+            graph: Graph::from_edges(count, from, to, labels),
+            roots: vec![Root { object: 0, kind: RootKind::Module, name: NO_STRING, excess: 0 }],
+        };
+        Snapshot {
+            format: SourceFormat::HeapscopeV1,
+            process: Default::default(),
+            strings: StringTable::new(),
+            heap: Some(heap),
+            tracemalloc: None,
+        }
+    }
+
+    /// The path search's work stays within its linear budget on growing
+    /// ladders (it used to walk a suffix per state: quadratic), still finds
+    /// the shortest paths first, and says that it stopped early.
+    #[test]
+    fn ladder_search_work_is_linear_and_reported() {
+        for n in [1_000u32, 4_000, 16_000] {
+            let s = ladder(n);
+            let heap = s.heap.as_ref().unwrap();
+            let a = Analysis::of_heap(&s, heap);
+            let target = n; // a_{n-1}
+            let found = a.retainer_paths(&s, heap, target, 100_000, &Exclusions::none());
+            let size = (heap.object_count() + heap.reference_count()) as u64;
+            assert!(found.work <= BASE_SEARCH_WORK + WORK_PER_ELEMENT * size + size, "n={n}: {} steps for {size} elements", found.work);
+            assert!(found.truncated, "n={n}: the search must say it stopped early");
+            assert_eq!(found.paths[0].steps.len(), n as usize, "n={n}: the first path is a shortest one");
+        }
+    }
 }

@@ -99,8 +99,9 @@ fn group(
     }
     let mut stats: HashMap<TracebackKey, (u64, u64)> = HashMap::new();
     let mut add = |key: TracebackKey, size: u64, count: u64| {
+        // Cumulative statistics count a trace once per frame: saturate.
         let e = stats.entry(key).or_insert((0, 0));
-        e.0 += size;
+        e.0 = e.0.saturating_add(size);
         e.1 += count;
     };
     for (&tb, &(size, count)) in &per_traceback {

@@ -18,20 +18,62 @@ use crate::model::{Snapshot, SourceFormat};
 #[derive(Debug)]
 pub struct Loaded {
     pub snapshot: Snapshot,
+    /// The first [`Warnings::LIMIT`](crate::diagnostic::Warnings::LIMIT)
+    /// warnings, then one line saying how many more there were.
     pub warnings: Vec<Diagnostic>,
+    /// How many warnings were raised in all (the list above is capped).
+    pub warning_count: u64,
 }
 
-/// Decompressed inputs larger than this are refused (a gzip bomb must not
-/// exhaust memory before anything can be said about it).
-pub const MAX_DECOMPRESSED_BYTES: u64 = if usize::BITS == 32 { (i32::MAX as u64) / 2 * 3 / 2 } else { 16 << 30 };
+impl Loaded {
+    pub(crate) fn new(snapshot: Snapshot, warnings: crate::diagnostic::Warnings) -> Loaded {
+        let warning_count = warnings.total;
+        Loaded { snapshot, warnings: warnings.into_vec(), warning_count }
+    }
+}
+
+/// The largest decompressed input heapscope reads, derived from what the
+/// parser can use: the model indexes objects, references and string bytes
+/// with `u32`, and a document must fit in memory beside the model it
+/// becomes. On 64-bit hosts that is 4 GiB of text (a document that size
+/// already makes a model of ≈ 2×10^8 references); on 32-bit hosts (the wasm
+/// worker, 4 GiB of address space for everything) 1 GiB.
+pub const MAX_DECOMPRESSED_BYTES: u64 = if usize::BITS == 32 { 1 << 30 } else { 4 << 30 };
+
+/// Output kept in memory while decompressing before the stream is
+/// suspected of being a bomb: this many bytes, or [`EAGER_RATIO`] times the
+/// compressed size if that is more. Past it, the rest is only counted (in a
+/// fixed buffer) until the end or the limit; a real file that gets there is
+/// then decompressed a second time into a buffer of the exact size.
+const EAGER_BYTES: u64 = 256 << 20;
+/// Real snapshots compress 5–30×; deflate cannot exceed ≈ 1032×.
+const EAGER_RATIO: u64 = 64;
+
+/// Limits for one load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Decompressed inputs larger than this are refused.
+    pub max_decompressed_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { max_decompressed_bytes: MAX_DECOMPRESSED_BYTES }
+    }
+}
 
 /// Loads a snapshot from the bytes of a file, gzip-compressed or not.
 pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    load_with(bytes, &LoadOptions::default())
+}
+
+/// [`load`] with explicit limits.
+pub fn load_with(bytes: &[u8], options: &LoadOptions) -> Result<Loaded, LoadError> {
     if bytes.is_empty() {
         return Err(LoadError::new("the file is empty", None));
     }
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        let plain = gunzip(bytes)?;
+        let plain = gunzip_limited(bytes, options.max_decompressed_bytes)?;
         return load_plain(&plain);
     }
     load_plain(bytes)
@@ -56,18 +98,88 @@ pub fn load_as(format: SourceFormat, bytes: &[u8]) -> Result<Loaded, LoadError> 
 
 /// Undoes gzip (all members), refusing outputs past [`MAX_DECOMPRESSED_BYTES`].
 pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
-    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(1 << 30));
-    let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    match decoder.take(MAX_DECOMPRESSED_BYTES + 1).read_to_end(&mut out) {
-        Ok(_) if out.len() as u64 > MAX_DECOMPRESSED_BYTES => {
-            Err(LoadError::new(format!("the gzip stream expands past {} GiB; heapscope refuses it", MAX_DECOMPRESSED_BYTES >> 30), None))
-        }
-        Ok(_) => Ok(out),
-        Err(e) => Err(LoadError::new(
+    gunzip_limited(bytes, MAX_DECOMPRESSED_BYTES)
+}
+
+/// Undoes gzip (all members), refusing outputs past `max_bytes`. Memory
+/// stays bounded whatever the stream claims: the output buffer never grows
+/// past `max_bytes`, and past the eager budget (see [`EAGER_BYTES`]) the
+/// stream is only counted, so a bomb is refused holding at most that budget.
+pub fn gunzip_limited(bytes: &[u8], max_bytes: u64) -> Result<Vec<u8>, LoadError> {
+    let eager = EAGER_BYTES.max((bytes.len() as u64).saturating_mul(EAGER_RATIO)).min(max_bytes);
+    gunzip_with(bytes, max_bytes, eager)
+}
+
+fn gunzip_with(bytes: &[u8], max_bytes: u64, eager: u64) -> Result<Vec<u8>, LoadError> {
+    const CHUNK: usize = 64 << 10;
+    let corrupt = |e: std::io::Error, at: u64| {
+        LoadError::new(
             format!("the gzip stream is truncated or corrupt ({e}); re-export or re-download the file"),
-            Some(Location::Byte(out.len() as u64)),
-        )),
+            Some(Location::Byte(at)),
+        )
+    };
+    let refuse = || {
+        let limit = if max_bytes >= 1 << 30 { format!("{} GiB", max_bytes >> 30) } else { format!("{} MiB", max_bytes >> 20) };
+        LoadError::new(
+            format!(
+                "the gzip stream expands past {limit}; heapscope refuses it (a compression bomb, or a snapshot larger than it can analyse)"
+            ),
+            None,
+        )
+    };
+    let mut decoder = flate2::read::MultiGzDecoder::new(bytes);
+    // The gzip trailer's size (mod 2^32) is a hint for the first allocation only.
+    let hint = bytes.len().checked_sub(4).map_or(0, |i| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as u64);
+    let mut out: Vec<u8> = Vec::new();
+    let _ = out.try_reserve_exact(hint.min(eager) as usize);
+    // Phase 1: keep the output, up to the eager budget.
+    loop {
+        if out.len() as u64 >= eager {
+            break;
+        }
+        if out.capacity() - out.len() < CHUNK {
+            let want = (out.capacity().max(CHUNK) as u64 * 2).min(eager.max(out.len() as u64 + CHUNK as u64));
+            if out.try_reserve_exact(want as usize - out.len()).is_err() {
+                return Err(LoadError::new(format!("not enough memory to decompress the file ({} MiB so far)", out.len() >> 20), None));
+            }
+        }
+        let start = out.len();
+        let room = (out.capacity() - start).min(CHUNK);
+        out.resize(start + room, 0);
+        match decoder.read(&mut out[start..]) {
+            Ok(0) => {
+                out.truncate(start);
+                return Ok(out);
+            }
+            Ok(n) => out.truncate(start + n),
+            Err(e) => return Err(corrupt(e, start as u64)),
+        }
+        if out.len() as u64 > max_bytes {
+            return Err(refuse());
+        }
     }
+    // Phase 2: count the rest without keeping it.
+    let mut total = out.len() as u64;
+    drop(out);
+    let mut scratch = vec![0u8; CHUNK];
+    loop {
+        match decoder.read(&mut scratch) {
+            Ok(0) => break,
+            Ok(n) => total += n as u64,
+            Err(e) => return Err(corrupt(e, total)),
+        }
+        if total > max_bytes {
+            return Err(refuse());
+        }
+    }
+    drop(scratch);
+    // A real, highly compressible file: decompress again into its exact size.
+    let mut out = Vec::new();
+    if out.try_reserve_exact(total as usize).is_err() {
+        return Err(LoadError::new(format!("not enough memory to decompress the file ({} MiB)", total >> 20), None));
+    }
+    flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| corrupt(e, 0))?;
+    Ok(out)
 }
 
 fn load_plain(bytes: &[u8]) -> Result<Loaded, LoadError> {
@@ -77,11 +189,81 @@ fn load_plain(bytes: &[u8]) -> Result<Loaded, LoadError> {
         return Err(LoadError::new("the file holds only whitespace", None));
     };
     match body[first] {
-        b'{' => v1::parse(body),
-        b'[' => adhoc::parse(body),
+        b'{' => with_lone_surrogates(body, v1::parse),
+        b'[' => with_lone_surrogates(body, adhoc::parse),
         0x80 => pickle::parse(body),
         _ => Err(not_a_snapshot(body)),
     }
+}
+
+/// Parses JSON text; if it fails on a lone UTF-16 surrogate escape
+/// (`"\ud800"`, which Python's `json` writes for such strings), parses a
+/// copy with every lone one replaced by `\ufffd` (U+FFFD, same length) and
+/// says so in a warning.
+fn with_lone_surrogates(body: &[u8], parse: fn(&[u8]) -> Result<Loaded, LoadError>) -> Result<Loaded, LoadError> {
+    let error = match parse(body) {
+        Ok(loaded) => return Ok(loaded),
+        Err(e) => e,
+    };
+    let message = &error.0.message;
+    if !["surrogate", "unicode code point", "end of hex escape"].iter().any(|m| message.contains(m)) {
+        return Err(error);
+    }
+    let mut fixed = body.to_vec();
+    let (count, first) = replace_lone_surrogates(&mut fixed);
+    if count == 0 {
+        return Err(error);
+    }
+    let mut loaded = parse(&fixed)?;
+    let warning = Diagnostic::new(
+        format!("{count} lone UTF-16 surrogate escape(s) (like \\ud800) are not characters; read as U+FFFD"),
+        first.map(|at| Location::Byte(at as u64)),
+    );
+    loaded.warnings.insert(0, warning);
+    loaded.warning_count += 1;
+    Ok(loaded)
+}
+
+/// Replaces every `\uD800`–`\uDFFF` escape inside a JSON string that is not
+/// part of a high+low pair with `\ufffd`, in place. Returns how many, and
+/// the byte offset of the first.
+fn replace_lone_surrogates(text: &mut [u8]) -> (u64, Option<usize>) {
+    fn escape_at(t: &[u8], i: usize) -> Option<u16> {
+        if t.get(i) != Some(&b'\\') || t.get(i + 1) != Some(&b'u') {
+            return None;
+        }
+        let hex = std::str::from_utf8(t.get(i + 2..i + 6)?).ok()?;
+        u16::from_str_radix(hex, 16).ok()
+    }
+    let (mut count, mut first) = (0u64, None);
+    let mut in_string = false;
+    let mut i = 0;
+    while i < text.len() {
+        let c = text[i];
+        if !in_string {
+            in_string = c == b'"';
+            i += 1;
+            continue;
+        }
+        match c {
+            b'"' => {
+                in_string = false;
+                i += 1;
+            }
+            b'\\' => match escape_at(text, i) {
+                Some(0xD800..=0xDBFF) if matches!(escape_at(text, i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+                Some(0xD800..=0xDFFF) => {
+                    text[i + 2..i + 6].copy_from_slice(b"fffd");
+                    count += 1;
+                    first.get_or_insert(i);
+                    i += 6;
+                }
+                _ => i += 2,
+            },
+            _ => i += 1,
+        }
+    }
+    (count, first)
 }
 
 /// The error for input that is no snapshot at all, naming common file types.
@@ -95,6 +277,18 @@ fn not_a_snapshot(bytes: &[u8]) -> LoadError {
         (b"\x7FELF", "an executable (ELF)"),
         (b"<", "HTML or XML"),
     ];
+    // Protocols 0 and 1 have no PROTO opcode: they start with MARK, GLOBAL,
+    // EMPTY_LIST/DICT… and end with STOP.
+    let last = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map(|i| bytes[i]);
+    if matches!(bytes[0], b'(' | b'c' | b']' | b'}' | b')') && last == Some(b'.') {
+        let head = &bytes[..bytes.len().min(4096)];
+        let tracemalloc = head.windows(11).any(|w| w == b"tracemalloc");
+        let what = if tracemalloc { "this tracemalloc pickle uses" } else { "this looks like a pickle of" };
+        return LoadError::new(
+            format!("{what} pickle protocol 0/1, which is not supported; dump with protocol ≥ 2 (tracemalloc.Snapshot.dump() does)"),
+            Some(Location::Byte(0)),
+        );
+    }
     let what = MAGICS.iter().find(|(m, _)| bytes.starts_with(m)).map(|(_, w)| *w);
     let head: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02X}")).collect();
     let message = match what {
@@ -119,5 +313,43 @@ mod tests {
         assert!(err(b"  \n ").contains("only whitespace"));
         assert!(err(b"\x00\x01junk").contains("starts with bytes 00 01"));
         assert!(err(b"\x1f\x8b\x08\x00").contains("gzip stream is truncated"));
+    }
+
+    #[test]
+    fn pickles_of_protocol_0_and_1_are_named() {
+        let tm0 = b"ccopy_reg\n_reconstructor\np0\n(ctracemalloc\nSnapshot\np1\nc__builtin__\nobject\np2\nNtRp3\n.";
+        let e = err(tm0);
+        assert!(e.contains("pickle protocol 0/1, which is not supported; dump with protocol ≥ 2"), "{e}");
+        assert!(e.starts_with("this tracemalloc pickle"), "{e}");
+        assert!(err(b"(lp0\nI1\na.").contains("pickle protocol 0/1"));
+    }
+
+    fn gz(members: &[&[u8]]) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = Vec::new();
+        for m in members {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            enc.write_all(m).unwrap();
+            out.extend(enc.finish().unwrap());
+        }
+        out
+    }
+
+    /// Past the eager budget the stream is counted, then (when it is under
+    /// the limit) decompressed again: the output is exactly the input.
+    #[test]
+    fn gunzip_counts_past_the_eager_budget_then_reads_again() {
+        let a: Vec<u8> = (0..300_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        let b = vec![7u8; 500_000];
+        let bytes = gz(&[&a, &b]);
+        let mut want = a.clone();
+        want.extend(&b);
+        for eager in [0, 1, 64 << 10, 1 << 20, 10 << 20] {
+            assert_eq!(gunzip_with(&bytes, 4 << 20, eager).unwrap(), want, "eager {eager}");
+        }
+        let e = gunzip_with(&bytes, 1 << 20, 64 << 10).unwrap_err().to_string();
+        assert!(e.starts_with("the gzip stream expands past 1 MiB"), "{e}");
+        let e = gunzip_with(&bytes[..bytes.len() - 10], 4 << 20, 64 << 10).unwrap_err().to_string();
+        assert!(e.contains("truncated or corrupt"), "{e}");
     }
 }

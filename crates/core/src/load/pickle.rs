@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{LoadError, Location, Warnings};
 use crate::load::Loaded;
-use crate::model::{Frame, ProcessInfo, Snapshot, SourceFormat, Trace, Tracemalloc};
+use crate::model::{Frame, ProcessInfo, Snapshot, SourceFormat, Trace, Tracemalloc, MAX_TOTAL_BYTES};
 use crate::strings::{StrId, StringTable};
 
 type Id = u32;
@@ -481,10 +481,13 @@ impl<'a> Converter<'a> {
                 self.warnings.push(format!("{message}; trace skipped"), Some(Location::Record { section: "traces", index: i as u64 }));
             }
         }
+        if self.t.saturate_sizes() > 0 {
+            self.warnings.push(format!("the trace sizes add up past {MAX_TOTAL_BYTES} bytes; totals saturate there"), None);
+        }
         let process = ProcessInfo { fields: vec![("source".to_string(), "tracemalloc.Snapshot.dump() pickle".to_string())] };
         let snapshot =
             Snapshot { format: SourceFormat::TracemallocPickle, process, strings: self.strings, heap: None, tracemalloc: Some(self.t) };
-        Ok(Loaded { snapshot, warnings: self.warnings.into_vec() })
+        Ok(Loaded::new(snapshot, self.warnings))
     }
 
     fn int(&self, id: Id, what: &str) -> Result<i64, String> {

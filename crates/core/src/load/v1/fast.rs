@@ -19,10 +19,12 @@
 
 use serde::de::{DeserializeSeed, IgnoredAny};
 
-use super::{
-    objects_layout, objects_sink, process_info, reference_kinds, references_layout, references_sink, roots_layout, roots_sink, Document,
-    Meta, RawHeap, StringsSeed, TracemallocSeed, MAX_RECORD_WIDTH,
+use super::build::RawHeap;
+use super::visit::{
+    objects_layout, objects_sink, process_info, reference_kinds, references_layout, references_sink, roots_layout, roots_sink, StringsSeed,
+    TracemallocSeed,
 };
+use super::{Document, Meta, MAX_RECORD_WIDTH};
 use crate::diagnostic::Warnings;
 use crate::load::Loaded;
 use crate::model::Tracemalloc;
@@ -33,6 +35,7 @@ type JsonError = serde_json::Error;
 /// Parses `bytes` on the fast path; `None` means "use the serde path".
 pub(super) fn parse(bytes: &[u8]) -> Option<Loaded> {
     let mut doc = Document::default();
+    let mut meta_seen = false;
     let mut p = Parser { b: bytes, pos: 0 };
     p.ws();
     p.expect(b'{')?;
@@ -61,10 +64,19 @@ pub(super) fn parse(bytes: &[u8]) -> Option<Loaded> {
                 b"meta" => {
                     let end = p.skip_value()?;
                     doc.meta = serde_json::from_slice::<Meta>(&bytes[start..end]).ok()?;
+                    meta_seen = true;
                 }
                 b"process" => {
                     let end = p.skip_value()?;
                     doc.process = process_info(serde_json::from_slice(&bytes[start..end]).ok()?);
+                }
+                b"heap" | b"tracemalloc" if !meta_seen => {
+                    // A section before `meta`: find `meta` ahead, then read the section.
+                    if let Some(meta) = p.clone().meta_ahead()? {
+                        doc.meta = meta;
+                    }
+                    meta_seen = true;
+                    continue_section(&mut p, key, &mut doc)?;
                 }
                 b"heap" => {
                     let mut heap = RawHeap::default();
@@ -101,6 +113,23 @@ pub(super) fn parse(bytes: &[u8]) -> Option<Loaded> {
     doc.finish().ok()
 }
 
+/// Reads the `heap` or `tracemalloc` section at the parser's position.
+fn continue_section(p: &mut Parser<'_>, key: &[u8], doc: &mut Document) -> Option<()> {
+    let start = p.pos;
+    if key == b"heap" {
+        let mut heap = RawHeap::default();
+        p.heap(&doc.meta, &mut heap, &mut doc.warnings, &mut doc.object_tracebacks_seen)?;
+        doc.heap = Some(heap);
+    } else {
+        let end = p.skip_value()?;
+        let mut t = Tracemalloc::default();
+        let seed = TracemallocSeed { meta: &doc.meta, t: &mut t, warnings: &mut doc.warnings };
+        with_serde(&p.b[start..end], |de| seed.deserialize(de))?;
+        doc.tracemalloc = Some(t);
+    }
+    Some(())
+}
+
 /// Runs a serde seed over one complete JSON value.
 fn with_serde(
     bytes: &[u8],
@@ -111,6 +140,7 @@ fn with_serde(
     de.end().ok()
 }
 
+#[derive(Clone)]
 struct Parser<'a> {
     b: &'a [u8],
     pos: usize,
@@ -207,6 +237,24 @@ impl<'a> Parser<'a> {
             }
         }
         Some(self.pos)
+    }
+
+    /// From the start of a member's value: skips it and the members after it
+    /// and returns the top-level `meta` if one comes later (`Some(None)`
+    /// when none does, `None` on anything unexpected).
+    fn meta_ahead(mut self) -> Option<Option<Meta>> {
+        loop {
+            self.skip_value()?;
+            if !self.next_member()? {
+                return Some(None);
+            }
+            let key = self.key()?;
+            if key == b"meta" {
+                let start = self.pos;
+                let end = self.skip_value()?;
+                return Some(Some(serde_json::from_slice::<Meta>(&self.b[start..end]).ok()?));
+            }
+        }
     }
 
     /// The `heap` object: its flat arrays on the fast path.
@@ -334,11 +382,12 @@ fn parse_flat(body: &[u8], width: usize, sink: &mut impl FnMut(u64, &[i64])) -> 
             if d > 9 {
                 break;
             }
-            v = v * 10 + d as i64;
-            i += 1;
-            if i - start > 18 {
+            // At most 18 digits: checked before the multiplication can overflow.
+            if i - start == 18 {
                 return None;
             }
+            v = v * 10 + d as i64;
+            i += 1;
         }
         let digits = i - start;
         if digits == 0 || (digits > 1 && body[start] == b'0') {

@@ -1,0 +1,246 @@
+//! Validation and building for the v1 reader: the raw columns the
+//! visitors filled become the model, with every dangling index, duplicate
+//! address or out-of-range value turned into a warning that names its record.
+
+use super::Document;
+use crate::diagnostic::{LoadError, Location};
+use crate::graph::{EdgeLabel, Graph, ObjIdx};
+use crate::load::Loaded;
+use crate::model::{saturate_sizes, Heap, Root, RootKind, Snapshot, SourceFormat, Tracemalloc, MAX_TOTAL_BYTES};
+use crate::strings::{StrId, StringTable, NO_STRING};
+
+#[derive(Default)]
+pub(super) struct RawHeap {
+    pub(super) address: Vec<u64>,
+    pub(super) type_name: Vec<StrId>,
+    pub(super) size_bytes: Vec<u64>,
+    pub(super) flags: Vec<u8>,
+    pub(super) description: Vec<StrId>,
+    pub(super) traceback: Vec<u32>,
+    pub(super) from: Vec<u32>,
+    pub(super) to: Vec<u32>,
+    pub(super) labels: Vec<EdgeLabel>,
+    pub(super) roots: Vec<(i64, i64, i64, i64)>,
+}
+
+/// A multiply-fold hash for object addresses (SipHash costs 4× more and the
+/// duplicate check is not exposed to collision attacks that matter: the
+/// worst case is a slow load of a hostile file).
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, v: u64) {
+        let m = (v ^ self.0) as u128 * 0x9E37_79B9_7F4A_7C15u128;
+        self.0 = (m >> 64) as u64 ^ m as u64;
+    }
+}
+
+/// Converts a format index (`-1` = none) into a string id; out-of-range ids
+/// become `u32::MAX - 1` and are reported when the table is known.
+pub(super) fn str_id(v: i64) -> StrId {
+    if v < 0 {
+        NO_STRING
+    } else {
+        u32::try_from(v).unwrap_or(NO_STRING - 1).min(NO_STRING - 1)
+    }
+}
+
+impl Document {
+    pub(super) fn finish(mut self) -> Result<Loaded, LoadError> {
+        match self.format.as_deref() {
+            Some("heapscope") => {}
+            Some(other) => return Err(LoadError::new(format!("`format` is \"{other}\", not \"heapscope\""), None)),
+            None => return Err(LoadError::new("a JSON object without \"format\": \"heapscope\" — not a heapscope snapshot", None)),
+        }
+        match self.version {
+            Some(1) => {}
+            Some(v) => {
+                return Err(LoadError::new(format!("snapshot format version {v} is not supported (this heapscope reads version 1)"), None))
+            }
+            None => return Err(LoadError::new("the snapshot has no `version`", None)),
+        }
+        let strings = self.strings.take().unwrap_or_else(|| {
+            self.warnings.push("the snapshot has no `strings` table; names are missing", None);
+            StringTable::new()
+        });
+        let string_count = strings.len();
+        let tracemalloc = self.tracemalloc.take().map(|t| self.check_tracemalloc(t, string_count));
+        let traceback_count = tracemalloc.as_ref().map_or(0, |t| t.tracebacks.len());
+        let heap = self.heap.take().map(|raw| self.build_heap(raw, string_count, traceback_count));
+        if heap.is_none() && tracemalloc.is_none() {
+            self.warnings.push("the snapshot has neither a `heap` nor a `tracemalloc` section", None);
+        }
+        let snapshot = Snapshot { format: SourceFormat::HeapscopeV1, process: self.process, strings, heap, tracemalloc };
+        Ok(Loaded::new(snapshot, self.warnings))
+    }
+
+    fn build_heap(&mut self, mut raw: RawHeap, string_count: usize, traceback_count: usize) -> Heap {
+        let n = raw.address.len();
+        let bad_string = |id: StrId| id != NO_STRING && id as usize >= string_count;
+        for i in 0..n {
+            let record = || Some(Location::Record { section: "heap.objects", index: i as u64 });
+            if bad_string(raw.type_name[i]) {
+                self.warnings.push("type name refers past the end of `strings`", record());
+                raw.type_name[i] = NO_STRING;
+            }
+            if bad_string(raw.description[i]) {
+                self.warnings.push("description refers past the end of `strings`", record());
+                raw.description[i] = NO_STRING;
+            }
+            if raw.traceback[i] != u32::MAX && raw.traceback[i] as usize >= traceback_count {
+                self.warnings.push("traceback refers past the end of `tracemalloc.tracebacks`", record());
+                raw.traceback[i] = u32::MAX;
+            }
+        }
+        if !self.object_tracebacks_seen {
+            raw.traceback.iter_mut().for_each(|t| *t = u32::MAX);
+        }
+        // Addresses in increasing order (what the exporter writes) are distinct.
+        let increasing = raw.address.windows(2).all(|w| w[0] < w[1]);
+        let mut seen: std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<AddressHasher>> =
+            std::collections::HashMap::with_capacity_and_hasher(if increasing { 0 } else { n }, Default::default());
+        for (i, &a) in raw.address.iter().enumerate().filter(|_| !increasing) {
+            if let Some(first) = seen.insert(a, i as u32) {
+                self.warnings.push(
+                    format!("address {a:#x} is also used by object {first}; diffs match the first"),
+                    Some(Location::Record { section: "heap.objects", index: i as u64 }),
+                );
+            }
+        }
+        drop(seen);
+        // Edge indices are u32: references past that are dropped.
+        const MAX_REFERENCES: usize = u32::MAX as usize - 1;
+        if raw.from.len() > MAX_REFERENCES {
+            self.warnings
+                .push(format!("more than {MAX_REFERENCES} references; the last {} were dropped", raw.from.len() - MAX_REFERENCES), None);
+            raw.from.truncate(MAX_REFERENCES);
+            raw.to.truncate(MAX_REFERENCES);
+            raw.labels.truncate(MAX_REFERENCES);
+        }
+        // Drop references that name unknown objects, compacting in place.
+        let mut kept = 0;
+        for e in 0..raw.from.len() {
+            let (f, t) = (raw.from[e], raw.to[e]);
+            if (f as usize) < n && (t as usize) < n {
+                let mut label = raw.labels[e];
+                if bad_string(label.name()) {
+                    self.warnings.push(
+                        "reference name refers past the end of `strings`",
+                        Some(Location::Record { section: "heap.references", index: e as u64 }),
+                    );
+                    label = EdgeLabel::new(label.kind(), NO_STRING);
+                }
+                raw.from[kept] = f;
+                raw.to[kept] = t;
+                raw.labels[kept] = label;
+                kept += 1;
+            } else {
+                let which = if (f as usize) < n { "to" } else { "from" };
+                self.warnings.push(
+                    format!("reference `{which}` names an object that does not exist (there are {n}); reference skipped"),
+                    Some(Location::Record { section: "heap.references", index: e as u64 }),
+                );
+            }
+        }
+        raw.from.truncate(kept);
+        raw.to.truncate(kept);
+        raw.labels.truncate(kept);
+        let mut roots = Vec::with_capacity(raw.roots.len());
+        for (i, &(object, kind, name, excess)) in raw.roots.iter().enumerate() {
+            let at = Some(Location::Record { section: "heap.roots", index: i as u64 });
+            let known = usize::try_from(kind).ok().and_then(|k| self.meta.root_kinds.get(k)).and_then(|k| RootKind::from_format_name(k));
+            let Some(object) = usize::try_from(object).ok().filter(|&o| o < n) else {
+                self.warnings.push(format!("root names object {object}, which does not exist; root skipped"), at);
+                continue;
+            };
+            // A root of a kind this reader does not know still holds its object.
+            let kind = known.unwrap_or_else(|| {
+                self.warnings.push(format!("root has unknown kind {kind}; counted as a root of kind `unknown`"), at.clone());
+                RootKind::Unknown
+            });
+            let name = if bad_string(str_id(name)) { NO_STRING } else { str_id(name) };
+            let excess = u32::try_from(excess.max(0)).unwrap_or(u32::MAX);
+            roots.push(Root { object: object as ObjIdx, kind, name, excess });
+        }
+        let capped = saturate_sizes(&mut raw.size_bytes);
+        if capped > 0 {
+            self.warnings.push(
+                format!("the object sizes add up past {MAX_TOTAL_BYTES} bytes; {capped} sizes were lowered so that totals saturate there"),
+                None,
+            );
+        }
+        let graph = Graph::from_edges(n, raw.from, raw.to, raw.labels);
+        Heap {
+            address: raw.address,
+            type_name: raw.type_name,
+            size_bytes: raw.size_bytes,
+            flags: raw.flags,
+            description: raw.description,
+            traceback: raw.traceback,
+            graph,
+            roots,
+        }
+    }
+
+    fn check_tracemalloc(&mut self, mut t: Tracemalloc, string_count: usize) -> Tracemalloc {
+        for (i, f) in t.frames.iter_mut().enumerate() {
+            if f.filename != NO_STRING && f.filename as usize >= string_count {
+                self.warnings.push(
+                    "frame filename refers past the end of `strings`",
+                    Some(Location::Record { section: "tracemalloc.frames", index: i as u64 }),
+                );
+                f.filename = NO_STRING;
+            }
+        }
+        let frame_count = t.frames.len();
+        for (i, tb) in t.tracebacks.iter_mut().enumerate() {
+            let before = tb.len();
+            tb.retain(|&f| (f as usize) < frame_count);
+            if tb.len() != before {
+                self.warnings.push(
+                    "traceback names frames that do not exist; they were dropped",
+                    Some(Location::Record { section: "tracemalloc.tracebacks", index: i as u64 }),
+                );
+            }
+        }
+        if t.total_nframe.len() != t.tracebacks.len() {
+            if !t.total_nframe.is_empty() {
+                self.warnings.push("`traceback_total_nframe` does not match `tracebacks` in length; ignored", None);
+            }
+            t.total_nframe = vec![None; t.tracebacks.len()];
+        }
+        let tb_count = t.tracebacks.len();
+        let before = t.traces.len();
+        let mut index = 0u64;
+        let mut warnings = Vec::new();
+        t.traces.retain(|tr| {
+            let ok = (tr.traceback as usize) < tb_count;
+            if !ok {
+                warnings.push(index);
+            }
+            index += 1;
+            ok
+        });
+        for i in warnings {
+            self.warnings.push(
+                "trace names a traceback that does not exist; trace skipped",
+                Some(Location::Record { section: "tracemalloc.traces", index: i }),
+            );
+        }
+        debug_assert!(t.traces.len() <= before);
+        if t.saturate_sizes() > 0 {
+            self.warnings.push(format!("the trace sizes add up past {MAX_TOTAL_BYTES} bytes; totals saturate there"), None);
+        }
+        t
+    }
+}

@@ -1,0 +1,429 @@
+//! The serde visitors of the v1 reader: the document, `heap` and
+//! `tracemalloc` objects, and the flat record arrays streamed straight into
+//! the raw columns through record sinks (shared with the fast path).
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::build::{str_id, RawHeap};
+use super::{Document, Layout, Meta, MAX_RECORD_WIDTH, MAX_SANE_SIZE_BYTES};
+use crate::diagnostic::{LoadError, Location, Warnings};
+use crate::graph::EdgeLabel;
+use crate::model::{Frame, ProcessInfo, RefKind, Trace, Tracemalloc};
+use crate::strings::StringTable;
+
+/// Reads the top-level `meta` ahead of the main pass, stopping as soon as it
+/// has it (at once when `meta` comes first). `None` when there is none or
+/// the document breaks before it; the main pass then reports the damage.
+pub(super) fn meta_ahead(bytes: &[u8]) -> Option<Meta> {
+    struct MetaOnly<'a>(&'a mut Option<Meta>);
+    impl<'de> Visitor<'de> for MetaOnly<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a heapscope snapshot object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "meta" {
+                    *self.0 = Some(map.next_value()?);
+                    // Stop here: the rest is the main pass's business.
+                    return Err(de::Error::custom("found"));
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+    let mut meta = None;
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let _ = de::Deserializer::deserialize_map(&mut de, MetaOnly(&mut meta));
+    meta
+}
+
+pub(super) struct DocumentVisitor<'a>(pub(super) &'a mut Document);
+
+impl<'de> Visitor<'de> for DocumentVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a heapscope snapshot object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let doc = self.0;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => {
+                    let value: serde_json::Value = map.next_value()?;
+                    match value.as_str() {
+                        Some(s) => doc.format = Some(s.to_string()),
+                        None => return Err(de::Error::custom("`format` must be the string \"heapscope\"")),
+                    }
+                    if doc.format.as_deref() != Some("heapscope") {
+                        let found = doc.format.clone().unwrap_or_default();
+                        doc.fatal =
+                            Some(LoadError::new(format!("`format` is \"{found}\", not \"heapscope\": not a heapscope snapshot"), None));
+                        return Err(de::Error::custom("not heapscope"));
+                    }
+                }
+                "version" => {
+                    let value: serde_json::Value = map.next_value()?;
+                    doc.version = Some(value.as_i64().ok_or_else(|| de::Error::custom("`version` must be an integer"))?);
+                }
+                "snapshot" | "nodes" | "edges" if doc.format.is_none() => {
+                    doc.fatal = Some(LoadError::new(
+                        "this is a V8/Chrome .heapsnapshot (JavaScript); heapscope reads Python snapshots written by its exporter",
+                        None,
+                    ));
+                    return Err(de::Error::custom("v8 snapshot"));
+                }
+                "meta" => doc.meta = map.next_value()?,
+                "process" => doc.process = process_info(map.next_value()?),
+                "heap" => {
+                    let mut heap = RawHeap::default();
+                    map.next_value_seed(HeapSeed {
+                        meta: &doc.meta,
+                        heap: &mut heap,
+                        warnings: &mut doc.warnings,
+                        tracebacks_seen: &mut doc.object_tracebacks_seen,
+                    })?;
+                    doc.heap = Some(heap);
+                }
+                "tracemalloc" => {
+                    let mut t = Tracemalloc::default();
+                    map.next_value_seed(TracemallocSeed { meta: &doc.meta, t: &mut t, warnings: &mut doc.warnings })?;
+                    doc.tracemalloc = Some(t);
+                }
+                "strings" => {
+                    let mut table = StringTable::new();
+                    map.next_value_seed(StringsSeed(&mut table))?;
+                    doc.strings = Some(table);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for DocumentVisitor<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+/// Flattens `process` into display pairs: nested objects become dotted keys.
+pub(super) fn process_info(value: serde_json::Value) -> ProcessInfo {
+    fn walk(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>, depth: usize) {
+        match v {
+            serde_json::Value::Object(map) if depth < 3 => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    walk(&key, v, out, depth + 1);
+                }
+            }
+            serde_json::Value::String(s) => out.push((prefix.to_string(), s.chars().take(500).collect())),
+            other => {
+                let text = other.to_string();
+                out.push((prefix.to_string(), text.chars().take(500).collect()));
+            }
+        }
+    }
+    let mut fields = Vec::new();
+    walk("", &value, &mut fields, 0);
+    fields.truncate(200);
+    ProcessInfo { fields }
+}
+
+/// Streams one flat integer array, calling `sink` with each full record.
+pub(super) struct FlatSeed<'a, F> {
+    pub(super) width: usize,
+    pub(super) section: &'static str,
+    pub(super) sink: &'a mut F,
+}
+
+impl<'de, F: FnMut(u64, &[i64])> DeserializeSeed<'de> for FlatSeed<'_, F> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(u64, &[i64])> Visitor<'de> for FlatSeed<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "a flat array of integers for {}", self.section)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut record = [0i64; MAX_RECORD_WIDTH];
+        let mut filled = 0;
+        let mut index = 0u64;
+        while let Some(v) = seq.next_element::<i64>()? {
+            record[filled] = v;
+            filled += 1;
+            if filled == self.width {
+                (self.sink)(index, &record[..self.width]);
+                index += 1;
+                filled = 0;
+            }
+        }
+        if filled != 0 {
+            return Err(de::Error::custom(format!(
+                "{} ends inside record {index}: its length is not a multiple of {} fields",
+                self.section, self.width
+            )));
+        }
+        Ok(())
+    }
+}
+
+pub(super) fn objects_layout<E: de::Error>(meta: &Meta) -> Result<Layout<6>, E> {
+    Layout::new("heap.objects", &meta.object_fields, ["address", "type", "size", "flags", "description", "traceback"], 3)
+}
+
+pub(super) fn references_layout<E: de::Error>(meta: &Meta) -> Result<Layout<4>, E> {
+    Layout::new("heap.references", &meta.reference_fields, ["from", "to", "kind", "name"], 2)
+}
+
+pub(super) fn roots_layout<E: de::Error>(meta: &Meta) -> Result<Layout<4>, E> {
+    Layout::new("heap.roots", &meta.root_fields, ["object", "kind", "name", "excess"], 2)
+}
+
+pub(super) fn reference_kinds(meta: &Meta) -> Vec<Option<RefKind>> {
+    meta.reference_kinds.iter().map(|k| RefKind::from_format_name(k)).collect()
+}
+
+/// Turns one `heap.objects` record into a row of the object columns.
+pub(super) fn objects_sink<'a>(layout: &'a Layout<6>, heap: &'a mut RawHeap, warnings: &'a mut Warnings) -> impl FnMut(u64, &[i64]) + 'a {
+    const ADDRESS: usize = 0;
+    const TYPE: usize = 1;
+    const SIZE: usize = 2;
+    const FLAGS: usize = 3;
+    const DESCRIPTION: usize = 4;
+    const TRACEBACK: usize = 5;
+    move |i: u64, r: &[i64]| {
+        let at = || Some(Location::Record { section: "heap.objects", index: i });
+        let address = layout.get(r, ADDRESS, 0);
+        if address < 0 {
+            warnings.push(format!("negative address {address}"), at());
+        }
+        let size = layout.get(r, SIZE, 0);
+        let size = if (0..=MAX_SANE_SIZE_BYTES).contains(&size) {
+            size as u64
+        } else {
+            warnings.push(format!("size {size} is not believable; counted as 0"), at());
+            0
+        };
+        heap.address.push(address.max(0) as u64);
+        heap.type_name.push(str_id(layout.get(r, TYPE, -1)));
+        heap.size_bytes.push(size);
+        heap.flags.push((layout.get(r, FLAGS, 0) & 0x7f) as u8);
+        heap.description.push(str_id(layout.get(r, DESCRIPTION, -1)));
+        let tb = layout.get(r, TRACEBACK, -1);
+        heap.traceback.push(if tb < 0 { u32::MAX } else { u32::try_from(tb).unwrap_or(u32::MAX - 1) });
+    }
+}
+
+/// Turns one `heap.references` record into an edge.
+pub(super) fn references_sink<'a>(
+    layout: &'a Layout<4>,
+    kinds: &'a [Option<RefKind>],
+    heap: &'a mut RawHeap,
+    warnings: &'a mut Warnings,
+) -> impl FnMut(u64, &[i64]) + 'a {
+    move |i: u64, r: &[i64]| {
+        let index = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+        let kind_index = layout.get(r, 2, 0);
+        let kind = usize::try_from(kind_index).ok().and_then(|k| kinds.get(k).copied().flatten());
+        let kind = kind.unwrap_or_else(|| {
+            warnings.push(
+                format!("unknown reference kind {kind_index}; read as internal"),
+                Some(Location::Record { section: "heap.references", index: i }),
+            );
+            RefKind::Internal
+        });
+        heap.from.push(index(layout.get(r, 0, -1)));
+        heap.to.push(index(layout.get(r, 1, -1)));
+        heap.labels.push(EdgeLabel::new(kind, str_id(layout.get(r, 3, -1))));
+    }
+}
+
+pub(super) fn roots_sink<'a>(layout: &'a Layout<4>, heap: &'a mut RawHeap) -> impl FnMut(u64, &[i64]) + 'a {
+    move |_: u64, r: &[i64]| {
+        heap.roots.push((layout.get(r, 0, -1), layout.get(r, 1, -1), layout.get(r, 2, -1), layout.get(r, 3, 0)));
+    }
+}
+
+pub(super) struct HeapSeed<'a> {
+    pub(super) meta: &'a Meta,
+    pub(super) heap: &'a mut RawHeap,
+    pub(super) warnings: &'a mut Warnings,
+    pub(super) tracebacks_seen: &'a mut bool,
+}
+
+impl<'de> DeserializeSeed<'de> for HeapSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for HeapSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("the `heap` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let HeapSeed { meta, heap, warnings, tracebacks_seen } = self;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "objects" => {
+                    let layout = objects_layout(meta)?;
+                    *tracebacks_seen = layout.at[5].is_some();
+                    let mut sink = objects_sink(&layout, heap, warnings);
+                    map.next_value_seed(FlatSeed { width: layout.width, section: "heap.objects", sink: &mut sink })?;
+                }
+                "references" => {
+                    let layout = references_layout(meta)?;
+                    let kinds = reference_kinds(meta);
+                    let mut sink = references_sink(&layout, &kinds, heap, warnings);
+                    map.next_value_seed(FlatSeed { width: layout.width, section: "heap.references", sink: &mut sink })?;
+                }
+                "roots" => {
+                    let layout = roots_layout(meta)?;
+                    let mut sink = roots_sink(&layout, heap);
+                    map.next_value_seed(FlatSeed { width: layout.width, section: "heap.roots", sink: &mut sink })?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(super) struct TracemallocSeed<'a> {
+    pub(super) meta: &'a Meta,
+    pub(super) t: &'a mut Tracemalloc,
+    pub(super) warnings: &'a mut Warnings,
+}
+
+impl<'de> DeserializeSeed<'de> for TracemallocSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TracemallocSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("the `tracemalloc` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let TracemallocSeed { meta, t, warnings } = self;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "traceback_limit" => t.traceback_limit = map.next_value::<u32>()?,
+                "frames" => {
+                    let layout: Layout<2> = Layout::new("tracemalloc.frames", &meta.frame_fields, ["filename", "lineno"], 2)?;
+                    let mut sink = |i: u64, r: &[i64]| {
+                        let lineno = layout.get(r, 1, 0);
+                        let lineno = u32::try_from(lineno).unwrap_or_else(|_| {
+                            warnings.push(
+                                format!("line number {lineno} is out of range; read as 0"),
+                                Some(Location::Record { section: "tracemalloc.frames", index: i }),
+                            );
+                            0
+                        });
+                        t.frames.push(Frame { filename: str_id(layout.get(r, 0, -1)), lineno });
+                    };
+                    map.next_value_seed(FlatSeed { width: layout.width, section: "tracemalloc.frames", sink: &mut sink })?;
+                }
+                "tracebacks" => t.tracebacks = map.next_value()?,
+                "traceback_total_nframe" => {
+                    let raw: Vec<i64> = map.next_value()?;
+                    t.total_nframe = raw.into_iter().map(|n| u32::try_from(n).ok()).collect();
+                }
+                "traces" => {
+                    let layout: Layout<3> = Layout::new("tracemalloc.traces", &meta.trace_fields, ["domain", "size", "traceback"], 3)?;
+                    let mut sink = |i: u64, r: &[i64]| {
+                        let at = || Some(Location::Record { section: "tracemalloc.traces", index: i });
+                        let (domain, size, tb) = (layout.get(r, 0, 0), layout.get(r, 1, 0), layout.get(r, 2, -1));
+                        match (u32::try_from(domain), u64::try_from(size), u32::try_from(tb)) {
+                            (Ok(domain), Ok(size_bytes), Ok(traceback)) if size <= MAX_SANE_SIZE_BYTES => {
+                                t.traces.push(Trace { domain, size_bytes, traceback });
+                            }
+                            _ => warnings.push(format!("trace ({domain}, {size}, {tb}) is out of range; skipped"), at()),
+                        }
+                    };
+                    map.next_value_seed(FlatSeed { width: layout.width, section: "tracemalloc.traces", sink: &mut sink })?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Streams the `strings` array into a [`StringTable`].
+pub(super) struct StringsSeed<'a>(pub(super) &'a mut StringTable);
+
+impl<'de> DeserializeSeed<'de> for StringsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StringsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of strings")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(PushStr(self.0))?.is_some() {
+            if self.0.byte_len() > u32::MAX as usize / 2 {
+                return Err(de::Error::custom("the string table exceeds 2 GiB"));
+            }
+        }
+        Ok(())
+    }
+}
+
+struct PushStr<'a>(&'a mut StringTable);
+
+impl<'de> DeserializeSeed<'de> for PushStr<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PushStr<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.0.push(v);
+        Ok(())
+    }
+}
