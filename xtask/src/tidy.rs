@@ -80,4 +80,46 @@ mod tests {
             assert!(!text.contains("derive(Serialize") && !text.contains("Serialize)]"), "{} derives Serialize", f.display());
         }
     }
+
+    /// The core's top-level modules import each other without a circle
+    /// (e.g. `model` uses `graph`, so `graph` must not use `model`).
+    #[test]
+    fn core_modules_have_no_import_circles() {
+        let src = root().join("crates/core/src");
+        let module_of = |f: &Path| {
+            let rel = f.strip_prefix(&src).unwrap();
+            let first = rel.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
+            first.trim_end_matches(".rs").to_string()
+        };
+        let modules: std::collections::BTreeSet<String> =
+            files("crates/core/src", ".rs").iter().map(|f| module_of(f)).filter(|m| m != "lib").collect();
+        let mut uses: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+        for f in files("crates/core/src", ".rs") {
+            let from = module_of(&f);
+            let text = std::fs::read_to_string(&f).unwrap();
+            for line in text.lines().map(str::trim_start).filter(|l| !l.starts_with("//")) {
+                for (i, _) in line.match_indices("crate::") {
+                    let rest = &line[i + "crate::".len()..];
+                    let to: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    if to != from && modules.contains(&to) {
+                        uses.entry(from.clone()).or_default().insert(to);
+                    }
+                }
+            }
+        }
+        // Depth-first search for a back edge, iteratively.
+        for start in &modules {
+            let mut stack = vec![(start.clone(), vec![start.clone()])];
+            while let Some((at, path)) = stack.pop() {
+                for next in uses.get(&at).into_iter().flatten() {
+                    assert!(next != start, "import circle in the core: {} → {next}", path.join(" → "));
+                    if !path.contains(next) {
+                        let mut p = path.clone();
+                        p.push(next.clone());
+                        stack.push((next.clone(), p));
+                    }
+                }
+            }
+        }
+    }
 }

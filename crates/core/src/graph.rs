@@ -4,9 +4,105 @@
 //! object in file order (target + label, 8 bytes each); incoming references
 //! keep only their source (4 bytes each): 12 bytes per reference in all. A
 //! referrer's label is found by scanning the referrer's outgoing edges.
+//!
+//! The graph knows nothing of the rest of the model: [`RefKind`] lives here
+//! (edge labels pack it), and `model` depends on `graph`, never the reverse.
 
-use crate::model::RefKind;
 use crate::strings::{StrId, NO_STRING};
+
+/// How one object refers to another (the format's `reference_kinds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum RefKind {
+    Internal = 0,
+    Attribute,
+    DictValue,
+    DictKey,
+    Index,
+    Cell,
+    Local,
+    Globals,
+    Defaults,
+    Closure,
+    ClassDict,
+    Mro,
+    Bases,
+    InstanceDict,
+    Weak,
+}
+
+impl RefKind {
+    pub const ALL: [RefKind; 15] = [
+        RefKind::Internal,
+        RefKind::Attribute,
+        RefKind::DictValue,
+        RefKind::DictKey,
+        RefKind::Index,
+        RefKind::Cell,
+        RefKind::Local,
+        RefKind::Globals,
+        RefKind::Defaults,
+        RefKind::Closure,
+        RefKind::ClassDict,
+        RefKind::Mro,
+        RefKind::Bases,
+        RefKind::InstanceDict,
+        RefKind::Weak,
+    ];
+
+    pub fn from_index(i: u8) -> Option<RefKind> {
+        Self::ALL.get(i as usize).copied()
+    }
+
+    /// The name used in the file format's `reference_kinds`.
+    pub fn format_name(self) -> &'static str {
+        match self {
+            RefKind::Internal => "internal",
+            RefKind::Attribute => "attribute",
+            RefKind::DictValue => "dict_value",
+            RefKind::DictKey => "dict_key",
+            RefKind::Index => "index",
+            RefKind::Cell => "cell",
+            RefKind::Local => "local",
+            RefKind::Globals => "globals",
+            RefKind::Defaults => "defaults",
+            RefKind::Closure => "closure",
+            RefKind::ClassDict => "class_dict",
+            RefKind::Mro => "mro",
+            RefKind::Bases => "bases",
+            RefKind::InstanceDict => "instance_dict",
+            RefKind::Weak => "weak",
+        }
+    }
+
+    pub fn from_format_name(name: &str) -> Option<RefKind> {
+        Self::ALL.iter().copied().find(|k| k.format_name() == name)
+    }
+
+    /// How a path step reads, e.g. `['req-42']`, `.cache`, `[3]`.
+    pub fn display(self, name: Option<&str>) -> String {
+        match (self, name) {
+            (RefKind::Attribute, Some(n)) => format!(".{n}"),
+            (RefKind::DictValue, Some(n)) => format!("[{n}]"),
+            (RefKind::DictValue, None) => "[…]".to_string(),
+            (RefKind::DictKey, Some(n)) => format!("key {n}"),
+            (RefKind::DictKey, None) => "key".to_string(),
+            (RefKind::Index, Some(n)) => format!("[{n}]"),
+            (RefKind::Index, None) => "element".to_string(),
+            (RefKind::Cell, Some(n)) | (RefKind::Closure, Some(n)) => format!("cell {n}"),
+            (RefKind::Local, Some(n)) => format!("local {n}"),
+            (RefKind::Globals, _) => "__globals__".to_string(),
+            (RefKind::Defaults, Some(n)) => n.to_string(),
+            (RefKind::Defaults, None) => "__defaults__".to_string(),
+            (RefKind::ClassDict, _) | (RefKind::InstanceDict, _) => "__dict__".to_string(),
+            (RefKind::Mro, _) => "__mro__".to_string(),
+            (RefKind::Bases, _) => "__bases__".to_string(),
+            (RefKind::Weak, _) => "weak".to_string(),
+            (_, Some(n)) => format!("<{n}>"),
+            (kind, None) => format!("<{}>", kind.format_name()),
+        }
+    }
+}
 
 /// Dense object index.
 pub type ObjIdx = u32;

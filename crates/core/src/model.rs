@@ -5,6 +5,10 @@
 //! wire format: the worker and the CLI convert what they show by hand.
 
 use crate::graph::{Graph, ObjIdx};
+// The reference kind belongs to the graph (edge labels pack it); the model
+// re-exports it so `model::RefKind` keeps working. The dependency goes one
+// way only: model → graph.
+pub use crate::graph::RefKind;
 use crate::strings::{StrId, StringTable};
 
 /// Which loader produced a snapshot.
@@ -24,100 +28,6 @@ impl SourceFormat {
             SourceFormat::HeapscopeV1 => "heapscope snapshot v1",
             SourceFormat::TracemallocPickle => "tracemalloc pickle",
             SourceFormat::AdHocJson => "JSON object list",
-        }
-    }
-}
-
-/// How one object refers to another (the format's `reference_kinds`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum RefKind {
-    Internal = 0,
-    Attribute,
-    DictValue,
-    DictKey,
-    Index,
-    Cell,
-    Local,
-    Globals,
-    Defaults,
-    Closure,
-    ClassDict,
-    Mro,
-    Bases,
-    InstanceDict,
-    Weak,
-}
-
-impl RefKind {
-    pub const ALL: [RefKind; 15] = [
-        RefKind::Internal,
-        RefKind::Attribute,
-        RefKind::DictValue,
-        RefKind::DictKey,
-        RefKind::Index,
-        RefKind::Cell,
-        RefKind::Local,
-        RefKind::Globals,
-        RefKind::Defaults,
-        RefKind::Closure,
-        RefKind::ClassDict,
-        RefKind::Mro,
-        RefKind::Bases,
-        RefKind::InstanceDict,
-        RefKind::Weak,
-    ];
-
-    pub fn from_index(i: u8) -> Option<RefKind> {
-        Self::ALL.get(i as usize).copied()
-    }
-
-    /// The name used in the file format's `reference_kinds`.
-    pub fn format_name(self) -> &'static str {
-        match self {
-            RefKind::Internal => "internal",
-            RefKind::Attribute => "attribute",
-            RefKind::DictValue => "dict_value",
-            RefKind::DictKey => "dict_key",
-            RefKind::Index => "index",
-            RefKind::Cell => "cell",
-            RefKind::Local => "local",
-            RefKind::Globals => "globals",
-            RefKind::Defaults => "defaults",
-            RefKind::Closure => "closure",
-            RefKind::ClassDict => "class_dict",
-            RefKind::Mro => "mro",
-            RefKind::Bases => "bases",
-            RefKind::InstanceDict => "instance_dict",
-            RefKind::Weak => "weak",
-        }
-    }
-
-    pub fn from_format_name(name: &str) -> Option<RefKind> {
-        Self::ALL.iter().copied().find(|k| k.format_name() == name)
-    }
-
-    /// How a path step reads, e.g. `['req-42']`, `.cache`, `[3]`.
-    pub fn display(self, name: Option<&str>) -> String {
-        match (self, name) {
-            (RefKind::Attribute, Some(n)) => format!(".{n}"),
-            (RefKind::DictValue, Some(n)) => format!("[{n}]"),
-            (RefKind::DictValue, None) => "[…]".to_string(),
-            (RefKind::DictKey, Some(n)) => format!("key {n}"),
-            (RefKind::DictKey, None) => "key".to_string(),
-            (RefKind::Index, Some(n)) => format!("[{n}]"),
-            (RefKind::Index, None) => "element".to_string(),
-            (RefKind::Cell, Some(n)) | (RefKind::Closure, Some(n)) => format!("cell {n}"),
-            (RefKind::Local, Some(n)) => format!("local {n}"),
-            (RefKind::Globals, _) => "__globals__".to_string(),
-            (RefKind::Defaults, Some(n)) => n.to_string(),
-            (RefKind::Defaults, None) => "__defaults__".to_string(),
-            (RefKind::ClassDict, _) | (RefKind::InstanceDict, _) => "__dict__".to_string(),
-            (RefKind::Mro, _) => "__mro__".to_string(),
-            (RefKind::Bases, _) => "__bases__".to_string(),
-            (RefKind::Weak, _) => "weak".to_string(),
-            (_, Some(n)) => format!("<{n}>"),
-            (kind, None) => format!("<{}>", kind.format_name()),
         }
     }
 }
