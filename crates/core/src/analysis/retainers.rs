@@ -17,8 +17,11 @@ use crate::analysis::strong_view::{BitSet, StrongView};
 use crate::graph::{EdgeIdx, ObjIdx};
 use crate::model::{Heap, RefKind, Snapshot};
 
-/// Search states kept before giving up on finding more paths (memory bound).
+/// Search states kept before giving up on finding more paths (the memory
+/// bound): this many, plus [`SEARCH_STATES_PER_OBJECT`] per object of the
+/// heap, so that a few paths as long as the heap is deep always fit.
 pub const MAX_SEARCH_STATES: usize = 200_000;
+pub const SEARCH_STATES_PER_OBJECT: usize = 2;
 /// The search's work budget: [`WORK_PER_ELEMENT`] steps per object and
 /// reference of the heap, plus this. A step is one referrer looked at or one
 /// suffix entry walked, so the search is linear in the graph however many
@@ -49,8 +52,8 @@ pub struct RetainerPath {
 #[derive(Debug, Clone, Default)]
 pub struct RetainerPaths {
     pub paths: Vec<RetainerPath>,
-    /// The search stopped early (at [`MAX_SEARCH_STATES`] or its work
-    /// budget) before finding `k` paths; more paths may exist.
+    /// The search stopped early (at its state or work budget) before
+    /// finding `k` paths; more paths may exist.
     pub truncated: bool,
     /// Steps the search took (referrers looked at, suffix entries walked).
     pub work: u64,
@@ -103,6 +106,7 @@ pub fn retainer_paths(
         return out;
     }
     let depth = |o: ObjIdx| distances.depth[o as usize];
+    let max_states = MAX_SEARCH_STATES + SEARCH_STATES_PER_OBJECT * heap.object_count();
     let budget = BASE_SEARCH_WORK + WORK_PER_ELEMENT * (heap.object_count() as u64 + heap.reference_count() as u64);
     let mut states = vec![SearchState { node: target, next: u32::MAX, len: 0, min_depth: depth(target) }];
     // (f = depth + suffix length, deeper suffix first, state)
@@ -137,7 +141,7 @@ pub fn retainer_paths(
             }
             continue;
         }
-        if states.len() >= MAX_SEARCH_STATES || out.work >= budget {
+        if states.len() >= max_states || out.work >= budget {
             out.truncated = true;
             break;
         }
