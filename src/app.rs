@@ -112,8 +112,13 @@ pub fn App() -> impl IntoView {
                     }
                 }
             }
+            FromWorker::WorkerFailed { error } => {
+                queue.borrow_mut().waiting.clear();
+                current_load.set(None);
+                state.set(LoadState::Failed(error.message));
+            }
             FromWorker::Failed { request, error } => {
-                if request == 0 || current_load.get_untracked() == Some(request) {
+                if current_load.get_untracked() == Some(request) {
                     queue.borrow_mut().waiting.clear();
                     current_load.set(None);
                     state.set(LoadState::Failed(error.message));

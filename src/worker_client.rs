@@ -73,7 +73,7 @@ impl WorkerClient {
             Ok(w) => w,
             Err(e) => {
                 let message = format!("the analysis worker could not be started: {}", js_error_text(&e));
-                listener(FromWorker::Failed { request: 0, error: ErrorReport { message } });
+                listener(FromWorker::WorkerFailed { error: ErrorReport::new(message) });
                 return;
             }
         };
@@ -83,10 +83,7 @@ impl WorkerClient {
             let data = event.unchecked_into::<MessageEvent>().data();
             let msg = match serde_wasm_bindgen::from_value::<FromWorker>(data) {
                 Ok(msg) => msg,
-                Err(e) => FromWorker::Failed {
-                    request: 0,
-                    error: ErrorReport { message: format!("internal error: unreadable worker message ({e})") },
-                },
+                Err(e) => FromWorker::WorkerFailed { error: ErrorReport::new(format!("internal error: unreadable worker message ({e})")) },
             };
             if matches!(msg, FromWorker::Ready) {
                 let queued = {
@@ -106,9 +103,8 @@ impl WorkerClient {
             let Some(inner) = weak.upgrade() else { return };
             let text = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
             let listener = inner.borrow().listener.clone();
-            let request = inner.borrow().active_load.unwrap_or(0);
             let message = format!("the analysis worker crashed ({text}); it was restarted — try the file again or report the bug");
-            listener(FromWorker::Failed { request, error: ErrorReport { message } });
+            listener(FromWorker::WorkerFailed { error: ErrorReport::new(message) });
             WorkerClient { inner }.restart();
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -177,7 +173,7 @@ impl WorkerClient {
                     Err(e) => {
                         let listener = client.inner.borrow().listener.clone();
                         let message = format!("the file could not be read at byte {offset}: {}", js_error_text(&e));
-                        listener(FromWorker::Failed { request, error: ErrorReport { message } });
+                        listener(FromWorker::Failed { request, error: ErrorReport::new(message) });
                         return;
                     }
                 };

@@ -28,9 +28,10 @@ pub fn ObjectLink(row: ObjectRow) -> impl IntoView {
     }
 }
 
-/// `builtins.dict` reads as `dict`; other types keep their module.
+/// `builtins.dict` reads as `dict`; other types keep their module (the
+/// core's spelling, shared with every front).
 pub fn short_type(name: &str) -> String {
-    name.strip_prefix("builtins.").unwrap_or(name).to_string()
+    heapscope_core::view::short_type_name(name).to_string()
 }
 
 /// What a view shows while it waits, or when the worker could not answer.

@@ -115,7 +115,7 @@ fn CycleDiagram(index: u32) -> impl IntoView {
                 let position = |id: u32| d.members.iter().position(|m| m.id == id);
                 let suggested = d.suggested.clone();
                 let edges: Vec<DrawnEdge> = d.references.iter().filter_map(|r| {
-                    let marked = suggested.as_ref().is_some_and(|(s, _)| s.from.id == r.from.id && s.index == r.index);
+                    let marked = suggested.as_ref().is_some_and(|s| s.reference.from.id == r.from.id && s.reference.index == r.index);
                     Some(DrawnEdge { from: position(r.from.id)?, to: position(r.to.id)?, label: r.label.clone(), weak: r.weak, marked })
                 }).collect();
                 let drawn = d.members.len() <= MAX_DRAWN_MEMBERS;
@@ -123,8 +123,8 @@ fn CycleDiagram(index: u32) -> impl IntoView {
                 let layout = layout::circle(d.members.len(), &pairs);
                 view! {
                     <h2>{format!("Cycle {} — {} objects, {}", index, d.row.member_count, if d.row.garbage { "garbage (no root reaches it)" } else { "reachable from a root" })}</h2>
-                    {suggested.map(|(r, why)| view! {
-                        <p class="suggestion" data-testid="cycle-suggestion">"Break "<span class="mono label">{r.label.clone()}</span>" from "<ObjectLink row=r.from.clone() />": "{why}</p>
+                    {suggested.map(|s| view! {
+                        <p class="suggestion" data-testid="cycle-suggestion">"Break "<span class="mono label">{s.reference.label.clone()}</span>" from "<ObjectLink row=s.reference.from.clone() />": "{s.reason}</p>
                     })}
                     {if drawn {
                         view! { <GraphCanvas nodes=d.members.clone() edges=edges layout=layout focus=None /> }.into_any()

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use heapscope_protocol::{Answer, ObjectRow, Query, Reference};
+use heapscope_protocol::{Answer, ObjectRow, Query, RetainerPath};
 use leptos::prelude::*;
 
 use super::common::{pending_or_unavailable, short_type};
@@ -27,7 +27,7 @@ pub struct DrawnEdge {
 }
 
 /// Distinct objects and references of a set of paths, in first-seen order.
-pub fn collect_graph(paths: &[Vec<Reference>], target: &ObjectRow) -> (Vec<ObjectRow>, Vec<DrawnEdge>) {
+pub fn collect_graph(paths: &[RetainerPath], target: &ObjectRow) -> (Vec<ObjectRow>, Vec<DrawnEdge>) {
     let mut index: HashMap<u32, usize> = HashMap::new();
     let mut nodes: Vec<ObjectRow> = Vec::new();
     let mut edges: Vec<DrawnEdge> = Vec::new();
@@ -39,7 +39,7 @@ pub fn collect_graph(paths: &[Vec<Reference>], target: &ObjectRow) -> (Vec<Objec
     };
     add(target, &mut nodes);
     for path in paths {
-        for r in path {
+        for r in &path.steps {
             let (a, b) = (add(&r.from, &mut nodes), add(&r.to, &mut nodes));
             if !edges.iter().any(|e| e.from == a && e.to == b && e.label == r.label) {
                 edges.push(DrawnEdge { from: a, to: b, label: r.label.clone(), weak: r.weak, marked: false });

@@ -94,7 +94,7 @@ pub fn OverviewView(summary: Summary) -> impl IntoView {
             }}
             <details class="process" open=true>
                 <summary>"Process"</summary>
-                <dl data-testid="process">{process.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd class="mono">{v}</dd> }).collect_view()}</dl>
+                <dl data-testid="process">{process.into_iter().map(|f| view! { <dt>{f.key}</dt><dd class="mono">{f.value}</dd> }).collect_view()}</dl>
             </details>
         </section>
     }

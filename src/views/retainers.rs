@@ -35,7 +35,7 @@ pub fn RetainersView(object: u32) -> impl IntoView {
                 if let Some(v) = pending_or_unavailable(&t) { return v; }
                 if let Some(v) = pending_or_unavailable(&s) { return v; }
                 let (Some(Answer::Object(d)), Some(Answer::RetainerPaths { paths, reachable, .. })) = (t, s) else { return ().into_any() };
-                let expand: HashSet<u32> = paths.first().map(|p| p.iter().map(|r| r.to.id).collect()).unwrap_or_default();
+                let expand: HashSet<u32> = paths.first().map(|p| p.steps.iter().map(|r| r.to.id).collect()).unwrap_or_default();
                 let status = if !reachable {
                     "No root reaches this object through strong references: it is garbage, or held only from outside the graph."
                 } else {

@@ -16,9 +16,10 @@ pub fn SearchView(text: String) -> impl IntoView {
             {move || {
                 let a = answer.get();
                 if let Some(v) = pending_or_unavailable(&a) { return v; }
-                let Some(Answer::Search { text, hits }) = a else { return ().into_any() };
+                let Some(Answer::Search { text, total, hits }) = a else { return ().into_any() };
+                let shown = if (total as usize) > hits.len() { format!("; the first {} are listed", format_count(hits.len() as u64)) } else { String::new() };
                 view! {
-                    <p data-testid="search-count">{format!("{} objects match “{text}”", format_count(hits.len() as u64))}</p>
+                    <p data-testid="search-count">{format!("{} objects match “{text}”{shown}", format_count(total as u64))}</p>
                     <table class="grid" data-testid="search-results">
                         <thead><tr><th>"object"</th><th>"matched"</th><th class="num">"retained"</th></tr></thead>
                         <tbody>

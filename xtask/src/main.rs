@@ -124,9 +124,32 @@ fn test() -> Result<(), String> {
     let started = Instant::now();
     tools::ensure_build_tools()?;
     tools::ensure_test_tools()?;
-    let mut steps: Vec<(String, Result<(), String>)> = Vec::new();
-    steps.push(("formatting (cargo fmt --check)".into(), run(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))));
+    let mut steps: Vec<(String, Result<(), String>)> =
+        vec![("formatting (cargo fmt --check)".into(), run(Command::new("cargo").args(["fmt", "--all", "--", "--check"])))];
     steps.push(("native cargo tests".into(), run(Command::new("cargo").args(["test", "--workspace"]))));
+    // Lints deny warnings, natively and for the two wasm binaries (the app
+    // and the worker compile code natively tests never build).
+    steps.push((
+        "clippy (native, all targets)".into(),
+        run(Command::new("cargo").args(["clippy", "--keep-going", "--workspace", "--all-targets", "--", "-D", "warnings"])),
+    ));
+    steps.push((
+        "clippy (wasm32: app and worker)".into(),
+        run(Command::new("cargo").args([
+            "clippy",
+            "--keep-going",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "heapscope-app",
+            "-p",
+            "heapscope-worker",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+    ));
     steps.push((
         "wasm-bindgen tests (headless Chromium)".into(),
         run(Command::new("cargo")

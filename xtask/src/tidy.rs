@@ -61,6 +61,28 @@ mod tests {
     }
 
     #[test]
+    fn the_core_uses_threads_and_clocks_only_outside_wasm() {
+        // The browser worker has one thread and no `Instant`: the core may use
+        // either only in an item marked `#[cfg(not(target_arch = "wasm32"))]`
+        // (the attribute on the line before the statement that uses it).
+        let forbidden = ["std::thread", "thread::spawn", "thread::scope", "std::time", "Instant::", "SystemTime"];
+        let mut found = Vec::new();
+        for f in files("crates/core/src", ".rs") {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                let line = line.split("//").next().unwrap_or("");
+                let Some(token) = forbidden.iter().find(|t| line.contains(*t)) else { continue };
+                let previous = lines[..i].iter().rev().map(|l| l.trim()).find(|l| !l.is_empty() && !l.starts_with("//"));
+                if previous != Some("#[cfg(not(target_arch = \"wasm32\"))]") {
+                    found.push(format!("{}:{}: {token}", f.strip_prefix(root()).unwrap().display(), i + 1));
+                }
+            }
+        }
+        assert!(found.is_empty(), "threads or clocks in the core outside a non-wasm cfg:\n{}", found.join("\n"));
+    }
+
+    #[test]
     fn snapshot_strings_are_never_html() {
         for dir in ["src", "crates/worker/src"] {
             for f in files(dir, ".rs") {
@@ -68,6 +90,64 @@ mod tests {
                 for forbidden in ["inner_html", "set_inner_html", "outer_html", "insert_adjacent_html"] {
                     assert!(!text.contains(forbidden), "{} uses {forbidden}: snapshot strings must stay text", f.display());
                 }
+            }
+        }
+    }
+
+    /// Strips `//` comments, so a rule's wording in a doc does not trip it.
+    fn code(text: &str) -> String {
+        text.lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn facts_are_computed_in_the_core() {
+        // A number or spelling that two fronts show comes from `heapscope_core::view`
+        // or `heapscope_core::units`. These are the ways a front would compute one itself.
+        let computing = [
+            ("components.iter()", "cycle counts: HeapView::overview"),
+            ("distances.unreachable()", "unreachable totals: HeapView::overview"),
+            ("roots.len()", "root counts: HeapView::overview (distinct root objects)"),
+            ("strip_prefix(\"builtins.\")", "short type names: view::short_type_name"),
+            ("\"KiB\"", "sizes: units::format_bytes"),
+            ("retainers::referrers(", "ranked referrers: HeapView::referrers"),
+            ("objects_of_type(", "instances by size: HeapView::instances_by_retained / largest_instance"),
+            ("Matched::", "how a search matched: Matched::as_str"),
+            (" ×{", "cycle type summaries: Cycle::type_summary"),
+            ("}×{", "cycle type summaries: Cycle::type_summary"),
+        ];
+        let mut found = Vec::new();
+        for dir in ["src", "crates/worker/src", "crates/cli/src"] {
+            for f in files(dir, ".rs") {
+                let rel = f.strip_prefix(root()).unwrap().display().to_string();
+                let text = code(&std::fs::read_to_string(&f).unwrap());
+                for (pattern, home) in computing {
+                    // The CLI prints tracemalloc statistics the way CPython does, on purpose.
+                    if rel == "crates/cli/src/table.rs" && pattern == "\"KiB\"" {
+                        continue;
+                    }
+                    if text.contains(pattern) {
+                        found.push(format!("{rel}: `{pattern}` — {home}"));
+                    }
+                }
+            }
+        }
+        assert!(found.is_empty(), "fronts computing facts the core owns:\n{}", found.join("\n"));
+    }
+
+    #[test]
+    fn the_app_uses_the_core_only_for_spellings() {
+        // The main thread never parses or analyses: it may use the core's formatters only.
+        let allowed = ["heapscope_core::units::", "heapscope_core::view::short_type_name"];
+        for f in files("src", ".rs") {
+            let text = code(&std::fs::read_to_string(&f).unwrap());
+            for (i, _) in text.match_indices("heapscope_core") {
+                let rest = &text[i..];
+                assert!(
+                    allowed.iter().any(|a| rest.starts_with(a)),
+                    "{} uses the core beyond its spellings: {}",
+                    f.display(),
+                    &rest[..rest.len().min(60)]
+                );
             }
         }
     }

@@ -12,11 +12,14 @@ use crate::run;
 
 const TRUNK_VERSION: &str = "0.21.14";
 
-/// rustfmt, wasm32 target, Trunk, wasm-bindgen-cli, npm packages (binaryen, playwright-core).
+/// rustfmt, clippy, wasm32 target, Trunk, wasm-bindgen-cli, npm packages (binaryen, playwright-core).
 pub fn ensure_build_tools() -> Result<(), String> {
     prepend_path();
     if output("cargo", &["fmt", "--version"]).is_none() {
         run(Command::new("rustup").args(["component", "add", "rustfmt"]))?;
+    }
+    if output("cargo", &["clippy", "--version"]).is_none() {
+        run(Command::new("rustup").args(["component", "add", "clippy"]))?;
     }
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {

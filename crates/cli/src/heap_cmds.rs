@@ -1,17 +1,20 @@
 //! The heap commands: summary, types, retainers, dominators, cycles,
 //! suspects, search and diff. Each computes once, then prints either text
 //! (through [`Out::line`], which escapes control characters) or one JSON
-//! document of the [`wire`] format.
+//! document of the [`wire`] format. Every fact comes from the core's
+//! [`HeapView`] (names, rankings, totals) and sizes from
+//! `heapscope_core::units`; this module only picks the shape.
 
 use anyhow::{bail, Context, Result};
 use heapscope_core::analysis::aggregate::{AggregateOptions, GroupBy};
-use heapscope_core::analysis::retainers::{referrers, step, Step};
-use heapscope_core::analysis::search::{objects_of_type, parse_address, Matched};
+use heapscope_core::analysis::retainers::{step, Step};
+use heapscope_core::analysis::search::parse_address;
 use heapscope_core::analysis::strong_view::Exclusions;
 use heapscope_core::analysis::suspects::SuspectKind;
 use heapscope_core::analysis::Analysis;
 use heapscope_core::graph::ObjIdx;
-use heapscope_core::model::{Heap, Snapshot};
+use heapscope_core::units::{format_bytes, format_bytes_delta};
+use heapscope_core::HeapView;
 
 use crate::out::Out;
 use crate::table;
@@ -22,58 +25,42 @@ use crate::Opened;
 const REFERRERS_SHOWN: usize = 20;
 /// Member types listed per cycle in JSON (all are counted).
 const CYCLE_TYPES_SHOWN: usize = 20;
+/// Member types named per cycle in text.
+const CYCLE_TYPES_PRINTED: usize = 4;
 /// Nodes `dominators` prints at most (`--limit` and `--depth` multiply).
 const MAX_DOMINATOR_NODES: usize = 100_000;
 /// Indentation stops growing here; deeper levels show their number.
 const MAX_INDENT_LEVEL: usize = 32;
 
-/// The heap of a snapshot, and its analysis.
-struct Analysed<'a> {
-    name: &'a str,
-    snapshot: &'a Snapshot,
-    heap: &'a Heap,
-    analysis: Analysis,
-}
-
-fn analyse(o: &Opened) -> Result<Analysed<'_>> {
+/// Analyses the file's heap; fails for a file without one.
+fn analyse(o: &Opened) -> Result<Analysis> {
     let Some(heap) = o.snapshot.heap.as_ref() else {
         bail!("{}: this {} has no object graph (tracemalloc only); try `heapscope tracemalloc`", o.name, o.snapshot.format.describe())
     };
-    Ok(Analysed { name: &o.name, snapshot: &o.snapshot, heap, analysis: Analysis::of_heap(&o.snapshot, heap) })
+    Ok(Analysis::of_heap(&o.snapshot, heap))
 }
 
-impl Analysed<'_> {
-    /// `type at 0x… description`.
-    fn describe(&self, o: ObjIdx) -> String {
-        let d = self.snapshot.str(self.heap.description[o as usize]);
-        let t = self.analysis.types.name_of(o);
-        let a = self.heap.address[o as usize];
-        if d.is_empty() {
-            format!("{t} at {a:#x}")
-        } else {
-            format!("{t} at {a:#x} {d}")
-        }
-    }
+/// The file's heap with its analysis (from [`analyse`]).
+fn view<'a>(o: &'a Opened, analysis: &'a Analysis) -> Result<HeapView<'a>> {
+    HeapView::new(&o.snapshot, analysis).with_context(|| format!("{}: no object graph", o.name))
+}
 
-    fn object(&self, o: ObjIdx) -> wire::Object {
-        let (h, a) = (self.heap, &self.analysis);
-        wire::Object {
-            index: o,
-            address: format!("{:#x}", h.address[o as usize]),
-            type_name: a.types.name_of(o).to_string(),
-            description: self.snapshot.strings.get(h.description[o as usize]).map(str::to_string),
-            size_bytes: h.size_bytes[o as usize],
-            retained_bytes: a.dominators.retained_bytes(o),
-            distance: a.distances.get(o),
-        }
+fn object(x: &HeapView, o: ObjIdx) -> wire::Object {
+    wire::Object {
+        index: o,
+        address: x.address_hex(o),
+        type_name: x.type_name(o).to_string(),
+        description: x.snapshot.strings.get(x.heap.description[o as usize]).map(str::to_string),
+        size_bytes: x.heap.size_bytes[o as usize],
+        retained_bytes: x.retained_bytes(o),
+        distance: x.analysis.distances.get(o),
     }
+}
 
-    fn find(&self, address: &str) -> Result<ObjIdx> {
-        let name = self.name;
-        let a = parse_address(address).with_context(|| format!("{name}: `{address}` is not an address (0x… or decimal)"))?;
-        let i = self.heap.address.iter().position(|&x| x == a).with_context(|| format!("{name}: no object has address {a:#x}"))?;
-        Ok(i as ObjIdx)
-    }
+fn find(o: &Opened, x: &HeapView, address: &str) -> Result<ObjIdx> {
+    let name = &o.name;
+    let a = parse_address(address).with_context(|| format!("{name}: `{address}` is not an address (0x… or decimal)"))?;
+    x.find_address(a).with_context(|| format!("{name}: no object has address {a:#x}"))
 }
 
 fn reference(s: &Step) -> wire::Reference {
@@ -97,32 +84,31 @@ pub fn summary(o: &Opened, out: &mut Out, json: bool) -> Result<()> {
         heap: None,
         tracemalloc: None,
     };
-    if let Some(heap) = &s.heap {
-        let a = Analysis::of_heap(s, heap);
-        let unreachable = heap.object_count() - a.distances.reachable_count;
-        let garbage_cycles = a.components.iter().filter(|c| !a.distances.is_reachable(c[0])).count();
+    if s.heap.is_some() {
+        let analysis = analyse(o)?;
+        let f = view(o, &analysis)?.overview();
         doc.heap = Some(wire::HeapSummary {
-            objects: heap.object_count() as u64,
-            references: heap.reference_count() as u64,
-            roots: a.roots.len() as u64,
-            types: a.types.len() as u64,
-            total_size_bytes: heap.total_size_bytes(),
-            reachable_size_bytes: a.dominators.reachable_bytes(),
-            unreachable_objects: unreachable as u64,
-            max_distance: a.distances.max_depth,
-            cycles: a.components.len() as u64,
-            garbage_cycles: garbage_cycles as u64,
+            objects: f.object_count,
+            references: f.reference_count,
+            roots: f.root_count,
+            types: f.type_count,
+            total_size_bytes: f.total_size_bytes,
+            reachable_size_bytes: f.reachable_bytes,
+            unreachable_objects: f.unreachable_count,
+            max_distance: f.max_distance,
+            cycles: f.cycle_count,
+            garbage_cycles: f.garbage_cycle_count,
         });
         rows.extend([
-            vec!["objects".into(), heap.object_count().to_string()],
-            vec!["references".into(), heap.reference_count().to_string()],
-            vec!["roots".into(), a.roots.len().to_string()],
-            vec!["types".into(), a.types.len().to_string()],
-            vec!["total size".into(), table::bytes(heap.total_size_bytes())],
-            vec!["reachable size".into(), table::bytes(a.dominators.reachable_bytes())],
-            vec!["unreachable objects".into(), unreachable.to_string()],
-            vec!["deepest object".into(), format!("{} references from a root", a.distances.max_depth)],
-            vec!["cycles".into(), format!("{} ({} garbage)", a.components.len(), garbage_cycles)],
+            vec!["objects".into(), f.object_count.to_string()],
+            vec!["references".into(), f.reference_count.to_string()],
+            vec!["roots".into(), f.root_count.to_string()],
+            vec!["types".into(), f.type_count.to_string()],
+            vec!["total size".into(), format_bytes(f.total_size_bytes)],
+            vec!["reachable size".into(), format_bytes(f.reachable_bytes)],
+            vec!["unreachable objects".into(), f.unreachable_count.to_string()],
+            vec!["deepest object".into(), format!("{} references from a root", f.max_distance)],
+            vec!["cycles".into(), format!("{} ({} garbage)", f.cycle_count, f.garbage_cycle_count)],
         ]);
     }
     if let Some(t) = &s.tracemalloc {
@@ -130,7 +116,7 @@ pub fn summary(o: &Opened, out: &mut Out, json: bool) -> Result<()> {
         doc.tracemalloc =
             Some(wire::TracemallocSummary { traces: t.traces.len() as u64, total_size_bytes: total, traceback_limit: t.traceback_limit });
         rows.push(vec!["traces".into(), t.traces.len().to_string()]);
-        rows.push(vec!["traced size".into(), table::bytes(total)]);
+        rows.push(vec!["traced size".into(), format_bytes(total)]);
     }
     if json {
         return Ok(out.json(&doc)?);
@@ -145,7 +131,8 @@ pub fn summary(o: &Opened, out: &mut Out, json: bool) -> Result<()> {
 }
 
 pub fn types(o: &Opened, out: &mut Out, by_module: bool, fold_dicts: bool, limit: usize, json: bool) -> Result<()> {
-    let x = analyse(o)?;
+    let analysis = analyse(o)?;
+    let x = view(o, &analysis)?;
     let options = AggregateOptions { group_by: if by_module { GroupBy::Module } else { GroupBy::Type }, fold_instance_dicts: fold_dicts };
     let rows = if by_module || fold_dicts { x.analysis.aggregate(x.heap, options) } else { x.analysis.by_type.clone() };
     if json {
@@ -170,7 +157,7 @@ pub fn types(o: &Opened, out: &mut Out, by_module: bool, fold_dicts: bool, limit
     t.extend(
         rows.iter()
             .take(limit)
-            .map(|r| vec![r.name.clone(), r.count.to_string(), table::bytes(r.shallow_bytes), table::bytes(r.retained_bytes)]),
+            .map(|r| vec![r.name.clone(), r.count.to_string(), format_bytes(r.shallow_bytes), format_bytes(r.retained_bytes)]),
     );
     table::print(out, &t)?;
     if rows.len() > limit {
@@ -188,36 +175,35 @@ pub fn retainers(
     ignore: &[String],
     json: bool,
 ) -> Result<()> {
-    let x = analyse(o)?;
+    let analysis = analyse(o)?;
+    let x = view(o, &analysis)?;
     let (target, note) = match (type_name, address) {
-        (_, Some(a)) => (x.find(a)?, None),
+        (_, Some(a)) => (find(o, &x, a)?, None),
         (Some(t), None) => {
-            let all = objects_of_type(&x.analysis.types, t);
-            let Some(&best) = all.iter().max_by_key(|&&o| (x.analysis.dominators.retained_bytes(o), std::cmp::Reverse(o))) else {
-                bail!("{}: no object has type `{t}`", x.name)
-            };
-            (best, Some(format!("{} instances of {t}; explaining the one that retains the most", all.len())))
+            let Some(largest) = x.largest_instance(t) else { bail!("{}: no object has type `{t}`", o.name) };
+            (largest.object, Some(format!("{} instances of {t}; explaining the one that retains the most", largest.count)))
         }
         (None, None) => bail!("give --type NAME or --address ADDR"),
     };
     let mut exclusions = Exclusions::none();
     for a in ignore {
-        exclusions.exclude_object(x.find(a)?);
+        exclusions.exclude_object(find(o, &x, a)?);
     }
     let paths = x.analysis.retainer_paths(x.snapshot, x.heap, target, k, &exclusions);
-    let refs = referrers(x.snapshot, x.heap, target, REFERRERS_SHOWN);
+    // Ranked as the UI ranks them: strong first, nearest a root first.
+    let refs = x.referrers(target, &exclusions, REFERRERS_SHOWN);
     if json {
         let doc = wire::Retainers {
-            object: x.object(target),
+            object: object(&x, target),
             note,
             referrers: wire::Referrers {
                 total: refs.total as u64,
-                shown: refs.steps.iter().map(|s| wire::Referrer { referrer: x.object(s.from), reference: reference(s) }).collect(),
+                shown: refs.steps.iter().map(|s| wire::Referrer { referrer: object(&x, s.from), reference: reference(s) }).collect(),
             },
             paths: paths
                 .paths
                 .iter()
-                .map(|p| wire::Path { root: x.object(p.root), steps: p.steps.iter().map(reference).collect() })
+                .map(|p| wire::Path { root: object(&x, p.root), steps: p.steps.iter().map(reference).collect() })
                 .collect(),
             reachable: paths.reachable,
             paths_truncated: paths.truncated,
@@ -229,11 +215,7 @@ pub fn retainers(
         out.line(n)?;
     }
     out.line(&x.describe(target))?;
-    out.line(&format!(
-        "  size {}, retains {}",
-        table::bytes(x.heap.size_bytes[target as usize]),
-        table::bytes(x.analysis.dominators.retained_bytes(target))
-    ))?;
+    out.line(&format!("  size {}, retains {}", format_bytes(x.heap.size_bytes[target as usize]), format_bytes(x.retained_bytes(target))))?;
     out.blank()?;
     out.line(&format!("referred to by ({}):", refs.total))?;
     for s in &refs.steps {
@@ -265,7 +247,8 @@ pub fn retainers(
 }
 
 pub fn dominators(o: &Opened, out: &mut Out, limit: usize, depth: usize, json: bool) -> Result<()> {
-    let x = analyse(o)?;
+    let analysis = analyse(o)?;
+    let x = view(o, &analysis)?;
     let tree = &x.analysis.dominators;
     let reachable = tree.reachable_bytes();
     let share = |o: ObjIdx| tree.retained_bytes(o) as f64 / reachable.max(1) as f64;
@@ -290,7 +273,7 @@ pub fn dominators(o: &Opened, out: &mut Out, limit: usize, depth: usize, json: b
             nodes: nodes
                 .iter()
                 .map(|&(o, level, parent)| wire::DominatorNode {
-                    object: x.object(o),
+                    object: object(&x, o),
                     depth: level as u32,
                     parent_index: parent,
                     child_count: tree.children(o).len() as u64,
@@ -301,11 +284,11 @@ pub fn dominators(o: &Opened, out: &mut Out, limit: usize, depth: usize, json: b
         };
         return Ok(out.json(&doc)?);
     }
-    out.line(&format!("reachable: {}", table::bytes(reachable)))?;
+    out.line(&format!("reachable: {}", format_bytes(reachable)))?;
     for &(o, level, _) in &nodes {
         let indent = "  ".repeat(level.min(MAX_INDENT_LEVEL));
         let deep = if level > MAX_INDENT_LEVEL { format!("[{level}] ") } else { String::new() };
-        let line = format!("{indent}{deep}{:>10} {:5.1}%  {}", table::bytes(tree.retained_bytes(o)), 100.0 * share(o), x.describe(o));
+        let line = format!("{indent}{deep}{:>10} {:5.1}%  {}", format_bytes(tree.retained_bytes(o)), 100.0 * share(o), x.describe(o));
         out.line(&line)?;
     }
     if truncated {
@@ -315,9 +298,10 @@ pub fn dominators(o: &Opened, out: &mut Out, limit: usize, depth: usize, json: b
 }
 
 pub fn cycles(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()> {
-    let x = analyse(o)?;
+    let analysis = analyse(o)?;
+    let x = view(o, &analysis)?;
     let cycles = x.analysis.cycles(x.heap);
-    let garbage = cycles.iter().filter(|c| !c.reachable).count();
+    let garbage = x.overview().garbage_cycle_count;
     if json {
         let doc = wire::Cycles {
             total: cycles.len() as u64,
@@ -339,8 +323,8 @@ pub fn cycles(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()>
                     type_total: c.types.len() as u64,
                     references: c.reference_count as u64,
                     suggested_break: c.suggested_break.as_ref().map(|b| wire::Break {
-                        from: x.object(b.from),
-                        to: x.object(b.to),
+                        from: object(&x, b.from),
+                        to: object(&x, b.to),
                         reference: reference(&step(x.snapshot, x.heap, b.from, b.edge)),
                         breaks_all: b.breaks_all,
                         reason: b.reason.clone(),
@@ -352,18 +336,18 @@ pub fn cycles(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()>
     }
     out.line(&format!("{} cycles ({garbage} garbage)", cycles.len()))?;
     for c in cycles.iter().take(limit) {
-        let mut types: Vec<String> = c.types.iter().take(4).map(|(t, n)| format!("{n}×{t}")).collect();
-        if c.types.len() > 4 {
-            types.push(format!("… {} more types", c.types.len() - 4));
+        let mut types = c.type_summary(CYCLE_TYPES_PRINTED);
+        if c.types.len() > CYCLE_TYPES_PRINTED {
+            types.push_str(&format!(", … {} more types", c.types.len() - CYCLE_TYPES_PRINTED));
         }
         out.blank()?;
         out.line(&format!(
             "{} objects, {} shallow, {} retained, {}: {}",
             c.members.len(),
-            table::bytes(c.shallow_bytes),
-            table::bytes(c.retained_bytes),
+            format_bytes(c.shallow_bytes),
+            format_bytes(c.retained_bytes),
             if c.reachable { "reachable" } else { "garbage" },
-            types.join(", ")
+            types
         ))?;
         if let Some(b) = &c.suggested_break {
             let label = step(x.snapshot, x.heap, b.from, b.edge).label;
@@ -375,17 +359,18 @@ pub fn cycles(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()>
 }
 
 pub fn suspects(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()> {
-    let x = analyse(o)?;
+    let analysis = analyse(o)?;
+    let x = view(o, &analysis)?;
     let list = x.analysis.suspects(x.snapshot, x.heap, limit);
     if json {
         let doc: Vec<wire::Suspect> = list
             .iter()
             .map(|s| {
                 let (kind, object, type_name, instances) = match &s.kind {
-                    SuspectKind::Object(o) => ("object", Some(x.object(*o)), None, None),
+                    SuspectKind::Object(o) => ("object", Some(object(&x, *o)), None, None),
                     SuspectKind::Type(t) => ("type", None, Some(t.clone()), None),
                     SuspectKind::Accumulation { container, type_name, instances } => {
-                        ("accumulation", Some(x.object(*container)), Some(type_name.clone()), Some(*instances as u64))
+                        ("accumulation", Some(object(&x, *container)), Some(type_name.clone()), Some(*instances as u64))
                     }
                 };
                 wire::Suspect {
@@ -411,20 +396,19 @@ pub fn suspects(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<(
 }
 
 pub fn search(o: &Opened, out: &mut Out, query: &str, limit: usize, json: bool) -> Result<()> {
-    let x = analyse(o)?;
-    let hits = x.analysis.search(x.snapshot, x.heap, query, limit);
-    let how = |m: Matched| match m {
-        Matched::Address => "address",
-        Matched::Type => "type",
-        Matched::Description => "description",
-    };
+    let analysis = analyse(o)?;
+    let x = view(o, &analysis)?;
+    let found = x.analysis.search(x.snapshot, x.heap, query, limit);
     if json {
         let doc: Vec<wire::SearchHit> =
-            hits.iter().map(|h| wire::SearchHit { object: x.object(h.object), matched: how(h.matched) }).collect();
+            found.hits.iter().map(|h| wire::SearchHit { object: object(&x, h.object), matched: h.matched.as_str() }).collect();
         return Ok(out.json(&doc)?);
     }
-    for h in &hits {
-        out.line(&format!("{}  ({})", x.describe(h.object), how(h.matched)))?;
+    for h in &found.hits {
+        out.line(&format!("{}  ({})", x.describe(h.object), h.matched.as_str()))?;
+    }
+    if found.total > found.hits.len() {
+        out.line(&format!("… {} more (of {} objects that match)", found.total - found.hits.len(), found.total))?;
     }
     Ok(())
 }
@@ -479,8 +463,8 @@ pub fn diff(before: &Opened, after: &Opened, out: &mut Out, max_growth: &[String
                 r.type_name.clone(),
                 r.count_after.to_string(),
                 format!("{:+}", r.count_delta()),
-                table::bytes(r.size_after_bytes),
-                table::size(r.size_delta_bytes() as f64, true),
+                format_bytes(r.size_after_bytes),
+                format_bytes_delta(r.size_delta_bytes()),
             ]
         }));
         table::print(out, &t)?;

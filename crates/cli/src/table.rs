@@ -1,5 +1,10 @@
-//! Plain-text output helpers: byte sizes the way tracemalloc prints them,
-//! and left/right-aligned tables.
+//! Plain-text output helpers: left/right-aligned tables, and byte sizes the
+//! way CPython's tracemalloc prints them.
+//!
+//! Every other size the CLI prints comes from `heapscope_core::units`, the
+//! formatter the UI and the suspect reasons share; tracemalloc statistics
+//! keep CPython's own `_format_size` so they compare line by line with
+//! `Snapshot.statistics()` output.
 
 use crate::out::{terminal_safe, Out};
 
@@ -16,10 +21,6 @@ pub fn size(bytes: f64, sign: bool) -> String {
         size /= 1024.0;
     }
     unreachable!("the TiB branch always returns")
-}
-
-pub fn bytes(b: u64) -> String {
-    size(b as f64, false)
 }
 
 /// A table: the first row is the header; columns after the first are

@@ -351,3 +351,42 @@ fn a_search_stopped_early_says_so() {
     let o = run(&["retainers", &path, "--address", &target, "--paths", "2"]);
     assert!(stdout(&o).contains("the path search stopped early after"), "{}", stdout(&o));
 }
+
+/// The core's `view.rs` fixture: a module root listed twice, a weakref
+/// root, two nodes in a reachable cycle and two in a garbage one; the str
+/// at 0x50 is referred to by node a (0x30), the weakref (0x60) and garbage
+/// node 0x80, in that file order.
+const FACTS: &str = r#"{"format":"heapscope","version":1,
+    "heap":{"objects":[
+        16,1,100,2,2,-1, 32,3,200,1,-1,-1, 48,4,50,1,-1,-1, 64,4,60,1,-1,-1,
+        80,5,10,0,6,-1, 96,7,20,1,-1,-1, 112,4,30,1,-1,-1, 128,4,40,1,-1,-1],
+     "references":[0,1,1,8, 1,2,2,9, 1,3,2,10, 2,3,1,11, 3,2,1,11, 2,4,1,12, 5,4,14,-1, 6,7,1,11, 7,6,1,11, 7,4,1,12],
+     "roots":[0,0,2,0, 0,3,-1,0, 5,3,-1,4]},
+    "strings":["","builtins.module","app","builtins.dict","app.Node","builtins.str","'x'","builtins.weakref",
+               "d","'a'","'b'","peer","name"]}"#;
+
+#[test]
+fn facts_read_as_the_core_states_them() {
+    let dir = std::env::temp_dir().join(format!("heapscope-cli-facts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("facts.json");
+    std::fs::write(&path, FACTS).unwrap();
+    let file = path.to_str().unwrap();
+    // Referrers ranked as the UI ranks them: strong first, nearest a root first.
+    let o = run(&["retainers", file, "--address", "0x50"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let referrers: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("referred to by")).skip(1).take(3).collect();
+    assert_eq!(
+        referrers,
+        ["  app.Node at 0x30 via .name", "  app.Node at 0x80 via .name", "  builtins.weakref at 0x60 via weak (weak)"],
+        "{text}"
+    );
+    // Distinct root objects, as the UI's roots card counts them.
+    let o = run(&["summary", file]);
+    assert!(stdout(&o).lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["roots", "2"]), "{}", stdout(&o));
+    // One spelling of a cycle's types, and of sizes.
+    let o = run(&["cycles", file]);
+    assert!(stdout(&o).contains("2 objects, 110 B shallow, 120 B retained, reachable: app.Node ×2"), "{}", stdout(&o));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

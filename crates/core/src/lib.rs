@@ -13,8 +13,11 @@ pub mod load;
 pub mod model;
 pub mod strings;
 pub mod synth;
+pub mod units;
+pub mod view;
 
 pub use analysis::Analysis;
 pub use diagnostic::{Diagnostic, LoadError, Location};
 pub use load::{load, Loaded};
 pub use model::{Heap, ProcessInfo, RefKind, Root, RootKind, Snapshot, SourceFormat};
+pub use view::{HeapView, OverviewFacts};

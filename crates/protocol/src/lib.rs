@@ -4,7 +4,8 @@
 //! by `postMessage` through serde-wasm-bindgen. Every request carries a
 //! [`RequestId`]; the worker answers with the same id, so the UI can drop
 //! answers that belong to a load it has since replaced. Errors are data
-//! ([`FromWorker::Failed`]), never exceptions. The core's own types never
+//! ([`FromWorker::Failed`] for a request, [`FromWorker::WorkerFailed`] when
+//! the worker itself broke), never exceptions. The core's own types never
 //! cross this boundary: the worker converts them by hand.
 //!
 //! File bytes do not go through serde: a [`ToWorker::LoadChunk`] message has
@@ -55,8 +56,15 @@ pub enum FromWorker {
         request: RequestId,
         summary: Summary,
     },
+    /// The request failed (a load: its file could not be read or parsed).
     Failed {
         request: RequestId,
+        error: ErrorReport,
+    },
+    /// The worker itself broke, not one request: it could not start, sent or
+    /// received an unreadable message, or crashed. Whatever was in flight is
+    /// lost; the UI restarts the worker.
+    WorkerFailed {
         error: ErrorReport,
     },
     Answer {
@@ -96,8 +104,8 @@ pub struct Summary {
     pub total_size_bytes: u64,
     pub root_count: u64,
     pub trace_count: u64,
-    /// Process metadata as `(key, value)` pairs, in file order.
-    pub process: Vec<(String, String)>,
+    /// Process metadata, in file order.
+    pub process: Vec<ProcessField>,
     /// Warnings raised while loading (capped; the last may say how many more).
     pub warnings: Vec<String>,
     pub load_ms: f64,
@@ -106,6 +114,13 @@ pub struct Summary {
     pub worker_memory_bytes: u64,
     /// Every file now open and what each is used for.
     pub files: Vec<FileInfo>,
+}
+
+/// One entry of the snapshot's process metadata, e.g. `python_version`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessField {
+    pub key: String,
+    pub value: String,
 }
 
 /// One open file and its role.
@@ -134,10 +149,39 @@ pub enum FileRole {
     Unused,
 }
 
-/// A load that failed: what is wrong, where, and what to do.
+/// A failure: what is wrong, where, and what to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorReport {
+    /// The whole sentence a person reads (it names the file and the location).
     pub message: String,
+    /// The file it concerns, when it concerns one.
+    pub file_name: Option<String>,
+    /// Where in that file the problem is, when the reader knows.
+    pub location: Option<ErrorLocation>,
+}
+
+impl ErrorReport {
+    /// A failure that concerns no file (the worker, a message).
+    pub fn new(message: impl Into<String>) -> Self {
+        ErrorReport { message: message.into(), file_name: None, location: None }
+    }
+
+    /// A failure of one file, at a place in it if known.
+    pub fn of_file(file_name: &str, message: impl Into<String>, location: Option<ErrorLocation>) -> Self {
+        ErrorReport { message: message.into(), file_name: Some(file_name.to_string()), location }
+    }
+}
+
+/// A place in a file (the core's `Location`, as data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ErrorLocation {
+    /// A byte offset into the (decompressed) file.
+    Byte { offset: u64 },
+    /// A position in JSON text, both 1-based.
+    LineColumn { line: u64, column: u64 },
+    /// The `index`-th record of a section, e.g. `heap.references` record 12.
+    Record { section: String, index: u64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -244,11 +288,13 @@ pub enum Answer {
     Object(Box<ObjectDetail>),
     Referrers {
         object: ObjectId,
+        /// Every referrer not ignored; `referrers` holds the best of them.
+        total: u32,
         referrers: Vec<Reference>,
     },
     RetainerPaths {
         object: ObjectId,
-        paths: Vec<Vec<Reference>>,
+        paths: Vec<RetainerPath>,
         truncated: bool,
         is_root: bool,
         reachable: bool,
@@ -275,6 +321,8 @@ pub enum Answer {
     CompareHeaps(Box<HeapComparison>),
     Search {
         text: String,
+        /// Every object that matches; `hits` holds the first of them.
+        total: u32,
         hits: Vec<SearchHit>,
     },
     /// The query could not be answered (e.g. nothing is loaded).
@@ -319,6 +367,12 @@ pub struct ObjectRow {
     pub distance: Option<u32>,
     /// Why it is a root, e.g. `module app.cache`, if it is one.
     pub root: Option<String>,
+}
+
+/// A path from a root (the first step's `from`) to the object asked about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetainerPath {
+    pub steps: Vec<Reference>,
 }
 
 /// A labeled reference `from → to`.
@@ -376,8 +430,14 @@ pub struct CycleDetail {
     pub members: Vec<ObjectRow>,
     pub references: Vec<Reference>,
     pub reference_total: u32,
-    /// The reference to break, and why.
-    pub suggested: Option<(Reference, String)>,
+    pub suggested: Option<SuggestedBreak>,
+}
+
+/// The reference to break to undo a cycle, and why that one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestedBreak {
+    pub reference: Reference,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -435,5 +495,18 @@ mod tests {
         assert_eq!(serde_json::from_str::<ToWorker>(&json).unwrap(), msg);
         let ready = serde_json::to_string(&FromWorker::Ready).unwrap();
         assert_eq!(ready, r#"{"type":"Ready"}"#);
+        let broken = FromWorker::WorkerFailed { error: ErrorReport::new("gone") };
+        let json = serde_json::to_string(&broken).unwrap();
+        assert_eq!(json, r#"{"type":"WorkerFailed","error":{"message":"gone","file_name":null,"location":null}}"#);
+        assert_eq!(serde_json::from_str::<FromWorker>(&json).unwrap(), broken);
+    }
+
+    #[test]
+    fn error_locations_are_tagged_data() {
+        let at = ErrorLocation::Record { section: "heap.references".into(), index: 12 };
+        let report = ErrorReport::of_file("a.json", "a.json could not be opened: bad (in heap.references record 12)", Some(at));
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(json.contains(r#""location":{"type":"Record","section":"heap.references","index":12}"#), "{json}");
+        assert_eq!(serde_json::from_str::<ErrorReport>(&json).unwrap(), report);
     }
 }

@@ -1,11 +1,15 @@
 //! heapscope's analysis worker.
 //!
-//! [`session`] is the worker's logic — assembling files from chunks, loading
-//! them with the core, assigning roles — and [`answers`] turns the core's
-//! results into protocol answers; both are plain Rust, tested natively.
-//! [`web`] is the thin glue to the `DedicatedWorkerGlobalScope`.
+//! [`session`] is the worker's state — assembling files from chunks, loading
+//! them with the core, assigning roles. [`dispatch`] answers a query: it
+//! picks the file by role and asks the core's `HeapView`; [`convert`] turns
+//! core results into protocol types. Imports go one way: `dispatch` uses
+//! `session` and `convert`; `convert` knows neither. All of it is plain
+//! Rust, tested natively; [`web`] is the thin glue to the
+//! `DedicatedWorkerGlobalScope`.
 
-mod answers;
+mod convert;
+pub mod dispatch;
 mod flame;
 pub mod session;
 #[cfg(target_arch = "wasm32")]

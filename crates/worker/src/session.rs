@@ -6,10 +6,11 @@
 //! latest tracemalloc traces feed Allocations, the ones before them its
 //! comparison.
 
-use heapscope_core::{Analysis, Snapshot};
-use heapscope_protocol::{ErrorReport, FileInfo, FileRole, FromWorker, Phase, Query, RequestId, Summary};
+use heapscope_core::analysis::cycles::Cycle;
+use heapscope_core::{Analysis, HeapView, Snapshot};
+use heapscope_protocol::{ErrorReport, FileInfo, FileRole, FromWorker, Phase, ProcessField, RequestId, Summary};
 
-use crate::answers;
+use crate::convert;
 
 /// Largest file the worker accepts (wasm32 memory is 4 GiB at most, and the
 /// parsed model needs room beside the bytes).
@@ -45,7 +46,14 @@ pub(crate) struct OpenFile {
     pub order: usize,
     pub roles: Vec<FileRole>,
     /// Cycles described on first use.
-    pub cycles: Option<Vec<heapscope_core::analysis::cycles::Cycle>>,
+    pub cycles: Option<Vec<Cycle>>,
+}
+
+impl OpenFile {
+    /// The file's heap with its analysis; `None` for tracemalloc-only files.
+    pub fn view(&self) -> Option<HeapView<'_>> {
+        HeapView::new(&self.snapshot, self.analysis.as_ref()?)
+    }
 }
 
 impl Session {
@@ -67,11 +75,12 @@ impl Session {
                 total_bytes >> 20,
                 MAX_FILE_BYTES >> 20
             );
-            return Some(failed(request, message));
+            return Some(failed(request, ErrorReport::of_file(&file_name, message, None)));
         }
         let mut bytes = Vec::new();
         if bytes.try_reserve_exact(total_bytes as usize).is_err() {
-            return Some(failed(request, format!("not enough memory to read {file_name} ({} MiB)", total_bytes >> 20)));
+            let message = format!("not enough memory to read {file_name} ({} MiB)", total_bytes >> 20);
+            return Some(failed(request, ErrorReport::of_file(&file_name, message, None)));
         }
         self.loading = Some(Loading { request, file_name, total_bytes, replace, bytes });
         None
@@ -99,7 +108,7 @@ impl Session {
     /// has no `Instant`); `progress` receives phase changes as they happen.
     pub fn finish(&mut self, request: RequestId, now_ms: &dyn Fn() -> f64, progress: &mut dyn FnMut(FromWorker)) -> FromWorker {
         let Some(loading) = self.loading.take().filter(|l| l.request == request) else {
-            return failed(request, "internal error: the file's chunks were lost; please load it again".into());
+            return failed(request, ErrorReport::new("internal error: the file's chunks were lost; please load it again"));
         };
         let started = now_ms();
         let total = loading.total_bytes;
@@ -110,12 +119,16 @@ impl Session {
                 loading.bytes.len(),
                 total
             );
-            return failed(request, message);
+            let at = heapscope_protocol::ErrorLocation::Byte { offset: loading.bytes.len() as u64 };
+            return failed(request, ErrorReport::of_file(&loading.file_name, message, Some(at)));
         }
         progress(FromWorker::Progress { request, phase: Phase::Parsing, done_bytes: total, total_bytes: total });
         let loaded = match heapscope_core::load::load_with(&loading.bytes, &self.load_options) {
             Ok(loaded) => loaded,
-            Err(e) => return failed(request, format!("{} could not be opened: {e}", loading.file_name)),
+            Err(e) => {
+                let message = format!("{} could not be opened: {e}", loading.file_name);
+                return failed(request, ErrorReport::of_file(&loading.file_name, message, e.0.location.as_ref().map(convert::location)));
+            }
         };
         drop(loading.bytes);
         progress(FromWorker::Progress { request, phase: Phase::Analysing, done_bytes: total, total_bytes: total });
@@ -141,7 +154,7 @@ impl Session {
         self.assign_roles();
         match self.summary() {
             Some(summary) => FromWorker::Loaded { request, summary },
-            None => failed(request, "internal error: no file is open after a load".into()),
+            None => failed(request, ErrorReport::new("internal error: no file is open after a load")),
         }
     }
 
@@ -197,39 +210,34 @@ impl Session {
             })
             .collect();
         let p = primary?;
-        let heap = p.snapshot.heap.as_ref();
+        let facts = p.view().map(|v| v.overview());
         Some(Summary {
             file_name: p.name.clone(),
             format: p.snapshot.format.describe().to_string(),
-            object_count: heap.map_or(0, |h| h.object_count() as u64),
-            reference_count: heap.map_or(0, |h| h.reference_count() as u64),
-            total_size_bytes: heap.map_or(0, |h| h.total_size_bytes()),
-            root_count: heap.map_or(0, |h| h.roots.len() as u64),
+            object_count: facts.map_or(0, |f| f.object_count),
+            reference_count: facts.map_or(0, |f| f.reference_count),
+            total_size_bytes: facts.map_or(0, |f| f.total_size_bytes),
+            root_count: facts.map_or(0, |f| f.root_count),
             trace_count: self
                 .with_role(FileRole::Allocations)
                 .and_then(|f| f.snapshot.tracemalloc.as_ref())
                 .map_or(0, |t| t.traces.len() as u64),
-            process: p.snapshot.process.fields.clone(),
+            process: p.snapshot.process.fields.iter().map(|(key, value)| ProcessField { key: key.clone(), value: value.clone() }).collect(),
             warnings: p.warnings.clone(),
             load_ms: p.load_ms,
             worker_memory_bytes: 0,
             files,
         })
     }
-
-    pub fn query(&mut self, request: RequestId, query: Query) -> FromWorker {
-        FromWorker::Answer { request, answer: answers::answer(self, query) }
-    }
 }
 
-fn failed(request: RequestId, message: String) -> FromWorker {
-    FromWorker::Failed { request, error: ErrorReport { message } }
+fn failed(request: RequestId, error: ErrorReport) -> FromWorker {
+    FromWorker::Failed { request, error }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use heapscope_protocol::{Answer, Grouping};
 
     const SNAPSHOT: &str = r#"{"format":"heapscope","version":1,
         "heap":{"objects":[1,1,100,0,-1,-1, 2,2,50,0,-1,-1, 3,2,50,0,-1,-1],"references":[0,1,2,-1, 0,2,2,-1],"roots":[0,0,-1,0]},
@@ -260,12 +268,6 @@ mod tests {
         assert_eq!((summary.object_count, summary.reference_count, summary.total_size_bytes), (3, 2, 200));
         assert_eq!(summary.files[0].roles, vec![FileRole::Heap]);
         assert_eq!(events.len(), 2);
-        let FromWorker::Answer { answer: Answer::Types { rows }, .. } =
-            session.query(2, Query::Types { grouping: Grouping::Type, fold_dicts: false })
-        else {
-            panic!()
-        };
-        assert_eq!((rows[0].type_name.as_str(), rows[0].count, rows[0].retained_bytes), ("builtins.dict", 1, 200));
     }
 
     #[test]
@@ -293,6 +295,27 @@ mod tests {
         assert!(error.message.contains("bomb.json.gz") && error.message.contains("expands past 4 MiB"), "{}", error.message);
         let (done, _) = load_in_chunks(&mut session, 2, "s.json", SNAPSHOT.as_bytes(), 1000, true);
         assert!(matches!(done, FromWorker::Loaded { request: 2, .. }), "{done:?}");
+    }
+
+    #[test]
+    fn load_errors_carry_the_file_and_where() {
+        let mut session = Session::new();
+        let (done, _) =
+            load_in_chunks(&mut session, 1, "bad.json", br#"{"format":"heapscope","version":1,"heap":{"objects":[1,2,"x"]}}"#, 8, true);
+        let FromWorker::Failed { error, .. } = done else { panic!("{done:?}") };
+        assert_eq!(error.file_name.as_deref(), Some("bad.json"));
+        assert!(error.location.is_some(), "{error:?}");
+        assert!(error.message.starts_with("bad.json could not be opened: "), "{}", error.message);
+    }
+
+    #[test]
+    fn the_summary_counts_distinct_root_objects() {
+        // Object 0 is a root twice (a module and a thread's frame): one root object.
+        let twice = SNAPSHOT.replace(r#""roots":[0,0,-1,0]"#, r#""roots":[0,0,-1,0, 0,1,-1,0, 1,3,-1,2]"#);
+        let mut session = Session::new();
+        let (done, _) = load_in_chunks(&mut session, 1, "s.json", twice.as_bytes(), 100, true);
+        let FromWorker::Loaded { summary, .. } = done else { panic!("{done:?}") };
+        assert_eq!(summary.root_count, 2);
     }
 
     #[test]

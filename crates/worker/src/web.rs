@@ -21,9 +21,7 @@ pub fn start() {
         let post = |msg: FromWorker| post(&post_scope, &msg);
         match serde_wasm_bindgen::from_value::<ToWorker>(data.clone()) {
             Ok(msg) => handle(&mut session.borrow_mut(), msg, &data, &post),
-            Err(e) => {
-                post(FromWorker::Failed { request: 0, error: ErrorReport { message: format!("internal error: unreadable message ({e})") } })
-            }
+            Err(e) => post(FromWorker::WorkerFailed { error: ErrorReport::new(format!("internal error: unreadable message ({e})")) }),
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -41,21 +39,15 @@ fn handle(session: &mut Session, msg: ToWorker, data: &JsValue, post: &dyn Fn(Fr
         ToWorker::LoadChunk { request, offset } => {
             let bytes = js_sys::Reflect::get(data, &JsValue::from_str(CHUNK_BYTES_PROPERTY)).ok();
             let Some(buffer) = bytes.and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok()) else {
-                return post(FromWorker::Failed {
-                    request,
-                    error: ErrorReport { message: "internal error: a chunk came without bytes".into() },
-                });
+                return post(FromWorker::Failed { request, error: ErrorReport::new("internal error: a chunk came without bytes") });
             };
             let array = js_sys::Uint8Array::new(&buffer);
-            match session.chunk_slot(request, offset, array.length() as usize) {
-                Some(slot) => {
-                    array.copy_to(slot);
-                    if let Some(progress) = session.progress(request) {
-                        post(progress);
-                    }
+            // `None`: a chunk of a load that was replaced; it is dropped silently.
+            if let Some(slot) = session.chunk_slot(request, offset, array.length() as usize) {
+                array.copy_to(slot);
+                if let Some(progress) = session.progress(request) {
+                    post(progress);
                 }
-                // A chunk of a load that was replaced: drop it silently.
-                None => {}
             }
         }
         ToWorker::LoadEnd { request } => {
@@ -68,7 +60,7 @@ fn handle(session: &mut Session, msg: ToWorker, data: &JsValue, post: &dyn Fn(Fr
             }
             post(done);
         }
-        ToWorker::Query { request, query } => post(session.query(request, query)),
+        ToWorker::Query { request, query } => post(crate::dispatch::query(session, request, query)),
     }
 }
 

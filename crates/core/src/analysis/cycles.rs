@@ -54,6 +54,14 @@ pub struct Cycle {
     pub suggested_break: Option<BreakSuggestion>,
 }
 
+impl Cycle {
+    /// The most common member types, the one spelling every front shows:
+    /// `app.Node ×2, builtins.dict ×2` (at most `max` types).
+    pub fn type_summary(&self, max: usize) -> String {
+        self.types.iter().take(max).map(|(t, n)| format!("{t} ×{n}")).collect::<Vec<_>>().join(", ")
+    }
+}
+
 /// Describes every cyclic component, largest retained size first.
 pub fn cycles(
     heap: &Heap,

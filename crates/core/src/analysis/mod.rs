@@ -115,7 +115,7 @@ impl Analysis {
         aggregate::aggregate(heap, &self.types, &self.dominators, options)
     }
 
-    pub fn search(&self, snapshot: &Snapshot, heap: &Heap, query: &str, limit: usize) -> Vec<search::Hit> {
+    pub fn search(&self, snapshot: &Snapshot, heap: &Heap, query: &str, limit: usize) -> search::Found {
         search::search(snapshot, heap, &self.types, query, limit)
     }
 }

@@ -11,10 +11,28 @@ pub enum Matched {
     Description,
 }
 
+impl Matched {
+    /// How the match reads for a person (and in the CLI's JSON): `address`, `type`, `description`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Matched::Address => "address",
+            Matched::Type => "type",
+            Matched::Description => "description",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
     pub object: ObjIdx,
     pub matched: Matched,
+}
+
+/// The first hits, and how many objects match in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub total: usize,
 }
 
 /// Parses an address written as `0x…` (hex) or plain decimal.
@@ -27,40 +45,41 @@ pub fn parse_address(text: &str) -> Option<u64> {
 }
 
 /// Objects whose address equals `query`, or whose type name or
-/// description contains it (case-insensitively), in index order; at most `limit`.
-pub fn search(snapshot: &Snapshot, heap: &Heap, types: &TypeIndex, query: &str, limit: usize) -> Vec<Hit> {
-    let mut hits = Vec::new();
+/// description contains it (case-insensitively), in index order: the first
+/// `limit` of them, and how many there are in all.
+pub fn search(snapshot: &Snapshot, heap: &Heap, types: &TypeIndex, query: &str, limit: usize) -> Found {
+    let mut found = Found::default();
     let query = query.trim();
-    if query.is_empty() || limit == 0 {
-        return hits;
+    if query.is_empty() {
+        return found;
     }
+    let mut add = |object: ObjIdx, matched: Matched| {
+        found.total += 1;
+        if found.hits.len() < limit {
+            found.hits.push(Hit { object, matched });
+        }
+    };
     if let Some(address) = parse_address(query) {
         for (i, &a) in heap.address.iter().enumerate() {
             if a == address {
-                hits.push(Hit { object: i as ObjIdx, matched: Matched::Address });
-                if hits.len() >= limit {
-                    return hits;
-                }
+                add(i as ObjIdx, Matched::Address);
             }
         }
     }
     let needle = query.to_lowercase();
     let type_matches: Vec<bool> = types.names.iter().map(|n| n.to_lowercase().contains(&needle)).collect();
     for i in 0..heap.object_count() {
-        if hits.len() >= limit {
-            break;
-        }
         let o = i as ObjIdx;
         if type_matches[types.type_of(o) as usize] {
-            hits.push(Hit { object: o, matched: Matched::Type });
+            add(o, Matched::Type);
         } else {
             let d = snapshot.str(heap.description[i]);
             if !d.is_empty() && d.to_lowercase().contains(&needle) {
-                hits.push(Hit { object: o, matched: Matched::Description });
+                add(o, Matched::Description);
             }
         }
     }
-    hits
+    found
 }
 
 /// Objects of exactly this type name, in index order.

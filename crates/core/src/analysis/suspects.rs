@@ -38,11 +38,13 @@
 //! number of objects plus the children of candidate containers (a few ms at
 //! 10^6 objects).
 
+// Sizes read the way every front prints them.
 use crate::analysis::aggregate::AggregateRow;
 use crate::analysis::dominators::{DominatorTree, SUPER_ROOT};
 use crate::analysis::types::{module_of, TypeIndex};
 use crate::graph::ObjIdx;
 use crate::model::{flags, Heap, RefKind, Snapshot};
+use crate::units::format_bytes as bytes;
 
 /// An object is a holder when it retains at least this share of the heap.
 const MIN_OBJECT_SHARE: f64 = 0.05;
@@ -458,25 +460,6 @@ pub struct Suspect {
     pub reason: String,
 }
 
-/// Bytes as a person reads them: `812 B`, `208 KiB`, `1.4 MiB`.
-fn bytes(b: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if b < 1024 {
-        return format!("{b} B");
-    }
-    let mut v = b as f64 / 1024.0;
-    let mut unit = 0;
-    while v >= 1024.0 && unit + 1 < UNITS.len() {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if v < 10.0 {
-        format!("{v:.1} {}", UNITS[unit])
-    } else {
-        format!("{v:.0} {}", UNITS[unit])
-    }
-}
-
 struct Ctx<'a> {
     snapshot: &'a Snapshot,
     heap: &'a Heap,
@@ -804,12 +787,5 @@ mod tests {
         assert_eq!(classify_type("abc.ABCMeta"), TypeClass::Infrastructure);
         assert_eq!(classify_type("_io.TextIOWrapper"), TypeClass::Infrastructure);
         assert_eq!(classify_type("builtins.some_c_thing"), TypeClass::Infrastructure);
-    }
-
-    #[test]
-    fn formats_bytes() {
-        assert_eq!(bytes(812), "812 B");
-        assert_eq!(bytes(213_000), "208 KiB");
-        assert_eq!(bytes(1_468_006), "1.4 MiB");
     }
 }

@@ -1,0 +1,204 @@
+//! The core's results converted by hand into protocol types (the core's own
+//! types never cross the boundary). Knows nothing of the session: every
+//! function takes a [`HeapView`] or a core result and returns protocol data.
+//! The facts themselves (names, rankings, totals) come from the view; this
+//! module only caps lists and picks the wire shape.
+
+use heapscope_core::analysis::aggregate::AggregateRow;
+use heapscope_core::analysis::cycles::Cycle;
+use heapscope_core::analysis::diff::HeapDiff;
+use heapscope_core::analysis::retainers::{self, RetainerPaths, Step};
+use heapscope_core::analysis::search::Found;
+use heapscope_core::analysis::strong_view::Exclusions;
+use heapscope_core::analysis::suspects::{Suspect, SuspectKind};
+use heapscope_core::analysis::tracemalloc as tm;
+use heapscope_core::graph::ObjIdx;
+use heapscope_core::view::Ranked;
+use heapscope_core::{HeapView, Location};
+use heapscope_protocol::{
+    AllocationRow, CycleDetail, CycleRow, ErrorLocation, HeapComparison, Ignored, ObjectDetail, ObjectRow, Overview, Reference,
+    RetainerPath, SearchHit, SuggestedBreak, SuspectRow, TypeDeltaRow, TypeRow,
+};
+
+/// Lists sent to the UI are capped here; totals say how many there were.
+pub const MAX_LISTED: usize = 500;
+/// Descriptions are cut to this many characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 160;
+/// Dominator chains are listed this far up.
+const MAX_CHAIN: usize = 50;
+/// Retainer paths asked for at most.
+pub const MAX_PATHS: usize = 50;
+/// Member types named in a cycle's summary.
+const CYCLE_TYPES_SHOWN: usize = 4;
+/// Rows of a heap comparison's type table at most.
+pub const MAX_TYPE_DELTAS: usize = 5000;
+
+pub fn row(v: &HeapView, o: ObjIdx) -> ObjectRow {
+    ObjectRow {
+        id: o,
+        type_name: v.type_name(o).to_string(),
+        address: v.address_hex(o),
+        description: v.description(o).chars().take(MAX_DESCRIPTION_CHARS).collect(),
+        shallow_bytes: v.heap.size_bytes[o as usize],
+        retained_bytes: v.retained_bytes(o),
+        distance: v.analysis.distances.get(o),
+        root: v.root_label(o),
+    }
+}
+
+pub fn reference(v: &HeapView, step: &Step) -> Reference {
+    Reference {
+        from: row(v, step.from),
+        to: row(v, step.to),
+        index: step.edge - v.heap.graph.out_edges(step.from).start,
+        kind: step.kind.format_name().to_string(),
+        label: step.label.clone(),
+        weak: !step.strong,
+    }
+}
+
+/// The UI's "ignore this retainer" list as the core's exclusions; entries
+/// naming no object or reference of this heap are skipped.
+pub fn exclusions(v: &HeapView, ignored: &[Ignored]) -> Exclusions {
+    let mut ex = Exclusions::none();
+    for i in ignored {
+        match *i {
+            Ignored::Object(o) => {
+                if v.contains(o) {
+                    ex.exclude_object(o)
+                }
+            }
+            Ignored::Reference { from, index } => {
+                if v.contains(from) {
+                    if let Some(edge) = v.heap.graph.out_edges(from).nth(index as usize) {
+                        ex.exclude_edge(&v.heap.graph, edge);
+                    }
+                }
+            }
+        }
+    }
+    ex
+}
+
+pub fn type_row(r: &AggregateRow) -> TypeRow {
+    TypeRow { type_name: r.name.clone(), count: r.count, shallow_bytes: r.shallow_bytes, retained_bytes: r.retained_bytes }
+}
+
+pub fn overview(v: &HeapView, suspects: &[Suspect]) -> Overview {
+    let facts = v.overview();
+    Overview {
+        object_count: facts.object_count,
+        reference_count: facts.reference_count,
+        total_size_bytes: facts.total_size_bytes,
+        unreachable_count: facts.unreachable_count,
+        unreachable_bytes: facts.unreachable_bytes,
+        cycle_count: facts.cycle_count,
+        garbage_cycle_count: facts.garbage_cycle_count,
+        root_count: facts.root_count,
+        top_types: v.analysis.by_type.iter().take(10).map(type_row).collect(),
+        suspects: suspects.iter().map(|s| suspect(v, s)).collect(),
+    }
+}
+
+fn suspect(v: &HeapView, s: &Suspect) -> SuspectRow {
+    let (object, type_name) = match &s.kind {
+        SuspectKind::Object(o) => (Some(row(v, *o)), None),
+        SuspectKind::Type(t) => (None, Some(t.clone())),
+        SuspectKind::Accumulation { container, type_name, .. } => (Some(row(v, *container)), Some(type_name.clone())),
+    };
+    SuspectRow { object, type_name, retained_bytes: s.retained_bytes, share: s.share, reason: s.reason.clone() }
+}
+
+pub fn object_detail(v: &HeapView, o: ObjIdx, traceback: Vec<String>) -> ObjectDetail {
+    let referrers = v.referrers(o, &Exclusions::none(), MAX_LISTED);
+    ObjectDetail {
+        object: row(v, o),
+        flags: v.flag_names(o).into_iter().map(str::to_string).collect(),
+        traceback,
+        outgoing_total: v.heap.graph.out_edges(o).len() as u32,
+        outgoing: v.outgoing(o, MAX_LISTED).iter().map(|s| reference(v, s)).collect(),
+        referrers: referrers.steps.iter().map(|s| reference(v, s)).collect(),
+        referrers_total: referrers.total as u32,
+        dominators: v.analysis.dominators.chain(o).take(MAX_CHAIN).map(|d| row(v, d)).collect(),
+    }
+}
+
+pub fn referrers(v: &HeapView, ranked: &Ranked) -> Vec<Reference> {
+    ranked.steps.iter().map(|s| reference(v, s)).collect()
+}
+
+pub fn retainer_paths(v: &HeapView, found: &RetainerPaths) -> Vec<RetainerPath> {
+    found.paths.iter().map(|p| RetainerPath { steps: p.steps.iter().map(|s| reference(v, s)).collect() }).collect()
+}
+
+pub fn search_hits(v: &HeapView, found: &Found) -> Vec<SearchHit> {
+    found.hits.iter().map(|h| SearchHit { object: row(v, h.object), matched: h.matched.as_str().to_string() }).collect()
+}
+
+pub fn cycle_row(index: usize, c: &Cycle) -> CycleRow {
+    CycleRow {
+        index: index as u32,
+        member_count: c.members.len() as u32,
+        shallow_bytes: c.shallow_bytes,
+        retained_bytes: c.retained_bytes,
+        garbage: !c.reachable,
+        types: c.type_summary(CYCLE_TYPES_SHOWN),
+    }
+}
+
+pub fn cycle_detail(v: &HeapView, index: usize, c: &Cycle) -> CycleDetail {
+    let step = |from, edge| retainers::step(v.snapshot, v.heap, from, edge);
+    let references: Vec<Reference> =
+        c.references.iter().take(MAX_LISTED).filter_map(|&e| v.heap.graph.source(e).map(|from| reference(v, &step(from, e)))).collect();
+    CycleDetail {
+        row: cycle_row(index, c),
+        members: c.members.iter().take(MAX_LISTED).map(|&m| row(v, m)).collect(),
+        references,
+        reference_total: c.reference_count as u32,
+        suggested: c
+            .suggested_break
+            .as_ref()
+            .map(|b| SuggestedBreak { reference: reference(v, &step(b.from, b.edge)), reason: b.reason.clone() }),
+    }
+}
+
+/// A statistic or a difference as a row; grouped by file, tracemalloc keys
+/// carry line 0, so the file is shown alone.
+pub fn allocation_row(key: &tm::TracebackKey, by: tm::GroupBy, size_bytes: u64, count: u64, diff: Option<(i64, i64)>) -> AllocationRow {
+    let frames =
+        key.iter().map(|f| if by == tm::GroupBy::Filename { f.filename.clone() } else { format!("{}:{}", f.filename, f.lineno) }).collect();
+    let (size_diff_bytes, count_diff) = diff.unwrap_or((0, 0));
+    AllocationRow { frames, size_bytes, count, size_diff_bytes, count_diff }
+}
+
+/// `after` is the explored heap; new objects come ranked by retained size.
+pub fn heap_comparison(after: &HeapView, baseline_file: &str, d: &HeapDiff, limit: usize) -> HeapComparison {
+    let mut new_objects = d.new_objects.clone();
+    after.sort_by_retained(&mut new_objects);
+    HeapComparison {
+        baseline_file: baseline_file.to_string(),
+        types: d
+            .types
+            .iter()
+            .take(limit.min(MAX_TYPE_DELTAS))
+            .map(|t| TypeDeltaRow {
+                type_name: t.type_name.clone(),
+                count_before: t.count_before,
+                count_after: t.count_after,
+                size_before_bytes: t.size_before_bytes,
+                size_after_bytes: t.size_after_bytes,
+            })
+            .collect(),
+        new_object_count: d.new_objects.len() as u64,
+        new_objects: new_objects.iter().take(limit.min(MAX_LISTED)).map(|&o| row(after, o)).collect(),
+        freed_count: d.freed_count,
+    }
+}
+
+pub fn location(l: &Location) -> ErrorLocation {
+    match l {
+        Location::Byte(offset) => ErrorLocation::Byte { offset: *offset },
+        Location::LineColumn { line, column } => ErrorLocation::LineColumn { line: *line as u64, column: *column as u64 },
+        Location::Record { section, index } => ErrorLocation::Record { section: section.to_string(), index: *index },
+    }
+}
