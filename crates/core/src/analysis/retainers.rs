@@ -21,13 +21,13 @@ use crate::model::{Heap, RefKind, Snapshot};
 /// bound): this many, plus [`SEARCH_STATES_PER_OBJECT`] per object of the
 /// heap, so that a few paths as long as the heap is deep always fit.
 pub const MAX_SEARCH_STATES: usize = 200_000;
-pub const SEARCH_STATES_PER_OBJECT: usize = 2;
+pub const SEARCH_STATES_PER_OBJECT: usize = 1;
 /// The search's work budget: [`WORK_PER_ELEMENT`] steps per object and
 /// reference of the heap, plus this. A step is one referrer looked at or one
 /// suffix entry walked, so the search is linear in the graph however many
 /// equally short paths it holds (a "ladder" has exponentially many).
-pub const BASE_SEARCH_WORK: u64 = 1_000_000;
-pub const WORK_PER_ELEMENT: u64 = 8;
+pub const BASE_SEARCH_WORK: u64 = 2_000_000;
+pub const WORK_PER_ELEMENT: u64 = 1;
 
 /// One reference of a path or referrer list.
 #[derive(Debug, Clone, PartialEq, Eq)]
