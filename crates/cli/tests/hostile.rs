@@ -88,6 +88,12 @@ fn classes() -> Vec<Class> {
     let truncations: Vec<Vec<u8>> =
         [1, 7, 20, 100, 333, 700, 1000, 1200, 1500, g.len() - 2].iter().map(|&n| g[..n.min(g.len() - 1)].to_vec()).collect();
     let gz_good = gz(g);
+    let pickle = std::fs::read(format!("{}/../core/tests/data/tm_after.pickle", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let pickle_cuts: Vec<Vec<u8>> = (1..=10).map(|k| pickle[..pickle.len() * k / 11].to_vec()).collect();
+    let mut pickle_flipped = pickle.clone();
+    for i in (20..pickle_flipped.len()).step_by(97) {
+        pickle_flipped[i] ^= 0x5a;
+    }
     vec![
         class("empty", vec![vec![]]),
         class("whitespace only", vec![b" \n\t\r ".to_vec()]),
@@ -216,7 +222,9 @@ fn classes() -> Vec<Class> {
             let recs: Vec<String> = (0..n).map(|i| format!(r#"{{"id": {i}, "type": "m{i}.T{i}", "size": 8, "referents": [{}]}}"#, (i + 1) % n)).collect();
             format!("[{}]", recs.join(",")).into_bytes()
         }]),
-        class("valid snapshot (control)", vec![g.to_vec(), gz_good.clone()]),
+        class("truncated tracemalloc pickle", pickle_cuts),
+        class("tracemalloc pickle with flipped bytes", vec![pickle_flipped]),
+        class("valid snapshot and pickle (control)", vec![g.to_vec(), gz_good.clone(), pickle.clone(), gz(&pickle)]),
     ]
 }
 
