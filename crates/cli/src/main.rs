@@ -219,6 +219,12 @@ pub struct Opened {
 
 fn open(path: &Path, options: &LoadOptions) -> Result<Opened> {
     let name = path.display().to_string();
+    // A file past the cap is refused before it is read (a gzip file that
+    // large cannot expand to less).
+    let len = std::fs::metadata(path).with_context(|| format!("cannot read {name}"))?.len();
+    if len > options.max_decompressed_bytes.saturating_add(1 << 20) {
+        return Err(heapscope_core::load::too_large(len, options.max_decompressed_bytes)).with_context(|| name.clone());
+    }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
     let Loaded { snapshot, warnings, warning_count } = heapscope_core::load::load_with(&bytes, options).with_context(|| name.clone())?;
     if let Some(first) = warnings.first() {

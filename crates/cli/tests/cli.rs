@@ -390,3 +390,13 @@ fn facts_read_as_the_core_states_them() {
     assert!(stdout(&o).contains("2 objects, 110 B shallow, 120 B retained, reachable: app.Node ×2"), "{}", stdout(&o));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A plain file past the (lowered) cap is refused before it is read.
+#[test]
+fn files_past_the_cap_are_refused_before_reading() {
+    let path = file("big.json", &chain(60_000));
+    let o = bin().args(["summary", &path]).env("HEAPSCOPE_MAX_DECOMPRESSED_BYTES", (1u64 << 20).to_string()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.starts_with(&format!("heapscope: {path}: the file is")) && e.contains("heapscope reads snapshots up to 1 MiB"), "{e}");
+}

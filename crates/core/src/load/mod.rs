@@ -76,7 +76,28 @@ pub fn load_with(bytes: &[u8], options: &LoadOptions) -> Result<Loaded, LoadErro
         let plain = gunzip_limited(bytes, options.max_decompressed_bytes)?;
         return load_plain(&plain);
     }
+    if bytes.len() as u64 > options.max_decompressed_bytes {
+        return Err(too_large(bytes.len() as u64, options.max_decompressed_bytes));
+    }
     load_plain(bytes)
+}
+
+/// The refusal of an input past the size the parser can use.
+pub fn too_large(bytes: u64, max_bytes: u64) -> LoadError {
+    LoadError::new(
+        format!("the file is {}; heapscope reads snapshots up to {} (what the parser can use)", shown_size(bytes), shown_size(max_bytes)),
+        None,
+    )
+}
+
+fn shown_size(bytes: u64) -> String {
+    if bytes >= 1 << 30 {
+        format!("{} GiB", bytes >> 30)
+    } else if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// Loads with one given loader, skipping detection (gzip is still undone).
@@ -119,7 +140,7 @@ fn gunzip_with(bytes: &[u8], max_bytes: u64, eager: u64) -> Result<Vec<u8>, Load
         )
     };
     let refuse = || {
-        let limit = if max_bytes >= 1 << 30 { format!("{} GiB", max_bytes >> 30) } else { format!("{} MiB", max_bytes >> 20) };
+        let limit = shown_size(max_bytes);
         LoadError::new(
             format!(
                 "the gzip stream expands past {limit}; heapscope refuses it (a compression bomb, or a snapshot larger than it can analyse)"
@@ -351,5 +372,12 @@ mod tests {
         assert!(e.starts_with("the gzip stream expands past 1 MiB"), "{e}");
         let e = gunzip_with(&bytes[..bytes.len() - 10], 4 << 20, 64 << 10).unwrap_err().to_string();
         assert!(e.contains("truncated or corrupt"), "{e}");
+    }
+
+    #[test]
+    fn plain_inputs_past_the_cap_are_refused() {
+        let options = LoadOptions { max_decompressed_bytes: 4 };
+        let e = load_with(b"[{\"id\": 1}]", &options).unwrap_err().to_string();
+        assert_eq!(e, "the file is 11 bytes; heapscope reads snapshots up to 4 bytes (what the parser can use)");
     }
 }
