@@ -1,13 +1,13 @@
 // Shared setup for the end-to-end tests: a server for dist/, headless
-// Debian Chromium through playwright-core, and page helpers that act as a
-// person would (drop a file, pick a file, click) and wait on the app's
-// `data-state` instead of sleeping.
+// Debian Chromium through playwright-core, and independent readers of the
+// test files. Tests act on the page only through the page object
+// (`app-page.mjs`), which waits on the app's own state, never on time.
 import { chromium } from "playwright-core";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { startServer } from "./serve.mjs";
 
 export const ARTIFACTS = "target/e2e-artifacts";
@@ -30,42 +30,6 @@ export async function launch({ base = "/", dir = "dist" } = {}) {
       server.close();
     },
   };
-}
-
-/** Opens the app and waits until it is idle and its worker is up. */
-export async function openApp(browser, url) {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(url);
-  await page.waitForSelector('[data-testid="app"][data-state="idle"]');
-  page.errors = errors;
-  return page;
-}
-
-/** Waits until the app has finished with a file: ready or error. */
-export async function settled(page) {
-  await page.waitForSelector('[data-testid="app"]:is([data-state="ready"], [data-state="error"])', { timeout: 60_000 });
-  return page.getAttribute('[data-testid="app"]', "data-state");
-}
-
-/** A real drag-and-drop: a DataTransfer holding the file, dispatched on the page. */
-export async function dropFile(page, path, { name = basename(path), type = "application/json" } = {}) {
-  const bytes = await readFile(path);
-  const dataTransfer = await page.evaluateHandle(
-    ({ b64, name, type }) => {
-      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const dt = new DataTransfer();
-      dt.items.add(new File([raw], name, { type }));
-      return dt;
-    },
-    { b64: bytes.toString("base64"), name, type },
-  );
-  const target = '[data-testid="app"]';
-  await page.dispatchEvent(target, "dragenter", { dataTransfer });
-  await page.dispatchEvent(target, "dragover", { dataTransfer });
-  await page.dispatchEvent(target, "drop", { dataTransfer });
-  return settled(page);
 }
 
 async function readDoc(path) {
@@ -110,18 +74,6 @@ export async function countsOf(path) {
 }
 
 export const fmt = (n) => n.toLocaleString("en-US");
-
-/** Clicks a "Try an example" button and waits for the load to finish. */
-export async function loadExample(page, id) {
-  await page.click(`[data-testid="example-${id}"]`);
-  await page.waitForSelector('[data-testid="app"][data-state="loading"], [data-testid="app"][data-state="ready"]');
-  return settled(page);
-}
-
-/** Texts of all elements matching `selector`, in document order. */
-export async function texts(page, selector) {
-  return page.$$eval(selector, (els) => els.map((e) => e.textContent.trim()));
-}
 
 /** Parses "1,234" / "1.5 KiB"-free integer cells. */
 export const int = (s) => Number(String(s).replace(/[^0-9-]/g, ""));

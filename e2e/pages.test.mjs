@@ -3,7 +3,8 @@
 // visit (service worker).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { countsOf, dropFile, fmt, launch, openApp, settled } from "./harness.mjs";
+import { countsOf, fmt, launch } from "./harness.mjs";
+import { AppPage } from "./app-page.mjs";
 import { startServer } from "./serve.mjs";
 
 const BASE = "/heapscope/";
@@ -28,8 +29,7 @@ test("under a sub-path every asset resolves there and a dropped snapshot is anal
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(env.url);
-    await page.waitForSelector(IDLE);
+    await AppPage.of(page).visit(env.url);
     assert.equal(await page.evaluate(() => document.baseURI), env.url);
 
     // The bundled examples resolve under the sub-path too (clicked while idle:
@@ -37,9 +37,9 @@ test("under a sub-path every asset resolves there and a dropped snapshot is anal
     const example = page.locator('[data-testid^="example-"]').first();
     if (await example.count()) {
       await example.click();
-      assert.equal(await settled(page), "ready");
+      assert.equal(await AppPage.of(page).settled(), "ready");
     }
-    assert.equal(await dropFile(page, LEAK), "ready");
+    assert.equal(await AppPage.of(page).drop(LEAK), "ready");
     await assertObjectCount(page, LEAK);
     assert.deepEqual(failures, []);
     for (const url of requests) assert.ok(url.startsWith(env.url), `${url} is outside ${env.url}`);
@@ -51,7 +51,7 @@ test("under a sub-path every asset resolves there and a dropped snapshot is anal
 });
 
 test("the web app manifest is linked, parses, and its icons load at their sizes", async () => {
-  const page = await openApp(env.browser, env.url);
+  const page = await AppPage.open(env.browser, env.url);
   const href = await page.$eval('link[rel="manifest"]', (l) => l.href);
   assert.equal(href, `${env.url}manifest.webmanifest`);
   const got = await page.evaluate(async (href) => {
@@ -91,8 +91,7 @@ test("after one visit the app opens and analyses a file with the server gone and
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(url);
-    await page.waitForSelector(IDLE);
+    await AppPage.of(page).visit(url);
     const sw = await page.evaluate(async () => {
       const registration = await navigator.serviceWorker.ready;
       if (!navigator.serviceWorker.controller) {
@@ -111,14 +110,13 @@ test("after one visit the app opens and analyses a file with the server gone and
 
     await page.reload();
     await page.waitForSelector(IDLE);
-    assert.equal(await dropFile(page, LEAK), "ready");
+    assert.equal(await AppPage.of(page).drop(LEAK), "ready");
     await assertObjectCount(page, LEAK);
 
     // A new tab works as well.
     const second = await context.newPage();
-    await second.goto(url);
-    await second.waitForSelector(IDLE);
-    assert.equal(await dropFile(second, LEAK), "ready");
+    await AppPage.of(second).visit(url);
+    assert.equal(await AppPage.of(second).drop(LEAK), "ready");
     await assertObjectCount(second, LEAK);
     assert.deepEqual(errors, []);
   } finally {

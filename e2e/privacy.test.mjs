@@ -5,7 +5,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
-import { dropFile, launch } from "./harness.mjs";
+import { launch } from "./harness.mjs";
+import { AppPage } from "./app-page.mjs";
 
 const LEAK = "public/examples/leak.heapscope.json.gz";
 const APP = '[data-testid="app"]';
@@ -54,18 +55,23 @@ test("opening and exploring a snapshot requests only the app's own files and sen
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(env.url);
-    await page.waitForSelector(`${APP}[data-state="idle"]`);
+    await AppPage.of(page).visit(env.url);
 
     phase = "exploring";
-    assert.equal(await dropFile(page, LEAK), "ready");
+    assert.equal(await AppPage.of(page).drop(LEAK), "ready");
     const clicked = await exploreEverything(page);
     assert.ok(clicked.length > 0, "found something to click");
 
     phase = "CSP probe";
     const probe = await page.evaluate(async () => {
       const violations = [];
-      document.addEventListener("securitypolicyviolation", (e) => violations.push({ directive: e.effectiveDirective, blocked: e.blockedURI }));
+      // Both probes are reported as violation events: wait for them, not for time.
+      const reported = new Promise((ok) => {
+        document.addEventListener("securitypolicyviolation", (e) => {
+          violations.push({ directive: e.effectiveDirective, blocked: e.blockedURI });
+          if (["connect-src", "img-src"].every((d) => violations.some((v) => v.directive === d))) ok();
+        });
+      });
       let fetched;
       try {
         await fetch("https://example.com/upload", { method: "POST", body: "snapshot bytes" });
@@ -79,7 +85,8 @@ test("opening and exploring a snapshot requests only the app's own files and sen
         img.onerror = () => ok("blocked");
         img.src = "https://example.com/pixel.png";
       });
-      await new Promise((ok) => setTimeout(ok, 200));
+      // A bound only for the failure path (a report that never comes fails the asserts below).
+      await Promise.race([reported, new Promise((ok) => setTimeout(ok, 30_000))]);
       return { fetched, image, violations };
     });
     assert.match(probe.fetched, /^rejected/);

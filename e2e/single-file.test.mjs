@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
-import { ARTIFACTS, CHROMIUM_ARGS, countsOf, dropFile, fmt } from "./harness.mjs";
+import { ARTIFACTS, CHROMIUM_ARGS, countsOf, fmt } from "./harness.mjs";
+import { AppPage } from "./app-page.mjs";
 
 const FILE = "dist-single/heapscope.html";
 const LEAK = "public/examples/leak.heapscope.json.gz";
@@ -28,11 +29,10 @@ test("the single-file build works from file:// with no server and no network", a
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
     const url = pathToFileURL(resolve(FILE)).href;
-    await page.goto(url);
-    await page.waitForSelector('[data-testid="app"][data-state="idle"]');
+    await AppPage.of(page).visit(url);
     assert.equal(await page.evaluate(() => typeof globalThis.__HEAPSCOPE_WORKER_URL__), "string");
 
-    assert.equal(await dropFile(page, LEAK), "ready");
+    assert.equal(await AppPage.of(page).drop(LEAK), "ready");
     const want = await countsOf(LEAK);
     assert.equal(await page.textContent('[data-testid="object-count"]'), fmt(want.objects));
     assert.equal(await page.textContent('[data-testid="reference-count"]'), fmt(want.references));

@@ -5,7 +5,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ARTIFACTS, dropFile, tempDir, unreachableOf, int, launch, loadExample, openApp, settled, texts } from "./harness.mjs";
+import { ARTIFACTS, tempDir, unreachableOf, int, launch } from "./harness.mjs";
+import { AppPage } from "./app-page.mjs";
 
 let env;
 before(async () => (env = await launch()));
@@ -14,15 +15,15 @@ after(async () => env?.close());
 const shot = (page, name) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 
 test("overview shows totals, suspects, top types and process metadata", async () => {
-  const page = await openApp(env.browser, env.url);
-  assert.equal(await loadExample(page, "leak"), "ready");
+  const page = await AppPage.open(env.browser, env.url);
+  assert.equal(await AppPage.of(page).example("leak"), "ready");
   await page.waitForSelector('[data-testid="suspects"] li');
   assert.equal(int(await page.textContent('[data-testid="unreachable-count"]')), await unreachableOf("public/examples/leak.heapscope.json.gz"));
   assert.ok(int(await page.textContent('[data-testid="cycle-count"]')) > 0);
   // The first suspect is the leak: the module-level cache holding the requests.
   const first = await page.textContent('[data-testid="suspects"] li .reason');
   assert.match(first, /^dict @0x[0-9a-f]+ \(`cache` of module __main__\) holds 200 __main__\.Request objects/);
-  const top = await texts(page, '[data-testid="top-types"] tbody td:first-child');
+  const top = await AppPage.of(page).texts('[data-testid="top-types"] tbody td:first-child');
   assert.ok(top.includes("__main__.Request"), `top types: ${top}`);
   assert.match(await page.textContent('[data-testid="process"]'), /python_version\s*3\.\d+/);
   await shot(page, "overview-leak");
@@ -30,13 +31,13 @@ test("overview shows totals, suspects, top types and process metadata", async ()
 });
 
 test("types: filter, sort, keyboard to instances, inspector and retainers read module → cache → key → object", async () => {
-  const page = await openApp(env.browser, env.url);
-  await loadExample(page, "leak");
+  const page = await AppPage.open(env.browser, env.url);
+  await AppPage.of(page).example("leak");
   await page.click('[data-testid="tab-types"]');
   await page.waitForSelector('[data-testid="types-table"] tr.vrow');
   // Sorting by count, descending: the first row has the largest count.
   await page.click('[data-testid="sort-count"]');
-  const counts = (await texts(page, '[data-testid="types-table"] tr.vrow td:nth-child(2)')).map(int);
+  const counts = (await AppPage.of(page).texts('[data-testid="types-table"] tr.vrow td:nth-child(2)')).map(int);
   assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
   await page.fill('[data-testid="types-filter"]', "__main__.Req");
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="types-table"] tr.vrow').length === 1);
@@ -56,7 +57,7 @@ test("types: filter, sort, keyboard to instances, inspector and retainers read m
   await page.click('[data-testid="instances-table"] tr.vrow');
   await page.waitForSelector('[data-testid="object-type"]');
   assert.equal(await page.textContent('[data-testid="object-type"]'), "__main__.Request");
-  const referrers = await texts(page, '[data-testid="referrers"] td.label');
+  const referrers = await AppPage.of(page).texts('[data-testid="referrers"] td.label');
   assert.ok(referrers.some((l) => /^\['req-\d+'\]$/.test(l)), `referrers: ${referrers}`);
   await shot(page, "inspector-request");
 
@@ -75,7 +76,7 @@ test("types: filter, sort, keyboard to instances, inspector and retainers read m
 
   await page.click('[data-testid="objtab-graph"]');
   await page.waitForSelector('[data-testid="graph-node"]');
-  const labels = await texts(page, '[data-testid="graph-edge"] text');
+  const labels = await AppPage.of(page).texts('[data-testid="graph-edge"] text');
   for (const l of ["__dict__", "['cache']"]) assert.ok(labels.includes(l), `edge labels: ${labels}`);
   assert.ok(labels.some((l) => /^\['req-\d+'\]$/.test(l)));
   assert.ok((await page.$$('[data-testid="graph-node"]')).length >= 4);
@@ -92,11 +93,11 @@ test("types: filter, sort, keyboard to instances, inspector and retainers read m
 });
 
 test("dominator tree expands with retained-size bars", async () => {
-  const page = await openApp(env.browser, env.url);
-  await loadExample(page, "leak");
+  const page = await AppPage.open(env.browser, env.url);
+  await AppPage.of(page).example("leak");
   await page.click('[data-testid="tab-dominators"]');
   await page.waitForSelector('[data-testid="dominator-row"]');
-  const first = await texts(page, '[data-testid="dominator-tree"] > .tree-node > .tree-row');
+  const first = await AppPage.of(page).texts('[data-testid="dominator-tree"] > .tree-node > .tree-row');
   assert.ok(first.length > 1);
   // Keyboard, as in a file tree: → expands, ↓ moves to the first child, Enter opens it.
   await page.focus('[data-testid="dominator-row"] >> nth=0');
@@ -119,12 +120,12 @@ test("dominator tree expands with retained-size bars", async () => {
 });
 
 test("cycles: table, drawing with labeled edges and the reference to break", async () => {
-  const page = await openApp(env.browser, env.url);
-  await loadExample(page, "cycle");
+  const page = await AppPage.open(env.browser, env.url);
+  await AppPage.of(page).example("cycle");
   await page.click('[data-testid="tab-cycles"]');
   await page.waitForSelector('[data-testid="cycle-row"]');
   assert.ok(int(await page.textContent('[data-testid="cycles-count"]')) > 0);
-  const states = await texts(page, '[data-testid="cycle-row"] td:last-child');
+  const states = await AppPage.of(page).texts('[data-testid="cycle-row"] td:last-child');
   assert.ok(states.includes("reachable"), `${states.slice(0, 20)}`);
   // Garbage first: sort by the garbage column (descending).
   await page.click('[data-testid="sort-garbage"]');
@@ -150,8 +151,8 @@ test("cycles: table, drawing with labeled edges and the reference to break", asy
 });
 
 test("compare: two heap snapshots dropped together show what grew", async () => {
-  const page = await openApp(env.browser, env.url);
-  await loadExample(page, "growth");
+  const page = await AppPage.open(env.browser, env.url);
+  await AppPage.of(page).example("growth");
   await page.click('[data-testid="tab-compare"]');
   await page.waitForSelector('[data-testid="delta-row"]');
   const rows = await page.$$eval('[data-testid="delta-row"]', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
@@ -163,12 +164,12 @@ test("compare: two heap snapshots dropped together show what grew", async () => 
 });
 
 test("allocations: by line and file, cumulative, compare, flame graph", async () => {
-  const page = await openApp(env.browser, env.url);
-  await loadExample(page, "tracemalloc");
+  const page = await AppPage.open(env.browser, env.url);
+  await AppPage.of(page).example("tracemalloc");
   await page.click('[data-testid="tab-allocations"]');
   await page.waitForSelector('[data-testid="alloc-table"] tbody tr');
   assert.ok(await page.isChecked('[data-testid="alloc-compare"]'));
-  const where = await texts(page, '[data-testid="alloc-table"] tbody td:first-child');
+  const where = await AppPage.of(page).texts('[data-testid="alloc-table"] tbody td:first-child');
   assert.ok(where.some((w) => w.includes("growth.py:")), `${where.slice(0, 5)}`);
   await page.selectOption('[data-testid="alloc-grouping"]', "filename");
   // Grouped by file: rows name files, no line numbers.
@@ -176,7 +177,7 @@ test("allocations: by line and file, cumulative, compare, flame graph", async ()
     const cells = [...document.querySelectorAll('[data-testid="alloc-table"] tbody td:first-child')];
     return cells.length > 0 && cells.every((td) => !/:\d+$/.test(td.textContent));
   });
-  assert.ok((await texts(page, '[data-testid="alloc-table"] tbody td:first-child')).some((w) => w.endsWith("growth.py")));
+  assert.ok((await AppPage.of(page).texts('[data-testid="alloc-table"] tbody td:first-child')).some((w) => w.endsWith("growth.py")));
   await page.check('[data-testid="alloc-cumulative"]');
   await page.waitForSelector('[data-testid="alloc-table"] tbody tr');
   await page.waitForSelector('[data-testid="flame-graph"] rect');
@@ -188,8 +189,8 @@ test("allocations: by line and file, cumulative, compare, flame graph", async ()
 });
 
 test("global search finds objects by description and address", async () => {
-  const page = await openApp(env.browser, env.url);
-  await loadExample(page, "leak");
+  const page = await AppPage.open(env.browser, env.url);
+  await AppPage.of(page).example("leak");
   await page.keyboard.press("/");
   await page.keyboard.type("req-42");
   await page.keyboard.press("Enter");
@@ -211,8 +212,8 @@ test("snapshot strings are shown as text, never as HTML", async () => {
     heap: { objects: [1, 1, 10, 0, 2, -1, 2, 3, 20, 0, 2, -1], references: [0, 1, 1, 2], roots: [0, 0, 2, 0] },
     strings: ["", "builtins.module", evil, "<b>Type</b>"],
   }));
-  const page = await openApp(env.browser, env.url);
-  assert.equal(await dropFile(page, path), "ready");
+  const page = await AppPage.open(env.browser, env.url);
+  assert.equal(await AppPage.of(page).drop(path), "ready");
   await page.click('[data-testid="tab-types"]');
   await page.waitForSelector('[data-testid="types-table"] tr.vrow');
   assert.ok((await page.textContent('[data-testid="types-table"]')).includes("<b>Type</b>"));
@@ -224,15 +225,14 @@ test("snapshot strings are shown as text, never as HTML", async () => {
 test("dark theme follows the system", async () => {
   const context = await env.browser.newContext({ colorScheme: "dark" });
   const page = await context.newPage();
-  await page.goto(env.url);
-  await page.waitForSelector('[data-testid="app"][data-state="idle"]');
+  await AppPage.of(page).visit(env.url);
   const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   assert.equal(bg, "rgb(22, 24, 29)");
   await context.close();
 });
 
 test("cancel stops a load and the app stays usable", async () => {
-  const page = await openApp(env.browser, env.url);
+  const page = await AppPage.open(env.browser, env.url);
   const dir = tempDir();
   const path = join(dir, "big.heapscope.json");
   const n = 400_000;
@@ -257,12 +257,14 @@ test("cancel stops a load and the app stays usable", async () => {
   });
   await page.setInputFiles('[data-testid="file-input"]', path);
   await page.waitForFunction(() => window.__states.includes("loading") && document.querySelector('[data-testid="app"]').dataset.state === "idle");
-  // The worker was replaced: the cancelled file never finishes loading.
-  await new Promise((r) => setTimeout(r, 1500));
+  // The worker was replaced (the new one said Ready, the old one is gone):
+  // the cancelled file can never finish loading.
+  await page.workersReady(2);
+  await page.quiet();
   assert.deepEqual(await page.evaluate(() => window.__states.filter((s, i, a) => s !== a[i - 1])), ["loading", "idle"]);
   // The progress line names the file, the phase and the percentage.
   assert.match(await page.evaluate(() => window.__progress), /^Loading big\.heapscope\.json: reading \d+%/);
-  assert.equal(await loadExample(page, "leak"), "ready");
+  assert.equal(await AppPage.of(page).example("leak"), "ready");
 });
 
 test("a types table of 100,000 rows stays virtualized and scrolls to its end", async () => {
@@ -278,9 +280,9 @@ test("a types table of 100,000 rows stays virtualized and scrolls to its end", a
     roots.push(i, 3, -1, 1); // every object held natively: each retains itself
   }
   writeFileSync(path, JSON.stringify({ format: "heapscope", version: 1, heap: { objects, references: [], roots }, strings }));
-  const page = await openApp(env.browser, env.url);
+  const page = await AppPage.open(env.browser, env.url);
   await page.setInputFiles('[data-testid="file-input"]', path);
-  assert.equal(await settled(page), "ready");
+  assert.equal(await AppPage.of(page).settled(), "ready");
   await page.click('[data-testid="tab-types"]');
   await page.waitForSelector('[data-testid="types-table"] tr.vrow');
   assert.equal(await page.textContent('[data-testid="types-count"]'), "100,000 rows");

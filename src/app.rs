@@ -1,15 +1,17 @@
 //! The page shell: loading files (drop, picker, examples), progress and
-//! errors, the tabs, and the view the URL hash names.
+//! errors, the tabs, and the view the URL hash names. The load flow itself
+//! is [`Loader`]'s: this module feeds it events and carries out its commands.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use heapscope_protocol::{FileRole, FromWorker, Phase, RequestId, Summary};
+use heapscope_protocol::{FileRole, FromWorker, Summary};
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::loader::{Command, FailedFile, LoadState, Loader};
 use crate::nav;
 use crate::queries::{self, AppContext, Queries};
 use crate::route::{Route, Tab};
@@ -26,103 +28,70 @@ const EXAMPLES: &[(&str, &str, &[&str])] = &[
     ("tracemalloc", "tracemalloc pair", &["examples/tracemalloc-before.heapscope.json.gz", "examples/tracemalloc-after.heapscope.json.gz"]),
 ];
 
-#[derive(Debug, Clone, PartialEq)]
-enum LoadState {
-    Idle,
-    Loading { file_name: String, phase: Phase, done_bytes: u64, total_bytes: u64, started_ms: f64, queued: usize },
-    Ready(Box<Summary>),
-    Failed(String),
-}
-
-impl LoadState {
-    /// The page's state as tests and scripts read it (`data-state`).
-    fn name(&self) -> &'static str {
-        match self {
-            LoadState::Idle => "idle",
-            LoadState::Loading { .. } => "loading",
-            LoadState::Ready(_) => "ready",
-            LoadState::Failed(_) => "error",
-        }
-    }
-}
-
-/// Files waiting to be sent to the worker, one after another.
-#[derive(Default)]
-struct LoadQueue {
-    waiting: Vec<(String, web_sys::Blob)>,
-}
+type Files = Vec<(String, web_sys::Blob, u64)>;
 
 #[component]
 pub fn App() -> impl IntoView {
     let state = RwSignal::new(LoadState::Idle);
-    let current_load: RwSignal<Option<RequestId>> = RwSignal::new(None);
+    // Ready handshakes from analysis workers so far (a cancel starts a new one).
+    let workers_ready = RwSignal::new(0u32);
     let route = RwSignal::new(nav::current());
     let dragging = RwSignal::new(false);
     let app = AppContext { queries: StoredValue::new_local(None), generation: RwSignal::new(0), in_flight: RwSignal::new(0) };
     provide_context(app);
     let pending = Queries::pending_table();
-    let queue: Rc<RefCell<LoadQueue>> = Rc::default();
+    let loader: Rc<RefCell<Loader<web_sys::Blob>>> = Rc::default();
 
     let _ = window_event_listener(ev::hashchange, move |_| route.set(nav::current()));
 
-    // Sends the next queued file; the first of a batch replaces what is open.
-    let send_next: Rc<dyn Fn(bool)> = {
-        let queue = queue.clone();
-        Rc::new(move |replace: bool| {
-            let next = queue.borrow_mut().waiting.pop();
-            let Some((file_name, blob)) = next else { return };
-            let queued = queue.borrow().waiting.len();
-            let total_bytes = blob.size() as u64;
-            state.set(LoadState::Loading {
-                file_name: file_name.clone(),
-                phase: Phase::Reading,
-                done_bytes: 0,
-                total_bytes,
-                started_ms: js_sys::Date::now(),
-                queued,
-            });
-            let request = app.queries.with_value(|q| q.as_ref().map(|q| q.client().load(file_name, blob, replace)));
-            current_load.set(request);
+    // Carries out the loader's commands, then shows its state.
+    let apply: Rc<dyn Fn(Vec<Command<web_sys::Blob>>)> = {
+        let (loader, pending) = (loader.clone(), pending.clone());
+        Rc::new(move |commands| {
+            for command in commands {
+                match command {
+                    Command::Send { file_name, file, replace, .. } => {
+                        let request = app.queries.with_value(|q| q.as_ref().map(|q| q.client().load(file_name, file, replace)));
+                        if let Some(request) = request {
+                            loader.borrow_mut().sent(request);
+                        }
+                    }
+                    Command::RestartWorker => {
+                        pending.borrow_mut().clear();
+                        app.in_flight.set(0);
+                        app.queries.with_value(|q| q.as_ref().map(|q| q.client().restart()));
+                    }
+                    Command::Refresh => app.generation.update(|g| *g += 1),
+                }
+            }
+            state.set(loader.borrow().state().clone());
         })
     };
 
     let on_event = {
-        let pending = pending.clone();
-        let queue = queue.clone();
-        let send_next = send_next.clone();
+        let (loader, pending, apply) = (loader.clone(), pending.clone(), apply.clone());
         move |msg: FromWorker| match msg {
-            FromWorker::Ready => {}
+            FromWorker::Ready => workers_ready.update(|n| *n += 1),
             FromWorker::Progress { request, phase, done_bytes, total_bytes } => {
-                if current_load.get_untracked() == Some(request) {
-                    state.update(|s| {
-                        if let LoadState::Loading { phase: p, done_bytes: d, total_bytes: t, .. } = s {
-                            (*p, *d, *t) = (phase, done_bytes, total_bytes);
-                        }
-                    });
+                if loader.borrow().is_current(request) {
+                    loader.borrow_mut().on_progress(request, phase, done_bytes, total_bytes);
+                    apply(Vec::new());
                 }
             }
             FromWorker::Loaded { request, summary } => {
-                if current_load.get_untracked() == Some(request) {
-                    if queue.borrow().waiting.is_empty() {
-                        current_load.set(None);
-                        state.set(LoadState::Ready(Box::new(summary)));
-                        app.generation.update(|g| *g += 1);
-                    } else {
-                        send_next(false);
-                    }
-                }
-            }
-            FromWorker::WorkerFailed { error } => {
-                queue.borrow_mut().waiting.clear();
-                current_load.set(None);
-                state.set(LoadState::Failed(error.message));
+                let commands = loader.borrow_mut().on_loaded(request, summary, js_sys::Date::now());
+                apply(commands);
             }
             FromWorker::Failed { request, error } => {
-                if current_load.get_untracked() == Some(request) {
-                    queue.borrow_mut().waiting.clear();
-                    current_load.set(None);
-                    state.set(LoadState::Failed(error.message));
-                }
+                let commands = loader.borrow_mut().on_failed(request, error, js_sys::Date::now());
+                apply(commands);
+            }
+            FromWorker::WorkerFailed { error } => {
+                // Queries sent to the broken worker will not be answered.
+                pending.borrow_mut().clear();
+                app.in_flight.set(0);
+                let commands = loader.borrow_mut().on_worker_failed(error);
+                apply(commands);
             }
             FromWorker::Answer { request, answer } => queries::deliver(&pending, request, answer),
         }
@@ -130,33 +99,25 @@ pub fn App() -> impl IntoView {
     let client = WorkerClient::new(on_event);
     app.queries.set_value(Some(Queries::new(client, pending.clone())));
 
-    let start_loads = {
-        let queue = queue.clone();
-        let send_next = send_next.clone();
-        move |mut files: Vec<(String, web_sys::Blob)>| {
+    let start_loads: Rc<dyn Fn(Files)> = {
+        let (loader, apply) = (loader.clone(), apply.clone());
+        Rc::new(move |files: Files| {
             if files.is_empty() {
                 return;
             }
-            files.reverse();
-            queue.borrow_mut().waiting = files;
             nav::go(&Route::Overview);
-            send_next(true);
-        }
+            let commands = loader.borrow_mut().start(files, js_sys::Date::now());
+            apply(commands);
+        })
     };
-    let start_loads = Rc::new(start_loads);
 
     // View closures must be Send: non-Send state goes in through local stored values.
-    let queue_handle = StoredValue::new_local(queue.clone());
-    let pending_handle = StoredValue::new_local(pending.clone());
-    let cancel = {
-        move |_| {
-            queue_handle.with_value(|q| q.borrow_mut().waiting.clear());
-            pending_handle.with_value(|p| p.borrow_mut().clear());
-            current_load.set(None);
-            app.in_flight.set(0);
-            app.queries.with_value(|q| q.as_ref().map(|q| q.client().restart()));
-            state.set(LoadState::Idle);
-        }
+    let flow = StoredValue::new_local((loader.clone(), apply.clone()));
+    let cancel = move |_| {
+        flow.with_value(|(loader, apply)| {
+            let commands = loader.borrow_mut().cancel();
+            apply(commands);
+        })
     };
 
     let on_drop = {
@@ -181,16 +142,20 @@ pub fn App() -> impl IntoView {
         }
     };
     let load_example = {
-        let start_loads = start_loads.clone();
+        let (start_loads, loader, apply) = (start_loads.clone(), loader.clone(), apply.clone());
         move |id: &'static str, paths: &'static [&'static str]| {
-            let start_loads = start_loads.clone();
+            let (start_loads, loader, apply) = (start_loads.clone(), loader.clone(), apply.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let mut files = Vec::new();
                 for path in paths {
                     match fetch_blob(path).await {
-                        Ok(blob) => files.push((format!("{} ({id} example)", path.rsplit('/').next().unwrap_or(path)), blob)),
+                        Ok(blob) => {
+                            let size = blob.size() as u64;
+                            files.push((format!("{} ({id} example)", path.rsplit('/').next().unwrap_or(path)), blob, size));
+                        }
                         Err(e) => {
-                            state.set(LoadState::Failed(format!("the example could not be fetched: {e}")));
+                            loader.borrow_mut().could_not_fetch(format!("the example could not be fetched: {e}"));
+                            apply(Vec::new());
                             return;
                         }
                     }
@@ -220,6 +185,7 @@ pub fn App() -> impl IntoView {
             class:dragging=move || dragging.get()
             data-testid="app"
             data-state=move || state.with(LoadState::name)
+            data-workers-ready=move || workers_ready.get().to_string()
             data-busy=move || (app.in_flight.get() > 0).to_string()
             on:dragenter=move |ev: web_sys::DragEvent| { ev.prevent_default(); dragging.set(true); }
             on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
@@ -276,9 +242,28 @@ pub fn App() -> impl IntoView {
                         <p class="muted">"Choose another file or drop one on the page. heapscope reads .heapscope.json(.gz) files from its exporter, tracemalloc pickles, and JSON object lists."</p>
                     </section>
                 }.into_any(),
-                LoadState::Ready(summary) => view! { <Explorer summary=*summary route=route /> }.into_any(),
+                LoadState::Ready { summary, failed } => view! {
+                    {(!failed.is_empty()).then(|| view! { <NotOpened failed=failed /> })}
+                    <Explorer summary=*summary route=route />
+                }.into_any(),
             }}
         </main>
+    }
+}
+
+/// Files of the last batch that could not be opened (the others are).
+#[component]
+fn NotOpened(failed: Vec<FailedFile>) -> impl IntoView {
+    view! {
+        <section class="load-warning" role="alert" data-testid="load-warning">
+            <p>{format!("{} of the files could not be opened; the others are open:", failed.len())}</p>
+            <ul>
+                {failed.into_iter().map(|f| {
+                    let text = if f.message.contains(&f.file_name) { f.message } else { format!("{}: {}", f.file_name, f.message) };
+                    view! { <li data-file=f.file_name>{text}</li> }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 
@@ -334,8 +319,14 @@ fn Explorer(summary: Summary, route: RwSignal<Route>) -> impl IntoView {
     }
 }
 
-fn file_list(files: &web_sys::FileList) -> Vec<(String, web_sys::Blob)> {
-    (0..files.length()).filter_map(|i| files.get(i)).map(|f| (f.name(), f.into())).collect()
+fn file_list(files: &web_sys::FileList) -> Files {
+    (0..files.length())
+        .filter_map(|i| files.get(i))
+        .map(|f| {
+            let size = f.size() as u64;
+            (f.name(), f.into(), size)
+        })
+        .collect()
 }
 
 async fn fetch_blob(path: &str) -> Result<web_sys::Blob, String> {

@@ -2,11 +2,13 @@
 //!
 //! The UI only renders: every byte of a snapshot goes to the analysis worker
 //! (`crates/worker`) through [`worker_client`], and views ask it questions
-//! through [`queries`]. Pure logic (routes, layout, virtualization, number
-//! formats) lives in plain modules tested natively.
+//! through [`queries`]. Pure logic (the load flow in [`loader`], routes,
+//! layout, virtualization, number formats) lives in plain modules tested
+//! natively.
 
 mod app;
 mod layout;
+mod loader;
 mod nav;
 mod queries;
 mod route;

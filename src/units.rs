@@ -3,7 +3,7 @@
 
 /// Sizes and counts read the same in the UI, the CLI and suspect reasons:
 /// one formatter, in the core.
-pub use heapscope_core::units::{format_bytes, format_count};
+pub use heapscope_core::units::{format_bytes, format_bytes_delta, format_count};
 
 /// Throughput of a read, e.g. `"12.3 MB/s"`; empty until time has passed.
 pub fn format_rate(bytes: u64, elapsed_ms: f64) -> String {

@@ -45,7 +45,9 @@ struct Inner {
     /// Messages (and their transferred buffers) waiting for Ready.
     queue: Vec<(JsValue, Option<js_sys::ArrayBuffer>)>,
     next_request: RequestId,
-    /// The load whose chunks are still being sent, if any.
+    /// The load whose chunks are still being sent, if any: only so that a
+    /// replaced load stops streaming. Which load is current is the
+    /// [`crate::loader::Loader`]'s to say.
     active_load: Option<RequestId>,
     listener: Listener,
     _closures: Vec<Closure<dyn FnMut(JsValue)>>,

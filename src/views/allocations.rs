@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::common::{pending_or_unavailable, Bytes};
 use crate::queries::answer_signal;
-use crate::units::{format_bytes, format_count};
+use crate::units::{format_bytes, format_bytes_delta, format_count};
 
 const FLAME_WIDTH: f64 = 1000.0;
 const FLAME_ROW: f64 = 20.0;
@@ -70,7 +70,7 @@ pub fn AllocationsView(can_compare: bool) -> impl IntoView {
                                     <td class="num"><Bytes bytes=r.size_bytes /></td>
                                     <td class="num">{format_count(r.count)}</td>
                                     {compared.then(|| view! {
-                                        <td class="num" class:grew={r.size_diff_bytes > 0}>{signed_bytes(r.size_diff_bytes)}</td>
+                                        <td class="num" class:grew={r.size_diff_bytes > 0}>{format_bytes_delta(r.size_diff_bytes)}</td>
                                         <td class="num">{format!("{:+}", r.count_diff)}</td>
                                     })}
                                 </tr>
@@ -110,11 +110,6 @@ fn traceback_tree(node: FlameNode, total: u64, depth: usize) -> AnyView {
         </details>
     }
     .into_any()
-}
-
-fn signed_bytes(delta: i64) -> String {
-    let sign = if delta < 0 { "−" } else { "+" };
-    format!("{sign}{}", format_bytes(delta.unsigned_abs()))
 }
 
 /// An icicle chart: each frame's width is its share of the bytes.

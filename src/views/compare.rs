@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::common::{pending_or_unavailable, Bytes, ObjectLink, SortHeader, SortState};
 use crate::queries::answer_signal;
 use crate::route::Route;
-use crate::units::{format_bytes, format_count};
+use crate::units::{format_bytes_delta, format_count};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
@@ -16,14 +16,13 @@ pub enum Column {
     CountAfter,
 }
 
+/// Orders the rows by the column a person clicked (the deltas are the core's).
 pub fn sort_deltas(rows: &mut [TypeDeltaRow], sort: SortState<Column>) {
-    let count_delta = |r: &TypeDeltaRow| r.count_after as i64 - r.count_before as i64;
-    let size_delta = |r: &TypeDeltaRow| r.size_after_bytes as i64 - r.size_before_bytes as i64;
     rows.sort_by(|a, b| {
         let o = match sort.column {
             Column::Name => a.type_name.cmp(&b.type_name),
-            Column::CountDelta => count_delta(a).cmp(&count_delta(b)),
-            Column::SizeDelta => size_delta(a).cmp(&size_delta(b)),
+            Column::CountDelta => a.count_delta.cmp(&b.count_delta),
+            Column::SizeDelta => a.size_delta_bytes.cmp(&b.size_delta_bytes),
             Column::CountAfter => a.count_after.cmp(&b.count_after),
         };
         (if sort.descending { o.reverse() } else { o }).then_with(|| a.type_name.cmp(&b.type_name))
@@ -54,15 +53,14 @@ pub fn CompareView() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {types.into_iter().map(|r| {
-                                let dc = r.count_after as i64 - r.count_before as i64;
-                                let ds = r.size_after_bytes as i64 - r.size_before_bytes as i64;
+                                let (dc, ds) = (r.count_delta, r.size_delta_bytes);
                                 view! {
                                     <tr data-testid="delta-row">
                                         <td class="mono"><a href=Route::Instances(r.type_name.clone()).to_hash()>{r.type_name.clone()}</a></td>
                                         <td class="num">{format_count(r.count_before)}</td>
                                         <td class="num">{format_count(r.count_after)}</td>
                                         <td class="num" class:grew={dc > 0}>{format!("{dc:+}")}</td>
-                                        <td class="num" class:grew={ds > 0} title=format!("{ds:+} bytes")>{format!("{}{}", if ds < 0 { "−" } else { "+" }, format_bytes(ds.unsigned_abs()))}</td>
+                                        <td class="num" class:grew={ds > 0} title=format!("{ds:+} bytes")>{format_bytes_delta(ds)}</td>
                                     </tr>
                                 }
                             }).collect_view()}

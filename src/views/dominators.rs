@@ -5,10 +5,8 @@ use heapscope_protocol::{Answer, ObjectRow, Query};
 use leptos::prelude::*;
 
 use super::common::{pending_or_unavailable, Bytes, ObjectLink};
-use super::retainers::tree_keys;
-use crate::nav;
+use super::tree::{row_keys, waiting_or_unavailable, Kids, Tree};
 use crate::queries::{answer_signal, use_app};
-use crate::route::Route;
 use crate::units::format_count;
 
 const CHILDREN_SHOWN: u32 = 100;
@@ -24,10 +22,10 @@ pub fn DominatorsView(total_size_bytes: u64) -> impl IntoView {
                 if let Some(v) = pending_or_unavailable(&a) { return v; }
                 let Some(Answer::DominatorChildren { total, children, .. }) = a else { return ().into_any() };
                 view! {
-                    <div class="tree" data-testid="dominator-tree" on:keydown=tree_keys>
+                    <Tree testid="dominator-tree">
                         {children.into_iter().map(|c| view! { <DominatorNode row=c total_bytes=total_size_bytes /> }.into_any()).collect_view()}
                         {more(total, CHILDREN_SHOWN)}
-                    </div>
+                    </Tree>
                 }.into_any()
             }}
         </section>
@@ -44,32 +42,21 @@ fn DominatorNode(row: ObjectRow, total_bytes: u64) -> impl IntoView {
     let app = use_app();
     let id = row.id;
     let expanded = RwSignal::new(false);
-    let children: RwSignal<Option<(u32, Vec<ObjectRow>)>> = RwSignal::new(None);
+    let children: RwSignal<Kids<(u32, Vec<ObjectRow>)>> = RwSignal::new(Kids::Waiting);
+    let asked = StoredValue::new(false);
     Effect::new(move |_| {
-        if expanded.get() && children.get_untracked().is_none() {
+        if expanded.get() && !asked.get_value() {
+            asked.set_value(true);
             app.ask(Query::DominatorChildren { object: Some(id), limit: CHILDREN_SHOWN }, move |a| {
-                if let Answer::DominatorChildren { total, children: c, .. } = a {
-                    children.set(Some((total, c)));
-                }
+                children.set(Kids::from_answer(a, |a| match a {
+                    Answer::DominatorChildren { total, children, .. } => Ok((total, children)),
+                    other => Err(other),
+                }));
             });
         }
     });
     let share = if total_bytes == 0 { 0.0 } else { row.retained_bytes as f64 * 100.0 / total_bytes as f64 };
-    let on_key = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
-        "ArrowRight" => {
-            ev.prevent_default();
-            expanded.set(true)
-        }
-        "ArrowLeft" => {
-            ev.prevent_default();
-            expanded.set(false)
-        }
-        "Enter" => {
-            ev.prevent_default();
-            nav::go(&Route::Object(id))
-        }
-        _ => {}
-    };
+    let on_key = row_keys(expanded, true, id);
     view! {
         <div class="tree-node">
             <div class="tree-row" tabindex="0" on:keydown=on_key data-testid="dominator-row" data-object=id.to_string()>
@@ -79,14 +66,14 @@ fn DominatorNode(row: ObjectRow, total_bytes: u64) -> impl IntoView {
                 <ObjectLink row=row.clone() />
             </div>
             {move || expanded.get().then(|| match children.get() {
-                None => view! { <div class="tree-children muted">"…"</div> }.into_any(),
-                Some((_, c)) if c.is_empty() => view! { <div class="tree-children muted">"(dominates nothing else)"</div> }.into_any(),
-                Some((total, c)) => view! {
+                Kids::Listed((_, c)) if c.is_empty() => view! { <div class="tree-children muted">"(dominates nothing else)"</div> }.into_any(),
+                Kids::Listed((total, c)) => view! {
                     <div class="tree-children">
                         {c.into_iter().map(|r| view! { <DominatorNode row=r total_bytes=total_bytes /> }.into_any()).collect_view()}
                         {more(total, CHILDREN_SHOWN)}
                     </div>
                 }.into_any(),
+                waiting => waiting_or_unavailable(&waiting).unwrap_or_else(|| ().into_any()),
             })}
         </div>
     }

@@ -19,6 +19,8 @@ const PAGE_ROWS: u32 = 200;
 pub fn InstancesView(type_name: String) -> impl IntoView {
     let app = use_app();
     let total: RwSignal<Option<u32>> = RwSignal::new(None);
+    // Why the worker could not list them (then "Working…" must not stay).
+    let unavailable: RwSignal<Option<String>> = RwSignal::new(None);
     let pages: RwSignal<HashMap<u32, Vec<ObjectRow>>> = RwSignal::new(HashMap::new());
     let asked: StoredValue<HashSet<u32>> = StoredValue::new(HashSet::new());
     let viewport = Viewport::new(560.0);
@@ -31,13 +33,15 @@ pub fn InstancesView(type_name: String) -> impl IntoView {
             a.insert(page);
         });
         let query = Query::Instances { type_name: type_for_fetch.clone(), start: page * PAGE_ROWS, count: PAGE_ROWS };
-        app.ask(query, move |a| {
-            if let Answer::Instances { total: t, rows, .. } = a {
+        app.ask(query, move |a| match a {
+            Answer::Instances { total: t, rows, .. } => {
                 total.set(Some(t));
                 pages.update(|p| {
                     p.insert(page, rows);
                 });
             }
+            Answer::Unavailable { reason } => unavailable.set(Some(reason)),
+            _ => unavailable.set(Some("the worker sent an unexpected answer".to_string())),
         });
     };
     let fetch_first = fetch.clone();
@@ -69,10 +73,13 @@ pub fn InstancesView(type_name: String) -> impl IntoView {
             <h2>
                 <a href=Route::Types.to_hash()>"Types"</a>" › "<span class="mono">{type_name.clone()}</span>
             </h2>
-            <p class="muted" data-testid="instances-count">{move || match total.get() {
-                None => "Working…".to_string(),
-                Some(t) => format!("{} instances of {}, largest retained first", format_count(t as u64), short_type(&type_name)),
-            }}</p>
+            {move || match (unavailable.get(), total.get()) {
+                (Some(reason), _) => view! { <p class="muted" data-testid="unavailable">{reason}</p> }.into_any(),
+                (None, None) => view! { <p class="muted" data-testid="instances-count">"Working…"</p> }.into_any(),
+                (None, Some(t)) => view! {
+                    <p class="muted" data-testid="instances-count">{format!("{} instances of {}, largest retained first", format_count(t as u64), short_type(&type_name))}</p>
+                }.into_any(),
+            }}
             {viewport.container("instances-table", count, open, view! {
                 <table class="grid">
                     <thead><tr><th>"address"</th><th>"description"</th><th class="num">"shallow"</th><th class="num">"retained"</th><th class="num">"distance"</th></tr></thead>

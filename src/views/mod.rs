@@ -12,4 +12,5 @@ pub mod object;
 pub mod overview;
 pub mod retainers;
 pub mod search;
+pub mod tree;
 pub mod types;

@@ -6,13 +6,12 @@ use std::collections::HashSet;
 
 use heapscope_protocol::{Answer, Ignored, ObjectRow, Query, Reference};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::common::{pending_or_unavailable, Bytes, ObjectLink};
 use super::object::ObjectTabs;
-use crate::nav;
+use super::tree::{row_keys, waiting_or_unavailable, Kids, Tree};
 use crate::queries::{answer_signal, use_app};
-use crate::route::Route;
+use crate::units::format_count;
 
 #[component]
 pub fn RetainersView(object: u32) -> impl IntoView {
@@ -44,9 +43,9 @@ pub fn RetainersView(object: u32) -> impl IntoView {
                 let expand = StoredValue::new(expand);
                 view! {
                     <p class="muted" data-testid="retainers-status">{status}</p>
-                    <div class="tree" data-testid="retainers-tree" on:keydown=tree_keys>
+                    <Tree testid="retainers-tree">
                         <RetainerNode via=None object=d.object.clone() ancestors=vec![] expand=expand ignored=ignored />
-                    </div>
+                    </Tree>
                 }.into_any()
             }}
         </section>
@@ -68,16 +67,17 @@ fn RetainerNode(
     let is_root = object.root.is_some();
     let expanded =
         RwSignal::new(!is_cycle && expand.with_value(|e| e.contains(&id)) && object.distance.is_some_and(|d| d > 0) || via.is_none());
-    let children: RwSignal<Option<Vec<Reference>>> = RwSignal::new(None);
+    let children: RwSignal<Kids<(u32, Vec<Reference>)>> = RwSignal::new(Kids::Waiting);
     let asked = StoredValue::new(false);
     Effect::new(move |_| {
         if expanded.get() && !asked.get_value() {
             asked.set_value(true);
             let ignored_now = ignored.get_untracked();
             app.ask(Query::Referrers { object: id, ignored: ignored_now }, move |a| {
-                if let Answer::Referrers { referrers, .. } = a {
-                    children.set(Some(referrers));
-                }
+                children.set(Kids::from_answer(a, |a| match a {
+                    Answer::Referrers { total, referrers, .. } => Ok((total, referrers)),
+                    other => Err(other),
+                }));
             });
         }
     });
@@ -90,21 +90,7 @@ fn RetainerNode(
             expanded.update(|e| *e = !*e)
         }
     };
-    let on_key = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
-        "ArrowRight" if !is_cycle => {
-            ev.prevent_default();
-            expanded.set(true)
-        }
-        "ArrowLeft" => {
-            ev.prevent_default();
-            expanded.set(false)
-        }
-        "Enter" => {
-            ev.prevent_default();
-            nav::go(&Route::Object(id))
-        }
-        _ => {}
-    };
+    let on_key = row_keys(expanded, !is_cycle, id);
     view! {
         <div class="tree-node" class:weak=weak>
             <div class="tree-row" tabindex="0" on:keydown=on_key data-testid="retainer-row" data-object=id.to_string()>
@@ -122,50 +108,27 @@ fn RetainerNode(
                 })}
             </div>
             {move || (expanded.get() && !is_cycle).then(|| match children.get() {
-                None => view! { <div class="tree-children muted">"…"</div> }.into_any(),
-                Some(refs) if refs.is_empty() => view! {
+                Kids::Listed((_, refs)) if refs.is_empty() => view! {
                     <div class="tree-children muted">{if is_root { "(a root: nothing further holds it)" } else { "(no referrers in the graph)" }}</div>
                 }.into_any(),
-                Some(refs) => {
+                Kids::Listed((total, refs)) => {
                     let path = path.clone();
+                    let more = (total as usize > refs.len()).then(|| {
+                        let rest = total as usize - refs.len();
+                        view! { <div class="muted tree-more">{format!("… and {} more referrers", format_count(rest as u64))}</div> }
+                    });
                     view! {
                         <div class="tree-children">
                             {refs.into_iter().map(|r| {
                                 let from = r.from.clone();
                                 view! { <RetainerNode via=Some(r) object=from ancestors=path.clone() expand=expand ignored=ignored /> }.into_any()
                             }).collect_view()}
+                            {more}
                         </div>
                     }.into_any()
                 }
+                waiting => waiting_or_unavailable(&waiting).unwrap_or_else(|| ().into_any()),
             })}
         </div>
-    }
-}
-
-/// Up/Down move focus between visible tree rows.
-pub fn tree_keys(ev: web_sys::KeyboardEvent) {
-    let key = ev.key();
-    if key != "ArrowDown" && key != "ArrowUp" {
-        return;
-    }
-    let Some(container) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
-    let Ok(rows) = container.query_selector_all(".tree-row") else { return };
-    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
-    let mut current: Option<u32> = None;
-    for i in 0..rows.length() {
-        if let (Some(node), Some(a)) = (rows.item(i), active.as_ref()) {
-            if node.is_same_node(Some(a.as_ref())) {
-                current = Some(i);
-            }
-        }
-    }
-    let next = match (current, key.as_str()) {
-        (Some(i), "ArrowDown") => (i + 1).min(rows.length().saturating_sub(1)),
-        (Some(i), _) => i.saturating_sub(1),
-        (None, _) => 0,
-    };
-    if let Some(el) = rows.item(next).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
-        ev.prevent_default();
-        let _ = el.focus();
     }
 }

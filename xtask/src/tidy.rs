@@ -83,6 +83,17 @@ mod tests {
     }
 
     #[test]
+    fn browser_tests_never_sleep() {
+        // They wait on the page's own state through the page object (e2e/app-page.mjs).
+        for f in files("e2e", ".mjs") {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for forbidden in ["waitForTimeout(", "await new Promise((r) => setTimeout", "await new Promise((ok) => setTimeout"] {
+                assert!(!text.contains(forbidden), "{} sleeps (`{forbidden}`): wait on data-state/data-busy instead", f.display());
+            }
+        }
+    }
+
+    #[test]
     fn snapshot_strings_are_never_html() {
         for dir in ["src", "crates/worker/src"] {
             for f in files(dir, ".rs") {

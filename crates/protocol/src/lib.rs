@@ -474,6 +474,10 @@ pub struct TypeDeltaRow {
     pub count_after: u64,
     pub size_before_bytes: u64,
     pub size_after_bytes: u64,
+    /// `count_after - count_before`, as the core computes it.
+    pub count_delta: i64,
+    /// `size_after_bytes - size_before_bytes`, as the core computes it.
+    pub size_delta_bytes: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

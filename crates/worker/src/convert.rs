@@ -187,6 +187,8 @@ pub fn heap_comparison(after: &HeapView, baseline_file: &str, d: &HeapDiff, limi
                 count_after: t.count_after,
                 size_before_bytes: t.size_before_bytes,
                 size_after_bytes: t.size_after_bytes,
+                count_delta: t.count_delta(),
+                size_delta_bytes: t.size_delta_bytes(),
             })
             .collect(),
         new_object_count: d.new_objects.len() as u64,

@@ -191,8 +191,8 @@ fn render(a: &Answer) -> String {
             "vs {} [{}] new {} [{}] freed {}",
             c.baseline_file,
             list(&c.types, |t| format!(
-                "{}:{}->{}:{}->{}",
-                t.type_name, t.count_before, t.count_after, t.size_before_bytes, t.size_after_bytes
+                "{}:{}->{}:{}->{}:{:+}:{:+}",
+                t.type_name, t.count_before, t.count_after, t.size_before_bytes, t.size_after_bytes, t.count_delta, t.size_delta_bytes
             )),
             c.new_object_count,
             list(&c.new_objects, obj),
@@ -291,7 +291,7 @@ fn cases() -> Vec<(&'static [&'static str], Query, &'static str)> {
         (
             &["after", "before"],
             Query::CompareHeaps { limit: 10 },
-            "vs before.json [app.Node:1->4:50->180 builtins.weakref:0->1:0->20 builtins.str:0->1:0->10] \
+            "vs before.json [app.Node:1->4:50->180:+3:+130 builtins.weakref:0->1:0->20:+1:+20 builtins.str:0->1:0->10:+1:+10] \
              new 5 [3:app.Node:60 5:builtins.weakref:20 4:builtins.str:10 6:app.Node:0 7:app.Node:0] freed 0",
         ),
         (HEAP, Query::CompareHeaps { limit: 10 }, "unavailable: open two heap snapshots of the same process to compare them"),

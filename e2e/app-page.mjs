@@ -1,0 +1,106 @@
+// The page object every end-to-end test goes through: it acts as a person
+// would (drop, pick, click an example, cancel) and waits on what the app
+// says about itself — `data-state` (idle/loading/ready/error), `data-busy`
+// (queries in flight) and `data-workers-ready` (Ready handshakes from
+// analysis workers so far) — never on time. Playwright's own page methods
+// (`click`, `textContent`, …) pass through unchanged.
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+
+const APP = '[data-testid="app"]';
+
+export class AppPage {
+  /** Opens the app and waits until it is idle and its worker is up. */
+  static async open(browser, url) {
+    const app = AppPage.of(await browser.newPage());
+    await app.page.goto(url);
+    await app.idle();
+    return app;
+  }
+
+  /** The page object of a Playwright page (itself when it already is one). */
+  static of(page) {
+    if (page instanceof AppPage) return page;
+    const app = new AppPage(page);
+    return new Proxy(app, {
+      get(target, key) {
+        if (key in target) return target[key];
+        const value = target.page[key];
+        return typeof value === "function" ? value.bind(target.page) : value;
+      },
+    });
+  }
+
+  constructor(page) {
+    this.page = page;
+    /** Uncaught errors of the page, for `assert.deepEqual(app.errors, [])`. */
+    this.errors = [];
+    page.on("pageerror", (e) => this.errors.push(e.message));
+  }
+
+  /** Goes to `url` (the app) and waits until it is idle and its worker is up. */
+  async visit(url) {
+    await this.page.goto(url);
+    await this.idle();
+  }
+
+  /** Waits until nothing is open and a worker has said Ready. */
+  async idle() {
+    await this.page.waitForSelector(`${APP}[data-state="idle"]`);
+    await this.workersReady(1);
+  }
+
+  /** The page's state: `idle`, `loading`, `ready` or `error`. */
+  state() {
+    return this.page.getAttribute(APP, "data-state");
+  }
+
+  /** Waits until the app has finished with its files: ready or error. */
+  async settled() {
+    await this.page.waitForSelector(`${APP}:is([data-state="ready"], [data-state="error"])`, { timeout: 60_000 });
+    return this.state();
+  }
+
+  /** Waits until no query is waiting for the worker. */
+  async quiet() {
+    await this.page.waitForSelector(`${APP}[data-busy="false"]`);
+  }
+
+  /** Waits until `n` analysis workers have said Ready (a cancel replaces the worker). */
+  async workersReady(n) {
+    await this.page.waitForFunction((n) => Number(document.querySelector('[data-testid="app"]')?.dataset.workersReady) >= n, n);
+  }
+
+  /** A real drag-and-drop of one or more files; waits for the load to finish. */
+  async drop(paths, { name, type = "application/json" } = {}) {
+    const files = [];
+    for (const path of [].concat(paths)) {
+      const bytes = await readFile(path);
+      files.push({ b64: bytes.toString("base64"), name: name ?? basename(path), type });
+    }
+    const dataTransfer = await this.page.evaluateHandle((files) => {
+      const dt = new DataTransfer();
+      for (const { b64, name, type } of files) dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type }));
+      return dt;
+    }, files);
+    for (const event of ["dragenter", "dragover", "drop"]) await this.page.dispatchEvent(APP, event, { dataTransfer });
+    return this.settled();
+  }
+
+  /** Chooses files with the file picker (does not wait). */
+  pick(paths) {
+    return this.page.setInputFiles('[data-testid="file-input"]', paths);
+  }
+
+  /** Clicks a "Try an example" button and waits for the load to finish. */
+  async example(id) {
+    await this.page.click(`[data-testid="example-${id}"]`);
+    await this.page.waitForSelector(`${APP}:is([data-state="loading"], [data-state="ready"])`);
+    return this.settled();
+  }
+
+  /** Texts of all elements matching `selector`, in document order. */
+  texts(selector) {
+    return this.page.$$eval(selector, (els) => els.map((e) => e.textContent.trim()));
+  }
+}
