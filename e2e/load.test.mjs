@@ -21,7 +21,7 @@ async function assertCounts(page, path) {
 
 test("dropping a snapshot shows its object, reference and size totals", async () => {
   const page = await AppPage.open(env.browser, env.url);
-  assert.equal(await AppPage.of(page).drop(LEAK), "ready");
+  assert.equal(await page.drop(LEAK), "ready");
   await assertCounts(page, LEAK);
   await page.screenshot({ path: `${ARTIFACTS}/drop-leak.png`, fullPage: true });
   assert.deepEqual(page.errors, []);
@@ -29,15 +29,15 @@ test("dropping a snapshot shows its object, reference and size totals", async ()
 
 test("the file picker loads a snapshot", async () => {
   const page = await AppPage.open(env.browser, env.url);
-  await page.setInputFiles('[data-testid="file-input"]', LEAK);
-  assert.equal(await AppPage.of(page).settled(), "ready");
+  await page.pick(LEAK);
+  assert.equal(await page.settled(), "ready");
   await assertCounts(page, LEAK);
 });
 
 test("'Try an example' loads the bundled leak example", async () => {
   const page = await AppPage.open(env.browser, env.url);
   await page.click('[data-testid="example-leak"]');
-  assert.equal(await AppPage.of(page).settled(), "ready");
+  assert.equal(await page.settled(), "ready");
   await assertCounts(page, LEAK);
   assert.ok((await page.textContent('[data-testid="top-types"]')).includes("builtins."));
 });
@@ -58,11 +58,11 @@ test("bad files show what is wrong and where, and the next file loads", async ()
     [empty, /empty\.json could not be opened: the file is empty/],
   ];
   for (const [path, message] of cases) {
-    assert.equal(await AppPage.of(page).drop(path), "error");
+    assert.equal(await page.drop(path), "error");
     assert.match(await page.textContent('[data-testid="error-message"]'), message);
   }
   await page.screenshot({ path: `${ARTIFACTS}/error-truncated.png`, fullPage: true });
-  assert.equal(await AppPage.of(page).drop(LEAK), "ready");
+  assert.equal(await page.drop(LEAK), "ready");
   await assertCounts(page, LEAK);
   assert.deepEqual(page.errors, []);
 });
@@ -83,7 +83,7 @@ test("dropping two files where one is bad opens the good one and names the bad o
 
 test("a tracemalloc pickle from Snapshot.dump() opens in Allocations", async () => {
   const page = await AppPage.open(env.browser, env.url);
-  assert.equal(await AppPage.of(page).drop("crates/core/tests/data/tm_after.pickle", { type: "application/octet-stream" }), "ready");
+  assert.equal(await page.drop("crates/core/tests/data/tm_after.pickle", { type: "application/octet-stream" }), "ready");
   assert.match(await page.textContent('[data-testid="load-stats"]'), /^tracemalloc pickle/);
   assert.ok(Number((await page.textContent('[data-testid="trace-count"]')).replace(/,/g, "")) > 0);
   await page.click('[data-testid="tab-allocations"]');
@@ -100,7 +100,7 @@ test("a hand-written JSON object list opens and its counts are right", async () 
     { id: 3, type: "bytes", size: 1033, referents: [] },
   ]));
   const page = await AppPage.open(env.browser, env.url);
-  assert.equal(await AppPage.of(page).drop(path), "ready");
+  assert.equal(await page.drop(path), "ready");
   assert.equal(await page.textContent('[data-testid="object-count"]'), "3");
   assert.equal(await page.textContent('[data-testid="reference-count"]'), "3");
   assert.equal(await page.getAttribute('[data-testid="total-size"]', "title"), "1,321 bytes");

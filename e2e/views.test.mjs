@@ -16,14 +16,14 @@ const shot = (page, name) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`,
 
 test("overview shows totals, suspects, top types and process metadata", async () => {
   const page = await AppPage.open(env.browser, env.url);
-  assert.equal(await AppPage.of(page).example("leak"), "ready");
+  assert.equal(await page.example("leak"), "ready");
   await page.waitForSelector('[data-testid="suspects"] li');
   assert.equal(int(await page.textContent('[data-testid="unreachable-count"]')), await unreachableOf("public/examples/leak.heapscope.json.gz"));
   assert.ok(int(await page.textContent('[data-testid="cycle-count"]')) > 0);
   // The first suspect is the leak: the module-level cache holding the requests.
   const first = await page.textContent('[data-testid="suspects"] li .reason');
   assert.match(first, /^dict @0x[0-9a-f]+ \(`cache` of module __main__\) holds 200 __main__\.Request objects/);
-  const top = await AppPage.of(page).texts('[data-testid="top-types"] tbody td:first-child');
+  const top = await page.texts('[data-testid="top-types"] tbody td:first-child');
   assert.ok(top.includes("__main__.Request"), `top types: ${top}`);
   assert.match(await page.textContent('[data-testid="process"]'), /python_version\s*3\.\d+/);
   await shot(page, "overview-leak");
@@ -32,12 +32,12 @@ test("overview shows totals, suspects, top types and process metadata", async ()
 
 test("types: filter, sort, keyboard to instances, inspector and retainers read module → cache → key → object", async () => {
   const page = await AppPage.open(env.browser, env.url);
-  await AppPage.of(page).example("leak");
+  await page.example("leak");
   await page.click('[data-testid="tab-types"]');
   await page.waitForSelector('[data-testid="types-table"] tr.vrow');
   // Sorting by count, descending: the first row has the largest count.
   await page.click('[data-testid="sort-count"]');
-  const counts = (await AppPage.of(page).texts('[data-testid="types-table"] tr.vrow td:nth-child(2)')).map(int);
+  const counts = (await page.texts('[data-testid="types-table"] tr.vrow td:nth-child(2)')).map(int);
   assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
   await page.fill('[data-testid="types-filter"]', "__main__.Req");
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="types-table"] tr.vrow').length === 1);
@@ -57,7 +57,7 @@ test("types: filter, sort, keyboard to instances, inspector and retainers read m
   await page.click('[data-testid="instances-table"] tr.vrow');
   await page.waitForSelector('[data-testid="object-type"]');
   assert.equal(await page.textContent('[data-testid="object-type"]'), "__main__.Request");
-  const referrers = await AppPage.of(page).texts('[data-testid="referrers"] td.label');
+  const referrers = await page.texts('[data-testid="referrers"] td.label');
   assert.ok(referrers.some((l) => /^\['req-\d+'\]$/.test(l)), `referrers: ${referrers}`);
   await shot(page, "inspector-request");
 
@@ -76,7 +76,7 @@ test("types: filter, sort, keyboard to instances, inspector and retainers read m
 
   await page.click('[data-testid="objtab-graph"]');
   await page.waitForSelector('[data-testid="graph-node"]');
-  const labels = await AppPage.of(page).texts('[data-testid="graph-edge"] text');
+  const labels = await page.texts('[data-testid="graph-edge"] text');
   for (const l of ["__dict__", "['cache']"]) assert.ok(labels.includes(l), `edge labels: ${labels}`);
   assert.ok(labels.some((l) => /^\['req-\d+'\]$/.test(l)));
   assert.ok((await page.$$('[data-testid="graph-node"]')).length >= 4);
@@ -94,10 +94,10 @@ test("types: filter, sort, keyboard to instances, inspector and retainers read m
 
 test("dominator tree expands with retained-size bars", async () => {
   const page = await AppPage.open(env.browser, env.url);
-  await AppPage.of(page).example("leak");
+  await page.example("leak");
   await page.click('[data-testid="tab-dominators"]');
   await page.waitForSelector('[data-testid="dominator-row"]');
-  const first = await AppPage.of(page).texts('[data-testid="dominator-tree"] > .tree-node > .tree-row');
+  const first = await page.texts('[data-testid="dominator-tree"] > .tree-node > .tree-row');
   assert.ok(first.length > 1);
   // Keyboard, as in a file tree: → expands, ↓ moves to the first child, Enter opens it.
   await page.focus('[data-testid="dominator-row"] >> nth=0');
@@ -121,11 +121,11 @@ test("dominator tree expands with retained-size bars", async () => {
 
 test("cycles: table, drawing with labeled edges and the reference to break", async () => {
   const page = await AppPage.open(env.browser, env.url);
-  await AppPage.of(page).example("cycle");
+  await page.example("cycle");
   await page.click('[data-testid="tab-cycles"]');
   await page.waitForSelector('[data-testid="cycle-row"]');
   assert.ok(int(await page.textContent('[data-testid="cycles-count"]')) > 0);
-  const states = await AppPage.of(page).texts('[data-testid="cycle-row"] td:last-child');
+  const states = await page.texts('[data-testid="cycle-row"] td:last-child');
   assert.ok(states.includes("reachable"), `${states.slice(0, 20)}`);
   // Garbage first: sort by the garbage column (descending).
   await page.click('[data-testid="sort-garbage"]');
@@ -152,7 +152,7 @@ test("cycles: table, drawing with labeled edges and the reference to break", asy
 
 test("compare: two heap snapshots dropped together show what grew", async () => {
   const page = await AppPage.open(env.browser, env.url);
-  await AppPage.of(page).example("growth");
+  await page.example("growth");
   await page.click('[data-testid="tab-compare"]');
   await page.waitForSelector('[data-testid="delta-row"]');
   const rows = await page.$$eval('[data-testid="delta-row"]', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
@@ -165,11 +165,11 @@ test("compare: two heap snapshots dropped together show what grew", async () => 
 
 test("allocations: by line and file, cumulative, compare, flame graph", async () => {
   const page = await AppPage.open(env.browser, env.url);
-  await AppPage.of(page).example("tracemalloc");
+  await page.example("tracemalloc");
   await page.click('[data-testid="tab-allocations"]');
   await page.waitForSelector('[data-testid="alloc-table"] tbody tr');
   assert.ok(await page.isChecked('[data-testid="alloc-compare"]'));
-  const where = await AppPage.of(page).texts('[data-testid="alloc-table"] tbody td:first-child');
+  const where = await page.texts('[data-testid="alloc-table"] tbody td:first-child');
   assert.ok(where.some((w) => w.includes("growth.py:")), `${where.slice(0, 5)}`);
   await page.selectOption('[data-testid="alloc-grouping"]', "filename");
   // Grouped by file: rows name files, no line numbers.
@@ -177,7 +177,7 @@ test("allocations: by line and file, cumulative, compare, flame graph", async ()
     const cells = [...document.querySelectorAll('[data-testid="alloc-table"] tbody td:first-child')];
     return cells.length > 0 && cells.every((td) => !/:\d+$/.test(td.textContent));
   });
-  assert.ok((await AppPage.of(page).texts('[data-testid="alloc-table"] tbody td:first-child')).some((w) => w.endsWith("growth.py")));
+  assert.ok((await page.texts('[data-testid="alloc-table"] tbody td:first-child')).some((w) => w.endsWith("growth.py")));
   await page.check('[data-testid="alloc-cumulative"]');
   await page.waitForSelector('[data-testid="alloc-table"] tbody tr');
   await page.waitForSelector('[data-testid="flame-graph"] rect');
@@ -190,7 +190,7 @@ test("allocations: by line and file, cumulative, compare, flame graph", async ()
 
 test("global search finds objects by description and address", async () => {
   const page = await AppPage.open(env.browser, env.url);
-  await AppPage.of(page).example("leak");
+  await page.example("leak");
   await page.keyboard.press("/");
   await page.keyboard.type("req-42");
   await page.keyboard.press("Enter");
@@ -213,7 +213,7 @@ test("snapshot strings are shown as text, never as HTML", async () => {
     strings: ["", "builtins.module", evil, "<b>Type</b>"],
   }));
   const page = await AppPage.open(env.browser, env.url);
-  assert.equal(await AppPage.of(page).drop(path), "ready");
+  assert.equal(await page.drop(path), "ready");
   await page.click('[data-testid="tab-types"]');
   await page.waitForSelector('[data-testid="types-table"] tr.vrow');
   assert.ok((await page.textContent('[data-testid="types-table"]')).includes("<b>Type</b>"));
@@ -255,7 +255,7 @@ test("cancel stops a load and the app stays usable", async () => {
     });
     canceller.observe(app, { subtree: true, childList: true });
   });
-  await page.setInputFiles('[data-testid="file-input"]', path);
+  await page.pick(path);
   await page.waitForFunction(() => window.__states.includes("loading") && document.querySelector('[data-testid="app"]').dataset.state === "idle");
   // The worker was replaced (the new one said Ready, the old one is gone):
   // the cancelled file can never finish loading.
@@ -264,7 +264,7 @@ test("cancel stops a load and the app stays usable", async () => {
   assert.deepEqual(await page.evaluate(() => window.__states.filter((s, i, a) => s !== a[i - 1])), ["loading", "idle"]);
   // The progress line names the file, the phase and the percentage.
   assert.match(await page.evaluate(() => window.__progress), /^Loading big\.heapscope\.json: reading \d+%/);
-  assert.equal(await AppPage.of(page).example("leak"), "ready");
+  assert.equal(await page.example("leak"), "ready");
 });
 
 test("a types table of 100,000 rows stays virtualized and scrolls to its end", async () => {
@@ -281,8 +281,8 @@ test("a types table of 100,000 rows stays virtualized and scrolls to its end", a
   }
   writeFileSync(path, JSON.stringify({ format: "heapscope", version: 1, heap: { objects, references: [], roots }, strings }));
   const page = await AppPage.open(env.browser, env.url);
-  await page.setInputFiles('[data-testid="file-input"]', path);
-  assert.equal(await AppPage.of(page).settled(), "ready");
+  await page.pick(path);
+  assert.equal(await page.settled(), "ready");
   await page.click('[data-testid="tab-types"]');
   await page.waitForSelector('[data-testid="types-table"] tr.vrow');
   assert.equal(await page.textContent('[data-testid="types-count"]'), "100,000 rows");
