@@ -22,7 +22,7 @@ test("overview shows totals, suspects, top types and process metadata", async ()
   assert.ok(int(await page.textContent('[data-testid="cycle-count"]')) > 0);
   // The first suspect is the leak: the module-level cache holding the requests.
   const first = await page.textContent('[data-testid="suspects"] li .reason');
-  assert.match(first, /^dict @0x[0-9a-f]+ \(`cache` of module __main__\) holds 200 __main__\.Request objects/);
+  assert.match(first, /^`cache` of module `__main__` holds 200 `__main__\.Request` objects/);
   const top = await page.texts('[data-testid="top-types"] tbody td:first-child');
   assert.ok(top.includes("__main__.Request"), `top types: ${top}`);
   assert.match(await page.textContent('[data-testid="process"]'), /python_version\s*3\.\d+/);

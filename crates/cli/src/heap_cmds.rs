@@ -98,6 +98,7 @@ pub fn summary(o: &Opened, out: &mut Out, json: bool) -> Result<()> {
             max_distance: f.max_distance,
             cycles: f.cycle_count,
             garbage_cycles: f.garbage_cycle_count,
+            owners: f.owners.iter().map(|(w, t)| wire::OwnerTotals { owner: w.describe(), objects: t.objects, size_bytes: t.size_bytes }).collect(),
         });
         rows.extend([
             vec!["objects".into(), f.object_count.to_string()],
@@ -110,6 +111,9 @@ pub fn summary(o: &Opened, out: &mut Out, json: bool) -> Result<()> {
             vec!["deepest object".into(), format!("{} references from a root", f.max_distance)],
             vec!["cycles".into(), format!("{} ({} garbage)", f.cycle_count, f.garbage_cycle_count)],
         ]);
+        for (w, t) in f.owners {
+            rows.push(vec![format!("owned by {}", w.describe()), format!("{} in {} objects", format_bytes(t.size_bytes), t.objects)]);
+        }
     }
     if let Some(t) = &s.tracemalloc {
         let total: u64 = t.traces.iter().map(|t| t.size_bytes).sum();
@@ -297,15 +301,17 @@ pub fn dominators(o: &Opened, out: &mut Out, limit: usize, depth: usize, json: b
     Ok(())
 }
 
-pub fn cycles(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()> {
+pub fn cycles(o: &Opened, out: &mut Out, limit: usize, garbage_only: bool, hide_internal: bool, json: bool) -> Result<()> {
     let analysis = analyse(o)?;
     let x = view(o, &analysis)?;
-    let cycles = x.analysis.cycles(x.heap);
+    let all = x.analysis.cycles(x.snapshot, x.heap);
     let garbage = x.overview().garbage_cycle_count;
+    let cycles: Vec<_> = all.iter().filter(|c| (!garbage_only || !c.reachable) && (!hide_internal || !c.internal)).collect();
     if json {
         let doc = wire::Cycles {
-            total: cycles.len() as u64,
+            total: all.len() as u64,
             garbage: garbage as u64,
+            listed: cycles.len() as u64,
             cycles: cycles
                 .iter()
                 .take(limit)
@@ -314,6 +320,9 @@ pub fn cycles(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()>
                     shallow_bytes: c.shallow_bytes,
                     retained_bytes: c.retained_bytes,
                     reachable: c.reachable,
+                    owner: c.owner.describe(),
+                    internal: c.internal,
+                    fix: c.fix.clone(),
                     types: c
                         .types
                         .iter()
@@ -326,6 +335,7 @@ pub fn cycles(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()>
                         from: object(&x, b.from),
                         to: object(&x, b.to),
                         reference: reference(&step(x.snapshot, x.heap, b.from, b.edge)),
+                        python: b.python.clone(),
                         breaks_all: b.breaks_all,
                         reason: b.reason.clone(),
                     }),
@@ -334,7 +344,7 @@ pub fn cycles(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()>
         };
         return Ok(out.json(&doc)?);
     }
-    out.line(&format!("{} cycles ({garbage} garbage)", cycles.len()))?;
+    out.line(&format!("{} cycles ({garbage} garbage); {} listed, the application's first", all.len(), cycles.len()))?;
     for c in cycles.iter().take(limit) {
         let mut types = c.type_summary(CYCLE_TYPES_PRINTED);
         if c.types.len() > CYCLE_TYPES_PRINTED {
@@ -342,18 +352,24 @@ pub fn cycles(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()>
         }
         out.blank()?;
         out.line(&format!(
-            "{} objects, {} shallow, {} retained, {}: {}",
+            "{} objects, {} shallow, {} retained, {}, {}{}: {}",
             c.members.len(),
             format_bytes(c.shallow_bytes),
             format_bytes(c.retained_bytes),
             if c.reachable { "reachable" } else { "garbage" },
+            c.owner.describe(),
+            if c.internal { " (interpreter-internal)" } else { "" },
             types
         ))?;
         if let Some(b) = &c.suggested_break {
             let label = step(x.snapshot, x.heap, b.from, b.edge).label;
-            out.line(&format!("  break {} {} → {}", x.describe(b.from), label, x.describe(b.to)))?;
+            match &b.python {
+                Some(p) => out.line(&format!("  break `{p}`: {} {} → {}", x.describe(b.from), label, x.describe(b.to)))?,
+                None => out.line(&format!("  break {} {} → {}", x.describe(b.from), label, x.describe(b.to)))?,
+            }
             out.line(&format!("    {}", b.reason))?;
         }
+        out.line(&format!("  fix: {}", c.fix))?;
     }
     Ok(())
 }
@@ -372,14 +388,21 @@ pub fn suspects(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<(
                     SuspectKind::Accumulation { container, type_name, instances } => {
                         ("accumulation", Some(object(&x, *container)), Some(type_name.clone()), Some(*instances as u64))
                     }
+                    SuspectKind::Garbage { type_name, example, .. } => ("garbage", Some(object(&x, *example)), Some(type_name.clone()), None),
                 };
                 wire::Suspect {
                     kind,
                     object,
                     type_name,
                     instances,
+                    pattern: s.pattern.name(),
+                    holder: s.holder.to_string(),
+                    owner: s.owner.describe(),
+                    count: s.count,
+                    items: s.items.clone(),
                     retained_bytes: s.retained_bytes,
                     share: s.share,
+                    fix: s.fix.clone(),
                     reason: s.reason.clone(),
                 }
             })
@@ -387,10 +410,11 @@ pub fn suspects(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<(
         return Ok(out.json(&doc)?);
     }
     if list.is_empty() {
-        out.line("no suspects: nothing holds a large share of the heap")?;
+        out.line("no suspects: nothing the application holds accumulates")?;
     }
     for s in &list {
         out.line(&format!("{:5.1}%  {}", 100.0 * s.share, s.reason))?;
+        out.line(&format!("        fix: {}", s.fix))?;
     }
     Ok(())
 }

@@ -80,8 +80,14 @@ enum Command {
         file: PathBuf,
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Only cycles no root reaches (garbage).
+        #[arg(long)]
+        garbage_only: bool,
+        /// Leave out interpreter-internal cycles (modules, classes, functions and their descriptors).
+        #[arg(long)]
+        hide_internal: bool,
     },
-    /// Objects and types that hold the most memory, and accumulation points.
+    /// Where the application's memory accumulates, named in Python terms, each with a fix.
     Suspects {
         file: PathBuf,
         #[arg(long, default_value_t = 10)]
@@ -184,7 +190,9 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode> {
             heap_cmds::retainers(&open(&file)?, out, r#type.as_deref(), address.as_deref(), paths, &ignore, json)
         }
         Command::Dominators { file, limit, depth } => heap_cmds::dominators(&open(&file)?, out, limit, depth, json),
-        Command::Cycles { file, limit } => heap_cmds::cycles(&open(&file)?, out, limit, json),
+        Command::Cycles { file, limit, garbage_only, hide_internal } => {
+            heap_cmds::cycles(&open(&file)?, out, limit, garbage_only, hide_internal, json)
+        }
         Command::Suspects { file, limit } => heap_cmds::suspects(&open(&file)?, out, limit, json),
         Command::Search { file, query, limit } => heap_cmds::search(&open(&file)?, out, &query, limit, json),
         Command::Diff { before, after, max_growth, limit } => {

@@ -50,6 +50,16 @@ pub struct HeapSummary {
     pub max_distance: u32,
     pub cycles: u64,
     pub garbage_cycles: u64,
+    /// Objects and bytes per owner: application, third-party, interpreter.
+    pub owners: Vec<OwnerTotals>,
+}
+
+#[derive(Serialize)]
+pub struct OwnerTotals {
+    /// `application`, `third-party` or `interpreter and standard library`.
+    pub owner: &'static str,
+    pub objects: u64,
+    pub size_bytes: u64,
 }
 
 #[derive(Serialize)]
@@ -154,6 +164,8 @@ pub struct Cycles {
     /// Cyclic components in all.
     pub total: u64,
     pub garbage: u64,
+    /// Those left after `--garbage-only` / `--hide-internal`.
+    pub listed: u64,
     pub cycles: Vec<Cycle>,
 }
 
@@ -163,6 +175,12 @@ pub struct Cycle {
     pub shallow_bytes: u64,
     pub retained_bytes: u64,
     pub reachable: bool,
+    /// `application`, `third-party` or `interpreter and standard library`.
+    pub owner: &'static str,
+    /// Made only of the interpreter's machinery (modules, classes, functions, descriptors).
+    pub internal: bool,
+    /// The one-line fix, in Python terms.
+    pub fix: String,
     /// Member types, most common first (at most 20).
     pub types: Vec<TypeCount>,
     /// Distinct member types in all.
@@ -185,6 +203,8 @@ pub struct Break {
     pub from: Object,
     pub to: Object,
     pub reference: Reference,
+    /// The reference in Python syntax (`TreeNode.parent`), when it is one.
+    pub python: Option<String>,
     /// Removing it leaves no loop among the members.
     pub breaks_all: bool,
     pub reason: String,
@@ -192,7 +212,7 @@ pub struct Break {
 
 #[derive(Serialize)]
 pub struct Suspect {
-    /// `object`, `type` or `accumulation`.
+    /// `object`, `type`, `accumulation` or `garbage`.
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<Object>,
@@ -201,9 +221,22 @@ pub struct Suspect {
     /// For `accumulation`: instances of `type` the object holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<u64>,
+    /// The leak pattern: `unbounded_cache`, `class_attribute`, `module_global`, … (docs/suspects.md).
+    pub pattern: &'static str,
+    /// What holds the memory, in Python's words (e.g. "`SessionStore._sessions` (a class attribute)").
+    pub holder: String,
+    /// `application` or `third-party` (the interpreter's memory is never a suspect).
+    pub owner: &'static str,
+    /// Items held (instances, tasks, cycles; 1 for one object).
+    pub count: u64,
+    /// What the items are, e.g. "bound methods `Ctx.on_close`".
+    pub items: String,
     pub retained_bytes: u64,
     /// Share of the reachable heap, 0–1.
     pub share: f64,
+    /// The one-line fix, in Python terms.
+    pub fix: String,
+    /// The whole finding as one sentence.
     pub reason: String,
 }
 

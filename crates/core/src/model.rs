@@ -179,10 +179,42 @@ impl Tracemalloc {
     }
 }
 
-/// Process metadata as ordered `(key, display value)` pairs.
+/// Process metadata as ordered `(key, display value)` pairs, and what the
+/// exporter recorded about the interpreter's installation.
 #[derive(Debug, Clone, Default)]
 pub struct ProcessInfo {
     pub fields: Vec<(String, String)>,
+    /// `process.environment` and `process.module_files`, when the file has them.
+    pub environment: Option<PythonEnvironment>,
+}
+
+/// Where the interpreter, its standard library and third-party packages live
+/// (`sys.prefix`, `sysconfig` paths, `site` directories), and the file of
+/// each module: what tells the interpreter's memory from the application's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PythonEnvironment {
+    pub prefix: String,
+    pub base_prefix: String,
+    pub exec_prefix: String,
+    pub base_exec_prefix: String,
+    /// Directories of the standard library.
+    pub stdlib_dirs: Vec<String>,
+    /// `site-packages` / `dist-packages` directories.
+    pub site_dirs: Vec<String>,
+    /// `sys.stdlib_module_names` (3.10+), sorted; `None` on older versions.
+    pub stdlib_module_names: Option<Vec<String>>,
+    /// `sys.builtin_module_names`, sorted.
+    pub builtin_module_names: Vec<String>,
+    /// Module name → its file (`None` for built-in and frozen modules), sorted by name.
+    pub module_files: Vec<(String, Option<String>)>,
+}
+
+impl PythonEnvironment {
+    /// The recorded file of a module: `None` if unknown, `Some(None)` if it has none.
+    pub fn module_file(&self, module: &str) -> Option<Option<&str>> {
+        let i = self.module_files.binary_search_by(|(m, _)| m.as_str().cmp(module)).ok()?;
+        Some(self.module_files[i].1.as_deref())
+    }
 }
 
 impl ProcessInfo {

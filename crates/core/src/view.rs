@@ -11,6 +11,7 @@
 
 use std::collections::BinaryHeap;
 
+use crate::analysis::owner::{Owner, OwnerTotals};
 use crate::analysis::retainers::{self, Step};
 use crate::analysis::strong_view::Exclusions;
 use crate::analysis::Analysis;
@@ -46,6 +47,8 @@ pub struct OverviewFacts {
     pub cycle_count: u64,
     /// Of those, the ones no root reaches (garbage waiting for the collector).
     pub garbage_cycle_count: u64,
+    /// Objects and shallow bytes per owner, the application first (see [`crate::analysis::owner`]).
+    pub owners: [(Owner, OwnerTotals); 3],
 }
 
 /// The referrers of an object, best first, and how many there are.
@@ -224,6 +227,7 @@ impl<'a> HeapView<'a> {
             max_distance: a.distances.max_depth,
             cycle_count: a.components.len() as u64,
             garbage_cycle_count: garbage_cycle_count as u64,
+            owners: Owner::ALL.map(|w| (w, a.owners.totals(w))),
         }
     }
 }

@@ -314,6 +314,6 @@ fn deep_chains_do_not_overflow_the_stack() {
     let heap = s.heap.as_ref().unwrap();
     let paths = a.retainer_paths(&s, heap, 1000, 1, &Exclusions::none());
     assert_eq!(paths.paths[0].steps.len(), 1000);
-    let cycles = a.cycles(heap);
+    let cycles = a.cycles(&s, heap);
     assert_eq!(cycles[0].suggested_break.as_ref().map(|b| (b.from, b.to, b.breaks_all)), Some((n as ObjIdx - 1, 0, false)));
 }

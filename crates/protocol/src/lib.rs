@@ -343,6 +343,16 @@ pub struct Overview {
     pub root_count: u64,
     pub top_types: Vec<TypeRow>,
     pub suspects: Vec<SuspectRow>,
+    /// Objects and bytes per owner: application, third-party, interpreter.
+    pub owners: Vec<OwnerRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnerRow {
+    /// "application", "third-party" or "interpreter and standard library".
+    pub owner: String,
+    pub object_count: u64,
+    pub size_bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -411,6 +421,12 @@ pub struct SuspectRow {
     /// Share of reachable bytes, 0 to 1.
     pub share: f64,
     pub reason: String,
+    /// The leak pattern (`unbounded_cache`, `module_global`, …).
+    pub pattern: String,
+    /// What holds the memory, in Python's words.
+    pub holder: String,
+    /// The one-line fix.
+    pub fix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

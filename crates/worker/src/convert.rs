@@ -17,7 +17,7 @@ use heapscope_core::view::Ranked;
 use heapscope_core::{HeapView, Location};
 use heapscope_protocol::{
     AllocationRow, CycleDetail, CycleRow, ErrorLocation, HeapComparison, Ignored, ObjectDetail, ObjectRow, Overview, Reference,
-    RetainerPath, SearchHit, SuggestedBreak, SuspectRow, TypeDeltaRow, TypeRow,
+    RetainerPath, SearchHit, SuggestedBreak, SuspectRow, TypeDeltaRow, OwnerRow, TypeRow,
 };
 
 /// Lists sent to the UI are capped here; totals say how many there were.
@@ -97,6 +97,11 @@ pub fn overview(v: &HeapView, suspects: &[Suspect]) -> Overview {
         root_count: facts.root_count,
         top_types: v.analysis.by_type.iter().take(10).map(type_row).collect(),
         suspects: suspects.iter().map(|s| suspect(v, s)).collect(),
+        owners: facts
+            .owners
+            .iter()
+            .map(|(w, t)| OwnerRow { owner: w.describe().to_string(), object_count: t.objects, size_bytes: t.size_bytes })
+            .collect(),
     }
 }
 
@@ -105,8 +110,18 @@ fn suspect(v: &HeapView, s: &Suspect) -> SuspectRow {
         SuspectKind::Object(o) => (Some(row(v, *o)), None),
         SuspectKind::Type(t) => (None, Some(t.clone())),
         SuspectKind::Accumulation { container, type_name, .. } => (Some(row(v, *container)), Some(type_name.clone())),
+        SuspectKind::Garbage { type_name, example, .. } => (Some(row(v, *example)), Some(type_name.clone())),
     };
-    SuspectRow { object, type_name, retained_bytes: s.retained_bytes, share: s.share, reason: s.reason.clone() }
+    SuspectRow {
+        object,
+        type_name,
+        retained_bytes: s.retained_bytes,
+        share: s.share,
+        reason: s.reason.clone(),
+        pattern: s.pattern.name().to_string(),
+        holder: s.holder.to_string(),
+        fix: s.fix.clone(),
+    }
 }
 
 pub fn object_detail(v: &HeapView, o: ObjIdx, traceback: Vec<String>) -> ObjectDetail {
@@ -143,6 +158,10 @@ pub fn cycle_row(index: usize, c: &Cycle) -> CycleRow {
         retained_bytes: c.retained_bytes,
         garbage: !c.reachable,
         types: c.type_summary(CYCLE_TYPES_SHOWN),
+        owner: c.owner.describe().to_string(),
+        internal: c.internal,
+        break_python: c.suggested_break.as_ref().and_then(|b| b.python.clone()),
+        fix: c.fix.clone(),
     }
 }
 

@@ -145,7 +145,7 @@ fn with_cycles(session: &mut Session, f: impl FnOnce(HeapView, &[heapscope_core:
     let file = &mut session.files[i];
     if file.cycles.is_none() {
         if let (Some(heap), Some(analysis)) = (file.snapshot.heap.as_ref(), file.analysis.as_ref()) {
-            file.cycles = Some(analysis.cycles(heap));
+            file.cycles = Some(analysis.cycles(&file.snapshot, heap));
         }
     }
     let file = &session.files[i];

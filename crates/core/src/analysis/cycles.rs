@@ -13,12 +13,14 @@
 
 use crate::analysis::distance::Distances;
 use crate::analysis::dominators::DominatorTree;
+use crate::analysis::owner::{Owner, Owners};
 use crate::analysis::scc::Components;
 use crate::analysis::strong_view::StrongView;
+use crate::analysis::suspects::naming::Ctx;
 use crate::analysis::types::TypeIndex;
 use crate::analysis::work;
 use crate::graph::{EdgeIdx, ObjIdx};
-use crate::model::Heap;
+use crate::model::{flags, Heap, RefKind, Snapshot};
 
 /// References listed per cycle at most (all are counted).
 pub const MAX_LISTED_REFERENCES: usize = 1000;
@@ -33,6 +35,10 @@ pub struct BreakSuggestion {
     /// Removing this reference leaves no loop among the members.
     pub breaks_all: bool,
     pub reason: String,
+    /// The reference in Python syntax (`TreeNode.parent`), when it is an
+    /// attribute, a dict entry of an instance, a closure variable or a bound
+    /// method's `self`.
+    pub python: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +58,15 @@ pub struct Cycle {
     pub references: Vec<EdgeIdx>,
     pub reference_count: usize,
     pub suggested_break: Option<BreakSuggestion>,
+    /// Who owns it: the application when a member is the application's
+    /// (see [`crate::analysis::owner`]); interpreter-internal cycles (only
+    /// classes, modules, functions and their dicts and descriptors, nothing
+    /// of a class defined outside the interpreter) count as the interpreter's.
+    pub owner: Owner,
+    /// Made only of the interpreter's machinery (classes, modules, functions, descriptors).
+    pub internal: bool,
+    /// The one-line fix, in Python terms.
+    pub fix: String,
 }
 
 impl Cycle {
@@ -62,18 +77,201 @@ impl Cycle {
     }
 }
 
-/// Describes every cyclic component, largest retained size first.
+/// Describes every cyclic component: the application's first (its garbage
+/// before what is reachable), then third-party code's, then the
+/// interpreter's; largest retained size first within each.
+#[allow(clippy::too_many_arguments)]
 pub fn cycles(
+    snapshot: &Snapshot,
     heap: &Heap,
     view: &StrongView,
     types: &TypeIndex,
     components: &Components,
     distances: &Distances,
     tree: &DominatorTree,
+    owners: &Owners,
 ) -> Vec<Cycle> {
-    let mut out: Vec<Cycle> = components.iter().map(|c| describe(heap, view, types, c, distances, tree)).collect();
-    out.sort_by_key(|c| std::cmp::Reverse((c.retained_bytes, c.members.len())));
+    let cx = Ctx { snapshot, heap, types, tree, owners };
+    let mut out: Vec<Cycle> = components
+        .iter()
+        .map(|c| {
+            let mut cycle = describe(heap, view, types, c, distances, tree);
+            explain(&cx, &mut cycle);
+            cycle
+        })
+        .collect();
+    out.sort_by_key(|c| (c.owner, c.reachable, std::cmp::Reverse((c.retained_bytes, c.members.len()))));
     out
+}
+
+/// Fills in who owns a cycle, its break in Python syntax and its fix.
+pub(crate) fn explain(cx: &Ctx, c: &mut Cycle) {
+    let heap = cx.heap;
+    let machinery = |m: ObjIdx| {
+        heap.flags[m as usize] & (flags::TYPE | flags::MODULE | flags::FUNCTION) != 0
+            || matches!(
+                cx.type_name(m),
+                "builtins.getset_descriptor" | "builtins.member_descriptor" | "builtins.method_descriptor" | "builtins.wrapper_descriptor"
+            )
+    };
+    // Namespaces refer to each other by design (module ↔ function globals,
+    // class ↔ its dict and descriptors, instance → its class): a component
+    // with a module in it, or only such machinery, is the interpreter's.
+    let has_module = c.members.iter().any(|&m| cx.is_module(m));
+    let foreign_instance = c.members.iter().any(|&m| cx.owners.of_type(cx.types.type_of(m)) != Owner::Interpreter && !machinery(m));
+    c.internal = has_module || (!foreign_instance && c.members.iter().any(|&m| machinery(m)));
+    c.owner = if c.internal { Owner::Interpreter } else { c.members.iter().map(|&m| cx.owners.of(m)).min().unwrap_or(Owner::Interpreter) };
+    if !c.internal {
+        attribute_break(cx, c);
+    }
+    if let Some(b) = c.suggested_break.as_mut() {
+        if b.python.is_none() {
+            b.python = python_reference(cx, b.from, b.edge);
+        }
+    }
+    let python = c.suggested_break.as_ref().and_then(|b| b.python.clone());
+    let bound_method =
+        c.suggested_break.as_ref().is_some_and(|b| cx.type_name(b.from) == "builtins.method" || cx.type_name(b.to) == "builtins.method");
+    c.fix = match (python, bound_method) {
+        (Some(p), true) => format!("store weakref.WeakMethod(...) in `{p}` instead of the bound method, or drop it when done"),
+        (Some(p), false) => format!("make `{p}` a weakref (weakref.ref or weakref.proxy), or clear it when done"),
+        (None, _) if c.internal => "nothing to fix: modules, classes and functions refer to each other by design".to_string(),
+        (None, _) => "make the suggested reference a weakref, or clear it when the objects are done".to_string(),
+    };
+}
+
+/// Prefers a break that is one attribute of a class: when removing every
+/// reference of one attribute (`TreeNode.parent`) leaves the members
+/// without a loop, making that attribute a weakref fixes the cycle for
+/// every instance. Back references are tried first: an attribute by which
+/// many members point to one (children to their parent), then one that
+/// points toward the cycle's entry.
+fn attribute_break(cx: &Ctx, c: &mut Cycle) {
+    let Some(entry) = c.suggested_break.as_ref().map(|b| b.to) else { return };
+    let g = &cx.heap.graph;
+    if c.references.len() != c.reference_count || c.reference_count > MAX_TESTED_REFERENCES * 4 {
+        return;
+    }
+    let mut sorted = c.members.clone();
+    sorted.sort_unstable();
+    let local = |o: ObjIdx| sorted.binary_search(&o).ok();
+    let edges: Vec<(usize, EdgeIdx, usize)> =
+        c.references.iter().filter_map(|&e| Some((local(g.source(e)?)?, e, local(g.target(e))?))).collect();
+    // Distance from the entry inside the cycle.
+    let mut dist = vec![u32::MAX; sorted.len()];
+    let Some(start) = local(entry) else { return };
+    dist[start] = 0;
+    let mut queue = vec![start];
+    let mut head = 0;
+    while head < queue.len() {
+        let v = queue[head];
+        head += 1;
+        for &(f, _, t) in &edges {
+            if f == v && dist[t] == u32::MAX {
+                dist[t] = dist[v] + 1;
+                queue.push(t);
+            }
+        }
+    }
+    // Candidate attributes: each reference named `Class.attr`, grouped.
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, &(f, e, _)) in edges.iter().enumerate() {
+        let Some(name) = python_attribute(cx, sorted[f], e) else { continue };
+        if let Some((_, v)) = groups.iter_mut().find(|(n, _)| *n == name) {
+            v.push(i);
+        } else if groups.len() < 8 {
+            groups.push((name, vec![i]));
+        }
+    }
+    // A back reference points toward the entry, or many members point to
+    // one (children → their parent).
+    let backward = |ids: &[usize]| ids.iter().all(|&i| dist[edges[i].2] < dist[edges[i].0]);
+    let fan_in = |ids: &[usize]| {
+        let mut targets: Vec<usize> = ids.iter().map(|&i| edges[i].2).collect();
+        targets.sort_unstable();
+        targets.dedup();
+        targets.len() < ids.len()
+    };
+    groups.sort_by_key(|(_, ids)| (!fan_in(ids), !backward(ids)));
+    for (name, ids) in groups {
+        let removed = |i: usize| ids.contains(&i);
+        if acyclic_without_all(sorted.len(), &edges, &removed) {
+            let into_entry = ids.iter().copied().find(|&i| edges[i].2 == start).unwrap_or(ids[0]);
+            let (f, e, t) = edges[into_entry];
+            let all = if ids.len() > 1 { format!(" (all {} such references)", ids.len()) } else { String::new() };
+            c.suggested_break = Some(BreakSuggestion {
+                from: sorted[f],
+                edge: e,
+                to: sorted[t],
+                breaks_all: true,
+                reason: format!("`{name}`{all}: without it the members have no loop"),
+                python: Some(name),
+            });
+            return;
+        }
+    }
+}
+
+/// Whether the members are acyclic once the references `removed` says are gone.
+fn acyclic_without_all(n: usize, edges: &[(usize, EdgeIdx, usize)], removed: &dyn Fn(usize) -> bool) -> bool {
+    let mut indegree = vec![0u32; n];
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, &(f, _, t)) in edges.iter().enumerate() {
+        if !removed(i) {
+            indegree[t] += 1;
+            out[f].push(t);
+        }
+    }
+    let mut ready: Vec<usize> = (0..n).filter(|&i| indegree[i] == 0).collect();
+    let mut done = 0;
+    while let Some(i) = ready.pop() {
+        done += 1;
+        for &t in &out[i] {
+            indegree[t] -= 1;
+            if indegree[t] == 0 {
+                ready.push(t);
+            }
+        }
+    }
+    done == n
+}
+
+/// An attribute reference as `Class.attr` (slot or instance `__dict__` entry).
+fn python_attribute(cx: &Ctx, from: ObjIdx, edge: EdgeIdx) -> Option<String> {
+    let label = cx.heap.graph.label(edge);
+    let name = cx.label_name(label)?;
+    match label.kind() {
+        RefKind::Attribute => Some(format!("{}.{name}", cx.class_name(from))),
+        RefKind::DictValue => match cx.dict_owner(from) {
+            Some(owner) if !cx.is_module(owner) => Some(format!("{}.{name}", cx.class_name(owner))),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A reference in Python syntax: `Class.attr`, `Class.attr[i]`, a closure variable, a bound method's `self`.
+fn python_reference(cx: &Ctx, from: ObjIdx, edge: EdgeIdx) -> Option<String> {
+    let g = &cx.heap.graph;
+    let label = g.label(edge);
+    let name = cx.label_name(label);
+    match (label.kind(), name) {
+        (RefKind::Attribute, Some(n)) => Some(format!("{}.{n}", cx.class_name(from))),
+        (RefKind::DictValue, Some(n)) => match cx.dict_owner(from) {
+            Some(owner) if !cx.is_module(owner) => Some(format!("{}.{n}", cx.class_name(owner))),
+            _ => None,
+        },
+        (RefKind::Index, Some(i)) => {
+            // An element of a list that is an attribute: `Parent.children[3]`.
+            match cx.holder(from) {
+                crate::analysis::suspects::Holder::InstanceAttribute { class, name } => Some(format!("{class}.{name}[{i}]")),
+                _ => None,
+            }
+        }
+        (RefKind::Cell, Some(v)) | (RefKind::Closure, Some(v)) => Some(format!("the closure variable {v}")),
+        (RefKind::Internal, Some(n)) if n == "__self__" => Some(format!("{}.__self__", cx.desc(from))),
+        _ => None,
+    }
 }
 
 /// Describes one component.
@@ -127,6 +325,9 @@ pub fn describe(
         references: intra.iter().take(MAX_LISTED_REFERENCES).map(|&(_, e, _)| e).collect(),
         reference_count: intra.len(),
         suggested_break,
+        owner: Owner::Interpreter,
+        internal: false,
+        fix: String::new(),
     }
 }
 
@@ -189,6 +390,7 @@ fn suggest_break(
                 edge: back.1,
                 to: back.2,
                 breaks_all: true,
+                python: None,
                 reason: format!(
                     "the back reference into the cycle's entry ({where_}); removing it (e.g. making it a weakref) breaks the cycle"
                 ),
@@ -200,6 +402,7 @@ fn suggest_break(
                 edge: e,
                 to: t,
                 breaks_all: true,
+                python: None,
                 reason: "the only reference whose removal leaves the members without a loop".to_string(),
             });
         }
@@ -208,6 +411,7 @@ fn suggest_break(
             edge: back.1,
             to: back.2,
             breaks_all: false,
+            python: None,
             reason: format!(
                 "the back reference into the cycle's entry ({where_}); the members form several loops, so more references must go"
             ),
@@ -218,6 +422,7 @@ fn suggest_break(
         edge: back.1,
         to: back.2,
         breaks_all: false,
+        python: None,
         reason: format!("the back reference into the cycle's entry ({where_}); the cycle is too large to check that this alone breaks it"),
     })
 }

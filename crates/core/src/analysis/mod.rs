@@ -10,6 +10,7 @@ pub mod cycles;
 pub mod diff;
 pub mod distance;
 pub mod dominators;
+pub mod owner;
 pub mod retainers;
 pub mod scc;
 pub mod search;
@@ -26,6 +27,7 @@ use aggregate::{AggregateOptions, AggregateRow};
 use cycles::Cycle;
 use distance::Distances;
 use dominators::DominatorTree;
+use owner::Owners;
 use retainers::RetainerPaths;
 use scc::Components;
 use strong_view::{BitSet, Exclusions, StrongView};
@@ -45,6 +47,8 @@ pub struct Analysis {
     pub components: Components,
     /// Per-type rows (no `__dict__` folding), largest retained first.
     pub by_type: Vec<AggregateRow>,
+    /// Who owns each object: the application, third-party code or the interpreter.
+    pub owners: Owners,
 }
 
 impl Analysis {
@@ -79,7 +83,8 @@ impl Analysis {
         #[cfg(target_arch = "wasm32")]
         let (dominators, (types, distances, components)) = (dominate(), rest());
         let by_type = aggregate::aggregate(heap, &types, &dominators, AggregateOptions::default());
-        Analysis { roots, is_root, types, distances, dominators, components, by_type }
+        let owners = Owners::compute(snapshot, heap, &types, &distances, &dominators);
+        Analysis { roots, is_root, types, distances, dominators, components, by_type, owners }
     }
 
     /// The `k` shortest strong paths from a root to `target`, ignoring the
@@ -101,14 +106,14 @@ impl Analysis {
         dominators::dominator_tree(&view, &self.roots, &heap.size_bytes)
     }
 
-    pub fn cycles(&self, heap: &Heap) -> Vec<Cycle> {
+    pub fn cycles(&self, snapshot: &Snapshot, heap: &Heap) -> Vec<Cycle> {
         let none = Exclusions::none();
         let view = StrongView::new(&heap.graph, &none);
-        cycles::cycles(heap, &view, &self.types, &self.components, &self.distances, &self.dominators)
+        cycles::cycles(snapshot, heap, &view, &self.types, &self.components, &self.distances, &self.dominators, &self.owners)
     }
 
     pub fn suspects(&self, snapshot: &Snapshot, heap: &Heap, limit: usize) -> Vec<Suspect> {
-        suspects::suspects(snapshot, heap, &self.types, &self.dominators, &self.by_type, limit)
+        suspects::suspects(snapshot, heap, self, limit)
     }
 
     pub fn aggregate(&self, heap: &Heap, options: AggregateOptions) -> Vec<AggregateRow> {

@@ -290,7 +290,7 @@ impl Builder {
             graph,
             roots,
         };
-        let process = ProcessInfo { fields: vec![("source".to_string(), "JSON object list".to_string())] };
+        let process = ProcessInfo { fields: vec![("source".to_string(), "JSON object list".to_string())], environment: None };
         let snapshot = Snapshot { format: SourceFormat::AdHocJson, process, strings: self.strings, heap: Some(heap), tracemalloc: None };
         Loaded::new(snapshot, self.warnings)
     }

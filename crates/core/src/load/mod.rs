@@ -6,6 +6,7 @@
 //! a warning and the rest loads.
 
 mod adhoc;
+mod environment;
 mod pickle;
 mod v1;
 

@@ -117,11 +117,13 @@ impl<'de> DeserializeSeed<'de> for DocumentVisitor<'_> {
 }
 
 /// Flattens `process` into display pairs: nested objects become dotted keys.
+/// The interpreter's environment is read apart ([`crate::load::environment`]).
 pub(super) fn process_info(value: serde_json::Value) -> ProcessInfo {
     fn walk(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>, depth: usize) {
         match v {
             serde_json::Value::Object(map) if depth < 3 => {
-                for (k, v) in map {
+                // The installation's paths and module files would be hundreds of lines.
+                for (k, v) in map.iter().filter(|(k, _)| depth > 0 || !crate::load::environment::KEYS.contains(&k.as_str())) {
                     let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
                     walk(&key, v, out, depth + 1);
                 }
@@ -136,7 +138,7 @@ pub(super) fn process_info(value: serde_json::Value) -> ProcessInfo {
     let mut fields = Vec::new();
     walk("", &value, &mut fields, 0);
     fields.truncate(200);
-    ProcessInfo { fields }
+    ProcessInfo { fields, environment: crate::load::environment::python_environment(&value) }
 }
 
 /// Streams one flat integer array, calling `sink` with each full record.

@@ -1,0 +1,327 @@
+//! Leak suspects: where memory accumulates, named in Python's words, ranked
+//! so that what the application keeps comes first, each with a fix.
+//!
+//! Passes ([`passes`]) find candidates:
+//!
+//! * **accumulation points**: a container whose dominator-tree children
+//!   include at least [`passes::MIN_INSTANCES`] objects of one type making
+//!   up at least half of what it keeps alive (an instance counts with its
+//!   `__dict__`);
+//! * **collections of pending asyncio tasks** (by referrers: a task is also
+//!   held by the future it waits on, so no container dominates it);
+//! * **single objects** of the application retaining at least 1 % of the heap;
+//! * **application types** whose instances retain at least 1 %;
+//! * **garbage cycles** the collector will not free (it is disabled, or they
+//!   are kept in `gc.garbage`), grouped by their main member type.
+//!
+//! Each candidate is then named ([`naming::Holder`]: `SessionStore._sessions`,
+//! "`large_data` of module `app`", "default argument of `remember`", "local
+//! `batch` of `consume` (thread `batcher`)", "the lru_cache of `render`") and
+//! matched to a leak pattern ([`patterns::Pattern`]) from its shape: what
+//! reaches it (a class dict, a closure cell, a function's defaults, a thread's
+//! frame, an `lru_cache` wrapper made with `maxsize=None`, a `weakref.Weak*`
+//! container) and what it holds (bound methods, tasks, `LogRecord`s,
+//! exceptions with a traceback, closures). The pattern gives the fix.
+//!
+//! Ranking. Memory the interpreter owns ([`crate::analysis::owner`]) is
+//! never a suspect by itself. The rest is ordered by owner (the application,
+//! then third-party code), then by how surely the shape is a leak
+//! ([`patterns::Pattern::strength`]: garbage the collector will not free and
+//! unbounded caches first, ordinary module-level tables after), then by
+//! retained size. The passes are linear in the number of objects plus the
+//! children of candidate containers.
+
+pub mod naming;
+mod passes;
+pub mod patterns;
+pub mod tables;
+
+pub use naming::Holder;
+pub use patterns::Pattern;
+pub use tables::{classify_type, TypeClass};
+
+use crate::analysis::cycles;
+use crate::analysis::owner::Owner;
+use crate::analysis::strong_view::{Exclusions, StrongView};
+use crate::analysis::Analysis;
+use crate::graph::ObjIdx;
+use crate::model::{Heap, Snapshot};
+use crate::units::format_bytes;
+use naming::Ctx;
+use passes::{closure_capture, has_traceback, weak_container_of};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SuspectKind {
+    /// One object retains a large share of the heap.
+    Object(ObjIdx),
+    /// A type's instances together retain a large share.
+    Type(String),
+    /// `container` holds `instances` objects of `type_name`.
+    Accumulation { container: ObjIdx, type_name: String, instances: u32 },
+    /// `cycles` unreachable cycles whose main member type is `type_name`.
+    Garbage { type_name: String, cycles: u32, objects: u64, example: ObjIdx },
+}
+
+impl SuspectKind {
+    /// The object a person opens to see why it is alive.
+    pub fn subject(&self) -> Option<ObjIdx> {
+        match self {
+            SuspectKind::Object(o) => Some(*o),
+            SuspectKind::Accumulation { container, .. } => Some(*container),
+            SuspectKind::Garbage { example, .. } => Some(*example),
+            SuspectKind::Type(_) => None,
+        }
+    }
+}
+
+/// One suspect, as structured data each front formats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suspect {
+    pub kind: SuspectKind,
+    /// The cause its shape points to.
+    pub pattern: Pattern,
+    /// What holds the memory, in Python's words.
+    pub holder: Holder,
+    pub owner: Owner,
+    /// How many items it holds (instances, tasks, cycles; 1 for an object).
+    pub count: u64,
+    /// What the items are, e.g. "bound methods `Ctx.on_close`", "`__main__.Session` objects".
+    pub items: String,
+    pub retained_bytes: u64,
+    /// Share of the reachable bytes, 0 to 1 (garbage: relative to the reachable bytes too).
+    pub share: f64,
+    /// The one-line fix, in Python terms.
+    pub fix: String,
+    /// The whole finding as one sentence (a front may compose its own from the fields).
+    pub reason: String,
+}
+
+/// At most `limit` suspects, most likely leaks first (see the module doc).
+pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) -> Vec<Suspect> {
+    let cx = Ctx { snapshot, heap, types: &a.types, tree: &a.dominators, owners: &a.owners };
+    let total = a.dominators.reachable_bytes().max(1);
+    let share = |b: u64| b as f64 / total as f64;
+    let gc_disabled = snapshot.process.get("gc.enabled") == Some("false");
+    let mut out: Vec<Suspect> = Vec::new();
+    let mut reported: Vec<ObjIdx> = Vec::new();
+
+    for acc in passes::accumulations(&cx, heap.object_count()) {
+        let owner = a.owners.of(acc.container);
+        if owner == Owner::Interpreter && a.owners.of(acc.example) == Owner::Interpreter {
+            continue;
+        }
+        let (pattern, holder, items) = classify_accumulation(&cx, &acc);
+        reported.push(acc.container);
+        let retained = a.dominators.retained_bytes(acc.container);
+        let type_name = a.types.names[acc.type_id as usize].clone();
+        let reason = format!(
+            "{holder} holds {} {items} ({:.0}% of what it keeps alive), {} retained",
+            acc.count,
+            (100.0 * acc.item_bytes as f64 / retained.max(1) as f64).min(100.0),
+            format_bytes(retained)
+        );
+        out.push(Suspect {
+            kind: SuspectKind::Accumulation { container: acc.container, type_name, instances: acc.count },
+            fix: pattern.fix(&holder, gc_disabled),
+            pattern,
+            holder,
+            owner: owner.min(a.owners.of(acc.example)),
+            count: acc.count as u64,
+            items,
+            retained_bytes: retained,
+            share: share(retained),
+            reason,
+        });
+    }
+
+    for (container, count, bytes) in passes::pending_tasks(&cx, a) {
+        if reported.contains(&container) {
+            continue;
+        }
+        reported.push(container);
+        let holder = cx.holder(container);
+        let pattern = Pattern::PendingTasks;
+        out.push(Suspect {
+            kind: SuspectKind::Accumulation { container, type_name: "asyncio.Task".into(), instances: count },
+            fix: pattern.fix(&holder, gc_disabled),
+            reason: format!(
+                "{holder} holds {count} pending asyncio tasks that have not finished, {} retained by them",
+                format_bytes(bytes)
+            ),
+            pattern,
+            holder,
+            owner: a.owners.of(container),
+            count: count as u64,
+            items: "pending asyncio tasks".into(),
+            retained_bytes: bytes,
+            share: share(bytes),
+        });
+    }
+
+    for o in passes::large_objects(&cx, &reported) {
+        let holder = cx.holder(o);
+        let pattern = match &holder {
+            Holder::ClosureCell { .. } => Pattern::ClosureCell,
+            Holder::DefaultArgument { .. } => Pattern::DefaultArgument,
+            Holder::ThreadLocal { .. } => Pattern::ThreadLocal,
+            Holder::FrameLocal { thread: Some(_), .. } => Pattern::FrameLocal,
+            Holder::ClassAttribute { .. } => Pattern::ClassAttribute,
+            Holder::Cache { .. } => Pattern::UnboundedCache,
+            _ => Pattern::LargeObject,
+        };
+        let retained = a.dominators.retained_bytes(o);
+        let items = format!("`{}`", cx.type_name(o));
+        out.push(Suspect {
+            kind: SuspectKind::Object(o),
+            fix: pattern.fix(&holder, gc_disabled),
+            reason: format!(
+                "{holder} ({}) retains {:.0}% of reachable memory ({} in {} objects)",
+                cx.short(o),
+                100.0 * share(retained),
+                format_bytes(retained),
+                a.dominators.retained_count(o)
+            ),
+            pattern,
+            holder,
+            owner: a.owners.of(o),
+            count: 1,
+            items,
+            retained_bytes: retained,
+            share: share(retained),
+        });
+    }
+
+    for row in &a.by_type {
+        let Some(t) = a.types.find(&row.name) else { continue };
+        let owner = a.owners.of_type(t);
+        if owner == Owner::Interpreter || share(row.retained_bytes) < passes::MIN_USER_TYPE_SHARE {
+            continue;
+        }
+        let holder = cx.type_holder(t);
+        let pattern = Pattern::LargeType;
+        out.push(Suspect {
+            kind: SuspectKind::Type(row.name.clone()),
+            fix: pattern.fix(&holder, gc_disabled),
+            reason: format!(
+                "{} {} objects retain {} ({:.0}% of reachable memory)",
+                row.count,
+                row.name,
+                format_bytes(row.retained_bytes),
+                100.0 * share(row.retained_bytes)
+            ),
+            pattern,
+            holder,
+            owner,
+            count: row.count,
+            items: format!("`{}` objects", row.name),
+            retained_bytes: row.retained_bytes,
+            share: share(row.retained_bytes),
+        });
+    }
+
+    let gc_garbage = heap.flags.iter().any(|f| f & crate::model::flags::GARBAGE != 0);
+    if gc_disabled || gc_garbage {
+        for g in passes::garbage(&cx, a) {
+            let type_name = a.types.names[g.type_id as usize].clone();
+            let class = type_name.rsplit('.').next().unwrap_or(&type_name).to_string();
+            let holder = Holder::Garbage { type_name: class.clone() };
+            let pattern = Pattern::GarbageCycles;
+            // The reference to break, named from one of the cycles.
+            let none = Exclusions::none();
+            let view = StrongView::new(&heap.graph, &none);
+            let mut example = cycles::describe(heap, &view, &a.types, &g.members, &a.distances, &a.dominators);
+            cycles::explain(&cx, &mut example);
+            let fix = match example.suggested_break.and_then(|b| b.python) {
+                Some(_) if gc_disabled => format!("{}; or re-enable the collector (gc.enable())", example.fix),
+                Some(_) => format!("{}; empty gc.garbage and stop gc.DEBUG_SAVEALL", example.fix),
+                None => pattern.fix(&holder, gc_disabled),
+            };
+            let why = if gc_disabled { "gc is disabled" } else { "kept in gc.garbage" };
+            out.push(Suspect {
+                kind: SuspectKind::Garbage { type_name, cycles: g.cycles, objects: g.objects, example: g.example },
+                fix,
+                reason: format!(
+                    "{} unreachable cycles of `{class}` ({why}): {} objects, {} that the collector will not free",
+                    g.cycles,
+                    g.objects,
+                    format_bytes(g.size_bytes)
+                ),
+                pattern,
+                holder,
+                owner: a.owners.of_type(g.type_id),
+                count: g.cycles as u64,
+                items: format!("unreachable cycles of `{class}`"),
+                retained_bytes: g.size_bytes,
+                share: share(g.size_bytes),
+            });
+        }
+    }
+
+    out.retain(|s| s.owner != Owner::Interpreter);
+    let rank = |s: &Suspect| {
+        let container = match &s.kind {
+            SuspectKind::Accumulation { container, .. } => Some(a.types.name_of(*container)),
+            _ => None,
+        };
+        (s.owner, patterns::rank(s.pattern, container))
+    };
+    out.sort_by(|x, y| rank(x).cmp(&rank(y)).then(y.retained_bytes.cmp(&x.retained_bytes)));
+    out.truncate(limit);
+    out
+}
+
+/// The pattern, holder and item description of an accumulation.
+fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Holder, String) {
+    let item_type = cx.types.names[acc.type_id as usize].as_str();
+    let c = acc.container;
+    let plain_items = format!("`{item_type}` objects");
+    if let Some(weak) = weak_container_of(cx, c) {
+        let kind = cx.class_name(weak);
+        return (Pattern::WeakContainer, cx.holder(weak), format!("strong {plain_items} in a `weakref.{kind}`"));
+    }
+    let holder = cx.holder(c);
+    if let Some((src, _)) = cx.reached_from(c) {
+        if cx.type_name(src) == "functools._lru_cache_wrapper" {
+            let unbounded = cx.cache_is_unbounded(src).unwrap_or(item_type != "functools._lru_list_elem");
+            let pattern = if unbounded { Pattern::UnboundedCache } else { Pattern::Container };
+            return (pattern, holder, "cached results (an unbounded lru_cache)".to_string());
+        }
+    }
+    match item_type {
+        "builtins.method" => {
+            let what = cx.desc(acc.example);
+            return (Pattern::Listeners, holder, format!("bound methods `{what}` (and through them their instances)"));
+        }
+        "_asyncio.Task" | "asyncio.tasks.Task" => return (Pattern::PendingTasks, holder, "pending asyncio tasks".to_string()),
+        "logging.LogRecord" => {
+            return (Pattern::LogBuffer, holder, "buffered `logging.LogRecord`s (their args keep objects alive)".to_string())
+        }
+        "builtins.function" => {
+            if let Some(var) = closure_capture(cx, acc.example) {
+                let f = cx.desc(acc.example);
+                return (Pattern::ClosureCell, holder, format!("closures `{f}` capturing `{var}`"));
+            }
+        }
+        _ => {}
+    }
+    if has_traceback(cx, acc.example) {
+        return (
+            Pattern::StoredExceptions,
+            holder,
+            format!("exceptions `{item_type}` with their `__traceback__` (and its frames' locals)"),
+        );
+    }
+    let pattern = match &holder {
+        Holder::ClassAttribute { .. } => Pattern::ClassAttribute,
+        Holder::ClosureCell { .. } => Pattern::ClosureCell,
+        Holder::DefaultArgument { .. } => Pattern::DefaultArgument,
+        Holder::ThreadLocal { .. } => Pattern::ThreadLocal,
+        Holder::FrameLocal { thread: Some(_), .. } => Pattern::FrameLocal,
+        Holder::ModuleGlobal { .. } => Pattern::ModuleGlobal,
+        Holder::InstanceAttribute { .. } => Pattern::InstanceAttribute,
+        Holder::Cache { .. } => Pattern::UnboundedCache,
+        _ => Pattern::Container,
+    };
+    (pattern, holder, plain_items)
+}
+

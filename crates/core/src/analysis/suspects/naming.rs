@@ -1,0 +1,303 @@
+//! Naming what holds memory in Python's words: `SessionStore._sessions`,
+//! "`large_data` of module `app`", "default argument of `f`", "local
+//! `batch` of `consume` (thread `batcher`)" — from the reference that leads
+//! to a container from its dominator.
+
+use std::fmt;
+
+use crate::analysis::dominators::{DominatorTree, SUPER_ROOT};
+use crate::analysis::owner::Owners;
+use crate::analysis::types::TypeIndex;
+use crate::graph::{EdgeLabel, ObjIdx};
+use crate::model::{flags, Heap, RefKind, RootKind, Snapshot};
+
+/// What holds the memory, named as a Python programmer would.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holder {
+    /// `name` in the namespace of `module`.
+    ModuleGlobal { module: String, name: String },
+    /// `Class.name`, set on the class (shared by every instance).
+    ClassAttribute { class: String, name: String },
+    /// `name` of an instance of `class`.
+    InstanceAttribute { class: String, name: String },
+    /// The free variable `variable` of the closure `function`.
+    ClosureCell { function: String, variable: String },
+    /// A default value of `function`'s parameters (`parameter` when known).
+    DefaultArgument { function: String, parameter: Option<String> },
+    /// The local `variable` of a running `function`, in `thread` when known.
+    FrameLocal { function: String, variable: String, thread: Option<String> },
+    /// Per-thread data `attribute` of a `threading.local` (itself named by `local`).
+    ThreadLocal { local: Box<Holder>, attribute: String },
+    /// The cache of `functools.lru_cache` around `function`.
+    Cache { function: String },
+    /// Instances of a type, together.
+    Type { name: String },
+    /// Unreachable cycles whose main member type is `type_name`.
+    Garbage { type_name: String },
+    /// Anything else: `step` of `object` (e.g. "`[0]` of tuple @0x…"), or the object alone.
+    Object { object: String, step: Option<String> },
+}
+
+impl fmt::Display for Holder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Holder::ModuleGlobal { module, name } => write!(f, "`{name}` of module `{module}`"),
+            Holder::ClassAttribute { class, name } => write!(f, "`{class}.{name}` (a class attribute)"),
+            Holder::InstanceAttribute { class, name } => write!(f, "`{class}.{name}`"),
+            Holder::ClosureCell { function, variable } => write!(f, "`{variable}` captured by the closure `{function}`"),
+            Holder::DefaultArgument { function, parameter: Some(p) } => write!(f, "default argument `{p}` of `{function}`"),
+            Holder::DefaultArgument { function, parameter: None } => write!(f, "a default argument of `{function}`"),
+            Holder::FrameLocal { function, variable, thread: Some(t) } => write!(f, "local `{variable}` of `{function}` (thread `{t}`)"),
+            Holder::FrameLocal { function, variable, thread: None } => write!(f, "local `{variable}` of `{function}`"),
+            Holder::ThreadLocal { local, attribute } => write!(f, "`.{attribute}` of the threading.local {local}"),
+            Holder::Cache { function } => write!(f, "the lru_cache of `{function}`"),
+            Holder::Type { name } => write!(f, "`{name}` objects"),
+            Holder::Garbage { type_name } => write!(f, "unreachable `{type_name}` cycles"),
+            Holder::Object { object, step: Some(step) } => write!(f, "`{step}` of {object}"),
+            Holder::Object { object, step: None } => f.write_str(object),
+        }
+    }
+}
+
+/// The read-only view the suspect passes share.
+pub(crate) struct Ctx<'a> {
+    pub snapshot: &'a Snapshot,
+    pub heap: &'a Heap,
+    pub types: &'a TypeIndex,
+    pub tree: &'a DominatorTree,
+    pub owners: &'a Owners,
+}
+
+impl Ctx<'_> {
+    pub fn type_name(&self, o: ObjIdx) -> &str {
+        self.types.name_of(o)
+    }
+
+    pub fn desc(&self, o: ObjIdx) -> &str {
+        self.snapshot.str(self.heap.description[o as usize])
+    }
+
+    pub fn is_module(&self, o: ObjIdx) -> bool {
+        self.heap.flags[o as usize] & flags::MODULE != 0 || self.type_name(o) == "builtins.module"
+    }
+
+    pub fn is_type_object(&self, o: ObjIdx) -> bool {
+        self.heap.flags[o as usize] & flags::TYPE != 0
+    }
+
+    /// `dict @0x7f…`, `__main__.Request @0x7f…`.
+    pub fn short(&self, o: ObjIdx) -> String {
+        let t = self.type_name(o);
+        let t = t.strip_prefix("builtins.").unwrap_or(t);
+        format!("{t} @{:#x}", self.heap.address[o as usize])
+    }
+
+    /// A class's name as written in code: the last part of a qualified type name.
+    pub fn class_name(&self, o: ObjIdx) -> String {
+        let t = self.type_name(o);
+        t.rsplit('.').next().unwrap_or(t).to_string()
+    }
+
+    /// The owner of an instance `__dict__` (`owner —__dict__→ dict`), if `o` is one.
+    pub fn dict_owner(&self, o: ObjIdx) -> Option<ObjIdx> {
+        let g = &self.heap.graph;
+        let preds = g.predecessors(o);
+        if preds.len() > 4 || self.type_name(o) != "builtins.dict" {
+            return None;
+        }
+        // An instance has few references of its own; a big container is no owner.
+        preds
+            .iter()
+            .copied()
+            .find(|&s| g.out_edges(s).len() <= 256 && g.out_refs(s).any(|(t, l)| t == o && l.kind() == RefKind::InstanceDict))
+    }
+
+    /// The class whose `__dict__` `o` is.
+    pub fn class_of_dict(&self, o: ObjIdx) -> Option<ObjIdx> {
+        let g = &self.heap.graph;
+        g.predecessors(o)
+            .iter()
+            .take(8)
+            .copied()
+            .find(|&s| self.is_type_object(s) && g.out_refs(s).any(|(t, l)| t == o && l.kind() == RefKind::ClassDict))
+    }
+
+    /// The module `o` is, or whose namespace dict `o` is.
+    pub fn namespace_module(&self, o: ObjIdx) -> Option<ObjIdx> {
+        if self.is_module(o) {
+            return Some(o);
+        }
+        if self.type_name(o) != "builtins.dict" {
+            return None;
+        }
+        // A module's namespace is referred to by each of its functions
+        // (`__globals__`): look at every referrer, a cheap flag test each.
+        self.heap.graph.predecessors(o).iter().copied().find(|&s| self.is_module(s))
+    }
+
+    /// The strong reference to `o` from its immediate dominator (or, when
+    /// the dominator is not a referrer, from the first strong referrer).
+    pub fn reached_from(&self, o: ObjIdx) -> Option<(ObjIdx, EdgeLabel)> {
+        let g = &self.heap.graph;
+        let idom = self.tree.idom(o).filter(|&d| d != SUPER_ROOT);
+        let mut best = None;
+        for (src, e) in g.incoming(o).take(64) {
+            let label = g.label(e);
+            if !label.is_strong() {
+                continue;
+            }
+            if best.is_none() || Some(src) == idom {
+                best = Some((src, label));
+            }
+            if Some(src) == idom {
+                break;
+            }
+        }
+        best
+    }
+
+    /// The name a label gives: `'cache'` → `cache`.
+    pub fn label_name(&self, label: EdgeLabel) -> Option<String> {
+        let name = self.snapshot.str(label.name());
+        if name.is_empty() {
+            return None;
+        }
+        let bare = name.strip_prefix('\'').and_then(|n| n.strip_suffix('\'')).unwrap_or(name);
+        Some(bare.to_string())
+    }
+
+    /// What holds `o`, in Python's words (see [`Holder`]).
+    pub fn holder(&self, o: ObjIdx) -> Holder {
+        let Some((src, label)) = self.reached_from(o) else {
+            return Holder::Object { object: self.short(o), step: None };
+        };
+        let name = self.label_name(label);
+        let g = &self.heap.graph;
+        match (label.kind(), name) {
+            (RefKind::DictValue, Some(name)) => {
+                if let Some(m) = self.namespace_module(src) {
+                    return Holder::ModuleGlobal { module: self.desc(m).to_string(), name };
+                }
+                if let Some(class) = self.class_of_dict(src) {
+                    return Holder::ClassAttribute { class: self.class_qualname(class), name };
+                }
+                if let Some(owner) = self.dict_owner(src) {
+                    if self.type_name(owner) == "_thread._local" {
+                        return Holder::ThreadLocal { local: Box::new(self.holder(owner)), attribute: name };
+                    }
+                    return Holder::InstanceAttribute { class: self.class_name(owner), name };
+                }
+                // The per-thread dict of a threading.local (`local → dict → {dummy: this dict}`).
+                if let Some(local) = self.thread_local_of(src) {
+                    return Holder::ThreadLocal { local: Box::new(self.holder(local)), attribute: name };
+                }
+                Holder::Object { object: self.short(src), step: Some(format!("[{}]", self.snapshot.str(label.name()))) }
+            }
+            (RefKind::Attribute, Some(name)) => Holder::InstanceAttribute { class: self.class_name(src), name },
+            (RefKind::Cell, Some(variable)) => match self.closure_of_cell(src) {
+                Some(f) => Holder::ClosureCell { function: self.desc(f).to_string(), variable },
+                None => Holder::Object { object: self.short(src), step: Some(format!("cell {variable}")) },
+            },
+            (RefKind::Local, Some(variable)) if self.heap.flags[src as usize] & flags::FRAME != 0 => {
+                let d = self.desc(src);
+                let function = d.split(" at ").next().unwrap_or(d).to_string();
+                Holder::FrameLocal { function, variable, thread: self.thread_of_frame(src) }
+            }
+            (RefKind::Index, _) | (RefKind::Internal, _) if self.type_name(src) == "builtins.tuple" => {
+                match g.incoming(src).find(|&(_, e)| g.label(e).kind() == RefKind::Defaults) {
+                    Some((f, _)) => Holder::DefaultArgument { function: self.desc(f).to_string(), parameter: None },
+                    None => self.fallback(src, label),
+                }
+            }
+            (RefKind::Internal, _) if self.type_name(src) == "functools._lru_cache_wrapper" => {
+                Holder::Cache { function: self.cached_function(src).unwrap_or_else(|| self.short(src)) }
+            }
+            (RefKind::DictValue, None) if self.thread_local_of(src).is_some() => {
+                Holder::Object { object: self.short(src), step: Some("[…]".into()) }
+            }
+            _ => self.fallback(src, label),
+        }
+    }
+
+    fn fallback(&self, src: ObjIdx, label: EdgeLabel) -> Holder {
+        let name = self.snapshot.str(label.name());
+        let step = label.kind().display((!name.is_empty()).then_some(name));
+        Holder::Object { object: self.short(src), step: Some(step) }
+    }
+
+    /// The function whose `__closure__` holds `cell`.
+    pub fn closure_of_cell(&self, cell: ObjIdx) -> Option<ObjIdx> {
+        let g = &self.heap.graph;
+        let tuple = g.incoming(cell).find(|&(_, e)| g.label(e).kind() == RefKind::Closure)?.0;
+        g.incoming(tuple)
+            .map(|(f, _)| f)
+            .find(|&f| self.heap.flags[f as usize] & flags::FUNCTION != 0 || self.type_name(f) == "builtins.function")
+    }
+
+    /// The `threading.local` whose per-thread dict `o` is (`local → {dummy: o}`)
+    /// or whose dict of per-thread dicts `o` is (`local → o`).
+    fn thread_local_of(&self, o: ObjIdx) -> Option<ObjIdx> {
+        let g = &self.heap.graph;
+        let is_local = |s: &ObjIdx| self.type_name(*s) == "_thread._local";
+        g.predecessors(o).iter().take(4).copied().find(is_local).or_else(|| {
+            g.predecessors(o)
+                .iter()
+                .take(4)
+                .filter(|&&p| self.type_name(p) == "builtins.dict")
+                .find_map(|&p| g.predecessors(p).iter().take(4).copied().find(is_local))
+        })
+    }
+
+    /// A class's qualified name (`Outer.Inner`), from its `__qualname__`
+    /// when the exporter recorded it, else the last part of its description.
+    pub fn class_qualname(&self, class: ObjIdx) -> String {
+        let g = &self.heap.graph;
+        if let Some((q, _)) = g.out_refs(class).find(|(_, l)| self.snapshot.str(l.name()) == "__qualname__") {
+            let d = self.desc(q);
+            if let Some(name) = d.strip_prefix('\'').and_then(|d| d.strip_suffix('\'')) {
+                return name.to_string();
+            }
+        }
+        let d = self.desc(class);
+        d.rsplit('.').next().unwrap_or(d).to_string()
+    }
+
+    /// The name of the thread whose stack `frame` is on (walking `f_back` from each thread's innermost frame).
+    fn thread_of_frame(&self, frame: ObjIdx) -> Option<String> {
+        let g = &self.heap.graph;
+        for r in self.heap.roots.iter().filter(|r| r.kind == RootKind::Thread) {
+            let mut at = Some(r.object);
+            for _ in 0..256 {
+                let Some(f) = at else { break };
+                if f == frame {
+                    let name = self.snapshot.str(r.name);
+                    return Some(if name.is_empty() { "?".to_string() } else { name.to_string() });
+                }
+                at = g.out_refs(f).find(|&(_, l)| self.snapshot.str(l.name()) == "f_back").map(|(t, _)| t);
+            }
+        }
+        None
+    }
+
+    /// The qualified name of the function an `lru_cache` wrapper wraps.
+    pub fn cached_function(&self, wrapper: ObjIdx) -> Option<String> {
+        let g = &self.heap.graph;
+        g.out_refs(wrapper)
+            .map(|(t, _)| t)
+            .find(|&t| self.heap.flags[t as usize] & flags::FUNCTION != 0 || self.type_name(t) == "builtins.function")
+            .map(|f| self.desc(f).to_string())
+    }
+
+    /// Whether an `lru_cache` wrapper was made with `maxsize=None` (its
+    /// `cache_parameters` closure holds `maxsize`); `None` when unknown.
+    pub fn cache_is_unbounded(&self, wrapper: ObjIdx) -> Option<bool> {
+        let g = &self.heap.graph;
+        let dict = g.out_refs(wrapper).find(|(_, l)| l.kind() == RefKind::InstanceDict)?.0;
+        let params =
+            g.out_refs(dict).find(|(_, l)| l.kind() == RefKind::DictValue && self.snapshot.str(l.name()) == "'cache_parameters'")?.0;
+        let closure = g.out_refs(params).find(|(_, l)| self.snapshot.str(l.name()) == "__closure__")?.0;
+        let cell = g.out_refs(closure).find(|(_, l)| self.snapshot.str(l.name()) == "maxsize")?.0;
+        let value = g.out_refs(cell).next().map(|(t, _)| t);
+        Some(value.is_none_or(|v| self.type_name(v) == "builtins.NoneType"))
+    }
+}

@@ -1,0 +1,285 @@
+//! The passes that find candidate holders: accumulation points in the
+//! dominator tree, collections of pending asyncio tasks, single large
+//! objects, large application types, and garbage cycles the collector will
+//! not free. Each is linear in the objects it looks at.
+
+use crate::analysis::owner::Owner;
+use crate::analysis::suspects::naming::{Ctx, Holder};
+use crate::analysis::suspects::tables::{classify_type, TypeClass};
+use crate::analysis::Analysis;
+use crate::graph::ObjIdx;
+use crate::model::{flags, RefKind};
+
+/// An accumulation point directly dominates at least this many objects of one type…
+pub const MIN_INSTANCES: u32 = 50;
+/// …or this many callbacks, closures, log records or tasks (each a leak pattern of its own).
+pub const MIN_PATTERN_INSTANCES: u32 = 10;
+/// …that make up at least this share of its retained bytes.
+pub const MIN_INSTANCE_SHARE: f64 = 0.5;
+/// An object of the application is a holder when it retains at least this share.
+pub const MIN_OBJECT_SHARE: f64 = 0.01;
+/// An application type is a suspect when its instances retain at least this share.
+pub const MIN_USER_TYPE_SHARE: f64 = 0.01;
+/// A collection of pending tasks holds at least this many.
+pub const MIN_TASKS: u32 = 10;
+
+/// A container that directly dominates many objects of one type.
+pub(crate) struct Accumulation {
+    pub container: ObjIdx,
+    pub type_id: u32,
+    pub count: u32,
+    pub item_bytes: u64,
+    /// One of the items (the first), to look at their shape.
+    pub example: ObjIdx,
+}
+
+pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
+    let (types, tree) = (cx.types, cx.tree);
+    let mut tally_bytes: Vec<u64> = vec![0; types.len()];
+    let mut tally_count: Vec<u32> = vec![0; types.len()];
+    let mut out: Vec<Accumulation> = Vec::new();
+    let min_count: Vec<u32> = types
+        .names
+        .iter()
+        .map(|t| match t.as_str() {
+            "builtins.method" | "builtins.function" | "logging.LogRecord" | "_asyncio.Task" | "asyncio.tasks.Task" => MIN_PATTERN_INSTANCES,
+            _ => MIN_INSTANCES,
+        })
+        .collect();
+    for o in 0..n as ObjIdx {
+        let children = tree.children(o);
+        if children.len() < MIN_PATTERN_INSTANCES as usize {
+            continue;
+        }
+        for &c in children {
+            // An instance's __dict__ beside its instance counts with the instance.
+            let counted = match cx.dict_owner(c) {
+                Some(owner) if tree.idom(owner) == Some(o) => owner,
+                _ => c,
+            };
+            let t = types.type_of(counted) as usize;
+            tally_bytes[t] += tree.retained_bytes(c);
+            tally_count[t] += (counted == c) as u32;
+        }
+        // The type with the most bytes among those with enough instances.
+        let mut best: Option<usize> = None;
+        for &c in children {
+            let t = types.type_of(c) as usize;
+            if tally_count[t] >= min_count[t] && best.is_none_or(|b| tally_bytes[t] > tally_bytes[b]) {
+                best = Some(t);
+            }
+        }
+        let found = best.map(|b| (b, tally_count[b], tally_bytes[b]));
+        for &c in children {
+            tally_bytes[types.type_of(c) as usize] = 0;
+            tally_count[types.type_of(c) as usize] = 0;
+            if let Some(owner) = cx.dict_owner(c) {
+                tally_bytes[types.type_of(owner) as usize] = 0;
+                tally_count[types.type_of(owner) as usize] = 0;
+            }
+        }
+        let Some((best, count, item_bytes)) = found else { continue };
+        if (item_bytes as f64) < MIN_INSTANCE_SHARE * tree.retained_bytes(o) as f64 {
+            continue;
+        }
+        // An accumulation under an instance's __dict__ belongs to the instance.
+        let container = match cx.dict_owner(o) {
+            Some(owner) if tree.idom(o) == Some(owner) && !cx.is_module(owner) => owner,
+            _ => o,
+        };
+        if out.iter().any(|a| a.container == container) {
+            continue;
+        }
+        let example = children.iter().copied().find(|&c| types.type_of(c) as usize == best).unwrap_or(children[0]);
+        out.push(Accumulation { container, type_id: best as u32, count, item_bytes, example });
+    }
+    out
+}
+
+/// Containers (set, list, dict, deque) that refer to many asyncio tasks that
+/// have not finished. Tasks are also referred to by the futures they wait
+/// on, so the container rarely dominates them: this pass counts referrers.
+pub(crate) fn pending_tasks(cx: &Ctx, a: &Analysis) -> Vec<(ObjIdx, u32, u64)> {
+    let task_types: Vec<u32> = (0..cx.types.len() as u32)
+        .filter(|&t| {
+            let n = &cx.types.names[t as usize];
+            n == "_asyncio.Task" || n == "asyncio.tasks.Task"
+        })
+        .collect();
+    if task_types.is_empty() {
+        return Vec::new();
+    }
+    let g = &cx.heap.graph;
+    let mut per_container: Vec<(ObjIdx, u32, u64)> = Vec::new();
+    for o in 0..cx.heap.object_count() as ObjIdx {
+        if !task_types.contains(&cx.types.type_of(o)) || !a.distances.is_reachable(o) {
+            continue;
+        }
+        let mut preds: Vec<ObjIdx> = g.strong_predecessors(o).collect();
+        preds.sort_unstable();
+        preds.dedup();
+        for p in preds {
+            if !matches!(cx.type_name(p), "builtins.set" | "builtins.list" | "builtins.dict" | "collections.deque") {
+                continue;
+            }
+            let bytes = a.dominators.retained_bytes(o);
+            match per_container.iter_mut().find(|(c, _, _)| *c == p) {
+                Some(entry) => {
+                    entry.1 += 1;
+                    entry.2 += bytes;
+                }
+                None => per_container.push((p, 1, bytes)),
+            }
+        }
+    }
+    per_container.retain(|&(_, n, _)| n >= MIN_TASKS);
+    per_container
+}
+
+/// Single objects that retain a large share on their own: walk the
+/// dominator tree from the top through objects big enough; a holder is one
+/// whose bytes are not mostly one child's.
+pub(crate) fn large_objects(cx: &Ctx, skip: &[ObjIdx]) -> Vec<ObjIdx> {
+    let tree = cx.tree;
+    let total = tree.reachable_bytes().max(1) as f64;
+    let big = |o: ObjIdx| tree.retained_bytes(o) as f64 >= MIN_OBJECT_SHARE * total;
+    let mut stack: Vec<ObjIdx> = tree.top_level().iter().copied().filter(|&o| big(o)).collect();
+    let mut out = Vec::new();
+    while let Some(o) = stack.pop() {
+        let retained = tree.retained_bytes(o);
+        let children = tree.children(o);
+        let big_child = children.first().is_some_and(|&c| tree.retained_bytes(c) * 2 >= retained);
+        let class = classify_type(cx.type_name(o));
+        let owned_by_reported = cx.dict_owner(o).is_some_and(|owner| skip.contains(&owner));
+        if !big_child
+            && class != TypeClass::Infrastructure
+            && cx.owners.of(o) != Owner::Interpreter
+            && !skip.contains(&o)
+            && !owned_by_reported
+            && !cx.is_module(o)
+            && cx.namespace_module(o).is_none()
+            && cx.class_of_dict(o).is_none()
+        {
+            out.push(o);
+        }
+        stack.extend(children.iter().copied().take_while(|&c| big(c)));
+    }
+    out
+}
+
+/// Garbage the collector does not free: groups of unreachable objects
+/// hanging off a cyclic component, or objects kept in `gc.garbage`; each
+/// group is named by its most common member type defined outside the
+/// interpreter.
+pub(crate) struct GarbageGroup {
+    pub type_id: u32,
+    pub cycles: u32,
+    pub objects: u64,
+    pub size_bytes: u64,
+    pub example: ObjIdx,
+    /// The members of the first cycle.
+    pub members: Vec<ObjIdx>,
+}
+
+pub(crate) fn garbage(cx: &Ctx, a: &Analysis) -> Vec<GarbageGroup> {
+    let heap = cx.heap;
+    let n = heap.object_count();
+    let in_gc_garbage = |o: ObjIdx| heap.flags[o as usize] & flags::GARBAGE != 0;
+    // Each unreachable (or gc.garbage) object joins the group of the first
+    // component that reaches it.
+    const NONE: u32 = u32::MAX;
+    let mut group_of: Vec<u32> = Vec::new();
+    let mut groups: Vec<GarbageGroup> = Vec::new();
+    let mut queue: Vec<ObjIdx> = Vec::new();
+    for c in a.components.iter() {
+        let garbage = c.iter().all(|&m| !a.distances.is_reachable(m)) || c.iter().any(|&m| in_gc_garbage(m));
+        if !garbage {
+            continue;
+        }
+        // The most common member type defined outside the interpreter.
+        let mut counts: Vec<(u32, u32)> = Vec::new();
+        for &m in c {
+            let t = cx.types.type_of(m);
+            if cx.owners.of_type(t) == Owner::Interpreter {
+                continue;
+            }
+            match counts.iter_mut().find(|(x, _)| *x == t) {
+                Some((_, k)) => *k += 1,
+                None => counts.push((t, 1)),
+            }
+        }
+        let Some(&(t, _)) = counts.iter().max_by_key(|&&(t, k)| (k, std::cmp::Reverse(t))) else { continue };
+        if group_of.is_empty() {
+            group_of = vec![NONE; n];
+        }
+        let gi = match groups.iter().position(|g| g.type_id == t) {
+            Some(i) => i,
+            None => {
+                groups.push(GarbageGroup { type_id: t, cycles: 0, objects: 0, size_bytes: 0, example: c[0], members: c.to_vec() });
+                groups.len() - 1
+            }
+        };
+        groups[gi].cycles += 1;
+        let mut head = queue.len();
+        for &m in c {
+            if group_of[m as usize] == NONE {
+                group_of[m as usize] = gi as u32;
+                queue.push(m);
+            }
+        }
+        // What the cycle alone keeps (unreachable objects it refers to).
+        while head < queue.len() {
+            let v = queue[head];
+            head += 1;
+            groups[gi].objects += 1;
+            groups[gi].size_bytes += heap.size_bytes[v as usize];
+            for t in heap.graph.strong_successors(v) {
+                if group_of[t as usize] == NONE && !a.distances.is_reachable(t) {
+                    group_of[t as usize] = gi as u32;
+                    queue.push(t);
+                }
+            }
+        }
+    }
+    groups
+}
+
+/// The members of a container's first item that explain it: for a closure,
+/// its largest captured variable; for a bound method, its function and `self`.
+pub(crate) fn closure_capture(cx: &Ctx, function: ObjIdx) -> Option<String> {
+    let g = &cx.heap.graph;
+    let closure = g.out_refs(function).find(|(_, l)| cx.snapshot.str(l.name()) == "__closure__")?.0;
+    g.out_refs(closure)
+        .filter(|(_, l)| l.kind() == RefKind::Closure)
+        .max_by_key(|&(cell, _)| cx.tree.retained_bytes(cell))
+        .and_then(|(_, l)| cx.label_name(l))
+}
+
+/// Whether an object refers to a traceback (an exception keeping `__traceback__`).
+pub(crate) fn has_traceback(cx: &Ctx, o: ObjIdx) -> bool {
+    cx.heap.graph.successors(o).iter().any(|&t| cx.type_name(t) == "builtins.traceback")
+}
+
+/// The holder of a container inside a `weakref.Weak*` container, if it is one.
+pub(crate) fn weak_container_of(cx: &Ctx, o: ObjIdx) -> Option<ObjIdx> {
+    let owner = cx.holder_object(o)?;
+    matches!(cx.type_name(owner), "weakref.WeakKeyDictionary" | "weakref.WeakValueDictionary" | "weakref.WeakSet" | "_weakrefset.WeakSet")
+        .then_some(owner)
+}
+
+impl Ctx<'_> {
+    /// The instance whose attribute (or `__dict__` entry) `o` is.
+    pub(crate) fn holder_object(&self, o: ObjIdx) -> Option<ObjIdx> {
+        let (src, label) = self.reached_from(o)?;
+        match label.kind() {
+            RefKind::Attribute => Some(src),
+            RefKind::DictValue => self.dict_owner(src),
+            _ => None,
+        }
+    }
+
+    /// Holder of a whole accumulation (`Holder::Type` when it is a type suspect).
+    pub(crate) fn type_holder(&self, type_id: u32) -> Holder {
+        Holder::Type { name: self.types.names[type_id as usize].clone() }
+    }
+}

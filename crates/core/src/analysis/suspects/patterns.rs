@@ -1,0 +1,163 @@
+//! Python's leak patterns: what a suspect looks like, how sure that shape
+//! is to be a leak, and the one-line fix a Python developer would apply.
+
+use crate::analysis::suspects::naming::Holder;
+
+/// The cause a suspect's shape points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pattern {
+    /// Unreachable reference cycles the collector has not freed (gc disabled,
+    /// or kept in `gc.garbage`).
+    GarbageCycles,
+    /// `functools.lru_cache(maxsize=None)` (or `functools.cache`), on a function or a method.
+    UnboundedCache,
+    /// A list of bound methods: subscribed callbacks keep their instances alive.
+    Listeners,
+    /// Exceptions kept with their `__traceback__` (and the frames' locals).
+    StoredExceptions,
+    /// `logging` records buffered by a handler (`MemoryHandler.buffer`).
+    LogBuffer,
+    /// asyncio tasks that never finish, kept in a set or list.
+    PendingTasks,
+    /// A `weakref.Weak*` container whose entries hold strong references.
+    WeakContainer,
+    /// Closures capturing large objects.
+    ClosureCell,
+    /// A mutable default argument that grows (`def f(x, seen=[])`).
+    DefaultArgument,
+    /// Data of a `threading.local`.
+    ThreadLocal,
+    /// A local variable of a running (thread) frame.
+    FrameLocal,
+    /// A container set on a class: shared by every instance, lives for ever.
+    ClassAttribute,
+    /// A module-level container.
+    ModuleGlobal,
+    /// A container in an instance attribute.
+    InstanceAttribute,
+    /// A container reached some other way.
+    Container,
+    /// Instances of one class that together retain a large share.
+    LargeType,
+    /// One object that retains a large share.
+    LargeObject,
+}
+
+impl Pattern {
+    /// A short name for the pattern (stable: used in JSON output).
+    pub fn name(self) -> &'static str {
+        match self {
+            Pattern::GarbageCycles => "garbage_cycles",
+            Pattern::UnboundedCache => "unbounded_cache",
+            Pattern::Listeners => "listeners",
+            Pattern::StoredExceptions => "stored_exceptions",
+            Pattern::LogBuffer => "log_buffer",
+            Pattern::PendingTasks => "pending_tasks",
+            Pattern::WeakContainer => "weak_container",
+            Pattern::ClosureCell => "closure_cell",
+            Pattern::DefaultArgument => "default_argument",
+            Pattern::ThreadLocal => "thread_local",
+            Pattern::FrameLocal => "frame_local",
+            Pattern::ClassAttribute => "class_attribute",
+            Pattern::ModuleGlobal => "module_global",
+            Pattern::InstanceAttribute => "instance_attribute",
+            Pattern::Container => "container",
+            Pattern::LargeType => "large_type",
+            Pattern::LargeObject => "large_object",
+        }
+    }
+
+    /// How strongly the shape alone says "leak": 0 is a leak by construction
+    /// (garbage the collector will never free, an unbounded cache, …); 1 is
+    /// a container reached in a way that is rarely meant to grow (a class
+    /// attribute, a closure, a default argument, per-thread data); 2 is an
+    /// ordinary container; 4 is size alone. (3 is left for ordinary
+    /// containers that are mappings: see [`rank`].)
+    pub fn strength(self) -> u8 {
+        match self {
+            Pattern::GarbageCycles
+            | Pattern::UnboundedCache
+            | Pattern::Listeners
+            | Pattern::StoredExceptions
+            | Pattern::LogBuffer
+            | Pattern::PendingTasks
+            | Pattern::WeakContainer => 0,
+            Pattern::ClosureCell | Pattern::DefaultArgument | Pattern::ThreadLocal | Pattern::FrameLocal | Pattern::ClassAttribute => 1,
+            Pattern::ModuleGlobal | Pattern::InstanceAttribute | Pattern::Container => 2,
+            Pattern::LargeType | Pattern::LargeObject => 4,
+        }
+    }
+
+    /// The fix, in Python terms, for this cause in this holder.
+    pub fn fix(self, holder: &Holder, gc_disabled: bool) -> String {
+        match (self, holder) {
+            (Pattern::GarbageCycles, Holder::Garbage { .. }) if gc_disabled => {
+                "re-enable the collector (gc.enable()) or break the cycle: make the back reference a weakref.ref".to_string()
+            }
+            (Pattern::GarbageCycles, _) => {
+                "break the cycle (make the back reference a weakref.ref); empty gc.garbage and stop gc.DEBUG_SAVEALL".to_string()
+            }
+            (Pattern::UnboundedCache, Holder::Cache { function }) if function.contains('.') && !function.contains("<locals>") => format!(
+                "bound the cache: @functools.lru_cache(maxsize=…); on a method it keeps every `self` alive — cache on the instance or key by an id instead (`{function}`)"
+            ),
+            (Pattern::UnboundedCache, _) => "bound the cache: functools.lru_cache(maxsize=…), a TTL, or a weakref.WeakValueDictionary".to_string(),
+            (Pattern::Listeners, _) => {
+                "unsubscribe when done, or store weakref.WeakMethod(callback) instead of the bound method".to_string()
+            }
+            (Pattern::StoredExceptions, _) => {
+                "store str(e) or traceback.format_exception(e) instead, or call traceback.clear_frames(e.__traceback__)".to_string()
+            }
+            (Pattern::LogBuffer, _) => {
+                "flush the handler (handler.flush()), give MemoryHandler a smaller capacity, or log str() of the arguments".to_string()
+            }
+            (Pattern::PendingTasks, _) => {
+                "cancel or await the tasks, and remove each from the collection when done (task.add_done_callback(tasks.discard))".to_string()
+            }
+            (Pattern::WeakContainer, _) => {
+                "the values refer to their keys (or are strong holders): store weakref.ref(...) values, or nothing that points back to the key".to_string()
+            }
+            (Pattern::ClosureCell, Holder::ClosureCell { variable, .. }) => {
+                format!("`del {variable}` (or set it to None) in the enclosing function once the closure no longer needs it")
+            }
+            (Pattern::ClosureCell, _) => {
+                "do not capture large objects in long-lived closures: pass what is needed, or `del` the captured variable in the enclosing scope".to_string()
+            }
+            (Pattern::DefaultArgument, Holder::DefaultArgument { parameter: Some(p), .. }) => {
+                format!("use `{p}=None` and create the container inside the function")
+            }
+            (Pattern::DefaultArgument, _) => {
+                "a mutable default lives as long as the function: default to None and create the container inside".to_string()
+            }
+            (Pattern::ThreadLocal, _) => "clear the threading.local data when the request or task ends (del local.attr)".to_string(),
+            (Pattern::FrameLocal, _) => {
+                "the function is still running: process and drop the data in batches, or let the thread finish".to_string()
+            }
+            (Pattern::ClassAttribute, Holder::ClassAttribute { class, name }) => format!(
+                "remove entries when done, bound `{class}.{name}` (e.g. an LRU or a weakref.WeakValueDictionary), or make it a per-instance attribute"
+            ),
+            (Pattern::ModuleGlobal, Holder::ModuleGlobal { name, .. }) => {
+                format!("`del {name}` or rebind it when done, bound it, or move it into the function that uses it")
+            }
+            (Pattern::InstanceAttribute, Holder::InstanceAttribute { class, name }) => {
+                format!("remove entries from `{class}.{name}` when done, or bound it (an LRU, a maxlen deque, weak references)")
+            }
+            (Pattern::LargeType, Holder::Type { name }) => {
+                format!("find what keeps the `{name}` objects (their retainers) and drop those references when done")
+            }
+            _ => "remove entries when done or bound the container; follow the retainer path to see who keeps it".to_string(),
+        }
+    }
+}
+
+/// The rank of a suspect's shape: its pattern's [`Pattern::strength`], with
+/// one refinement among ordinary containers: a dict (or other mapping) comes
+/// after the rest — something looks its items up by key, so it is usually a
+/// table the program needs (its users, its routes) — while a list, deque or
+/// set that something appends to is a log or a history.
+pub fn rank(pattern: Pattern, container_type: Option<&str>) -> u8 {
+    let s = pattern.strength();
+    match container_type {
+        Some("builtins.dict" | "collections.OrderedDict" | "collections.defaultdict" | "collections.Counter") if s == 2 => 3,
+        _ => s,
+    }
+}

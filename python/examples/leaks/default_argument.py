@@ -1,0 +1,10 @@
+# expect: `remember_visit`
+# pattern: default_argument
+def remember_visit(req, seen=[]):
+    seen.append({"id": req["id"], "path": req["path"], "headers": dict(req["headers"]), "at": datetime.datetime.now()})
+    return len(seen)
+
+
+for n in range(2500):
+    remember_visit(make_request(n))
+del n
