@@ -13,8 +13,45 @@ use crate::route::Route;
 use crate::units::format_count;
 use crate::virtual_list::Viewport;
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(index: u32, garbage: bool, internal: bool) -> CycleRow {
+        CycleRow {
+            index,
+            member_count: 2,
+            shallow_bytes: 10,
+            retained_bytes: 100 - index as u64,
+            garbage,
+            types: String::new(),
+            owner: "application".into(),
+            internal,
+            break_python: None,
+            fix: String::new(),
+        }
+    }
+
+    #[test]
+    fn filters_and_keeps_the_cores_order() {
+        let rows = vec![row(0, true, false), row(1, false, false), row(2, false, true), row(3, true, true)];
+        let index = |v: Vec<CycleRow>| v.into_iter().map(|r| r.index).collect::<Vec<_>>();
+        assert_eq!(index(filter_cycles(rows.clone(), false, false)), [0, 1, 2, 3]);
+        assert_eq!(index(filter_cycles(rows.clone(), true, false)), [0, 3]);
+        assert_eq!(index(filter_cycles(rows.clone(), false, true)), [0, 1]);
+        assert_eq!(index(filter_cycles(rows.clone(), true, true)), [0]);
+        let mut sorted = rows;
+        sorted.reverse();
+        sort_cycles(&mut sorted, SortState { column: Column::Rank, descending: false });
+        assert_eq!(index(sorted), [0, 1, 2, 3]);
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
+    /// The core's order: the application's cycles first (its garbage before
+    /// what is reachable), then third-party code's, then the interpreter's.
+    Rank,
     Members,
     Shallow,
     Retained,
@@ -24,6 +61,7 @@ pub enum Column {
 pub fn sort_cycles(rows: &mut [CycleRow], sort: SortState<Column>) {
     rows.sort_by(|a, b| {
         let o = match sort.column {
+            Column::Rank => a.index.cmp(&b.index),
             Column::Members => a.member_count.cmp(&b.member_count),
             Column::Shallow => a.shallow_bytes.cmp(&b.shallow_bytes),
             Column::Retained => a.retained_bytes.cmp(&b.retained_bytes),
@@ -33,15 +71,23 @@ pub fn sort_cycles(rows: &mut [CycleRow], sort: SortState<Column>) {
     });
 }
 
+/// The rows the filters keep: only garbage, and/or no interpreter-internal cycles.
+pub fn filter_cycles(rows: Vec<CycleRow>, garbage_only: bool, hide_internal: bool) -> Vec<CycleRow> {
+    rows.into_iter().filter(|r| (!garbage_only || r.garbage) && (!hide_internal || !r.internal)).collect()
+}
+
 /// Cycles listed at most (the largest retained first); the count says how many exist.
 const LISTED_CYCLES: u32 = 2000;
 
 #[component]
 pub fn CyclesView(selected: Option<u32>) -> impl IntoView {
     let list = answer_signal(|| Some(Query::Cycles { limit: LISTED_CYCLES }));
-    let sort = RwSignal::new(SortState { column: Column::Retained, descending: true });
+    let sort = RwSignal::new(SortState { column: Column::Rank, descending: false });
+    let garbage_only = RwSignal::new(false);
+    let hide_internal = RwSignal::new(false);
     let rows = Memo::new(move |_| match list.get() {
-        Some(Answer::Cycles { mut rows, .. }) => {
+        Some(Answer::Cycles { rows, .. }) => {
+            let mut rows = filter_cycles(rows, garbage_only.get(), hide_internal.get());
             sort_cycles(&mut rows, sort.get());
             rows
         }
@@ -68,6 +114,13 @@ pub fn CyclesView(selected: Option<u32>) -> impl IntoView {
                 };
                 view! { <h3 data-testid="cycles-count">{caption}</h3> }.into_any()
             }}
+            <div class="filters">
+                <label><input type="checkbox" data-testid="cycles-garbage-only" prop:checked=move || garbage_only.get()
+                    on:change=move |ev| garbage_only.set(event_target_checked(&ev)) />" garbage only"</label>
+                <label><input type="checkbox" data-testid="cycles-hide-internal" prop:checked=move || hide_internal.get()
+                    on:change=move |ev| hide_internal.set(event_target_checked(&ev)) />" hide interpreter-internal"</label>
+                <button on:click=move |_| sort.set(SortState { column: Column::Rank, descending: false })>"application first"</button>
+            </div>
             {viewport.container("cycles-table", count, open, view! {
                 <table class="grid">
                     <thead><tr>
@@ -77,6 +130,7 @@ pub fn CyclesView(selected: Option<u32>) -> impl IntoView {
                         <SortHeader label="shallow" column=Column::Shallow sort=sort numeric=true />
                         <SortHeader label="retained" column=Column::Retained sort=sort numeric=true />
                         <SortHeader label="garbage" column=Column::Garbage sort=sort />
+                        <th>"owner"</th>
                     </tr></thead>
                     <tbody>
                         {move || {
@@ -90,6 +144,7 @@ pub fn CyclesView(selected: Option<u32>) -> impl IntoView {
                                     <td class="num"><Bytes bytes=r.shallow_bytes /></td>
                                     <td class="num"><Bytes bytes=r.retained_bytes /></td>
                                     <td>{if r.garbage { "garbage" } else { "reachable" }}</td>
+                                    <td>{if r.internal { "interpreter-internal".to_string() } else { r.owner.clone() }}</td>
                                 }
                             })
                         }}
@@ -124,8 +179,9 @@ fn CycleDiagram(index: u32) -> impl IntoView {
                 view! {
                     <h2>{format!("Cycle {} — {} objects, {}", index, d.row.member_count, if d.row.garbage { "garbage (no root reaches it)" } else { "reachable from a root" })}</h2>
                     {suggested.map(|s| view! {
-                        <p class="suggestion" data-testid="cycle-suggestion">"Break "<span class="mono label">{s.reference.label.clone()}</span>" from "<ObjectLink row=s.reference.from.clone() />": "{s.reason}</p>
+                        <p class="suggestion" data-testid="cycle-suggestion">"Break "<span class="mono label">{d.row.break_python.clone().unwrap_or_else(|| s.reference.label.clone())}</span>" from "<ObjectLink row=s.reference.from.clone() />": "{s.reason}</p>
                     })}
+                    <p class="fix" data-testid="cycle-fix">"Fix: "{d.row.fix.clone()}</p>
                     {if drawn {
                         view! { <GraphCanvas nodes=d.members.clone() edges=edges layout=layout focus=None /> }.into_any()
                     } else {

@@ -150,7 +150,7 @@ pub fn GraphCanvas(nodes: Vec<ObjectRow>, edges: Vec<DrawnEdge>, layout: Layout,
                 Some(r) => r.chars().take(30).collect(),
                 None => short_type(&n.type_name).chars().take(30).collect(),
             };
-            let line2: String = format!("{} {}", format_bytes(n.retained_bytes), n.description).chars().take(32).collect();
+            let line2: String = format!("{} {}", format_bytes(drawn_bytes(n)), n.description).chars().take(32).collect();
             view! {
                 <g class=class transform=format!("translate({},{})", p.x, p.y) data-testid="graph-node" data-object=id.to_string()
                     on:click=move |_| nav::go(&Route::Object(id))>
@@ -182,5 +182,40 @@ pub fn GraphCanvas(nodes: Vec<ObjectRow>, edges: Vec<DrawnEdge>, layout: Layout,
                 </g>
             </svg>
         </div>
+    }
+}
+
+/// The size a node is drawn with: what it retains, or its own size when no
+/// root reaches it (an unreachable object retains nothing by definition,
+/// yet its own bytes are held).
+pub fn drawn_bytes(n: &heapscope_protocol::ObjectRow) -> u64 {
+    if n.distance.is_none() {
+        n.shallow_bytes
+    } else {
+        n.retained_bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use heapscope_protocol::ObjectRow;
+
+    #[test]
+    fn unreachable_nodes_are_drawn_with_their_own_size() {
+        let mut n = ObjectRow {
+            id: 0,
+            type_name: "__main__.Node".into(),
+            address: "0x1".into(),
+            description: String::new(),
+            shallow_bytes: 56,
+            retained_bytes: 0,
+            distance: None,
+            root: None,
+        };
+        assert_eq!(drawn_bytes(&n), 56);
+        n.distance = Some(3);
+        n.retained_bytes = 400;
+        assert_eq!(drawn_bytes(&n), 400);
     }
 }

@@ -64,9 +64,13 @@ pub fn OverviewView(summary: Summary) -> impl IntoView {
                                 {o.suspects.into_iter().map(|s| view! {
                                     <li>
                                         <div class="reason">{s.reason}</div>
+                                        <div class="fix" data-testid="suspect-fix">"Fix: "{s.fix}</div>
                                         <div class="muted">
                                             <Bytes bytes=s.retained_bytes />{format!(" retained · {:.1}% of reachable", s.share * 100.0)}
-                                            {s.object.map(|row| view! { " · " <ObjectLink row=row /> })}
+                                            {s.object.map(|row| { let id = row.id; view! {
+                                                " · " <ObjectLink row=row />
+                                                " · " <a href=Route::Retainers(id).to_hash() data-testid="suspect-retainers">"why alive"</a>
+                                            } })}
                                             {s.type_name.map(|t| view! { " · " <a href=Route::Instances(t.clone()).to_hash()>{short_type(&t)}" instances"</a> })}
                                         </div>
                                     </li>
@@ -74,6 +78,19 @@ pub fn OverviewView(summary: Summary) -> impl IntoView {
                             </ol>
                         </div>
                         <div>
+                            <h3>"Memory by owner"</h3>
+                            <table class="grid" data-testid="owners">
+                                <thead><tr><th>"owner"</th><th class="num">"objects"</th><th class="num">"size"</th></tr></thead>
+                                <tbody>
+                                    {o.owners.into_iter().map(|r| view! {
+                                        <tr>
+                                            <td>{r.owner}</td>
+                                            <td class="num">{format_count(r.object_count)}</td>
+                                            <td class="num"><Bytes bytes=r.size_bytes /></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
                             <h3>"Top types by retained size"</h3>
                             <table class="grid" data-testid="top-types">
                                 <thead><tr><th>"type"</th><th class="num">"count"</th><th class="num">"shallow"</th><th class="num">"retained"</th></tr></thead>

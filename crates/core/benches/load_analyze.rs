@@ -55,7 +55,7 @@ fn child(path: &Path) {
     let a = Analysis::compute(s).expect("analysis");
     let analysis_s = t1.elapsed().as_secs_f64();
     let t2 = Instant::now();
-    let cycles = a.cycles(heap);
+    let cycles = a.cycles(s, heap);
     let t_suspects = Instant::now();
     let suspects = a.suspects(s, heap, 10);
     let suspects_s = t_suspects.elapsed().as_secs_f64();

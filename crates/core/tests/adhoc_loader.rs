@@ -23,7 +23,7 @@ fn loads_objects_and_finds_roots() {
     let a = Analysis::compute(s).unwrap();
     assert_eq!(a.dominators.retained_bytes(0), 348);
     assert_eq!(a.distances.unreachable().collect::<Vec<_>>(), vec![3, 4]);
-    let cycles = a.cycles(&s, heap);
+    let cycles = a.cycles(s, heap);
     assert_eq!((cycles.len(), cycles[0].reachable, cycles[0].members.len()), (1, false, 2));
 }
 

@@ -438,6 +438,14 @@ pub struct CycleRow {
     pub garbage: bool,
     /// Member types with counts, most common first, e.g. `Node ×2`.
     pub types: String,
+    /// "application", "third-party" or "interpreter and standard library".
+    pub owner: String,
+    /// Made only of the interpreter's machinery (modules, classes, functions, descriptors).
+    pub internal: bool,
+    /// The reference to break in Python syntax (`TreeNode.parent`), when it is one.
+    pub break_python: Option<String>,
+    /// The one-line fix.
+    pub fix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

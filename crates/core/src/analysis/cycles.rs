@@ -493,7 +493,7 @@ mod tests {
             let heap = s.heap.as_ref().unwrap();
             let a = Analysis::of_heap(&s, heap);
             work::take();
-            let cycles = a.cycles(heap);
+            let cycles = a.cycles(&s, heap);
             let steps = work::take();
             assert_eq!((cycles.len(), cycles[0].types.len()), (1, n));
             assert!(steps <= 4 * (2 * n as u64), "{steps} steps for a ring of {n}");
