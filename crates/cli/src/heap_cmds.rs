@@ -98,7 +98,11 @@ pub fn summary(o: &Opened, out: &mut Out, json: bool) -> Result<()> {
             max_distance: f.max_distance,
             cycles: f.cycle_count,
             garbage_cycles: f.garbage_cycle_count,
-            owners: f.owners.iter().map(|(w, t)| wire::OwnerTotals { owner: w.describe(), objects: t.objects, size_bytes: t.size_bytes }).collect(),
+            owners: f
+                .owners
+                .iter()
+                .map(|(w, t)| wire::OwnerTotals { owner: w.describe(), objects: t.objects, size_bytes: t.size_bytes })
+                .collect(),
         });
         rows.extend([
             vec!["objects".into(), f.object_count.to_string()],
@@ -388,7 +392,9 @@ pub fn suspects(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<(
                     SuspectKind::Accumulation { container, type_name, instances } => {
                         ("accumulation", Some(object(&x, *container)), Some(type_name.clone()), Some(*instances as u64))
                     }
-                    SuspectKind::Garbage { type_name, example, .. } => ("garbage", Some(object(&x, *example)), Some(type_name.clone()), None),
+                    SuspectKind::Garbage { type_name, example, .. } => {
+                        ("garbage", Some(object(&x, *example)), Some(type_name.clone()), None)
+                    }
                 };
                 wire::Suspect {
                     kind,

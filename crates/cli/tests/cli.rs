@@ -387,7 +387,9 @@ fn facts_read_as_the_core_states_them() {
     assert!(stdout(&o).lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["roots", "2"]), "{}", stdout(&o));
     // One spelling of a cycle's types, and of sizes.
     let o = run(&["cycles", file]);
-    assert!(stdout(&o).contains("2 objects, 110 B shallow, 120 B retained, reachable: app.Node ×2"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("2 objects, 110 B shallow, 120 B retained, reachable, application: app.Node ×2"), "{}", stdout(&o));
+    // The application's garbage first; the break named as Python spells it.
+    assert!(stdout(&o).contains("garbage, application: app.Node ×2\n  break `Node.peer`"), "{}", stdout(&o));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -47,7 +47,7 @@ fn main() {
         let ring = snapshot(n, |i| format!("m{i}.T{i}"), (0..n as u32).map(|i| (i, (i + 1) % n as u32)).collect());
         let heap = ring.heap.as_ref().unwrap();
         let a = Analysis::of_heap(&ring, heap);
-        let (cycles, t_cycles) = timed(|| a.cycles(heap));
+        let (cycles, t_cycles) = timed(|| a.cycles(&ring, heap));
         let (rows, t_modules) = timed(|| a.aggregate(heap, AggregateOptions { group_by: GroupBy::Module, fold_instance_dicts: false }));
         let half = (n / 2) as u32;
         let a_ = |i: u32| 1 + i;

@@ -16,8 +16,8 @@ use heapscope_core::graph::ObjIdx;
 use heapscope_core::view::Ranked;
 use heapscope_core::{HeapView, Location};
 use heapscope_protocol::{
-    AllocationRow, CycleDetail, CycleRow, ErrorLocation, HeapComparison, Ignored, ObjectDetail, ObjectRow, Overview, Reference,
-    RetainerPath, SearchHit, SuggestedBreak, SuspectRow, TypeDeltaRow, OwnerRow, TypeRow,
+    AllocationRow, CycleDetail, CycleRow, ErrorLocation, HeapComparison, Ignored, ObjectDetail, ObjectRow, Overview, OwnerRow, Reference,
+    RetainerPath, SearchHit, SuggestedBreak, SuspectRow, TypeDeltaRow, TypeRow,
 };
 
 /// Lists sent to the UI are capped here; totals say how many there were.

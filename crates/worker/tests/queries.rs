@@ -257,9 +257,11 @@ fn cases() -> Vec<(&'static [&'static str], Query, &'static str)> {
         (HEAP, Query::DominatorChildren { object: Some(1), limit: 10 }, "Some(1) 2 [2:app.Node:60 3:app.Node:60]"),
         (HEAP, Query::DominatorChildren { object: Some(4), limit: 10 }, "Some(4) 0 []"),
         (HEAP, Query::DominatorChildren { object: Some(8), limit: 10 }, "unavailable: no such object"),
-        (HEAP, Query::Cycles { limit: 10 }, "2 [#0 2 110/120 garbage false (app.Node ×2) #1 2 70/70 garbage true (app.Node ×2)]"),
-        (HEAP, Query::Cycles { limit: 1 }, "2 [#0 2 110/120 garbage false (app.Node ×2)]"),
-        (HEAP, Query::Cycle { index: 1 }, "#1 members [6:app.Node:0 7:app.Node:0] refs 2/2 [6-.peer->7 7-.peer->6] break 7-.peer->6 ("),
+        // The application's garbage first, then what is reachable.
+        (HEAP, Query::Cycles { limit: 10 }, "2 [#0 2 70/70 garbage true (app.Node ×2) #1 2 110/120 garbage false (app.Node ×2)]"),
+        (HEAP, Query::Cycles { limit: 1 }, "2 [#0 2 70/70 garbage true (app.Node ×2)]"),
+        (HEAP, Query::Cycle { index: 0 }, "#0 members [6:app.Node:0 7:app.Node:0] refs 2/2 [6-.peer->7 7-.peer->6] break 7-.peer->6 (`Node.peer` (all 2 such references): without it the members have no loop)"),
+        (HEAP, Query::Cycle { index: 1 }, "#1 members [2:app.Node:60 3:app.Node:60] refs 2/2 [2-.peer->3 3-.peer->2] break 3-.peer->2 (`Node.peer` (all 2 such references): without it the members have no loop)"),
         (HEAP, Query::Cycle { index: 2 }, "unavailable: no such cycle"),
         (
             &["traces"],

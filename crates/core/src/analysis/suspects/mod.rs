@@ -324,4 +324,3 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
     };
     (pattern, holder, plain_items)
 }
-

@@ -96,7 +96,8 @@ impl<'a> Converter<'a> {
         if self.t.saturate_sizes() > 0 {
             self.warnings.push(format!("the trace sizes add up past {MAX_TOTAL_BYTES} bytes; totals saturate there"), None);
         }
-        let process = ProcessInfo { fields: vec![("source".to_string(), "tracemalloc.Snapshot.dump() pickle".to_string())], environment: None };
+        let process =
+            ProcessInfo { fields: vec![("source".to_string(), "tracemalloc.Snapshot.dump() pickle".to_string())], environment: None };
         let snapshot =
             Snapshot { format: SourceFormat::TracemallocPickle, process, strings: self.strings, heap: None, tracemalloc: Some(self.t) };
         Ok(Loaded::new(snapshot, self.warnings))
