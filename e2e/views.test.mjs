@@ -23,6 +23,12 @@ test("overview shows totals, suspects, top types and process metadata", async ()
   // The first suspect is the leak: the module-level cache holding the requests.
   const first = await page.textContent('[data-testid="suspects"] li .reason');
   assert.match(first, /^`cache` of module `__main__` holds 200 `__main__\.Request` objects/);
+  // Its fix, in Python terms, and its retainers one click away.
+  assert.match(await page.textContent('[data-testid="suspects"] li [data-testid="suspect-fix"]'), /^Fix: `del cache`/);
+  assert.ok(await page.$('[data-testid="suspects"] li [data-testid="suspect-retainers"][href^="#/retainers/"]'));
+  // Memory by owner: the application, third-party code, the interpreter.
+  const owners = await page.texts('[data-testid="owners"] tbody td:first-child');
+  assert.deepEqual(owners, ["application", "third-party", "interpreter and standard library"]);
   const top = await page.texts('[data-testid="top-types"] tbody td:first-child');
   assert.ok(top.includes("__main__.Request"), `top types: ${top}`);
   assert.match(await page.textContent('[data-testid="process"]'), /python_version\s*3\.\d+/);
@@ -125,12 +131,28 @@ test("cycles: table, drawing with labeled edges and the reference to break", asy
   await page.click('[data-testid="tab-cycles"]');
   await page.waitForSelector('[data-testid="cycle-row"]');
   assert.ok(int(await page.textContent('[data-testid="cycles-count"]')) > 0);
-  const states = await page.texts('[data-testid="cycle-row"] td:last-child');
-  assert.ok(states.includes("reachable"), `${states.slice(0, 20)}`);
-  // Garbage first: sort by the garbage column (descending).
+  const states = await page.texts('[data-testid="cycle-row"] td:nth-child(6)');
+  assert.ok(states.includes("garbage"), `${states.slice(0, 20)}`);
+  // The application's garbage comes first (the core's order): a garbage cycle of Node objects.
+  const first = await page.textContent('[data-testid="cycle-row"]');
+  assert.ok(first.includes("Node") && first.includes("garbage") && first.includes("application"), first);
+  // The filters: garbage only, then interpreter-internal cycles hidden.
+  const shown = async () => int(await page.getAttribute('[data-testid="cycles-shown"]', "data-count"));
+  const all = await shown();
+  await page.click('[data-testid="cycles-garbage-only"]');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="cycles-shown"]').dataset.count) < n, all);
+  const garbageStates = await page.texts('[data-testid="cycle-row"] td:nth-child(6)');
+  assert.ok(garbageStates.length > 0 && garbageStates.every((t) => t === "garbage"), `${garbageStates}`);
+  await page.click('[data-testid="cycles-garbage-only"]');
+  await page.click('[data-testid="cycles-hide-internal"]');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="cycles-shown"]').dataset.count) < n, all);
+  const owners = await page.texts('[data-testid="cycle-row"] td:last-child');
+  assert.ok(owners.every((t) => t !== "interpreter-internal"), `${owners}`);
+  await page.click('[data-testid="cycles-hide-internal"]');
+  // Sorting still works: the garbage column, descending.
   await page.click('[data-testid="sort-garbage"]');
   await page.click('[data-testid="sort-garbage"]');
-  await page.waitForFunction(() => document.querySelector('[data-testid="cycle-row"] td:last-child')?.textContent === "garbage");
+  await page.waitForFunction(() => document.querySelector('[data-testid="cycle-row"] td:nth-child(6)')?.textContent === "garbage");
   // Open the first garbage cycle of Node objects.
   const rows = await page.$$('[data-testid="cycle-row"]');
   let opened = false;
@@ -145,7 +167,9 @@ test("cycles: table, drawing with labeled edges and the reference to break", asy
   assert.ok(opened, "a garbage cycle of Node objects is listed");
   await page.waitForSelector('[data-testid="cycle-detail"] [data-testid="graph-edge"]');
   assert.ok((await page.$$('[data-testid="cycle-detail"] [data-testid="graph-node"]')).length >= 2);
-  assert.match(await page.textContent('[data-testid="cycle-suggestion"]'), /^Break /);
+  // The break names the attribute in Python syntax, and the fix says what to do.
+  assert.match(await page.textContent('[data-testid="cycle-suggestion"]'), /^Break Node\.parent from /);
+  assert.match(await page.textContent('[data-testid="cycle-fix"]'), /^Fix: make `Node\.parent` a weakref/);
   assert.equal((await page.$$('[data-testid="graph-edge"].marked')).length, 1);
   await shot(page, "cycle-detail");
 });

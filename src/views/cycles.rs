@@ -120,6 +120,9 @@ pub fn CyclesView(selected: Option<u32>) -> impl IntoView {
                 <label><input type="checkbox" data-testid="cycles-hide-internal" prop:checked=move || hide_internal.get()
                     on:change=move |ev| hide_internal.set(event_target_checked(&ev)) />" hide interpreter-internal"</label>
                 <button on:click=move |_| sort.set(SortState { column: Column::Rank, descending: false })>"application first"</button>
+                <span class="muted" data-testid="cycles-shown" data-count=move || rows.with(Vec::len).to_string()>
+                    {move || format!(" {} shown", format_count(rows.with(Vec::len) as u64))}
+                </span>
             </div>
             {viewport.container("cycles-table", count, open, view! {
                 <table class="grid">
