@@ -10,6 +10,7 @@ pub mod cycles;
 pub mod diff;
 pub mod distance;
 pub mod dominators;
+pub mod growth;
 pub mod owner;
 pub mod retainers;
 pub mod scc;

@@ -1,0 +1,196 @@
+//! Growing holders: containers that live through the whole series and hold
+//! more at each snapshot.
+//!
+//! A holder's *length* is its number of strong element references: dict
+//! values, list/tuple/set/deque elements, attributes stored in slots or
+//! inline, cell contents. A holder is a candidate when it lives through the
+//! series (see `matching.rs`), its length in the last snapshot exceeds its
+//! length in the first, and at least one way it is referred to (referrer
+//! type, reference kind and name) is the same in the first and last
+//! snapshot — a list at a reused address that is now some other list's
+//! namesake rarely is.
+//!
+//! Candidates are ranked by their *own* growth of retained size: the growth
+//! of their retained bytes minus that of the growing holders they dominate
+//! (a module namespace that holds the growing list does not outrank it).
+//! Tiers come first: program holders whose length grew at every step,
+//! then other program holders, then module namespaces (new globals), then
+//! the interpreter's; the exporter's own are dropped.
+
+use std::collections::HashMap;
+
+use crate::analysis::dominators::SUPER_ROOT;
+use crate::graph::ObjIdx;
+use crate::model::{Heap, RefKind, Snapshot};
+
+use super::matching::Matching;
+use super::naming::{short_type, HeapView, Home};
+use super::SeriesHeap;
+
+/// Dominator steps walked up from a holder to find a growing holder above it.
+const MAX_CHAIN: usize = 4096;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrowingHolder {
+    /// The holder in the last heap.
+    pub object: ObjIdx,
+    /// The holder in each heap, oldest first.
+    pub lineage: Vec<ObjIdx>,
+    /// Element references per snapshot.
+    pub lengths: Vec<u64>,
+    /// Retained bytes per snapshot.
+    pub retained_bytes: Vec<u64>,
+    /// Growth of retained bytes (last − first) minus that of the growing
+    /// holders it dominates.
+    pub own_growth_bytes: i64,
+    /// The length grew at every step.
+    pub monotonic: bool,
+    pub home: Home,
+    /// Ranking tier, 0 first.
+    pub tier: u8,
+    pub holder_type: String,
+    /// Its Python name, or `type @address`.
+    pub name: String,
+    /// The most common type among its elements in the last snapshot (new
+    /// elements preferred) and how many of its elements have it.
+    pub item_type: Option<(String, u64)>,
+}
+
+impl GrowingHolder {
+    pub fn retained_growth_bytes(&self) -> i64 {
+        *self.retained_bytes.last().unwrap_or(&0) as i64 - *self.retained_bytes.first().unwrap_or(&0) as i64
+    }
+}
+
+fn is_element(kind: RefKind) -> bool {
+    matches!(kind, RefKind::DictValue | RefKind::Index | RefKind::Attribute | RefKind::Cell)
+}
+
+/// The number of strong element references of `o`.
+pub fn length(heap: &Heap, o: ObjIdx) -> u64 {
+    heap.graph.out_refs(o).filter(|(_, l)| l.is_strong() && is_element(l.kind())).count() as u64
+}
+
+/// `(referrer type, kind, name)` of up to 32 strong references to `o`.
+fn referred_as(snapshot: &Snapshot, heap: &Heap, types: &crate::analysis::types::TypeIndex, o: ObjIdx) -> Vec<(String, RefKind, String)> {
+    heap.graph
+        .incoming(o)
+        .filter(|&(_, e)| heap.graph.label(e).is_strong())
+        .take(32)
+        .map(|(s, e)| {
+            let l = heap.graph.label(e);
+            (types.name_of(s).to_string(), l.kind(), snapshot.str(l.name()).to_string())
+        })
+        .collect()
+}
+
+/// Growing holders of the series, ranked (module doc); at most `limit`.
+pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut HeapView, limit: usize) -> Vec<GrowingHolder> {
+    let Some(last) = series.last() else { return Vec::new() };
+    let first = &series[0];
+    let k_last = series.len() - 1;
+    let n = last.heap.object_count();
+    let mut candidates: Vec<GrowingHolder> = Vec::new();
+    for o in 0..n as ObjIdx {
+        if m.born[k_last][o as usize] != 0 || !last_view.tree.reachable[o as usize] {
+            continue;
+        }
+        let len_last = length(last.heap, o);
+        if len_last == 0 {
+            continue;
+        }
+        let Some(lineage) = m.lineage(o) else { continue };
+        let len_first = length(first.heap, lineage[0]);
+        if len_last <= len_first {
+            continue;
+        }
+        // The same holder is referred to the same way at both ends.
+        let then = referred_as(first.snapshot, first.heap, &first.analysis.types, lineage[0]);
+        let now = referred_as(last.snapshot, last.heap, &last.analysis.types, o);
+        if !now.is_empty() && !then.is_empty() && !now.iter().any(|r| then.contains(r)) {
+            continue;
+        }
+        let home = last_view.home(o);
+        if home == Home::Exporter {
+            continue;
+        }
+        let lengths: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| length(series[k].heap, x)).collect();
+        let retained_bytes: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| series[k].analysis.dominators.retained_bytes(x)).collect();
+        let monotonic = lengths.windows(2).all(|w| w[1] > w[0]);
+        candidates.push(GrowingHolder {
+            object: o,
+            lineage,
+            lengths,
+            retained_bytes,
+            own_growth_bytes: 0,
+            monotonic,
+            home,
+            tier: 0,
+            holder_type: last.analysis.types.name_of(o).to_string(),
+            name: String::new(),
+            item_type: None,
+        });
+    }
+    // Own growth: subtract each holder's growth from the nearest growing holder above it.
+    let at: HashMap<ObjIdx, usize> = candidates.iter().enumerate().map(|(i, c)| (c.object, i)).collect();
+    let mut own: Vec<i64> = candidates.iter().map(|c| c.retained_growth_bytes()).collect();
+    let tree = &last.analysis.dominators;
+    for (i, c) in candidates.iter().enumerate() {
+        let growth = c.retained_growth_bytes().max(0);
+        if growth == 0 {
+            continue;
+        }
+        if let Some(&above) = tree.chain(c.object).take(MAX_CHAIN).take_while(|&d| d != SUPER_ROOT).find_map(|d| at.get(&d)) {
+            own[above] -= growth;
+            debug_assert_ne!(above, i);
+        }
+    }
+    for (c, own) in candidates.iter_mut().zip(own) {
+        c.own_growth_bytes = own;
+        let namespace = last_view.namespace_module(c.object).is_some();
+        c.tier = match (c.home, c.monotonic, namespace) {
+            (Home::Program, true, false) => 0,
+            (Home::Program, false, false) => 1,
+            (Home::Program, _, true) => 2,
+            _ => 3,
+        };
+    }
+    candidates.sort_by(|a, b| {
+        a.tier
+            .cmp(&b.tier)
+            .then(b.own_growth_bytes.cmp(&a.own_growth_bytes))
+            .then((b.lengths.last().unwrap_or(&0) - b.lengths[0]).cmp(&(a.lengths.last().unwrap_or(&0) - a.lengths[0])))
+            .then(a.object.cmp(&b.object))
+    });
+    candidates.truncate(limit);
+    for c in &mut candidates {
+        c.name = last_view.python_name(c.object).unwrap_or_else(|| last_view.short(c.object));
+        c.item_type = item_type(m, k_last, last_view, c.object);
+    }
+    candidates
+}
+
+/// The most common element type of `o` (among elements new since the first
+/// snapshot when there are any).
+fn item_type(m: &Matching, k_last: usize, view: &HeapView, o: ObjIdx) -> Option<(String, u64)> {
+    let g = &view.heap.graph;
+    let elements: Vec<ObjIdx> = g.out_refs(o).filter(|(_, l)| l.is_strong() && is_element(l.kind())).map(|(t, _)| t).collect();
+    let new: Vec<ObjIdx> = elements.iter().copied().filter(|&t| m.born[k_last][t as usize] > 0).collect();
+    let pool = if new.is_empty() { &elements } else { &new };
+    let mut counts: HashMap<u32, u64> = HashMap::new();
+    for &t in pool {
+        *counts.entry(view.types.type_of(t)).or_default() += 1;
+    }
+    let (&t, _) = counts.iter().max_by_key(|&(&t, &c)| (c, std::cmp::Reverse(t)))?;
+    let total = elements.iter().filter(|&&e| view.types.type_of(e) == t).count() as u64;
+    Some((view.types.names[t as usize].clone(), total))
+}
+
+/// "bound methods", "str objects", "Request objects".
+pub fn plural(type_name: &str) -> String {
+    match short_type(type_name) {
+        "method" => "bound methods".to_string(),
+        "function" => "functions".to_string(),
+        t => format!("{} objects", t.rsplit('.').next().unwrap_or(t)),
+    }
+}

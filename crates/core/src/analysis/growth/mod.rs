@@ -1,0 +1,276 @@
+//! What grows across a series of heap snapshots of one process (oldest
+//! first): growing holders, survivors and per-type growth, merged into one
+//! ranked list of findings. The rules and their limits are documented in
+//! `docs/growth.md`.
+//!
+//! * [`matching`]: which object of one snapshot is which of the next
+//!   (address, type, and size for fixed-size types).
+//! * [`holders`]: containers whose length grows, ranked by their own growth
+//!   of retained size, each with its Python name.
+//! * [`survivors`]: objects created after the first snapshot and alive in
+//!   the last, clustered by the shape of their retainer path.
+//! * [`per_type`]: counts and sizes per type per snapshot.
+//!
+//! Everything is linear in the objects and references of the series, plus
+//! the analysis each heap already has ([`Analysis`]).
+
+pub mod holders;
+pub mod matching;
+pub mod naming;
+pub mod per_type;
+pub mod survivors;
+
+use std::fmt;
+
+use crate::analysis::Analysis;
+use crate::model::{Heap, Snapshot};
+
+use holders::{plural, GrowingHolder};
+use matching::Matching;
+use naming::{short_type, HeapView, Home};
+use per_type::TypeGrowth;
+use survivors::SurvivorCluster;
+
+/// One heap of a series with its analysis.
+#[derive(Clone, Copy)]
+pub struct SeriesHeap<'a> {
+    pub snapshot: &'a Snapshot,
+    pub heap: &'a Heap,
+    pub analysis: &'a Analysis,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct GrowthOptions {
+    pub holder_limit: usize,
+    pub survivor_limit: usize,
+    pub type_limit: usize,
+}
+
+impl Default for GrowthOptions {
+    fn default() -> Self {
+        GrowthOptions { holder_limit: 50, survivor_limit: 30, type_limit: 100 }
+    }
+}
+
+/// What a finding points at (an index into the [`Growth`] list of its kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingKind {
+    Holder(usize),
+    Survivors(usize),
+    Type(usize),
+}
+
+impl FindingKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::Holder(_) => "holder",
+            FindingKind::Survivors(_) => "survivors",
+            FindingKind::Type(_) => "type",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// One line naming the holder (or type) and how it grew.
+    pub reason: String,
+    /// The bytes the ranking used (own retained growth, survivors' retained
+    /// bytes, or shallow size growth).
+    pub growth_bytes: i64,
+}
+
+/// Per-snapshot totals (the series' timeline).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnapshotTotals {
+    pub objects: u64,
+    pub total_bytes: u64,
+    pub reachable_bytes: u64,
+    /// `process.rss_bytes`, when the exporter could measure it.
+    pub rss_bytes: Option<u64>,
+    /// `process.time`.
+    pub time: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Growth {
+    pub matching: Matching,
+    pub totals: Vec<SnapshotTotals>,
+    pub holders: Vec<GrowingHolder>,
+    pub survivors: Vec<SurvivorCluster>,
+    pub types: Vec<TypeGrowth>,
+    /// Holders, survivor clusters and types in one ranked list.
+    pub findings: Vec<Finding>,
+    /// Doubts about the series (e.g. snapshots out of order).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrowthError {
+    /// Fewer than two heaps.
+    TooFew(usize),
+    /// Snapshots `a` and `b` (0-based) come from different processes.
+    OtherProcess { a: usize, b: usize, what: String },
+}
+
+impl fmt::Display for GrowthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GrowthError::TooFew(n) => write!(f, "growth needs at least two heap snapshots of one process, oldest first (got {n})"),
+            GrowthError::OtherProcess { a, b, what } => write!(
+                f,
+                "snapshots {} and {} come from different processes ({what}): objects cannot be matched across processes",
+                a + 1,
+                b + 1
+            ),
+        }
+    }
+}
+
+impl std::error::Error for GrowthError {}
+
+/// The process identity fields that must agree across a series.
+const IDENTITY: &[&str] = &["pid", "process.start_time", "process.boot_id"];
+
+/// Analyses a series of heaps of one process, oldest first.
+pub fn growth(series: &[SeriesHeap], options: &GrowthOptions) -> Result<Growth, GrowthError> {
+    if series.len() < 2 {
+        return Err(GrowthError::TooFew(series.len()));
+    }
+    let mut warnings = Vec::new();
+    for (k, w) in series.windows(2).enumerate() {
+        for key in IDENTITY {
+            if let (Some(a), Some(b)) = (w[0].snapshot.process.get(key), w[1].snapshot.process.get(key)) {
+                if a != b {
+                    return Err(GrowthError::OtherProcess { a: k, b: k + 1, what: format!("{key} {a} vs {b}") });
+                }
+            }
+        }
+        if let (Some(a), Some(b)) = (w[0].snapshot.process.get("time"), w[1].snapshot.process.get("time")) {
+            if b < a {
+                warnings.push(format!("snapshot {} ({b}) is older than snapshot {} ({a}): give the files oldest first", k + 2, k + 1));
+            }
+        }
+        if let (Some(a), Some(b)) = (w[0].snapshot.process.get("process.sequence"), w[1].snapshot.process.get("process.sequence")) {
+            if let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>()) {
+                if b <= a {
+                    warnings.push(format!("snapshot {} has sequence number {b}, not after {a}: give the files oldest first", k + 2));
+                }
+            }
+        }
+    }
+    let totals = series
+        .iter()
+        .map(|s| SnapshotTotals {
+            objects: s.heap.object_count() as u64,
+            total_bytes: s.heap.total_size_bytes(),
+            reachable_bytes: s.analysis.dominators.reachable_bytes(),
+            rss_bytes: s.snapshot.process.get("rss_bytes").and_then(|v| v.parse().ok()),
+            time: s.snapshot.process.get("time").map(str::to_string),
+        })
+        .collect();
+    let matching = matching::match_series(series);
+    let last = series[series.len() - 1];
+    let mut view = HeapView::new(last.snapshot, last.heap, &last.analysis.types, &last.analysis.roots);
+    let holders = holders::growing_holders(series, &matching, &mut view, options.holder_limit);
+    let survivors = survivors::survivors(series, &matching, &mut view, options.survivor_limit);
+    let mut types = per_type::type_growth(series, &matching);
+    types.truncate(options.type_limit);
+    let findings = rank_findings(series.len(), &holders, &survivors, &types);
+    Ok(Growth { matching, totals, holders, survivors, types, findings, warnings })
+}
+
+/// Holders of tier 0, the program's survivor clusters, monotonic program
+/// and data types, then the rest in the same order.
+fn rank_findings(n: usize, holders: &[GrowingHolder], survivors: &[SurvivorCluster], types: &[TypeGrowth]) -> Vec<Finding> {
+    let mut out: Vec<(u8, Finding)> = Vec::new();
+    for (i, h) in holders.iter().enumerate() {
+        let band = if h.tier == 0 { 0 } else { 3 + h.tier };
+        out.push((band, Finding { kind: FindingKind::Holder(i), reason: holder_reason(h), growth_bytes: h.own_growth_bytes }));
+    }
+    for (i, c) in survivors.iter().enumerate() {
+        let band = if c.home == Home::Program { 1 } else { 8 };
+        out.push((
+            band,
+            Finding { kind: FindingKind::Survivors(i), reason: survivor_reason(n, c), growth_bytes: c.retained_bytes as i64 },
+        ));
+    }
+    for (i, t) in types.iter().enumerate() {
+        let band = match per_type::rank(t) {
+            0 => 2,
+            1 => 9,
+            _ => continue,
+        };
+        out.push((band, Finding { kind: FindingKind::Type(i), reason: type_reason(t), growth_bytes: t.size_growth_bytes() }));
+    }
+    // Stable: within a band, each list keeps its own order.
+    out.sort_by_key(|(band, _)| *band);
+    out.into_iter().map(|(_, f)| f).collect()
+}
+
+fn arrows(values: &[u64]) -> String {
+    values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" → ")
+}
+
+fn holder_reason(h: &GrowingHolder) -> String {
+    let what = match &h.item_type {
+        Some((t, _)) => plural(t),
+        None => "items".to_string(),
+    };
+    format!(
+        "`{}` ({}): {} {what}, {} retained{}",
+        h.name,
+        short_type(&h.holder_type),
+        arrows(&h.lengths),
+        signed_bytes(h.retained_growth_bytes()),
+        if h.monotonic { "" } else { " (not growing at every step)" }
+    )
+}
+
+fn survivor_reason(n: usize, c: &SurvivorCluster) -> String {
+    format!(
+        "{} {} created after snapshot 1 and alive in snapshot {n} under `{}`{}, {} retained ({} objects)",
+        c.count,
+        plural(&c.entry_type),
+        c.holder,
+        c.step,
+        format_bytes(c.retained_bytes),
+        c.object_count
+    )
+}
+
+fn type_reason(t: &TypeGrowth) -> String {
+    format!(
+        "{}: {} objects ({:+}{}), {} shallow",
+        t.type_name,
+        arrows(&t.counts),
+        t.count_growth(),
+        if t.monotonic { ", growing at every step" } else { "" },
+        signed_bytes(t.size_growth_bytes())
+    )
+}
+
+/// Bytes as a person reads them: `812 B`, `208 KiB`, `1.4 MiB`.
+pub fn format_bytes(b: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if b < 1024 {
+        return format!("{b} B");
+    }
+    let mut v = b as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if v < 10.0 {
+        format!("{v:.1} {}", UNITS[unit])
+    } else {
+        format!("{v:.0} {}", UNITS[unit])
+    }
+}
+
+/// `+1.2 MiB`, `-3.0 KiB`, `+0 B`.
+pub fn signed_bytes(b: i64) -> String {
+    let sign = if b < 0 { '-' } else { '+' };
+    format!("{sign}{}", format_bytes(b.unsigned_abs()))
+}

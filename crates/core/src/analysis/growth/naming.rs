@@ -1,0 +1,286 @@
+//! The shortest-path tree of one heap, what part of the program an object
+//! belongs to, and the Python name of a holder (`EventBus.listeners`,
+//! `__main__.HISTORY`, `Cache.store`, `make_callback.<locals>.callback.<closure big>`).
+//!
+//! Names come from the shortest strong path from a root (the same path the
+//! retainers view shows first): the last *anchor* on it — a module, a class,
+//! a function or an instance of a program-defined class — followed by the
+//! references after it, with `__dict__` steps folded so that a namespace
+//! key reads as an attribute.
+
+use crate::analysis::strong_view::{Exclusions, StrongView};
+use crate::analysis::suspects::{classify_type, is_stdlib_module, TypeClass};
+use crate::analysis::types::TypeIndex;
+use crate::graph::{EdgeIdx, ObjIdx};
+use crate::model::{flags, Heap, RefKind, Snapshot};
+
+/// No parent: a root, or unreachable.
+pub const NO_PARENT: u32 = u32::MAX;
+
+/// Parent pointers of a breadth-first search from the roots over strong
+/// references: following them from an object gives a shortest path.
+#[derive(Debug, Clone)]
+pub struct PathTree {
+    pub parent: Vec<ObjIdx>,
+    pub parent_edge: Vec<EdgeIdx>,
+    pub reachable: Vec<bool>,
+}
+
+impl PathTree {
+    pub fn new(heap: &Heap, roots: &[ObjIdx]) -> PathTree {
+        let n = heap.object_count();
+        let none = Exclusions::none();
+        let view = StrongView::new(&heap.graph, &none);
+        let mut parent = vec![NO_PARENT; n];
+        let mut parent_edge = vec![NO_PARENT; n];
+        let mut reachable = vec![false; n];
+        let mut queue: Vec<ObjIdx> = Vec::new();
+        for &r in roots {
+            if (r as usize) < n && !reachable[r as usize] {
+                reachable[r as usize] = true;
+                queue.push(r);
+            }
+        }
+        let mut head = 0;
+        while head < queue.len() {
+            let v = queue[head];
+            head += 1;
+            for (e, t) in view.out_edges(v) {
+                if !reachable[t as usize] {
+                    reachable[t as usize] = true;
+                    parent[t as usize] = v;
+                    parent_edge[t as usize] = e;
+                    queue.push(t);
+                }
+            }
+        }
+        PathTree { parent, parent_edge, reachable }
+    }
+
+    pub fn parent(&self, o: ObjIdx) -> Option<(ObjIdx, EdgeIdx)> {
+        let p = *self.parent.get(o as usize)?;
+        (p != NO_PARENT).then(|| (p, self.parent_edge[o as usize]))
+    }
+
+    /// The objects from a root down to `o` (at most `cap` of the last ones).
+    pub fn chain(&self, o: ObjIdx, cap: usize) -> (Vec<ObjIdx>, bool) {
+        let mut out = vec![o];
+        let mut at = o;
+        while let Some((p, _)) = self.parent(at) {
+            if out.len() >= cap {
+                out.reverse();
+                return (out, true);
+            }
+            out.push(p);
+            at = p;
+        }
+        out.reverse();
+        (out, false)
+    }
+}
+
+/// Whose memory an object is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Home {
+    /// Reached through a program module, a program-defined instance or class,
+    /// or a frame running program code.
+    Program,
+    /// The interpreter's and the standard library's own structures.
+    Interpreter,
+    /// The exporter's (`heapscope` modules and frames): never growth.
+    Exporter,
+}
+
+/// Facts about one heap that naming and classification need.
+pub struct HeapView<'a> {
+    pub snapshot: &'a Snapshot,
+    pub heap: &'a Heap,
+    pub types: &'a TypeIndex,
+    pub tree: PathTree,
+    class: Vec<TypeClass>,
+    /// Memoized [`Home`] (255 = not computed).
+    home: Vec<u8>,
+}
+
+impl<'a> HeapView<'a> {
+    pub fn new(snapshot: &'a Snapshot, heap: &'a Heap, types: &'a TypeIndex, roots: &[ObjIdx]) -> Self {
+        let class = types.names.iter().map(|n| classify_type(n)).collect();
+        HeapView { snapshot, heap, types, tree: PathTree::new(heap, roots), class, home: vec![255; heap.object_count()] }
+    }
+
+    pub fn class_of(&self, o: ObjIdx) -> TypeClass {
+        self.class[self.types.type_of(o) as usize]
+    }
+
+    pub fn is_module(&self, o: ObjIdx) -> bool {
+        self.heap.flags[o as usize] & flags::MODULE != 0 || self.types.name_of(o) == "builtins.module"
+    }
+
+    fn is_class(&self, o: ObjIdx) -> bool {
+        self.heap.flags[o as usize] & flags::TYPE != 0
+    }
+
+    fn is_function(&self, o: ObjIdx) -> bool {
+        self.heap.flags[o as usize] & flags::FUNCTION != 0 || self.types.name_of(o) == "builtins.function"
+    }
+
+    fn is_frame(&self, o: ObjIdx) -> bool {
+        self.heap.flags[o as usize] & flags::FRAME != 0 || self.types.name_of(o) == "builtins.frame"
+    }
+
+    pub fn description(&self, o: ObjIdx) -> &str {
+        self.snapshot.str(self.heap.description[o as usize])
+    }
+
+    /// The module a module-namespace dict belongs to.
+    pub fn namespace_module(&self, o: ObjIdx) -> Option<ObjIdx> {
+        if self.types.name_of(o) != "builtins.dict" {
+            return None;
+        }
+        self.heap.graph.predecessors(o).iter().take(64).copied().find(|&s| self.is_module(s))
+    }
+
+    /// The module whose code a frame runs (through its `f_globals`).
+    fn frame_module(&self, frame: ObjIdx) -> Option<&str> {
+        let g = &self.heap.graph;
+        let globals = g.out_refs(frame).find(|(_, l)| l.kind() == RefKind::Internal && self.snapshot.str(l.name()) == "f_globals")?.0;
+        self.namespace_module(globals).map(|m| self.description(m))
+    }
+
+    fn module_home(name: &str) -> Home {
+        if name == "heapscope" || name.starts_with("heapscope.") {
+            Home::Exporter
+        } else if is_stdlib_module(name) {
+            Home::Interpreter
+        } else {
+            Home::Program
+        }
+    }
+
+    /// What decides `o`'s home by itself, if anything.
+    fn anchor_home(&self, o: ObjIdx) -> Option<Home> {
+        if self.is_module(o) {
+            return Some(Self::module_home(self.description(o)));
+        }
+        if let Some(m) = self.namespace_module(o) {
+            return Some(Self::module_home(self.description(m)));
+        }
+        if self.is_frame(o) {
+            return self.frame_module(o).map(Self::module_home);
+        }
+        let t = self.types.name_of(o);
+        if t.starts_with("heapscope.") {
+            return Some(Home::Exporter);
+        }
+        (self.class_of(o) == TypeClass::User).then_some(Home::Program)
+    }
+
+    /// Whose memory `o` is: decided by the nearest anchor (a module or its
+    /// namespace, a frame, a program-defined object) on its shortest path,
+    /// `o` included; the interpreter's when there is none.
+    pub fn home(&mut self, o: ObjIdx) -> Home {
+        let mut walked = Vec::new();
+        let mut at = o;
+        let found = loop {
+            match self.home[at as usize] {
+                255 => {}
+                h => break decode(h),
+            }
+            walked.push(at);
+            if let Some(h) = self.anchor_home(at) {
+                break h;
+            }
+            match self.tree.parent(at) {
+                Some((p, _)) => at = p,
+                None => break Home::Interpreter,
+            }
+        };
+        for w in walked {
+            self.home[w as usize] = found as u8;
+        }
+        found
+    }
+
+    /// How the reference `edge` reads in a Python name.
+    fn step_text(&self, edge: EdgeIdx, in_namespace: bool) -> Option<String> {
+        let label = self.heap.graph.label(edge);
+        let name = self.snapshot.strings.get(label.name()).filter(|n| !n.is_empty());
+        Some(match (label.kind(), name) {
+            (RefKind::InstanceDict | RefKind::ClassDict, _) => return None,
+            (RefKind::DictValue, Some(n)) if in_namespace => format!(".{}", unquote(n)),
+            (RefKind::DictValue, Some(n)) => format!("[{n}]"),
+            (RefKind::Attribute, Some(n)) => format!(".{n}"),
+            (RefKind::Closure, Some(n)) => format!(".<closure {n}>"),
+            (RefKind::Cell, _) => return None,
+            (RefKind::Internal, Some("__closure__")) => return None,
+            (kind, name) => kind.display(name),
+        })
+    }
+
+    /// The name an anchor object starts a Python name with.
+    fn anchor_name(&self, o: ObjIdx) -> Option<String> {
+        if self.is_module(o) {
+            return Some(self.description(o).to_string());
+        }
+        if self.is_class(o) || self.is_function(o) {
+            let d = self.description(o);
+            return (!d.is_empty()).then(|| d.to_string());
+        }
+        if self.class_of(o) == TypeClass::User {
+            let t = self.types.name_of(o);
+            return Some(t.rsplit('.').next().unwrap_or(t).to_string());
+        }
+        None
+    }
+
+    /// The Python name of `o` (module doc); `None` when no anchor is on
+    /// its path (then the type and address are the name).
+    pub fn python_name(&self, o: ObjIdx) -> Option<String> {
+        let (chain, _) = self.tree.chain(o, 256);
+        let mut name: Option<String> = None;
+        let mut in_namespace = false;
+        for (i, &x) in chain.iter().enumerate() {
+            if i > 0 {
+                let (_, edge) = self.tree.parent(x)?;
+                if let (Some(n), Some(step)) = (name.as_mut(), self.step_text(edge, in_namespace)) {
+                    n.push_str(&step);
+                }
+                let kind = self.heap.graph.label(edge).kind();
+                in_namespace = matches!(kind, RefKind::InstanceDict | RefKind::ClassDict);
+            }
+            // The holder itself is no anchor: its name is how it is reached.
+            if i + 1 < chain.len() {
+                if let Some(a) = self.anchor_name(x) {
+                    name = Some(a);
+                }
+            }
+            if self.is_module(x) {
+                in_namespace = true;
+            }
+        }
+        name
+    }
+
+    /// `list @0x7f…`.
+    pub fn short(&self, o: ObjIdx) -> String {
+        format!("{} @{:#x}", short_type(self.types.name_of(o)), self.heap.address[o as usize])
+    }
+}
+
+fn decode(h: u8) -> Home {
+    match h {
+        0 => Home::Program,
+        1 => Home::Interpreter,
+        _ => Home::Exporter,
+    }
+}
+
+/// `'cache'` → `cache`.
+fn unquote(n: &str) -> &str {
+    n.strip_prefix('\'').and_then(|n| n.strip_suffix('\'')).unwrap_or(n)
+}
+
+/// `builtins.list` → `list`; other names stay qualified.
+pub fn short_type(t: &str) -> &str {
+    t.strip_prefix("builtins.").unwrap_or(t)
+}

@@ -1,0 +1,176 @@
+//! Survivors, memlab's method: objects created after the first snapshot
+//! and still alive in the last, clustered by the shape of their retainer
+//! path.
+//!
+//! Only *entry* survivors are clustered: survivors whose parent on the
+//! shortest path from the roots existed in the first snapshot (the place
+//! where new memory hangs off old memory); what an entry retains counts
+//! with it. The shape of a path is the sequence of (reference, object
+//! type) from its root, where a reference keeps its name when it is an
+//! attribute, a namespace key (a module's, class's or instance's
+//! `__dict__` key), a local, a cell or an internal field, and loses it when
+//! it is a list index, a set member or an ordinary dict key — so the 300
+//! listeners `bus.listeners[0..300]` are one cluster. Clusters are ranked
+//! by the retained bytes of their entries, the program's before the
+//! interpreter's; the exporter's own are dropped. Linear in the objects:
+//! each object's shape is interned once.
+
+use std::collections::HashMap;
+
+use crate::graph::ObjIdx;
+use crate::model::RefKind;
+use crate::strings::NO_STRING;
+
+use super::matching::Matching;
+use super::naming::{short_type, HeapView, Home};
+use super::SeriesHeap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurvivorCluster {
+    /// Entry survivors in the cluster.
+    pub count: u64,
+    /// Objects the entries retain (themselves included).
+    pub object_count: u64,
+    pub retained_bytes: u64,
+    /// The entry that retains most: opens in the retainer graph.
+    pub representative: ObjIdx,
+    pub entry_type: String,
+    /// The Python name of the representative's referrer, or its type and address.
+    pub holder: String,
+    /// How the entries are reached from it, e.g. `[*]`, `.cache`.
+    pub step: String,
+    pub home: Home,
+}
+
+/// Interned path shapes: `(parent shape, reference kind, name, type)` → id.
+struct Shapes {
+    ids: HashMap<(u32, u8, u32, u32), u32>,
+    of: Vec<u32>,
+}
+
+const UNSET: u32 = u32::MAX;
+const ROOT_SHAPE: u32 = u32::MAX - 1;
+
+/// The survivor clusters of the series, ranked (module doc); at most `limit`.
+pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut HeapView, limit: usize) -> Vec<SurvivorCluster> {
+    let Some(last) = series.last() else { return Vec::new() };
+    if series.len() < 2 {
+        return Vec::new();
+    }
+    let k = series.len() - 1;
+    let n = last.heap.object_count();
+    let born = &m.born[k];
+    let mut shapes = Shapes { ids: HashMap::new(), of: vec![UNSET; n] };
+    // cluster shape → (count, objects, bytes, representative, its retained, home)
+    let mut clusters: HashMap<u32, (u64, u64, u64, ObjIdx, u64, Home)> = HashMap::new();
+    for o in 0..n as ObjIdx {
+        if born[o as usize] == 0 || !view.tree.reachable[o as usize] {
+            continue;
+        }
+        let entry = match view.tree.parent(o) {
+            Some((p, _)) => born[p as usize] == 0,
+            None => true,
+        };
+        if !entry {
+            continue;
+        }
+        let home = view.home(o);
+        if home == Home::Exporter {
+            continue;
+        }
+        let shape = shape_of(view, &mut shapes, o);
+        let tree = &last.analysis.dominators;
+        let (bytes, count) = (tree.retained_bytes(o), tree.retained_count(o) as u64);
+        let c = clusters.entry(shape).or_insert((0, 0, 0, o, 0, home));
+        c.0 += 1;
+        c.1 += count;
+        c.2 += bytes;
+        if bytes > c.4 || (bytes == c.4 && o < c.3) {
+            c.3 = o;
+            c.4 = bytes;
+        }
+        c.5 = c.5.min(home);
+    }
+    let mut out: Vec<SurvivorCluster> = clusters
+        .into_values()
+        .map(|(count, object_count, retained_bytes, representative, _, home)| SurvivorCluster {
+            count,
+            object_count,
+            retained_bytes,
+            representative,
+            entry_type: view.types.name_of(representative).to_string(),
+            holder: String::new(),
+            step: String::new(),
+            home,
+        })
+        .collect();
+    out.sort_by(|a, b| a.home.cmp(&b.home).then(b.retained_bytes.cmp(&a.retained_bytes)).then(a.representative.cmp(&b.representative)));
+    out.truncate(limit);
+    for c in &mut out {
+        if let Some((p, e)) = view.tree.parent(c.representative) {
+            c.holder = view.python_name(p).unwrap_or_else(|| view.short(p));
+            let label = view.heap.graph.label(e);
+            let (kind, name) = normalized(view, p, e);
+            c.step = if name == NO_STRING {
+                match kind {
+                    RefKind::Index | RefKind::DictValue => "[*]".to_string(),
+                    RefKind::DictKey => "key".to_string(),
+                    k => k.display(None),
+                }
+            } else {
+                label.kind().display(view.snapshot.strings.get(name))
+            };
+        } else {
+            c.holder = format!("root {}", short_type(&c.entry_type));
+        }
+    }
+    out
+}
+
+/// The kind and kept name of reference `edge` from `from` (module doc).
+fn normalized(view: &HeapView, from: ObjIdx, edge: u32) -> (RefKind, u32) {
+    let label = view.heap.graph.label(edge);
+    let keep = match label.kind() {
+        RefKind::Index | RefKind::DictKey => false,
+        RefKind::DictValue => {
+            // A namespace dict (reached through `__dict__`, or a module's) keeps its keys.
+            view.namespace_module(from).is_some()
+                || view.tree.parent(from).is_some_and(|(_, e)| {
+                    matches!(view.heap.graph.label(e).kind(), RefKind::InstanceDict | RefKind::ClassDict)
+                })
+        }
+        _ => true,
+    };
+    (label.kind(), if keep { label.name() } else { NO_STRING })
+}
+
+fn shape_of(view: &HeapView, shapes: &mut Shapes, o: ObjIdx) -> u32 {
+    // Walk up to a known shape, then intern on the way down.
+    let mut stack = Vec::new();
+    let mut at = o;
+    loop {
+        if shapes.of[at as usize] != UNSET {
+            break;
+        }
+        stack.push(at);
+        match view.tree.parent(at) {
+            Some((p, _)) => at = p,
+            None => break,
+        }
+    }
+    while let Some(x) = stack.pop() {
+        let ty = view.types.type_of(x);
+        let key = match view.tree.parent(x) {
+            Some((p, e)) => {
+                let (kind, name) = normalized(view, p, e);
+                (shapes.of[p as usize], kind as u8, name, ty)
+            }
+            // A root: its shape is its type and description (a module's name).
+            None => (ROOT_SHAPE, u8::MAX, view.heap.description[x as usize], ty),
+        };
+        let next = shapes.ids.len() as u32;
+        let id = *shapes.ids.entry(key).or_insert(next);
+        shapes.of[x as usize] = id;
+    }
+    shapes.of[o as usize]
+}
