@@ -6,6 +6,7 @@
 //! past its limit. A closed output pipe (`heapscope types F | head -1`) ends
 //! the command quietly with exit code 0, as Unix tools do.
 
+mod growth_cmds;
 mod heap_cmds;
 mod out;
 mod table;
@@ -110,6 +111,16 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         limit: usize,
     },
+    /// What grows across heap snapshots of one process (oldest first): growing holders, survivors, types.
+    Growth {
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+        /// Fail (exit 3) when this holder (Python name, e.g. `EventBus.listeners`) or type grew at every step; repeatable.
+        #[arg(long = "fail-if-grows", value_name = "TYPE|HOLDER")]
+        fail_if_grows: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// tracemalloc statistics, as `Snapshot.statistics()` / `compare_to()` compute them.
     Tracemalloc {
         file: PathBuf,
@@ -197,6 +208,11 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode> {
         Command::Search { file, query, limit } => heap_cmds::search(&open(&file)?, out, &query, limit, json),
         Command::Diff { before, after, max_growth, limit } => {
             let grew = heap_cmds::diff(&open(&before)?, &open(&after)?, out, &max_growth, limit, json)?;
+            return Ok(if grew { ExitCode::from(EXIT_GREW) } else { ExitCode::SUCCESS });
+        }
+        Command::Growth { files, fail_if_grows, limit } => {
+            let opened = files.iter().map(|f| open(f)).collect::<Result<Vec<_>>>()?;
+            let grew = growth_cmds::growth(&opened, out, &fail_if_grows, limit, json)?;
             return Ok(if grew { ExitCode::from(EXIT_GREW) } else { ExitCode::SUCCESS });
         }
         Command::Tracemalloc { file, group_by, cumulative, compare, include, exclude, include_domain, exclude_domain, limit } => {

@@ -402,3 +402,39 @@ fn files_past_the_cap_are_refused_before_reading() {
     let e = stderr(&o);
     assert!(e.starts_with(&format!("heapscope: {path}: the file is")) && e.contains("heapscope reads snapshots up to 1 MiB"), "{e}");
 }
+
+/// A hand-written heap: `app.Bus` (root) holds list 2, which holds `items` `app.Item`s.
+fn bus_heap(name: &str, items: u64) -> String {
+    let mut objs = vec![
+        r#"{"id": 1, "type": "app.Bus", "size": 48, "referents": [2]}"#.to_string(),
+        format!(
+            r#"{{"id": 2, "type": "list", "size": {}, "referents": [{}]}}"#,
+            56 + 8 * items,
+            (0..items).map(|i| (100 + i).to_string()).collect::<Vec<_>>().join(", ")
+        ),
+    ];
+    objs.extend((0..items).map(|i| format!(r#"{{"id": {}, "type": "app.Item", "size": 64, "referents": []}}"#, 100 + i)));
+    file(name, format!("[{}]", objs.join(",\n")).as_bytes())
+}
+
+#[test]
+fn growth_ranks_the_growing_holder_and_fails_ci() {
+    let s: Vec<String> = [("g1.json", 10), ("g2.json", 20), ("g3.json", 30)].iter().map(|(n, k)| bus_heap(n, *k)).collect();
+    let o = run(&["growth", &s[0], &s[1], &s[2], "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let first = &v["findings"][0];
+    assert_eq!(first["kind"], "holder", "{v:#}");
+    assert_eq!(first["counts"], serde_json::json!([10, 20, 30]));
+    assert!(first["reason"].as_str().unwrap().contains("10 → 20 → 30 Item objects"), "{first:#}");
+    assert_eq!(v["snapshots"].as_array().unwrap().len(), 3);
+    // A type that grew at every step fails CI; one that did not passes.
+    let o = run(&["growth", &s[0], &s[1], &s[2], "--fail-if-grows", "Item"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("type app.Item grew: 10 → 20 → 30"), "{}", stderr(&o));
+    let o = run(&["growth", &s[0], &s[1], &s[2], "--fail-if-grows", "app.Bus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // One snapshot is not a series.
+    let o = run(&["growth", &s[0]]);
+    assert_eq!(o.status.code(), Some(2));
+}

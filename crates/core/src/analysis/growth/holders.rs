@@ -8,7 +8,9 @@
 //! length in the first, and at least one way it is referred to (referrer
 //! type, reference kind and name) is the same in the first and last
 //! snapshot — a list at a reused address that is now some other list's
-//! namesake rarely is.
+//! namesake rarely is — and it still holds at least one of the elements it
+//! held in the first snapshot (a container replaced by a new one at the
+//! same address holds only new objects).
 //!
 //! Candidates are ranked by their *own* growth of retained size: the growth
 //! of their retained bytes minus that of the growing holders they dominate
@@ -21,10 +23,10 @@ use std::collections::HashMap;
 
 use crate::analysis::dominators::SUPER_ROOT;
 use crate::graph::ObjIdx;
-use crate::model::{Heap, RefKind, Snapshot};
+use crate::model::{Heap, RefKind, Snapshot, SourceFormat};
 
 use super::matching::Matching;
-use super::naming::{short_type, HeapView, Home};
+use super::naming::{short_type, Home, NamingView};
 use super::SeriesHeap;
 
 /// Dominator steps walked up from a holder to find a growing holder above it.
@@ -63,29 +65,60 @@ impl GrowingHolder {
 }
 
 fn is_element(kind: RefKind) -> bool {
+    // Hand-written object lists label nothing: their references are all
+    // unnamed `internal` ones, and each counts.
     matches!(kind, RefKind::DictValue | RefKind::Index | RefKind::Attribute | RefKind::Cell)
 }
 
-/// The number of strong element references of `o`.
-pub fn length(heap: &Heap, o: ObjIdx) -> u64 {
-    heap.graph.out_refs(o).filter(|(_, l)| l.is_strong() && is_element(l.kind())).count() as u64
+fn is_element_label(snapshot: &Snapshot, l: crate::graph::EdgeLabel) -> bool {
+    l.is_strong() && (is_element(l.kind()) || snapshot.format == SourceFormat::AdHocJson)
 }
 
-/// `(referrer type, kind, name)` of up to 32 strong references to `o`.
-fn referred_as(snapshot: &Snapshot, heap: &Heap, types: &crate::analysis::types::TypeIndex, o: ObjIdx) -> Vec<(String, RefKind, String)> {
+/// The number of strong element references of `o`.
+pub fn length(snapshot: &Snapshot, heap: &Heap, o: ObjIdx) -> u64 {
+    heap.graph.out_refs(o).filter(|&(_, l)| is_element_label(snapshot, l)).count() as u64
+}
+
+/// How `o` is referred to, up to 32 ways: `(is a key or attribute, name)`.
+/// A namespace key and an attribute compare equal (`d['x']` ≈ `.x`): an
+/// instance's `__dict__` may be materialized between two snapshots.
+fn referred_as(snapshot: &Snapshot, heap: &Heap, o: ObjIdx) -> Vec<(u8, String)> {
     heap.graph
         .incoming(o)
         .filter(|&(_, e)| heap.graph.label(e).is_strong())
         .take(32)
-        .map(|(s, e)| {
+        .map(|(_, e)| {
             let l = heap.graph.label(e);
-            (types.name_of(s).to_string(), l.kind(), snapshot.str(l.name()).to_string())
+            let name = snapshot.str(l.name());
+            let name = name.strip_prefix('\'').and_then(|n| n.strip_suffix('\'')).unwrap_or(name);
+            let kind = match l.kind() {
+                RefKind::DictValue | RefKind::Attribute => 0,
+                k => k as u8 + 1,
+            };
+            (kind, name.to_string())
         })
         .collect()
 }
 
+/// Whether some element of the holder in the first snapshot is still one
+/// of its elements in the last. A holder that grows keeps what it held; a
+/// container replaced by a new one at the same address (CPython reuses a
+/// freed slot at once) holds only new objects.
+fn keeps_elements(series: &[SeriesHeap], m: &Matching, lineage: &[ObjIdx]) -> bool {
+    let (first, last) = (&series[0], &series[series.len() - 1]);
+    let then: std::collections::HashSet<ObjIdx> = elements(first.snapshot, first.heap, lineage[0]).collect();
+    if then.is_empty() {
+        return true;
+    }
+    elements(last.snapshot, last.heap, lineage[lineage.len() - 1]).any(|e| m.lineage(e).is_some_and(|l| then.contains(&l[0])))
+}
+
+fn elements<'a>(snapshot: &'a Snapshot, heap: &'a Heap, o: ObjIdx) -> impl Iterator<Item = ObjIdx> + 'a {
+    heap.graph.out_refs(o).filter(move |&(_, l)| is_element_label(snapshot, l)).map(|(t, _)| t)
+}
+
 /// Growing holders of the series, ranked (module doc); at most `limit`.
-pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut HeapView, limit: usize) -> Vec<GrowingHolder> {
+pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut NamingView, limit: usize) -> Vec<GrowingHolder> {
     let Some(last) = series.last() else { return Vec::new() };
     let first = &series[0];
     let k_last = series.len() - 1;
@@ -95,26 +128,29 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Heap
         if m.born[k_last][o as usize] != 0 || !last_view.tree.reachable[o as usize] {
             continue;
         }
-        let len_last = length(last.heap, o);
+        let len_last = length(last.snapshot, last.heap, o);
         if len_last == 0 {
             continue;
         }
         let Some(lineage) = m.lineage(o) else { continue };
-        let len_first = length(first.heap, lineage[0]);
+        let len_first = length(first.snapshot, first.heap, lineage[0]);
         if len_last <= len_first {
             continue;
         }
         // The same holder is referred to the same way at both ends.
-        let then = referred_as(first.snapshot, first.heap, &first.analysis.types, lineage[0]);
-        let now = referred_as(last.snapshot, last.heap, &last.analysis.types, o);
+        let then = referred_as(first.snapshot, first.heap, lineage[0]);
+        let now = referred_as(last.snapshot, last.heap, o);
         if !now.is_empty() && !then.is_empty() && !now.iter().any(|r| then.contains(r)) {
+            continue;
+        }
+        if !keeps_elements(series, m, &lineage) {
             continue;
         }
         let home = last_view.home(o);
         if home == Home::Exporter {
             continue;
         }
-        let lengths: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| length(series[k].heap, x)).collect();
+        let lengths: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| length(series[k].snapshot, series[k].heap, x)).collect();
         let retained_bytes: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| series[k].analysis.dominators.retained_bytes(x)).collect();
         let monotonic = lengths.windows(2).all(|w| w[1] > w[0]);
         candidates.push(GrowingHolder {
@@ -172,9 +208,9 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Heap
 
 /// The most common element type of `o` (among elements new since the first
 /// snapshot when there are any).
-fn item_type(m: &Matching, k_last: usize, view: &HeapView, o: ObjIdx) -> Option<(String, u64)> {
+fn item_type(m: &Matching, k_last: usize, view: &NamingView, o: ObjIdx) -> Option<(String, u64)> {
     let g = &view.heap.graph;
-    let elements: Vec<ObjIdx> = g.out_refs(o).filter(|(_, l)| l.is_strong() && is_element(l.kind())).map(|(t, _)| t).collect();
+    let elements: Vec<ObjIdx> = g.out_refs(o).filter(|&(_, l)| is_element_label(view.snapshot, l)).map(|(t, _)| t).collect();
     let new: Vec<ObjIdx> = elements.iter().copied().filter(|&t| m.born[k_last][t as usize] > 0).collect();
     let pool = if new.is_empty() { &elements } else { &new };
     let mut counts: HashMap<u32, u64> = HashMap::new();

@@ -31,24 +31,25 @@ pub const NO_MATCH: ObjIdx = u32::MAX;
 
 /// Types whose instances keep their shallow size for life.
 pub fn fixed_size_type(type_name: &str) -> bool {
+    // Hand-written object lists may leave out the `builtins.` prefix.
     matches!(
-        type_name,
-        "builtins.str"
-            | "builtins.bytes"
-            | "builtins.int"
-            | "builtins.bool"
-            | "builtins.float"
-            | "builtins.complex"
-            | "builtins.tuple"
-            | "builtins.frozenset"
-            | "builtins.range"
-            | "builtins.slice"
-            | "builtins.code"
-            | "builtins.method"
-            | "builtins.cell"
-            | "builtins.function"
-            | "builtins.weakref"
-            | "builtins.builtin_function_or_method"
+        type_name.strip_prefix("builtins.").unwrap_or(type_name),
+        "str"
+            | "bytes"
+            | "int"
+            | "bool"
+            | "float"
+            | "complex"
+            | "tuple"
+            | "frozenset"
+            | "range"
+            | "slice"
+            | "code"
+            | "method"
+            | "cell"
+            | "function"
+            | "weakref"
+            | "builtin_function_or_method"
     )
 }
 

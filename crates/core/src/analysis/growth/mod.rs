@@ -12,7 +12,7 @@
 //! * [`per_type`]: counts and sizes per type per snapshot.
 //!
 //! Everything is linear in the objects and references of the series, plus
-//! the analysis each heap already has ([`Analysis`]).
+//! the analysis each heap already has.
 
 pub mod holders;
 pub mod matching;
@@ -22,21 +22,19 @@ pub mod survivors;
 
 use std::fmt;
 
-use crate::analysis::Analysis;
-use crate::model::{Heap, Snapshot};
-
 use holders::{plural, GrowingHolder};
 use matching::Matching;
-use naming::{short_type, HeapView, Home};
+use naming::{short_type, Home, NamingView};
 use per_type::TypeGrowth;
 use survivors::SurvivorCluster;
 
-/// One heap of a series with its analysis.
+/// One heap of a series with its analysis (the same three parts as
+/// `view::HeapView`, which sits above the analyses).
 #[derive(Clone, Copy)]
 pub struct SeriesHeap<'a> {
-    pub snapshot: &'a Snapshot,
-    pub heap: &'a Heap,
-    pub analysis: &'a Analysis,
+    pub snapshot: &'a crate::model::Snapshot,
+    pub heap: &'a crate::model::Heap,
+    pub analysis: &'a crate::analysis::Analysis,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -171,7 +169,7 @@ pub fn growth(series: &[SeriesHeap], options: &GrowthOptions) -> Result<Growth, 
         .collect();
     let matching = matching::match_series(series);
     let last = series[series.len() - 1];
-    let mut view = HeapView::new(last.snapshot, last.heap, &last.analysis.types, &last.analysis.roots);
+    let mut view = NamingView::new(last.snapshot, last.heap, &last.analysis.types, &last.analysis.roots);
     let holders = holders::growing_holders(series, &matching, &mut view, options.holder_limit);
     let survivors = survivors::survivors(series, &matching, &mut view, options.survivor_limit);
     let mut types = per_type::type_growth(series, &matching);
@@ -190,10 +188,7 @@ fn rank_findings(n: usize, holders: &[GrowingHolder], survivors: &[SurvivorClust
     }
     for (i, c) in survivors.iter().enumerate() {
         let band = if c.home == Home::Program { 1 } else { 8 };
-        out.push((
-            band,
-            Finding { kind: FindingKind::Survivors(i), reason: survivor_reason(n, c), growth_bytes: c.retained_bytes as i64 },
-        ));
+        out.push((band, Finding { kind: FindingKind::Survivors(i), reason: survivor_reason(n, c), growth_bytes: c.retained_bytes as i64 }));
     }
     for (i, t) in types.iter().enumerate() {
         let band = match per_type::rank(t) {
@@ -250,27 +245,9 @@ fn type_reason(t: &TypeGrowth) -> String {
     )
 }
 
-/// Bytes as a person reads them: `812 B`, `208 KiB`, `1.4 MiB`.
-pub fn format_bytes(b: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if b < 1024 {
-        return format!("{b} B");
-    }
-    let mut v = b as f64 / 1024.0;
-    let mut unit = 0;
-    while v >= 1024.0 && unit + 1 < UNITS.len() {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if v < 10.0 {
-        format!("{v:.1} {}", UNITS[unit])
-    } else {
-        format!("{v:.0} {}", UNITS[unit])
-    }
-}
+pub use crate::units::format_bytes;
 
-/// `+1.2 MiB`, `-3.0 KiB`, `+0 B`.
+/// `+1.2 MiB`, `-3.0 KiB`, `0 B`.
 pub fn signed_bytes(b: i64) -> String {
-    let sign = if b < 0 { '-' } else { '+' };
-    format!("{sign}{}", format_bytes(b.unsigned_abs()))
+    crate::units::format_bytes_delta(b)
 }

@@ -92,7 +92,7 @@ pub enum Home {
 }
 
 /// Facts about one heap that naming and classification need.
-pub struct HeapView<'a> {
+pub struct NamingView<'a> {
     pub snapshot: &'a Snapshot,
     pub heap: &'a Heap,
     pub types: &'a TypeIndex,
@@ -102,10 +102,10 @@ pub struct HeapView<'a> {
     home: Vec<u8>,
 }
 
-impl<'a> HeapView<'a> {
+impl<'a> NamingView<'a> {
     pub fn new(snapshot: &'a Snapshot, heap: &'a Heap, types: &'a TypeIndex, roots: &[ObjIdx]) -> Self {
         let class = types.names.iter().map(|n| classify_type(n)).collect();
-        HeapView { snapshot, heap, types, tree: PathTree::new(heap, roots), class, home: vec![255; heap.object_count()] }
+        NamingView { snapshot, heap, types, tree: PathTree::new(heap, roots), class, home: vec![255; heap.object_count()] }
     }
 
     pub fn class_of(&self, o: ObjIdx) -> TypeClass {
@@ -121,7 +121,7 @@ impl<'a> HeapView<'a> {
     }
 
     fn is_function(&self, o: ObjIdx) -> bool {
-        self.heap.flags[o as usize] & flags::FUNCTION != 0 || self.types.name_of(o) == "builtins.function"
+        self.types.name_of(o) == "builtins.function"
     }
 
     fn is_frame(&self, o: ObjIdx) -> bool {

@@ -52,9 +52,7 @@ pub fn type_growth(series: &[SeriesHeap], m: &Matching) -> Vec<TypeGrowth> {
         })
         .filter(|r| r.counts.windows(2).any(|w| w[0] != w[1]) || r.sizes_bytes.windows(2).any(|w| w[0] != w[1]))
         .collect();
-    out.sort_by(|a, b| {
-        rank(a).cmp(&rank(b)).then(b.size_growth_bytes().cmp(&a.size_growth_bytes())).then(a.type_name.cmp(&b.type_name))
-    });
+    out.sort_by(|a, b| rank(a).cmp(&rank(b)).then(b.size_growth_bytes().cmp(&a.size_growth_bytes())).then(a.type_name.cmp(&b.type_name)));
     out
 }
 

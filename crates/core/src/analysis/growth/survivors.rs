@@ -22,7 +22,7 @@ use crate::model::RefKind;
 use crate::strings::NO_STRING;
 
 use super::matching::Matching;
-use super::naming::{short_type, HeapView, Home};
+use super::naming::{short_type, Home, NamingView};
 use super::SeriesHeap;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +52,7 @@ const UNSET: u32 = u32::MAX;
 const ROOT_SHAPE: u32 = u32::MAX - 1;
 
 /// The survivor clusters of the series, ranked (module doc); at most `limit`.
-pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut HeapView, limit: usize) -> Vec<SurvivorCluster> {
+pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, limit: usize) -> Vec<SurvivorCluster> {
     let Some(last) = series.last() else { return Vec::new() };
     if series.len() < 2 {
         return Vec::new();
@@ -67,8 +67,10 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut HeapView, limit
         if born[o as usize] == 0 || !view.tree.reachable[o as usize] {
             continue;
         }
+        // An instance's `__dict__` materialized since is the instance's own
+        // storage, not memory the program added: what it holds counts.
         let entry = match view.tree.parent(o) {
-            Some((p, _)) => born[p as usize] == 0,
+            Some((p, e)) => born[p as usize] == 0 && !matches!(view.heap.graph.label(e).kind(), RefKind::InstanceDict | RefKind::ClassDict),
             None => true,
         };
         if !entry {
@@ -128,23 +130,24 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut HeapView, limit
 }
 
 /// The kind and kept name of reference `edge` from `from` (module doc).
-fn normalized(view: &HeapView, from: ObjIdx, edge: u32) -> (RefKind, u32) {
+fn normalized(view: &NamingView, from: ObjIdx, edge: u32) -> (RefKind, u32) {
     let label = view.heap.graph.label(edge);
     let keep = match label.kind() {
         RefKind::Index | RefKind::DictKey => false,
         RefKind::DictValue => {
             // A namespace dict (reached through `__dict__`, or a module's) keeps its keys.
             view.namespace_module(from).is_some()
-                || view.tree.parent(from).is_some_and(|(_, e)| {
-                    matches!(view.heap.graph.label(e).kind(), RefKind::InstanceDict | RefKind::ClassDict)
-                })
+                || view
+                    .tree
+                    .parent(from)
+                    .is_some_and(|(_, e)| matches!(view.heap.graph.label(e).kind(), RefKind::InstanceDict | RefKind::ClassDict))
         }
         _ => true,
     };
     (label.kind(), if keep { label.name() } else { NO_STRING })
 }
 
-fn shape_of(view: &HeapView, shapes: &mut Shapes, o: ObjIdx) -> u32 {
+fn shape_of(view: &NamingView, shapes: &mut Shapes, o: ObjIdx) -> u32 {
     // Walk up to a known shape, then intern on the way down.
     let mut stack = Vec::new();
     let mut at = o;

@@ -1,0 +1,150 @@
+//! Growth analysis on real series: each program in `tests/data/growth/`
+//! is run with the exporter and dumps three snapshots of itself, with
+//! noise between the dumps (a list replaced each round, temporary dicts)
+//! and a legitimate table far bigger than the leak that never grows. The
+//! leaking holder must be the first growth finding; the control program
+//! (`steady.py`, no leak) must have no program holder growing at every
+//! step. Runs whenever python3 is installed and fails (does not skip) if
+//! the exporter is missing. Also: the matching rules on hand-made heaps.
+
+use std::path::PathBuf;
+use std::process::{Child, Command};
+
+use heapscope_core::analysis::growth::naming::Home;
+use heapscope_core::analysis::growth::{growth, FindingKind, Growth, GrowthError, GrowthOptions, SeriesHeap};
+use heapscope_core::{Analysis, Snapshot};
+
+/// (program, the holder's expected Python name).
+const PATTERNS: &[(&str, &str)] = &[
+    ("listeners", "Dispatcher.callbacks"),
+    ("class_cache", "__main__.Resolver.memo"),
+    ("global_list", "__main__.AUDIT"),
+    ("lru", "__main__.render<internal>"),
+    ("closure", "make_logger.<locals>.log.<closure lines>"),
+];
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn start(program: &str, out: &std::path::Path) -> Child {
+    std::fs::create_dir_all(out).unwrap();
+    let data = repo().join("crates/core/tests/data/growth");
+    Command::new("python3")
+        .arg(data.join(format!("{program}.py")))
+        .arg(out)
+        .env("PYTHONPATH", format!("{}:{}", repo().join("python").display(), data.display()))
+        .env_remove("PYTHONTRACEMALLOC")
+        .spawn()
+        .expect("python3 runs")
+}
+
+fn load_series(dir: &std::path::Path) -> Vec<Snapshot> {
+    (0..3)
+        .map(|k| {
+            let bytes = std::fs::read(dir.join(format!("s{k}.json"))).unwrap();
+            heapscope_core::load(&bytes).unwrap().snapshot
+        })
+        .collect()
+}
+
+fn analyse(snaps: &[Snapshot]) -> Result<(Growth, Vec<String>), GrowthError> {
+    let analyses: Vec<Analysis> = snaps.iter().map(|s| Analysis::compute(s).unwrap()).collect();
+    let series: Vec<SeriesHeap> =
+        snaps.iter().zip(&analyses).map(|(s, a)| SeriesHeap { snapshot: s, heap: s.heap.as_ref().unwrap(), analysis: a }).collect();
+    let g = growth(&series, &GrowthOptions::default())?;
+    let reasons = g.findings.iter().map(|f| f.reason.clone()).collect();
+    Ok((g, reasons))
+}
+
+#[test]
+fn the_leaking_holder_is_the_first_finding() {
+    assert!(Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success()), "python3 is needed");
+    let root = std::env::temp_dir().join(format!("heapscope-growth-{}", std::process::id()));
+    let mut programs: Vec<(&str, Option<&str>)> = PATTERNS.iter().map(|&(p, n)| (p, Some(n))).collect();
+    programs.push(("steady", None));
+    // The programs run side by side; each is waited for before its files are read.
+    let children: Vec<Child> = programs.iter().map(|(p, _)| start(p, &root.join(p))).collect();
+    let mut hits = 0;
+    for ((program, expected), mut child) in programs.iter().zip(children) {
+        assert!(child.wait().unwrap().success(), "{program}.py failed");
+        let snaps = load_series(&root.join(program));
+        let (g, reasons) = analyse(&snaps).unwrap();
+        match expected {
+            Some(name) => {
+                let first = &g.findings[0];
+                let FindingKind::Holder(i) = first.kind else { panic!("{program}: first finding is not a holder: {reasons:#?}") };
+                let h = &g.holders[i];
+                assert_eq!(h.name, *name, "{program}: {reasons:#?}");
+                assert!(h.monotonic && h.lengths[0] < h.lengths[1] && h.lengths[1] < h.lengths[2], "{program}: {:?}", h.lengths);
+                assert!(first.reason.starts_with(&format!("`{name}`")), "{}", first.reason);
+                // memlab's survivors point at the same holder.
+                assert!(g.survivors.iter().any(|c| c.holder == *name && c.home == Home::Program), "{program}: {reasons:#?}");
+                hits += 1;
+            }
+            None => {
+                let growing = g.holders.iter().filter(|h| h.tier == 0).map(|h| h.name.clone()).collect::<Vec<_>>();
+                assert!(growing.is_empty(), "{program}: no leak, yet {growing:?} grew at every step");
+            }
+        }
+    }
+    assert_eq!(hits, PATTERNS.len());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+fn adhoc(json: &str) -> Snapshot {
+    heapscope_core::load(json.as_bytes()).unwrap().snapshot
+}
+
+#[test]
+fn objects_match_by_address_type_and_fixed_size() {
+    // 1: the root list; 2 grows in place; 3 is a str whose address is reused
+    // by a longer str; 4 changes type; 5 appears.
+    let a = adhoc(
+        r#"[{"id": 1, "type": "list", "size": 80, "referents": [2, 3, 4]},
+            {"id": 2, "type": "list", "size": 72, "referents": [3]},
+            {"id": 3, "type": "str", "size": 50, "referents": []},
+            {"id": 4, "type": "dict", "size": 64, "referents": []}]"#,
+    );
+    let b = adhoc(
+        r#"[{"id": 1, "type": "list", "size": 80, "referents": [2, 3, 4, 5]},
+            {"id": 2, "type": "list", "size": 200, "referents": [3, 5]},
+            {"id": 3, "type": "str", "size": 58, "referents": []},
+            {"id": 4, "type": "set", "size": 64, "referents": []},
+            {"id": 5, "type": "str", "size": 50, "referents": []}]"#,
+    );
+    let snaps = [a, b];
+    let (g, _) = analyse(&snaps).unwrap();
+    let at = |addr: u64| snaps[1].heap.as_ref().unwrap().address.iter().position(|&x| x == addr).unwrap();
+    let born = &g.matching.born[1];
+    assert_eq!(born[at(1)], 0, "same address, type and size");
+    assert_eq!(born[at(2)], 0, "a list may change size");
+    assert_eq!(born[at(3)], 1, "a str never changes size: a reused address");
+    assert_eq!(born[at(4)], 1, "another type");
+    assert_eq!(born[at(5)], 1, "new");
+    let one = std::slice::from_ref(&snaps[0]);
+    assert!(matches!(analyse(one), Err(GrowthError::TooFew(1))));
+}
+
+/// `app.Bus` (root) → list 2 → the given element ids (`app.Item`s).
+fn bus(elements: &[u64]) -> Snapshot {
+    let mut objs = vec![
+        r#"{"id": 1, "type": "app.Bus", "size": 48, "referents": [2]}"#.to_string(),
+        format!(r#"{{"id": 2, "type": "list", "size": 64, "referents": {elements:?}}}"#),
+    ];
+    objs.extend(elements.iter().map(|e| format!(r#"{{"id": {e}, "type": "app.Item", "size": 64, "referents": []}}"#)));
+    adhoc(&format!("[{}]", objs.join(",")))
+}
+
+#[test]
+fn a_holder_keeps_what_it_held_or_it_is_another_holder() {
+    // Grows in place: the old elements are still there.
+    let grows = [bus(&[10, 11]), bus(&[10, 11, 12, 13]), bus(&[10, 11, 12, 13, 14, 15])];
+    let (g, reasons) = analyse(&grows).unwrap();
+    assert_eq!(g.holders.len(), 1, "{reasons:#?}");
+    assert_eq!(g.holders[0].lengths, vec![2, 4, 6]);
+    // Replaced at the same address by a longer list of new objects each time.
+    let replaced = [bus(&[10, 11]), bus(&[20, 21, 22]), bus(&[30, 31, 32, 33])];
+    let (g, reasons) = analyse(&replaced).unwrap();
+    assert!(g.holders.is_empty(), "{reasons:#?}");
+}
