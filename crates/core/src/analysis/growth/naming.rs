@@ -8,8 +8,9 @@
 //! references after it, with `__dict__` steps folded so that a namespace
 //! key reads as an attribute.
 
+use crate::analysis::owner::{module_owner, Owner};
 use crate::analysis::strong_view::{Exclusions, StrongView};
-use crate::analysis::suspects::{classify_type, is_stdlib_module, TypeClass};
+use crate::analysis::suspects::{classify_type, TypeClass};
 use crate::analysis::types::TypeIndex;
 use crate::graph::{EdgeIdx, ObjIdx};
 use crate::model::{flags, Heap, RefKind, Snapshot};
@@ -147,26 +148,28 @@ impl<'a> NamingView<'a> {
         self.namespace_module(globals).map(|m| self.description(m))
     }
 
-    fn module_home(name: &str) -> Home {
+    /// A module's home: the exporter's, the interpreter's (standard
+    /// library), or the program's (its own and third-party modules).
+    fn module_home(&self, name: &str) -> Home {
         if name == "heapscope" || name.starts_with("heapscope.") {
-            Home::Exporter
-        } else if is_stdlib_module(name) {
-            Home::Interpreter
-        } else {
-            Home::Program
+            return Home::Exporter;
+        }
+        match module_owner(name, None, self.snapshot.process.environment.as_ref()) {
+            Owner::Interpreter => Home::Interpreter,
+            Owner::Application | Owner::ThirdParty => Home::Program,
         }
     }
 
     /// What decides `o`'s home by itself, if anything.
     fn anchor_home(&self, o: ObjIdx) -> Option<Home> {
         if self.is_module(o) {
-            return Some(Self::module_home(self.description(o)));
+            return Some(self.module_home(self.description(o)));
         }
         if let Some(m) = self.namespace_module(o) {
-            return Some(Self::module_home(self.description(m)));
+            return Some(self.module_home(self.description(m)));
         }
         if self.is_frame(o) {
-            return self.frame_module(o).map(Self::module_home);
+            return self.frame_module(o).map(|m| self.module_home(m));
         }
         let t = self.types.name_of(o);
         if t.starts_with("heapscope.") {
