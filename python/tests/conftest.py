@@ -19,6 +19,12 @@ sys.path.insert(0, PYDIR)
 from hsfile import Heap, load  # noqa: E402
 
 
+# Children are given this long before a test calls them hung.  It detects a
+# hang; it never orders events (tests wait on handshakes, not on time), so it
+# is far longer than any run takes even with both cores busy.
+HANG_GUARD_S = 900
+
+
 def child_env():
     env = dict(os.environ)
     env["PYTHONPATH"] = PYDIR + os.pathsep + env.get("PYTHONPATH", "")
@@ -101,7 +107,7 @@ def write_script(tmp_path, source, name="prog.py"):
 
 
 def run_script(tmp_path, source, args=(), out="out.heapscope.json", extra=(),
-               check=True, name="prog.py", timeout=120):
+               check=True, name="prog.py", timeout=HANG_GUARD_S):
     """Run *source* with `python -m heapscope run`; returns (heap doc, proc)."""
     script = write_script(tmp_path, source, name)
     outp = tmp_path / out
@@ -113,7 +119,7 @@ def run_script(tmp_path, source, args=(), out="out.heapscope.json", extra=(),
     return load(str(outp)), proc
 
 
-def run_python(tmp_path, source, args=(), name="prog.py", timeout=120):
+def run_python(tmp_path, source, args=(), name="prog.py", timeout=HANG_GUARD_S):
     script = write_script(tmp_path, source, name)
     proc = subprocess.run([sys.executable, str(script), *args], cwd=str(tmp_path),
                           env=child_env(), timeout=timeout, stdout=subprocess.PIPE,

@@ -7,12 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 
 import pytest
 
 import heapscope
-from conftest import Heap, child_env, last_json_line, load, run_python, run_script
+from conftest import HANG_GUARD_S, Heap, child_env, last_json_line, load, run_python, run_script
 
 OWN_TYPES = ("heapscope._export._Walker", "heapscope._export._Strings",
              "heapscope._export._TraceTables", "heapscope._export._TypeInfo",
@@ -217,11 +217,11 @@ def test_threads_frames_and_locals(tmp_path, validate):
         def worker_loop(tag):
             mylocal = {"worker": tag, "data": bytearray(4096)}
             ready.set()
-            stop.wait(60)
+            stop.wait()   # daemon thread: ends with the process
 
         t = threading.Thread(target=worker_loop, args=("w1",), name="worker-one", daemon=True)
         t.start()
-        ready.wait(10)
+        ready.wait()      # handshake: the worker's frame holds mylocal
     """)
     validate(doc)
     h = Heap(doc)
@@ -239,36 +239,55 @@ def test_threads_frames_and_locals(tmp_path, validate):
     assert_no_exporter_objects(h)
 
 
+def _read_line(proc, what):
+    """The child's next stdout line.  The watchdog only turns a hung child
+    into a failure; it never orders events."""
+    watchdog = threading.Timer(HANG_GUARD_S, proc.kill)
+    watchdog.start()
+    try:
+        line = proc.stdout.readline()
+    finally:
+        watchdog.cancel()
+    assert line, "the child ended (or hung) before printing %s" % what
+    return line.rstrip("\n")
+
+
 def test_signal_handler_dump(tmp_path, validate):
     d = tmp_path / "dumps"
     d.mkdir()
     script = tmp_path / "server.py"
+    # Handshakes: `ready` is printed from inside the loop that receives the
+    # signal (so the handler runs in serve_forever's frame), and the
+    # handler's callback prints the finished file's path (written to a temp
+    # name and renamed, so it is complete when announced).
     script.write_text(
-        "import signal, sys, time, heapscope\n"
-        "heapscope.install_signal_handler(signal.SIGUSR1, directory=sys.argv[1])\n"
+        "import signal, sys, heapscope\n"
+        "def announce(path):\n"
+        "    print('wrote ' + path, flush=True)\n"
+        "heapscope.install_signal_handler(signal.SIGUSR1, directory=sys.argv[1], callback=announce)\n"
         "state = {'requests': [bytearray(1000) for _ in range(10)]}\n"
-        "print('ready', flush=True)\n"
         "def serve_forever():\n"
+        "    announced = False\n"
         "    while True:\n"
-        "        time.sleep(0.01)\n"
+        "        if not announced:\n"
+        "            announced = True\n"
+        "            print('ready', flush=True)\n"
+        "        signal.pause()\n"
         "serve_forever()\n")
     p = subprocess.Popen([sys.executable, str(script), str(d)], env=child_env(),
                          stdout=subprocess.PIPE, universal_newlines=True)
     try:
-        assert p.stdout.readline().strip() == "ready"
+        assert _read_line(p, "ready") == "ready"
         p.send_signal(signal.SIGUSR1)
-        deadline = time.time() + 60
-        files = []
-        while time.time() < deadline:
-            files = [f for f in os.listdir(str(d)) if f.endswith(".heapscope.json")]
-            if files:
-                break
-            time.sleep(0.05)
-        assert files, "no snapshot written after SIGUSR1"
+        line = _read_line(p, "the snapshot's path")
+        assert line.startswith("wrote "), line
+        written = line[len("wrote "):]
         assert p.poll() is None, "the server must keep running"
     finally:
         p.kill()
         p.wait()
+    files = [f for f in os.listdir(str(d)) if f.endswith(".heapscope.json")]
+    assert files == [os.path.basename(written)]
     assert files[0].startswith("heapscope-%d-" % p.pid)
     doc = validate(load(str(d / files[0])))
     h = Heap(doc)
