@@ -8,6 +8,7 @@
 
 mod growth_cmds;
 mod heap_cmds;
+mod mprof_cmds;
 mod out;
 mod table;
 mod tm_cmds;
@@ -121,6 +122,13 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// memory_profiler files: `mprof run` data (peak, growth rate, functions) and `@profile` reports (lines that grew most).
+    Mprof {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
     /// tracemalloc statistics, as `Snapshot.statistics()` / `compare_to()` compute them.
     Tracemalloc {
         file: PathBuf,
@@ -215,6 +223,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode> {
             let grew = growth_cmds::growth(&opened, out, &fail_if_grows, limit, json)?;
             return Ok(if grew { ExitCode::from(EXIT_GREW) } else { ExitCode::SUCCESS });
         }
+        Command::Mprof { files, limit } => mprof_cmds::mprof(&files, out, limit, json),
         Command::Tracemalloc { file, group_by, cumulative, compare, include, exclude, include_domain, exclude_domain, limit } => {
             let other = compare.as_deref().map(open).transpose()?;
             let filters = tm_cmds::filters(&include, &exclude, &include_domain, &exclude_domain);

@@ -438,3 +438,25 @@ fn growth_ranks_the_growing_holder_and_fails_ci() {
     let o = run(&["growth", &s[0]]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn mprof_reads_runs_and_line_reports() {
+    let (dat, txt) = (data("mprof/leakfn-mprofile.dat"), data("mprof/leakfn-profile.txt"));
+    let o = run(&["mprof", &dat, &txt, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let run_doc = &v["files"][0]["run"];
+    assert_eq!(v["files"][0]["kind"], "mprof_run");
+    assert!(run_doc["peak_mib"].as_f64().unwrap() > 150.0 && run_doc["growth_mib_per_s"].as_f64().unwrap() > 0.0, "{v:#}");
+    assert!(run_doc["functions"].as_array().unwrap().iter().any(|f| f["name"] == "__main__.grow" && f["calls"] == 5));
+    let lines = &v["files"][1]["lines"];
+    assert_eq!((lines[0]["line"].as_u64(), lines[0]["function"].as_str()), (Some(14), Some("main")), "{v:#}");
+    // A heap snapshot is not a memory_profiler file; a damaged line is a warning.
+    let bad = file("bad.dat", b"MEM 1.0 100.0\nMEM oops 101\nMEM 2.0 102.0\n");
+    let o = run(&["mprof", &bad]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("1 line(s) skipped; first: memory `oops` is not a number (at line 2, column 1)"), "{}", stderr(&o));
+    let o = run(&["mprof", &file("x.json", b"{}")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not a memory_profiler file"), "{}", stderr(&o));
+}

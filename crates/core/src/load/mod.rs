@@ -7,6 +7,8 @@
 
 mod adhoc;
 mod environment;
+pub mod line_report;
+pub mod mprof;
 mod pickle;
 mod v1;
 
@@ -214,7 +216,33 @@ fn load_plain(bytes: &[u8]) -> Result<Loaded, LoadError> {
         b'{' => with_lone_surrogates(body, v1::parse),
         b'[' => with_lone_surrogates(body, adhoc::parse),
         0x80 => pickle::parse(body),
+        _ if mprof::looks_like(body) || line_report::looks_like(body) => Err(LoadError::new(
+            "this is a memory_profiler file (mprof run data or an @profile report), not a heap snapshot; read it with `heapscope mprof`",
+            Some(Location::Byte(0)),
+        )),
         _ => Err(not_a_snapshot(body)),
+    }
+}
+
+/// What a memory_profiler file is, from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileKind {
+    /// `mprof run` data (`mprofile_*.dat`).
+    MprofRun,
+    /// An `@profile` line-by-line report.
+    LineReport,
+}
+
+/// Detects memory_profiler files (gzip undone by the caller); `None` for
+/// anything else.
+pub fn detect_profile(bytes: &[u8]) -> Option<ProfileKind> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if mprof::looks_like(body) {
+        Some(ProfileKind::MprofRun)
+    } else if line_report::looks_like(body) {
+        Some(ProfileKind::LineReport)
+    } else {
+        None
     }
 }
 

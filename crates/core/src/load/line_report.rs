@@ -1,0 +1,274 @@
+//! memory_profiler's `@profile` line-by-line reports: for each file, a
+//! `Filename: …` line, a header (`Line #  Mem usage  Increment  Occurrences
+//! Line Contents`; versions before 0.58 have no `Occurrences`), a rule of
+//! `=`, then one row per source line:
+//!
+//! ```text
+//!      5     71.9 MiB     21.2 MiB       20003       chunk = [bytearray(1024) …]
+//!      4                                         def grow(n):
+//! ```
+//!
+//! A report may hold several tables (several files, or one table per call
+//! of a function that was profiled more than once); a table holds every
+//! profiled function of its file. Rows are assigned to the function whose
+//! `def` line precedes them. A row that does not parse is a warning naming
+//! its line; a text without any table is an error. Never panics.
+
+use crate::diagnostic::{Diagnostic, LoadError, Location};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineRow {
+    pub lineno: u32,
+    /// Memory after the line ran (MiB), when it ran.
+    pub mem_mib: Option<f64>,
+    pub increment_mib: Option<f64>,
+    pub occurrences: Option<u64>,
+    pub contents: String,
+    /// The function whose `def` precedes the row in its table.
+    pub function: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineTable {
+    pub filename: String,
+    /// The header has an `Occurrences` column (memory_profiler ≥ 0.58).
+    pub has_occurrences: bool,
+    pub rows: Vec<LineRow>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineReport {
+    pub tables: Vec<LineTable>,
+}
+
+/// Whether `bytes` look like a line report: a `Filename:` line, then a
+/// `Line #` header, within the first 4 KiB.
+pub fn looks_like(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    lines.next().is_some_and(|l| l.starts_with("Filename:")) && lines.next().is_some_and(|l| l.starts_with("Line #"))
+}
+
+/// Parses a report (module doc).
+pub fn parse(bytes: &[u8]) -> Result<(LineReport, Vec<Diagnostic>), LoadError> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut report = LineReport::default();
+    let mut warnings = Vec::new();
+    // Inside a table: after its `=` rule.
+    let mut in_rows = false;
+    let mut function: Option<String> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let at = Some(Location::LineColumn { line: i + 1, column: 1 });
+        let line = raw.trim_end_matches('\r');
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix("Filename:") {
+            report.tables.push(LineTable { filename: name.trim().to_string(), has_occurrences: false, rows: Vec::new() });
+            in_rows = false;
+            function = None;
+            continue;
+        }
+        let Some(table) = report.tables.last_mut() else {
+            if !trimmed.is_empty() {
+                warnings.push(Diagnostic::new(format!("text before the first `Filename:` line: `{}`", clip(trimmed)), at));
+            }
+            continue;
+        };
+        if trimmed.starts_with("Line #") {
+            table.has_occurrences = trimmed.contains("Occurrences");
+            continue;
+        }
+        if !trimmed.is_empty() && trimmed.chars().all(|c| c == '=') {
+            in_rows = true;
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        if !in_rows {
+            warnings.push(Diagnostic::new(format!("expected the `Line #` header and its `=` rule, found `{}`", clip(trimmed)), at));
+            continue;
+        }
+        match row(line, table.has_occurrences) {
+            Ok(mut r) => {
+                let code = r.contents.trim_start();
+                let def = code.strip_prefix("async def ").or_else(|| code.strip_prefix("def "));
+                if let Some(def) = def {
+                    let name: String = def.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    function = (!name.is_empty()).then_some(name);
+                }
+                r.function = function.clone();
+                table.rows.push(r);
+            }
+            Err(message) => warnings.push(Diagnostic::new(message, at)),
+        }
+    }
+    if report.tables.is_empty() {
+        return Err(LoadError::new(
+            "not a memory_profiler line report: no `Filename:` line (expected the text `@profile` prints)",
+            Some(Location::Byte(0)),
+        ));
+    }
+    Ok((report, warnings))
+}
+
+/// Width of the columns before the contents: `{:>6} {:>12} {:>12}  {:>10}   `
+/// (without the occurrences: `{:>6} {:>12} {:>12}   `).
+fn contents_column(has_occurrences: bool) -> usize {
+    if has_occurrences {
+        47
+    } else {
+        35
+    }
+}
+
+/// `<float> <unit>` at the start of `s` (after blanks), in MiB, and the rest.
+fn amount(s: &str) -> Option<(f64, &str)> {
+    let s = s.trim_start();
+    let (num, rest) = s.split_once(' ')?;
+    let value: f64 = num.parse().ok().filter(|v: &f64| v.is_finite())?;
+    let rest = rest.trim_start();
+    let (unit, rest) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
+    let scale = match unit {
+        "B" => 1.0 / (1024.0 * 1024.0),
+        "KiB" => 1.0 / 1024.0,
+        "MiB" => 1.0,
+        "GiB" => 1024.0,
+        "TiB" => 1024.0 * 1024.0,
+        _ => return None,
+    };
+    Some((value * scale, rest))
+}
+
+fn row(line: &str, has_occurrences: bool) -> Result<LineRow, String> {
+    let body = line.trim_start();
+    let digits = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
+    let lineno: u32 = body[..digits].parse().map_err(|_| format!("a row must start with a line number: `{}`", clip(line)))?;
+    let after_no = &body[digits..];
+    let col = contents_column(has_occurrences);
+    // A line that did not run: blanks up to the contents column.
+    let Some((mem, rest)) = amount(after_no) else {
+        let contents = match line.get(col..) {
+            Some(c) if line[..col].trim().chars().all(|ch| ch.is_ascii_digit()) => c.to_string(),
+            _ => after_no.trim_start().to_string(),
+        };
+        return Ok(LineRow { lineno, mem_mib: None, increment_mib: None, occurrences: None, contents, function: None });
+    };
+    let (inc, rest) = amount(rest).ok_or_else(|| format!("line {lineno}: memory usage without an increment: `{}`", clip(line)))?;
+    let (occurrences, rest) = if has_occurrences {
+        let r = rest.trim_start();
+        let end = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+        let n: u64 = r[..end].parse().map_err(|_| format!("line {lineno}: occurrences is not a count: `{}`", clip(line)))?;
+        (Some(n), &r[end..])
+    } else {
+        (None, rest)
+    };
+    // The contents follow three blanks; the rest of the indentation is the code's.
+    let contents = rest.strip_prefix("   ").unwrap_or(rest.trim_start()).to_string();
+    Ok(LineRow { lineno, mem_mib: Some(mem), increment_mib: Some(inc), occurrences, contents, function: None })
+}
+
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(60).collect();
+    if s.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+/// A row of a report with the table it is in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrewMost<'a> {
+    pub table: usize,
+    pub filename: &'a str,
+    pub row: &'a LineRow,
+    /// Tables in which this (file, line) appears.
+    pub tables: usize,
+}
+
+/// The rows with the largest increment, one per (file, line) (its largest
+/// increment across tables), largest first. A function's `@profile` /
+/// `def` line is left out: memory_profiler puts the memory at entry there
+/// as its "increment".
+pub fn grew_most(report: &LineReport, limit: usize) -> Vec<GrewMost<'_>> {
+    let mut best: Vec<GrewMost> = Vec::new();
+    for (t, table) in report.tables.iter().enumerate() {
+        for r in &table.rows {
+            let Some(inc) = r.increment_mib else { continue };
+            let code = r.contents.trim_start();
+            if code.starts_with('@') || code.starts_with("def ") || code.starts_with("async def ") {
+                continue;
+            }
+            match best.iter_mut().find(|g| g.filename == table.filename && g.row.lineno == r.lineno) {
+                Some(g) => {
+                    g.tables += 1;
+                    if inc > g.row.increment_mib.unwrap_or(f64::NEG_INFINITY) {
+                        g.table = t;
+                        g.row = r;
+                    }
+                }
+                None => best.push(GrewMost { table: t, filename: &table.filename, row: r, tables: 1 }),
+            }
+        }
+    }
+    best.sort_by(|a, b| {
+        b.row.increment_mib.unwrap_or(0.0).total_cmp(&a.row.increment_mib.unwrap_or(0.0)).then(a.row.lineno.cmp(&b.row.lineno))
+    });
+    best.truncate(limit);
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NEW: &str = "Filename: app.py\n\nLine #    Mem usage    Increment  Occurrences   Line Contents\n\
+=============================================================\n\
+     3     38.8 MiB     38.8 MiB           1   @profile\n\
+     4                                         def my_func():\n\
+     5     46.5 MiB      7.7 MiB           1       a = [1] * (10 ** 6)\n\
+     7     46.6 MiB   -152.5 MiB           1       del b\n";
+
+    const OLD: &str = "Filename: old.py\n\nLine #    Mem usage    Increment   Line Contents\n\
+================================================\n\
+     1   10.000 MiB   10.000 MiB   @profile\n\
+     2                             def f():\n\
+     3   20.500 MiB   10.500 MiB       x = list(range(10))\n";
+
+    #[test]
+    fn reads_new_and_old_layouts() {
+        let (r, w) = parse(format!("{NEW}\n\n{OLD}").as_bytes()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(r.tables.len(), 2);
+        let t = &r.tables[0];
+        assert!(t.has_occurrences);
+        assert_eq!(
+            t.rows[1],
+            LineRow {
+                lineno: 4,
+                mem_mib: None,
+                increment_mib: None,
+                occurrences: None,
+                contents: "def my_func():".into(),
+                function: Some("my_func".into())
+            }
+        );
+        assert_eq!(t.rows[2].contents, "    a = [1] * (10 ** 6)");
+        assert_eq!(t.rows[3].increment_mib, Some(-152.5));
+        let o = &r.tables[1];
+        assert!(!o.has_occurrences);
+        assert_eq!((o.rows[2].mem_mib, o.rows[2].occurrences, o.rows[2].function.as_deref()), (Some(20.5), None, Some("f")));
+        let top = grew_most(&r, 2);
+        assert_eq!((top[0].row.lineno, top[0].filename), (3, "old.py"));
+        assert_eq!((top[1].row.lineno, top[1].filename), (5, "app.py"));
+    }
+
+    #[test]
+    fn bad_rows_are_warnings_and_no_table_is_an_error() {
+        let (r, w) = parse(format!("{NEW}    9     1.0 MiB\nxx garbage\n").as_bytes()).unwrap();
+        assert_eq!(r.tables[0].rows.len(), 4);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].to_string().contains("without an increment") && w[0].to_string().contains("line 9"), "{}", w[0]);
+        assert!(w[1].to_string().contains("line number"));
+        assert!(parse(b"hello\n").unwrap_err().to_string().contains("no `Filename:` line"));
+    }
+}

@@ -1,0 +1,3 @@
+import subprocess, sys
+p = subprocess.Popen([sys.executable, "-c", "import time; x = [bytearray(1 << 20) for _ in range(30)]; time.sleep(1.0)"])
+p.wait()
