@@ -157,7 +157,11 @@ fn attribute_break(cx: &Ctx, c: &mut Cycle) {
     let local = |o: ObjIdx| sorted.binary_search(&o).ok();
     let edges: Vec<(usize, EdgeIdx, usize)> =
         c.references.iter().filter_map(|&e| Some((local(g.source(e)?)?, e, local(g.target(e))?))).collect();
-    // Distance from the entry inside the cycle.
+    // Distance from the entry inside the cycle (breadth-first over the members' references).
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); sorted.len()];
+    for &(f, _, t) in &edges {
+        out[f].push(t);
+    }
     let mut dist = vec![u32::MAX; sorted.len()];
     let Some(start) = local(entry) else { return };
     dist[start] = 0;
@@ -166,8 +170,8 @@ fn attribute_break(cx: &Ctx, c: &mut Cycle) {
     while head < queue.len() {
         let v = queue[head];
         head += 1;
-        for &(f, _, t) in &edges {
-            if f == v && dist[t] == u32::MAX {
+        for &t in &out[v] {
+            if dist[t] == u32::MAX {
                 dist[t] = dist[v] + 1;
                 queue.push(t);
             }

@@ -76,6 +76,31 @@ mod tests {
         assert_eq!(env.module_file("json"), None);
     }
 
+    /// Through the whole loader (its fast path and its serde path read
+    /// `process` alike): the environment is kept, and left out of the display pairs.
+    #[test]
+    fn the_loader_keeps_the_environment_apart() {
+        let meta = r#""meta": {"object_fields": ["address","type","size","flags","description","traceback"],
+            "reference_fields": ["from","to","kind","name"], "reference_kinds": ["internal","attribute","dict_value","dict_key","index",
+            "cell","local","globals","defaults","closure","class_dict","mro","bases","instance_dict","weak"],
+            "root_fields": ["object","kind","name","excess"], "root_kinds": ["module","thread","builtins","native"]}"#;
+        let process = r#""process": {"pid": 7, "environment": {"prefix": "/usr", "stdlib_dirs": ["/usr/lib/python3.11"], "site_dirs": [],
+            "stdlib_module_names": ["os"], "builtin_module_names": ["sys"]}, "module_files": {"app": "/srv/app.py", "os": "/usr/lib/python3.11/os.py"}}"#;
+        for heap in [
+            r#""heap": {"objects": [16,1,64,2,2,-1], "references": [], "roots": [0,0,2,0]}"#,
+            r#""heap": {"objects": [16, 1, 64, 2, 2, -1], "references": [ ], "roots": [0, 0, 2, 0]}"#,
+        ] {
+            let text =
+                format!(r#"{{"format": "heapscope", "version": 1, {meta}, {process}, {heap}, "strings": ["", "builtins.module", "app"]}}"#);
+            let loaded = crate::load::load(text.as_bytes()).unwrap();
+            let p = &loaded.snapshot.process;
+            let env = p.environment.as_ref().expect("an environment");
+            assert_eq!(env.module_file("os"), Some(Some("/usr/lib/python3.11/os.py")));
+            assert_eq!(p.get("pid"), Some("7"));
+            assert!(p.fields.iter().all(|(k, _)| !k.starts_with("environment") && !k.starts_with("module_files")), "{:?}", p.fields);
+        }
+    }
+
     #[test]
     fn old_files_and_junk_have_no_environment_or_a_partial_one() {
         assert_eq!(python_environment(&serde_json::json!({"pid": 1})), None);

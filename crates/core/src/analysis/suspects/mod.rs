@@ -40,6 +40,8 @@ pub use naming::Holder;
 pub use patterns::Pattern;
 pub use tables::{classify_type, TypeClass};
 
+use std::collections::HashSet;
+
 use crate::analysis::cycles;
 use crate::analysis::owner::Owner;
 use crate::analysis::strong_view::{Exclusions, StrongView};
@@ -103,7 +105,7 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     let share = |b: u64| b as f64 / total as f64;
     let gc_disabled = snapshot.process.get("gc.enabled") == Some("false");
     let mut out: Vec<Suspect> = Vec::new();
-    let mut reported: Vec<ObjIdx> = Vec::new();
+    let mut reported: HashSet<ObjIdx> = HashSet::new();
 
     for acc in passes::accumulations(&cx, heap.object_count()) {
         let owner = a.owners.of(acc.container);
@@ -111,7 +113,7 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             continue;
         }
         let (pattern, holder, items) = classify_accumulation(&cx, &acc);
-        reported.push(acc.container);
+        reported.insert(acc.container);
         let retained = a.dominators.retained_bytes(acc.container);
         let type_name = a.types.names[acc.type_id as usize].clone();
         let reason = format!(
@@ -135,10 +137,9 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     }
 
     for (container, count, bytes) in passes::pending_tasks(&cx, a) {
-        if reported.contains(&container) {
+        if !reported.insert(container) {
             continue;
         }
-        reported.push(container);
         let holder = cx.holder(container);
         let pattern = Pattern::PendingTasks;
         out.push(Suspect {
@@ -192,9 +193,13 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     }
 
     for row in &a.by_type {
+        // Few rows pass the share test; only those look their type up.
+        if share(row.retained_bytes) < passes::MIN_USER_TYPE_SHARE {
+            continue;
+        }
         let Some(t) = a.types.find(&row.name) else { continue };
         let owner = a.owners.of_type(t);
-        if owner == Owner::Interpreter || share(row.retained_bytes) < passes::MIN_USER_TYPE_SHARE {
+        if owner == Owner::Interpreter {
             continue;
         }
         let holder = cx.type_holder(t);

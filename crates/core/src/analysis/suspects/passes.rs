@@ -3,6 +3,8 @@
 //! objects, large application types, and garbage cycles the collector will
 //! not free. Each is linear in the objects it looks at.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::analysis::owner::Owner;
 use crate::analysis::suspects::naming::{Ctx, Holder};
 use crate::analysis::suspects::tables::{classify_type, TypeClass};
@@ -38,6 +40,7 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
     let mut tally_bytes: Vec<u64> = vec![0; types.len()];
     let mut tally_count: Vec<u32> = vec![0; types.len()];
     let mut out: Vec<Accumulation> = Vec::new();
+    let mut seen: HashSet<ObjIdx> = HashSet::new();
     let min_count: Vec<u32> = types
         .names
         .iter()
@@ -87,7 +90,7 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
             Some(owner) if tree.idom(o) == Some(owner) && !cx.is_module(owner) => owner,
             _ => o,
         };
-        if out.iter().any(|a| a.container == container) {
+        if !seen.insert(container) {
             continue;
         }
         let example = children.iter().copied().find(|&c| types.type_of(c) as usize == best).unwrap_or(children[0]);
@@ -110,7 +113,7 @@ pub(crate) fn pending_tasks(cx: &Ctx, a: &Analysis) -> Vec<(ObjIdx, u32, u64)> {
         return Vec::new();
     }
     let g = &cx.heap.graph;
-    let mut per_container: Vec<(ObjIdx, u32, u64)> = Vec::new();
+    let mut per_container: HashMap<ObjIdx, (u32, u64)> = HashMap::new();
     for o in 0..cx.heap.object_count() as ObjIdx {
         if !task_types.contains(&cx.types.type_of(o)) || !a.distances.is_reachable(o) {
             continue;
@@ -122,24 +125,21 @@ pub(crate) fn pending_tasks(cx: &Ctx, a: &Analysis) -> Vec<(ObjIdx, u32, u64)> {
             if !matches!(cx.type_name(p), "builtins.set" | "builtins.list" | "builtins.dict" | "collections.deque") {
                 continue;
             }
-            let bytes = a.dominators.retained_bytes(o);
-            match per_container.iter_mut().find(|(c, _, _)| *c == p) {
-                Some(entry) => {
-                    entry.1 += 1;
-                    entry.2 += bytes;
-                }
-                None => per_container.push((p, 1, bytes)),
-            }
+            let entry = per_container.entry(p).or_default();
+            entry.0 += 1;
+            entry.1 += a.dominators.retained_bytes(o);
         }
     }
-    per_container.retain(|&(_, n, _)| n >= MIN_TASKS);
-    per_container
+    let mut out: Vec<(ObjIdx, u32, u64)> =
+        per_container.into_iter().filter(|&(_, (n, _))| n >= MIN_TASKS).map(|(c, (n, b))| (c, n, b)).collect();
+    out.sort_unstable();
+    out
 }
 
 /// Single objects that retain a large share on their own: walk the
 /// dominator tree from the top through objects big enough; a holder is one
 /// whose bytes are not mostly one child's.
-pub(crate) fn large_objects(cx: &Ctx, skip: &[ObjIdx]) -> Vec<ObjIdx> {
+pub(crate) fn large_objects(cx: &Ctx, skip: &HashSet<ObjIdx>) -> Vec<ObjIdx> {
     let tree = cx.tree;
     let total = tree.reachable_bytes().max(1) as f64;
     let big = |o: ObjIdx| tree.retained_bytes(o) as f64 >= MIN_OBJECT_SHARE * total;
@@ -190,35 +190,39 @@ pub(crate) fn garbage(cx: &Ctx, a: &Analysis) -> Vec<GarbageGroup> {
     const NONE: u32 = u32::MAX;
     let mut group_of: Vec<u32> = Vec::new();
     let mut groups: Vec<GarbageGroup> = Vec::new();
+    let mut group_by_type: HashMap<u32, usize> = HashMap::new();
+    let mut counts: Vec<u32> = vec![0; cx.types.len()];
     let mut queue: Vec<ObjIdx> = Vec::new();
     for c in a.components.iter() {
         let garbage = c.iter().all(|&m| !a.distances.is_reachable(m)) || c.iter().any(|&m| in_gc_garbage(m));
         if !garbage {
             continue;
         }
-        // The most common member type defined outside the interpreter.
-        let mut counts: Vec<(u32, u32)> = Vec::new();
+        // The most common member type defined outside the interpreter
+        // (a counter per type id, reset after each component: linear).
+        let mut best: Option<(u32, u32)> = None;
         for &m in c {
             let t = cx.types.type_of(m);
             if cx.owners.of_type(t) == Owner::Interpreter {
                 continue;
             }
-            match counts.iter_mut().find(|(x, _)| *x == t) {
-                Some((_, k)) => *k += 1,
-                None => counts.push((t, 1)),
+            counts[t as usize] += 1;
+            let k = counts[t as usize];
+            if best.is_none_or(|(bt, bk)| (k, std::cmp::Reverse(t)) > (bk, std::cmp::Reverse(bt))) {
+                best = Some((t, k));
             }
         }
-        let Some(&(t, _)) = counts.iter().max_by_key(|&&(t, k)| (k, std::cmp::Reverse(t))) else { continue };
+        for &m in c {
+            counts[cx.types.type_of(m) as usize] = 0;
+        }
+        let Some((t, _)) = best else { continue };
         if group_of.is_empty() {
             group_of = vec![NONE; n];
         }
-        let gi = match groups.iter().position(|g| g.type_id == t) {
-            Some(i) => i,
-            None => {
-                groups.push(GarbageGroup { type_id: t, cycles: 0, objects: 0, size_bytes: 0, example: c[0], members: c.to_vec() });
-                groups.len() - 1
-            }
-        };
+        let gi = *group_by_type.entry(t).or_insert_with(|| {
+            groups.push(GarbageGroup { type_id: t, cycles: 0, objects: 0, size_bytes: 0, example: c[0], members: c.to_vec() });
+            groups.len() - 1
+        });
         groups[gi].cycles += 1;
         let mut head = queue.len();
         for &m in c {
