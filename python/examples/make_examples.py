@@ -1,5 +1,6 @@
 """Regenerate the bundled examples in public/examples/ (the web app's
-"Try an example").  Each example is a real program run with the exporter.
+"Try an example").  Each example is a real program run with the exporter;
+the memory_profiler examples need `pip install memory_profiler`.
 
     python3 python/examples/make_examples.py [--out public/examples]
 
@@ -56,6 +57,23 @@ def _run(args):
     subprocess.run([sys.executable] + args, check=True, env=_env(), cwd=HERE)
 
 
+def _memory_profiler(outdir):
+    """A leaking function under the real memory_profiler (PyPI): an
+    `mprof run` timeline and an @profile line report."""
+    # Run from HERE by a relative name, so the files name no local directory.
+    script = "mprof_leak.py"
+    dat = os.path.join(os.path.abspath(outdir), "mprofile-leak.dat")
+    if os.path.exists(dat):
+        os.unlink(dat)  # mprof run appends to an existing file
+    subprocess.run([sys.executable, "-m", "mprof", "run", "-o", dat, script], check=True, cwd=HERE,
+                   stdout=subprocess.DEVNULL, env=_env())
+    report = os.path.join(outdir, "profile-leak.txt")
+    with open(report, "w") as f:
+        subprocess.run([sys.executable, "-m", "memory_profiler", script], check=True, cwd=HERE, stdout=f, env=_env())
+    for p in (dat, report):
+        print("%-45s %8.1f KiB" % (os.path.relpath(p, REPO), os.path.getsize(p) / 1024.0))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(REPO, "public", "examples"))
@@ -78,6 +96,12 @@ def main():
         _run([os.path.join(HERE, "growth.py"), b, f, "--tracemalloc"])
         _place(b, a.out, "tracemalloc-before.heapscope.json")
         _place(f, a.out, "tracemalloc-after.heapscope.json")
+        # A three-snapshot series of a running service (heapscope growth).
+        prefix = os.path.join(tmp, "service")
+        _run([os.path.join(HERE, "service.py"), prefix])
+        for k in (1, 2, 3):
+            _place("%s-%d.heapscope.json" % (prefix, k), a.out, "service-%d.heapscope.json" % k)
+        _memory_profiler(a.out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import REPO, Heap, load
 
 EX = os.path.join(REPO, "public", "examples")
-NAMES = ["leak", "cycle", "before", "after", "tracemalloc-before", "tracemalloc-after"]
+NAMES = ["leak", "cycle", "before", "after", "tracemalloc-before", "tracemalloc-after",
+         "service-1", "service-2", "service-3"]
 
 
 def _path(name):

@@ -148,3 +148,23 @@ fn a_holder_keeps_what_it_held_or_it_is_another_holder() {
     let (g, reasons) = analyse(&replaced).unwrap();
     assert!(g.holders.is_empty(), "{reasons:#?}");
 }
+
+/// The bundled examples (`python/examples/make_examples.py`): the service
+/// series shows its leak first, and the memory_profiler run parses.
+#[test]
+fn bundled_examples() {
+    let ex = repo().join("public/examples");
+    let snaps: Vec<Snapshot> = (1..=3)
+        .map(|k| heapscope_core::load(&std::fs::read(ex.join(format!("service-{k}.heapscope.json.gz"))).unwrap()).unwrap().snapshot)
+        .collect();
+    let (g, reasons) = analyse(&snaps).unwrap();
+    let FindingKind::Holder(i) = g.findings[0].kind else { panic!("{reasons:#?}") };
+    assert_eq!((g.holders[i].name.as_str(), g.holders[i].lengths.clone()), ("EventBus.handlers", vec![300, 600, 900]), "{reasons:#?}");
+    let dat = std::fs::read(ex.join("mprofile-leak.dat")).unwrap();
+    let (run, warnings) = heapscope_core::load::mprof::parse(&dat).unwrap();
+    assert!(warnings.is_empty());
+    assert_eq!(run.functions.iter().filter(|f| f.name == "__main__.load_batch").count(), 8);
+    let txt = std::fs::read(ex.join("profile-leak.txt")).unwrap();
+    let (report, warnings) = heapscope_core::load::line_report::parse(&txt).unwrap();
+    assert!(warnings.is_empty() && !report.tables.is_empty());
+}
