@@ -168,3 +168,29 @@ fn bundled_examples() {
     let (report, warnings) = heapscope_core::load::line_report::parse(&txt).unwrap();
     assert!(warnings.is_empty() && !report.tables.is_empty());
 }
+
+/// `app.Root` → list 2 (`small` tiny items and list 3) → list 3 (`big` large items).
+fn nested(small: u64, big: u64) -> Snapshot {
+    let smalls: Vec<u64> = (0..small).map(|i| 50 + i).collect();
+    let bigs: Vec<u64> = (0..big).map(|i| 100 + i).collect();
+    let mut outer = vec![3];
+    outer.extend(&smalls);
+    let mut objs = vec![
+        r#"{"id": 1, "type": "app.Root", "size": 48, "referents": [2]}"#.to_string(),
+        format!(r#"{{"id": 2, "type": "list", "size": 64, "referents": {outer:?}}}"#),
+        format!(r#"{{"id": 3, "type": "list", "size": 64, "referents": {bigs:?}}}"#),
+    ];
+    objs.extend(smalls.iter().map(|e| format!(r#"{{"id": {e}, "type": "app.Tag", "size": 16, "referents": []}}"#)));
+    objs.extend(bigs.iter().map(|e| format!(r#"{{"id": {e}, "type": "app.Blob", "size": 1000, "referents": []}}"#)));
+    adhoc(&format!("[{}]", objs.join(",")))
+}
+
+#[test]
+fn a_holder_ranks_by_its_own_growth_not_what_grows_inside_it() {
+    // List 2 grows by one tag a step but retains list 3, which grows by 3 blobs a step.
+    let (g, reasons) = analyse(&[nested(1, 3), nested(2, 6), nested(3, 9)]).unwrap();
+    let FindingKind::Holder(i) = g.findings[0].kind else { panic!("{reasons:#?}") };
+    assert_eq!(g.holders[i].lengths, vec![3, 6, 9], "{reasons:#?}");
+    let outer = g.holders.iter().find(|h| h.lengths == vec![2, 3, 4]).unwrap();
+    assert_eq!(outer.own_growth_bytes, 2 * 16, "{reasons:#?}");
+}
