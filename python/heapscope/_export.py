@@ -13,7 +13,6 @@ import gc
 import gzip as _gzip
 import json
 import os
-import platform
 import shutil
 import sys
 import tempfile
@@ -21,6 +20,8 @@ import threading
 import types
 import weakref
 from array import array
+
+from . import _environment
 
 try:  # C accelerator of tracemalloc (always present on CPython)
     import _tracemalloc
@@ -434,7 +435,7 @@ def process_info(gc_enabled, extra=None):
     info = {
         "python_version": _safe_text(sys.version),
         "implementation": sys.implementation.name,
-        "platform": _safe_text(platform.platform()),
+        "platform": _safe_text(_environment.PLATFORM),
         "pid": os.getpid(),
         "argv": [_safe_text(a) for a in list(sys.argv)],
         "time": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -443,6 +444,8 @@ def process_info(gc_enabled, extra=None):
         "rss_bytes": _rss_bytes(),
         "tracemalloc": {"tracing": bool(tracing), "traceback_limit": tlimit},
         "exporter": EXPORTER,
+        "environment": _environment.ENVIRONMENT,
+        "module_files": _environment.module_files(),
     }
     if extra:
         info.update(extra)

@@ -370,3 +370,82 @@ def test_process_metadata(tmp_path, validate):
     assert len(p["gc"]["stats"]) == 3 and len(p["gc"]["thresholds"]) == 3
     if sys.platform.startswith("linux"):
         assert p["rss_bytes"] > 1000000
+
+
+def test_environment_and_module_files(tmp_path, validate):
+    # process.environment is computed when heapscope is imported;
+    # process.module_files is read during the dump without running user code
+    out = tmp_path / "env.heapscope.json"
+    proc = run_python(tmp_path, """
+        import json, os, sys, types
+        CALLS = []
+
+        class CollidingKey(str):
+            # hashes like "__file__": a dict.get("__file__") would call __eq__
+            def __hash__(self):
+                return hash("__file__")
+            def __eq__(self, other):
+                CALLS.append("key.__eq__")
+                return False
+
+        class LazyModule(types.ModuleType):
+            def __getattr__(self, name):
+                CALLS.append("module.__getattr__ " + name)
+                raise AttributeError(name)
+            def __getattribute__(self, name):
+                CALLS.append("module.__getattribute__ " + name)
+                return types.ModuleType.__getattribute__(self, name)
+
+        class NotAModule:
+            def __getattribute__(self, name):
+                CALLS.append("notamodule." + name)
+                raise AttributeError(name)
+
+        class FileStr(str):
+            pass
+
+        colliding = types.ModuleType("colliding")
+        colliding.__dict__[CollidingKey("not the file")] = 1
+        colliding.__dict__["__file__"] = "/srv/app/colliding.py"
+        sys.modules["colliding"] = colliding
+        lazy = LazyModule("lazy")
+        types.ModuleType.__setattr__(lazy, "__file__", "/srv/app/lazy.py")
+        sys.modules["lazy"] = lazy
+        sys.modules["notamodule"] = NotAModule()
+        odd = types.ModuleType("odd")
+        odd.__file__ = FileStr("/srv/app/odd.py")
+        sys.modules["odd"] = odd
+        rel = types.ModuleType("rel")
+        rel.__file__ = "relative/rel.py"
+        sys.modules["rel"] = rel
+        import heapscope
+        CALLS.clear()
+        heapscope.dump(sys.argv[1])
+        print(json.dumps({"calls": CALLS, "os": os.__file__, "cwd": os.getcwd(),
+                          "prefix": sys.prefix, "base_prefix": sys.base_prefix,
+                          "builtin": sorted(sys.builtin_module_names),
+                          "stdlib": sorted(getattr(sys, "stdlib_module_names", [])) or None}))
+    """, args=[str(out)])
+    info = last_json_line(proc.stdout)
+    assert info["calls"] == []
+    doc = validate(load(str(out)))
+    env = doc["process"]["environment"]
+    assert set(env) == {"prefix", "base_prefix", "exec_prefix", "base_exec_prefix", "stdlib_dirs",
+                        "site_dirs", "stdlib_module_names", "builtin_module_names"}
+    assert env["prefix"] == info["prefix"] and env["base_prefix"] == info["base_prefix"]
+    assert os.path.dirname(info["os"]) in env["stdlib_dirs"]
+    assert any(os.path.basename(d) in ("site-packages", "dist-packages") for d in env["site_dirs"])
+    assert env["builtin_module_names"] == info["builtin"] and "sys" in env["builtin_module_names"]
+    assert env["stdlib_module_names"] == info["stdlib"]
+    if sys.version_info >= (3, 10):
+        assert "os" in env["stdlib_module_names"]
+    files = doc["process"]["module_files"]
+    assert files["os"] == info["os"]
+    assert files["sys"] is None
+    assert files["colliding"] == "/srv/app/colliding.py"
+    assert files["lazy"] == "/srv/app/lazy.py"
+    assert files["notamodule"] is None
+    assert files["odd"] is None                    # a str subclass is not read
+    assert files["rel"] == os.path.join(info["cwd"], "relative", "rel.py")
+    assert doc["process"]["platform"] == "%s-%s-%s" % (os.uname().sysname, os.uname().release,
+                                                      os.uname().machine)
