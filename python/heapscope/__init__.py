@@ -18,9 +18,10 @@ import time
 
 from ._export import EXPORTER, FORMAT_VERSION, __version__
 from ._export import export as _do_export
+from ._export import DumpInProgress
 from ._convert import convert, load_tracemalloc_pickle
 
-__all__ = ["dump", "install_signal_handler", "convert", "load_tracemalloc_pickle",
+__all__ = ["dump", "DumpInProgress", "install_signal_handler", "convert", "load_tracemalloc_pickle",
            "__version__", "FORMAT_VERSION", "EXPORTER"]
 
 
@@ -74,6 +75,13 @@ def install_signal_handler(signum=None, directory=None, *, prefix="heapscope",
         path = _signal_path(directory, prefix, gzip)
         try:
             _do_export(path, heap=heap, include_tracemalloc=tracemalloc, compress=gzip)
+        except DumpInProgress:
+            # a second signal during a dump: ignored, never a nested dump
+            try:
+                sys.stderr.write("heapscope: signal %d ignored: a dump is already running\n" % sig)
+            except Exception:
+                pass
+            return
         except Exception as exc:  # never break the running program
             try:
                 sys.stderr.write("heapscope: snapshot to %s failed: %r\n" % (path, exc))

@@ -1,4 +1,4 @@
-"""Command line: ``python -m heapscope run|convert|dump-self``.
+"""Command line: ``python -m heapscope run|convert|--version``.
 
     python -m heapscope run [--out FILE] [--tracemalloc[=N]] script.py [args...] [--out FILE]
     python -m heapscope convert snapshot.pickle out.heapscope.json[.gz]
@@ -45,6 +45,9 @@ def _parse_run(args):
             explicit_end = True
             i += 1
             break
+        if a in ("-h", "--help"):
+            sys.stdout.write(USAGE)
+            sys.exit(0)
         if a == "--out" or a == "-o":
             if i + 1 >= len(args):
                 _die("--out needs a file name")

@@ -9,6 +9,7 @@ C descriptors of the builtin types (``type.__dict__['__mro__'].__get__`` ...).
 from __future__ import annotations
 
 import datetime
+import errno
 import gc
 import gzip as _gzip
 import json
@@ -485,23 +486,41 @@ def _thread_names():
     return names
 
 
+class DumpInProgress(RuntimeError):
+    """A dump was asked for while another one is running (a second signal
+    during a dump, or another thread): it is refused, never nested."""
+
+
+# Held for the whole of a dump.  A nested dump (from a signal handler that
+# interrupts a dump) would export the first one's bookkeeping.
+_DUMP_LOCK = threading.Lock()
+
+
 def export(path, heap=True, tracemalloc_snapshot=None, include_tracemalloc=None,
            compress=None, exclude_stack=False, process_extra=None):
     """Write a snapshot of the current process to *path* (see heapscope.dump)."""
     path = os.fspath(path)
     if compress is None:
         compress = path.endswith(".gz")
-    gc_enabled = gc.isenabled()
-    gc.disable()
+    outdir = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(outdir):
+        raise FileNotFoundError(errno.ENOENT, "no such directory for the snapshot %s" % path, outdir)
+    if not _DUMP_LOCK.acquire(False):
+        raise DumpInProgress("a heapscope dump is already running; %s not written" % path)
     try:
-        return _export(path, heap, tracemalloc_snapshot, include_tracemalloc,
-                       compress, exclude_stack, process_extra, gc_enabled)
+        gc_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return _export(path, heap, tracemalloc_snapshot, include_tracemalloc,
+                           compress, exclude_stack, process_extra, gc_enabled)
+        finally:
+            # The format strings are the exporter's bookkeeping: they must not
+            # stay behind in the user's heap (or in the next tracemalloc snapshot).
+            _FMT_CACHE.clear()
+            if gc_enabled:
+                gc.enable()
     finally:
-        # The format strings are the exporter's bookkeeping: they must not
-        # stay behind in the user's heap (or in the next tracemalloc snapshot).
-        _FMT_CACHE.clear()
-        if gc_enabled:
-            gc.enable()
+        _DUMP_LOCK.release()
 
 
 def _export(path, heap, tm_snapshot, include_tm, compress, exclude_stack,

@@ -449,3 +449,50 @@ def test_environment_and_module_files(tmp_path, validate):
     assert files["rel"] == os.path.join(info["cwd"], "relative", "rel.py")
     assert doc["process"]["platform"] == "%s-%s-%s" % (os.uname().sysname, os.uname().release,
                                                       os.uname().machine)
+
+
+def test_second_signal_during_a_dump_is_ignored(tmp_path):
+    # The handler is called from inside a running dump (a user object the
+    # dump reads calls it, exactly as a second signal would run it): the
+    # inner dump is refused, not nested; after the dump, signals work again.
+    d = tmp_path / "dumps"
+    d.mkdir()
+    proc = run_python(tmp_path, """
+        import json, os, signal, sys, heapscope
+        written = []
+        heapscope.install_signal_handler(signal.SIGUSR1, directory=sys.argv[1], heap=False,
+                                         callback=written.append)
+        handler = signal.getsignal(signal.SIGUSR1)
+        inside = []
+
+        class Snap:
+            traceback_limit = 1
+            @property
+            def traces(self):
+                handler(signal.SIGUSR1, None)        # a signal during the dump
+                inside.append(list(written))
+                return []
+
+        heapscope.dump(os.path.join(sys.argv[1], "outer.heapscope.json"),
+                       tracemalloc_snapshot=Snap(), heap=False)
+        handler(signal.SIGUSR1, None)                # after it: a normal dump
+        print(json.dumps({"inside": inside, "written": written,
+                          "files": sorted(os.listdir(sys.argv[1]))}))
+    """, args=[str(d)])
+    info = last_json_line(proc.stdout)
+    assert info["inside"] == [[]]
+    assert len(info["written"]) == 1
+    assert "outer.heapscope.json" in info["files"] and len(info["files"]) == 2
+    assert "ignored: a dump is already running" in proc.stderr
+
+
+def test_small_cli_and_api_errors(tmp_path):
+    import heapscope.__main__ as cli
+    assert "dump-self" not in cli.__doc__
+    r = subprocess.run([sys.executable, "-m", "heapscope", "run", "--help"], env=child_env(),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    assert r.returncode == 0 and "usage: python -m heapscope run" in r.stdout, r.stderr
+    target = tmp_path / "missing-dir" / "snap.heapscope.json"
+    with pytest.raises(FileNotFoundError) as e:
+        heapscope.dump(str(target), heap=False)
+    assert str(target) in str(e.value) and ".tmp" not in str(e.value)
