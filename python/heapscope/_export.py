@@ -94,6 +94,7 @@ _CodeType = types.CodeType
 _BuiltinFunctionType = types.BuiltinFunctionType
 _GetSetDescriptorType = types.GetSetDescriptorType
 _MemberDescriptorType = types.MemberDescriptorType
+_MethodDescriptorType = type(object.__sizeof__)
 _CellType = type((lambda x: lambda: x)(0).__closure__[0])
 _NoneType = type(None)
 _SIMPLE_KEYS = (str, int, float, bool, _NoneType, bytes)
@@ -414,10 +415,21 @@ def _rss_bytes():
         return None
 
 
+def _exact_list(x):
+    """An atomic C-level copy of a list or list subclass (no __iter__ or
+    __len__ of a subclass runs); [] for anything else."""
+    try:
+        if type(x) is list or list in _mro(type(x)):
+            return list.copy(x)
+    except Exception:
+        pass
+    return []
+
+
 def _safe_text(s):
     if type(s) is not str:
         try:
-            s = str.__str__(s) if isinstance(s, str) else "?"
+            s = str.__str__(s) if str in _mro(type(s)) else "?"
         except Exception:
             s = "?"
     try:
@@ -438,7 +450,7 @@ def process_info(gc_enabled, extra=None):
         "implementation": sys.implementation.name,
         "platform": _safe_text(_environment.PLATFORM),
         "pid": os.getpid(),
-        "argv": [_safe_text(a) for a in list(sys.argv)],
+        "argv": [_safe_text(a) for a in _exact_list(sys.argv)],
         "time": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "gc": {"enabled": bool(gc_enabled), "stats": gc.get_stats(),
                "thresholds": list(gc.get_threshold()), "counts": list(gc.get_count())},
@@ -471,19 +483,31 @@ def _open_output(path, compress):
 # ---------------------------------------------------------------- heap walk
 
 def _thread_names():
+    """{ident: name} of threading's threads, with no user code: the name is
+    read from the instance's own dict (a Thread subclass may make `_name` a
+    property), only when it is an exact str."""
     names = {}
     try:
-        active = dict(threading._active)  # no lock: safe inside a signal handler
+        active = threading._active  # no lock: safe inside a signal handler
+        active = dict.copy(active) if type(active) is dict else {}
     except Exception:
         active = {}
-    for ident, t in active.items():
+    for ident, t in dict.items(active):
         try:
-            n = _obj_getattr(t, "_name")
-            if type(n) is str:
-                names[ident] = n
+            d = _THREAD_DICT_GET(t)
         except Exception:
-            pass
+            continue
+        if type(d) is not dict:
+            continue
+        for k, v in dict.items(dict.copy(d)):
+            if type(k) is str and str.__eq__(k, "_name") is True:
+                if type(v) is str:
+                    names[ident] = v
+                break
     return names
+
+
+_THREAD_DICT_GET = threading.Thread.__dict__["__dict__"].__get__
 
 
 class DumpInProgress(RuntimeError):
@@ -628,7 +652,7 @@ def _walk_heap(strings, tables, exclude_stack, outdir):
             g = g.f_back
     cur = f = g = None
     names = None
-    garbage_ids = set(id(x) for x in gc.garbage)
+    garbage_ids = set(id(x) for x in _exact_list(gc.garbage))
 
     # ---- 3. every gc-tracked object; the exporter's pre-existing containers
     #         are excluded by identity.
@@ -749,7 +773,10 @@ class _Walker:
         ti.sizer = _getsizeof
         for c, d in zip(mro, dicts):
             if "__sizeof__" in d:
-                if _type_flags_get(c) & _TPFLAGS_HEAPTYPE:
+                # only a __sizeof__ written in Python is a user override; C
+                # extension heap types (array.array, deque, BytesIO...) have
+                # a C one, which sys.getsizeof may call
+                if type(d["__sizeof__"]) is not _MethodDescriptorType:
                     ti.sizer = self._safe_sizer(mro, dicts)
                 break
         ti.slots = ()
@@ -803,7 +830,7 @@ class _Walker:
     def _safe_sizer(self, mro, dicts):
         fn = None
         for c, d in zip(mro, dicts):
-            if not (_type_flags_get(c) & _TPFLAGS_HEAPTYPE) and "__sizeof__" in d:
+            if "__sizeof__" in d and type(d["__sizeof__"]) is _MethodDescriptorType:
                 fn = d["__sizeof__"]
                 break
         extra = _GC_EXTRA

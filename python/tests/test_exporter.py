@@ -496,3 +496,71 @@ def test_small_cli_and_api_errors(tmp_path):
     with pytest.raises(FileNotFoundError) as e:
         heapscope.dump(str(target), heap=False)
     assert str(target) in str(e.value) and ".tmp" not in str(e.value)
+
+
+def test_c_sizeof_and_rebound_interpreter_state_run_no_user_code(tmp_path, validate):
+    # C extension heap types with a C __sizeof__ get their real size; a
+    # Thread subclass's `_name` property, a sys.argv list subclass and
+    # gc.garbage rebound to a list subclass are read without calling them.
+    out = tmp_path / "state.heapscope.json"
+    proc = run_python(tmp_path, """
+        import array, collections, gc, io, json, sys, threading
+        CALLS = []
+
+        class NamedThread(threading.Thread):
+            @property
+            def _name(self):
+                CALLS.append("thread._name")
+                return self.__dict__["_name"]
+            @_name.setter
+            def _name(self, v):
+                self.__dict__["_name"] = v
+
+        class HostileList(list):
+            def __iter__(self):
+                CALLS.append("list.__iter__")
+                return list.__iter__(self)
+            def __len__(self):
+                CALLS.append("list.__len__")
+                return list.__len__(self)
+            def __getitem__(self, i):
+                CALLS.append("list.__getitem__")
+                return list.__getitem__(self, i)
+
+        class Sized:
+            def __sizeof__(self):
+                CALLS.append("__sizeof__")
+                return 10 ** 9
+
+        started, stop = threading.Event(), threading.Event()
+        def work():
+            started.set()
+            stop.wait()
+        t = NamedThread(target=work, name="named-worker", daemon=True)
+        t.start()
+        started.wait()
+        OUT = sys.argv[1]
+        sys.argv = HostileList(["prog.py", "--flag"])
+        in_garbage = ["saved"]
+        gc.garbage = HostileList([in_garbage])
+        big = {"array": array.array("d", range(100000)), "deque": collections.deque(range(10000)),
+               "bytesio": io.BytesIO(b"x" * 100000)}
+        sized = Sized()
+        import heapscope
+        CALLS.clear()
+        heapscope.dump(OUT)
+        print(json.dumps({"calls": CALLS, "garbage": id(in_garbage), "sized": id(sized),
+                          "sizes": {k: [id(v), sys.getsizeof(v)] for k, v in big.items()}}))
+    """, args=[str(out)])
+    info = last_json_line(proc.stdout)
+    assert info["calls"] == []
+    doc = validate(load(str(out)))
+    h = Heap(doc)
+    for name, (addr, size) in info["sizes"].items():
+        assert h.size[h.by_address(addr)] == size, name
+    assert h.size[h.by_address(info["sized"])] < 1000
+    threads = {n for _, k, n, _ in h.roots if k == "thread"}
+    assert "named-worker" in threads, threads
+    assert doc["process"]["argv"][:2] == ["prog.py", "--flag"]
+    g = h.by_address(info["garbage"])
+    assert h.flags[g] & doc["meta"]["object_flags"]["garbage"]
