@@ -75,8 +75,8 @@ fn RetainerNode(
             let ignored_now = ignored.get_untracked();
             app.ask(Query::Referrers { object: id, ignored: ignored_now }, move |a| {
                 children.set(Kids::from_answer(a, |a| match a {
-                    Answer::Referrers { total, referrers, .. } => Ok((total, referrers)),
-                    other => Err(other),
+                    Answer::Referrers { total, referrers, .. } => Some((total, referrers)),
+                    _ => None,
                 }));
             });
         }

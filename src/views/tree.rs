@@ -90,11 +90,13 @@ pub enum Kids<T> {
 impl<T> Kids<T> {
     /// The children in `answer` (`pick` takes them out of the expected
     /// answer); any other answer is shown as unavailable, never as waiting.
-    pub fn from_answer(answer: Answer, pick: impl FnOnce(Answer) -> Result<T, Answer>) -> Kids<T> {
+    pub fn from_answer(answer: Answer, pick: impl FnOnce(Answer) -> Option<T>) -> Kids<T> {
+        if let Answer::Unavailable { reason } = answer {
+            return Kids::Unavailable(reason);
+        }
         match pick(answer) {
-            Ok(listed) => Kids::Listed(listed),
-            Err(Answer::Unavailable { reason }) => Kids::Unavailable(reason),
-            Err(_) => Kids::Unavailable("the worker sent an unexpected answer".to_string()),
+            Some(listed) => Kids::Listed(listed),
+            None => Kids::Unavailable("the worker sent an unexpected answer".to_string()),
         }
     }
 }
@@ -137,8 +139,8 @@ mod tests {
     #[test]
     fn every_answer_ends_the_wait() {
         let pick = |a: Answer| match a {
-            Answer::Referrers { total, .. } => Ok(total),
-            other => Err(other),
+            Answer::Referrers { total, .. } => Some(total),
+            _ => None,
         };
         let listed = Answer::Referrers { object: 1, total: 3, referrers: vec![] };
         assert_eq!(Kids::from_answer(listed, pick), Kids::Listed(3));
