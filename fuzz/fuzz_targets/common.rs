@@ -18,7 +18,7 @@ pub fn check(format: SourceFormat, data: &[u8]) {
         }
     }
     if let (Some(heap), Some(a)) = (&s.heap, Analysis::compute(s)) {
-        let _ = a.cycles(heap);
+        let _ = a.cycles(s, heap);
         let _ = a.suspects(s, heap, 10);
         if heap.object_count() > 0 {
             let last = heap.object_count() as u32 - 1;
