@@ -33,17 +33,21 @@ mod tests {
     }
 
     #[test]
-    fn filters_and_keeps_the_cores_order() {
+    fn rank_order_is_the_cores() {
         let rows = vec![row(0, true, false), row(1, false, false), row(2, false, true), row(3, true, true)];
         let index = |v: Vec<CycleRow>| v.into_iter().map(|r| r.index).collect::<Vec<_>>();
-        assert_eq!(index(filter_cycles(rows.clone(), false, false)), [0, 1, 2, 3]);
-        assert_eq!(index(filter_cycles(rows.clone(), true, false)), [0, 3]);
-        assert_eq!(index(filter_cycles(rows.clone(), false, true)), [0, 1]);
-        assert_eq!(index(filter_cycles(rows.clone(), true, true)), [0]);
         let mut sorted = rows;
         sorted.reverse();
         sort_cycles(&mut sorted, SortState { column: Column::Rank, descending: false });
         assert_eq!(index(sorted), [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn the_caption_says_how_many_match_and_are_listed() {
+        assert_eq!(caption(3, 3, 3), "3 cycles");
+        assert_eq!(caption(5000, 5000, 2000), "5,000 cycles (the 2,000 first listed)");
+        assert_eq!(caption(5000, 12, 12), "5,000 cycles, 12 match the filters");
+        assert_eq!(caption(5000, 2500, 2000), "5,000 cycles, 2,500 match the filters (the 2,000 first listed)");
     }
 }
 
@@ -71,23 +75,32 @@ pub fn sort_cycles(rows: &mut [CycleRow], sort: SortState<Column>) {
     });
 }
 
-/// The rows the filters keep: only garbage, and/or no interpreter-internal cycles.
-pub fn filter_cycles(rows: Vec<CycleRow>, garbage_only: bool, hide_internal: bool) -> Vec<CycleRow> {
-    rows.into_iter().filter(|r| (!garbage_only || r.garbage) && (!hide_internal || !r.internal)).collect()
+/// The heading: every cycle, those the filters keep, and those listed.
+pub fn caption(total: u32, matching: u32, listed: usize) -> String {
+    let mut s = format!("{} cycles", format_count(total as u64));
+    if matching != total {
+        s.push_str(&format!(", {} match the filters", format_count(matching as u64)));
+    }
+    if matching as usize > listed {
+        s.push_str(&format!(" (the {} first listed)", format_count(listed as u64)));
+    }
+    s
 }
 
-/// Cycles listed at most (the largest retained first); the count says how many exist.
+/// Cycles listed at most (in the core's order); the count says how many exist.
+/// The worker filters every cycle before cutting the list to this.
 const LISTED_CYCLES: u32 = 2000;
 
 #[component]
 pub fn CyclesView(selected: Option<u32>) -> impl IntoView {
-    let list = answer_signal(|| Some(Query::Cycles { limit: LISTED_CYCLES }));
     let sort = RwSignal::new(SortState { column: Column::Rank, descending: false });
     let garbage_only = RwSignal::new(false);
     let hide_internal = RwSignal::new(false);
+    let list = answer_signal(move || {
+        Some(Query::Cycles { limit: LISTED_CYCLES, garbage_only: garbage_only.get(), hide_internal: hide_internal.get() })
+    });
     let rows = Memo::new(move |_| match list.get() {
-        Some(Answer::Cycles { rows, .. }) => {
-            let mut rows = filter_cycles(rows, garbage_only.get(), hide_internal.get());
+        Some(Answer::Cycles { mut rows, .. }) => {
             sort_cycles(&mut rows, sort.get());
             rows
         }
@@ -106,13 +119,8 @@ pub fn CyclesView(selected: Option<u32>) -> impl IntoView {
             {move || {
                 let a = list.get();
                 if let Some(v) = pending_or_unavailable(&a) { return v; }
-                let Some(Answer::Cycles { total, rows: listed }) = a else { return ().into_any() };
-                let caption = if total as usize > listed.len() {
-                    format!("{} cycles (the {} largest listed)", format_count(total as u64), format_count(listed.len() as u64))
-                } else {
-                    format!("{} cycles", format_count(total as u64))
-                };
-                view! { <h3 data-testid="cycles-count">{caption}</h3> }.into_any()
+                let Some(Answer::Cycles { total, matching, rows: listed }) = a else { return ().into_any() };
+                view! { <h3 data-testid="cycles-count">{caption(total, matching, listed.len())}</h3> }.into_any()
             }}
             <div class="filters">
                 <label><input type="checkbox" data-testid="cycles-garbage-only" prop:checked=move || garbage_only.get()

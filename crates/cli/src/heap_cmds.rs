@@ -7,6 +7,7 @@
 
 use anyhow::{bail, Context, Result};
 use heapscope_core::analysis::aggregate::{AggregateOptions, GroupBy};
+use heapscope_core::analysis::cycles::CycleFilter;
 use heapscope_core::analysis::retainers::{step, Step};
 use heapscope_core::analysis::search::parse_address;
 use heapscope_core::analysis::strong_view::Exclusions;
@@ -310,7 +311,7 @@ pub fn cycles(o: &Opened, out: &mut Out, limit: usize, garbage_only: bool, hide_
     let x = view(o, &analysis)?;
     let all = x.analysis.cycles(x.snapshot, x.heap);
     let garbage = x.overview().garbage_cycle_count;
-    let cycles: Vec<_> = all.iter().filter(|c| (!garbage_only || !c.reachable) && (!hide_internal || !c.internal)).collect();
+    let cycles: Vec<_> = CycleFilter { garbage_only, hide_internal }.apply(&all).map(|(_, c)| c).collect();
     if json {
         let doc = wire::Cycles {
             total: all.len() as u64,

@@ -393,6 +393,41 @@ fn facts_read_as_the_core_states_them() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Three cycles ranked #0 `app.Node` (reachable), #1 a garbage function ↔
+/// dict (interpreter-internal), #2 a garbage list pair: the worker's
+/// `queries.rs` fixture.
+const THREE_CYCLES: &str = r#"{"format":"heapscope","version":1,
+    "heap":{"objects":[
+        16,1,100,2,2,-1, 32,3,200,1,-1,-1, 48,4,50,1,-1,-1, 64,4,60,1,-1,-1,
+        80,5,500,17,-1,-1, 96,3,400,1,-1,-1, 112,6,30,1,-1,-1, 128,6,40,1,-1,-1],
+     "references":[0,1,13,-1, 1,2,2,7, 2,3,1,8, 3,2,1,8, 4,5,7,-1, 5,4,2,9, 6,7,4,10, 7,6,4,10],
+     "roots":[0,0,2,0]},
+    "strings":["","builtins.module","app","builtins.dict","app.Node","builtins.function","builtins.list",
+               "'a'","peer","'f'","0"]}"#;
+
+/// `--garbage-only` and `--hide-internal` filter every cycle before `--limit` cuts the list.
+#[test]
+fn cycle_filters_apply_before_the_limit() {
+    let path = file("three-cycles.json", THREE_CYCLES.as_bytes());
+    let listed = |flags: &[&str]| {
+        let mut args = vec!["cycles", &path, "--limit", "1", "--json"];
+        args.extend_from_slice(flags);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let types: Vec<String> = doc["cycles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["types"].as_array().unwrap().iter().map(|t| t["type"].as_str().unwrap()).collect::<Vec<_>>().join("+"))
+            .collect();
+        (doc["total"].as_u64().unwrap(), doc["listed"].as_u64().unwrap(), types)
+    };
+    assert_eq!(listed(&[]), (3, 3, vec!["app.Node".to_string()]));
+    assert_eq!(listed(&["--garbage-only"]), (3, 2, vec!["builtins.dict+builtins.function".to_string()]));
+    assert_eq!(listed(&["--garbage-only", "--hide-internal"]), (3, 1, vec!["builtins.list".to_string()]));
+}
+
 /// A plain file past the (lowered) cap is refused before it is read.
 #[test]
 fn files_past_the_cap_are_refused_before_reading() {

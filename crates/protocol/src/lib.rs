@@ -244,8 +244,14 @@ pub enum Query {
         object: Option<ObjectId>,
         limit: u32,
     },
+    /// The cycles the filters keep, in the core's order, at most `limit`
+    /// (filtered before the cut, so a match ranked past it is listed).
     Cycles {
         limit: u32,
+        /// Only cycles no root reaches.
+        garbage_only: bool,
+        /// No interpreter-internal cycles.
+        hide_internal: bool,
     },
     /// One cycle's members and references, for drawing.
     Cycle {
@@ -305,7 +311,10 @@ pub enum Answer {
         children: Vec<ObjectRow>,
     },
     Cycles {
+        /// Every cycle of the heap.
         total: u32,
+        /// The cycles the filters keep; `rows` holds the first of them.
+        matching: u32,
         rows: Vec<CycleRow>,
     },
     Cycle(Box<CycleDetail>),
@@ -431,6 +440,7 @@ pub struct SuspectRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CycleRow {
+    /// The rank in the whole list (filters do not renumber): names the cycle in `Query::Cycle`.
     pub index: u32,
     pub member_count: u32,
     pub shallow_bytes: u64,

@@ -5,6 +5,7 @@
 //! [`crate::convert`].
 
 use heapscope_core::analysis::aggregate::{AggregateOptions, GroupBy};
+use heapscope_core::analysis::cycles::CycleFilter;
 use heapscope_core::analysis::diff;
 use heapscope_core::analysis::tracemalloc as tm;
 use heapscope_core::HeapView;
@@ -80,9 +81,13 @@ pub fn answer(session: &mut Session, query: Query) -> Answer {
                 children: children.iter().take(shown).map(|&c| convert::row(&v, c)).collect(),
             }
         }),
-        Query::Cycles { limit } => with_cycles(session, |_, cycles| Answer::Cycles {
-            total: cycles.len() as u32,
-            rows: cycles.iter().take(limit as usize).enumerate().map(|(i, c)| convert::cycle_row(i, c)).collect(),
+        Query::Cycles { limit, garbage_only, hide_internal } => with_cycles(session, |_, cycles| {
+            let kept: Vec<_> = CycleFilter { garbage_only, hide_internal }.apply(cycles).collect();
+            Answer::Cycles {
+                total: cycles.len() as u32,
+                matching: kept.len() as u32,
+                rows: kept.iter().take(limit as usize).map(|&(i, c)| convert::cycle_row(i, c)).collect(),
+            }
         }),
         Query::Cycle { index } => with_cycles(session, |v, cycles| match cycles.get(index as usize) {
             Some(c) => Answer::Cycle(Box::new(convert::cycle_detail(&v, index as usize, c))),

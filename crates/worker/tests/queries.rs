@@ -40,12 +40,27 @@ const TRACES_BEFORE: &str = r#"{"format":"heapscope","version":1,"process":{"tim
     "tracemalloc":{"traceback_limit":2,"frames":[1,1],"tracebacks":[[0]],"traces":[0,60,0]},
     "strings":["","a.py"]}"#;
 
+/// Three cycles, ranked: #0 `app.Node` 2↔3 (the application's, reachable
+/// from module `app` 0 through its dict 1), #1 a garbage function 4 ↔ dict 5
+/// (interpreter-internal, the larger), #2 a garbage `builtins.list` pair 6↔7.
+/// Those the filters keep lie past the first rank: a display limit must cut
+/// the filtered list, not the whole one.
+const CYCLES: &str = r#"{"format":"heapscope","version":1,"process":{"time":"2026-01-02T00:00:00Z"},
+    "heap":{"objects":[
+        16,1,100,2,2,-1, 32,3,200,1,-1,-1, 48,4,50,1,-1,-1, 64,4,60,1,-1,-1,
+        80,5,500,17,-1,-1, 96,3,400,1,-1,-1, 112,6,30,1,-1,-1, 128,6,40,1,-1,-1],
+     "references":[0,1,13,-1, 1,2,2,7, 2,3,1,8, 3,2,1,8, 4,5,7,-1, 5,4,2,9, 6,7,4,10, 7,6,4,10],
+     "roots":[0,0,2,0]},
+    "strings":["","builtins.module","app","builtins.dict","app.Node","builtins.function","builtins.list",
+               "'a'","peer","'f'","0"]}"#;
+
 fn fixture(name: &str) -> &'static str {
     match name {
         "after" => AFTER,
         "before" => BEFORE,
         "traces" => TRACES,
         "traces_before" => TRACES_BEFORE,
+        "cycles" => CYCLES,
         _ => panic!("no fixture {name}"),
     }
 }
@@ -79,7 +94,7 @@ fn one_of_each() -> Vec<Query> {
         Query::Referrers { object: 0, ignored: vec![] },
         Query::RetainerPaths { object: 0, k: 1, ignored: vec![] },
         Query::DominatorChildren { object: None, limit: 10 },
-        Query::Cycles { limit: 10 },
+        Query::Cycles { limit: 10, garbage_only: false, hide_internal: false },
         Query::Cycle { index: 0 },
         Query::Allocations { grouping: AllocationGrouping::Lineno, cumulative: false, compare: false, limit: 10 },
         Query::AllocationTree { max_nodes: 10 },
@@ -157,8 +172,8 @@ fn render(a: &Answer) -> String {
             format!("{object} [{}] truncated {truncated} root {is_root} reachable {reachable}", list(paths, |p| list(&p.steps, reference)))
         }
         Answer::DominatorChildren { object, total, children } => format!("{object:?} {total} [{}]", list(children, obj)),
-        Answer::Cycles { total, rows } => format!(
-            "{total} [{}]",
+        Answer::Cycles { total, matching, rows } => format!(
+            "{matching}/{total} [{}]",
             list(rows, |c| format!(
                 "#{} {} {}/{} garbage {} ({})",
                 c.index, c.member_count, c.shallow_bytes, c.retained_bytes, c.garbage, c.types
@@ -209,6 +224,7 @@ fn render(a: &Answer) -> String {
 fn cases() -> Vec<(&'static [&'static str], Query, &'static str)> {
     const HEAP: &[&str] = &["after"];
     const TRACES_ONLY: &[&str] = &["traces"];
+    const THREE_CYCLES: &[&str] = &["cycles"];
     vec![
         (
             HEAP,
@@ -258,8 +274,27 @@ fn cases() -> Vec<(&'static [&'static str], Query, &'static str)> {
         (HEAP, Query::DominatorChildren { object: Some(4), limit: 10 }, "Some(4) 0 []"),
         (HEAP, Query::DominatorChildren { object: Some(8), limit: 10 }, "unavailable: no such object"),
         // The application's garbage first, then what is reachable.
-        (HEAP, Query::Cycles { limit: 10 }, "2 [#0 2 70/70 garbage true (app.Node ×2) #1 2 110/120 garbage false (app.Node ×2)]"),
-        (HEAP, Query::Cycles { limit: 1 }, "2 [#0 2 70/70 garbage true (app.Node ×2)]"),
+        (
+            HEAP,
+            Query::Cycles { limit: 10, garbage_only: false, hide_internal: false },
+            "2/2 [#0 2 70/70 garbage true (app.Node ×2) #1 2 110/120 garbage false (app.Node ×2)]",
+        ),
+        (HEAP, Query::Cycles { limit: 1, garbage_only: false, hide_internal: false }, "2/2 [#0 2 70/70 garbage true (app.Node ×2)]"),
+        // Filters apply to every cycle before the limit cuts the list; rows keep their rank.
+        (
+            THREE_CYCLES,
+            Query::Cycles { limit: 3, garbage_only: false, hide_internal: false },
+            "3/3 [#0 2 110/110 garbage false (app.Node ×2) #1 2 900/900 garbage true (builtins.dict ×1, builtins.function ×1) \
+             #2 2 70/70 garbage true (builtins.list ×2)]",
+        ),
+        (
+            THREE_CYCLES,
+            Query::Cycles { limit: 1, garbage_only: true, hide_internal: false },
+            "2/3 [#1 2 900/900 garbage true (builtins.dict ×1, builtins.function ×1)]",
+        ),
+        (THREE_CYCLES, Query::Cycles { limit: 1, garbage_only: false, hide_internal: true }, "2/3 [#0 2 110/110 garbage false (app.Node ×2)]"),
+        (THREE_CYCLES, Query::Cycles { limit: 1, garbage_only: true, hide_internal: true }, "1/3 [#2 2 70/70 garbage true (builtins.list ×2)]"),
+        (THREE_CYCLES, Query::Cycles { limit: 0, garbage_only: true, hide_internal: true }, "1/3 []"),
         (HEAP, Query::Cycle { index: 0 }, "#0 members [6:app.Node:0 7:app.Node:0] refs 2/2 [6-.peer->7 7-.peer->6] break 7-.peer->6 (`Node.peer` (all 2 such references): without it the members have no loop)"),
         (HEAP, Query::Cycle { index: 1 }, "#1 members [2:app.Node:60 3:app.Node:60] refs 2/2 [2-.peer->3 3-.peer->2] break 3-.peer->2 (`Node.peer` (all 2 such references): without it the members have no loop)"),
         (HEAP, Query::Cycle { index: 2 }, "unavailable: no such cycle"),

@@ -77,6 +77,29 @@ impl Cycle {
     }
 }
 
+/// Which cycles a list shows: every front applies it to the whole ranked
+/// list before cutting it to a display limit, so a matching cycle ranked
+/// past the limit is still listed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CycleFilter {
+    /// Only cycles no root reaches.
+    pub garbage_only: bool,
+    /// No interpreter-internal cycles (modules, classes, functions and their dicts).
+    pub hide_internal: bool,
+}
+
+impl CycleFilter {
+    pub fn keeps(&self, c: &Cycle) -> bool {
+        (!self.garbage_only || !c.reachable) && (!self.hide_internal || !c.internal)
+    }
+
+    /// The cycles kept, each with its rank in the whole list (its index,
+    /// which names it: `#/cycles/3`), in the list's order.
+    pub fn apply(self, cycles: &[Cycle]) -> impl Iterator<Item = (usize, &Cycle)> {
+        cycles.iter().enumerate().filter(move |(_, c)| self.keeps(c))
+    }
+}
+
 /// Describes every cyclic component: the application's first (its garbage
 /// before what is reachable), then third-party code's, then the
 /// interpreter's; largest retained size first within each.
