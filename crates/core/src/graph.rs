@@ -92,7 +92,10 @@ impl RefKind {
             (RefKind::Cell, Some(n)) | (RefKind::Closure, Some(n)) => format!("cell {n}"),
             (RefKind::Local, Some(n)) => format!("local {n}"),
             (RefKind::Globals, _) => "__globals__".to_string(),
-            (RefKind::Defaults, Some(n)) => n.to_string(),
+            // function → its `__defaults__` tuple / `__kwdefaults__` dict
+            (RefKind::Defaults, Some(n)) if n.starts_with("__") => n.to_string(),
+            // `__defaults__` tuple → a parameter's default value
+            (RefKind::Defaults, Some(n)) => format!("default {n}"),
             (RefKind::Defaults, None) => "__defaults__".to_string(),
             (RefKind::ClassDict, _) | (RefKind::InstanceDict, _) => "__dict__".to_string(),
             (RefKind::Mro, _) => "__mro__".to_string(),
@@ -331,6 +334,17 @@ mod tests {
 
     fn label(name: StrId) -> EdgeLabel {
         EdgeLabel::new(RefKind::DictValue, name)
+    }
+
+    #[test]
+    fn path_steps_read_as_python() {
+        let d = |k: RefKind, n: Option<&str>| k.display(n);
+        assert_eq!(d(RefKind::Defaults, Some("__defaults__")), "__defaults__");
+        assert_eq!(d(RefKind::Defaults, Some("__kwdefaults__")), "__kwdefaults__");
+        assert_eq!(d(RefKind::Defaults, Some("seen")), "default seen");
+        assert_eq!(d(RefKind::Defaults, None), "__defaults__");
+        assert_eq!(d(RefKind::Closure, Some("big")), "cell big");
+        assert_eq!(d(RefKind::DictValue, Some("'seen'")), "['seen']");
     }
 
     #[test]

@@ -296,6 +296,7 @@ fn python_reference(cx: &Ctx, from: ObjIdx, edge: EdgeIdx) -> Option<String> {
             }
         }
         (RefKind::Cell, Some(v)) | (RefKind::Closure, Some(v)) => Some(format!("the closure variable {v}")),
+        (RefKind::Defaults, Some(p)) if !p.starts_with("__") => Some(format!("the default argument {p}")),
         (RefKind::Internal, Some(n)) if n == "__self__" => Some(format!("{}.__self__", cx.desc(from))),
         _ => None,
     }

@@ -214,6 +214,8 @@ impl<'a> NamingView<'a> {
             (RefKind::DictValue, Some(n)) => format!("[{n}]"),
             (RefKind::Attribute, Some(n)) => format!(".{n}"),
             (RefKind::Closure, Some(n)) => format!(".<closure {n}>"),
+            (RefKind::Defaults, Some("__defaults__" | "__kwdefaults__")) => return None,
+            (RefKind::Defaults, Some(n)) => format!(".<default {n}>"),
             (RefKind::Cell, _) => return None,
             (RefKind::Internal, Some("__closure__")) => return None,
             (kind, name) => kind.display(name),

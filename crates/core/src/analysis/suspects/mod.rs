@@ -329,3 +329,59 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
     };
     (pattern, holder, plain_items)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Module `app` (root) → its dict → function `remember` (`['remember']`),
+    /// whose defaults hold a list of 300 `app.Visit` objects: through the
+    /// `__defaults__` tuple (`defaults seen`) or, with `kw`, through the
+    /// `__kwdefaults__` dict (`['seen']`).
+    fn defaults_heap(kw: bool) -> Vec<u8> {
+        const N: usize = 300;
+        // strings: 1 module type, 2 "app", 3 dict, 4 function, 5 tuple, 6 list, 7 app.Visit,
+        // 8 'remember', 9 __defaults__, 10 seen, 11 "remember", 12 __kwdefaults__, 13 'seen'
+        let mut objects = vec![
+            "16,1,100,2,2,-1".to_string(),
+            "32,3,200,1,-1,-1".to_string(),
+            "48,4,150,17,11,-1".to_string(),
+            format!("64,{},50,1,-1,-1", if kw { 3 } else { 5 }),
+            "80,6,2456,1,-1,-1".to_string(),
+        ];
+        let mut refs = vec![
+            "0,1,13,-1".to_string(),
+            "1,2,2,8".to_string(),
+            if kw { "2,3,8,12" } else { "2,3,8,9" }.to_string(),
+            if kw { "3,4,2,13" } else { "3,4,8,10" }.to_string(),
+        ];
+        for i in 0..N {
+            objects.push(format!("{},7,400,1,-1,-1", 96 + 16 * i));
+            refs.push(format!("4,{},4,-1", 5 + i));
+        }
+        format!(
+            r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{}],"references":[{}],"roots":[0,0,2,0]}},
+            "strings":["","builtins.module","app","builtins.dict","builtins.function","builtins.tuple","builtins.list",
+                       "app.Visit","'remember'","__defaults__","seen","remember","__kwdefaults__","'seen'"]}}"#,
+            objects.join(","),
+            refs.join(",")
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn default_arguments_are_named_by_their_parameter() {
+        for kw in [false, true] {
+            let loaded = crate::load(&defaults_heap(kw)).unwrap();
+            let s = loaded.snapshot;
+            let heap = s.heap.as_ref().unwrap();
+            let a = Analysis::of_heap(&s, heap);
+            let list = a.suspects(&s, heap, 3);
+            let first = list.first().unwrap_or_else(|| panic!("kw {kw}: no suspect"));
+            assert_eq!(first.pattern, Pattern::DefaultArgument, "kw {kw}: {list:#?}");
+            assert_eq!(first.holder, Holder::DefaultArgument { function: "remember".into(), parameter: Some("seen".into()) });
+            assert!(first.reason.contains("default argument `seen` of `remember`"), "kw {kw}: {}", first.reason);
+            assert!(first.fix.contains("`seen=None` in `remember`"), "kw {kw}: {}", first.fix);
+        }
+    }
+}

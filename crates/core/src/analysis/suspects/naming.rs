@@ -172,9 +172,17 @@ impl Ctx<'_> {
             return Holder::Object { object: self.short(o), step: None };
         };
         let name = self.label_name(label);
-        let g = &self.heap.graph;
         match (label.kind(), name) {
+            // `__defaults__` tuple → value, named by the exporter after its parameter.
+            (RefKind::Defaults, Some(parameter)) if !parameter.starts_with("__") => match self.defaults_owner(src) {
+                Some(f) => Holder::DefaultArgument { function: self.desc(f).to_string(), parameter: Some(parameter) },
+                None => self.fallback(src, label),
+            },
             (RefKind::DictValue, Some(name)) => {
+                // `__kwdefaults__` dict → a keyword-only parameter's default.
+                if let Some(f) = self.defaults_owner(src).filter(|_| self.type_name(src) == "builtins.dict") {
+                    return Holder::DefaultArgument { function: self.desc(f).to_string(), parameter: Some(name) };
+                }
                 if let Some(m) = self.namespace_module(src) {
                     return Holder::ModuleGlobal { module: self.desc(m).to_string(), name };
                 }
@@ -203,12 +211,11 @@ impl Ctx<'_> {
                 let function = d.split(" at ").next().unwrap_or(d).to_string();
                 Holder::FrameLocal { function, variable, thread: self.thread_of_frame(src) }
             }
-            (RefKind::Index, _) | (RefKind::Internal, _) if self.type_name(src) == "builtins.tuple" => {
-                match g.incoming(src).find(|&(_, e)| g.label(e).kind() == RefKind::Defaults) {
-                    Some((f, _)) => Holder::DefaultArgument { function: self.desc(f).to_string(), parameter: None },
-                    None => self.fallback(src, label),
-                }
-            }
+            // Files whose defaults carry no parameter names.
+            (RefKind::Index, _) | (RefKind::Internal, _) if self.type_name(src) == "builtins.tuple" => match self.defaults_owner(src) {
+                Some(f) => Holder::DefaultArgument { function: self.desc(f).to_string(), parameter: None },
+                None => self.fallback(src, label),
+            },
             (RefKind::Internal, _) if self.type_name(src) == "functools._lru_cache_wrapper" => {
                 Holder::Cache { function: self.cached_function(src).unwrap_or_else(|| self.short(src)) }
             }
@@ -223,6 +230,12 @@ impl Ctx<'_> {
         let name = self.snapshot.str(label.name());
         let step = label.kind().display((!name.is_empty()).then_some(name));
         Holder::Object { object: self.short(src), step: Some(step) }
+    }
+
+    /// The function whose `__defaults__` tuple or `__kwdefaults__` dict `o` is.
+    pub fn defaults_owner(&self, o: ObjIdx) -> Option<ObjIdx> {
+        let g = &self.heap.graph;
+        g.incoming(o).take(64).find(|&(_, e)| g.label(e).kind() == RefKind::Defaults).map(|(f, _)| f)
     }
 
     /// The function whose `__closure__` holds `cell`.

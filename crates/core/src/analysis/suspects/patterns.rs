@@ -122,8 +122,9 @@ impl Pattern {
             (Pattern::ClosureCell, _) => {
                 "do not capture large objects in long-lived closures: pass what is needed, or `del` the captured variable in the enclosing scope".to_string()
             }
-            (Pattern::DefaultArgument, Holder::DefaultArgument { parameter: Some(p), .. }) => {
-                format!("use `{p}=None` and create the container inside the function")
+            (Pattern::DefaultArgument, Holder::DefaultArgument { function, parameter: Some(p) }) => {
+                let function = function.rsplit('.').next().unwrap_or(function);
+                format!("use `{p}=None` in `{function}` and create the container inside the function (`if {p} is None: {p} = []`)")
             }
             (Pattern::DefaultArgument, _) => {
                 "a mutable default lives as long as the function: default to None and create the container inside".to_string()
