@@ -143,6 +143,8 @@ fn a_holder_keeps_what_it_held_or_it_is_another_holder() {
     let (g, reasons) = analyse(&grows).unwrap();
     assert_eq!(g.holders.len(), 1, "{reasons:#?}");
     assert_eq!(g.holders[0].lengths, vec![2, 4, 6]);
+    let fix = heapscope_core::analysis::growth::holder_fix(&g.holders[0]);
+    assert!(fix.contains("only grows") && fix.contains("deque(maxlen=N)"), "{fix}");
     // Replaced at the same address by a longer list of new objects each time.
     let replaced = [bus(&[10, 11]), bus(&[20, 21, 22]), bus(&[30, 31, 32, 33])];
     let (g, reasons) = analyse(&replaced).unwrap();
@@ -160,6 +162,9 @@ fn bundled_examples() {
     let (g, reasons) = analyse(&snaps).unwrap();
     let FindingKind::Holder(i) = g.findings[0].kind else { panic!("{reasons:#?}") };
     assert_eq!((g.holders[i].name.as_str(), g.holders[i].lengths.clone()), ("EventBus.handlers", vec![300, 600, 900]), "{reasons:#?}");
+    let fix = heapscope_core::analysis::growth::holder_fix(&g.holders[i]);
+    assert!(fix.starts_with("unsubscribe") && fix.contains("WeakMethod"), "{fix}");
+    assert!(g.totals.iter().all(|t| t.application_bytes > 0 && t.application_bytes < t.total_bytes), "{:?}", g.totals);
     let dat = std::fs::read(ex.join("mprofile-leak.dat")).unwrap();
     let (run, warnings) = heapscope_core::load::mprof::parse(&dat).unwrap();
     assert!(warnings.is_empty());

@@ -131,6 +131,9 @@ pub struct FileInfo {
     pub has_tracemalloc: bool,
     /// The snapshot's own time stamp (`process.time`), if it has one.
     pub time: Option<String>,
+    /// Its position in the series of heap snapshots, oldest first (what
+    /// `Query::Growth` and `Query::Explore` count in).
+    pub series_index: Option<u32>,
     /// What the file is used for (a file with both sections has two roles).
     pub roles: Vec<FileRole>,
 }
@@ -145,8 +148,15 @@ pub enum FileRole {
     Allocations,
     /// Earlier tracemalloc traces: Allocations can compare against them.
     AllocationsBaseline,
-    /// Open but unused (a third heap snapshot, say).
+    /// Open but unused (a tracemalloc file older than the baseline, say).
     Unused,
+    /// A heap snapshot of the series, neither explored nor the baseline
+    /// (Growth uses every heap snapshot open).
+    Series,
+    /// memory_profiler `mprof run` data, drawn on the Timeline.
+    Timeline,
+    /// A memory_profiler `@profile` line-by-line report.
+    LineReport,
 }
 
 /// A failure: what is wrong, where, and what to do.
@@ -276,6 +286,28 @@ pub enum Query {
         text: String,
         limit: u32,
     },
+    /// What grows across the heap snapshots `from..=to` of the series
+    /// (`None`: the first / the last); lists capped at `limit`.
+    Growth {
+        from: Option<u32>,
+        to: Option<u32>,
+        limit: u32,
+    },
+    /// Explore the series' heap snapshot `heap` (Compare against `baseline`,
+    /// else the one before it); answered with the new summary.
+    Explore {
+        heap: u32,
+        baseline: Option<u32>,
+    },
+    /// Every open `mprof run` file as chart data (at most `max_points`
+    /// samples per line).
+    Timeline {
+        max_points: u32,
+    },
+    /// Every open `@profile` report, per function, and the lines that grew most.
+    LineReport {
+        limit: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -333,6 +365,17 @@ pub enum Answer {
         /// Every object that matches; `hits` holds the first of them.
         total: u32,
         hits: Vec<SearchHit>,
+    },
+    Growth(Box<GrowthReport>),
+    /// The roles changed (`Query::Explore`): what the page now shows.
+    Explored {
+        summary: Box<Summary>,
+    },
+    Timeline {
+        runs: Vec<MprofRunData>,
+    },
+    LineReport {
+        reports: Vec<LineReportData>,
     },
     /// The query could not be answered (e.g. nothing is loaded).
     Unavailable {
@@ -519,6 +562,197 @@ pub struct SearchHit {
     pub object: ObjectRow,
     /// What matched: `type`, `address` or `description`.
     pub matched: String,
+}
+
+/// What grows across a range of the heap series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrowthReport {
+    /// Every heap snapshot of the series (the timeline), oldest first.
+    pub series: Vec<SeriesPoint>,
+    /// The range analysed (series indices, inclusive).
+    pub from: u32,
+    pub to: u32,
+    /// Holders, survivors and types in one ranked list, most likely leak first.
+    pub findings: Vec<GrowthFinding>,
+    pub finding_total: u32,
+    pub holders: Vec<GrowingHolderRow>,
+    pub holder_total: u32,
+    pub survivors: Vec<SurvivorRow>,
+    pub survivor_total: u32,
+    pub types: Vec<TypeGrowthRow>,
+    pub type_total: u32,
+    pub warnings: Vec<String>,
+}
+
+/// One heap snapshot of the series, as a point of the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesPoint {
+    pub index: u32,
+    pub file_name: String,
+    /// `process.time`.
+    pub time: Option<String>,
+    pub objects: u64,
+    pub total_bytes: u64,
+    pub reachable_bytes: u64,
+    pub application_bytes: u64,
+    pub rss_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrowthFinding {
+    /// `holder`, `survivors` or `type`.
+    pub kind: String,
+    /// Index into the report's list of that kind (may be past its cap).
+    pub index: u32,
+    pub reason: String,
+    pub growth_bytes: i64,
+}
+
+/// A container that holds more at each snapshot (objects are of the range's last heap).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrowingHolderRow {
+    pub object: ObjectRow,
+    /// Its Python name (`EventBus.handlers`).
+    pub name: String,
+    pub holder_type: String,
+    /// The type of most of its elements.
+    pub item_type: Option<String>,
+    /// Per snapshot of the range.
+    pub lengths: Vec<u64>,
+    pub retained_bytes: Vec<u64>,
+    pub own_growth_bytes: i64,
+    pub retained_growth_bytes: i64,
+    /// Grew at every step.
+    pub monotonic: bool,
+    /// The program's (not the interpreter's).
+    pub program: bool,
+    pub reason: String,
+    pub fix: String,
+}
+
+/// Objects created after the range's first snapshot and alive in its last, by path shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurvivorRow {
+    /// The entry that retains most, in the range's last heap.
+    pub representative: ObjectRow,
+    pub count: u64,
+    pub object_count: u64,
+    pub retained_bytes: u64,
+    pub entry_type: String,
+    /// The holder and the step into it (`EventBus.handlers[]`).
+    pub holder: String,
+    pub program: bool,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeGrowthRow {
+    pub type_name: String,
+    /// Per snapshot of the range.
+    pub counts: Vec<u64>,
+    pub sizes_bytes: Vec<u64>,
+    pub count_growth: i64,
+    pub size_growth_bytes: i64,
+    /// The count grew at every step.
+    pub monotonic: bool,
+}
+
+/// Memory at a moment of an `mprof run`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TimePoint {
+    /// Seconds after the run's first sample.
+    pub seconds: f64,
+    pub mib: f64,
+}
+
+/// One `mprof run` file as chart data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MprofRunData {
+    pub file_name: String,
+    pub cmdline: Option<String>,
+    /// Unix time of the first sample (what `seconds` count from).
+    pub start_unix_s: f64,
+    /// `MEM` samples in file order (evenly thinned past the cap).
+    pub samples: Vec<TimePoint>,
+    pub sample_total: u64,
+    /// `FUNC` calls, drawn as brackets.
+    pub functions: Vec<FuncSpanData>,
+    pub function_total: u64,
+    /// `CHLD` series, one line each.
+    pub children: Vec<ChildLine>,
+    pub peak: Option<TimePoint>,
+    pub duration_s: f64,
+    /// Least-squares slope of the samples.
+    pub slope_mib_per_s: Option<f64>,
+    /// Per function, largest total growth first.
+    pub grew_most: Vec<FunctionGrowthRow>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FuncSpanData {
+    pub name: String,
+    pub start: TimePoint,
+    pub end: TimePoint,
+    pub level: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChildLine {
+    pub id: String,
+    pub samples: Vec<TimePoint>,
+    pub sample_total: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionGrowthRow {
+    pub name: String,
+    pub calls: u64,
+    pub total_growth_mib: f64,
+    pub max_growth_mib: f64,
+}
+
+/// One `@profile` report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineReportData {
+    pub file_name: String,
+    pub tables: Vec<LineTableData>,
+    /// One row per (file, line), largest increment first.
+    pub grew_most: Vec<GrewMostRow>,
+    pub row_total: u64,
+    pub warnings: Vec<String>,
+}
+
+/// One table of a report (one source file, one call of its functions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineTableData {
+    pub filename: String,
+    pub has_occurrences: bool,
+    pub functions: Vec<LineFunction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineFunction {
+    pub name: Option<String>,
+    pub rows: Vec<LineRowData>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineRowData {
+    pub lineno: u32,
+    pub mem_mib: Option<f64>,
+    pub increment_mib: Option<f64>,
+    pub occurrences: Option<u64>,
+    pub contents: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrewMostRow {
+    pub filename: String,
+    pub function: Option<String>,
+    pub row: LineRowData,
+    /// Tables in which this line appears.
+    pub tables: u32,
 }
 
 #[cfg(test)]

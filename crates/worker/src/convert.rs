@@ -7,17 +7,24 @@
 use heapscope_core::analysis::aggregate::AggregateRow;
 use heapscope_core::analysis::cycles::Cycle;
 use heapscope_core::analysis::diff::HeapDiff;
+use heapscope_core::analysis::growth::{self, FindingKind, Growth, SeriesHeap};
 use heapscope_core::analysis::retainers::{self, RetainerPaths, Step};
 use heapscope_core::analysis::search::Found;
 use heapscope_core::analysis::strong_view::Exclusions;
 use heapscope_core::analysis::suspects::{Suspect, SuspectKind};
 use heapscope_core::analysis::tracemalloc as tm;
 use heapscope_core::graph::ObjIdx;
+use heapscope_core::load::line_report::{self, LineReport, LineRow};
+use heapscope_core::load::mprof::{self, MprofRun, Sample};
 use heapscope_core::view::Ranked;
 use heapscope_core::{HeapView, Location};
 use heapscope_protocol::{
     AllocationRow, CycleDetail, CycleRow, ErrorLocation, HeapComparison, Ignored, ObjectDetail, ObjectRow, Overview, OwnerRow, Reference,
     RetainerPath, SearchHit, SuggestedBreak, SuspectRow, TypeDeltaRow, TypeRow,
+};
+use heapscope_protocol::{
+    ChildLine, FuncSpanData, FunctionGrowthRow, GrewMostRow, GrowingHolderRow, GrowthFinding, GrowthReport, LineFunction, LineReportData,
+    LineRowData, LineTableData, MprofRunData, SeriesPoint, SurvivorRow, TimePoint, TypeGrowthRow,
 };
 
 /// Lists sent to the UI are capped here; totals say how many there were.
@@ -32,6 +39,12 @@ pub const MAX_PATHS: usize = 50;
 const CYCLE_TYPES_SHOWN: usize = 4;
 /// Rows of a heap comparison's type table at most.
 pub const MAX_TYPE_DELTAS: usize = 5000;
+/// Warnings kept per memory_profiler file (then a count of the rest).
+pub const MAX_WARNINGS: usize = 100;
+/// Rows of a line report sent at most (per report).
+pub const MAX_LINE_ROWS: usize = 20_000;
+/// `FUNC` spans of a run sent at most.
+pub const MAX_SPANS: usize = 5000;
 
 pub fn row(v: &HeapView, o: ObjIdx) -> ObjectRow {
     ObjectRow {
@@ -221,5 +234,218 @@ pub fn location(l: &Location) -> ErrorLocation {
         Location::Byte(offset) => ErrorLocation::Byte { offset: *offset },
         Location::LineColumn { line, column } => ErrorLocation::LineColumn { line: *line as u64, column: *column as u64 },
         Location::Record { section, index } => ErrorLocation::Record { section: section.to_string(), index: *index },
+    }
+}
+
+/// What grows across the series range `from..=to`; `series` is the whole
+/// series (the timeline), `last` the range's last heap (objects are its).
+pub fn growth_report(
+    series: &[SeriesHeap],
+    names: &[&str],
+    from: usize,
+    to: usize,
+    last: &HeapView,
+    g: &Growth,
+    limit: usize,
+) -> GrowthReport {
+    let n = to - from + 1;
+    GrowthReport {
+        series: series
+            .iter()
+            .zip(names)
+            .enumerate()
+            .map(|(i, (&s, name))| {
+                let t = growth::snapshot_totals(s);
+                SeriesPoint {
+                    index: i as u32,
+                    file_name: name.to_string(),
+                    time: t.time,
+                    objects: t.objects,
+                    total_bytes: t.total_bytes,
+                    reachable_bytes: t.reachable_bytes,
+                    application_bytes: t.application_bytes,
+                    rss_bytes: t.rss_bytes,
+                }
+            })
+            .collect(),
+        from: from as u32,
+        to: to as u32,
+        findings: g
+            .findings
+            .iter()
+            .take(limit)
+            .map(|f| {
+                let index = match f.kind {
+                    FindingKind::Holder(i) | FindingKind::Survivors(i) | FindingKind::Type(i) => i,
+                };
+                GrowthFinding {
+                    kind: f.kind.name().to_string(),
+                    index: index as u32,
+                    reason: f.reason.clone(),
+                    growth_bytes: f.growth_bytes,
+                }
+            })
+            .collect(),
+        finding_total: g.findings.len() as u32,
+        holders: g
+            .holders
+            .iter()
+            .take(limit)
+            .map(|h| GrowingHolderRow {
+                object: row(last, h.object),
+                name: h.name.clone(),
+                holder_type: h.holder_type.clone(),
+                item_type: h.item_type.as_ref().map(|(t, _)| t.clone()),
+                lengths: h.lengths.clone(),
+                retained_bytes: h.retained_bytes.clone(),
+                own_growth_bytes: h.own_growth_bytes,
+                retained_growth_bytes: h.retained_growth_bytes(),
+                monotonic: h.monotonic,
+                program: h.home == growth::naming::Home::Program,
+                reason: growth::holder_reason(h),
+                fix: growth::holder_fix(h),
+            })
+            .collect(),
+        holder_total: g.holders.len() as u32,
+        survivors: g
+            .survivors
+            .iter()
+            .take(limit)
+            .map(|c| SurvivorRow {
+                representative: row(last, c.representative),
+                count: c.count,
+                object_count: c.object_count,
+                retained_bytes: c.retained_bytes,
+                entry_type: c.entry_type.clone(),
+                holder: format!("{}{}", c.holder, c.step),
+                program: c.home == growth::naming::Home::Program,
+                reason: growth::survivor_reason(n, c),
+            })
+            .collect(),
+        survivor_total: g.survivors.len() as u32,
+        types: g
+            .types
+            .iter()
+            .take(limit)
+            .map(|t| TypeGrowthRow {
+                type_name: t.type_name.clone(),
+                counts: t.counts.clone(),
+                sizes_bytes: t.sizes_bytes.clone(),
+                count_growth: t.count_growth(),
+                size_growth_bytes: t.size_growth_bytes(),
+                monotonic: t.monotonic,
+            })
+            .collect(),
+        type_total: g.types.len() as u32,
+        warnings: g.warnings.clone(),
+    }
+}
+
+/// At most `max` of `items`, evenly spaced, the first and last kept.
+fn thinned<T: Copy>(items: &[T], max: usize) -> Vec<T> {
+    let max = max.max(2);
+    if items.len() <= max {
+        return items.to_vec();
+    }
+    let step = (items.len() - 1) as f64 / (max - 1) as f64;
+    (0..max).map(|i| items[((i as f64 * step).round() as usize).min(items.len() - 1)]).collect()
+}
+
+/// One `mprof run` as chart data; times count from the first sample (or
+/// the earliest record when there is no `MEM` line).
+pub fn mprof_run(file_name: &str, run: &MprofRun, warnings: &[String], max_points: usize) -> MprofRunData {
+    let summary = mprof::summarize(run);
+    let start = run
+        .samples
+        .first()
+        .map(|s| s.time_s)
+        .or_else(|| {
+            let times =
+                run.functions.iter().map(|f| f.start.time_s).chain(run.children.iter().flat_map(|c| c.samples.iter().map(|s| s.time_s)));
+            times.reduce(f64::min)
+        })
+        .unwrap_or(0.0);
+    let point = |s: Sample| TimePoint { seconds: s.time_s - start, mib: s.mem_mib };
+    let points = |samples: &[Sample]| thinned(samples, max_points).into_iter().map(point).collect::<Vec<_>>();
+    MprofRunData {
+        file_name: file_name.to_string(),
+        cmdline: run.cmdline.clone(),
+        start_unix_s: start,
+        samples: points(&run.samples),
+        sample_total: run.samples.len() as u64,
+        functions: run
+            .functions
+            .iter()
+            .take(MAX_SPANS)
+            .map(|f| FuncSpanData { name: f.name.clone(), start: point(f.start), end: point(f.end), level: f.level })
+            .collect(),
+        function_total: run.functions.len() as u64,
+        children: run
+            .children
+            .iter()
+            .map(|c| ChildLine { id: c.id.clone(), samples: points(&c.samples), sample_total: c.samples.len() as u64 })
+            .collect(),
+        peak: summary.peak.map(point),
+        duration_s: summary.duration_s,
+        slope_mib_per_s: summary.slope_mib_per_s,
+        grew_most: summary
+            .functions
+            .iter()
+            .take(MAX_LISTED)
+            .map(|f| FunctionGrowthRow {
+                name: f.name.clone(),
+                calls: f.calls,
+                total_growth_mib: f.total_growth_mib,
+                max_growth_mib: f.max_growth_mib,
+            })
+            .collect(),
+        warnings: warnings.to_vec(),
+    }
+}
+
+fn line_row(r: &LineRow) -> LineRowData {
+    LineRowData {
+        lineno: r.lineno,
+        mem_mib: r.mem_mib,
+        increment_mib: r.increment_mib,
+        occurrences: r.occurrences,
+        contents: r.contents.chars().take(MAX_DESCRIPTION_CHARS).collect(),
+    }
+}
+
+/// One `@profile` report: its tables per function (at most
+/// [`MAX_LINE_ROWS`] rows in all) and the `limit` lines that grew most.
+pub fn line_report(file_name: &str, report: &LineReport, warnings: &[String], limit: usize) -> LineReportData {
+    let mut budget = MAX_LINE_ROWS;
+    let mut tables = Vec::new();
+    for t in &report.tables {
+        if budget == 0 {
+            break;
+        }
+        let mut functions = Vec::new();
+        for (name, rows) in t.functions() {
+            let take = rows.len().min(budget);
+            budget -= take;
+            functions.push(LineFunction { name: name.map(str::to_string), rows: rows[..take].iter().map(line_row).collect() });
+            if budget == 0 {
+                break;
+            }
+        }
+        tables.push(LineTableData { filename: t.filename.clone(), has_occurrences: t.has_occurrences, functions });
+    }
+    LineReportData {
+        file_name: file_name.to_string(),
+        tables,
+        grew_most: line_report::grew_most(report, limit.min(MAX_LISTED))
+            .iter()
+            .map(|g| GrewMostRow {
+                filename: g.filename.to_string(),
+                function: g.row.function.clone(),
+                row: line_row(g.row),
+                tables: g.tables as u32,
+            })
+            .collect(),
+        row_total: report.tables.iter().map(|t| t.rows.len() as u64).sum(),
+        warnings: warnings.to_vec(),
     }
 }

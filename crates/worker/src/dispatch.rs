@@ -7,13 +7,14 @@
 use heapscope_core::analysis::aggregate::{AggregateOptions, GroupBy};
 use heapscope_core::analysis::cycles::CycleFilter;
 use heapscope_core::analysis::diff;
+use heapscope_core::analysis::growth::{self, GrowthOptions, SeriesHeap};
 use heapscope_core::analysis::tracemalloc as tm;
 use heapscope_core::HeapView;
 use heapscope_protocol::{AllocationGrouping, Answer, FileRole, FromWorker, Grouping, Query, RequestId};
 
 use crate::convert::{self, MAX_LISTED, MAX_PATHS};
 use crate::flame;
-use crate::session::Session;
+use crate::session::{Content, Session};
 
 /// Why a heap query has no answer while no heap snapshot is open.
 pub const NO_HEAP: &str = "no heap snapshot is open";
@@ -24,6 +25,12 @@ pub const NO_SUCH_OBJECT: &str = "no such object";
 pub const NO_SUCH_CYCLE: &str = "no such cycle";
 /// Why Compare has no answer.
 pub const NO_BASELINE: &str = "open two heap snapshots of the same process to compare them";
+/// Why Growth has no answer.
+pub const NO_SERIES: &str = "open two or more heap snapshots of one process (oldest first) to see what grows";
+/// Why the Timeline has no answer.
+pub const NO_MPROF: &str = "no memory_profiler `mprof run` file (mprofile_*.dat) is open";
+/// Why the Line report has no answer.
+pub const NO_LINE_REPORT: &str = "no memory_profiler @profile report is open";
 
 /// Answers `query` about the files open in `session`, under `request`.
 pub fn query(session: &mut Session, request: RequestId, query: Query) -> FromWorker {
@@ -94,18 +101,81 @@ pub fn answer(session: &mut Session, query: Query) -> Answer {
             None => unavailable(NO_SUCH_CYCLE),
         }),
         Query::Allocations { grouping, cumulative, compare, limit } => allocations(session, grouping, cumulative, compare, limit as usize),
-        Query::AllocationTree { max_nodes } => {
-            match session.with_role(FileRole::Allocations).and_then(|f| f.snapshot.tracemalloc.as_ref().map(|t| (f, t))) {
-                Some((f, t)) => Answer::AllocationTree { root: flame::tree(t, &f.snapshot.strings, max_nodes as usize) },
-                None => unavailable(NO_TRACES),
-            }
-        }
+        Query::AllocationTree { max_nodes } => match session.with_role(FileRole::Allocations).and_then(|f| f.traces()) {
+            Some((t, strings)) => Answer::AllocationTree { root: flame::tree(t, strings, max_nodes as usize) },
+            None => unavailable(NO_TRACES),
+        },
         Query::CompareHeaps { limit } => compare_heaps(session, limit as usize),
         Query::Search { text, limit } => with_heap(session, |v| {
             let found = v.analysis.search(v.snapshot, v.heap, &text, (limit as usize).min(MAX_LISTED));
             Answer::Search { total: found.total as u32, hits: convert::search_hits(&v, &found), text }
         }),
+        Query::Growth { from, to, limit } => growth(session, from, to, limit),
+        Query::Explore { heap, baseline } => match session.explore(heap as usize, baseline.map(|b| b as usize)) {
+            Ok(summary) => Answer::Explored { summary: Box::new(summary) },
+            Err(reason) => unavailable(&reason),
+        },
+        Query::Timeline { max_points } => {
+            let runs: Vec<_> = session
+                .files
+                .iter()
+                .filter_map(|f| match &f.content {
+                    Content::MprofRun(run) => Some(convert::mprof_run(&f.name, run, &f.warnings, max_points as usize)),
+                    _ => None,
+                })
+                .collect();
+            if runs.is_empty() {
+                unavailable(NO_MPROF)
+            } else {
+                Answer::Timeline { runs }
+            }
+        }
+        Query::LineReport { limit } => {
+            let reports: Vec<_> = session
+                .files
+                .iter()
+                .filter_map(|f| match &f.content {
+                    Content::LineReport(r) => Some(convert::line_report(&f.name, r, &f.warnings, limit as usize)),
+                    _ => None,
+                })
+                .collect();
+            if reports.is_empty() {
+                unavailable(NO_LINE_REPORT)
+            } else {
+                Answer::LineReport { reports }
+            }
+        }
     }
+}
+
+/// Growth across the series range `from..=to`, answered from the cache
+/// when the same range was asked before.
+fn growth(session: &mut Session, from: Option<u32>, to: Option<u32>, limit: u32) -> Answer {
+    let series = session.heap_series();
+    if series.len() < 2 {
+        return unavailable(NO_SERIES);
+    }
+    let last = series.len() - 1;
+    let (from, to) = (from.map_or(0, |f| f as usize), to.map_or(last, |t| t as usize));
+    if from >= to || to > last {
+        return unavailable(&format!("no such range of the series: snapshots {} to {} of {}", from + 1, to + 1, series.len()));
+    }
+    let key = (from, to, limit);
+    if let Some((k, answer)) = &session.growth_cache {
+        if *k == key {
+            return answer.clone();
+        }
+    }
+    let views: Vec<HeapView> = series.iter().filter_map(|&i| session.files[i].view()).collect();
+    let heaps: Vec<SeriesHeap> = views.iter().map(|v| SeriesHeap { snapshot: v.snapshot, heap: v.heap, analysis: v.analysis }).collect();
+    let names: Vec<&str> = series.iter().map(|&i| session.files[i].name.as_str()).collect();
+    let options = GrowthOptions { holder_limit: limit as usize, survivor_limit: limit as usize, type_limit: limit.max(100) as usize };
+    let answer = match growth::growth(&heaps[from..=to], &options) {
+        Ok(g) => Answer::Growth(Box::new(convert::growth_report(&heaps, &names, from, to, &views[to], &g, limit as usize))),
+        Err(e) => unavailable(&e.to_string()),
+    };
+    session.growth_cache = Some((key, answer.clone()));
+    answer
 }
 
 fn unavailable(reason: &str) -> Answer {
@@ -149,8 +219,8 @@ fn with_cycles(session: &mut Session, f: impl FnOnce(HeapView, &[heapscope_core:
     let Some(i) = session.index_with_role(FileRole::Heap) else { return unavailable(NO_HEAP) };
     let file = &mut session.files[i];
     if file.cycles.is_none() {
-        if let (Some(heap), Some(analysis)) = (file.snapshot.heap.as_ref(), file.analysis.as_ref()) {
-            file.cycles = Some(analysis.cycles(&file.snapshot, heap));
+        if let Some(v) = file.view() {
+            file.cycles = Some(v.analysis.cycles(v.snapshot, v.heap));
         }
     }
     let file = &session.files[i];
@@ -161,8 +231,7 @@ fn with_cycles(session: &mut Session, f: impl FnOnce(HeapView, &[heapscope_core:
 }
 
 fn allocations(session: &Session, grouping: AllocationGrouping, cumulative: bool, compare: bool, limit: usize) -> Answer {
-    let Some(file) = session.with_role(FileRole::Allocations) else { return unavailable(NO_TRACES) };
-    let Some(t) = file.snapshot.tracemalloc.as_ref() else { return unavailable(NO_TRACES) };
+    let Some((t, strings)) = session.with_role(FileRole::Allocations).and_then(|f| f.traces()) else { return unavailable(NO_TRACES) };
     let by = match grouping {
         AllocationGrouping::Filename => tm::GroupBy::Filename,
         AllocationGrouping::Lineno => tm::GroupBy::Lineno,
@@ -170,10 +239,9 @@ fn allocations(session: &Session, grouping: AllocationGrouping, cumulative: bool
     };
     let total_bytes = t.traces.iter().map(|tr| tr.size_bytes).sum();
     let total_count = t.traces.len() as u64;
-    let baseline =
-        session.with_role(FileRole::AllocationsBaseline).and_then(|f| f.snapshot.tracemalloc.as_ref().map(|t| (t, &f.snapshot.strings)));
+    let baseline = session.with_role(FileRole::AllocationsBaseline).and_then(|f| f.traces());
     let result = match baseline.filter(|_| compare) {
-        Some(old) => tm::compare_to((t, &file.snapshot.strings), old, by, cumulative).map(|diffs| {
+        Some(old) => tm::compare_to((t, strings), old, by, cumulative).map(|diffs| {
             let rows = diffs
                 .iter()
                 .take(limit)
@@ -181,7 +249,7 @@ fn allocations(session: &Session, grouping: AllocationGrouping, cumulative: bool
                 .collect();
             Answer::Allocations { rows, total_bytes, total_count, compared: true }
         }),
-        None => tm::statistics(t, &file.snapshot.strings, by, cumulative).map(|stats| {
+        None => tm::statistics(t, strings, by, cumulative).map(|stats| {
             let rows = stats.iter().take(limit).map(|s| convert::allocation_row(&s.traceback, by, s.size_bytes, s.count, None)).collect();
             Answer::Allocations { rows, total_bytes, total_count, compared: false }
         }),
@@ -193,7 +261,7 @@ fn compare_heaps(session: &Session, limit: usize) -> Answer {
     let (Some(after), Some(before)) = (session.with_role(FileRole::Heap), session.with_role(FileRole::Baseline)) else {
         return unavailable(NO_BASELINE);
     };
-    let (Some(v), Some(before_heap)) = (after.view(), before.snapshot.heap.as_ref()) else { return unavailable(NO_BASELINE) };
-    let d = diff::diff(&before.snapshot, before_heap, v.snapshot, v.heap);
+    let (Some(v), Some(b)) = (after.view(), before.view()) else { return unavailable(NO_BASELINE) };
+    let d = diff::diff(b.snapshot, b.heap, v.snapshot, v.heap);
     Answer::CompareHeaps(Box::new(convert::heap_comparison(&v, &before.name, &d, limit)))
 }

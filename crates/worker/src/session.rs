@@ -2,11 +2,17 @@
 //! far with their analyses and roles.
 //!
 //! Roles follow the snapshots' own time stamps (then load order): the latest
-//! heap snapshot is explored, the one before it is the Compare baseline; the
-//! latest tracemalloc traces feed Allocations, the ones before them its
-//! comparison.
+//! heap snapshot is explored, the one before it is the Compare baseline (a
+//! person may explore another one of the series with [`Session::explore`]);
+//! the latest tracemalloc traces feed Allocations, the ones before them its
+//! comparison. memory_profiler files (detected by content) are not
+//! snapshots: `mprof run` data feeds the Timeline, `@profile` reports the
+//! Line report.
 
 use heapscope_core::analysis::cycles::Cycle;
+use heapscope_core::load::line_report::{self, LineReport};
+use heapscope_core::load::mprof::{self, MprofRun};
+use heapscope_core::load::{detect_profile, ProfileKind};
 use heapscope_core::{Analysis, HeapView, Snapshot};
 use heapscope_protocol::{ErrorReport, FileInfo, FileRole, FromWorker, Phase, ProcessField, RequestId, Summary};
 
@@ -26,6 +32,11 @@ pub struct Session {
     pub(crate) instances_cache: Option<(String, Vec<u32>)>,
     /// Limits for loading (the decompressed-size cap); tests lower them.
     load_options: heapscope_core::load::LoadOptions,
+    /// The series positions a person chose to explore (heap, baseline);
+    /// `None`: the latest and the one before. A load resets it.
+    explore: Option<(usize, Option<usize>)>,
+    /// The last growth answered, by range (growth of large heaps takes seconds).
+    pub(crate) growth_cache: Option<((usize, usize, u32), heapscope_protocol::Answer)>,
 }
 
 struct Loading {
@@ -36,9 +47,16 @@ struct Loading {
     bytes: Vec<u8>,
 }
 
+/// What an open file holds.
+pub(crate) enum Content {
+    Snapshot(Box<Snapshot>),
+    MprofRun(MprofRun),
+    LineReport(LineReport),
+}
+
 pub(crate) struct OpenFile {
     pub name: String,
-    pub snapshot: Snapshot,
+    pub content: Content,
     pub analysis: Option<Analysis>,
     pub warnings: Vec<String>,
     pub load_ms: f64,
@@ -52,7 +70,29 @@ pub(crate) struct OpenFile {
 impl OpenFile {
     /// The file's heap with its analysis; `None` for tracemalloc-only files.
     pub fn view(&self) -> Option<HeapView<'_>> {
-        HeapView::new(&self.snapshot, self.analysis.as_ref()?)
+        HeapView::new(self.snapshot()?, self.analysis.as_ref()?)
+    }
+
+    /// The snapshot; `None` for memory_profiler files.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        match &self.content {
+            Content::Snapshot(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn has_heap(&self) -> bool {
+        self.snapshot().is_some_and(|s| s.heap.is_some())
+    }
+
+    fn has_traces(&self) -> bool {
+        self.snapshot().is_some_and(|s| s.tracemalloc.is_some())
+    }
+
+    /// The traces and the string table they refer to.
+    pub fn traces(&self) -> Option<(&heapscope_core::model::Tracemalloc, &heapscope_core::strings::StringTable)> {
+        let s = self.snapshot()?;
+        Some((s.tracemalloc.as_ref()?, &s.strings))
     }
 }
 
@@ -123,28 +163,36 @@ impl Session {
             return failed(request, ErrorReport::of_file(&loading.file_name, message, Some(at)));
         }
         progress(FromWorker::Progress { request, phase: Phase::Parsing, done_bytes: total, total_bytes: total });
-        let loaded = match heapscope_core::load::load_with(&loading.bytes, &self.load_options) {
-            Ok(loaded) => loaded,
-            Err(e) => {
-                let message = format!("{} could not be opened: {e}", loading.file_name);
-                return failed(request, ErrorReport::of_file(&loading.file_name, message, e.0.location.as_ref().map(convert::location)));
-            }
+        let fail = |e: heapscope_core::LoadError| {
+            let message = format!("{} could not be opened: {e}", loading.file_name);
+            failed(request, ErrorReport::of_file(&loading.file_name, message, e.0.location.as_ref().map(convert::location)))
+        };
+        let (content, warnings) = match self.parse(&loading.bytes) {
+            Ok(parsed) => parsed,
+            Err(e) => return fail(e),
         };
         drop(loading.bytes);
         progress(FromWorker::Progress { request, phase: Phase::Analysing, done_bytes: total, total_bytes: total });
-        let snapshot = loaded.snapshot;
-        let analysis = Analysis::compute(&snapshot);
+        let analysis = match &content {
+            Content::Snapshot(snapshot) => Analysis::compute(snapshot),
+            _ => None,
+        };
         if loading.replace {
             self.files.clear();
         }
         self.instances_cache = None;
+        self.growth_cache = None;
+        self.explore = None;
         self.loads += 1;
-        let time = snapshot.process.get("time").map(str::to_string);
+        let time = match &content {
+            Content::Snapshot(snapshot) => snapshot.process.get("time").map(str::to_string),
+            _ => None,
+        };
         self.files.push(OpenFile {
             name: loading.file_name,
-            snapshot,
+            content,
             analysis,
-            warnings: loaded.warnings.iter().map(|w| w.to_string()).collect(),
+            warnings,
             load_ms: now_ms() - started,
             time,
             order: self.loads,
@@ -158,6 +206,54 @@ impl Session {
         }
     }
 
+    /// A heap snapshot, or a memory_profiler file (told apart by content),
+    /// with its warnings.
+    fn parse(&self, bytes: &[u8]) -> Result<(Content, Vec<String>), heapscope_core::LoadError> {
+        let plain;
+        let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+            plain = heapscope_core::load::gunzip_limited(bytes, self.load_options.max_decompressed_bytes)?;
+            &plain[..]
+        } else {
+            bytes
+        };
+        let texts = |w: Vec<heapscope_core::Diagnostic>| -> Vec<String> {
+            let mut out: Vec<String> = w.iter().take(convert::MAX_WARNINGS).map(|d| d.to_string()).collect();
+            if w.len() > convert::MAX_WARNINGS {
+                out.push(format!("… and {} more line(s) skipped", w.len() - convert::MAX_WARNINGS));
+            }
+            out
+        };
+        match detect_profile(bytes) {
+            Some(ProfileKind::MprofRun) => mprof::parse(bytes).map(|(run, w)| (Content::MprofRun(run), texts(w))),
+            Some(ProfileKind::LineReport) => line_report::parse(bytes).map(|(r, w)| (Content::LineReport(r), texts(w))),
+            None => heapscope_core::load::load_with(bytes, &self.load_options)
+                .map(|l| (Content::Snapshot(Box::new(l.snapshot)), l.warnings.iter().map(|w| w.to_string()).collect())),
+        }
+    }
+
+    /// The heap snapshots, oldest first (by their time stamps, then load order).
+    pub(crate) fn heap_series(&self) -> Vec<usize> {
+        let mut heaps: Vec<usize> = (0..self.files.len()).filter(|&i| self.files[i].has_heap()).collect();
+        heaps.sort_by(|&a, &b| {
+            let (fa, fb) = (&self.files[a], &self.files[b]);
+            (fa.time.as_deref(), fa.order).cmp(&(fb.time.as_deref(), fb.order))
+        });
+        heaps
+    }
+
+    /// Explores the series' heap `heap` with `baseline` (default: the one
+    /// before it) as the Compare baseline; the new summary, or why not.
+    pub fn explore(&mut self, heap: usize, baseline: Option<usize>) -> Result<Summary, String> {
+        let n = self.heap_series().len();
+        if heap >= n || baseline.is_some_and(|b| b >= n || b == heap) {
+            return Err(format!("no such heap snapshot in the series of {n}"));
+        }
+        self.explore = Some((heap, baseline));
+        self.instances_cache = None;
+        self.assign_roles();
+        self.summary().ok_or_else(|| "nothing is open".to_string())
+    }
+
     fn assign_roles(&mut self) {
         let mut by_age: Vec<usize> = (0..self.files.len()).collect();
         by_age.sort_by(|&a, &b| {
@@ -167,19 +263,38 @@ impl Session {
         for f in &mut self.files {
             f.roles.clear();
         }
-        let heaps: Vec<usize> = by_age.iter().copied().filter(|&i| self.files[i].snapshot.heap.is_some()).collect();
-        let traces: Vec<usize> = by_age.iter().copied().filter(|&i| self.files[i].snapshot.tracemalloc.is_some()).collect();
-        for (list, latest, earlier) in
-            [(heaps, FileRole::Heap, FileRole::Baseline), (traces, FileRole::Allocations, FileRole::AllocationsBaseline)]
-        {
-            if let Some(&last) = list.last() {
-                self.files[last].roles.push(latest);
+        let heaps = self.heap_series();
+        let traces: Vec<usize> = by_age.iter().copied().filter(|&i| self.files[i].has_traces()).collect();
+        if let Some(&(heap, baseline)) = self.explore.as_ref().filter(|(h, b)| *h < heaps.len() && b.is_none_or(|b| b < heaps.len())) {
+            self.files[heaps[heap]].roles.push(FileRole::Heap);
+            if let Some(b) = baseline.or_else(|| heap.checked_sub(1)) {
+                self.files[heaps[b]].roles.push(FileRole::Baseline);
             }
-            if list.len() >= 2 {
-                self.files[list[list.len() - 2]].roles.push(earlier);
+        } else {
+            if let Some(&last) = heaps.last() {
+                self.files[last].roles.push(FileRole::Heap);
+            }
+            if heaps.len() >= 2 {
+                self.files[heaps[heaps.len() - 2]].roles.push(FileRole::Baseline);
             }
         }
+        for &i in &heaps {
+            if self.files[i].roles.is_empty() {
+                self.files[i].roles.push(FileRole::Series);
+            }
+        }
+        if let Some(&last) = traces.last() {
+            self.files[last].roles.push(FileRole::Allocations);
+        }
+        if traces.len() >= 2 {
+            self.files[traces[traces.len() - 2]].roles.push(FileRole::AllocationsBaseline);
+        }
         for f in &mut self.files {
+            match f.content {
+                Content::MprofRun(_) => f.roles.push(FileRole::Timeline),
+                Content::LineReport(_) => f.roles.push(FileRole::LineReport),
+                Content::Snapshot(_) => {}
+            }
             if f.roles.is_empty() {
                 f.roles.push(FileRole::Unused);
             }
@@ -196,33 +311,41 @@ impl Session {
 
     /// Describes the explored file (the heap snapshot, else the traces);
     /// `None` only while nothing is open.
-    fn summary(&self) -> Option<Summary> {
+    pub(crate) fn summary(&self) -> Option<Summary> {
         let primary = self.with_role(FileRole::Heap).or_else(|| self.with_role(FileRole::Allocations)).or(self.files.last());
+        let series = self.heap_series();
         let files = self
             .files
             .iter()
-            .map(|f| FileInfo {
+            .enumerate()
+            .map(|(i, f)| FileInfo {
                 file_name: f.name.clone(),
-                has_heap: f.snapshot.heap.is_some(),
-                has_tracemalloc: f.snapshot.tracemalloc.is_some(),
+                has_heap: f.has_heap(),
+                has_tracemalloc: f.has_traces(),
                 time: f.time.clone(),
+                series_index: series.iter().position(|&s| s == i).map(|p| p as u32),
                 roles: f.roles.clone(),
             })
             .collect();
         let p = primary?;
         let facts = p.view().map(|v| v.overview());
+        let format = match &p.content {
+            Content::Snapshot(s) => s.format.describe(),
+            Content::MprofRun(_) => "memory_profiler mprof run",
+            Content::LineReport(_) => "memory_profiler @profile report",
+        };
         Some(Summary {
             file_name: p.name.clone(),
-            format: p.snapshot.format.describe().to_string(),
+            format: format.to_string(),
             object_count: facts.map_or(0, |f| f.object_count),
             reference_count: facts.map_or(0, |f| f.reference_count),
             total_size_bytes: facts.map_or(0, |f| f.total_size_bytes),
             root_count: facts.map_or(0, |f| f.root_count),
-            trace_count: self
-                .with_role(FileRole::Allocations)
-                .and_then(|f| f.snapshot.tracemalloc.as_ref())
-                .map_or(0, |t| t.traces.len() as u64),
-            process: p.snapshot.process.fields.iter().map(|(key, value)| ProcessField { key: key.clone(), value: value.clone() }).collect(),
+            trace_count: self.with_role(FileRole::Allocations).and_then(|f| f.traces()).map_or(0, |(t, _)| t.traces.len() as u64),
+            process: p
+                .snapshot()
+                .map(|s| s.process.fields.iter().map(|(key, value)| ProcessField { key: key.clone(), value: value.clone() }).collect())
+                .unwrap_or_default(),
             warnings: p.warnings.clone(),
             load_ms: p.load_ms,
             worker_memory_bytes: 0,

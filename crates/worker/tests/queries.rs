@@ -53,9 +53,63 @@ const CYCLES: &str = r#"{"format":"heapscope","version":1,"process":{"time":"202
      "roots":[0,0,2,0]},
     "strings":["","builtins.module","app","builtins.dict","app.Node","builtins.function","builtins.list",
                "'a'","peer","'f'","0"]}"#;
+/// A series of one process (hand-written object lists, oldest first):
+/// `app.Bus` 1 → list 2 holding `app.Item`s that pile up (2, 4, 6), beside a
+/// `Table` dict 3 of 5 `app.Row`s that never grows.
+const SERIES: [&str; 3] = [
+    r#"[{"id": 1, "type": "app.Bus", "size": 48, "referents": [2, 3]},
+        {"id": 2, "type": "list", "size": 64, "referents": [10, 11]},
+        {"id": 3, "type": "dict", "size": 400, "referents": [30, 31, 32, 33, 34]},
+        {"id": 10, "type": "app.Item", "size": 100, "referents": []}, {"id": 11, "type": "app.Item", "size": 100, "referents": []},
+        {"id": 30, "type": "app.Row", "size": 500, "referents": []}, {"id": 31, "type": "app.Row", "size": 500, "referents": []},
+        {"id": 32, "type": "app.Row", "size": 500, "referents": []}, {"id": 33, "type": "app.Row", "size": 500, "referents": []},
+        {"id": 34, "type": "app.Row", "size": 500, "referents": []}]"#,
+    r#"[{"id": 1, "type": "app.Bus", "size": 48, "referents": [2, 3]},
+        {"id": 2, "type": "list", "size": 96, "referents": [10, 11, 12, 13]},
+        {"id": 3, "type": "dict", "size": 400, "referents": [30, 31, 32, 33, 34]},
+        {"id": 10, "type": "app.Item", "size": 100, "referents": []}, {"id": 11, "type": "app.Item", "size": 100, "referents": []},
+        {"id": 12, "type": "app.Item", "size": 100, "referents": []}, {"id": 13, "type": "app.Item", "size": 100, "referents": []},
+        {"id": 30, "type": "app.Row", "size": 500, "referents": []}, {"id": 31, "type": "app.Row", "size": 500, "referents": []},
+        {"id": 32, "type": "app.Row", "size": 500, "referents": []}, {"id": 33, "type": "app.Row", "size": 500, "referents": []},
+        {"id": 34, "type": "app.Row", "size": 500, "referents": []}]"#,
+    r#"[{"id": 1, "type": "app.Bus", "size": 48, "referents": [2, 3]},
+        {"id": 2, "type": "list", "size": 128, "referents": [10, 11, 12, 13, 14, 15]},
+        {"id": 3, "type": "dict", "size": 400, "referents": [30, 31, 32, 33, 34]},
+        {"id": 10, "type": "app.Item", "size": 100, "referents": []}, {"id": 11, "type": "app.Item", "size": 100, "referents": []},
+        {"id": 12, "type": "app.Item", "size": 100, "referents": []}, {"id": 13, "type": "app.Item", "size": 100, "referents": []},
+        {"id": 14, "type": "app.Item", "size": 100, "referents": []}, {"id": 15, "type": "app.Item", "size": 100, "referents": []},
+        {"id": 30, "type": "app.Row", "size": 500, "referents": []}, {"id": 31, "type": "app.Row", "size": 500, "referents": []},
+        {"id": 32, "type": "app.Row", "size": 500, "referents": []}, {"id": 33, "type": "app.Row", "size": 500, "referents": []},
+        {"id": 34, "type": "app.Row", "size": 500, "referents": []}]"#,
+];
+
+/// An `mprof run` file (children, function spans, a bad line).
+const MPROF: &str = "CMDLINE python app.py\nMEM 10.0 100.0\nFUNC __main__.f 10.0 100.1 14.0 100.9 1\nMEM 12.5 101.0\n\
+    CHLD 42 3.0 100.5\nCHLD 42 4.0 101.5\nMEM oops 101.5\nMEM 14.0 102.0\n";
+
+/// An `@profile` report: one function, the leak on line 5.
+const LINES: &str = "Filename: app.py\n\nLine #    Mem usage    Increment  Occurrences   Line Contents\n\
+=============================================================\n\
+     3     38.8 MiB     38.8 MiB           1   @profile\n\
+     4                                         def my_func():\n\
+     5     46.5 MiB      7.7 MiB           1       a = [1] * (10 ** 6)\n\
+     6     47.5 MiB      1.0 MiB           1       b = [2] * (10 ** 5)\n";
 
 fn fixture(name: &str) -> &'static str {
     match name {
+        "s1" => SERIES[0],
+        "s2" => SERIES[1],
+        "s3" => SERIES[2],
+        "mprof" => MPROF,
+        "pid1" => {
+            r#"{"format":"heapscope","version":1,"process":{"pid":1,"time":"2026-01-01T00:00:00Z"},
+            "heap":{"objects":[16,1,100,0,-1,-1],"references":[],"roots":[0,0,-1,0]},"strings":["","builtins.dict"]}"#
+        }
+        "pid2" => {
+            r#"{"format":"heapscope","version":1,"process":{"pid":2,"time":"2026-01-02T00:00:00Z"},
+            "heap":{"objects":[16,1,100,0,-1,-1],"references":[],"roots":[0,0,-1,0]},"strings":["","builtins.dict"]}"#
+        }
+        "lines" => LINES,
         "after" => AFTER,
         "before" => BEFORE,
         "traces" => TRACES,
@@ -81,6 +135,10 @@ fn variant(q: &Query) -> &'static str {
         Query::AllocationTree { .. } => "AllocationTree",
         Query::CompareHeaps { .. } => "CompareHeaps",
         Query::Search { .. } => "Search",
+        Query::Growth { .. } => "Growth",
+        Query::Explore { .. } => "Explore",
+        Query::Timeline { .. } => "Timeline",
+        Query::LineReport { .. } => "LineReport",
     }
 }
 
@@ -100,6 +158,10 @@ fn one_of_each() -> Vec<Query> {
         Query::AllocationTree { max_nodes: 10 },
         Query::CompareHeaps { limit: 10 },
         Query::Search { text: "node".into(), limit: 10 },
+        Query::Growth { from: None, to: None, limit: 10 },
+        Query::Explore { heap: 0, baseline: None },
+        Query::Timeline { max_points: 100 },
+        Query::LineReport { limit: 10 },
     ]
 }
 
@@ -216,6 +278,71 @@ fn render(a: &Answer) -> String {
         Answer::Search { text, total, hits } => {
             format!("{text:?} {}/{total} [{}]", hits.len(), list(hits, |h| format!("{}:{}", h.object.id, h.matched)))
         }
+        Answer::Growth(g) => format!(
+            "series [{}] range {}-{} findings {}/{} [{}] holders {}/{} [{}] survivors {}/{} [{}] types {}/{} [{}]",
+            list(&g.series, |p| format!("{}:{}:{}:{}", p.index, p.file_name, p.objects, p.total_bytes)),
+            g.from,
+            g.to,
+            g.findings.len(),
+            g.finding_total,
+            list(&g.findings, |f| format!("{}#{}", f.kind, f.index)),
+            g.holders.len(),
+            g.holder_total,
+            list(&g.holders, |h| format!(
+                "{}:{}:{:?}:{:?}:{}:{} ({}) fix={}",
+                obj(&h.object),
+                h.name,
+                h.lengths,
+                h.retained_bytes,
+                h.monotonic,
+                h.program,
+                h.reason,
+                h.fix
+            )),
+            g.survivors.len(),
+            g.survivor_total,
+            list(&g.survivors, |c| format!("{}:{}x{}:{}", obj(&c.representative), c.count, c.entry_type, c.holder)),
+            g.types.len(),
+            g.type_total,
+            list(&g.types, |t| format!("{}:{:?}:{:+}:{}", t.type_name, t.counts, t.size_growth_bytes, t.monotonic))
+        ),
+        Answer::Explored { summary } => format!(
+            "explored {} ({} objects) [{}]",
+            summary.file_name,
+            summary.object_count,
+            list(&summary.files, |f| format!("{}#{:?}:{:?}", f.file_name, f.series_index, f.roles))
+        ),
+        Answer::Timeline { runs } => list(runs, |r| {
+            format!(
+                "{} cmd {:?} at {} samples {}/{} [{}] spans [{}] children [{}] peak {:?} slope {:?} grew [{}] warnings {}",
+                r.file_name,
+                r.cmdline,
+                r.start_unix_s,
+                r.samples.len(),
+                r.sample_total,
+                list(&r.samples, |p| format!("{}:{}", p.seconds, p.mib)),
+                list(&r.functions, |f| format!("{}@{:.1}-{:.1}:{:?}", f.name, f.start.seconds, f.end.seconds, f.level)),
+                list(&r.children, |c| format!("{}:{}", c.id, list(&c.samples, |p| format!("{}:{}", p.seconds, p.mib)))),
+                r.peak.map(|p| (p.seconds, p.mib)),
+                r.slope_mib_per_s,
+                list(&r.grew_most, |f| format!("{}:{}:{}", f.name, f.calls, f.total_growth_mib)),
+                r.warnings.len()
+            )
+        }),
+        Answer::LineReport { reports } => list(reports, |r| {
+            format!(
+                "{} rows {} [{}] grew [{}] warnings {}",
+                r.file_name,
+                r.row_total,
+                list(&r.tables, |t| format!(
+                    "{}:{}",
+                    t.filename,
+                    list(&t.functions, |f| format!("{:?}={}", f.name, list(&f.rows, |row| row.lineno.to_string())))
+                )),
+                list(&r.grew_most, |g| format!("{}:{}:{:?}", g.row.lineno, g.row.contents.trim(), g.row.increment_mib)),
+                r.warnings.len()
+            )
+        }),
         Answer::Unavailable { reason } => format!("unavailable: {reason}"),
     }
 }
@@ -225,6 +352,7 @@ fn cases() -> Vec<(&'static [&'static str], Query, &'static str)> {
     const HEAP: &[&str] = &["after"];
     const TRACES_ONLY: &[&str] = &["traces"];
     const THREE_CYCLES: &[&str] = &["cycles"];
+    const SERIES_3: &[&str] = &["s1", "s2", "s3"];
     vec![
         (
             HEAP,
@@ -337,6 +465,26 @@ fn cases() -> Vec<(&'static [&'static str], Query, &'static str)> {
         (HEAP, Query::Search { text: "'X'".into(), limit: 10 }, "\"'X'\" 1/1 [4:description]"),
         (HEAP, Query::Search { text: " ".into(), limit: 10 }, "\" \" 0/0 []"),
         (TRACES_ONLY, Query::Search { text: "node".into(), limit: 10 }, "unavailable: no heap snapshot is open"),
+        (SERIES_3, Query::Growth { from: None, to: None, limit: 10 }, "series [0:s1.json:10:3212 1:s2.json:12:3444 2:s3.json:14:3676] range 0-2 findings 4/4 [holder#0 survivors#0 type#0 type#1] holders 1/1 [1:list:728:Bus<internal>:[2, 4, 6]:[264, 496, 728]:true:true (`Bus<internal>` (list): 2 → 4 → 6 Item objects, +464 B retained) fix=`Bus<internal>` only grows: remove items when they are handled, or bound it (collections.deque(maxlen=N))] survivors 1/1 [5:app.Item:100:4xapp.Item:Bus<internal><internal>] types 2/2 [app.Item:[2, 4, 6]:+400:true list:[1, 1, 1]:+64:false]"),
+        (SERIES_3, Query::Growth { from: Some(1), to: None, limit: 1 }, "series [0:s1.json:10:3212 1:s2.json:12:3444 2:s3.json:14:3676] range 1-2 findings 1/4 [holder#0] holders 1/1 [1:list:728:Bus<internal>:[4, 6]:[496, 728]:true:true (`Bus<internal>` (list): 4 → 6 Item objects, +232 B retained) fix=`Bus<internal>` only grows: remove items when they are handled, or bound it (collections.deque(maxlen=N))] survivors 1/1 [7:app.Item:100:2xapp.Item:Bus<internal><internal>] types 1/2 [app.Item:[4, 6]:+200:true]"),
+        (SERIES_3, Query::Growth { from: Some(2), to: Some(2), limit: 10 }, "unavailable: no such range of the series: snapshots 3 to 3 of 3"),
+        (SERIES_3, Query::Growth { from: Some(0), to: Some(3), limit: 10 }, "unavailable: no such range of the series: snapshots 1 to 4 of 3"),
+        (HEAP, Query::Growth { from: None, to: None, limit: 10 }, "unavailable: open two or more heap snapshots of one process (oldest first) to see what grows"),
+        (
+            &["pid1", "pid2"],
+            Query::Growth { from: None, to: None, limit: 10 },
+            "unavailable: snapshots 1 and 2 come from different processes (pid 1 vs 2): objects cannot be matched across processes",
+        ),
+        (SERIES_3, Query::Explore { heap: 0, baseline: None }, "explored s1.json (10 objects) [s1.json#Some(0):[Heap] s2.json#Some(1):[Series] s3.json#Some(2):[Series]]"),
+        (SERIES_3, Query::Explore { heap: 1, baseline: Some(2) }, "explored s2.json (12 objects) [s1.json#Some(0):[Series] s2.json#Some(1):[Heap] s3.json#Some(2):[Baseline]]"),
+        (SERIES_3, Query::Explore { heap: 3, baseline: None }, "unavailable: no such heap snapshot in the series of 3"),
+        (SERIES_3, Query::Explore { heap: 1, baseline: Some(1) }, "unavailable: no such heap snapshot in the series of 3"),
+        (&["mprof", "s1"], Query::Timeline { max_points: 100 }, "mprof.json cmd Some(\"python app.py\") at 100 samples 3/3 [0:10 1:12.5 2:14] spans [__main__.f@0.1-0.9:Some(1)] children [42:0.5:3 1.5:4] peak Some((2.0, 14.0)) slope Some(2.0) grew [__main__.f:1:4] warnings 1"),
+        (&["mprof"], Query::Timeline { max_points: 2 }, "mprof.json cmd Some(\"python app.py\") at 100 samples 2/3 [0:10 2:14] spans [__main__.f@0.1-0.9:Some(1)] children [42:0.5:3 1.5:4] peak Some((2.0, 14.0)) slope Some(2.0) grew [__main__.f:1:4] warnings 1"),
+        (HEAP, Query::Timeline { max_points: 100 }, "unavailable: no memory_profiler `mprof run` file (mprofile_*.dat) is open"),
+        (&["lines", "mprof"], Query::LineReport { limit: 10 }, "lines.json rows 4 [app.py:Some(\"my_func\")=3 4 5 6] grew [5:a = [1] * (10 ** 6):Some(7.7) 6:b = [2] * (10 ** 5):Some(1.0)] warnings 0"),
+        (&["mprof"], Query::LineReport { limit: 10 }, "unavailable: no memory_profiler @profile report is open"),
+        (&["mprof"], Query::Overview, "unavailable: no heap snapshot is open"),
     ]
 }
 
@@ -372,7 +520,7 @@ fn every_query_variant_has_cases() {
         cases().iter().filter(|(_, _, expected)| !expected.starts_with("unavailable")).map(|(_, q, _)| variant(q)).collect();
     let unavailable: BTreeSet<&str> =
         cases().iter().filter(|(_, _, expected)| expected.starts_with("unavailable")).map(|(_, q, _)| variant(q)).collect();
-    assert_eq!(all.len(), 13, "one_of_each lists every variant once");
+    assert_eq!(all.len(), 17, "one_of_each lists every variant once");
     assert_eq!(answered, all, "every query has a case with an answer");
     let without_unavailable: Vec<_> = all.difference(&unavailable).collect();
     // Types and Instances answer whenever a heap is open; with none open they are covered above.
@@ -390,4 +538,46 @@ fn instance_pages_are_cached_per_type_and_dropped_by_a_load() {
     session.finish(2, &|| 0.0, &mut |_| {});
     let after = render(&ask(&mut session, Query::Instances { type_name: "app.Node".into(), start: 0, count: 4 }));
     assert_eq!(after, "app.Node 1 from 0 [2:app.Node:50]");
+}
+
+#[test]
+fn exploring_another_snapshot_of_the_series_moves_every_heap_query() {
+    let mut session = session_with(&["s1", "s2", "s3"]);
+    let overview = |s: &mut Session| render(&ask(s, Query::Overview)).split(" refs").next().unwrap_or_default().to_string();
+    assert_eq!(overview(&mut session), "objects 14");
+    let explored = render(&ask(&mut session, Query::Explore { heap: 0, baseline: None }));
+    assert!(explored.starts_with("explored s1.json"), "{explored}");
+    assert_eq!(overview(&mut session), "objects 10");
+    assert!(matches!(ask(&mut session, Query::CompareHeaps { limit: 10 }), Answer::Unavailable { .. }), "no snapshot before the first");
+    ask(&mut session, Query::Explore { heap: 2, baseline: Some(0) });
+    let compared = render(&ask(&mut session, Query::CompareHeaps { limit: 10 }));
+    assert!(compared.starts_with("vs s1.json [app.Item:2->6"), "{compared}");
+    // A load goes back to the latest snapshot.
+    let bytes = SERIES[1].as_bytes();
+    session.begin(9, "again.json".into(), bytes.len() as u64, false);
+    session.chunk_slot(9, 0, bytes.len()).unwrap().copy_from_slice(bytes);
+    assert!(matches!(session.finish(9, &|| 0.0, &mut |_| {}), FromWorker::Loaded { .. }));
+    assert_eq!(overview(&mut session), "objects 12");
+}
+
+#[test]
+fn memory_profiler_files_are_told_apart_by_content_even_gzipped() {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(MPROF.as_bytes()).unwrap();
+    let bytes = gz.finish().unwrap();
+    let mut session = Session::new();
+    session.begin(1, "run.bin".into(), bytes.len() as u64, true);
+    session.chunk_slot(1, 0, bytes.len()).unwrap().copy_from_slice(&bytes);
+    let FromWorker::Loaded { summary, .. } = session.finish(1, &|| 0.0, &mut |_| {}) else { panic!() };
+    assert_eq!(summary.format, "memory_profiler mprof run");
+    assert_eq!(summary.warnings, ["memory `oops` is not a number (at line 7, column 1)"]);
+    assert_eq!(summary.files[0].roles, [heapscope_protocol::FileRole::Timeline]);
+    let timeline = render(&ask(&mut session, Query::Timeline { max_points: 10 }));
+    assert!(timeline.starts_with("run.bin cmd Some(\"python app.py\") at 100 samples 3/3"), "{timeline}");
+    // A text that is neither says so.
+    session.begin(2, "notes.txt".into(), 11, true);
+    session.chunk_slot(2, 0, 11).unwrap().copy_from_slice(b"hello world");
+    let FromWorker::Failed { error, .. } = session.finish(2, &|| 0.0, &mut |_| {}) else { panic!() };
+    assert!(error.message.starts_with("notes.txt could not be opened"), "{}", error.message);
 }

@@ -36,6 +36,31 @@ pub struct LineTable {
     pub rows: Vec<LineRow>,
 }
 
+impl LineTable {
+    /// The table's rows per function, in order: each run of rows that
+    /// belongs to one function, its decorator lines (`@profile`) included
+    /// (rows before any `def` have none).
+    pub fn functions(&self) -> Vec<(Option<&str>, &[LineRow])> {
+        let rows = &self.rows;
+        // A decorator row belongs to the function of the next row that is not one.
+        let mut owner: Vec<Option<&str>> = rows.iter().map(|r| r.function.as_deref()).collect();
+        for i in (0..rows.len()).rev() {
+            if rows[i].contents.trim_start().starts_with('@') && i + 1 < rows.len() {
+                owner[i] = owner[i + 1];
+            }
+        }
+        let mut out: Vec<(Option<&str>, &[LineRow])> = Vec::new();
+        let mut start = 0;
+        for i in 1..=rows.len() {
+            if i == rows.len() || owner[i] != owner[start] {
+                out.push((owner[start], &rows[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineReport {
     pub tables: Vec<LineTable>,
@@ -257,6 +282,19 @@ mod tests {
         let o = &r.tables[1];
         assert!(!o.has_occurrences);
         assert_eq!((o.rows[2].mem_mib, o.rows[2].occurrences, o.rows[2].function.as_deref()), (Some(20.5), None, Some("f")));
+        let groups: Vec<(Option<&str>, Vec<u32>)> =
+            t.functions().into_iter().map(|(f, rows)| (f, rows.iter().map(|r| r.lineno).collect())).collect();
+        assert_eq!(groups, vec![(Some("my_func"), vec![3, 4, 5, 7])]);
+        let two = parse(
+            format!(
+                "{NEW}     9     1.0 MiB     0.0 MiB           1   @profile\n    10                                         def other():\n"
+            )
+            .as_bytes(),
+        )
+        .unwrap()
+        .0;
+        let names: Vec<(Option<&str>, usize)> = two.tables[0].functions().into_iter().map(|(f, rows)| (f, rows.len())).collect();
+        assert_eq!(names, vec![(Some("my_func"), 4), (Some("other"), 2)]);
         let top = grew_most(&r, 2);
         assert_eq!((top[0].row.lineno, top[0].filename), (3, "old.py"));
         assert_eq!((top[1].row.lineno, top[1].filename), (5, "app.py"));

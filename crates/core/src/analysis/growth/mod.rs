@@ -84,6 +84,8 @@ pub struct SnapshotTotals {
     pub objects: u64,
     pub total_bytes: u64,
     pub reachable_bytes: u64,
+    /// Shallow bytes the application owns (see `analysis::owner`).
+    pub application_bytes: u64,
     /// `process.rss_bytes`, when the exporter could measure it.
     pub rss_bytes: Option<u64>,
     /// `process.time`.
@@ -157,16 +159,7 @@ pub fn growth(series: &[SeriesHeap], options: &GrowthOptions) -> Result<Growth, 
             }
         }
     }
-    let totals = series
-        .iter()
-        .map(|s| SnapshotTotals {
-            objects: s.heap.object_count() as u64,
-            total_bytes: s.heap.total_size_bytes(),
-            reachable_bytes: s.analysis.dominators.reachable_bytes(),
-            rss_bytes: s.snapshot.process.get("rss_bytes").and_then(|v| v.parse().ok()),
-            time: s.snapshot.process.get("time").map(str::to_string),
-        })
-        .collect();
+    let totals = series.iter().map(|&s| snapshot_totals(s)).collect();
     let matching = matching::match_series(series);
     let last = series[series.len() - 1];
     let mut view = NamingView::new(last.snapshot, last.heap, &last.analysis.types, &last.analysis.roots);
@@ -176,6 +169,18 @@ pub fn growth(series: &[SeriesHeap], options: &GrowthOptions) -> Result<Growth, 
     types.truncate(options.type_limit);
     let findings = rank_findings(series.len(), &holders, &survivors, &types);
     Ok(Growth { matching, totals, holders, survivors, types, findings, warnings })
+}
+
+/// One heap's totals: a point of the series' timeline.
+pub fn snapshot_totals(s: SeriesHeap) -> SnapshotTotals {
+    SnapshotTotals {
+        objects: s.heap.object_count() as u64,
+        total_bytes: s.heap.total_size_bytes(),
+        reachable_bytes: s.analysis.dominators.reachable_bytes(),
+        application_bytes: s.analysis.owners.totals(crate::analysis::owner::Owner::Application).size_bytes,
+        rss_bytes: s.snapshot.process.get("rss_bytes").and_then(|v| v.parse().ok()),
+        time: s.snapshot.process.get("time").map(str::to_string),
+    }
 }
 
 /// Holders of tier 0, the program's survivor clusters, monotonic program
@@ -207,7 +212,8 @@ fn arrows(values: &[u64]) -> String {
     values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" → ")
 }
 
-fn holder_reason(h: &GrowingHolder) -> String {
+/// `` `Dispatcher.callbacks` (list): 250 → 500 → 750 bound methods, +237 KiB retained ``.
+pub fn holder_reason(h: &GrowingHolder) -> String {
     let what = match &h.item_type {
         Some((t, _)) => plural(t),
         None => "items".to_string(),
@@ -222,7 +228,8 @@ fn holder_reason(h: &GrowingHolder) -> String {
     )
 }
 
-fn survivor_reason(n: usize, c: &SurvivorCluster) -> String {
+/// What a survivor cluster is, in a series of `n` snapshots.
+pub fn survivor_reason(n: usize, c: &SurvivorCluster) -> String {
     format!(
         "{} {} created after snapshot 1 and alive in snapshot {n} under `{}`{}, {} retained ({} objects)",
         c.count,
@@ -234,7 +241,8 @@ fn survivor_reason(n: usize, c: &SurvivorCluster) -> String {
     )
 }
 
-fn type_reason(t: &TypeGrowth) -> String {
+/// A type's counts per snapshot and its growth.
+pub fn type_reason(t: &TypeGrowth) -> String {
     format!(
         "{}: {} objects ({:+}{}), {} shallow",
         t.type_name,
@@ -243,6 +251,32 @@ fn type_reason(t: &TypeGrowth) -> String {
         if t.monotonic { ", growing at every step" } else { "" },
         signed_bytes(t.size_growth_bytes())
     )
+}
+
+/// The one-line fix for a growing holder, from what it is and what it holds.
+pub fn holder_fix(h: &GrowingHolder) -> String {
+    let item = h.item_type.as_ref().map(|(t, _)| t.as_str()).unwrap_or("");
+    let holder = short_type(&h.holder_type);
+    if holder == "dict" && h.name.ends_with("<internal>") {
+        return "give the cache a bound (functools.lru_cache(maxsize=N)) or call cache_clear() when the data changes".to_string();
+    }
+    if item == "builtins.method" {
+        return format!(
+            "unsubscribe: remove the bound method from `{}` when its object is done, or keep weakref.WeakMethod references",
+            h.name
+        );
+    }
+    match holder {
+        "list" | "collections.deque" => {
+            format!("`{}` only grows: remove items when they are handled, or bound it (collections.deque(maxlen=N))", h.name)
+        }
+        "dict" | "collections.OrderedDict" | "collections.defaultdict" => {
+            format!("`{}` only grows: delete keys when they are done, bound it as an LRU cache, or use weakref.WeakValueDictionary", h.name)
+        }
+        "set" => format!("`{}` only grows: discard members when they are done, or use weakref.WeakSet", h.name),
+        "cell" => format!("the closure keeps `{}` alive and growing: clear it, or do not capture the container", h.name),
+        _ => format!("`{}` holds more at every snapshot: find who adds to it and remove what is no longer needed", h.name),
+    }
 }
 
 pub use crate::units::format_bytes;
