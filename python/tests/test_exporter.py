@@ -14,9 +14,9 @@ import pytest
 import heapscope
 from conftest import HANG_GUARD_S, Heap, child_env, last_json_line, load, run_python, run_script
 
-OWN_TYPES = ("heapscope._export._Walker", "heapscope._export._Strings",
-             "heapscope._export._TraceTables", "heapscope._export._TypeInfo",
-             "heapscope._export._IntWriter")
+OWN_TYPES = ("heapscope._export.walker._Walker", "heapscope._export.writers._Strings",
+             "heapscope._export.tracetables._TraceTables", "heapscope._export.typeinfo._TypeInfo",
+             "heapscope._export.writers._IntWriter")
 
 
 def assert_no_exporter_objects(h):
@@ -26,7 +26,7 @@ def assert_no_exporter_objects(h):
         assert t not in OWN_TYPES, t
         if t == "builtins.frame":
             d = h.desc(i) or ""
-            assert pkg + "_export.py" not in d and pkg + "__init__.py" not in d, d
+            assert pkg + "_export" + os.sep not in d and pkg + "__init__.py" not in d, d
     # no container as large as the object list / index the exporter keeps
     for i in range(h.n):
         if h.type(i) in ("builtins.list", "builtins.dict", "builtins.set"):

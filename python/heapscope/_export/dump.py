@@ -1,0 +1,220 @@
+"""One dump from start to finish: the lock against nested dumps, the
+tracemalloc snapshot taken before the walk, the thread stacks, the heap walk
+and the assembly of the output file (renamed into place when complete)."""
+from __future__ import annotations
+
+import errno
+import gc
+import json
+import os
+import shutil
+import sys
+import threading
+from array import array
+
+from .format_v1 import FORMAT_VERSION, _meta_json
+from .process import process_info
+from .safe import _exact_list, _is_own_code
+from .tracetables import _snapshot_raw, _TraceTables, _tracemalloc
+from .walker import _Walker
+from .writers import _FMT_CACHE, _open_output, _Strings, _tempfile, _write_array
+
+def _thread_names():
+    """{ident: name} of threading's threads, with no user code: the name is
+    read from the instance's own dict (a Thread subclass may make `_name` a
+    property), only when it is an exact str."""
+    names = {}
+    try:
+        active = threading._active  # no lock: safe inside a signal handler
+        active = dict.copy(active) if type(active) is dict else {}
+    except Exception:
+        active = {}
+    for ident, t in dict.items(active):
+        try:
+            d = _THREAD_DICT_GET(t)
+        except Exception:
+            continue
+        if type(d) is not dict:
+            continue
+        for k, v in dict.items(dict.copy(d)):
+            if type(k) is str and str.__eq__(k, "_name") is True:
+                if type(v) is str:
+                    names[ident] = v
+                break
+    return names
+
+
+_THREAD_DICT_GET = threading.Thread.__dict__["__dict__"].__get__
+
+
+class DumpInProgress(RuntimeError):
+    """A dump was asked for while another one is running (a second signal
+    during a dump, or another thread): it is refused, never nested."""
+
+
+# Held for the whole of a dump.  A nested dump (from a signal handler that
+# interrupts a dump) would export the first one's bookkeeping.
+_DUMP_LOCK = threading.Lock()
+
+
+def export(path, heap=True, tracemalloc_snapshot=None, include_tracemalloc=None,
+           compress=None, exclude_stack=False, process_extra=None):
+    """Write a snapshot of the current process to *path* (see heapscope.dump)."""
+    path = os.fspath(path)
+    if compress is None:
+        compress = path.endswith(".gz")
+    outdir = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(outdir):
+        raise FileNotFoundError(errno.ENOENT, "no such directory for the snapshot %s" % path, outdir)
+    if not _DUMP_LOCK.acquire(False):
+        raise DumpInProgress("a heapscope dump is already running; %s not written" % path)
+    try:
+        gc_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return _export(path, heap, tracemalloc_snapshot, include_tracemalloc,
+                           compress, exclude_stack, process_extra, gc_enabled)
+        finally:
+            # The format strings are the exporter's bookkeeping: they must not
+            # stay behind in the user's heap (or in the next tracemalloc snapshot).
+            _FMT_CACHE.clear()
+            if gc_enabled:
+                gc.enable()
+    finally:
+        _DUMP_LOCK.release()
+
+
+def _export(path, heap, tm_snapshot, include_tm, compress, exclude_stack,
+            process_extra, gc_enabled):
+    strings = _Strings()
+    tables = None
+
+    # 1. tracemalloc: take the snapshot before walking the heap so that the
+    #    walk's own allocations are not in it; convert it to compact tables
+    #    and drop the raw tuples before gc.get_objects().
+    tracing = _tracemalloc is not None and _tracemalloc.is_tracing()
+    if include_tm is None:
+        include_tm = tracing or tm_snapshot is not None
+    if include_tm and (tm_snapshot is not None or tracing):
+        if tm_snapshot is None:
+            import tracemalloc as _tm
+            tm_snapshot = _tm.take_snapshot()
+        raw, limit = _snapshot_raw(tm_snapshot)
+        tm_snapshot = None
+        tables = _TraceTables(strings, limit)
+        tables.add_traces(raw)
+        raw = None
+    process_json = json.dumps(process_info(gc_enabled, process_extra),
+                              separators=(",", ":"), default=str)
+
+    outdir = os.path.dirname(os.path.abspath(path)) or "."
+    tmp_path = path + ".tmp%d" % os.getpid()
+    try:
+        if heap:
+            heap_parts = _walk_heap(strings, tables if tracing else None,
+                                    exclude_stack, outdir)
+        else:
+            heap_parts = None
+        _assemble(tmp_path, compress, process_json, heap_parts, tables, strings, outdir)
+        os.replace(tmp_path, path)
+    finally:
+        if os.path.exists(tmp_path):
+            try:
+                os.unlink(tmp_path)
+            except OSError:
+                pass
+    return path
+
+
+def _assemble(tmp_path, compress, process_json, heap_parts, tables, strings, outdir):
+    with _open_output(tmp_path, compress) as out:
+        out.write('{"format":"heapscope","version":%d,"meta":' % FORMAT_VERSION)
+        out.write(_meta_json())
+        out.write(',"process":')
+        out.write(process_json)
+        if heap_parts is not None:
+            objf, reff, roots = heap_parts
+            out.write(',"heap":{"objects":[')
+            objf.seek(0)
+            shutil.copyfileobj(objf, out, 1 << 20)
+            objf.close()
+            out.write('],"references":[')
+            reff.seek(0)
+            shutil.copyfileobj(reff, out, 1 << 20)
+            reff.close()
+            out.write('],"roots":[')
+            _write_array(out, roots)
+            out.write("]}")
+        if tables is not None:
+            out.write(",")
+            tables.write(out)
+        out.write(',"strings":[')
+        if strings.out is None:
+            strings.out = _tempfile(outdir)
+        strings.flush()
+        sf = strings.out
+        sf.seek(0)
+        shutil.copyfileobj(sf, out, 1 << 20)
+        sf.close()
+        out.write("]}\n")
+
+
+def _walk_heap(strings, tables, exclude_stack, outdir):
+    # ---- 2. threads: materialize every thread's frame chain so the frames
+    #         are gc objects, and find the exporter's own frames.
+    me = threading.get_ident()
+    names = _thread_names()
+    excl = set()
+    root_frames = []          # innermost non-exporter frame of each thread
+    root_names = array("q")
+    live = set()              # ids of frames executing in some thread
+    caller_frame_id = 0
+    cur = sys._current_frames()
+    for ident, f in cur.items():
+        if ident == me:
+            # skip the exporter's frames (and, in "run" mode, the whole stack)
+            while f is not None and (exclude_stack or _is_own_code(f.f_code)):
+                excl.add(id(f))
+                f = f.f_back
+            if f is not None:
+                caller_frame_id = id(f)
+        if f is None:
+            continue
+        root_frames.append(f)
+        nm = names.get(ident)
+        root_names.append(strings.add(nm if nm is not None else "thread-%d" % ident))
+        g = f
+        while g is not None:
+            live.add(id(g))
+            g = g.f_back
+    cur = f = g = None
+    names = None
+    garbage_ids = set(id(x) for x in _exact_list(gc.garbage))
+
+    # ---- 3. every gc-tracked object; the exporter's pre-existing containers
+    #         are excluded by identity.
+    excl.add(id(excl))
+    excl.add(id(root_frames))
+    excl.add(id(live))
+    excl.add(id(garbage_ids))
+    excl.add(id(strings))
+    excl.add(id(strings.buf))
+    excl.add(id(strings.index))
+    if tables is not None:
+        excl.add(id(tables))
+    everything = gc.get_objects()
+    objs = [o for o in everything if id(o) not in excl]
+    everything = None
+
+    objf = _tempfile(outdir)
+    reff = _tempfile(outdir)
+    strings.out = _tempfile(outdir)
+    try:
+        w = _Walker(objs, excl, strings, tables, live, garbage_ids, root_frames)
+        w.run(objf, reff)
+        roots = w.roots(root_frames, root_names, caller_frame_id)
+    except BaseException:
+        objf.close()
+        reff.close()
+        raise
+    return objf, reff, roots

@@ -1,0 +1,304 @@
+"""Labelers: name the references of objects whose referents gc reports
+without names (functions, types, modules, cells, code, methods, weak
+references, frames, instances and subclasses of builtin containers)."""
+from __future__ import annotations
+
+import sys
+import weakref
+
+from .format_v1 import (K_ATTR, K_BASES, K_CELL, K_CLASS_DICT, K_DEFAULTS, K_DKEY, K_DVAL, K_GLOBALS,
+                        K_INDEX, K_INST_DICT, K_INTERNAL, K_LOCAL, K_MRO, K_WEAK)
+from .safe import (_PY311, _TPFLAGS_HEAPTYPE, _TPFLAGS_READY, _deque, _dict_items, _get_referents,
+                   _module_dict_get, _obj_getattr, _ref_call, _type_base_get, _type_bases_get,
+                   _type_dict_get, _type_flags_get, _type_mro_get)
+
+# Each labeler fills ``labels`` (id -> [kind, name, kind, name, ...]) for the
+# referents returned by gc.get_referents, and ``syn`` with references that
+# gc.get_referents does not report (weak referents, live frames' locals, dict
+# keys of dict subclasses).  ``hold`` keeps temporaries alive while their id
+# is used as a key.
+
+def _add(labels, x, kind, name):
+    L = labels.get(id(x))
+    if L is None:
+        labels[id(x)] = [kind, name]
+    else:
+        L.append(kind)
+        L.append(name)
+
+
+def _lab_function(w, o, tp, ti, labels, syn, hold, refs):
+    s = w.strings.add
+    _add(labels, o.__code__, K_INTERNAL, s("__code__"))
+    _add(labels, o.__globals__, K_GLOBALS, -1)
+    if o.__defaults__ is not None:
+        _add(labels, o.__defaults__, K_DEFAULTS, s("__defaults__"))
+    if o.__kwdefaults__ is not None:
+        _add(labels, o.__kwdefaults__, K_DEFAULTS, s("__kwdefaults__"))
+    if o.__closure__ is not None:
+        _add(labels, o.__closure__, K_INTERNAL, s("__closure__"))
+    for attr in ("__name__", "__qualname__", "__module__", "__doc__"):
+        try:
+            _add(labels, _obj_getattr(o, attr), K_INTERNAL, s(attr))
+        except Exception:
+            pass
+    b = getattr(o, "__builtins__", None) if sys.version_info >= (3, 10) else None
+    if b is not None:
+        _add(labels, b, K_INTERNAL, s("__builtins__"))
+
+
+def _lab_type(w, o, tp, ti, labels, syn, hold, refs):
+    s = w.strings.add
+    if not _type_flags_get(o) & _TPFLAGS_READY:
+        # A type never passed to PyType_Ready (3.8's functools._lru_list_elem):
+        # its C slots are NULL, and reading __bases__ would crash CPython.
+        return
+    mp = _type_dict_get(o)
+    real = _get_referents(mp)
+    if real:
+        _add(labels, real[0], K_CLASS_DICT, -1)
+    hold.append(real)
+    mro = _type_mro_get(o)
+    if mro is not None:
+        _add(labels, mro, K_MRO, -1)
+    _add(labels, _type_bases_get(o), K_BASES, -1)
+    b = _type_base_get(o)
+    if b is not None:
+        _add(labels, b, K_INTERNAL, s("__base__"))
+    if _type_flags_get(o) & _TPFLAGS_HEAPTYPE:
+        # heap types own their name strings (not reported by gc)
+        for attr in ("__name__", "__qualname__"):
+            try:
+                v = type.__dict__[attr].__get__(o)
+            except Exception:
+                continue
+            if type(v) is str:
+                syn.append((v, K_INTERNAL, s(attr), True))
+    if ti.slots or ti.dict_get is not None:
+        _lab_instance(w, o, tp, ti, labels, syn, hold, refs)
+
+
+def _lab_module(w, o, tp, ti, labels, syn, hold, refs):
+    _add(labels, _module_dict_get(o), K_INST_DICT, -1)
+    if ti.slots or ti.dict_get is not None:
+        _lab_instance(w, o, tp, ti, labels, syn, hold, refs)
+
+
+def _lab_cell(w, o, tp, ti, labels, syn, hold, refs):
+    n = w.cellnames.get(id(o), -1)
+    for x in refs:
+        _add(labels, x, K_CELL, n)
+
+
+# attributes that are stored fields of code objects (not computed or cached
+# on first access) in each version
+_CODE_ATTRS = ("co_consts", "co_names", "co_filename", "co_name")
+if sys.version_info < (3, 11):
+    _CODE_ATTRS += ("co_code", "co_varnames", "co_freevars", "co_cellvars")
+if sys.version_info < (3, 10):
+    _CODE_ATTRS += ("co_lnotab",)
+else:
+    _CODE_ATTRS += ("co_linetable",)
+if _PY311:
+    _CODE_ATTRS += ("co_qualname", "co_exceptiontable")
+
+
+def _lab_code(w, o, tp, ti, labels, syn, hold, refs):
+    s = w.strings.add
+    for a in _CODE_ATTRS:
+        try:
+            v = _obj_getattr(o, a)
+        except Exception:
+            continue
+        syn.append((v, K_INTERNAL, s(a), True))
+
+
+def _lab_method(w, o, tp, ti, labels, syn, hold, refs):
+    s = w.strings.add
+    _add(labels, o.__func__, K_INTERNAL, s("__func__"))
+    _add(labels, o.__self__, K_INTERNAL, s("__self__"))
+
+
+def _lab_builtin_method(w, o, tp, ti, labels, syn, hold, refs):
+    s = w.strings.add
+    _add(labels, o.__self__, K_INTERNAL, s("__self__"))
+    _add(labels, o.__module__, K_INTERNAL, s("__module__"))
+
+
+def _lab_weakref(w, o, tp, ti, labels, syn, hold, refs):
+    s = w.strings.add
+    try:
+        target = _ref_call(o)
+    except Exception:
+        target = None
+    if target is not None:
+        hold.append(target)
+        syn.append((target, K_WEAK, -1, False))
+    try:
+        cb = weakref.ref.__dict__["__callback__"].__get__(o)
+        if cb is not None:
+            _add(labels, cb, K_INTERNAL, s("__callback__"))
+    except Exception:
+        pass
+    if ti.slots or ti.dict_get is not None:
+        _lab_instance(w, o, tp, ti, labels, syn, hold, refs)
+
+
+def _lab_frame(w, o, tp, ti, labels, syn, hold, refs):
+    s = w.strings.add
+    live = id(o) in w.live
+    items = []
+    back = o.f_back
+    code = o.f_code
+    glob = o.f_globals
+    items.append((back, s("f_back")))
+    items.append((code, s("f_code")))
+    items.append((glob, s("f_globals")))
+    try:
+        items.append((o.f_builtins, s("f_builtins")))
+    except Exception:
+        pass
+    fl = None
+    loc = []
+    if live or refs:
+        # (a suspended generator's frame reports nothing on 3.11+: its
+        # generator does, and reading f_locals would only create a dict)
+        try:
+            fl = o.f_locals
+        except Exception:
+            fl = None
+        if fl is not None and fl is not glob:
+            try:
+                if type(fl) is dict:
+                    loc = list(_dict_items(fl))
+                else:  # PEP 667 FrameLocalsProxy (3.13+): reads the fast locals
+                    loc = list(fl.items())
+            except Exception:
+                loc = []
+    hold.append(items)
+    hold.append(loc)
+    if type(fl) is dict and fl is not glob and not any(fl is r for r in refs):
+        # the f_locals dict (created or refreshed by reading f_locals, < 3.13)
+        # is not reported by gc: its references are the exporter's doing
+        for name, v in loc:
+            w._own(v)
+    if not refs and live:
+        # a frame executing in some thread: gc.get_referents() sees nothing
+        # (3.11+); the interpreter frame holds the code, locals and caller.
+        for x, n in items[:3]:
+            if x is not None:
+                syn.append((x, K_INTERNAL, n, True))
+        for name, v in loc:
+            if type(name) is str:
+                syn.append((v, K_LOCAL, s(name), True))
+        return
+    for x, n in items:
+        if x is not None:
+            _add(labels, x, K_INTERNAL, n)
+    if type(fl) is dict and fl is not glob:
+        _add(labels, fl, K_INTERNAL, s("f_locals"))
+    for name, v in loc:
+        if type(name) is str:
+            _add(labels, v, K_LOCAL, s(name))
+
+
+def _lab_instance(w, o, tp, ti, labels, syn, hold, refs):
+    s = w.strings.add
+    # container part of subclasses of builtin containers
+    if ti.container:
+        _lab_container(w, o, tp, labels, syn, hold)
+    _add(labels, tp, K_INTERNAL, s("__class__"))
+    for nidx, get in ti.slots:
+        try:
+            v = get(o)
+        except Exception:
+            continue
+        hold.append(v)
+        _add(labels, v, K_ATTR, nidx)
+    dget = ti.dict_get
+    if dget is None:
+        return
+    if not ti.inline:
+        # the instance dict, if any, is among the referents (never create it)
+        for x in refs:
+            if type(x) is dict:
+                try:
+                    d = dget(o)
+                except Exception:
+                    return
+                if d is x or any(d is r for r in refs):
+                    _add(labels, d, K_INST_DICT, -1)
+                return
+        return
+    # CPython 3.11+: attribute values may live inline in the object (no dict);
+    # gc.get_referents() then returns the values themselves.  Label them with
+    # names learned per class, read with object.__getattribute__ only where
+    # that cannot run Python code.
+    _label_inline(w, o, tp, ti, labels, hold)
+    unmatched = [x for x in refs if not labels.get(id(x))]
+    if not unmatched:
+        return
+    if ti.learned >= 32 and not any(type(x) is dict for x in unmatched):
+        return
+    try:
+        d = dget(o)  # may materialize the instance dict (C code, no user code)
+    except Exception:
+        return
+    ti.learned += 1
+    hold.append(d)
+    if any(d is r for r in refs):
+        # a real instance dict (3.11/3.12 once materialized; 3.13 with a
+        # `__dict__` slot): undo the inline-attribute labels put on values,
+        # but keep those of real slots (they are attributes either way)
+        slot_names = {nidx for nidx, _ in ti.slots}
+        for x in refs:
+            L = labels.get(id(x))
+            if L:
+                keep = []
+                for q in range(0, len(L), 2):
+                    if L[q] != K_ATTR or L[q + 1] in slot_names:
+                        keep += L[q:q + 2]
+                labels[id(x)] = keep
+        _add(labels, d, K_INST_DICT, -1)
+        return
+    w._learn(ti, tp, d)
+    _label_inline(w, o, tp, ti, labels, hold, only_unlabeled=True)
+
+
+def _label_inline(w, o, tp, ti, labels, hold, only_unlabeled=False):
+    for name, nidx in ti.attrs:
+        try:
+            v = _obj_getattr(o, name)
+        except Exception:
+            continue
+        hold.append(v)
+        if only_unlabeled:
+            L = labels.get(id(v))
+            if L:
+                continue
+        _add(labels, v, K_ATTR, nidx)
+
+
+def _lab_container(w, o, tp, labels, syn, hold):
+    try:
+        if issubclass(tp, dict):
+            for k, v in list(_dict_items(o)):
+                kn = w.keyname(k)
+                hold.append(k)
+                hold.append(v)
+                _add(labels, v, K_DVAL, kn)
+                # keys: labelled if reported by gc, else added below
+                _add(labels, k, K_DKEY, kn)
+                syn.append((k, -K_DKEY, kn, True))
+        elif issubclass(tp, (list, tuple)) or (_deque is not None and issubclass(tp, _deque)):
+            for n, v in enumerate(list.__iter__(o) if issubclass(tp, list)
+                                  else tuple.__iter__(o) if issubclass(tp, tuple)
+                                  else _deque.__iter__(o)):
+                hold.append(v)
+                _add(labels, v, K_INDEX, w.idxname(n))
+        elif issubclass(tp, (set, frozenset)):
+            for v in (set.__iter__(o) if issubclass(tp, set) else frozenset.__iter__(o)):
+                hold.append(v)
+                _add(labels, v, K_INDEX, -1)
+    except Exception:
+        pass

@@ -1,0 +1,195 @@
+"""What the walker knows per type: name, flags, size function, describer,
+reference handler, labeler, and the instance layout (slots, ``__dict__``,
+inline values) -- computed once per type from C-level data only."""
+from __future__ import annotations
+
+import weakref
+
+from .describers import _DESCRIBERS, _desc_len_base, _SUB_DESCRIBERS
+from .format_v1 import F_FINALIZER, F_FRAME, F_FUNCTION, F_MODULE, F_TYPE
+from .labelers import (_lab_builtin_method, _lab_cell, _lab_code, _lab_frame, _lab_function,
+                       _lab_instance, _lab_method, _lab_module, _lab_type, _lab_weakref)
+from .safe import (_PY311, _TPFLAGS_HAVE_GC, _TPFLAGS_HEAPTYPE, _TPFLAGS_MANAGED_DICT, _BuiltinFunctionType,
+                   _CellType, _class_dicts, _CodeType, _deque, _dict_items, _FrameType, _FunctionType,
+                   _getsizeof, _GetSetDescriptorType, _MemberDescriptorType, _MethodDescriptorType,
+                   _MethodType, _ModuleType, _mro, _safe_attr, _type_dict_get, _type_flags_get, type_name)
+
+
+class _TypeInfo:
+    __slots__ = ("name", "flags", "handler", "sizer", "desc", "slots", "dict_get",
+                 "inline", "attrs", "attr_set", "learned", "base_len", "kind",
+                 "container")
+
+
+H_NOREF, H_DICT, H_SEQ, H_SET, H_GENERIC, H_LABELED = range(6)
+_CONTAINERS = (dict, list, tuple, set, frozenset) + ((_deque,) if _deque is not None else ())
+
+
+class _TypeInfos:
+    """The per-type part of the walker (``self.tinfo``, ``self.strings``,
+    ``self.hold`` and ``self._own`` are the walker's)."""
+
+    # -- per-type info -----------------------------------------------------
+    def typeinfo(self, tp):
+        ti = _TypeInfo()
+        s = self.strings
+        try:
+            ti.name = s.add(type_name(tp))
+        except Exception:
+            ti.name = s.add("?")
+        mro = _mro(tp)
+        try:
+            tflags = _type_flags_get(tp)
+        except Exception:
+            tflags = 0
+        dicts = _class_dicts(tp)
+        flags = 0
+        if _ModuleType in mro:
+            flags |= F_MODULE
+        if type in mro:
+            flags |= F_TYPE
+        if tp is _FrameType:
+            flags |= F_FRAME
+        if tp is _FunctionType or tp is _MethodType:
+            flags |= F_FUNCTION
+        for d in dicts[:-1] if dicts and mro[-1] is object else dicts:
+            if "__del__" in d:
+                flags |= F_FINALIZER
+                break
+        ti.flags = flags
+        # size: sys.getsizeof unless __sizeof__ is overridden in Python code
+        ti.sizer = _getsizeof
+        for c, d in zip(mro, dicts):
+            if "__sizeof__" in d:
+                # only a __sizeof__ written in Python is a user override; C
+                # extension heap types (array.array, deque, BytesIO...) have
+                # a C one, which sys.getsizeof may call
+                if type(d["__sizeof__"]) is not _MethodDescriptorType:
+                    ti.sizer = self._safe_sizer(mro, dicts)
+                break
+        ti.slots = ()
+        ti.dict_get = None
+        ti.inline = False
+        ti.attrs = []
+        ti.attr_set = set()
+        ti.learned = 0
+        ti.base_len = None
+        ti.kind = None
+        ti.container = any(c in mro for c in _CONTAINERS)
+        heap = bool(tflags & _TPFLAGS_HEAPTYPE)
+        # builtin base used for len()/descriptions of subclasses
+        base = None
+        for c in mro:
+            if not (_type_flags_get(c) & _TPFLAGS_HEAPTYPE):
+                base = c
+                break
+        ti.desc = _DESCRIBERS.get(tp)
+        if ti.desc is None and base is not None and base is not object:
+            d = _SUB_DESCRIBERS.get(base)
+            if d is not None:
+                ti.desc = d
+            else:
+                base_dict = _type_dict_get(base) or {}
+                if "__len__" in base_dict:
+                    ti.base_len = base_dict["__len__"]
+                    ti.desc = _desc_len_base
+        if tp is _CodeType:
+            # code objects are not gc objects but own their constants/names
+            ti.handler = H_LABELED
+            ti.kind = _lab_code
+        elif not (tflags & _TPFLAGS_HAVE_GC) and not issubclass(tp, weakref.ref):
+            ti.handler = H_NOREF
+        elif tp is dict:
+            ti.handler = H_DICT
+        elif tp is list or tp is tuple:
+            ti.handler = H_SEQ
+        elif tp is set or tp is frozenset:
+            ti.handler = H_SET
+        else:
+            ti.handler = H_LABELED
+            ti.kind = self._labeler_for(tp, mro, base)
+            if heap or ti.kind is _lab_instance:
+                self._instance_layout(ti, tp, mro, dicts, tflags)
+        self.tinfo[id(tp)] = ti
+        self.hold.append(tp)
+        self._own(tp)
+        return ti
+
+    def _safe_sizer(self, mro, dicts):
+        fn = None
+        for c, d in zip(mro, dicts):
+            if "__sizeof__" in d and type(d["__sizeof__"]) is _MethodDescriptorType:
+                fn = d["__sizeof__"]
+                break
+        extra = _GC_EXTRA
+
+        def sizer(o):
+            return fn(o) + extra if fn is not None else 0
+        return sizer
+
+    def _labeler_for(self, tp, mro, base):
+        if tp is _FunctionType:
+            return _lab_function
+        if type in mro:
+            return _lab_type
+        if _ModuleType in mro:
+            return _lab_module
+        if tp is _FrameType:
+            return _lab_frame
+        if tp is _CellType:
+            return _lab_cell
+        if tp is _CodeType:
+            return _lab_code
+        if tp is _MethodType:
+            return _lab_method
+        if tp is _BuiltinFunctionType:
+            return _lab_builtin_method
+        if weakref.ref in mro:
+            return _lab_weakref
+        return _lab_instance
+
+    def _instance_layout(self, ti, tp, mro, dicts, tflags):
+        slots = []
+        dict_get = None
+        for c, d in zip(mro, dicts):
+            for name, v in list(d.items()):
+                tv = type(v)
+                if tv is _MemberDescriptorType and type(name) is str and name not in ("__weakref__",):
+                    if c is type or c is object:
+                        continue
+                    slots.append((self.strings.add(name), v.__get__))
+                    self._own(v, 2)
+                    self.hold.append(v)
+                elif (name == "__dict__" and tv is _GetSetDescriptorType
+                      and dict_get is None and (_type_flags_get(c) & _TPFLAGS_HEAPTYPE)):
+                    dict_get = v.__get__
+                    self._own(v, 2)
+                    self.hold.append(v)
+        ti.slots = slots
+        ti.dict_get = dict_get
+        ti.inline = bool(_PY311 and dict_get is not None and (tflags & _TPFLAGS_MANAGED_DICT))
+
+    def _learn(self, ti, tp, d):
+        """Learn attribute names of an inline-values class from a dict."""
+        for k in list(_dict_items(d)):
+            name = k[0]
+            if type(name) is not str or name in ti.attr_set:
+                continue
+            ti.attr_set.add(name)
+            self._own(name)
+            if _safe_attr(tp, name):
+                ti.attrs.append((name, self.strings.add(name)))
+                self._own(name)
+
+
+def _gc_extra():
+    class _P(object):
+        pass
+    p = _P()
+    try:
+        return _getsizeof(p) - object.__sizeof__(p)
+    except Exception:
+        return 16
+
+
+_GC_EXTRA = _gc_extra()

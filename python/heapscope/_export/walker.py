@@ -1,0 +1,363 @@
+"""The heap walk: one pass over every object, writing objects and labelled
+references, then the roots (modules, threads, builtins, native excess)."""
+from __future__ import annotations
+
+import gc
+import sys
+from array import array
+
+from .format_v1 import _CHUNK, R_BUILTINS, R_MODULE, R_NATIVE, R_THREAD
+from .safe import (_IMMORTAL, _PY311, _dict_items, _FunctionType, _get_referents, _is_tracked,
+                   _module_dict_get, _simple_key_repr)
+from .typeinfo import H_DICT, H_LABELED, H_NOREF, H_SEQ, H_SET, _TypeInfos
+from .writers import _IntWriter
+
+def _seq_reversed(tp):
+    a, b = object(), object()
+    r = gc.get_referents(tp([a, b]))
+    return r[0] is b
+
+
+_SEQ_REVERSED = {list: _seq_reversed(list), tuple: _seq_reversed(tuple)}
+
+
+class _Walker(_TypeInfos):
+    def __init__(self, objs, excl, strings, tables, live, garbage_ids, root_frames):
+        self.objs = objs
+        self.strings = strings
+        self.tables = tables
+        self.live = live
+        self.garbage_ids = garbage_ids
+        self.index = index = {}
+        for i, o in enumerate(objs):
+            index[id(o)] = i
+        for x in excl:
+            index[x] = -1
+        # executing frames are not gc-tracked on 3.11+: add the innermost
+        # frame of each thread; the callers are reached through f_back
+        for f in root_frames:
+            if id(f) not in index:
+                index[id(f)] = len(objs)
+                objs.append(f)
+        self.incount = array("l", bytes(array("l").itemsize * len(objs)))
+        self.own = {}           # id -> references held by the exporter itself
+        self.tinfo = {}
+        self.knames = {}        # id(dict key) -> name string idx
+        self.idxnames = array("q")
+        self.cellnames = {}     # id(cell) -> name idx
+        self.closures = {}      # id(closure tuple) -> array of name idx
+        self.hold = []          # objects the exporter keeps (counted in own)
+
+    # -- helpers ---------------------------------------------------------
+    def _own(self, x, n=1):
+        k = id(x)
+        self.own[k] = self.own.get(k, 0) + n
+
+    def idxname(self, i):
+        names = self.idxnames
+        while len(names) <= i:
+            names.append(self.strings.add(str(len(names))))
+        return names[i]
+
+    def keyname(self, k):
+        kn = self.knames.get(id(k))
+        if kn is None:
+            try:
+                r = _simple_key_repr(k)
+            except Exception:
+                r = None
+            kn = -1 if r is None else self.strings.add(r)
+            self.knames[id(k)] = kn
+        return kn
+
+    # -- main walk -----------------------------------------------------------
+    def run(self, objf, reff):
+        # The hot loop of the export, run once per object (10^6 times): the
+        # "add referent, count the reference" step is written out inline at
+        # each use on purpose: a helper would add a Python function call per
+        # reference to the hottest path of the exporter.
+        objs = self.objs
+        index = self.index
+        index_get = index.get
+        incount = self.incount
+        strings = self.strings
+        sadd = strings.add
+        tinfo_get = self.tinfo.get
+        typeinfo = self.typeinfo
+        is_tracked = _is_tracked
+        get_referents = _get_referents
+        garbage = self.garbage_ids
+        tables = self.tables
+        objtb = tables.object_traceback if tables is not None else None
+        keyname = self.keyname
+        knames_get = self.knames.get
+        idxnames = self.idxnames
+        idxname = self.idxname
+        closures_get = self.closures.get
+        ow = _IntWriter(objf)
+        rw = _IntWriter(reff)
+        ob = []
+        rb = []
+        objs_append = objs.append
+        incount_append = incount.append
+        dict_items = _dict_items
+        _id = id
+        _type = type
+        _len = len
+
+        self._prepass()
+
+        i = -1
+        for o in objs:
+            i += 1
+            tp = _type(o)
+            ti = tinfo_get(_id(tp))
+            if ti is None:
+                ti = typeinfo(tp)
+            flags = ti.flags
+            oid = _id(o)
+            if is_tracked(o):
+                flags |= 1
+            if garbage and oid in garbage:
+                flags |= 64
+            try:
+                size = ti.sizer(o)
+                if _type(size) is not int or size < 0:
+                    size = 0
+            except Exception:
+                size = 0
+            d = ti.desc
+            if d is not None:
+                try:
+                    d = d(o, strings, ti)
+                except Exception:
+                    d = -1
+            else:
+                d = -1
+            ob += (oid, ti.name, size, flags, d,
+                   objtb(o) if objtb is not None else -1)
+            if _len(ob) >= _CHUNK:
+                ow.write(ob)
+                ob = []
+            h = ti.handler
+            if h == H_NOREF:
+                continue
+            if h == H_DICT:
+                for k, v in dict_items(o):
+                    xid = _id(k)
+                    kn = knames_get(xid)
+                    if kn is None:
+                        kn = keyname(k)
+                    j = index_get(xid)
+                    if j is None:
+                        j = _len(objs)
+                        objs_append(k)
+                        index[xid] = j
+                        incount_append(1)
+                        rb += (i, j, 3, kn)
+                    elif j >= 0:
+                        incount[j] += 1
+                        rb += (i, j, 3, kn)
+                    xid = _id(v)
+                    j = index_get(xid)
+                    if j is None:
+                        j = _len(objs)
+                        objs_append(v)
+                        index[xid] = j
+                        incount_append(1)
+                        rb += (i, j, 2, kn)
+                    elif j >= 0:
+                        incount[j] += 1
+                        rb += (i, j, 2, kn)
+            elif h == H_SEQ or h == H_SET:
+                try:
+                    refs = get_referents(o)
+                except Exception:
+                    refs = ()
+                if h == H_SET:
+                    kind = 4
+                    names = None
+                else:
+                    # positional names; gc visits list/tuple items last to
+                    # first (checked at import time and per object)
+                    n = _len(refs)
+                    cl = closures_get(_id(o)) if tp is tuple else None
+                    if cl is not None and _len(cl) == n:
+                        kind = 9
+                        names = cl
+                    else:
+                        kind = 4
+                        if _len(idxnames) < n:
+                            idxname(n - 1)
+                        names = idxnames
+                    if n and (n != _len(o) or refs[0] is not o[n - 1 if _SEQ_REVERSED[tp] else 0]):
+                        names = None  # changed under our feet: no names
+                    elif _SEQ_REVERSED[tp]:
+                        refs = refs[::-1]
+                n = 0
+                for x in refs:
+                    xid = _id(x)
+                    j = index_get(xid)
+                    if j is None:
+                        j = _len(objs)
+                        objs_append(x)
+                        index[xid] = j
+                        incount_append(1)
+                    elif j < 0:
+                        n += 1
+                        continue
+                    else:
+                        incount[j] += 1
+                    rb += (i, j, kind, names[n] if names is not None else -1)
+                    n += 1
+                refs = None
+            else:
+                # generic / labeled path
+                try:
+                    refs = get_referents(o)
+                except Exception:
+                    refs = []
+                labels = None
+                syn = None
+                if h == H_LABELED:
+                    labels = {}
+                    syn = []
+                    hold = []
+                    try:
+                        ti.kind(self, o, tp, ti, labels, syn, hold, refs)
+                    except Exception:
+                        pass
+                for x in refs:
+                    kind = 0
+                    name = -1
+                    if labels:
+                        L = labels.get(_id(x))
+                        if L:
+                            name = L.pop()
+                            kind = L.pop()
+                    xid = _id(x)
+                    j = index_get(xid)
+                    if j is None:
+                        j = _len(objs)
+                        objs_append(x)
+                        index[xid] = j
+                        incount_append(1)
+                    elif j < 0:
+                        continue
+                    else:
+                        incount[j] += 1
+                    rb += (i, j, kind, name)
+                if syn:
+                    for x, kind, name, counted in syn:
+                        if kind < 0:
+                            # dict-subclass key: only if gc did not report it
+                            kind = -kind
+                            L = labels.get(_id(x))
+                            if not L or kind not in L[0::2]:
+                                continue
+                            q = L[0::2].index(kind) * 2
+                            del L[q:q + 2]
+                        j = index_get(_id(x))
+                        if j is None:
+                            j = _len(objs)
+                            objs_append(x)
+                            index[_id(x)] = j
+                            incount_append(1 if counted else 0)
+                        elif j < 0:
+                            continue
+                        elif counted:
+                            incount[j] += 1
+                        rb += (i, j, kind, name)
+                refs = labels = syn = hold = None
+            if _len(rb) >= _CHUNK:
+                rw.write(rb)
+                rb = []
+        ow.write(ob)
+        rw.write(rb)
+        self.nobjects = ow.count // 6
+        o = None
+
+    def _prepass(self):
+        """Name closure cells from the functions that own them."""
+        sadd = self.strings.add
+        closures = self.closures
+        cellnames = self.cellnames
+        for o in self.objs:
+            if type(o) is _FunctionType:
+                try:
+                    cl = o.__closure__
+                    if not cl:
+                        continue
+                    fv = o.__code__.co_freevars
+                    names = array("q", [sadd(n) for n in fv])
+                    if len(names) != len(cl):
+                        continue
+                    closures[id(cl)] = names
+                    for c, n in zip(cl, names):
+                        cellnames.setdefault(id(c), n)
+                except Exception:
+                    pass
+
+    # -- roots ---------------------------------------------------------------
+    def roots(self, root_frames, root_names, caller_frame_id):
+        out = array("q")
+        index_get = self.index.get
+        sadd = self.strings.add
+        is_root = set()
+        try:
+            mods = list(sys.modules.items())
+        except Exception:
+            mods = []
+        for name, mod in mods:
+            j = index_get(id(mod))
+            if j is None or j < 0 or type(name) is not str:
+                continue
+            out.extend((j, R_MODULE, sadd(name), 0))
+        mods = name = mod = None
+        for f, n in zip(root_frames, root_names):
+            j = index_get(id(f))
+            if j is not None and j >= 0:
+                out.extend((j, R_THREAD, n, 0))
+                is_root.add(j)
+        f = None
+        del root_frames[:]
+        if not _PY311 and caller_frame_id:
+            # an exporter frame's f_back holds the caller's frame (< 3.11)
+            self.own[caller_frame_id] = self.own.get(caller_frame_id, 0) + 1
+        try:
+            import builtins
+            bd = _module_dict_get(builtins)
+            j = index_get(id(bd))
+            if j is not None and j >= 0:
+                out.extend((j, R_BUILTINS, sadd("builtins"), 0))
+            bd = None
+        except Exception:
+            pass
+        # native roots: refcount not explained by references in the graph
+        self.strings.flush()
+        keyids = set(id(k) for k in self.strings.index)
+        own = self.own
+        base = _excess_scan([object()], array("l", [0]), {}, set(), 0, None, 0)
+        _excess_scan(self.objs, self.incount, own, keyids, base, out, R_NATIVE,
+                     is_root)
+        return out
+
+
+def _excess_scan(objs, incount, own, keyids, base, out, kind=0, skip=None):
+    """Identical code path for calibration (out is None) and the real scan."""
+    getrc = sys.getrefcount
+    own_get = own.get
+    for j in range(len(objs)):
+        o = objs[j]
+        rc = getrc(o)
+        if out is None:
+            return rc
+        if rc >= _IMMORTAL:
+            continue
+        k = id(o)
+        ex = rc - base - incount[j] - own_get(k, 0)
+        if k in keyids:
+            ex -= 1
+        if ex > 0 and (skip is None or j not in skip):
+            out.extend((j, kind, -1, ex))
+    return 0
