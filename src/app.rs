@@ -11,10 +11,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::folder_drop;
 use crate::loader::{Command, FailedFile, LoadState, Loader};
 use crate::nav;
 use crate::queries::{self, AppContext, Queries};
-use crate::route::{Route, Tab};
+use crate::route::{self, Route, Tab};
 use crate::units::format_rate;
 use crate::views;
 use crate::worker_client::{js_error_text, WorkerClient};
@@ -26,6 +27,13 @@ const EXAMPLES: &[(&str, &str, &[&str])] = &[
     ("cycle", "reference cycles", &["examples/cycle.heapscope.json.gz"]),
     ("growth", "before/after growth", &["examples/before.heapscope.json.gz", "examples/after.heapscope.json.gz"]),
     ("tracemalloc", "tracemalloc pair", &["examples/tracemalloc-before.heapscope.json.gz", "examples/tracemalloc-after.heapscope.json.gz"]),
+    (
+        "series",
+        "a service leaking listeners: three snapshots of one process (Growth)",
+        &["examples/service-1.heapscope.json.gz", "examples/service-2.heapscope.json.gz", "examples/service-3.heapscope.json.gz"],
+    ),
+    ("mprof", "memory_profiler `mprof run` of a leaking function (Timeline)", &["examples/mprofile-leak.dat"]),
+    ("profile", "memory_profiler @profile report of the same function (Line report)", &["examples/profile-leak.txt"]),
 ];
 
 type Files = Vec<(String, web_sys::Blob, u64)>;
@@ -37,7 +45,12 @@ pub fn App() -> impl IntoView {
     let workers_ready = RwSignal::new(0u32);
     let route = RwSignal::new(nav::current());
     let dragging = RwSignal::new(false);
-    let app = AppContext { queries: StoredValue::new_local(None), generation: RwSignal::new(0), in_flight: RwSignal::new(0) };
+    let app = AppContext {
+        queries: StoredValue::new_local(None),
+        generation: RwSignal::new(0),
+        in_flight: RwSignal::new(0),
+        explored: RwSignal::new(None),
+    };
     provide_context(app);
     let pending = Queries::pending_table();
     let loader: Rc<RefCell<Loader<web_sys::Blob>>> = Rc::default();
@@ -61,7 +74,13 @@ pub fn App() -> impl IntoView {
                         app.in_flight.set(0);
                         app.queries.with_value(|q| q.as_ref().map(|q| q.client().restart()));
                     }
-                    Command::Refresh => app.generation.update(|g| *g += 1),
+                    Command::Refresh => {
+                        app.generation.update(|g| *g += 1);
+                        // A batch lands where its files are read (Growth for a series…).
+                        if let LoadState::Ready { summary, .. } = loader.borrow().state() {
+                            nav::go(&route::landing(&summary.files));
+                        }
+                    }
                 }
             }
             state.set(loader.borrow().state().clone());
@@ -120,12 +139,45 @@ pub fn App() -> impl IntoView {
         })
     };
 
+    // Another snapshot of the series is explored: show its summary.
+    Effect::new(move |_| {
+        if let Some(summary) = app.explored.get() {
+            flow.with_value(|(loader, _)| {
+                loader.borrow_mut().explored(*summary);
+                state.set(loader.borrow().state().clone());
+            });
+        }
+    });
+
     let on_drop = {
-        let start_loads = start_loads.clone();
+        let (start_loads, loader, apply) = (start_loads.clone(), loader.clone(), apply.clone());
         move |ev: web_sys::DragEvent| {
             ev.prevent_default();
             dragging.set(false);
-            if let Some(files) = ev.data_transfer().and_then(|dt| dt.files()) {
+            let Some(dt) = ev.data_transfer() else { return };
+            // A folder (of a series, say): walk it, then load what it holds.
+            if let Some(entries) = folder_drop::folder_entries(&dt) {
+                let (start_loads, loader, apply) = (start_loads.clone(), loader.clone(), apply.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match folder_drop::walk(entries).await {
+                        Ok(files) => start_loads(
+                            files
+                                .into_iter()
+                                .map(|(path, f)| {
+                                    let size = f.size() as u64;
+                                    (path.trim_start_matches('/').to_string(), f.into(), size)
+                                })
+                                .collect(),
+                        ),
+                        Err(e) => {
+                            loader.borrow_mut().could_not_fetch(format!("the dropped folder could not be read: {e}"));
+                            apply(Vec::new());
+                        }
+                    }
+                });
+                return;
+            }
+            if let Some(files) = dt.files() {
                 start_loads(file_list(&files));
             }
         }
@@ -164,6 +216,13 @@ pub fn App() -> impl IntoView {
             });
         }
     };
+    // A folder picker: `webkitdirectory` has no typed attribute in Leptos.
+    let folder_input: NodeRef<leptos::html::Input> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(input) = folder_input.get() {
+            let _ = input.set_attribute("webkitdirectory", "");
+        }
+    });
     let search_text = RwSignal::new(String::new());
     let search_input: NodeRef<leptos::html::Input> = NodeRef::new();
     let _ = window_event_listener(ev::keydown, move |ev: web_sys::KeyboardEvent| {
@@ -196,7 +255,11 @@ pub fn App() -> impl IntoView {
                 <h1 class="logo"><a href="#/overview">"heapscope"</a></h1>
                 <label class="button" data-testid="file-picker-label">
                     "Open snapshots…"
-                    <input type="file" multiple=true data-testid="file-input" class="visually-hidden" on:change=on_pick />
+                    <input type="file" multiple=true data-testid="file-input" class="visually-hidden" on:change=on_pick.clone() />
+                </label>
+                <label class="button secondary" data-testid="folder-picker-label" title="A folder of snapshots of one process: what grows">
+                    "Open folder…"
+                    <input type="file" multiple=true node_ref=folder_input data-testid="folder-input" class="visually-hidden" on:change=on_pick />
                 </label>
                 <span class="examples">"Try an example: "
                     {EXAMPLES.iter().map(|&(id, label, paths)| {
@@ -220,7 +283,8 @@ pub fn App() -> impl IntoView {
                     <section class="intro" data-testid="intro">
                         <p class="drop-hint">"Drop heap snapshots anywhere on this page"</p>
                         <p class="muted">"Export one from a running Python process with "<code>"python -m heapscope run app.py --out app.heapscope.json"</code>"."</p>
-                        <p class="muted">"Two heap snapshots of one process enable Compare; a tracemalloc snapshot adds Allocations."</p>
+                        <p class="muted">"Two heap snapshots of one process enable Compare; several (or a folder of them) show what grows; a tracemalloc snapshot adds Allocations."</p>
+                        <p class="muted">"memory_profiler files open too: "<code>"mprof run"</code>" data (mprofile_*.dat) on a Timeline, "<code>"@profile"</code>" output as a Line report."</p>
                     </section>
                 }.into_any(),
                 LoadState::Loading { file_name, phase, done_bytes, total_bytes, started_ms, queued } => {
@@ -274,6 +338,10 @@ fn Explorer(summary: Summary, route: RwSignal<Route>) -> impl IntoView {
     let has_traces = summary.files.iter().any(|f| f.roles.contains(&FileRole::Allocations));
     let can_compare_traces = summary.files.iter().any(|f| f.roles.contains(&FileRole::AllocationsBaseline));
     let can_compare_heaps = summary.files.iter().any(|f| f.roles.contains(&FileRole::Baseline));
+    let explored_index = summary.files.iter().find(|f| f.roles.contains(&FileRole::Heap)).and_then(|f| f.series_index);
+    let has_series = summary.files.iter().filter(|f| f.has_heap).count() >= 2;
+    let has_timeline = summary.files.iter().any(|f| f.roles.contains(&FileRole::Timeline));
+    let has_lines = summary.files.iter().any(|f| f.roles.contains(&FileRole::LineReport));
     let last_object = RwSignal::new(None::<u32>);
     Effect::new(move |_| {
         if let Route::Object(o) | Route::Retainers(o) | Route::Graph(o) = route.get() {
@@ -301,6 +369,9 @@ fn Explorer(summary: Summary, route: RwSignal<Route>) -> impl IntoView {
             {tab("cycles", Tab::Cycles, Route::Cycles, has_heap)}
             {tab("allocations", Tab::Allocations, Route::Allocations, has_traces)}
             {tab("compare", Tab::Compare, Route::Compare, can_compare_heaps)}
+            {tab("growth", Tab::Growth, Route::Growth(None), has_series)}
+            {tab("timeline", Tab::Timeline, Route::Timeline, has_timeline)}
+            {tab("lines", Tab::Lines, Route::Lines, has_lines)}
         </nav>
         {move || match route.get() {
             Route::Overview => view! { <views::overview::OverviewView summary=summary.clone() /> }.into_any(),
@@ -315,8 +386,25 @@ fn Explorer(summary: Summary, route: RwSignal<Route>) -> impl IntoView {
             Route::Allocations => view! { <views::allocations::AllocationsView can_compare=can_compare_traces /> }.into_any(),
             Route::Compare => view! { <views::compare::CompareView /> }.into_any(),
             Route::Search(text) => view! { <views::search::SearchView text=text /> }.into_any(),
+            Route::Growth(range) => view! { <views::growth::GrowthView range=range /> }.into_any(),
+            Route::Timeline => view! { <views::timeline::TimelineView /> }.into_any(),
+            Route::Lines => view! { <views::lines::LinesView /> }.into_any(),
+            Route::Snapshot(k) => view! { <OpenSnapshot index=k explored=explored_index /> }.into_any(),
         }}
     }
+}
+
+/// `#/snapshot/N`: explores the series' snapshot N (unless it is the one
+/// explored), then shows its overview.
+#[component]
+fn OpenSnapshot(index: u32, explored: Option<u32>) -> impl IntoView {
+    let app = queries::use_app();
+    if explored == Some(index) {
+        nav::go(&Route::Overview);
+    } else {
+        queries::explore(app, index, None, Route::Overview);
+    }
+    view! { <p class="muted" data-testid="view-loading">{format!("Opening snapshot {}…", index + 1)}</p> }
 }
 
 fn file_list(files: &web_sys::FileList) -> Files {

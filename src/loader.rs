@@ -155,6 +155,15 @@ impl<F> Loader<F> {
         vec![Command::RestartWorker]
     }
 
+    /// Another snapshot of the series is explored (`Query::Explore`): the
+    /// open files show its summary. Ignored while a batch is loading (its
+    /// own summary comes next).
+    pub fn explored(&mut self, summary: Summary) {
+        if let LoadState::Ready { summary: shown, .. } = &mut self.state {
+            **shown = summary;
+        }
+    }
+
     /// The page could not even get the files (an example failed to download).
     pub fn could_not_fetch(&mut self, message: String) {
         self.clear();
@@ -328,6 +337,22 @@ mod tests {
         assert_eq!(l.state(), &LoadState::Idle);
         assert!(l.on_loaded(1, summary("a"), 0.0).is_empty(), "a late answer of the cancelled load");
         assert_eq!(l.state(), &LoadState::Idle);
+    }
+
+    #[test]
+    fn exploring_another_snapshot_changes_the_summary_shown_but_not_a_load() {
+        let mut loader = Loader::default();
+        let commands = loader.start(files(&["a", "b"]), 0.0);
+        assert_eq!(sends(&commands), [("a", true)]);
+        loader.sent(1);
+        loader.explored(summary("x"));
+        assert_eq!(loader.state().name(), "loading", "a load in flight is left alone");
+        loader.on_loaded(1, summary("a"), 0.0);
+        loader.sent(2);
+        loader.on_loaded(2, summary("b"), 0.0);
+        loader.explored(summary("a"));
+        let LoadState::Ready { summary, .. } = loader.state() else { panic!() };
+        assert_eq!(summary.file_name, "a");
     }
 
     #[test]

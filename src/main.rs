@@ -7,6 +7,8 @@
 //! natively.
 
 mod app;
+mod chart;
+mod folder_drop;
 mod layout;
 mod loader;
 mod nav;

@@ -58,6 +58,9 @@ pub struct AppContext {
     pub generation: RwSignal<u32>,
     /// Queries sent and not yet answered (the page's "busy" signal for tests).
     pub in_flight: RwSignal<u32>,
+    /// The summary after a `Query::Explore` (another snapshot of the series
+    /// explored); the shell shows it and refreshes the views.
+    pub explored: RwSignal<Option<Box<heapscope_protocol::Summary>>>,
 }
 
 impl AppContext {
@@ -73,6 +76,18 @@ impl AppContext {
             }
         });
     }
+}
+
+/// Explores the series' heap snapshot `heap` (Compare against `baseline`),
+/// then goes to `then` (whose objects are that snapshot's).
+pub fn explore(app: AppContext, heap: u32, baseline: Option<u32>, then: crate::route::Route) {
+    app.ask(Query::Explore { heap, baseline }, move |a| {
+        if let Answer::Explored { summary } = a {
+            app.explored.set(Some(summary));
+            app.generation.update(|g| *g += 1);
+        }
+        crate::nav::go(&then);
+    });
 }
 
 pub fn use_app() -> AppContext {

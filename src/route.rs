@@ -19,6 +19,15 @@ pub enum Route {
     Allocations,
     Compare,
     Search(String),
+    /// What grows across the heap series: all of it, or a range (series
+    /// indices, 0-based; the hash counts from 1: `#/growth/2-3`).
+    Growth(Option<(u32, u32)>),
+    /// memory_profiler `mprof run` files on one chart.
+    Timeline,
+    /// memory_profiler `@profile` reports.
+    Lines,
+    /// Explore the series' heap snapshot (0-based; `#/snapshot/1` is the first).
+    Snapshot(u32),
 }
 
 impl Route {
@@ -40,6 +49,10 @@ impl Route {
             "allocations" => Route::Allocations,
             "compare" => Route::Compare,
             "search" if !rest.is_empty() => Route::Search(rest),
+            "growth" => Route::Growth(range(&rest)),
+            "timeline" => Route::Timeline,
+            "lines" => Route::Lines,
+            "snapshot" => id().and_then(|n| n.checked_sub(1)).map_or(Route::Overview, Route::Snapshot),
             _ => Route::Overview,
         }
     }
@@ -58,13 +71,21 @@ impl Route {
             Route::Allocations => "#/allocations".into(),
             Route::Compare => "#/compare".into(),
             Route::Search(q) => format!("#/search/{}", encode(q)),
+            Route::Growth(None) => "#/growth".into(),
+            Route::Growth(Some((a, b))) => format!("#/growth/{}-{}", a + 1, b + 1),
+            Route::Timeline => "#/timeline".into(),
+            Route::Lines => "#/lines".into(),
+            Route::Snapshot(k) => format!("#/snapshot/{}", k + 1),
         }
     }
 
     /// The tab this route belongs to.
     pub fn tab(&self) -> Tab {
         match self {
-            Route::Overview => Tab::Overview,
+            Route::Overview | Route::Snapshot(_) => Tab::Overview,
+            Route::Growth(_) => Tab::Growth,
+            Route::Timeline => Tab::Timeline,
+            Route::Lines => Tab::Lines,
             Route::Types | Route::Instances(_) => Tab::Types,
             Route::Object(_) | Route::Retainers(_) | Route::Graph(_) => Tab::Object,
             Route::Dominators => Tab::Dominators,
@@ -86,6 +107,34 @@ pub enum Tab {
     Allocations,
     Compare,
     Search,
+    Growth,
+    Timeline,
+    Lines,
+}
+
+/// `2-3` (1-based, first before last) as a 0-based range.
+fn range(s: &str) -> Option<(u32, u32)> {
+    let (a, b) = s.split_once('-')?;
+    let (a, b) = (a.parse::<u32>().ok()?.checked_sub(1)?, b.parse::<u32>().ok()?.checked_sub(1)?);
+    (a < b).then_some((a, b))
+}
+
+/// Where a batch of files lands: several heap snapshots of one process on
+/// Growth, memory_profiler files on the Timeline or the Line report,
+/// anything else on the overview.
+pub fn landing(files: &[heapscope_protocol::FileInfo]) -> Route {
+    use heapscope_protocol::FileRole;
+    let has = |role: FileRole| files.iter().any(|f| f.roles.contains(&role));
+    let heaps = files.iter().filter(|f| f.has_heap).count();
+    if heaps >= 2 {
+        Route::Growth(None)
+    } else if heaps == 0 && has(FileRole::Timeline) {
+        Route::Timeline
+    } else if heaps == 0 && has(FileRole::LineReport) {
+        Route::Lines
+    } else {
+        Route::Overview
+    }
 }
 
 /// Percent-encodes everything but unreserved characters.
@@ -140,6 +189,11 @@ mod tests {
             Route::Allocations,
             Route::Compare,
             Route::Search("req-42 'x'".into()),
+            Route::Growth(None),
+            Route::Growth(Some((0, 2))),
+            Route::Timeline,
+            Route::Lines,
+            Route::Snapshot(0),
         ] {
             assert_eq!(Route::parse(&route.to_hash()), route, "{}", route.to_hash());
         }
@@ -152,5 +206,28 @@ mod tests {
         assert_eq!(Route::parse("#/cycles/x"), Route::Cycles);
         assert_eq!(Route::parse("#/nope"), Route::Overview);
         assert_eq!(Route::parse("#/search/%ZZ"), Route::Search("%ZZ".into()));
+        assert_eq!(Route::parse("#/growth/2-3"), Route::Growth(Some((1, 2))));
+        assert_eq!(Route::parse("#/growth/3-2"), Route::Growth(None));
+        assert_eq!(Route::parse("#/growth/0-2"), Route::Growth(None));
+        assert_eq!(Route::parse("#/snapshot/0"), Route::Overview);
+        assert_eq!(Route::parse("#/snapshot/2"), Route::Snapshot(1));
+    }
+
+    #[test]
+    fn a_batch_lands_where_its_files_are_read() {
+        use heapscope_protocol::{FileInfo, FileRole};
+        let file = |has_heap: bool, role: FileRole| FileInfo {
+            file_name: "f".into(),
+            has_heap,
+            has_tracemalloc: false,
+            time: None,
+            series_index: None,
+            roles: vec![role],
+        };
+        assert_eq!(landing(&[file(true, FileRole::Heap)]), Route::Overview);
+        assert_eq!(landing(&[file(true, FileRole::Baseline), file(true, FileRole::Heap)]), Route::Growth(None));
+        assert_eq!(landing(&[file(false, FileRole::Timeline), file(false, FileRole::LineReport)]), Route::Timeline);
+        assert_eq!(landing(&[file(false, FileRole::LineReport)]), Route::Lines);
+        assert_eq!(landing(&[file(true, FileRole::Heap), file(false, FileRole::Timeline)]), Route::Overview);
     }
 }

@@ -682,8 +682,9 @@ pub struct MprofRunData {
     pub children: Vec<ChildLine>,
     pub peak: Option<TimePoint>,
     pub duration_s: f64,
-    /// Least-squares slope of the samples.
+    /// Least-squares slope of the samples, and the fitted line's value at 0 s.
     pub slope_mib_per_s: Option<f64>,
+    pub fit_start_mib: Option<f64>,
     /// Per function, largest total growth first.
     pub grew_most: Vec<FunctionGrowthRow>,
     pub warnings: Vec<String>,

@@ -388,6 +388,7 @@ pub fn mprof_run(file_name: &str, run: &MprofRun, warnings: &[String], max_point
         peak: summary.peak.map(point),
         duration_s: summary.duration_s,
         slope_mib_per_s: summary.slope_mib_per_s,
+        fit_start_mib: summary.fit_start_mib,
         grew_most: summary
             .functions
             .iter()

@@ -314,7 +314,7 @@ fn render(a: &Answer) -> String {
         ),
         Answer::Timeline { runs } => list(runs, |r| {
             format!(
-                "{} cmd {:?} at {} samples {}/{} [{}] spans [{}] children [{}] peak {:?} slope {:?} grew [{}] warnings {}",
+                "{} cmd {:?} at {} samples {}/{} [{}] spans [{}] children [{}] peak {:?} slope {:?} from {:?} grew [{}] warnings {}",
                 r.file_name,
                 r.cmdline,
                 r.start_unix_s,
@@ -325,6 +325,7 @@ fn render(a: &Answer) -> String {
                 list(&r.children, |c| format!("{}:{}", c.id, list(&c.samples, |p| format!("{}:{}", p.seconds, p.mib)))),
                 r.peak.map(|p| (p.seconds, p.mib)),
                 r.slope_mib_per_s,
+                r.fit_start_mib,
                 list(&r.grew_most, |f| format!("{}:{}:{}", f.name, f.calls, f.total_growth_mib)),
                 r.warnings.len()
             )
@@ -479,8 +480,8 @@ fn cases() -> Vec<(&'static [&'static str], Query, &'static str)> {
         (SERIES_3, Query::Explore { heap: 1, baseline: Some(2) }, "explored s2.json (12 objects) [s1.json#Some(0):[Series] s2.json#Some(1):[Heap] s3.json#Some(2):[Baseline]]"),
         (SERIES_3, Query::Explore { heap: 3, baseline: None }, "unavailable: no such heap snapshot in the series of 3"),
         (SERIES_3, Query::Explore { heap: 1, baseline: Some(1) }, "unavailable: no such heap snapshot in the series of 3"),
-        (&["mprof", "s1"], Query::Timeline { max_points: 100 }, "mprof.json cmd Some(\"python app.py\") at 100 samples 3/3 [0:10 1:12.5 2:14] spans [__main__.f@0.1-0.9:Some(1)] children [42:0.5:3 1.5:4] peak Some((2.0, 14.0)) slope Some(2.0) grew [__main__.f:1:4] warnings 1"),
-        (&["mprof"], Query::Timeline { max_points: 2 }, "mprof.json cmd Some(\"python app.py\") at 100 samples 2/3 [0:10 2:14] spans [__main__.f@0.1-0.9:Some(1)] children [42:0.5:3 1.5:4] peak Some((2.0, 14.0)) slope Some(2.0) grew [__main__.f:1:4] warnings 1"),
+        (&["mprof", "s1"], Query::Timeline { max_points: 100 }, "mprof.json cmd Some(\"python app.py\") at 100 samples 3/3 [0:10 1:12.5 2:14] spans [__main__.f@0.1-0.9:Some(1)] children [42:0.5:3 1.5:4] peak Some((2.0, 14.0)) slope Some(2.0) from Some(10.166666666666666) grew [__main__.f:1:4] warnings 1"),
+        (&["mprof"], Query::Timeline { max_points: 2 }, "mprof.json cmd Some(\"python app.py\") at 100 samples 2/3 [0:10 2:14] spans [__main__.f@0.1-0.9:Some(1)] children [42:0.5:3 1.5:4] peak Some((2.0, 14.0)) slope Some(2.0) from Some(10.166666666666666) grew [__main__.f:1:4] warnings 1"),
         (HEAP, Query::Timeline { max_points: 100 }, "unavailable: no memory_profiler `mprof run` file (mprofile_*.dat) is open"),
         (&["lines", "mprof"], Query::LineReport { limit: 10 }, "lines.json rows 4 [app.py:Some(\"my_func\")=3 4 5 6] grew [5:a = [1] * (10 ** 6):Some(7.7) 6:b = [2] * (10 ** 5):Some(1.0)] warnings 0"),
         (&["mprof"], Query::LineReport { limit: 10 }, "unavailable: no memory_profiler @profile report is open"),

@@ -146,6 +146,8 @@ pub struct MprofSummary {
     pub peak: Option<Sample>,
     /// Least-squares slope of memory over time, MiB per second.
     pub slope_mib_per_s: Option<f64>,
+    /// The fitted line's value at the first sample (MiB), to draw the slope.
+    pub fit_start_mib: Option<f64>,
     /// Per function name, largest total growth first.
     pub functions: Vec<FunctionGrowth>,
 }
@@ -179,17 +181,20 @@ pub fn summarize(run: &MprofRun) -> MprofSummary {
         }
     }
     functions.sort_by(|a, b| b.total_growth_mib.total_cmp(&a.total_growth_mib).then(a.name.cmp(&b.name)));
+    let fit = fit(&run.samples);
     MprofSummary {
         sample_count: run.samples.len(),
         duration_s: if run.samples.is_empty() { 0.0 } else { last - first },
         peak,
-        slope_mib_per_s: slope(&run.samples),
+        slope_mib_per_s: fit.map(|(slope, _)| slope),
+        fit_start_mib: fit.map(|(_, start)| start),
         functions,
     }
 }
 
-/// Least-squares slope of memory over time; `None` below two distinct times.
-fn slope(samples: &[Sample]) -> Option<f64> {
+/// Least-squares line of memory over time: its slope (MiB/s) and its value
+/// at the first sample; `None` below two distinct times.
+fn fit(samples: &[Sample]) -> Option<(f64, f64)> {
     if samples.len() < 2 {
         return None;
     }
@@ -203,7 +208,8 @@ fn slope(samples: &[Sample]) -> Option<f64> {
         num += dt * (s.mem_mib - mean_m);
         den += dt * dt;
     }
-    (den > 0.0).then(|| num / den).filter(|v| v.is_finite())
+    let slope = (den > 0.0).then(|| num / den).filter(|v| v.is_finite())?;
+    Some((slope, mean_m - slope * mean_t)).filter(|(_, start)| start.is_finite())
 }
 
 #[cfg(test)]
@@ -228,6 +234,8 @@ mod tests {
         let s = summarize(&run);
         assert_eq!(s.peak.unwrap().mem_mib, 14.5);
         assert!((s.slope_mib_per_s.unwrap() - 2.0).abs() < 1e-9);
+        // Samples (0 s, 10.5), (1 s, 12.5), (2 s, 14.5): the fitted line starts at 10.5.
+        assert!((s.fit_start_mib.unwrap() - 10.5).abs() < 1e-9);
         assert_eq!(s.functions[0].name, "__main__.f");
         assert!((s.functions[0].total_growth_mib - 2.0).abs() < 1e-9);
     }
