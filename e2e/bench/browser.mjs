@@ -6,7 +6,8 @@
 //   node e2e/bench/browser.mjs FILE...   (dist/ must be built)
 import { statSync } from "node:fs";
 import { basename } from "node:path";
-import { launch, openApp, settled } from "../harness.mjs";
+import { launch } from "../harness.mjs";
+import { AppPage } from "../app-page.mjs";
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
@@ -17,7 +18,7 @@ const env = await launch();
 const results = [];
 try {
   for (const file of files) {
-    const page = await openApp(env.browser, env.url);
+    const page = await AppPage.open(env.browser, env.url);
     await page.evaluate(() => {
       window.__longTasks = [];
       window.__received = Infinity;
@@ -34,7 +35,7 @@ try {
     await page.evaluate(() => (window.__longTasks = []));
     const started = Date.now();
     await page.setInputFiles('[data-testid="file-input"]', file);
-    const state = await settled(page);
+    const state = await page.settled();
     if (state !== "ready") throw new Error(`${file}: ${await page.textContent('[data-testid="error-message"]')}`);
     await page.waitForSelector('[data-testid="overview"] [data-testid="suspects"]', { timeout: 120_000 });
     const shownMs = Date.now() - started;

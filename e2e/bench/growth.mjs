@@ -12,7 +12,8 @@
 //    Growth view on screen (the Growth query alone).
 import { copyFileSync, existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { launch, openApp, settled } from "../harness.mjs";
+import { launch } from "../harness.mjs";
+import { AppPage } from "../app-page.mjs";
 
 const [file] = process.argv.slice(2);
 if (!file) {
@@ -24,10 +25,10 @@ for (const c of copies) if (!existsSync(c) || statSync(c).size !== statSync(file
 
 const env = await launch();
 try {
-  const page = await openApp(env.browser, env.url);
+  const page = await AppPage.open(env.browser, env.url);
   let started = Date.now();
   await page.setInputFiles('[data-testid="file-input"]', file);
-  if ((await settled(page)) !== "ready") throw new Error(`${file} did not load`);
+  if ((await page.settled()) !== "ready") throw new Error(`${file} did not load`);
   await page.waitForSelector('[data-testid="overview"] [data-testid="suspects"]', { timeout: 300_000 });
   const loadOneMs = Date.now() - started;
   const workerLoadMs = Number(await page.getAttribute('[data-testid="load-stats"]', "data-load-ms"));
