@@ -162,11 +162,17 @@ test("growth: the leaking holder first; points open a snapshot, segments the gro
   assert.deepEqual(page.errors, []);
 });
 
-test("dropping memory_profiler files: a .dat and an @profile text open together, detected by content", async () => {
+test("dropping memory_profiler files: two runs overlaid and an @profile text, detected by content", async () => {
+  const second = join(tempDir(), "run-2.txt");
+  copyFileSync("public/examples/mprofile-leak.dat", second);
   const page = await AppPage.open(env.browser, env.url);
-  assert.equal(await page.drop(["public/examples/mprofile-leak.dat", "public/examples/profile-leak.txt"], { type: "text/plain" }), "ready");
+  assert.equal(await page.drop(["public/examples/mprofile-leak.dat", second, "public/examples/profile-leak.txt"], { type: "text/plain" }), "ready");
   assert.equal(await hash(page), "#/timeline");
   await page.waitForSelector('[data-testid="chart-line"]');
+  const samples = memSamples("public/examples/mprofile-leak.dat").length;
+  const lines = await page.$$eval('[data-testid="chart-line"]', (ps) => ps.map((p) => [p.dataset.label, Number(p.dataset.points)]));
+  assert.deepEqual(lines, [["mprofile-leak.dat", samples], ["run-2.txt", samples]]);
+  assert.equal(await page.locator('[data-testid="run"]').count(), 2);
   await page.click('[data-testid="tab-lines"]');
   await page.waitForSelector('[data-testid="grew-row"]');
   assert.deepEqual(page.errors, []);
