@@ -135,6 +135,16 @@ test("growth: the leaking holder first; points open a snapshot, segments the gro
   const heapLine = page.locator('[data-testid="chart-line"][data-label="heap total"]');
   assert.equal(await heapLine.getAttribute("data-points"), "3");
   await shot(page, "growth");
+  // Tables sort by the column clicked (the worker's ranking until then).
+  await page.click('[data-testid="growing-holders"] [data-testid="sort-holder"]');
+  await page.waitForSelector('[data-testid="growing-holders"] th[aria-sort="ascending"]');
+  const names = await page.texts('[data-testid="holder-name"]');
+  assert.deepEqual(names, [...names].sort());
+  await page.click('[data-testid="type-growth"] [data-testid="sort-count growth"]');
+  await page.waitForSelector('[data-testid="type-growth"] th[aria-sort="descending"]');
+  const growths = (await page.texts('[data-testid="type-row"] td:nth-child(4)')).map(Number);
+  assert.ok(growths.length > 1);
+  assert.deepEqual(growths, [...growths].sort((a, b) => b - a));
   // A survivor's representative opens in the retainer graph.
   await page.click('[data-testid="survivor-row"] [data-testid="survivor-graph"]');
   await page.waitForSelector('[data-testid="graph-node"]');
