@@ -6,7 +6,8 @@ import gc
 import sys
 from array import array
 
-from .format_v1 import _CHUNK, R_BUILTINS, R_MODULE, R_NATIVE, R_THREAD
+from .format_v1 import (_CHUNK, F_GARBAGE, F_TRACKED, K_CLOSURE, K_DKEY, K_DVAL, K_INDEX, K_INTERNAL,
+                        OBJECT_FIELDS, R_BUILTINS, R_MODULE, R_NATIVE, R_THREAD)
 from .safe import (_IMMORTAL, _PY311, _dict_items, _FunctionType, _get_referents, _is_tracked,
                    _module_dict_get, _simple_key_repr)
 from .typeinfo import H_DICT, H_LABELED, H_NOREF, H_SEQ, H_SET, _TypeInfos
@@ -104,6 +105,15 @@ class _Walker(_TypeInfos):
         _id = id
         _type = type
         _len = len
+        # The format's codes as locals: LOAD_FAST costs what a literal does.
+        tracked_flag = F_TRACKED
+        garbage_flag = F_GARBAGE
+        dict_key_kind = K_DKEY
+        dict_value_kind = K_DVAL
+        index_kind = K_INDEX
+        closure_kind = K_CLOSURE
+        internal_kind = K_INTERNAL
+        chunk = _CHUNK
 
         self._prepass()
 
@@ -117,9 +127,9 @@ class _Walker(_TypeInfos):
             flags = ti.flags
             oid = _id(o)
             if is_tracked(o):
-                flags |= 1
+                flags |= tracked_flag
             if garbage and oid in garbage:
-                flags |= 64
+                flags |= garbage_flag
             try:
                 size = ti.sizer(o)
                 if _type(size) is not int or size < 0:
@@ -136,7 +146,7 @@ class _Walker(_TypeInfos):
                 d = -1
             ob += (oid, ti.name, size, flags, d,
                    objtb(o) if objtb is not None else -1)
-            if _len(ob) >= _CHUNK:
+            if _len(ob) >= chunk:
                 ow.write(ob)
                 ob = []
             h = ti.handler
@@ -154,10 +164,10 @@ class _Walker(_TypeInfos):
                         objs_append(k)
                         index[xid] = j
                         incount_append(1)
-                        rb += (i, j, 3, kn)
+                        rb += (i, j, dict_key_kind, kn)
                     elif j >= 0:
                         incount[j] += 1
-                        rb += (i, j, 3, kn)
+                        rb += (i, j, dict_key_kind, kn)
                     xid = _id(v)
                     j = index_get(xid)
                     if j is None:
@@ -165,17 +175,17 @@ class _Walker(_TypeInfos):
                         objs_append(v)
                         index[xid] = j
                         incount_append(1)
-                        rb += (i, j, 2, kn)
+                        rb += (i, j, dict_value_kind, kn)
                     elif j >= 0:
                         incount[j] += 1
-                        rb += (i, j, 2, kn)
+                        rb += (i, j, dict_value_kind, kn)
             elif h == H_SEQ or h == H_SET:
                 try:
                     refs = get_referents(o)
                 except Exception:
                     refs = ()
                 if h == H_SET:
-                    kind = 4
+                    kind = index_kind
                     names = None
                 else:
                     # positional names; gc visits list/tuple items last to
@@ -183,10 +193,10 @@ class _Walker(_TypeInfos):
                     n = _len(refs)
                     cl = closures_get(_id(o)) if tp is tuple else None
                     if cl is not None and _len(cl) == n:
-                        kind = 9
+                        kind = closure_kind
                         names = cl
                     else:
-                        kind = 4
+                        kind = index_kind
                         if _len(idxnames) < n:
                             idxname(n - 1)
                         names = idxnames
@@ -228,7 +238,7 @@ class _Walker(_TypeInfos):
                     except Exception:
                         pass
                 for x in refs:
-                    kind = 0
+                    kind = internal_kind
                     name = -1
                     if labels:
                         L = labels.get(_id(x))
@@ -269,12 +279,12 @@ class _Walker(_TypeInfos):
                             incount[j] += 1
                         rb += (i, j, kind, name)
                 refs = labels = syn = hold = None
-            if _len(rb) >= _CHUNK:
+            if _len(rb) >= chunk:
                 rw.write(rb)
                 rb = []
         ow.write(ob)
         rw.write(rb)
-        self.nobjects = ow.count // 6
+        self.nobjects = ow.count // len(OBJECT_FIELDS)
         o = None
 
     def _prepass(self):
