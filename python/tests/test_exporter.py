@@ -564,3 +564,36 @@ def test_c_sizeof_and_rebound_interpreter_state_run_no_user_code(tmp_path, valid
     assert doc["process"]["argv"][:2] == ["prog.py", "--flag"]
     g = h.by_address(info["garbage"])
     assert h.flags[g] & doc["meta"]["object_flags"]["garbage"]
+
+
+def test_dict_subclass_keys_once_each(tmp_path, validate):
+    # A dict subclass's keys are added by its labeler unless gc reports them
+    # (it reports an object key, not a str key): each key appears once, and
+    # each counts as a held reference (no native excess left on it).
+    doc, proc = run_script(tmp_path, """
+        import json
+
+        class D(dict):
+            pass
+
+        class Key(object):
+            pass
+
+        key_obj = Key()
+        d = D()
+        d["str-key-" + str(7)] = ["str value"]
+        d[key_obj] = ["obj value"]
+        str_key = next(k for k in dict.keys(d) if type(k) is str)
+        print(json.dumps({"d": id(d), "key_obj": id(key_obj), "str_key": id(str_key)}))
+    """)
+    validate(doc)
+    info = last_json_line(proc.stdout)
+    h = Heap(doc)
+    d = h.by_address(info["d"])
+    keys = sorted((b, n) for b, k, n in h.out[d] if k == "dict_key")
+    expected = sorted([(h.by_address(info["str_key"]), "'str-key-7'"), (h.by_address(info["key_obj"]), None)])
+    assert keys == expected
+    assert sorted((str(n) for _, k, n in h.out[d] if k == "dict_value")) == ["'str-key-7'", "None"]
+    native = {o for o, k, _, _ in h.roots if k == "native"}
+    assert h.by_address(info["str_key"]) not in native
+    assert h.by_address(info["key_obj"]) not in native

@@ -15,8 +15,15 @@ from .safe import (_PY311, _TPFLAGS_HEAPTYPE, _TPFLAGS_READY, _deque, _dict_item
 # Each labeler fills ``labels`` (id -> [kind, name, kind, name, ...]) for the
 # referents returned by gc.get_referents, and ``syn`` with references that
 # gc.get_referents does not report (weak referents, live frames' locals, dict
-# keys of dict subclasses).  ``hold`` keeps temporaries alive while their id
-# is used as a key.
+# keys of dict subclasses) as ``(target, kind, name, mode)``, mode one of the
+# SYN_ values below.  ``hold`` keeps temporaries alive while their id is used
+# as a key.
+
+SYN_HELD = 1             # a reference the object holds: counted as one
+SYN_NOT_HELD = 0         # shown, but holds nothing (a weak reference's target)
+SYN_UNLESS_REPORTED = 2  # a dict subclass's key: a held reference, added only
+                         # when gc did not report it (str keys), since the
+                         # keys it does report already carry this label
 
 def _add(labels, x, kind, name):
     L = labels.get(id(x))
@@ -73,7 +80,7 @@ def _lab_type(w, o, tp, ti, labels, syn, hold, refs):
             except Exception:
                 continue
             if type(v) is str:
-                syn.append((v, K_INTERNAL, s(attr), True))
+                syn.append((v, K_INTERNAL, s(attr), SYN_HELD))
     if ti.slots or ti.dict_get is not None:
         _lab_instance(w, o, tp, ti, labels, syn, hold, refs)
 
@@ -110,7 +117,7 @@ def _lab_code(w, o, tp, ti, labels, syn, hold, refs):
             v = _obj_getattr(o, a)
         except Exception:
             continue
-        syn.append((v, K_INTERNAL, s(a), True))
+        syn.append((v, K_INTERNAL, s(a), SYN_HELD))
 
 
 def _lab_method(w, o, tp, ti, labels, syn, hold, refs):
@@ -133,7 +140,7 @@ def _lab_weakref(w, o, tp, ti, labels, syn, hold, refs):
         target = None
     if target is not None:
         hold.append(target)
-        syn.append((target, K_WEAK, -1, False))
+        syn.append((target, K_WEAK, -1, SYN_NOT_HELD))
     try:
         cb = weakref.ref.__dict__["__callback__"].__get__(o)
         if cb is not None:
@@ -187,10 +194,10 @@ def _lab_frame(w, o, tp, ti, labels, syn, hold, refs):
         # (3.11+); the interpreter frame holds the code, locals and caller.
         for x, n in items[:3]:
             if x is not None:
-                syn.append((x, K_INTERNAL, n, True))
+                syn.append((x, K_INTERNAL, n, SYN_HELD))
         for name, v in loc:
             if type(name) is str:
-                syn.append((v, K_LOCAL, s(name), True))
+                syn.append((v, K_LOCAL, s(name), SYN_HELD))
         return
     for x, n in items:
         if x is not None:
@@ -289,7 +296,7 @@ def _lab_container(w, o, tp, labels, syn, hold):
                 _add(labels, v, K_DVAL, kn)
                 # keys: labelled if reported by gc, else added below
                 _add(labels, k, K_DKEY, kn)
-                syn.append((k, -K_DKEY, kn, True))
+                syn.append((k, K_DKEY, kn, SYN_UNLESS_REPORTED))
         elif issubclass(tp, (list, tuple)) or (_deque is not None and issubclass(tp, _deque)):
             for n, v in enumerate(list.__iter__(o) if issubclass(tp, list)
                                   else tuple.__iter__(o) if issubclass(tp, tuple)

@@ -8,6 +8,7 @@ from array import array
 
 from .format_v1 import (_CHUNK, F_GARBAGE, F_TRACKED, K_CLOSURE, K_DKEY, K_DVAL, K_INDEX, K_INTERNAL,
                         OBJECT_FIELDS, R_BUILTINS, R_MODULE, R_NATIVE, R_THREAD)
+from .labelers import SYN_NOT_HELD, SYN_UNLESS_REPORTED
 from .safe import (_IMMORTAL, _PY311, _dict_items, _FunctionType, _get_referents, _is_tracked,
                    _module_dict_get, _simple_key_repr)
 from .typeinfo import H_DICT, H_LABELED, H_NOREF, H_SEQ, H_SET, _TypeInfos
@@ -258,10 +259,9 @@ class _Walker(_TypeInfos):
                         incount[j] += 1
                     rb += (i, j, kind, name)
                 if syn:
-                    for x, kind, name, counted in syn:
-                        if kind < 0:
-                            # dict-subclass key: only if gc did not report it
-                            kind = -kind
+                    for x, kind, name, mode in syn:
+                        if mode == SYN_UNLESS_REPORTED:
+                            # a label left unused means gc did not report x
                             L = labels.get(_id(x))
                             if not L or kind not in L[0::2]:
                                 continue
@@ -272,10 +272,10 @@ class _Walker(_TypeInfos):
                             j = _len(objs)
                             objs_append(x)
                             index[_id(x)] = j
-                            incount_append(1 if counted else 0)
+                            incount_append(0 if mode == SYN_NOT_HELD else 1)
                         elif j < 0:
                             continue
-                        elif counted:
+                        elif mode != SYN_NOT_HELD:
                             incount[j] += 1
                         rb += (i, j, kind, name)
                 refs = labels = syn = hold = None
