@@ -195,6 +195,7 @@ def test_gc_state_restored_and_in_process_dump(tmp_path, validate):
         doc = validate(load(str(path)))
         assert doc["process"]["gc"]["thresholds"] == [555, 7, 3]
         assert doc["process"]["gc"]["enabled"] is True
+        assert doc["meta"]["exporter_errors"] == []   # an ordinary heap: nothing swallowed
     finally:
         gc.set_threshold(*thresholds)
         (gc.enable if was else gc.disable)()
@@ -597,3 +598,29 @@ def test_dict_subclass_keys_once_each(tmp_path, validate):
     native = {o for o, k, _, _ in h.roots if k == "native"}
     assert h.by_address(info["str_key"]) not in native
     assert h.by_address(info["key_obj"]) not in native
+
+
+def test_swallowed_exceptions_are_counted_in_meta(tmp_path, validate):
+    # Odd's __sizeof__ is int's C method: sys.getsizeof raises TypeError for
+    # it.  The exporter goes on (size 0) and counts each one in meta.
+    out = tmp_path / "odd.heapscope.json"
+    proc = run_python(tmp_path, """
+        import json, sys
+        import heapscope
+        from heapscope._export import errors
+
+        class Odd(object):
+            __sizeof__ = int.__sizeof__
+
+        odd = [Odd(), Odd()]
+        heapscope.dump(sys.argv[1])
+        # the counts are the exporter's bookkeeping: not left behind
+        print(json.dumps({"odd": [id(o) for o in odd], "left": len(errors.COUNTS)}))
+    """, args=[str(out)])
+    doc = validate(load(str(out)))
+    info = last_json_line(proc.stdout)
+    h = Heap(doc)
+    assert [h.size[h.by_address(a)] for a in info["odd"]] == [0, 0]
+    assert doc["meta"]["exporter_errors"] == [
+        {"site": "walker.size", "exception": "builtins.TypeError", "count": 2}]
+    assert info["left"] == 0

@@ -85,6 +85,14 @@ impl Warnings {
         }
     }
 
+    /// Like `push`, but the warning goes before all others (and is kept:
+    /// the last kept one makes room when the list is full).
+    pub fn push_front(&mut self, message: impl Into<String>, location: Option<Location>) {
+        self.total += 1;
+        self.kept.insert(0, Diagnostic::new(message, location));
+        self.kept.truncate(Self::LIMIT);
+    }
+
     /// The kept warnings, plus one line saying how many more there were.
     pub fn into_vec(mut self) -> Vec<Diagnostic> {
         let dropped = self.total - self.kept.len() as u64;

@@ -20,5 +20,6 @@ from .format_v1 import EXPORTER, FORMAT_VERSION, __version__
 from .process import process_info
 from .safe import type_name
 
+
 __all__ = ["export", "DumpInProgress", "EXPORTER", "FORMAT_VERSION", "__version__", "process_info",
            "type_name"]

@@ -12,6 +12,7 @@ from .safe import (_BuiltinFunctionType, _bytes_getitem, _bytes_len, _bytes_repr
                    _float_repr, _MethodType, _module_dict_get, _ModuleType, _mro, _NoneType, _ref_call,
                    _str_getitem, _str_len, _str_repr, type_name)
 
+
 def _fit(body, suffix):
     """body + suffix within DESC_MAX characters, cutting body with '...'."""
     if len(body) + len(suffix) <= DESC_MAX:

@@ -12,12 +12,15 @@ import sys
 import threading
 from array import array
 
+from . import errors
+from .errors import note as _note
 from .format_v1 import FORMAT_VERSION, _meta_json
 from .process import process_info
 from .safe import _exact_list, _is_own_code
 from .tracetables import _snapshot_raw, _TraceTables, _tracemalloc
 from .walker import _Walker
 from .writers import _FMT_CACHE, _open_output, _Strings, _tempfile, _write_array
+
 
 def _thread_names():
     """{ident: name} of threading's threads, with no user code: the name is
@@ -27,12 +30,14 @@ def _thread_names():
     try:
         active = threading._active  # no lock: safe inside a signal handler
         active = dict.copy(active) if type(active) is dict else {}
-    except Exception:
+    except Exception as e:
+        _note("dump.threads", e)
         active = {}
     for ident, t in dict.items(active):
         try:
             d = _THREAD_DICT_GET(t)
-        except Exception:
+        except Exception as e:
+            _note("dump.thread_dict", e)
             continue
         if type(d) is not dict:
             continue
@@ -69,6 +74,7 @@ def export(path, heap=True, tracemalloc_snapshot=None, include_tracemalloc=None,
     if not _DUMP_LOCK.acquire(False):
         raise DumpInProgress("a heapscope dump is already running; %s not written" % path)
     try:
+        errors.COUNTS.clear()
         gc_enabled = gc.isenabled()
         gc.disable()
         try:
@@ -78,6 +84,7 @@ def export(path, heap=True, tracemalloc_snapshot=None, include_tracemalloc=None,
             # The format strings are the exporter's bookkeeping: they must not
             # stay behind in the user's heap (or in the next tracemalloc snapshot).
             _FMT_CACHE.clear()
+            errors.COUNTS.clear()
             if gc_enabled:
                 gc.enable()
     finally:
@@ -129,7 +136,7 @@ def _export(path, heap, tm_snapshot, include_tm, compress, exclude_stack,
 def _assemble(tmp_path, compress, process_json, heap_parts, tables, strings, outdir):
     with _open_output(tmp_path, compress) as out:
         out.write('{"format":"heapscope","version":%d,"meta":' % FORMAT_VERSION)
-        out.write(_meta_json())
+        out.write(_meta_json(errors.records()))
         out.write(',"process":')
         out.write(process_json)
         if heap_parts is not None:
@@ -198,6 +205,7 @@ def _walk_heap(strings, tables, exclude_stack, outdir):
     excl.add(id(live))
     excl.add(id(garbage_ids))
     excl.add(id(strings))
+    excl.add(id(errors.COUNTS))
     excl.add(id(strings.buf))
     excl.add(id(strings.index))
     if tables is not None:

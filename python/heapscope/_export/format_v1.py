@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+
 __version__ = "0.1.0"
 EXPORTER = "heapscope-python " + __version__
 FORMAT_VERSION = 1
@@ -34,10 +35,12 @@ DESC_MAX = 80
 _CHUNK = 1 << 16
 
 
-def _meta_json():
+def _meta_json(exporter_errors):
+    """The ``meta`` object; *exporter_errors* are the ``errors.records()``."""
     return json.dumps({
         "object_fields": OBJECT_FIELDS, "reference_fields": REFERENCE_FIELDS,
         "reference_kinds": REFERENCE_KINDS, "root_fields": ROOT_FIELDS,
         "root_kinds": ROOT_KINDS, "object_flags": OBJECT_FLAGS,
         "frame_fields": FRAME_FIELDS, "trace_fields": TRACE_FIELDS,
+        "exporter_errors": exporter_errors,
     }, separators=(",", ":"))

@@ -6,11 +6,13 @@ from __future__ import annotations
 import sys
 import weakref
 
+from .errors import note as _note
 from .format_v1 import (K_ATTR, K_BASES, K_CELL, K_CLASS_DICT, K_DEFAULTS, K_DKEY, K_DVAL, K_GLOBALS,
                         K_INDEX, K_INST_DICT, K_INTERNAL, K_LOCAL, K_MRO, K_WEAK)
 from .safe import (_PY311, _TPFLAGS_HEAPTYPE, _TPFLAGS_READY, _deque, _dict_items, _get_referents,
                    _module_dict_get, _obj_getattr, _ref_call, _type_base_get, _type_bases_get,
                    _type_dict_get, _type_flags_get, _type_mro_get)
+
 
 # Each labeler fills ``labels`` (id -> [kind, name, kind, name, ...]) for the
 # referents returned by gc.get_referents, and ``syn`` with references that
@@ -47,7 +49,8 @@ def _lab_function(w, o, tp, ti, labels, syn, hold, refs):
     for attr in ("__name__", "__qualname__", "__module__", "__doc__"):
         try:
             _add(labels, _obj_getattr(o, attr), K_INTERNAL, s(attr))
-        except Exception:
+        except Exception as e:
+            _note("labelers.function_attr", e)
             pass
     b = getattr(o, "__builtins__", None) if sys.version_info >= (3, 10) else None
     if b is not None:
@@ -77,7 +80,8 @@ def _lab_type(w, o, tp, ti, labels, syn, hold, refs):
         for attr in ("__name__", "__qualname__"):
             try:
                 v = type.__dict__[attr].__get__(o)
-            except Exception:
+            except Exception as e:
+                _note("labelers.type_name_attr", e)
                 continue
             if type(v) is str:
                 syn.append((v, K_INTERNAL, s(attr), SYN_HELD))
@@ -115,7 +119,8 @@ def _lab_code(w, o, tp, ti, labels, syn, hold, refs):
     for a in _CODE_ATTRS:
         try:
             v = _obj_getattr(o, a)
-        except Exception:
+        except Exception as e:
+            _note("labelers.code_attr", e)
             continue
         syn.append((v, K_INTERNAL, s(a), SYN_HELD))
 
@@ -136,7 +141,8 @@ def _lab_weakref(w, o, tp, ti, labels, syn, hold, refs):
     s = w.strings.add
     try:
         target = _ref_call(o)
-    except Exception:
+    except Exception as e:
+        _note("labelers.weakref_target", e)
         target = None
     if target is not None:
         hold.append(target)
@@ -145,7 +151,8 @@ def _lab_weakref(w, o, tp, ti, labels, syn, hold, refs):
         cb = weakref.ref.__dict__["__callback__"].__get__(o)
         if cb is not None:
             _add(labels, cb, K_INTERNAL, s("__callback__"))
-    except Exception:
+    except Exception as e:
+        _note("labelers.weakref_callback", e)
         pass
     if ti.slots or ti.dict_get is not None:
         _lab_instance(w, o, tp, ti, labels, syn, hold, refs)
@@ -163,7 +170,8 @@ def _lab_frame(w, o, tp, ti, labels, syn, hold, refs):
     items.append((glob, s("f_globals")))
     try:
         items.append((o.f_builtins, s("f_builtins")))
-    except Exception:
+    except Exception as e:
+        _note("labelers.frame_builtins", e)
         pass
     fl = None
     loc = []
@@ -172,7 +180,8 @@ def _lab_frame(w, o, tp, ti, labels, syn, hold, refs):
         # generator does, and reading f_locals would only create a dict)
         try:
             fl = o.f_locals
-        except Exception:
+        except Exception as e:
+            _note("labelers.frame_locals", e)
             fl = None
         if fl is not None and fl is not glob:
             try:
@@ -180,7 +189,8 @@ def _lab_frame(w, o, tp, ti, labels, syn, hold, refs):
                     loc = list(_dict_items(fl))
                 else:  # PEP 667 FrameLocalsProxy (3.13+): reads the fast locals
                     loc = list(fl.items())
-            except Exception:
+            except Exception as e:
+                _note("labelers.frame_locals_items", e)
                 loc = []
     hold.append(items)
     hold.append(loc)
@@ -218,7 +228,10 @@ def _lab_instance(w, o, tp, ti, labels, syn, hold, refs):
     for nidx, get in ti.slots:
         try:
             v = get(o)
-        except Exception:
+        except AttributeError:  # an empty slot
+            continue
+        except Exception as e:
+            _note("labelers.slot", e)
             continue
         hold.append(v)
         _add(labels, v, K_ATTR, nidx)
@@ -231,7 +244,8 @@ def _lab_instance(w, o, tp, ti, labels, syn, hold, refs):
             if type(x) is dict:
                 try:
                     d = dget(o)
-                except Exception:
+                except Exception as e:
+                    _note("labelers.instance_dict", e)
                     return
                 if d is x or any(d is r for r in refs):
                     _add(labels, d, K_INST_DICT, -1)
@@ -249,7 +263,8 @@ def _lab_instance(w, o, tp, ti, labels, syn, hold, refs):
         return
     try:
         d = dget(o)  # may materialize the instance dict (C code, no user code)
-    except Exception:
+    except Exception as e:
+        _note("labelers.instance_dict_inline", e)
         return
     ti.learned += 1
     hold.append(d)
@@ -276,7 +291,10 @@ def _label_inline(w, o, tp, ti, labels, hold, only_unlabeled=False):
     for name, nidx in ti.attrs:
         try:
             v = _obj_getattr(o, name)
-        except Exception:
+        except AttributeError:  # not set on this instance
+            continue
+        except Exception as e:
+            _note("labelers.inline_attr", e)
             continue
         hold.append(v)
         if only_unlabeled:
@@ -307,5 +325,6 @@ def _lab_container(w, o, tp, labels, syn, hold):
             for v in (set.__iter__(o) if issubclass(tp, set) else frozenset.__iter__(o)):
                 hold.append(v)
                 _add(labels, v, K_INDEX, -1)
-    except Exception:
+    except Exception as e:
+        _note("labelers.container", e)
         pass

@@ -8,9 +8,11 @@ import os
 import sys
 
 from .. import _environment
+from .errors import note as _note
 from .format_v1 import EXPORTER
 from .safe import _exact_list, _safe_text
 from .tracetables import _tracemalloc
+
 
 def _rss_bytes():
     try:
@@ -18,13 +20,15 @@ def _rss_bytes():
             for line in f:
                 if line.startswith(b"VmRSS:"):
                     return int(line.split()[1]) * 1024
-    except Exception:
+    except Exception as e:
+        _note("process.rss_proc", e)
         pass
     try:
         import resource
         ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return ru if sys.platform == "darwin" else ru * 1024
-    except Exception:
+    except Exception as e:
+        _note("process.rss_getrusage", e)
         return None
 
 
@@ -32,7 +36,8 @@ def process_info(gc_enabled, extra=None):
     try:
         tracing = _tracemalloc is not None and _tracemalloc.is_tracing()
         tlimit = _tracemalloc.get_traceback_limit() if _tracemalloc else 1
-    except Exception:
+    except Exception as e:
+        _note("process.tracemalloc_state", e)
         tracing, tlimit = False, 1
     info = {
         "python_version": _safe_text(sys.version),

@@ -14,6 +14,7 @@ import sys
 import types
 import weakref
 
+from .errors import note as _note
 from .format_v1 import DESC_MAX
 
 _PY311 = sys.version_info >= (3, 11)
@@ -88,7 +89,8 @@ def _mro(tp):
     (Python 3.8's functools._lru_list_elem, say) has none: (tp,) then."""
     try:
         return _type_mro_get(tp) or (tp,)
-    except Exception:
+    except Exception as e:
+        _note("safe.mro", e)
         return (tp,)
 
 
@@ -99,7 +101,8 @@ def _class_dicts(tp):
     for c in _mro(tp):
         try:
             out.append(_type_dict_get(c) or {})
-        except Exception:
+        except Exception as e:
+            _note("safe.class_dicts", e)
             out.append({})
     return out
 
@@ -123,11 +126,13 @@ def type_name(tp) -> str:
     """Module-qualified name of a type, read without running user code."""
     try:
         mod = _type_module_get(tp)
-    except Exception:
+    except Exception as e:
+        _note("safe.type_module", e)
         mod = None
     try:
         qn = _type_qualname_get(tp)
-    except Exception:
+    except Exception as e:
+        _note("safe.type_qualname", e)
         qn = None
     if type(qn) is not str:
         qn = "?"
@@ -164,7 +169,8 @@ def _exact_list(x):
     try:
         if type(x) is list or list in _mro(type(x)):
             return list.copy(x)
-    except Exception:
+    except Exception as e:
+        _note("safe.exact_list", e)
         pass
     return []
 
@@ -173,7 +179,8 @@ def _safe_text(s):
     if type(s) is not str:
         try:
             s = str.__str__(s) if str in _mro(type(s)) else "?"
-        except Exception:
+        except Exception as e:
+            _note("safe.safe_text", e)
             s = "?"
     try:
         s.encode("utf-8")

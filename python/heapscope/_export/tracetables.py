@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from array import array
 
+from .errors import note as _note
 from .writers import _ints_text, _write_array
+
 
 try:  # C accelerator of tracemalloc (always present on CPython)
     import _tracemalloc
@@ -80,7 +82,8 @@ class _TraceTables:
     def object_traceback(self, obj):
         try:
             raw = _tracemalloc._get_object_traceback(obj)
-        except Exception:
+        except Exception as e:
+            _note("tracetables.object_traceback", e)
             return -1
         if raw is None:
             return -1

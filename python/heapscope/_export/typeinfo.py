@@ -6,6 +6,7 @@ from __future__ import annotations
 import weakref
 
 from .describers import _DESCRIBERS, _desc_len_base, _SUB_DESCRIBERS
+from .errors import note as _note
 from .format_v1 import F_FINALIZER, F_FRAME, F_FUNCTION, F_MODULE, F_TYPE
 from .labelers import (_lab_builtin_method, _lab_cell, _lab_code, _lab_frame, _lab_function,
                        _lab_instance, _lab_method, _lab_module, _lab_type, _lab_weakref)
@@ -35,12 +36,14 @@ class _TypeInfos:
         s = self.strings
         try:
             ti.name = s.add(type_name(tp))
-        except Exception:
+        except Exception as e:
+            _note("typeinfo.name", e)
             ti.name = s.add("?")
         mro = _mro(tp)
         try:
             tflags = _type_flags_get(tp)
-        except Exception:
+        except Exception as e:
+            _note("typeinfo.flags", e)
             tflags = 0
         dicts = _class_dicts(tp)
         flags = 0
@@ -188,7 +191,8 @@ def _gc_extra():
     p = _P()
     try:
         return _getsizeof(p) - object.__sizeof__(p)
-    except Exception:
+    except Exception as e:
+        _note("typeinfo.gc_extra", e)
         return 16
 
 

@@ -6,6 +6,7 @@ import gc
 import sys
 from array import array
 
+from .errors import note as _note
 from .format_v1 import (_CHUNK, F_GARBAGE, F_TRACKED, K_CLOSURE, K_DKEY, K_DVAL, K_INDEX, K_INTERNAL,
                         OBJECT_FIELDS, R_BUILTINS, R_MODULE, R_NATIVE, R_THREAD)
 from .labelers import SYN_NOT_HELD, SYN_UNLESS_REPORTED
@@ -13,6 +14,7 @@ from .safe import (_IMMORTAL, _PY311, _dict_items, _FunctionType, _get_referents
                    _module_dict_get, _simple_key_repr)
 from .typeinfo import H_DICT, H_LABELED, H_NOREF, H_SEQ, H_SET, _TypeInfos
 from .writers import _IntWriter
+
 
 def _seq_reversed(tp):
     a, b = object(), object()
@@ -66,7 +68,8 @@ class _Walker(_TypeInfos):
         if kn is None:
             try:
                 r = _simple_key_repr(k)
-            except Exception:
+            except Exception as e:
+                _note("walker.keyname", e)
                 r = None
             kn = -1 if r is None else self.strings.add(r)
             self.knames[id(k)] = kn
@@ -135,13 +138,15 @@ class _Walker(_TypeInfos):
                 size = ti.sizer(o)
                 if _type(size) is not int or size < 0:
                     size = 0
-            except Exception:
+            except Exception as e:
+                _note("walker.size", e)
                 size = 0
             d = ti.desc
             if d is not None:
                 try:
                     d = d(o, strings, ti)
-                except Exception:
+                except Exception as e:
+                    _note("walker.description", e)
                     d = -1
             else:
                 d = -1
@@ -183,7 +188,8 @@ class _Walker(_TypeInfos):
             elif h == H_SEQ or h == H_SET:
                 try:
                     refs = get_referents(o)
-                except Exception:
+                except Exception as e:
+                    _note("walker.referents_seq", e)
                     refs = ()
                 if h == H_SET:
                     kind = index_kind
@@ -226,7 +232,8 @@ class _Walker(_TypeInfos):
                 # generic / labeled path
                 try:
                     refs = get_referents(o)
-                except Exception:
+                except Exception as e:
+                    _note("walker.referents", e)
                     refs = []
                 labels = None
                 syn = None
@@ -236,7 +243,8 @@ class _Walker(_TypeInfos):
                     hold = []
                     try:
                         ti.kind(self, o, tp, ti, labels, syn, hold, refs)
-                    except Exception:
+                    except Exception as e:
+                        _note("walker.labeler", e)
                         pass
                 for x in refs:
                     kind = internal_kind
@@ -305,7 +313,8 @@ class _Walker(_TypeInfos):
                     closures[id(cl)] = names
                     for c, n in zip(cl, names):
                         cellnames.setdefault(id(c), n)
-                except Exception:
+                except Exception as e:
+                    _note("walker.prepass", e)
                     pass
 
     # -- roots ---------------------------------------------------------------
@@ -316,7 +325,8 @@ class _Walker(_TypeInfos):
         is_root = set()
         try:
             mods = list(sys.modules.items())
-        except Exception:
+        except Exception as e:
+            _note("walker.roots_modules", e)
             mods = []
         for name, mod in mods:
             j = index_get(id(mod))
@@ -341,7 +351,8 @@ class _Walker(_TypeInfos):
             if j is not None and j >= 0:
                 out.extend((j, R_BUILTINS, sadd("builtins"), 0))
             bd = None
-        except Exception:
+        except Exception as e:
+            _note("walker.roots_builtins", e)
             pass
         # native roots: refcount not explained by references in the graph
         self.strings.flush()

@@ -8,6 +8,7 @@ import tempfile
 
 from .format_v1 import _CHUNK
 
+
 class _Strings:
     """Shared string table.  Strings are streamed to a temp file as JSON as
     soon as a chunk is full, so only the de-duplication index stays in memory

@@ -31,6 +31,7 @@ const MAX_SANE_SIZE_BYTES: i64 = 1 << 48;
 const MAX_RECORD_WIDTH: usize = 64;
 
 mod build;
+mod exporter_errors;
 mod fast;
 mod visit;
 
@@ -123,6 +124,8 @@ struct Meta {
     root_kinds: Vec<String>,
     frame_fields: Vec<String>,
     trace_fields: Vec<String>,
+    /// What the exporter caught while writing (`exporter_errors::warning`).
+    exporter_errors: Option<serde_json::Value>,
 }
 
 impl Default for Meta {
@@ -136,6 +139,7 @@ impl Default for Meta {
             root_kinds: RootKind::ALL.iter().map(|k| k.format_name().to_string()).collect(),
             frame_fields: v(&["filename", "lineno"]),
             trace_fields: v(&["domain", "size", "traceback"]),
+            exporter_errors: None,
         }
     }
 }

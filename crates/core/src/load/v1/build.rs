@@ -69,6 +69,10 @@ impl Document {
             }
             None => return Err(LoadError::new("the snapshot has no `version`", None)),
         }
+        if let Some(warning) = self.meta.exporter_errors.take().as_ref().and_then(super::exporter_errors::warning) {
+            // First: it says how far every number in the file can be trusted.
+            self.warnings.push_front(warning, None);
+        }
         let strings = self.strings.take().unwrap_or_else(|| {
             self.warnings.push("the snapshot has no `strings` table; names are missing", None);
             StringTable::new()
