@@ -163,6 +163,87 @@ mod tests {
         }
     }
 
+    /// The text of a file below the root.
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The text after `start` up to the next `end`, or a panic naming both.
+    fn between<'a>(text: &'a str, start: &str, end: &str, what: &str) -> &'a str {
+        let from = text.find(start).unwrap_or_else(|| panic!("{what}: `{start}` not found")) + start.len();
+        let len = text[from..].find(end).unwrap_or_else(|| panic!("{what}: no `{end}` after `{start}`"));
+        &text[from..from + len]
+    }
+
+    /// The double-quoted strings of a piece of text, in order.
+    fn quoted(text: &str) -> Vec<String> {
+        text.split('"').skip(1).step_by(2).map(str::to_string).collect()
+    }
+
+    /// Python's reference kinds (the exporter's `REFERENCE_KINDS` and a
+    /// `K_` code for each), Rust's `RefKind` (declaration order, `ALL`,
+    /// `format_name`) and docs/format.md (the kinds table and the `meta`
+    /// example) and its schema name the same kinds in the same order: a kind
+    /// added to one and not the others fails here.
+    #[test]
+    fn reference_kinds_agree() {
+        let py = read("python/heapscope/_export/format_v1.py");
+        let python = quoted(between(&py, "REFERENCE_KINDS = [", "]", "format_v1.py"));
+        let mut codes: Vec<String> = py
+            .lines()
+            .filter(|l| l.starts_with("K_"))
+            .map(|l| quoted(between(l, "REFERENCE_KINDS.index(", ")", "a K_ code")).concat())
+            .collect();
+        codes.sort();
+        let mut sorted = python.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), python.len(), "REFERENCE_KINDS has duplicates: {python:?}");
+        assert_eq!(codes, sorted, "format_v1.py: every reference kind needs exactly one `K_... = REFERENCE_KINDS.index(...)`");
+
+        let rs = read("crates/core/src/graph.rs");
+        let declared: Vec<String> = between(&rs, "pub enum RefKind {", "}", "graph.rs")
+            .lines()
+            .map(|l| l.trim().trim_end_matches(',').split(" = ").next().unwrap().to_string())
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .collect();
+        let all: Vec<String> = between(&rs, "pub const ALL: [RefKind;", "];", "graph.rs")
+            .split("RefKind::")
+            .skip(1)
+            .map(|v| v.trim().trim_end_matches(',').to_string())
+            .collect();
+        assert_eq!(declared, all, "graph.rs: RefKind::ALL must list the variants in declaration order (their codes)");
+        let arms = between(&rs, "pub fn format_name(self) -> &'static str {", "\n    }\n", "graph.rs");
+        let rust: Vec<String> = all
+            .iter()
+            .map(|v| {
+                let arm = between(arms, &format!("RefKind::{v} =>"), ",", "RefKind::format_name");
+                quoted(arm).concat()
+            })
+            .collect();
+        assert_eq!(rust, python, "Rust's RefKind (ALL, format_name) and the exporter's REFERENCE_KINDS differ");
+
+        let md = read("docs/format.md");
+        let table: Vec<String> = md
+            .split_once("Reference kinds and their `name`:")
+            .expect("format.md: the reference kinds table")
+            .1
+            .trim_start()
+            .lines()
+            .take_while(|l| l.starts_with('|'))
+            .skip(2)
+            .map(|row| row.split('|').nth(1).unwrap().trim().trim_matches('`').to_string())
+            .collect();
+        assert_eq!(table, python, "docs/format.md's reference kinds table and the exporter's REFERENCE_KINDS differ");
+        let example = quoted(between(&md, "\"reference_kinds\":", "]", "format.md's meta example"));
+        assert_eq!(example, python, "docs/format.md's meta example lists other reference kinds");
+        let schema = read("docs/format.schema.json");
+        let mut in_schema = quoted(between(&schema, "\"reference_kinds\": {", "]\n", "format.schema.json"));
+        in_schema.retain(|s| !matches!(s.as_str(), "allOf" | "$ref" | "#/$defs/nameList" | "contains" | "const"));
+        in_schema.sort();
+        assert_eq!(in_schema, sorted, "docs/format.schema.json requires other reference kinds");
+    }
+
     #[test]
     fn core_types_are_not_a_wire_format() {
         // Serialization lives at the boundaries (protocol, CLI output), not on core types.

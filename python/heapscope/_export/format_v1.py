@@ -24,12 +24,35 @@ OBJECT_FLAGS = {"gc_tracked": 1, "module": 2, "type": 4, "frame": 8,
 FRAME_FIELDS = ["filename", "lineno"]
 TRACE_FIELDS = ["domain", "size", "traceback"]
 
-(K_INTERNAL, K_ATTR, K_DVAL, K_DKEY, K_INDEX, K_CELL, K_LOCAL, K_GLOBALS,
- K_DEFAULTS, K_CLOSURE, K_CLASS_DICT, K_MRO, K_BASES, K_INST_DICT,
- K_WEAK) = range(15)
-R_MODULE, R_THREAD, R_BUILTINS, R_NATIVE = range(4)
-F_TRACKED, F_MODULE, F_TYPE, F_FRAME, F_FUNCTION, F_FINALIZER, F_GARBAGE = (
-    1, 2, 4, 8, 16, 32, 64)
+# The codes the walker writes are positions in the lists above, looked up by
+# name.  xtask's tidy test `reference_kinds_agree` ties REFERENCE_KINDS to
+# Rust's RefKind and to docs/format.md, and every kind to one K_ constant.
+K_INTERNAL = REFERENCE_KINDS.index("internal")
+K_ATTR = REFERENCE_KINDS.index("attribute")
+K_DVAL = REFERENCE_KINDS.index("dict_value")
+K_DKEY = REFERENCE_KINDS.index("dict_key")
+K_INDEX = REFERENCE_KINDS.index("index")
+K_CELL = REFERENCE_KINDS.index("cell")
+K_LOCAL = REFERENCE_KINDS.index("local")
+K_GLOBALS = REFERENCE_KINDS.index("globals")
+K_DEFAULTS = REFERENCE_KINDS.index("defaults")
+K_CLOSURE = REFERENCE_KINDS.index("closure")
+K_CLASS_DICT = REFERENCE_KINDS.index("class_dict")
+K_MRO = REFERENCE_KINDS.index("mro")
+K_BASES = REFERENCE_KINDS.index("bases")
+K_INST_DICT = REFERENCE_KINDS.index("instance_dict")
+K_WEAK = REFERENCE_KINDS.index("weak")
+R_MODULE = ROOT_KINDS.index("module")
+R_THREAD = ROOT_KINDS.index("thread")
+R_BUILTINS = ROOT_KINDS.index("builtins")
+R_NATIVE = ROOT_KINDS.index("native")
+F_TRACKED = OBJECT_FLAGS["gc_tracked"]
+F_MODULE = OBJECT_FLAGS["module"]
+F_TYPE = OBJECT_FLAGS["type"]
+F_FRAME = OBJECT_FLAGS["frame"]
+F_FUNCTION = OBJECT_FLAGS["function"]
+F_FINALIZER = OBJECT_FLAGS["finalizer"]
+F_GARBAGE = OBJECT_FLAGS["garbage"]
 
 DESC_MAX = 80
 _CHUNK = 1 << 16
