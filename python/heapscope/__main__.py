@@ -151,7 +151,7 @@ def main(argv=None):
         from ._convert import convert
         import pickle
         try:
-            convert(args[0], args[1])
+            convert(args[0], args[1], warn=lambda w: sys.stderr.write("heapscope: convert: %s: %s\n" % (args[0], w)))
         except (pickle.UnpicklingError, ValueError, EOFError) as e:
             _die("convert: %s: %s" % (args[0], e), 1)
         sys.stderr.write("heapscope: wrote %s\n" % args[1])

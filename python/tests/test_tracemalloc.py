@@ -266,3 +266,38 @@ def test_convert_rejects_other_pickles(tmp_path):
     r = subprocess.run([sys.executable, "-m", "heapscope", "convert", str(notsnap), str(tmp_path / "o.json")],
                        env=child_env(), stderr=subprocess.PIPE, universal_newlines=True)
     assert r.returncode == 1 and "not a tracemalloc.Snapshot" in r.stderr
+
+
+ACCEPT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                      "crates", "core", "tests", "data", "tm_accept")
+
+
+def test_acceptance_corpus(tmp_path, validate):
+    """The converter accepts exactly the pickles the core accepts and keeps
+    the same traces: the shared corpus (cases.json) that
+    crates/core/tests/tracemalloc_acceptance.rs checks too."""
+    import json
+    from heapscope._convert import convert
+    with open(os.path.join(ACCEPT, "cases.json")) as f:
+        cases = json.load(f)
+    assert len(cases) >= 10
+    for name, case in sorted(cases.items()):
+        src = os.path.join(ACCEPT, name)
+        out = str(tmp_path / (name + ".heapscope.json"))
+        warnings = []
+        if case["accepted"]:
+            convert(src, out, warn=warnings.append)
+            doc = validate(load(out))
+            assert len(read_traces(doc)) == case["traces"], (name, case["why"], warnings)
+            assert doc["process"]["conversion_warnings"] == len(warnings)
+        else:
+            with pytest.raises((pickle.UnpicklingError, ValueError)):
+                convert(src, out, warn=warnings.append)
+            assert not os.path.exists(out), name
+    bad = [w for w in _warnings_of(os.path.join(ACCEPT, "bad_traces.pickle"))]
+    assert len(bad) == 7 and all(w.endswith(")") and "trace skipped" in w for w in bad), bad
+
+
+def _warnings_of(path):
+    from heapscope._convert import read_tracemalloc_pickle
+    return read_tracemalloc_pickle(path)[2]
