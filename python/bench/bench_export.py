@@ -70,14 +70,16 @@ nobj = len(gc.get_objects())
 rss0 = status("VmRSS")
 exact = reset_peak()
 t0 = time.perf_counter()
+c0 = time.process_time()
 heapscope.dump(sys.argv[3])
 dt = time.perf_counter() - t0
+cpu = time.process_time() - c0
 peak = status("VmHWM")
 if peak is None:
     import resource
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     exact = False
-print(json.dumps({"tracked_objects": nobj, "seconds": dt, "rss_before": rss0,
+print(json.dumps({"tracked_objects": nobj, "seconds": dt, "cpu_seconds": cpu, "rss_before": rss0,
                   "peak_rss": peak, "peak_exact": exact}))
 '''
 
@@ -108,6 +110,7 @@ def main():
     print("tracked objects %d (before export)" % res["tracked_objects"])
     print("exported        %d objects, %d references" % (nobj, nref))
     print("export time     %.2f s" % res["seconds"])
+    print("export CPU time %.2f s (less disturbed by other processes than wall time)" % res["cpu_seconds"])
     print("RSS before      %.1f MiB" % (res["rss_before"] / 2**20))
     print("peak extra RSS  %.1f MiB%s" % (extra / 2**20, "" if res["peak_exact"] else " (upper bound)"))
     print("file size       %.1f MiB" % (size / 2**20))
