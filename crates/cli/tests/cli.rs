@@ -292,6 +292,24 @@ fn data_errors_and_warnings_name_the_file() {
     assert_eq!(v["warnings"], 999);
 }
 
+/// Exceptions the exporter swallowed (`meta.exporter_errors`) are the first
+/// load warning, ahead of the damaged records.
+#[test]
+fn exporter_errors_are_the_first_warning() {
+    let text = String::from_utf8(v1(&[(1, -5, -1), (1, 8, -1)], &[(0, 1)], &["t"])).unwrap().replacen(
+        r#""version": 1,"#,
+        r#""version": 1, "meta": {"exporter_errors": [{"site": "walker.size", "exception": "builtins.TypeError", "count": 2}]},"#,
+        1,
+    );
+    let path = file("exporter-errors.json", text.as_bytes());
+    let o = run(&["summary", &path]);
+    assert_eq!(o.status.code(), Some(0));
+    let expected = format!(
+        "heapscope: {path}: 2 warnings while loading; first: the exporter caught 2 exception(s) while writing this snapshot (2× builtins.TypeError in walker.size)"
+    );
+    assert!(stderr(&o).starts_with(&expected), "{}", stderr(&o));
+}
+
 /// Sizes summing past 2^64 saturate (and warn) instead of wrapping to 256 TiB.
 #[test]
 fn size_sums_saturate() {
