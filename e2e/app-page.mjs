@@ -87,6 +87,13 @@ export class AppPage {
     return this.settled();
   }
 
+  /** Opens a report written by `heapscope report` (the page opens its
+   * embedded snapshots by itself) and waits until they are open. */
+  async openReport(url) {
+    await this.page.goto(url);
+    return this.settled();
+  }
+
   /** Chooses files with the file picker (does not wait). */
   pick(paths) {
     return this.page.setInputFiles('[data-testid="file-input"]', paths);

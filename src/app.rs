@@ -130,6 +130,15 @@ pub fn App() -> impl IntoView {
         })
     };
 
+    // A report written by `heapscope report` carries its snapshots: open them
+    // at once, as if they had been dropped (the single-file loader publishes
+    // them; see xtask/src/single_file.rs).
+    let embedded = embedded_files();
+    if !embedded.is_empty() {
+        let start_loads = start_loads.clone();
+        wasm_bindgen_futures::spawn_local(async move { start_loads(embedded) });
+    }
+
     // View closures must be Send: non-Send state goes in through local stored values.
     let flow = StoredValue::new_local((loader.clone(), apply.clone()));
     let cancel = move |_| {
@@ -410,6 +419,24 @@ fn OpenSnapshot(index: u32, explored: Option<u32>) -> impl IntoView {
 fn file_list(files: &web_sys::FileList) -> Files {
     (0..files.length())
         .filter_map(|i| files.get(i))
+        .map(|f| {
+            let size = f.size() as u64;
+            (f.name(), f.into(), size)
+        })
+        .collect()
+}
+
+/// The snapshots a report embeds: `globalThis.__HEAPSCOPE_EMBEDDED__`, an
+/// array of `File`s the single-file loader decoded from the page's inert
+/// `<script type="application/octet-stream" data-heapscope-snapshot>` blocks.
+fn embedded_files() -> Files {
+    let Ok(value) = js_sys::Reflect::get(&js_sys::global(), &wasm_bindgen::JsValue::from_str("__HEAPSCOPE_EMBEDDED__")) else {
+        return Vec::new();
+    };
+    let Ok(array) = value.dyn_into::<js_sys::Array>() else { return Vec::new() };
+    array
+        .iter()
+        .filter_map(|v| v.dyn_into::<web_sys::File>().ok())
         .map(|f| {
             let size = f.size() as u64;
             (f.name(), f.into(), size)

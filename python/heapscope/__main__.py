@@ -1,7 +1,11 @@
-"""Command line: ``python -m heapscope run|convert|--version``.
+"""The one ``heapscope`` command (also ``python -m heapscope``).
 
-    python -m heapscope run [--out FILE] [--tracemalloc[=N]] script.py [args...] [--out FILE]
-    python -m heapscope convert snapshot.pickle out.heapscope.json[.gz]
+Exporter commands run here, in Python: ``run``, ``dump-on-signal``, ``dump
+--pid``, ``convert``, ``report``, ``view``.  Analysis commands (``summary``,
+``types``, ``retainers``, ``cycles``, ``suspects``, ``growth``, ``diff``,
+``tracemalloc``, ...) exec the native binary the wheel installs beside this
+launcher (``heapscope-native``, see ``_native``); a pure-Python install says
+what is missing.
 """
 from __future__ import annotations
 
@@ -11,11 +15,17 @@ import traceback
 import types
 
 USAGE = """\
-usage: python -m heapscope run [--out FILE] [--tracemalloc[=NFRAMES]] [--gzip] script.py [args ...]
-       python -m heapscope convert SNAPSHOT.pickle OUT.heapscope.json[.gz]
-       python -m heapscope --version
+usage: heapscope run [--out FILE] [--tracemalloc[=NFRAMES]] [--gzip] (script.py | -m module) [args ...]
+       heapscope dump-on-signal [--signal USR1] [--dir DIR] [--gzip] (script.py | -m module) [args ...]
+       heapscope dump --pid PID [--out FILE]            (Python 3.14+: sys.remote_exec)
+       heapscope report SNAPSHOT... -o REPORT.html
+       heapscope view SNAPSHOT...
+       heapscope convert SNAPSHOT.pickle OUT.heapscope.json[.gz]
+       heapscope signal-pth enable|disable|status       (HEAPSCOPE_SIGNAL=USR1 opt-in)
+       heapscope summary|types|retainers|dominators|cycles|suspects|search|diff|growth|tracemalloc|mprof ...
+       heapscope --version
 
-run      run script.py as __main__ (with sys.argv = [script.py, args...]) and
+run      run script.py (or -m module) as __main__ (with sys.argv = [script.py, args...]) and
          write a heapscope snapshot when it ends (normally, by an exception or
          by sys.exit).  --out may also be given as the last two arguments
          (`script.py args --out FILE`); use `--` before the script to pass a
@@ -23,8 +33,17 @@ run      run script.py as __main__ (with sys.argv = [script.py, args...]) and
          heapscope-<pid>.heapscope.json.  --tracemalloc starts tracemalloc
          (NFRAMES frames per traceback, default 1) before the script runs, so
          the snapshot also has allocation tracebacks.
+dump-on-signal
+         run script.py (or -m module) with a handler that writes a snapshot
+         each time the signal (default USR1) arrives, into DIR (default: the
+         current directory); each written path is printed on stderr.
+dump     ask another Python process (3.14+, PEP 768) to write a snapshot.
+report   one self-contained HTML file: the app and the snapshots (compressed);
+         opens from file:// into the Overview, no server, no network.
+view     a report in a temporary file, opened in the web browser.
 convert  convert a tracemalloc.Snapshot.dump() pickle (read with a restricted
          unpickler) to a heapscope file.
+The analysis commands are the native heapscope CLI (`heapscope summary --help`).
 """
 
 
@@ -33,12 +52,18 @@ def _die(msg, code=2):
     sys.exit(code)
 
 
-def _parse_run(args):
-    out = None
-    gz = False
-    tm = None
+def _parse_program(args, cmd, options):
+    """Parse ``[options] (script.py | -m module) [args...]``.
+
+    *options* maps an option name to a default value; ``--name VALUE``,
+    ``--name=VALUE`` (and ``-o`` for ``--out``) set it; a flag (default
+    ``False``) takes no value; ``--tracemalloc[=N]`` is special.  Returns
+    ``(values, target, is_module, args)``.
+    """
+    values = dict(options)
     i = 0
     explicit_end = False
+    module = None
     while i < len(args):
         a = args[i]
         if a == "--":
@@ -48,71 +73,99 @@ def _parse_run(args):
         if a in ("-h", "--help"):
             sys.stdout.write(USAGE)
             sys.exit(0)
-        if a == "--out" or a == "-o":
+        if a == "-m":
             if i + 1 >= len(args):
-                _die("--out needs a file name")
-            out = args[i + 1]
+                _die("%s: -m needs a module name" % cmd)
+            module = args[i + 1]
             i += 2
-        elif a.startswith("--out="):
-            out = a[len("--out="):]
-            i += 1
-        elif a == "--gzip":
-            gz = True
-            i += 1
-        elif a == "--tracemalloc":
-            tm = 1
-            i += 1
-        elif a.startswith("--tracemalloc="):
+            break
+        name, eq, value = a.partition("=")
+        if name == "-o" and "out" in values:
+            name = "--out"
+        key = name[2:].replace("-", "_") if name.startswith("--") else None
+        if key == "tracemalloc" and key in values:
             try:
-                tm = int(a.split("=", 1)[1])
+                values[key] = int(value) if eq else 1
             except ValueError:
                 _die("--tracemalloc=N needs an integer")
             i += 1
+        elif key in values and values[key] is False:
+            values[key] = True
+            i += 1
+        elif key in values:
+            if not eq:
+                if i + 1 >= len(args):
+                    _die("%s needs a value" % name)
+                value = args[i + 1]
+                i += 1
+            values[key] = value
+            i += 1
         elif a.startswith("-") and a != "-":
-            _die("unknown option for run: %s" % a)
+            _die("unknown option for %s: %s" % (cmd, a))
         else:
             break
     rest = args[i:]
-    if not rest:
-        _die("run: missing script\n" + USAGE)
-    script, sargs = rest[0], rest[1:]
-    if out is None and not explicit_end:
+    if module is None:
+        if not rest:
+            _die("%s: missing script (or -m module)\n%s" % (cmd, USAGE))
+        target, sargs = rest[0], rest[1:]
+    else:
+        target, sargs = module, rest
+    if "out" in values and values["out"] is None and not explicit_end:
         if len(sargs) >= 2 and sargs[-2] in ("--out", "-o"):
-            out = sargs[-1]
+            values["out"] = sargs[-1]
             sargs = sargs[:-2]
         elif sargs and sargs[-1].startswith("--out="):
-            out = sargs[-1][len("--out="):]
+            values["out"] = sargs[-1][len("--out="):]
             sargs = sargs[:-1]
-    if out is None:
-        out = "heapscope-%d.heapscope.json%s" % (os.getpid(), ".gz" if gz else "")
-    return script, sargs, out, gz or out.endswith(".gz"), tm
+    return values, target, module is not None, list(sargs)
 
 
-def run(args):
-    script, sargs, out, gz, tm = _parse_run(args)
-    from . import _export
-    out = os.path.abspath(out)
-    if not os.path.exists(script):
-        _die("run: no such file: %s" % script)
-    with open(script, "rb") as f:
-        source = f.read()
-    path = os.path.abspath(script)
-    code = compile(source, path, "exec", dont_inherit=True)
-    sys.argv[:] = [script] + list(sargs)
-    sys.path[0] = os.path.dirname(path)
-    main = types.ModuleType("__main__")
-    main.__dict__.update({"__file__": path, "__builtins__": __builtins__,
-                          "__cached__": None, "__package__": None,
-                          "__loader__": None, "__spec__": None})
-    sys.modules["__main__"] = main
-    g = main.__dict__
-    main = None  # only sys.modules (and the script) keep the module
-    if tm is not None:
-        import tracemalloc
-        tracemalloc.start(tm)
+def _run_program(target, is_module, sargs):
+    """Run a script or module as ``__main__``; returns its exit status."""
+    if is_module:
+        # As `python -m`: the module's code runs in a fresh `__main__` that
+        # stays in sys.modules, so what it keeps is in the snapshot (runpy's
+        # run_module would restore the old __main__ and drop its globals).
+        import runpy
+        sys.path.insert(0, os.getcwd())
+        try:
+            _, spec, code = runpy._get_module_details(target)
+        except ImportError as e:
+            _die("no module %s (%s)" % (target, e))
+        path = spec.origin if spec.has_location else None
+        sys.argv[:] = [path or target] + sargs
+        main = types.ModuleType("__main__")
+        main.__dict__.update({"__file__": path, "__builtins__": __builtins__, "__cached__": spec.cached,
+                              "__package__": spec.parent, "__loader__": spec.loader, "__spec__": spec})
+        sys.modules["__main__"] = main
+        g = main.__dict__
+        main = None
+
+        def go():
+            exec(code, g)
+    else:
+        if not os.path.exists(target):
+            _die("no such file: %s" % target)
+        with open(target, "rb") as f:
+            source = f.read()
+        path = os.path.abspath(target)
+        code = compile(source, path, "exec", dont_inherit=True)
+        sys.argv[:] = [target] + sargs
+        sys.path[0] = os.path.dirname(path)
+        main = types.ModuleType("__main__")
+        main.__dict__.update({"__file__": path, "__builtins__": __builtins__,
+                              "__cached__": None, "__package__": None,
+                              "__loader__": None, "__spec__": None})
+        sys.modules["__main__"] = main
+        g = main.__dict__
+        main = None  # only sys.modules (and the script) keep the module
+
+        def go():
+            exec(code, g)
     status = 0
     try:
-        exec(code, g)
+        go()
     except SystemExit as e:
         c = e.code
         status = c if isinstance(c, int) else (0 if c is None else 1)
@@ -125,7 +178,23 @@ def run(args):
         sys.stdout.flush()
     except Exception:
         pass
-    g = code = None
+    return status
+
+
+def run(args):
+    opts, target, is_module, sargs = _parse_program(args, "run", {"out": None, "gzip": False, "tracemalloc": None})
+    from . import _export
+    out = opts["out"]
+    if out is None:
+        out = "heapscope-%d.heapscope.json%s" % (os.getpid(), ".gz" if opts["gzip"] else "")
+    gz = opts["gzip"] or out.endswith(".gz")
+    out = os.path.abspath(out)
+    if not is_module and not os.path.exists(target):
+        _die("run: no such file: %s" % target)
+    if opts["tracemalloc"] is not None:
+        import tracemalloc
+        tracemalloc.start(opts["tracemalloc"])
+    status = _run_program(target, is_module, sargs)
     # the exporter's and runpy's frames below the script are not part of the
     # program: exclude the whole current stack
     _export.export(out, compress=gz, exclude_stack=True)
@@ -133,11 +202,43 @@ def run(args):
     return status
 
 
+def _signal_number(name):
+    import signal
+    text = str(name).upper()
+    if text.isdigit():
+        return int(text)
+    sig = getattr(signal, text if text.startswith("SIG") else "SIG" + text, None)
+    if not isinstance(sig, int) and not hasattr(sig, "value"):
+        _die("unknown signal %r (e.g. USR1, USR2, or a number)" % name)
+    return int(sig)
+
+
+def dump_on_signal(args):
+    opts, target, is_module, sargs = _parse_program(args, "dump-on-signal",
+                                                    {"signal": "USR1", "dir": None, "gzip": False})
+    from . import install_signal_handler
+    signum = _signal_number(opts["signal"])
+
+    def announce(path):
+        sys.stderr.write("heapscope: wrote %s\n" % path)
+        sys.stderr.flush()
+
+    install_signal_handler(signum, opts["dir"], gzip=opts["gzip"], callback=announce)
+    sys.stderr.write("heapscope: pid %d writes a snapshot on signal %d\n" % (os.getpid(), signum))
+    sys.stderr.flush()
+    return _run_program(target, is_module, sargs)
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return 0 if argv else 2
+    if argv[0] == "--json":  # the native CLI's global flag, before its command
+        from ._native import NATIVE_COMMANDS, exec_native
+        if len(argv) > 1 and argv[1] in NATIVE_COMMANDS:
+            return exec_native(argv[1:2] + ["--json"] + argv[2:])
+        _die("--json goes with an analysis command (%s)" % ", ".join(NATIVE_COMMANDS))
     cmd, args = argv[0], argv[1:]
     if cmd == "--version":
         from . import EXPORTER
@@ -145,6 +246,20 @@ def main(argv=None):
         return 0
     if cmd == "run":
         return run(args)
+    if cmd == "dump-on-signal":
+        return dump_on_signal(args)
+    if cmd == "dump":
+        from ._remote import dump_command
+        return dump_command(args)
+    if cmd == "signal-pth":
+        from ._autosignal import pth_command
+        return pth_command(args)
+    if cmd in ("report", "view"):
+        from . import _report
+        return _report.report_command(args) if cmd == "report" else _report.view_command(args)
+    from ._native import NATIVE_COMMANDS, exec_native
+    if cmd in NATIVE_COMMANDS:
+        return exec_native([cmd] + args)
     if cmd == "convert":
         if len(args) != 2:
             _die("usage: python -m heapscope convert SNAPSHOT.pickle OUT.heapscope.json[.gz]")

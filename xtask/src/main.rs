@@ -13,6 +13,9 @@
 //!   `dist-single/heapscope.html` that works from file:// (`--from DIR`
 //!   packs an existing build instead).
 //!
+//! - `wheel [--app FILE]`: the `heapscope` Python wheel (exporter, native
+//!   analyses, report template) with maturin, into `target/wheels/`.
+//!
 //! Installs only from package registries (crates.io, npm, PyPI, Debian) and
 //! skips whatever is already there.
 
@@ -20,6 +23,7 @@ mod offline;
 mod single_file;
 mod tidy;
 mod tools;
+mod wheel;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -34,9 +38,10 @@ fn main() -> ExitCode {
         Some("build") => tools::ensure_build_tools().and_then(|()| build_release()),
         Some("test") => test(),
         Some("single-file") => single_file::command(&args[1..]),
+        Some("wheel") => wheel::command(&args[1..]),
         Some("bench-browser") => bench_browser(&args[1..]),
         _ => {
-            Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR] | bench-browser [OBJECTS...])".to_string())
+            Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR] | wheel [--app FILE] | bench-browser [OBJECTS...])".to_string())
         }
     };
     match result {
@@ -186,6 +191,14 @@ fn test() -> Result<(), String> {
     let built = build_release().and_then(|()| single_file::pack(Path::new("dist"), Path::new("dist-single")).map(drop));
     let e2e = built.and_then(|()| run(Command::new("node").args(["--test", "--test-concurrency=1", "e2e/"])));
     steps.push(("end-to-end tests (Playwright, Chromium)".into(), e2e));
+    // The wheel (maturin): built from the packed app, installed into fresh
+    // venvs, every subcommand run (python/tests_wheel/).
+    let wheel = wheel::build(Path::new("dist-single/heapscope.html")).and_then(|whl| {
+        run(Command::new("python3")
+            .args(["-m", "pytest", "python/tests_wheel", "-q", "-p", "no:cacheprovider"])
+            .env("HEAPSCOPE_WHEEL", whl))
+    });
+    steps.push(("wheel: build (maturin), install in a fresh venv, every subcommand".into(), wheel));
     eprintln!("\n== summary ({} s) ==", started.elapsed().as_secs());
     let mut failed = 0;
     for (name, result) in &steps {

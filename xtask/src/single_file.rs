@@ -166,6 +166,9 @@ fn app_module(glue: &str, wasm: &[u8]) -> Result<String, String> {
          {{\n\
          const worker = document.getElementById(\"{WORKER_BLOCK_ID}\").textContent;\n\
          globalThis.__HEAPSCOPE_WORKER_URL__ = URL.createObjectURL(new Blob([worker], {{ type: \"text/javascript\" }}));\n\
+         // Snapshots embedded by `heapscope report`: inert data blocks (base64), opened by the app at start.\n\
+         globalThis.__HEAPSCOPE_EMBEDDED__ = Array.from(document.querySelectorAll(\"script[data-heapscope-snapshot]\"), (el) =>\n\
+           new File([Uint8Array.from(atob(el.textContent.trim()), (c) => c.charCodeAt(0))], el.dataset.heapscopeSnapshot));\n\
          const bytes = Uint8Array.from(atob(\"{}\"), (c) => c.charCodeAt(0));\n\
          await __wbg_init({{ module_or_path: bytes }});\n\
          }}\n",

@@ -9,10 +9,10 @@
 mod growth_cmds;
 mod heap_cmds;
 mod mprof_cmds;
-mod out;
-mod table;
+pub(crate) mod out;
+pub(crate) mod table;
 mod tm_cmds;
-mod wire;
+pub(crate) mod wire;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -171,7 +171,7 @@ const EXIT_GREW: u8 = 3;
 /// Environment variable that lowers the decompressed-size cap (bytes).
 const MAX_DECOMPRESSED_ENV: &str = "HEAPSCOPE_MAX_DECOMPRESSED_BYTES";
 
-fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = Out::new();
     let result = run(cli, &mut out).and_then(|code| {
