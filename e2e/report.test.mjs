@@ -3,7 +3,7 @@
 // network off it goes straight into the Overview — no drop, no server — and
 // shows the same numbers and suspects as the native CLI's `--json` answers
 // for the same file (the app's worker and the CLI share the core; this
-// checks they agree end to end). A series opens all its snapshots.
+// checks they agree end to end). A series opens into the Growth view.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -79,16 +79,16 @@ test("heapscope report: r.html opens from file:// into the Overview with the CLI
   });
 });
 
-test("heapscope report of a series opens every snapshot", async () => {
+test("heapscope report of a series opens every snapshot into the Growth view", async () => {
   packed();
   const dir = tempDir();
   const series = [1, 2, 3].map((n) => resolve(`public/examples/service-${n}.heapscope.json.gz`));
   heapscope(["report", ...series, "-o", "series.html"], dir);
   await openReport(join(dir, "series.html"), async (page) => {
-    // The Growth view is not part of the app yet: a series opens into the Overview with all its files.
-    assert.ok(await page.$('[data-testid="overview"]'));
-    const files = await page.texts('[data-testid="open-files"] li');
-    assert.equal(files.length, 3, `open files: ${files}`);
-    for (const n of [1, 2, 3]) assert.ok(files.some((f) => f.includes(`service-${n}.heapscope.json.gz`)), `open files: ${files}`);
+    // A series lands where it is read, as a dropped one does: the Growth view, its leak first.
+    await page.waitForSelector('[data-testid="growth-view"]');
+    assert.match(await page.evaluate(() => location.hash), /^#\/growth/);
+    await page.waitForSelector('[data-testid="growth-findings"] li');
+    assert.match(await page.textContent('[data-testid="growth-findings"] li .reason'), /^`EventBus\.handlers` \(list\)/);
   });
 });
