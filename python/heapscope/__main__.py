@@ -16,6 +16,7 @@ import types
 
 USAGE = """\
 usage: heapscope run [--out FILE] [--tracemalloc[=NFRAMES]] [--gzip] (script.py | -m module) [args ...]
+       heapscope run --every DURATION [--out-dir DIR] [--keep N] (script.py | -m module) [args ...]
        heapscope dump-on-signal [--signal USR1] [--dir DIR] [--gzip] (script.py | -m module) [args ...]
        heapscope dump --pid PID [--out FILE]            (Python 3.14+: sys.remote_exec)
        heapscope report SNAPSHOT... -o REPORT.html
@@ -33,6 +34,14 @@ run      run script.py (or -m module) as __main__ (with sys.argv = [script.py, a
          heapscope-<pid>.heapscope.json.  --tracemalloc starts tracemalloc
          (NFRAMES frames per traceback, default 1) before the script runs, so
          the snapshot also has allocation tracebacks.
+         --every DURATION (500ms, 60s, 5m, 1h) dumps a series instead: one
+         snapshot every DURATION from a background thread while the script
+         runs, and one when it ends, into --out-dir (default: the current
+         directory) as heapscope-<pid>-<sequence>-<UTC time>.heapscope.json;
+         --keep N deletes the oldest beyond N.  Compare them with
+         `heapscope growth`.  The script can wait for the Nth snapshot with
+         heapscope.run_watcher().wait_for(N).  These options (and --out)
+         may also come last, after the script's arguments.
 dump-on-signal
          run script.py (or -m module) with a handler that writes a snapshot
          each time the signal (default USR1) arrives, into DIR (default: the
@@ -111,13 +120,25 @@ def _parse_program(args, cmd, options):
         target, sargs = rest[0], rest[1:]
     else:
         target, sargs = module, rest
-    if "out" in values and values["out"] is None and not explicit_end:
-        if len(sargs) >= 2 and sargs[-2] in ("--out", "-o"):
-            values["out"] = sargs[-1]
-            sargs = sargs[:-2]
-        elif sargs and sargs[-1].startswith("--out="):
-            values["out"] = sargs[-1][len("--out="):]
+    # Options after the script's arguments (`script.py args --every 60s
+    # --out-dir dumps --out F`), unless `--` ended the options: peeled from
+    # the end, each at most once, only those not given before the script.
+    trailing = [k for k in ("out", "every", "out_dir", "keep") if k in values]
+    seen = set()
+    while not explicit_end and sargs:
+        name, eq, value = sargs[-1].partition("=")
+        if len(sargs) >= 2 and sargs[-2] in ["--" + k.replace("_", "-") for k in trailing] + ["-o"] * ("out" in values):
+            name, value, sargs = sargs[-2], sargs[-1], sargs[:-2]
+        elif eq and name in ["--" + k.replace("_", "-") for k in trailing]:
             sargs = sargs[:-1]
+        else:
+            break
+        key = "out" if name == "-o" else name[2:].replace("-", "_")
+        if key in seen:
+            _die("%s given twice after the script" % name)
+        seen.add(key)
+        if values[key] is None:
+            values[key] = value
     return values, target, module is not None, list(sargs)
 
 
@@ -182,8 +203,11 @@ def _run_program(target, is_module, sargs):
 
 
 def run(args):
-    opts, target, is_module, sargs = _parse_program(args, "run", {"out": None, "gzip": False, "tracemalloc": None})
-    from . import _export
+    opts, target, is_module, sargs = _parse_program(args, "run", {"out": None, "gzip": False, "tracemalloc": None,
+                                                                  "every": None, "out_dir": None, "keep": None})
+    if opts["every"] is not None or opts["out_dir"] is not None or opts["keep"] is not None:
+        return _run_series(opts, target, is_module, sargs)
+    from . import _export, _series
     out = opts["out"]
     if out is None:
         out = "heapscope-%d.heapscope.json%s" % (os.getpid(), ".gz" if opts["gzip"] else "")
@@ -197,8 +221,48 @@ def run(args):
     status = _run_program(target, is_module, sargs)
     # the exporter's and runpy's frames below the script are not part of the
     # program: exclude the whole current stack
-    _export.export(out, compress=gz, exclude_stack=True)
+    _export.export(out, compress=gz, exclude_stack=True, process_extra=_series.next_process_fields())
     sys.stderr.write("heapscope: wrote %s\n" % out)
+    return status
+
+
+def _run_series(opts, target, is_module, sargs):
+    """``run --every``: a series of snapshots while the program runs, and
+    one when it ends (see USAGE)."""
+    from . import _series
+    if opts["every"] is None:
+        _die("--out-dir and --keep go with --every (a series of snapshots)")
+    if opts["out"] is not None:
+        _die("--every writes a series into --out-dir; --out names a single snapshot")
+    try:
+        every = _series.parse_duration(opts["every"])
+    except ValueError as e:
+        _die("--every: %s" % e)
+    keep = opts["keep"]
+    if keep is not None:
+        try:
+            keep = int(keep)
+        except ValueError:
+            keep = 0
+        if keep < 1:
+            _die("--keep needs a positive number of files, not %r" % opts["keep"])
+    out_dir = os.path.abspath(opts["out_dir"] or ".")
+    if not os.path.isdir(out_dir):
+        _die("run: no such directory for --out-dir: %s" % out_dir)
+    if not is_module and not os.path.exists(target):
+        _die("run: no such file: %s" % target)
+    gz = opts["gzip"]
+    if opts["tracemalloc"] is not None:
+        import tracemalloc
+        tracemalloc.start(opts["tracemalloc"])
+    _series.RUN_WATCHER = _series.watch(every, out_dir, keep, gzip=gz)
+    status = _run_program(target, is_module, sargs)
+    watcher, _series.RUN_WATCHER = _series.RUN_WATCHER, None
+    watcher.stop()
+    # the exporter's and runpy's frames below the script are not part of the
+    # program: exclude the whole current stack
+    out = _series.dump_in_series(out_dir, gzip=gz, keep=keep, series="run", exclude_stack=True)
+    sys.stderr.write("heapscope: wrote %d periodic snapshots and %s\n" % (watcher.count, out))
     return status
 
 

@@ -291,6 +291,9 @@ def test_signal_handler_dump(tmp_path, validate):
     assert files == [os.path.basename(written)]
     assert files[0].startswith("heapscope-%d-" % p.pid)
     doc = validate(load(str(d / files[0])))
+    # one of a series: numbered, with the process identity
+    assert doc["process"]["process"]["sequence"] == 1 and doc["process"]["process"]["series"] == "signal"
+    assert files[0].startswith("heapscope-%d-000001-" % p.pid)
     h = Heap(doc)
     threads = [o for o, k, n, _ in h.roots if k == "thread"]
     assert len(threads) == 1 and "serve_forever at" in (h.desc(threads[0]) or "")
