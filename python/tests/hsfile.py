@@ -128,7 +128,8 @@ class Heap:
         if kind in ("mro", "bases", "globals"):
             return "__%s__" % kind
         if kind == "defaults":
-            return name
+            # function -> __defaults__ / __kwdefaults__; tuple -> a parameter's value
+            return name if name is None or name.startswith("__") else "default " + name
         if kind in ("cell", "local", "closure"):
             return "%s %s" % (kind, name)
         if kind == "weak":

@@ -207,3 +207,50 @@ def test_closures(tmp_path, validate):
     fn = h.by_address(info["fn"])
     assert h.desc(fn) == "make_callback.<locals>.callback"
     assert h.flags[fn] & doc["meta"]["object_flags"]["function"]
+
+
+def test_default_arguments(tmp_path, validate):
+    # a mutable default grows for ever; its edges are named by parameter,
+    # positional-only ones included, keyword-only ones by key
+    doc, proc = run_script(tmp_path, """
+        import json, sys
+
+        def remember(req, seen=[]):
+            seen.append(bytearray(1000 + req))
+            return len(seen)
+
+        def posonly(a, b=[1], /, c={"k": 1}, *, d=[2], e=3):
+            return a
+
+        def f1(p=1, q=2):
+            return p
+
+        def f2(x=1, y=2):
+            return x
+
+        for n in range(20):
+            remember(n)
+        print(json.dumps({"seen": id(remember.__defaults__[0]), "b": id(posonly.__defaults__[0]),
+                          "c": id(posonly.__defaults__[1]), "d": id(posonly.__kwdefaults__["d"]),
+                          "shared": f1.__defaults__ is f2.__defaults__}))
+    """)
+    validate(doc)
+    info = last_json_line(proc.stdout)
+    h = Heap(doc)
+    seen = h.by_address(info["seen"])
+    labels, types = _chain(h, seen)
+    assert labels == [".remember", "__defaults__", "default seen"], labels
+    assert types == ["builtins.module", "builtins.dict", "builtins.function", "builtins.tuple",
+                     "builtins.list"], types
+    fn = h.find("builtins.function", desc="posonly")
+    assert len(fn) == 1
+    for key, label in (("b", ["__defaults__", "default b"]), ("c", ["__defaults__", "default c"]),
+                       ("d", ["__kwdefaults__", "['d']"])):
+        assert h.labels(h.path([h.by_address(info[key])], roots=fn)) == label, key
+    # a constant tuple the compiler shares between f1 and f2 (3.11+) names
+    # its elements by index, since the parameters differ; else by parameter
+    f1 = h.find("builtins.function", desc="f1")
+    ints = [i for i in h.find("builtins.int") if h.desc(i) in ("1", "2")]
+    got = h.labels(h.path(ints, roots=f1))
+    assert got == (["__defaults__", "[1]"] if info["shared"] else ["__defaults__", "default p"]) \
+        or got == (["__defaults__", "[0]"] if info["shared"] else ["__defaults__", "default q"]), got

@@ -92,6 +92,68 @@ fn the_leaking_holder_is_the_first_finding() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// The series files `heapscope.watch()` wrote into `dir`, oldest first (their
+/// names sort by sequence number).
+fn load_watched(dir: &std::path::Path) -> Vec<Snapshot> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    names.iter().map(|p| heapscope_core::load(&std::fs::read(p).unwrap()).unwrap().snapshot).collect()
+}
+
+/// `watched.py` is dumped by `heapscope.watch()` (a daemon thread) in lock
+/// step with its work. Steady, the series has no finding about the program
+/// and nothing that grows at every step: the watcher and the exporter leave
+/// nothing behind that a later snapshot would show as new. Leaking, the leak
+/// is the first finding. The snapshots carry their sequence numbers and the
+/// process identity.
+#[test]
+fn a_watched_series_shows_no_growth_unless_the_program_leaks() {
+    let root = std::env::temp_dir().join(format!("heapscope-watched-{}", std::process::id()));
+    let data = repo().join("crates/core/tests/data/growth");
+    let children: Vec<(&str, Child)> = ["steady", "leak"]
+        .iter()
+        .map(|&mode| {
+            let out = root.join(mode);
+            std::fs::create_dir_all(&out).unwrap();
+            let child = Command::new("python3")
+                .arg(data.join("watched.py"))
+                .arg(&out)
+                .arg(mode)
+                .env("PYTHONPATH", format!("{}:{}", repo().join("python").display(), data.display()))
+                .env_remove("PYTHONTRACEMALLOC")
+                .spawn()
+                .expect("python3 runs");
+            (mode, child)
+        })
+        .collect();
+    for (mode, mut child) in children {
+        assert!(child.wait().unwrap().success(), "watched.py {mode} failed");
+        let snaps = load_watched(&root.join(mode));
+        assert_eq!(snaps.len(), 4, "{mode}: one file per round");
+        let field = |s: &Snapshot, k: &str| s.process.get(k).map(str::to_string);
+        let sequence: Vec<Option<String>> = snaps.iter().map(|s| field(s, "process.sequence")).collect();
+        assert_eq!(sequence, ["1", "2", "3", "4"].map(|n| Some(n.to_string())), "{mode}");
+        for key in ["pid", "process.start_time", "process.boot_id"] {
+            let values: Vec<Option<String>> = snaps.iter().map(|s| field(s, key)).collect();
+            assert!(values[0].is_some() && values.iter().all(|v| *v == values[0]), "{mode}: {key} {values:?}");
+        }
+        let (g, reasons) = analyse(&snaps).unwrap();
+        if mode == "leak" {
+            let FindingKind::Holder(i) = g.findings[0].kind else { panic!("leak: {reasons:#?}") };
+            assert_eq!((g.holders[i].name.as_str(), g.holders[i].lengths.clone()), ("__main__.LEAK", vec![200, 400, 600, 800]));
+            continue;
+        }
+        // Nothing the program holds grows, no survivor cluster is the
+        // program's, no type grows at every step, and nothing is the exporter's.
+        let growing: Vec<&str> = g.holders.iter().filter(|h| h.tier <= 1).map(|h| h.name.as_str()).collect();
+        assert!(growing.is_empty(), "steady: program holders grew: {growing:?}\n{reasons:#?}");
+        assert!(g.survivors.iter().all(|c| c.home != Home::Program), "steady: {reasons:#?}");
+        assert!(g.types.iter().all(|t| !t.monotonic), "steady: a type grew at every step: {reasons:#?}");
+        assert!(reasons.iter().all(|r| !r.contains("heapscope")), "steady: the exporter shows: {reasons:#?}");
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 fn adhoc(json: &str) -> Snapshot {
     heapscope_core::load(json.as_bytes()).unwrap().snapshot
 }

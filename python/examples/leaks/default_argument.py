@@ -1,4 +1,4 @@
-# expect: `remember_visit`
+# expect: default argument `seen` of `remember_visit`
 # pattern: default_argument
 def remember_visit(req, seen=[]):
     seen.append({"id": req["id"], "path": req["path"], "headers": dict(req["headers"]), "at": datetime.datetime.now()})

@@ -16,8 +16,9 @@ from . import errors
 from .errors import note as _note
 from .format_v1 import FORMAT_VERSION, _meta_json
 from .process import process_info
-from .safe import _exact_list, _is_own_code
+from .safe import _PY311, _PY313, _exact_list, _is_own_code
 from .tracetables import _snapshot_raw, _TraceTables, _tracemalloc
+from .typeinfo import learned_ids
 from .walker import _Walker
 from .writers import _FMT_CACHE, _open_output, _Strings, _tempfile, _write_array
 
@@ -50,6 +51,7 @@ def _thread_names():
 
 
 _THREAD_DICT_GET = threading.Thread.__dict__["__dict__"].__get__
+_CO_OPTIMIZED = 0x1   # inspect.CO_OPTIMIZED: a function's code (fast locals)
 
 
 class DumpInProgress(RuntimeError):
@@ -119,7 +121,7 @@ def _export(path, heap, tm_snapshot, include_tm, compress, exclude_stack,
     try:
         if heap:
             heap_parts = _walk_heap(strings, tables if tracing else None,
-                                    exclude_stack, outdir)
+                                    exclude_stack, outdir, process_extra)
         else:
             heap_parts = None
         _assemble(tmp_path, compress, process_json, heap_parts, tables, strings, outdir)
@@ -166,7 +168,7 @@ def _assemble(tmp_path, compress, process_json, heap_parts, tables, strings, out
         out.write("]}\n")
 
 
-def _walk_heap(strings, tables, exclude_stack, outdir):
+def _walk_heap(strings, tables, exclude_stack, outdir, process_extra=None):
     # ---- 2. threads: materialize every thread's frame chain so the frames
     #         are gc objects, and find the exporter's own frames.
     me = threading.get_ident()
@@ -193,6 +195,24 @@ def _walk_heap(strings, tables, exclude_stack, outdir):
         g = f
         while g is not None:
             live.add(id(g))
+            if _PY311 and not _PY313:
+                # The walk reads each executing function frame's f_locals,
+                # which makes CPython 3.11/3.12 create a dict the frame keeps
+                # (and gc does not report: the walk labels each local from the
+                # frame itself; before 3.11 the dict is the frame's referent),
+                # a copy of its locals for whoever reads it: the exporter's
+                # doing, left out like the exporter's own objects (the walk
+                # labels each local from the frame itself), so a series does
+                # not see new dicts appear.  Module and class bodies' f_locals
+                # is their real namespace, and stays.
+                try:
+                    if g.f_code.co_flags & _CO_OPTIMIZED:
+                        fl = g.f_locals
+                        if type(fl) is dict:
+                            excl.add(id(fl))
+                        fl = None
+                except Exception:
+                    pass
             g = g.f_back
     cur = f = g = None
     names = None
@@ -202,6 +222,7 @@ def _walk_heap(strings, tables, exclude_stack, outdir):
     #         are excluded by identity.
     excl.add(id(excl))
     excl.add(id(root_frames))
+    excl.add(id(root_names))    # arrays are gc objects on 3.11+
     excl.add(id(live))
     excl.add(id(garbage_ids))
     excl.add(id(strings))
@@ -210,6 +231,15 @@ def _walk_heap(strings, tables, exclude_stack, outdir):
     excl.add(id(strings.index))
     if tables is not None:
         excl.add(id(tables))
+    # what the caller asked to add to `process` (a series' sequence number),
+    # made for this dump, and the exporter's memory of classes
+    if process_extra is not None:
+        excl.add(id(process_extra))
+        for v in dict.values(process_extra) if type(process_extra) is dict else ():
+            if type(v) in (dict, list):
+                excl.add(id(v))
+    excl.update(learned_ids())
+    excl.add(id(_FMT_CACHE))    # the writers' format strings, filled during the walk
     everything = gc.get_objects()
     objs = [o for o in everything if id(o) not in excl]
     everything = None
@@ -221,6 +251,7 @@ def _walk_heap(strings, tables, exclude_stack, outdir):
         w = _Walker(objs, excl, strings, tables, live, garbage_ids, root_frames)
         w.run(objf, reff)
         roots = w.roots(root_frames, root_names, caller_frame_id)
+        w.save_learned()
     except BaseException:
         objf.close()
         reff.close()

@@ -13,6 +13,10 @@ from .safe import (_PY311, _TPFLAGS_HEAPTYPE, _TPFLAGS_READY, _deque, _dict_item
                    _module_dict_get, _obj_getattr, _ref_call, _type_base_get, _type_bases_get,
                    _type_dict_get, _type_flags_get, _type_mro_get)
 
+# Instance dicts read (so made) at most per inline-values class to learn its
+# attribute names (see typeinfo._LEARNED).
+MAX_LEARN = 32
+
 
 # Each labeler fills ``labels`` (id -> [kind, name, kind, name, ...]) for the
 # referents returned by gc.get_referents, and ``syn`` with references that
@@ -241,7 +245,9 @@ def _lab_instance(w, o, tp, ti, labels, syn, hold, refs):
     if not ti.inline:
         # the instance dict, if any, is among the referents (never create it)
         for x in refs:
-            if type(x) is dict:
+            # (a dict already named by a slot, e.g. functools.partial's
+            # keywords, is no instance dict: asking for one would create it)
+            if type(x) is dict and not labels.get(id(x)):
                 try:
                     d = dget(o)
                 except Exception as e:
@@ -259,7 +265,7 @@ def _lab_instance(w, o, tp, ti, labels, syn, hold, refs):
     unmatched = [x for x in refs if not labels.get(id(x))]
     if not unmatched:
         return
-    if ti.learned >= 32 and not any(type(x) is dict for x in unmatched):
+    if ti.learned >= MAX_LEARN and not any(type(x) is dict for x in unmatched):
         return
     try:
         d = dget(o)  # may materialize the instance dict (C code, no user code)

@@ -8,7 +8,7 @@ import weakref
 from .describers import _DESCRIBERS, _desc_len_base, _SUB_DESCRIBERS
 from .errors import note as _note
 from .format_v1 import F_FINALIZER, F_FRAME, F_FUNCTION, F_MODULE, F_TYPE
-from .labelers import (_lab_builtin_method, _lab_cell, _lab_code, _lab_frame, _lab_function,
+from .labelers import (MAX_LEARN, _lab_builtin_method, _lab_cell, _lab_code, _lab_frame, _lab_function,
                        _lab_instance, _lab_method, _lab_module, _lab_type, _lab_weakref)
 from .safe import (_PY311, _TPFLAGS_HAVE_GC, _TPFLAGS_HEAPTYPE, _TPFLAGS_MANAGED_DICT, _BuiltinFunctionType,
                    _CellType, _class_dicts, _CodeType, _deque, _dict_items, _FrameType, _FunctionType,
@@ -23,12 +23,22 @@ class _TypeInfo:
 
 
 H_NOREF, H_DICT, H_SEQ, H_SET, H_GENERIC, H_LABELED = range(6)
+
+# What the dumps of this process learned about classes whose instances keep
+# their attributes inline (CPython 3.11+): id(class) -> (weakref to the class,
+# instance dicts materialized so far, attribute names, the names safe to
+# read).  Learning reads an instance's __dict__, which makes CPython create
+# it; without this memory every dump would materialize new instances' dicts
+# (up to MAX_LEARN per class and dump), so the dict count would grow from
+# dump to dump in a process that does not grow.  Kept by the exporter and
+# left out of every dump (``learned_ids``, ``learned_names``).
+_LEARNED = {}
 _CONTAINERS = (dict, list, tuple, set, frozenset) + ((_deque,) if _deque is not None else ())
 
 
 class _TypeInfos:
     """The per-type part of the walker (``self.tinfo``, ``self.strings``,
-    ``self.hold`` and ``self._own`` are the walker's)."""
+    ``self.hold``, ``self.inline_types`` and ``self._own`` are the walker's)."""
 
     # -- per-type info -----------------------------------------------------
     def typeinfo(self, tp):
@@ -113,6 +123,10 @@ class _TypeInfos:
             ti.kind = self._labeler_for(tp, mro, base)
             if heap or ti.kind is _lab_instance:
                 self._instance_layout(ti, tp, mro, dicts, tflags)
+                if ti.inline:
+                    self.inline_types.append((tp, ti))
+                    self._own(tp)
+                    self._restore_learned(ti, tp)
         self.tinfo[id(tp)] = ti
         self.hold.append(tp)
         self._own(tp)
@@ -172,6 +186,35 @@ class _TypeInfos:
         ti.dict_get = dict_get
         ti.inline = bool(_PY311 and dict_get is not None and (tflags & _TPFLAGS_MANAGED_DICT))
 
+    def _restore_learned(self, ti, tp):
+        entry = _LEARNED.get(id(tp))
+        if entry is None or entry[0]() is not tp:
+            return
+        ti.learned = entry[1]
+        safe = entry[3]
+        for name in entry[2]:
+            ti.attr_set.add(name)
+            self._own(name)
+        for name in safe:
+            ti.attrs.append((name, self.strings.add(name)))
+            self._own(name)
+
+    def save_learned(self):
+        """Remember what this dump learned about inline-values classes."""
+        for k in [k for k, e in _LEARNED.items() if e[0]() is None]:
+            del _LEARNED[k]
+        for tp, ti in self.inline_types:
+            names = tuple(ti.attr_set)
+            entry = _LEARNED.get(id(tp))
+            if entry is not None and entry[0]() is tp and entry[1] == ti.learned and len(entry[2]) == len(names):
+                continue
+            try:
+                ref = weakref.ref(tp)
+            except TypeError:
+                continue
+            _LEARNED[id(tp)] = (ref, ti.learned, names, tuple(name for name, _ in ti.attrs))
+        self.inline_types = []
+
     def _learn(self, ti, tp, d):
         """Learn attribute names of an inline-values class from a dict."""
         for k in list(_dict_items(d)):
@@ -183,6 +226,23 @@ class _TypeInfos:
             if _safe_attr(tp, name):
                 ti.attrs.append((name, self.strings.add(name)))
                 self._own(name)
+
+
+def learned_ids():
+    """Ids of the exporter's memory of classes (left out of a dump)."""
+    ids = [id(_LEARNED)]
+    for e in list(_LEARNED.values()):
+        ids += (id(e), id(e[0]), id(e[2]), id(e[3]))
+    return ids
+
+
+def learned_names():
+    """Every reference the exporter's memory of classes holds to a name."""
+    out = []
+    for e in list(_LEARNED.values()):
+        out += e[2]
+        out += e[3]
+    return out
 
 
 def _gc_extra():

@@ -7,12 +7,12 @@ import sys
 from array import array
 
 from .errors import note as _note
-from .format_v1 import (_CHUNK, F_GARBAGE, F_TRACKED, K_CLOSURE, K_DKEY, K_DVAL, K_INDEX, K_INTERNAL,
-                        OBJECT_FIELDS, R_BUILTINS, R_MODULE, R_NATIVE, R_THREAD)
+from .format_v1 import (_CHUNK, F_GARBAGE, F_TRACKED, K_CLOSURE, K_DEFAULTS, K_DKEY, K_DVAL, K_INDEX,
+                        K_INTERNAL, OBJECT_FIELDS, R_BUILTINS, R_MODULE, R_NATIVE, R_THREAD)
 from .labelers import SYN_NOT_HELD, SYN_UNLESS_REPORTED
 from .safe import (_IMMORTAL, _PY311, _dict_items, _FunctionType, _get_referents, _is_tracked,
                    _module_dict_get, _simple_key_repr)
-from .typeinfo import H_DICT, H_LABELED, H_NOREF, H_SEQ, H_SET, _TypeInfos
+from .typeinfo import H_DICT, H_LABELED, H_NOREF, H_SEQ, H_SET, MAX_LEARN, _TypeInfos, learned_names
 from .writers import _IntWriter
 
 
@@ -49,8 +49,13 @@ class _Walker(_TypeInfos):
         self.knames = {}        # id(dict key) -> name string idx
         self.idxnames = array("q")
         self.cellnames = {}     # id(cell) -> name idx
-        self.closures = {}      # id(closure tuple) -> array of name idx
+        # id(tuple) -> (reference kind, array of name idx) for the elements of
+        # closure tuples (free variables) and __defaults__ tuples (parameters)
+        self.tuplenames = {}
         self.hold = []          # objects the exporter keeps (counted in own)
+        self.inline_types = []  # (class, its info) of inline-values classes met
+        for name in learned_names():
+            self._own(name)
 
     # -- helpers ---------------------------------------------------------
     def _own(self, x, n=1):
@@ -98,7 +103,7 @@ class _Walker(_TypeInfos):
         knames_get = self.knames.get
         idxnames = self.idxnames
         idxname = self.idxname
-        closures_get = self.closures.get
+        tuplenames_get = self.tuplenames.get
         ow = _IntWriter(objf)
         rw = _IntWriter(reff)
         ob = []
@@ -115,7 +120,6 @@ class _Walker(_TypeInfos):
         dict_key_kind = K_DKEY
         dict_value_kind = K_DVAL
         index_kind = K_INDEX
-        closure_kind = K_CLOSURE
         internal_kind = K_INTERNAL
         chunk = _CHUNK
 
@@ -198,10 +202,9 @@ class _Walker(_TypeInfos):
                     # positional names; gc visits list/tuple items last to
                     # first (checked at import time and per object)
                     n = _len(refs)
-                    cl = closures_get(_id(o)) if tp is tuple else None
-                    if cl is not None and _len(cl) == n:
-                        kind = closure_kind
-                        names = cl
+                    tn = tuplenames_get(_id(o)) if tp is tuple else None
+                    if tn is not None and _len(tn[1]) == n:
+                        kind, names = tn
                     else:
                         kind = index_kind
                         if _len(idxnames) < n:
@@ -296,26 +299,83 @@ class _Walker(_TypeInfos):
         o = None
 
     def _prepass(self):
-        """Name closure cells from the functions that own them."""
+        """Name closure cells and default values from the functions that own
+        them: a closure tuple's cells by free variable, a ``__defaults__``
+        tuple's values by parameter.  Only C-level attributes of exact
+        functions and code objects are read (no user code).  On 3.11+, also
+        learn inline attribute names (``_learn_before_walk``)."""
         sadd = self.strings.add
-        closures = self.closures
+        tuplenames = self.tuplenames
         cellnames = self.cellnames
+        shared = set()          # defaults tuples two functions name differently
+        tinfo_get = self.tinfo.get
         for o in self.objs:
-            if type(o) is _FunctionType:
-                try:
-                    cl = o.__closure__
-                    if not cl:
-                        continue
+            tp = type(o)
+            if tp is not _FunctionType:
+                if _PY311:
+                    ti = tinfo_get(id(tp))
+                    if ti is None:
+                        ti = self.typeinfo(tp)
+                    if ti.inline and not ti.container and ti.learned < MAX_LEARN:
+                        self._learn_before_walk(o, tp, ti)
+                continue
+            try:
+                cl = o.__closure__
+                if cl:
                     fv = o.__code__.co_freevars
                     names = array("q", [sadd(n) for n in fv])
-                    if len(names) != len(cl):
-                        continue
-                    closures[id(cl)] = names
-                    for c, n in zip(cl, names):
-                        cellnames.setdefault(id(c), n)
-                except Exception as e:
-                    _note("walker.prepass", e)
-                    pass
+                    if len(names) == len(cl):
+                        tuplenames[id(cl)] = (K_CLOSURE, names)
+                        for c, n in zip(cl, names):
+                            cellnames.setdefault(id(c), n)
+            except Exception as e:
+                _note("walker.prepass", e)
+            try:
+                df = o.__defaults__
+                if not df or id(df) in shared:
+                    continue
+                code = o.__code__
+                # The defaults belong to the last len(df) positional
+                # parameters; co_argcount counts positional-only ones too.
+                first = code.co_argcount - len(df)
+                varnames = code.co_varnames
+                if first < 0 or first + len(df) > len(varnames):
+                    continue
+                names = array("q", [sadd(varnames[first + i]) for i in range(len(df))])
+                prev = tuplenames.get(id(df))
+                if prev is None:
+                    tuplenames[id(df)] = (K_DEFAULTS, names)
+                elif prev != (K_DEFAULTS, names):
+                    # A constant tuple shared by functions whose parameters
+                    # differ: the elements keep their index.
+                    del tuplenames[id(df)]
+                    shared.add(id(df))
+            except Exception as e:
+                _note("walker.prepass_defaults", e)
+
+    def _learn_before_walk(self, o, tp, ti):
+        """Learn the attribute names of an inline-values class (3.11+) from
+        an instance holding more values than the names known, before the
+        walk: reading its ``__dict__`` makes CPython create the dict, and
+        doing it now puts the dict in this dump (the walk reaches it from
+        the instance) instead of having it appear in the next one.  What was
+        learned is kept for later dumps (``typeinfo._LEARNED``), so once the
+        names are known no dump creates a dict."""
+        try:
+            refs = _get_referents(o)
+            # the class, slot values and one value per known attribute
+            if len(refs) <= 1 + len(ti.slots) + len(ti.attr_set):
+                return      # (a dict-backed instance: its dict, learned from without making one)
+            d = ti.dict_get(o)
+        except Exception as e:
+            _note("walker.learn", e)
+            return
+        if type(d) is not dict:
+            return
+        ti.learned += 1
+        self.hold.append(d)
+        self._own(d)
+        self._learn(ti, tp, d)
 
     # -- roots ---------------------------------------------------------------
     def roots(self, root_frames, root_names, caller_frame_id):
