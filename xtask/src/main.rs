@@ -13,7 +13,7 @@
 //!   `dist-single/heapscope.html` that works from file:// (`--from DIR`
 //!   packs an existing build instead).
 //!
-//! - `wheel [--app FILE]`: the `heapscope` Python wheel (exporter, native
+//! - `wheel [--app FILE] [--target TRIPLE]`: the `heapscope` Python wheel (exporter, native
 //!   analyses, report template) with maturin, into `target/wheels/`.
 //!
 //! Installs only from package registries (crates.io, npm, PyPI, Debian) and
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         Some("wheel") => wheel::command(&args[1..]),
         Some("bench-browser") => bench_browser(&args[1..]),
         _ => {
-            Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR] | wheel [--app FILE] | bench-browser [OBJECTS...])".to_string())
+            Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR] | wheel [--app FILE] [--target TRIPLE] | bench-browser [OBJECTS...])".to_string())
         }
     };
     match result {

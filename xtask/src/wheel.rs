@@ -15,25 +15,48 @@ use std::process::Command;
 use crate::run;
 
 pub const MATURIN_VERSION: &str = "1.16.0";
+/// zig, the cross linker for `--target` (manylinux2014 glibc symbols).
+const ZIGLANG_VERSION: &str = "0.17.1";
 const TEMPLATE: &str = "python/heapscope/_app/heapscope.html";
 
-/// `cargo xtask wheel [--app FILE]`: with `--app`, an already packed
-/// single-file app is used; otherwise the app is built and packed first.
+/// `cargo xtask wheel [--app FILE] [--target TRIPLE]`: with `--app`, an
+/// already packed single-file app is used; otherwise the app is built and
+/// packed first. With `--target` (e.g. `aarch64-unknown-linux-gnu`) the
+/// native CLI is cross-compiled with zig (`ziglang` from PyPI) for
+/// manylinux2014; the rust target must be installed (`rustup target add`).
 pub fn command(args: &[String]) -> Result<(), String> {
-    let app = match args {
-        [] => {
+    let mut app = None;
+    let mut target = None;
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let slot = match flag.as_str() {
+            "--app" => &mut app,
+            "--target" => &mut target,
+            _ => return Err(USAGE.into()),
+        };
+        *slot = Some(rest.next().ok_or(USAGE)?.clone());
+    }
+    let app = match app {
+        Some(file) => PathBuf::from(file),
+        None => {
             crate::tools::ensure_build_tools()?;
             crate::build_release()?;
             crate::single_file::pack(Path::new("dist"), Path::new("dist-single"))?
         }
-        [flag, file] if flag == "--app" => PathBuf::from(file),
-        _ => return Err("usage: cargo xtask wheel [--app dist-single/heapscope.html]".into()),
     };
-    build(&app).map(drop)
+    build_for(&app, target.as_deref()).map(drop)
 }
 
-/// Builds the wheel into `target/wheels/` and returns its path.
+const USAGE: &str = "usage: cargo xtask wheel [--app dist-single/heapscope.html] [--target aarch64-unknown-linux-gnu]";
+
+/// Builds the wheel for this machine into `target/wheels/` and returns its path.
 pub fn build(app: &Path) -> Result<PathBuf, String> {
+    build_for(app, None)
+}
+
+/// Builds the wheel (cross-compiled with zig when `target` is given) into
+/// `target/wheels/` and returns its path.
+fn build_for(app: &Path, target: Option<&str>) -> Result<PathBuf, String> {
     let html = std::fs::read_to_string(app).map_err(|e| format!("wheel: {}: {e}", app.display()))?;
     if !html.contains("__HEAPSCOPE_EMBEDDED__") {
         return Err(format!("wheel: {} is not a single-file app that opens embedded snapshots (cargo xtask single-file)", app.display()));
@@ -44,7 +67,13 @@ pub fn build(app: &Path) -> Result<PathBuf, String> {
     let out = Path::new("target/wheels");
     // Only this build's wheel is in the folder afterwards, so the path is unambiguous.
     let _ = std::fs::remove_dir_all(out);
-    run(Command::new("python3").args(["-m", "maturin", "build", "--release", "--out"]).arg(out))?;
+    let mut maturin = Command::new("python3");
+    maturin.args(["-m", "maturin", "build", "--release", "--out"]).arg(out);
+    if let Some(target) = target {
+        ensure_pip("ziglang", ZIGLANG_VERSION)?;
+        maturin.args(["--target", target, "--zig", "--compatibility", "manylinux2014"]);
+    }
+    run(&mut maturin)?;
     let wheels: Vec<PathBuf> = std::fs::read_dir(out)
         .map_err(|e| format!("wheel: {}: {e}", out.display()))?
         .flatten()
@@ -62,9 +91,15 @@ pub fn build(app: &Path) -> Result<PathBuf, String> {
 }
 
 fn ensure_maturin() -> Result<(), String> {
-    let have = Command::new("python3").args(["-m", "maturin", "--version"]).output().ok().filter(|o| o.status.success());
-    if have.is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == format!("maturin {MATURIN_VERSION}")) {
+    ensure_pip("maturin", MATURIN_VERSION)
+}
+
+/// Installs `package==version` from PyPI unless that version is installed.
+fn ensure_pip(package: &str, version: &str) -> Result<(), String> {
+    let probe = format!("import importlib.metadata as m; print(m.version({package:?}))");
+    let have = Command::new("python3").args(["-c", &probe]).output().ok().filter(|o| o.status.success());
+    if have.is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == version) {
         return Ok(());
     }
-    run(Command::new("python3").args(["-m", "pip", "install", "-q", "--disable-pip-version-check", &format!("maturin=={MATURIN_VERSION}")]))
+    run(Command::new("python3").args(["-m", "pip", "install", "-q", "--disable-pip-version-check", &format!("{package}=={version}")]))
 }
