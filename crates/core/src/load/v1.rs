@@ -350,6 +350,22 @@ mod tests {
         check(load(text.replace(r#""strings""#, r#""str\u0069ngs""#).as_bytes()).unwrap());
     }
 
+    /// `heap.changed_during_dump` (written by the exporter when another
+    /// thread changed containers during its walk) is a warning, on both paths.
+    #[test]
+    fn a_heap_changed_during_the_dump_is_a_warning() {
+        let heap = |flag: &str| {
+            doc(&format!(r#"{{"objects": [100,1,72,0,-1,-1], "references": [], "roots": [], {flag}}}"#), r#"["", "builtins.int"]"#)
+        };
+        for (flag, warned) in [(r#""changed_during_dump": true"#, true), (r#""changed_during_dump": false"#, false)] {
+            let text = heap(flag);
+            for loaded in [fast::parse(text.as_bytes()).expect("the fast path reads it"), parse_with_serde(text.as_bytes()).unwrap()] {
+                let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+                assert_eq!(warnings.iter().any(|w| w.starts_with("the heap changed during the dump")), warned, "{warnings:?}");
+            }
+        }
+    }
+
     #[test]
     fn a_root_of_unknown_kind_still_holds_its_object() {
         let text = doc(r#"{"objects": [100,1,72,0,-1,-1], "references": [], "roots": [0,9,-1,0]}"#, r#"["", "builtins.int"]"#);

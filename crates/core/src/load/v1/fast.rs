@@ -22,7 +22,7 @@ use serde::de::{DeserializeSeed, IgnoredAny};
 use super::build::RawHeap;
 use super::visit::{
     objects_layout, objects_sink, process_info, reference_kinds, references_layout, references_sink, roots_layout, roots_sink, StringsSeed,
-    TracemallocSeed,
+    TracemallocSeed, CHANGED_DURING_DUMP,
 };
 use super::{Document, Meta, MAX_RECORD_WIDTH};
 use crate::diagnostic::Warnings;
@@ -296,6 +296,13 @@ impl<'a> Parser<'a> {
                     let (body, _) = self.flat_records(layout.width)?;
                     let mut sink = roots_sink(&layout, heap);
                     parse_flat(body, layout.width, &mut sink)?;
+                }
+                b"changed_during_dump" => {
+                    let start = self.pos;
+                    let end = self.skip_value()?;
+                    if self.b[start..end].trim_ascii() == b"true" {
+                        warnings.push(CHANGED_DURING_DUMP, None);
+                    }
                 }
                 _ => {
                     let start = self.pos;

@@ -262,6 +262,10 @@ pub(super) fn roots_sink<'a>(layout: &'a Layout<4>, heap: &'a mut RawHeap) -> im
     }
 }
 
+/// The warning for a `heap.changed_during_dump: true` (docs/format.md).
+pub(super) const CHANGED_DURING_DUMP: &str = "the heap changed during the dump (another thread ran): each container is one \
+     consistent copy, but containers were copied at different moments";
+
 pub(super) struct HeapSeed<'a> {
     pub(super) meta: &'a Meta,
     pub(super) heap: &'a mut RawHeap,
@@ -303,6 +307,11 @@ impl<'de> Visitor<'de> for HeapSeed<'_> {
                     let layout = roots_layout(meta)?;
                     let mut sink = roots_sink(&layout, heap);
                     map.next_value_seed(FlatSeed { width: layout.width, section: "heap.roots", sink: &mut sink })?;
+                }
+                "changed_during_dump" => {
+                    if map.next_value::<serde_json::Value>()? == serde_json::Value::Bool(true) {
+                        warnings.push(CHANGED_DURING_DUMP, None);
+                    }
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
