@@ -29,7 +29,9 @@ __all__ = ["dump", "DumpInProgress", "install_signal_handler", "watch", "Watcher
 
 
 def dump(path, *, heap=True, tracemalloc=None, tracemalloc_snapshot=None, gzip=None):
-    """Write a heapscope snapshot of the current process to *path*.
+    """Write a heapscope snapshot of the current process to *path*: a file
+    name, or a binary file object open for writing (``open(p, "wb")``,
+    :class:`io.BytesIO`; left open; a text file object is a TypeError).
 
     * ``heap`` -- include the gc object graph (objects, references, roots).
     * ``tracemalloc`` -- include the tracemalloc section; by default when
@@ -37,12 +39,13 @@ def dump(path, *, heap=True, tracemalloc=None, tracemalloc_snapshot=None, gzip=N
       walk) or when ``tracemalloc_snapshot`` is given.
     * ``tracemalloc_snapshot`` -- a :class:`tracemalloc.Snapshot` to export
       instead of taking a new one.
-    * ``gzip`` -- compress; by default when *path* ends with ``.gz``.
+    * ``gzip`` -- compress; by default when *path* is a name ending with ``.gz``.
 
-    The file is written to a temporary name and renamed, so readers never see
-    a partial snapshot.  Returns *path*.  The gc is disabled during the walk
-    and its state restored afterwards; no user code (``__repr__``,
-    properties, ``__getattr__``, ``__len__``, ``__sizeof__``...) is run.
+    A named file is written to a temporary name and renamed, so readers never
+    see a partial snapshot.  Returns *path* (the file object, for one).  The
+    gc is disabled during the walk and its state restored afterwards; no user
+    code (``__repr__``, properties, ``__getattr__``, ``__len__``,
+    ``__sizeof__``, metaclass ``__eq__``/``__hash__``...) is run.
     Like every dump, it records the process's dump sequence number and
     identity (``process.sequence``, ``process.start_time``, ``process.boot_id``).
     """

@@ -107,8 +107,10 @@ def module_files():
     (rebound to a subclass) is read through ``dict``'s own C methods."""
     mods = sys.modules
     try:
-        if type(mods) is dict or dict in _type_mro_get(type(mods)):
-            entries = dict.items(dict.copy(mods))
+        if type(mods) is dict or any(c is dict for c in _type_mro_get(type(mods))):
+            # list(dict.items(...)) iterates in C; dict.copy of a subclass
+            # that overrides __iter__ would call its keys()
+            entries = list(dict.items(mods))
         else:
             return {}
     except Exception:

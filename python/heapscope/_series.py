@@ -22,7 +22,6 @@ after every dump.
 """
 from __future__ import annotations
 
-import datetime
 import itertools
 import os
 import re
@@ -85,7 +84,9 @@ def _process_identity():
         hz = os.sysconf("SC_CLK_TCK")
         start = btime + ticks / float(hz)
         whole = int(start)
-        stamp = datetime.datetime.fromtimestamp(whole, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        # (time.strftime: datetime's imports `time` through __import__,
+        # which must not run during a dump)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
         ident["start_time"] = "%s.%02dZ" % (stamp, int(round((start - whole) * 100)) % 100)
     except (AttributeError, TypeError, ValueError, IndexError, StopIteration, OSError):
         pass

@@ -258,6 +258,7 @@ gen.__code__ = gen.__code__.replace(co_name=EvilStr("evil_gen"),
 gen.__qualname__ = EvilStr("gen_qualname")
 g = gen()
 next(g)                       # a suspended frame running the renamed code
+gframe = g.gi_frame           # (3.11+ makes the frame object on demand)
 
 class K:
     def method(self):

@@ -8,6 +8,7 @@ never runs user code (see ``safe``).  The modules, in dependency order:
 * ``writers``     -- the string table and streamed integer arrays;
 * ``tracetables`` -- the tracemalloc section;
 * ``process``     -- the ``process`` metadata (with ``.._environment``);
+* ``frames``      -- a frame's locals, read without side effects;
 * ``describers``, ``labelers`` -- descriptions and reference names per type;
 * ``typeinfo``    -- what the walker knows per type;
 * ``walker``      -- the heap walk and the roots;

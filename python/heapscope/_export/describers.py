@@ -4,12 +4,13 @@ builtin types' own C methods."""
 from __future__ import annotations
 
 import os
+import types
 import weakref
 
 from .format_v1 import DESC_MAX
 from .safe import (_BuiltinFunctionType, _bytes_getitem, _bytes_len, _bytes_repr, _cap, _CellType,
-                   _CodeType, _deque, _dict_get, _FrameType, _FunctionType, _int_bitlen, _int_repr,
-                   _float_repr, _MethodType, _module_dict_get, _ModuleType, _mro, _NoneType, _ref_call,
+                   _CodeType, _deque, _dict_str_get, _exact_str, _FrameType, _FunctionType, _int_bitlen, _int_repr,
+                   _float_repr, _get_referents, _has, _MethodType, _module_dict_get, _ModuleType, _mro, _NoneType, _ref_call,
                    _str_getitem, _str_len, _str_repr, type_name)
 
 
@@ -32,7 +33,7 @@ def _desc_str(o, strings, ti):
 
 def _desc_bytes(o, strings, ti):
     tp = type(o)
-    if tp is bytearray or bytearray in _mro(tp):
+    if tp is bytearray or _has(_mro(tp), bytearray):
         n = bytearray.__len__(o)
         b = bytes(bytearray.__getitem__(o, slice(0, 40)))
         pre = "bytearray "
@@ -47,7 +48,7 @@ def _desc_bytes(o, strings, ti):
 
 
 def _desc_int(o, strings, ti):
-    if type(o) is bool or bool in _mro(type(o)):
+    if type(o) is bool or _has(_mro(type(o)), bool):
         return strings.add("True" if int.__bool__(o) else "False")
     bl = _int_bitlen(o)
     if bl > 200:
@@ -71,15 +72,24 @@ def _desc_len_base(o, strings, ti):
     return strings.add("len=%d" % ti.base_len(o))
 
 
+def _desc_mappingproxy(o, strings, ti):
+    # MappingProxyType.__len__ calls its mapping's: only an exact dict's
+    refs = _get_referents(o)
+    if len(refs) == 1 and type(refs[0]) is dict:
+        return strings.add("len=%d" % dict.__len__(refs[0]))
+    return -1
+
+
 def _desc_function(o, strings, ti):
-    qn = o.__qualname__
-    return strings.add(_cap(qn) if type(qn) is str else "?")
+    qn = _exact_str(o.__qualname__)
+    return strings.add(_cap(qn) if qn is not None else "?")
 
 
 def _desc_method(o, strings, ti):
     f = o.__func__
     if type(f) is _FunctionType:
-        return strings.add(_cap("bound " + f.__qualname__))
+        qn = _exact_str(f.__qualname__)
+        return strings.add(_cap("bound " + (qn if qn is not None else "?")))
     return -1
 
 
@@ -88,32 +98,30 @@ def _desc_type(o, strings, ti):
 
 
 def _desc_module(o, strings, ti):
-    n = _dict_get(_module_dict_get(o), "__name__")
+    # (a dict.get would compare a key whose hash collides with "__name__")
+    n = _dict_str_get(_module_dict_get(o), "__name__")
     return strings.add(_cap(n)) if type(n) is str else -1
 
 
-def _short_location(fn, line):
-    if type(fn) is not str:
-        fn = "?"
-    return "%s:%s" % (fn, line)
+def _where(code, line):
+    """`name at file:line` of a code object; co_name and co_filename may be
+    str subclasses (code.replace): only their exact-str copies are used."""
+    name = _exact_str(code.co_name)
+    fn = _exact_str(code.co_filename)
+    name = name if name is not None else "?"
+    fn = fn if fn is not None else "?"
+    r = "%s at %s:%s" % (name, fn, line)
+    if len(r) > DESC_MAX:
+        r = "%s at %s:%s" % (name, os.path.basename(fn), line)
+    return _cap(r)
 
 
 def _desc_frame(o, strings, ti):
-    code = o.f_code
-    name = code.co_name
-    fn = code.co_filename
-    r = "%s at %s" % (name, _short_location(fn, o.f_lineno))
-    if len(r) > DESC_MAX:
-        r = "%s at %s" % (name, _short_location(os.path.basename(fn), o.f_lineno))
-    return strings.add(_cap(r))
+    return strings.add(_where(o.f_code, o.f_lineno))
 
 
 def _desc_code(o, strings, ti):
-    fn = o.co_filename
-    r = "%s at %s" % (o.co_name, _short_location(fn, o.co_firstlineno))
-    if len(r) > DESC_MAX:
-        r = "%s at %s" % (o.co_name, _short_location(os.path.basename(fn), o.co_firstlineno))
-    return strings.add(_cap(r))
+    return strings.add(_where(o, o.co_firstlineno))
 
 
 def _desc_builtin(o, strings, ti):
@@ -148,6 +156,7 @@ _DESCRIBERS = {
     type: _desc_type, _ModuleType: _desc_module, _FrameType: _desc_frame,
     _CodeType: _desc_code, _BuiltinFunctionType: _desc_builtin,
     _NoneType: _desc_none, weakref.ref: _desc_weakref, _CellType: _desc_cell,
+    types.MappingProxyType: _desc_mappingproxy,
     type(str.join): _desc_builtin, type(dict.__dict__["fromkeys"]): _desc_builtin,
     type(object.__init__): _desc_builtin, type(str.__add__): _desc_builtin,
 }

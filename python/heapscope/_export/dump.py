@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import gc
+import gzip as _gzip
+import io
 import json
 import os
 import shutil
@@ -16,7 +18,7 @@ from . import errors
 from .errors import note as _note
 from .format_v1 import FORMAT_VERSION, _meta_json
 from .process import process_info
-from .safe import _PY311, _PY313, _exact_list, _is_own_code
+from .safe import _exact_list, _is_own_code
 from .tracetables import _snapshot_raw, _TraceTables, _tracemalloc
 from .typeinfo import learned_ids
 from .walker import _Walker
@@ -51,7 +53,6 @@ def _thread_names():
 
 
 _THREAD_DICT_GET = threading.Thread.__dict__["__dict__"].__get__
-_CO_OPTIMIZED = 0x1   # inspect.CO_OPTIMIZED: a function's code (fast locals)
 
 
 class DumpInProgress(RuntimeError):
@@ -64,23 +65,38 @@ class DumpInProgress(RuntimeError):
 _DUMP_LOCK = threading.Lock()
 
 
+def _is_file_object(x):
+    return not isinstance(x, (str, bytes, os.PathLike)) and hasattr(x, "write")
+
+
 def export(path, heap=True, tracemalloc_snapshot=None, include_tracemalloc=None,
            compress=None, exclude_stack=False, process_extra=None):
-    """Write a snapshot of the current process to *path* (see heapscope.dump)."""
-    path = os.fspath(path)
-    if compress is None:
-        compress = path.endswith(".gz")
-    outdir = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(outdir):
-        raise FileNotFoundError(errno.ENOENT, "no such directory for the snapshot %s" % path, outdir)
+    """Write a snapshot of the current process to *path* (see heapscope.dump):
+    a file name, or a binary file object open for writing."""
+    if _is_file_object(path):
+        if isinstance(path, io.TextIOBase):
+            raise TypeError("heapscope.dump() writes bytes: give it a binary file object (opened "
+                            "with 'wb', or io.BytesIO), not a text one (%s)" % type(path).__name__)
+        target, path, outdir = path, None, None
+        compress = bool(compress)
+        what = "the file object"
+    else:
+        path = os.fspath(path)
+        target = None
+        if compress is None:
+            compress = path.endswith(".gz")
+        outdir = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(outdir):
+            raise FileNotFoundError(errno.ENOENT, "no such directory for the snapshot %s" % path, outdir)
+        what = path
     if not _DUMP_LOCK.acquire(False):
-        raise DumpInProgress("a heapscope dump is already running; %s not written" % path)
+        raise DumpInProgress("a heapscope dump is already running; %s not written" % what)
     try:
         errors.COUNTS.clear()
         gc_enabled = gc.isenabled()
         gc.disable()
         try:
-            return _export(path, heap, tracemalloc_snapshot, include_tracemalloc,
+            return _export(path, target, outdir, heap, tracemalloc_snapshot, include_tracemalloc,
                            compress, exclude_stack, process_extra, gc_enabled)
         finally:
             # The format strings are the exporter's bookkeeping: they must not
@@ -93,22 +109,25 @@ def export(path, heap=True, tracemalloc_snapshot=None, include_tracemalloc=None,
         _DUMP_LOCK.release()
 
 
-def _export(path, heap, tm_snapshot, include_tm, compress, exclude_stack,
+def _export(path, target, outdir, heap, tm_snapshot, include_tm, compress, exclude_stack,
             process_extra, gc_enabled):
     strings = _Strings()
     tables = None
 
     # 1. tracemalloc: take the snapshot before walking the heap so that the
     #    walk's own allocations are not in it; convert it to compact tables
-    #    and drop the raw tuples before gc.get_objects().
+    #    and drop the raw tuples before gc.get_objects().  The traces come
+    #    from _tracemalloc itself (what tracemalloc.take_snapshot() reads):
+    #    a dump imports nothing, so no import hook or __import__ wrapper runs.
     tracing = _tracemalloc is not None and _tracemalloc.is_tracing()
     if include_tm is None:
         include_tm = tracing or tm_snapshot is not None
     if include_tm and (tm_snapshot is not None or tracing):
         if tm_snapshot is None:
-            import tracemalloc as _tm
-            tm_snapshot = _tm.take_snapshot()
-        raw, limit = _snapshot_raw(tm_snapshot)
+            raw = _tracemalloc._get_traces()
+            limit = _tracemalloc.get_traceback_limit()
+        else:
+            raw, limit = _snapshot_raw(tm_snapshot)
         tm_snapshot = None
         tables = _TraceTables(strings, limit)
         tables.add_traces(raw)
@@ -116,7 +135,19 @@ def _export(path, heap, tm_snapshot, include_tm, compress, exclude_stack,
     process_json = json.dumps(process_info(gc_enabled, process_extra),
                               separators=(",", ":"), default=str)
 
-    outdir = os.path.dirname(os.path.abspath(path)) or "."
+    if target is not None:
+        heap_parts = _walk_heap(strings, tables if tracing else None, exclude_stack, None) if heap else None
+        out = _wrap_output(target, compress)
+        try:
+            _write_document(out, process_json, heap_parts, tables, strings, None)
+        finally:
+            if compress:
+                out.close()           # the GzipFile's trailer; target stays open
+            else:
+                out.flush()
+                out.detach()
+        return target
+
     tmp_path = path + ".tmp%d" % os.getpid()
     try:
         if heap:
@@ -124,7 +155,8 @@ def _export(path, heap, tm_snapshot, include_tm, compress, exclude_stack,
                                     exclude_stack, outdir, process_extra)
         else:
             heap_parts = None
-        _assemble(tmp_path, compress, process_json, heap_parts, tables, strings, outdir)
+        with _open_output(tmp_path, compress) as out:
+            _write_document(out, process_json, heap_parts, tables, strings, outdir)
         os.replace(tmp_path, path)
     finally:
         if os.path.exists(tmp_path):
@@ -135,37 +167,47 @@ def _export(path, heap, tm_snapshot, include_tm, compress, exclude_stack,
     return path
 
 
-def _assemble(tmp_path, compress, process_json, heap_parts, tables, strings, outdir):
-    with _open_output(tmp_path, compress) as out:
-        out.write('{"format":"heapscope","version":%d,"meta":' % FORMAT_VERSION)
-        out.write(_meta_json(errors.records()))
-        out.write(',"process":')
-        out.write(process_json)
-        if heap_parts is not None:
-            objf, reff, roots = heap_parts
-            out.write(',"heap":{"objects":[')
-            objf.seek(0)
-            shutil.copyfileobj(objf, out, 1 << 20)
-            objf.close()
-            out.write('],"references":[')
-            reff.seek(0)
-            shutil.copyfileobj(reff, out, 1 << 20)
-            reff.close()
-            out.write('],"roots":[')
-            _write_array(out, roots)
-            out.write("]}")
-        if tables is not None:
-            out.write(",")
-            tables.write(out)
-        out.write(',"strings":[')
-        if strings.out is None:
-            strings.out = _tempfile(outdir)
-        strings.flush()
-        sf = strings.out
-        sf.seek(0)
-        shutil.copyfileobj(sf, out, 1 << 20)
-        sf.close()
-        out.write("]}\n")
+def _wrap_output(target, compress):
+    """A text stream over the caller's binary file object (left open)."""
+    if compress:
+        return io.TextIOWrapper(_gzip.GzipFile(fileobj=target, mode="wb", compresslevel=6),
+                                encoding="utf-8")
+    return io.TextIOWrapper(target, encoding="utf-8")
+
+
+def _write_document(out, process_json, heap_parts, tables, strings, outdir):
+    out.write('{"format":"heapscope","version":%d,"meta":' % FORMAT_VERSION)
+    out.write(_meta_json(errors.records()))
+    out.write(',"process":')
+    out.write(process_json)
+    if heap_parts is not None:
+        objf, reff, roots, changed = heap_parts
+        out.write(',"heap":{"objects":[')
+        objf.seek(0)
+        shutil.copyfileobj(objf, out, 1 << 20)
+        objf.close()
+        out.write('],"references":[')
+        reff.seek(0)
+        shutil.copyfileobj(reff, out, 1 << 20)
+        reff.close()
+        out.write('],"roots":[')
+        _write_array(out, roots)
+        out.write("]")
+        if changed:
+            out.write(',"changed_during_dump":true')
+        out.write("}")
+    if tables is not None:
+        out.write(",")
+        tables.write(out)
+    out.write(',"strings":[')
+    if strings.out is None:
+        strings.out = _tempfile(outdir)
+    strings.flush()
+    sf = strings.out
+    sf.seek(0)
+    shutil.copyfileobj(sf, out, 1 << 20)
+    sf.close()
+    out.write("]}\n")
 
 
 def _walk_heap(strings, tables, exclude_stack, outdir, process_extra=None):
@@ -195,24 +237,6 @@ def _walk_heap(strings, tables, exclude_stack, outdir, process_extra=None):
         g = f
         while g is not None:
             live.add(id(g))
-            if _PY311 and not _PY313:
-                # The walk reads each executing function frame's f_locals,
-                # which makes CPython 3.11/3.12 create a dict the frame keeps
-                # (and gc does not report: the walk labels each local from the
-                # frame itself; before 3.11 the dict is the frame's referent),
-                # a copy of its locals for whoever reads it: the exporter's
-                # doing, left out like the exporter's own objects (the walk
-                # labels each local from the frame itself), so a series does
-                # not see new dicts appear.  Module and class bodies' f_locals
-                # is their real namespace, and stays.
-                try:
-                    if g.f_code.co_flags & _CO_OPTIMIZED:
-                        fl = g.f_locals
-                        if type(fl) is dict:
-                            excl.add(id(fl))
-                        fl = None
-                except Exception:
-                    pass
             g = g.f_back
     cur = f = g = None
     names = None
@@ -256,4 +280,4 @@ def _walk_heap(strings, tables, exclude_stack, outdir, process_extra=None):
         objf.close()
         reff.close()
         raise
-    return objf, reff, roots
+    return objf, reff, roots, w.changed

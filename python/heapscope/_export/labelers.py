@@ -7,6 +7,7 @@ import sys
 import weakref
 
 from .errors import note as _note
+from .frames import frame_locals
 from .format_v1 import (K_ATTR, K_BASES, K_CELL, K_CLASS_DICT, K_DEFAULTS, K_DKEY, K_DVAL, K_GLOBALS,
                         K_INDEX, K_INST_DICT, K_INTERNAL, K_LOCAL, K_MRO, K_WEAK)
 from .safe import (_PY311, _TPFLAGS_HEAPTYPE, _TPFLAGS_READY, _deque, _dict_items, _get_referents,
@@ -181,46 +182,31 @@ def _lab_frame(w, o, tp, ti, labels, syn, hold, refs):
     loc = []
     if live or refs:
         # (a suspended generator's frame reports nothing on 3.11+: its
-        # generator does, and reading f_locals would only create a dict)
-        try:
-            fl = o.f_locals
-        except Exception as e:
-            _note("labelers.frame_locals", e)
+        # generator does.)  Never the f_locals getter: see frames.py.
+        fl, loc = frame_locals(o)
+        if fl is glob:
             fl = None
-        if fl is not None and fl is not glob:
-            try:
-                if type(fl) is dict:
-                    loc = list(_dict_items(fl))
-                else:  # PEP 667 FrameLocalsProxy (3.13+): reads the fast locals
-                    loc = list(fl.items())
-            except Exception as e:
-                _note("labelers.frame_locals_items", e)
-                loc = []
     hold.append(items)
     hold.append(loc)
-    if type(fl) is dict and fl is not glob and not any(fl is r for r in refs):
-        # the f_locals dict (created or refreshed by reading f_locals, < 3.13)
-        # is not reported by gc: its references are the exporter's doing
-        for name, v in loc:
-            w._own(v)
+    hold.append(fl)
     if not refs and live:
         # a frame executing in some thread: gc.get_referents() sees nothing
         # (3.11+); the interpreter frame holds the code, locals and caller.
         for x, n in items[:3]:
             if x is not None:
                 syn.append((x, K_INTERNAL, n, SYN_HELD))
+        if fl is not None:
+            syn.append((fl, K_INTERNAL, s("f_locals"), SYN_HELD))
         for name, v in loc:
-            if type(name) is str:
-                syn.append((v, K_LOCAL, s(name), SYN_HELD))
+            syn.append((v, K_LOCAL, s(name), SYN_HELD))
         return
     for x, n in items:
         if x is not None:
             _add(labels, x, K_INTERNAL, n)
-    if type(fl) is dict and fl is not glob:
+    if fl is not None:
         _add(labels, fl, K_INTERNAL, s("f_locals"))
     for name, v in loc:
-        if type(name) is str:
-            _add(labels, v, K_LOCAL, s(name))
+        _add(labels, v, K_LOCAL, s(name))
 
 
 def _lab_instance(w, o, tp, ti, labels, syn, hold, refs):
@@ -261,6 +247,22 @@ def _lab_instance(w, o, tp, ti, labels, syn, hold, refs):
     # gc.get_referents() then returns the values themselves.  Label them with
     # names learned per class, read with object.__getattribute__ only where
     # that cannot run Python code.
+    if ti.odd:
+        # a class dict with a non-str key: object.__getattribute__ could
+        # compare it with the name (its __eq__); name the values from the
+        # instance dict instead (the __dict__ getter is C)
+        try:
+            d = dget(o)
+        except Exception:
+            return
+        hold.append(d)
+        if any(d is r for r in refs):
+            _add(labels, d, K_INST_DICT, -1)
+        elif type(d) is dict:
+            for k, v in list(_dict_items(d)):
+                if type(k) is str:
+                    _add(labels, v, K_ATTR, s(k))
+        return
     _label_inline(w, o, tp, ti, labels, hold)
     unmatched = [x for x in refs if not labels.get(id(x))]
     if not unmatched:

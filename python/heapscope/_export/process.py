@@ -2,10 +2,15 @@
 state and (from ``_environment``) where the interpreter's files live."""
 from __future__ import annotations
 
-import datetime
 import gc
 import os
 import sys
+import time
+
+try:  # imported here: a dump imports nothing
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None
 
 from .. import _environment
 from .errors import note as _note
@@ -24,7 +29,6 @@ def _rss_bytes():
         _note("process.rss_proc", e)
         pass
     try:
-        import resource
         ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return ru if sys.platform == "darwin" else ru * 1024
     except Exception as e:
@@ -45,7 +49,8 @@ def process_info(gc_enabled, extra=None):
         "platform": _safe_text(_environment.PLATFORM),
         "pid": os.getpid(),
         "argv": [_safe_text(a) for a in _exact_list(sys.argv)],
-        "time": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        # (datetime's strftime imports `time` through builtins.__import__)
+        "time": "%04d-%02d-%02dT%02d:%02d:%02dZ" % tuple(time.gmtime()[:6]),
         "gc": {"enabled": bool(gc_enabled), "stats": gc.get_stats(),
                "thresholds": list(gc.get_threshold()), "counts": list(gc.get_count())},
         "rss_bytes": _rss_bytes(),

@@ -94,17 +94,64 @@ def _mro(tp):
         return (tp,)
 
 
+def _has(seq, x):
+    """``x in seq`` by identity: ``in`` would call a metaclass's ``__eq__``."""
+    for y in seq:
+        if y is x:
+            return True
+    return False
+
+
+def _str_keyed(d):
+    """A new dict of the exact-str keys of the real dict *d* (an atomic
+    C-level copy).  Looking a name up in it cannot run user code: in the
+    original, a key whose hash collides with the name (a str subclass, any
+    object) would be compared through its ``__eq__``."""
+    if type(d) is not dict:
+        return {}
+    return {k: v for k, v in dict.items(dict.copy(d)) if type(k) is str}
+
+
+def _real_class_dict(c):
+    """The dict behind a class's ``__dict__`` mappingproxy (C accessors only;
+    the proxy's own methods would call its mapping's)."""
+    try:
+        refs = _get_referents(_type_dict_get(c))
+    except Exception as e:
+        _note("safe.class_dict", e)
+        return None
+    return refs[0] if len(refs) == 1 and type(refs[0]) is dict else None
+
+
 def _class_dicts(tp):
-    """The real __dict__ of every class in tp's MRO (C accessors only), one
-    per class, in MRO order ({} where a class has none)."""
-    out = []
-    for c in _mro(tp):
-        try:
-            out.append(_type_dict_get(c) or {})
-        except Exception as e:
-            _note("safe.class_dicts", e)
-            out.append({})
-    return out
+    """The __dict__ of every class in tp's MRO as exact-str-keyed copies
+    (``_str_keyed``), one per class, in MRO order ({} where a class has none)."""
+    return [_str_keyed(_real_class_dict(c)) for c in _mro(tp)]
+
+
+def _dict_str_get(d, name, default=None):
+    """d[name] for the exact str *name* in the real dict *d*, comparing keys
+    by exact type and ``str.__eq__`` only; *default* if absent."""
+    if type(d) is not dict:
+        return default
+    for k, v in dict.items(dict.copy(d)):
+        if type(k) is str and str.__eq__(k, name) is True:
+            return v
+    return default
+
+
+def _exact_str(s):
+    """An exact str with the text of a str or str subclass (``str.__str__``
+    copies it in C: no ``__str__``, ``__format__`` or ``__radd__`` of the
+    subclass runs); None for anything else."""
+    if type(s) is str:
+        return s
+    try:
+        if _has(_mro(type(s)), str):
+            return str.__str__(s)
+    except Exception as e:
+        _note("safe.exact_str", e)
+    return None
 
 
 def _mro_lookup(tp, name):
@@ -122,10 +169,29 @@ def _is_heap_type(tp) -> bool:
     return bool(_type_flags_get(tp) & _TPFLAGS_HEAPTYPE)
 
 
+def _odd_keys(tp):
+    """True if a class in tp's MRO has a dict key that is not an exact str.
+    CPython's attribute lookup (``object.__getattribute__``,
+    ``sys.getsizeof``'s ``__sizeof__``, ``type.__module__``) compares such a
+    key with the name through the key's ``__eq__`` when their hashes
+    collide: for these types none of them is used."""
+    for c in _mro(tp):
+        d = _real_class_dict(c)
+        if type(d) is dict:
+            for k in dict.keys(d):   # (iterating in C: no user code)
+                if type(k) is not str:
+                    return True
+    return False
+
+
 def type_name(tp) -> str:
     """Module-qualified name of a type, read without running user code."""
     try:
-        mod = _type_module_get(tp)
+        if _type_flags_get(tp) & _TPFLAGS_HEAPTYPE:
+            # type.__module__ looks "__module__" up in the class dict
+            mod = _dict_str_get(_real_class_dict(tp), "__module__")
+        else:
+            mod = _type_module_get(tp)
     except Exception as e:
         _note("safe.type_module", e)
         mod = None
@@ -134,11 +200,9 @@ def type_name(tp) -> str:
     except Exception as e:
         _note("safe.type_qualname", e)
         qn = None
-    if type(qn) is not str:
-        qn = "?"
-    if type(mod) is not str:
-        mod = "?"
-    return mod + "." + qn
+    qn = _exact_str(qn)
+    mod = _exact_str(mod)
+    return (mod if mod is not None else "?") + "." + (qn if qn is not None else "?")
 
 
 def _simple_key_repr(k):
@@ -167,7 +231,7 @@ def _exact_list(x):
     """An atomic C-level copy of a list or list subclass (no __iter__ or
     __len__ of a subclass runs); [] for anything else."""
     try:
-        if type(x) is list or list in _mro(type(x)):
+        if type(x) is list or _has(_mro(type(x)), list):
             return list.copy(x)
     except Exception as e:
         _note("safe.exact_list", e)
@@ -178,7 +242,7 @@ def _exact_list(x):
 def _safe_text(s):
     if type(s) is not str:
         try:
-            s = str.__str__(s) if str in _mro(type(s)) else "?"
+            s = str.__str__(s) if _has(_mro(type(s)), str) else "?"
         except Exception as e:
             _note("safe.safe_text", e)
             s = "?"

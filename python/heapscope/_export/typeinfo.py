@@ -3,6 +3,7 @@ reference handler, labeler, and the instance layout (slots, ``__dict__``,
 inline values) -- computed once per type from C-level data only."""
 from __future__ import annotations
 
+import array
 import weakref
 
 from .describers import _DESCRIBERS, _desc_len_base, _SUB_DESCRIBERS
@@ -13,13 +14,13 @@ from .labelers import (MAX_LEARN, _lab_builtin_method, _lab_cell, _lab_code, _la
 from .safe import (_PY311, _TPFLAGS_HAVE_GC, _TPFLAGS_HEAPTYPE, _TPFLAGS_MANAGED_DICT, _BuiltinFunctionType,
                    _CellType, _class_dicts, _CodeType, _deque, _dict_items, _FrameType, _FunctionType,
                    _getsizeof, _GetSetDescriptorType, _MemberDescriptorType, _MethodDescriptorType,
-                   _MethodType, _ModuleType, _mro, _safe_attr, _type_dict_get, _type_flags_get, type_name)
+                   _MethodType, _ModuleType, _has, _mro, _odd_keys, _safe_attr, _type_dict_get, _type_flags_get, type_name)
 
 
 class _TypeInfo:
     __slots__ = ("name", "flags", "handler", "sizer", "desc", "slots", "dict_get",
                  "inline", "attrs", "attr_set", "learned", "base_len", "kind",
-                 "container")
+                 "container", "odd")
 
 
 H_NOREF, H_DICT, H_SEQ, H_SET, H_GENERIC, H_LABELED = range(6)
@@ -34,6 +35,10 @@ H_NOREF, H_DICT, H_SEQ, H_SET, H_GENERIC, H_LABELED = range(6)
 # left out of every dump (``learned_ids``, ``learned_names``).
 _LEARNED = {}
 _CONTAINERS = (dict, list, tuple, set, frozenset) + ((_deque,) if _deque is not None else ())
+# builtin types whose C __len__ reads a field of the object itself
+_SAFE_LEN = _CONTAINERS + (bytearray, array.array, range, memoryview)
+_DESCRIBERS_BY_ID = {id(k): v for k, v in _DESCRIBERS.items()}
+_SUB_DESCRIBERS_BY_ID = {id(k): v for k, v in _SUB_DESCRIBERS.items()}
 
 
 class _TypeInfos:
@@ -57,9 +62,9 @@ class _TypeInfos:
             tflags = 0
         dicts = _class_dicts(tp)
         flags = 0
-        if _ModuleType in mro:
+        if _has(mro, _ModuleType):
             flags |= F_MODULE
-        if type in mro:
+        if _has(mro, type):
             flags |= F_TYPE
         if tp is _FrameType:
             flags |= F_FRAME
@@ -72,6 +77,10 @@ class _TypeInfos:
         ti.flags = flags
         # size: sys.getsizeof unless __sizeof__ is overridden in Python code
         ti.sizer = _getsizeof
+        ti.odd = _odd_keys(tp)
+        if ti.odd:
+            # sys.getsizeof would look __sizeof__ up through the odd keys
+            ti.sizer = self._safe_sizer(mro, dicts)
         for c, d in zip(mro, dicts):
             if "__sizeof__" in d:
                 # only a __sizeof__ written in Python is a user override; C
@@ -88,7 +97,7 @@ class _TypeInfos:
         ti.learned = 0
         ti.base_len = None
         ti.kind = None
-        ti.container = any(c in mro for c in _CONTAINERS)
+        ti.container = any(_has(mro, c) for c in _CONTAINERS)
         heap = bool(tflags & _TPFLAGS_HEAPTYPE)
         # builtin base used for len()/descriptions of subclasses
         base = None
@@ -96,21 +105,27 @@ class _TypeInfos:
             if not (_type_flags_get(c) & _TPFLAGS_HEAPTYPE):
                 base = c
                 break
-        ti.desc = _DESCRIBERS.get(tp)
+        # (looked up by id: a metaclass's __hash__/__eq__ must not run, and
+        # a metaclass with __eq__ and no __hash__ makes its classes unhashable)
+        ti.desc = _DESCRIBERS_BY_ID.get(id(tp))
         if ti.desc is None and base is not None and base is not object:
-            d = _SUB_DESCRIBERS.get(base)
+            d = _SUB_DESCRIBERS_BY_ID.get(id(base))
             if d is not None:
                 ti.desc = d
             else:
-                base_dict = _type_dict_get(base) or {}
-                if "__len__" in base_dict:
-                    ti.base_len = base_dict["__len__"]
-                    ti.desc = _desc_len_base
+                # len= only where the C __len__ reads a field: a
+                # mappingproxy's or a weakref.proxy's would call the wrapped
+                # object's __len__
+                for c in mro:
+                    if _has(_SAFE_LEN, c):
+                        ti.base_len = type.__getattribute__(c, "__len__")
+                        ti.desc = _desc_len_base
+                        break
         if tp is _CodeType:
             # code objects are not gc objects but own their constants/names
             ti.handler = H_LABELED
             ti.kind = _lab_code
-        elif not (tflags & _TPFLAGS_HAVE_GC) and not issubclass(tp, weakref.ref):
+        elif not (tflags & _TPFLAGS_HAVE_GC) and not _has(mro, weakref.ref):
             ti.handler = H_NOREF
         elif tp is dict:
             ti.handler = H_DICT
@@ -147,9 +162,9 @@ class _TypeInfos:
     def _labeler_for(self, tp, mro, base):
         if tp is _FunctionType:
             return _lab_function
-        if type in mro:
+        if _has(mro, type):
             return _lab_type
-        if _ModuleType in mro:
+        if _has(mro, _ModuleType):
             return _lab_module
         if tp is _FrameType:
             return _lab_frame
@@ -161,7 +176,7 @@ class _TypeInfos:
             return _lab_method
         if tp is _BuiltinFunctionType:
             return _lab_builtin_method
-        if weakref.ref in mro:
+        if _has(mro, weakref.ref):
             return _lab_weakref
         return _lab_instance
 

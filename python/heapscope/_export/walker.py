@@ -2,16 +2,17 @@
 references, then the roots (modules, threads, builtins, native excess)."""
 from __future__ import annotations
 
+import builtins
 import gc
 import sys
 from array import array
 
 from .errors import note as _note
-from .format_v1 import (_CHUNK, F_GARBAGE, F_TRACKED, K_CLOSURE, K_DEFAULTS, K_DKEY, K_DVAL, K_INDEX,
-                        K_INTERNAL, OBJECT_FIELDS, R_BUILTINS, R_MODULE, R_NATIVE, R_THREAD)
+from .format_v1 import (_CHUNK, F_GARBAGE, F_MODULE, F_TRACKED, K_CLOSURE, K_DEFAULTS, K_DKEY, K_DVAL,
+                        K_INDEX, K_INTERNAL, OBJECT_FIELDS, R_BUILTINS, R_MODULE, R_NATIVE, R_THREAD)
 from .labelers import SYN_NOT_HELD, SYN_UNLESS_REPORTED
-from .safe import (_IMMORTAL, _PY311, _dict_items, _FunctionType, _get_referents, _is_tracked,
-                   _module_dict_get, _simple_key_repr)
+from .safe import (_IMMORTAL, _PY311, _dict_items, _FunctionType, _get_referents, _has, _is_tracked,
+                   _module_dict_get, _mro, _simple_key_repr)
 from .typeinfo import H_DICT, H_LABELED, H_NOREF, H_SEQ, H_SET, MAX_LEARN, _TypeInfos, learned_names
 from .writers import _IntWriter
 
@@ -56,6 +57,13 @@ class _Walker(_TypeInfos):
         self.inline_types = []  # (class, its info) of inline-values classes met
         for name in learned_names():
             self._own(name)
+        self.changed = False
+        # modules whose gc traverse must not run (see _modules_items)
+        self.no_traverse = set()
+        self.modules = _modules_items()
+        for name, mod in self.modules:
+            if type(name) is str and str.__eq__(name, "_asyncio") is True:
+                self.no_traverse.add(id(mod))
 
     # -- helpers ---------------------------------------------------------
     def _own(self, x, n=1):
@@ -111,6 +119,10 @@ class _Walker(_TypeInfos):
         objs_append = objs.append
         incount_append = incount.append
         dict_items = _dict_items
+        dict_copy = dict.copy
+        chk_i = array("q")      # containers exported from a copy ...
+        chk_n = array("q")      # ... and their length then
+        no_traverse = self.no_traverse
         _id = id
         _type = type
         _len = len
@@ -163,7 +175,12 @@ class _Walker(_TypeInfos):
             if h == H_NOREF:
                 continue
             if h == H_DICT:
-                for k, v in dict_items(o):
+                # an atomic C-level copy: another thread may mutate the dict
+                # while the walk runs (the GIL is released between chunks)
+                c = dict_copy(o)
+                chk_i.append(i)
+                chk_n.append(_len(c))
+                for k, v in dict_items(c):
                     xid = _id(k)
                     kn = knames_get(xid)
                     if kn is None:
@@ -189,12 +206,16 @@ class _Walker(_TypeInfos):
                     elif j >= 0:
                         incount[j] += 1
                         rb += (i, j, dict_value_kind, kn)
+                c = k = v = None
             elif h == H_SEQ or h == H_SET:
                 try:
-                    refs = get_referents(o)
+                    refs = get_referents(o)   # atomic (one C call)
                 except Exception as e:
                     _note("walker.referents_seq", e)
                     refs = ()
+                if tp is list or tp is set:
+                    chk_i.append(i)
+                    chk_n.append(_len(refs))
                 if h == H_SET:
                     kind = index_kind
                     names = None
@@ -234,7 +255,10 @@ class _Walker(_TypeInfos):
             else:
                 # generic / labeled path
                 try:
-                    refs = get_referents(o)
+                    if flags & F_MODULE and oid in no_traverse:
+                        refs = [_module_dict_get(o)]
+                    else:
+                        refs = get_referents(o)
                 except Exception as e:
                     _note("walker.referents", e)
                     refs = []
@@ -297,6 +321,16 @@ class _Walker(_TypeInfos):
         rw.write(rb)
         self.nobjects = ow.count // len(OBJECT_FIELDS)
         o = None
+        # Did another thread change the heap during the walk?  Every dict,
+        # list and set was exported from one atomic copy; one whose length
+        # differs now was changed after its copy (a lower bound: a change
+        # that keeps lengths is not seen).
+        changed = False
+        for q in range(_len(chk_i)):
+            if _len(objs[chk_i[q]]) != chk_n[q]:
+                changed = True
+                break
+        self.changed = changed
 
     def _prepass(self):
         """Name closure cells and default values from the functions that own
@@ -383,11 +417,8 @@ class _Walker(_TypeInfos):
         index_get = self.index.get
         sadd = self.strings.add
         is_root = set()
-        try:
-            mods = list(sys.modules.items())
-        except Exception as e:
-            _note("walker.roots_modules", e)
-            mods = []
+        mods = self.modules
+        self.modules = None
         for name, mod in mods:
             j = index_get(id(mod))
             if j is None or j < 0 or type(name) is not str:
@@ -405,7 +436,6 @@ class _Walker(_TypeInfos):
             # an exporter frame's f_back holds the caller's frame (< 3.11)
             self.own[caller_frame_id] = self.own.get(caller_frame_id, 0) + 1
         try:
-            import builtins
             bd = _module_dict_get(builtins)
             j = index_get(id(bd))
             if j is not None and j >= 0:
@@ -422,6 +452,23 @@ class _Walker(_TypeInfos):
         _excess_scan(self.objs, self.incount, own, keyids, base, out, R_NATIVE,
                      is_root)
         return out
+
+
+def _modules_items():
+    """sys.modules' (name, module) pairs, read in C even when sys.modules
+    was rebound to a dict subclass (its items()/keys()/__iter__ would run;
+    so would dict.copy, which calls keys() of a subclass overriding
+    __iter__).  The `_asyncio` module is walked through its dict only:
+    on CPython 3.12.0-3.12.5 (gh-122695) its gc traverse hands out freed
+    future iterators from a freelist, and the interpreter then hangs at
+    exit."""
+    mods = sys.modules
+    try:
+        if type(mods) is dict or _has(_mro(type(mods)), dict):
+            return list(dict.items(mods))
+    except Exception as e:
+        _note("walker.modules", e)
+    return []
 
 
 def _excess_scan(objs, incount, own, keyids, base, out, kind=0, skip=None):
