@@ -18,4 +18,5 @@ async def spawn():
 
 loop = asyncio.new_event_loop()
 loop.set_exception_handler(lambda loop, context: None)   # quiet "Task was destroyed" at exit
+# step (repeated by a growth series)
 loop.run_until_complete(spawn())

@@ -18,6 +18,7 @@ class SessionStore:
 
 
 store = SessionStore()
+# step (repeated by a growth series)
 for n in range(500):
     store.open(make_request(n))
 del n

@@ -20,5 +20,6 @@ class Scheduler:
 scheduler = Scheduler()
 scheduler.every("report", create_closure(1))
 scheduler.every("cleanup", lambda: None)
+# step (repeated by a growth series)
 for _k in range(40):
-    scheduler.every("report-%d" % _k, create_closure(_k))   # one job per report, never removed
+    scheduler.every("report-%d" % (_k + 100 * ROUND), create_closure(_k))   # one job per report, never removed

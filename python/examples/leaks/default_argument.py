@@ -5,6 +5,7 @@ def remember_visit(req, seen=[]):
     return len(seen)
 
 
+# step (repeated by a growth series)
 for n in range(2500):
     remember_visit(make_request(n))
 del n

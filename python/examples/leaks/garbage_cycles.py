@@ -20,5 +20,6 @@ def build(name):
     return len(root.children)
 
 
+# step (repeated by a growth series)
 for k in range(40):
     build("tree-%d" % k)       # unreachable after return, but gc is disabled

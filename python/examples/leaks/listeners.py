@@ -30,6 +30,7 @@ def handle(req):
     return dispatch(req)
 
 
+# step (repeated by a growth series)
 for n in range(1200):
     handle(make_request(n))
 del n

@@ -10,6 +10,7 @@ class PriceQuote:
         return sum(self.history) * qty
 
 
+# step (repeated by a growth series)
 for n in range(400):
     PriceQuote("sku-%d" % n).price(n % 5)
 del n

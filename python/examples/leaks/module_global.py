@@ -9,6 +9,7 @@ def process(req):
     return len(body)
 
 
+# step (repeated by a growth series)
 for n in range(600):
     process(make_request(n))
 del n

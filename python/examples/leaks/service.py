@@ -100,7 +100,11 @@ def dispatch(req):
     return render("error", title="Not found", body=req["path"])
 
 
+ROUND = 0   # a growth series (crates/core/tests/data/growth/leak_series.py) repeats a program's step: new ids each round
+
+
 def make_request(n):
+    n += 100000 * ROUND
     paths = ["/", "/profile/%d" % (n % 4000), "/search?q=item%d" % n]
     return {"id": "req-%d" % n, "user": n % 4000, "path": paths[n % 3], "headers": {"accept": "text/html"}}
 

@@ -9,6 +9,7 @@ def parse_upload(req):
     raise ValueError("bad upload %s (%d rows)" % (req["id"], len(rows)))
 
 
+# step (repeated by a growth series)
 for n in range(120):
     try:
         parse_upload(make_request(n))

@@ -1,17 +1,20 @@
 # expect: `batch`
 # pattern: frame_local
-ready = threading.Event()
-stop = threading.Event()
+more = threading.Semaphore(0)
+served = threading.Semaphore(0)
 
 
 def consume():
     batch = []
-    for n in range(2500):
-        batch.append(make_request(n))     # accumulated until shutdown
-    ready.set()
-    stop.wait()
+    while True:
+        more.acquire()
+        for n in range(2500):
+            batch.append(make_request(n))     # accumulated until shutdown
+        served.release()
 
 
 t = threading.Thread(target=consume, name="batcher", daemon=True)
 t.start()
-ready.wait()
+# step (repeated by a growth series): one more batch
+more.release()
+served.acquire()

@@ -20,6 +20,7 @@ def time_opened(conn):
 
 
 pool = Pool()
+# step (repeated by a growth series)
 for n in range(1200):
     pool.track(Connection(n))
 del n
