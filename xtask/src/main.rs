@@ -6,6 +6,10 @@
 //!   wasm-bindgen tests in headless Chromium, the Python exporter's tests, the
 //!   fuzz smoke and the Playwright end-to-end tests.
 //! - `build`: install what is missing and build the release app into `dist/`.
+//! - `bench [--only native,browser,exporter,memlab] [--sizes 1e5,1e6,3e6]`:
+//!   every benchmark (native, browser, exporter, and memlab on the same
+//!   graphs) in one run, written as one table with the machine's load
+//!   (`bench.rs`; memlab is installed from npm into `target/bench/memlab/`).
 //! - `bench-browser [OBJECTS...]`: the browser benchmark (not a test): time
 //!   from choosing a synthetic snapshot to the Overview shown, worker memory,
 //!   longest main-thread task; default sizes 10^5 and 10^6 objects.
@@ -19,6 +23,7 @@
 //! Installs only from package registries (crates.io, npm, PyPI, Debian) and
 //! skips whatever is already there.
 
+mod bench;
 mod offline;
 mod single_file;
 mod tidy;
@@ -39,9 +44,10 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("single-file") => single_file::command(&args[1..]),
         Some("wheel") => wheel::command(&args[1..]),
+        Some("bench") => bench::command(&args[1..]),
         Some("bench-browser") => bench_browser(&args[1..]),
         _ => {
-            Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR] | wheel [--app FILE] [--target TRIPLE] | bench-browser [OBJECTS...])".to_string())
+            Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR] | wheel [--app FILE] [--target TRIPLE] | bench [--only STEPS] [--sizes N,N] | bench-browser [OBJECTS...])".to_string())
         }
     };
     match result {
@@ -68,13 +74,13 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-fn describe(cmd: &Command) -> String {
+pub fn describe(cmd: &Command) -> String {
     let mut parts = vec![cmd.get_program().to_string_lossy().into_owned()];
     parts.extend(cmd.get_args().map(|a| a.to_string_lossy().into_owned()));
     parts.join(" ")
 }
 
-fn build_release() -> Result<(), String> {
+pub fn build_release() -> Result<(), String> {
     run(Command::new("cargo").args(["fetch"]))?;
     run(Command::new("trunk").args(["build", "--release"]))?;
     offline::stamp_service_worker(Path::new("dist"))?;

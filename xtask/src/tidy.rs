@@ -136,6 +136,11 @@ mod tests {
                     if rel == "crates/cli/src/table.rs" && pattern == "\"KiB\"" {
                         continue;
                     }
+                    // The V8 converter (benchmark tooling) writes one edge per root record:
+                    // a count of the file's structure, not a fact any front shows.
+                    if rel == "crates/cli/src/heapsnapshot.rs" && pattern == "roots.len()" {
+                        continue;
+                    }
                     if text.contains(pattern) {
                         found.push(format!("{rel}: `{pattern}` — {home}"));
                     }

@@ -8,6 +8,7 @@
 
 mod growth_cmds;
 mod heap_cmds;
+mod heapsnapshot;
 mod mprof_cmds;
 pub(crate) mod out;
 pub(crate) mod table;
@@ -163,6 +164,13 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Benchmark tooling: write the heap as V8 `.heapsnapshot` JSON (for memlab; `cargo xtask bench`).
+    #[command(hide = true)]
+    ToHeapsnapshot {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Exit code when `diff --max-growth` finds a type over its limit.
@@ -231,6 +239,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode> {
             tm_cmds::tracemalloc(&open(&file)?, other.as_ref(), out, &opts)
         }
         Command::Synth { objects, out: path, seed } => synth(objects, &path, seed, out, json),
+        Command::ToHeapsnapshot { file, out: path } => to_heapsnapshot(&open(&file)?, &path, out),
     }?;
     Ok(ExitCode::SUCCESS)
 }
@@ -265,6 +274,15 @@ fn open(path: &Path, options: &LoadOptions) -> Result<Opened> {
         warn(&format!("{name}: {warning_count} {noun} while loading; first: {first}"));
     }
     Ok(Opened { name, snapshot, warnings: warning_count })
+}
+
+fn to_heapsnapshot(o: &Opened, path: &Path, out: &mut Out) -> Result<()> {
+    let heap =
+        o.snapshot.heap.as_ref().with_context(|| format!("{}: no heap section (a V8 heap snapshot needs the object graph)", o.name))?;
+    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let written = heapsnapshot::write(&o.snapshot, heap, file).with_context(|| format!("cannot write {}", path.display()))?;
+    out.line(&format!("wrote {} nodes, {} edges to {} (object i is node id {})", written.nodes, written.edges, path.display(), "2i+3"))?;
+    Ok(())
 }
 
 fn synth(objects: usize, path: &Path, seed: u64, out: &mut Out, json: bool) -> Result<()> {

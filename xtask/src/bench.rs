@@ -1,0 +1,813 @@
+//! `cargo xtask bench`: the native, browser, exporter and memlab benchmarks
+//! in one run, written as one table (markdown on stdout and in
+//! `target/bench/bench.md`, the same numbers in `target/bench/bench.json`)
+//! with the machine's load average, core count and tool versions.
+//!
+//! ```text
+//! cargo xtask bench [--only native,browser,exporter,memlab] [--sizes 1e5,1e6,3e6]
+//! ```
+//!
+//! Each part is a step of its own that runs the project's existing
+//! benchmark command and reads what it prints:
+//! - `native`: `cargo bench -p heapscope-core --bench load_analyze` (load +
+//!   every analysis, peak memory beyond the input; its own cached heaps, the
+//!   same generator and seed as `heapscope synth`);
+//! - `browser`: `node e2e/bench/browser.mjs` on `heapscope synth` files (a
+//!   release build of the app first);
+//! - `exporter`: `python3 python/bench/bench_export.py --objects N`;
+//! - `memlab`: memlab from npm installed into `target/bench/memlab/` (never a
+//!   dependency of the app or of `cargo xtask test`), the synthetic heap
+//!   converted with the hidden `heapscope to-heapsnapshot`, then in one run
+//!   `heapscope dominators --json` (the whole process: read, parse, every
+//!   analysis) and memlab's `getFullHeapFromFile` (parse, shortest paths,
+//!   dominators, retained sizes: timed inside its process, so memlab's
+//!   start-up is not counted) on the same graph; memlab's retained size of
+//!   every object heapscope listed is compared (`e2e/bench/memlab.mjs`).
+//!
+//! The machine is often shared: ratios within one run are what to compare;
+//! absolute times are context. CPU times come from `/usr/bin/time` (Debian
+//! `time`) when it is there.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use crate::run;
+
+/// memlab's version on npm that the comparison was written against.
+const MEMLAB_VERSION: &str = "2.0.5";
+const STEPS: [&str; 4] = ["native", "browser", "exporter", "memlab"];
+const DEFAULT_SIZES: [u64; 3] = [100_000, 1_000_000, 3_000_000];
+const OUT_DIR: &str = "target/bench";
+
+/// A measured value: a number (kept exact in the JSON) or a note.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Num(f64),
+    Text(String),
+}
+
+/// One table row: the results of every step for one heap size.
+type Row = BTreeMap<String, Val>;
+
+/// The table's columns: (key, header, decimals). Keys missing from a row print as "—".
+const COLUMNS: [(&str, &str, usize); 18] = [
+    ("native.references", "references", 0),
+    ("native.load_analysis_s", "native: load + every analysis (s)", 3),
+    ("native.us_per_object", "native: µs per object", 2),
+    ("native.peak_b_per_object", "native: peak beyond input (B/object)", 0),
+    ("memlab.heapscope_s", "heapscope CLI, `dominators` (s)", 2),
+    ("memlab.memlab_s", "memlab 2.0.5 full-heap analysis (s)", 2),
+    ("memlab.heapscope_cpu_s", "heapscope CPU (s)", 2),
+    ("memlab.memlab_cpu_s", "memlab CPU (s)", 2),
+    ("memlab.ratio", "memlab ÷ heapscope (wall)", 1),
+    ("memlab.ratio_cpu", "memlab ÷ heapscope (CPU)", 1),
+    ("memlab.agreement", "retained sizes agree", 0),
+    ("browser.shown_s", "browser: pick → Overview (s)", 2),
+    ("browser.worker_memory_mib", "browser: worker memory (MiB)", 0),
+    ("browser.longest_task_ms", "browser: longest main-thread task (ms)", 0),
+    ("exporter.objects", "exporter: objects exported", 0),
+    ("exporter.cpu_s", "exporter: CPU (s)", 2),
+    ("exporter.peak_b_per_object", "exporter: peak extra (B/object)", 0),
+    ("exporter.other", "exporter: comparison", 0),
+];
+
+struct Options {
+    steps: Vec<String>,
+    sizes: Vec<u64>,
+}
+
+pub fn command(args: &[String]) -> Result<(), String> {
+    let options = parse_args(args)?;
+    std::fs::create_dir_all(OUT_DIR).map_err(|e| format!("{OUT_DIR}: {e}"))?;
+    let load_before = load_average();
+    let started = Instant::now();
+    let mut rows: BTreeMap<u64, Row> = options.sizes.iter().map(|&n| (n, Row::new())).collect();
+    let mut notes = Vec::new();
+    let mut versions = vec![("heapscope", git(&["rev-parse", "--short", "HEAD"])), ("rustc", first_line("rustc", &["--version"]))];
+    let wants = |step: &str| options.steps.iter().any(|s| s == step);
+    let mut failures = Vec::new();
+    if wants("memlab") || wants("browser") {
+        run(Command::new("cargo").args(["build", "--release", "-p", "heapscope-cli"]))?;
+    }
+    for step in STEPS.iter().filter(|s| wants(s)) {
+        eprintln!("\n== bench: {step} ==");
+        let result = match *step {
+            "native" => native(&options.sizes, &mut rows),
+            "browser" => browser(&options.sizes, &mut rows, &mut versions),
+            "exporter" => exporter(&options.sizes, &mut rows, &mut versions, &mut notes),
+            _ => memlab(&options.sizes, &mut rows, &mut versions, &mut notes),
+        };
+        if let Err(e) = result {
+            eprintln!("bench: {step} failed: {e}");
+            failures.push(format!("{step}: {e}"));
+        }
+    }
+    let machine = Machine {
+        cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load_before,
+        load_after: load_average(),
+        date: first_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
+        seconds: started.elapsed().as_secs(),
+        command: format!("cargo xtask bench {}", args.join(" ")).trim_end().to_string(),
+        versions: versions.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+    };
+    notes.extend(failures.iter().map(|f| format!("step failed: {f}")));
+    let markdown = markdown(&machine, &rows, &notes);
+    print!("{markdown}");
+    write_file(&Path::new(OUT_DIR).join("bench.md"), &markdown)?;
+    write_file(&Path::new(OUT_DIR).join("bench.json"), &json(&machine, &rows, &notes))?;
+    eprintln!("wrote {OUT_DIR}/bench.md and {OUT_DIR}/bench.json");
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} step(s) failed: {}", failures.len(), failures.join("; ")))
+    }
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    const USAGE: &str = "usage: cargo xtask bench [--only native,browser,exporter,memlab] [--sizes 1e5,1e6,3e6]";
+    let mut options = Options { steps: STEPS.iter().map(|s| s.to_string()).collect(), sizes: DEFAULT_SIZES.to_vec() };
+    let mut only: Vec<String> = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))?;
+        match arg.as_str() {
+            "--only" => {
+                for step in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    if !STEPS.contains(&step) {
+                        return Err(format!("--only {step}: not a step (native, browser, exporter, memlab)"));
+                    }
+                    only.push(step.to_string());
+                }
+            }
+            "--sizes" => options.sizes = value.split(',').map(parse_size).collect::<Result<_, _>>()?,
+            _ => return Err(format!("unknown option {arg}\n{USAGE}")),
+        }
+    }
+    if !only.is_empty() {
+        options.steps = only;
+    }
+    Ok(options)
+}
+
+/// `100000`, `1e5`, `3e6`, `2.5e6` → a count of objects.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let bad = || format!("--sizes {t}: expected a number of objects such as 100000 or 1e5");
+    let n = match t.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => {
+            let m: f64 = mantissa.parse().map_err(|_| bad())?;
+            let e: i32 = exponent.parse().map_err(|_| bad())?;
+            m * 10f64.powi(e)
+        }
+        None => t.parse::<u64>().map_err(|_| bad())? as f64,
+    };
+    if !(1.0..=1e9).contains(&n) || n.fract() != 0.0 {
+        return Err(bad());
+    }
+    Ok(n as u64)
+}
+
+// ---------------------------------------------------------------- steps
+
+fn native(sizes: &[u64], rows: &mut BTreeMap<u64, Row>) -> Result<(), String> {
+    let list = sizes.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
+    let out = capture(
+        Command::new("cargo").args(["bench", "-p", "heapscope-core", "--bench", "load_analyze"]).env("HEAPSCOPE_BENCH_SIZES", &list),
+    )?;
+    let mut seen = 0;
+    for line in out.lines() {
+        let Some(parsed) = parse_native_line(line) else { continue };
+        // The generator lands within a few percent of the size asked for.
+        if let Some(row) = nearest_row(rows, parsed.objects) {
+            row.insert("native.objects".into(), Val::Num(parsed.objects as f64));
+            row.insert("native.references".into(), Val::Num(parsed.references as f64));
+            row.insert("native.load_analysis_s".into(), Val::Num(parsed.load_analysis_s));
+            row.insert("native.us_per_object".into(), Val::Num(parsed.load_analysis_s * 1e6 / parsed.objects.max(1) as f64));
+            if let Some(b) = parsed.peak_b_per_object {
+                row.insert("native.peak_b_per_object".into(), Val::Num(b));
+            }
+            seen += 1;
+        }
+    }
+    if seen == 0 {
+        return Err("the native benchmark printed no result line".into());
+    }
+    Ok(())
+}
+
+/// What the native benchmark prints for one heap.
+#[derive(Debug, PartialEq)]
+pub struct NativeLine {
+    pub objects: u64,
+    pub references: u64,
+    pub load_analysis_s: f64,
+    pub peak_b_per_object: Option<f64>,
+}
+
+/// Reads `N objects M refs | … | load+analysis X s | … = B B/obj …` (crates/core/benches/load_analyze.rs).
+pub fn parse_native_line(line: &str) -> Option<NativeLine> {
+    let mut words = line.split_whitespace();
+    let objects = words.next()?.parse().ok()?;
+    if words.next()? != "objects" {
+        return None;
+    }
+    let references = words.next()?.parse().ok()?;
+    let after = |key: &str| line.split(key).nth(1).and_then(|rest| rest.split_whitespace().next()).and_then(|v| v.parse::<f64>().ok());
+    let load_analysis_s = after("load+analysis")?;
+    let peak_b_per_object = line
+        .split(" B/obj")
+        .next()
+        .filter(|_| line.contains(" B/obj"))
+        .and_then(|s| s.rsplit(['=', ' ']).find(|w| !w.is_empty()))
+        .and_then(|v| v.parse().ok());
+    Some(NativeLine { objects, references, load_analysis_s, peak_b_per_object })
+}
+
+fn browser(sizes: &[u64], rows: &mut BTreeMap<u64, Row>, versions: &mut Vec<(&'static str, String)>) -> Result<(), String> {
+    crate::tools::ensure_build_tools()?;
+    crate::tools::ensure_test_tools()?;
+    crate::build_release()?;
+    versions.push(("chromium", first_line("/usr/bin/chromium", &["--version"])));
+    let files = sizes.iter().map(|&n| synth_file(n)).collect::<Result<Vec<_>, _>>()?;
+    let out = capture(Command::new("node").arg("e2e/bench/browser.mjs").args(&files))?;
+    // The script's last line is its results as JSON, one object per file in order.
+    let last = out.lines().rev().find(|l| l.trim_start().starts_with('[')).ok_or("browser.mjs printed no JSON results")?;
+    let results = parse_flat_json(last)?;
+    for (&n, result) in sizes.iter().zip(&results) {
+        let row = rows.get_mut(&n).expect("a row per size");
+        let num = |k: &str| result.get(k).and_then(Val::as_num);
+        for (key, from) in [
+            ("browser.shown_s", "shown_s"),
+            ("browser.worker_parse_analyse_s", "worker_parse_analyse_s"),
+            ("browser.worker_memory_mib", "worker_memory_mib"),
+            ("browser.longest_task_ms", "longest_main_thread_task_ms"),
+            ("browser.three_views_s", "three_views_s"),
+        ] {
+            if let Some(v) = num(from) {
+                row.insert(key.into(), Val::Num(v));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn exporter(
+    sizes: &[u64],
+    rows: &mut BTreeMap<u64, Row>,
+    versions: &mut Vec<(&'static str, String)>,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    versions.push(("python", first_line("python3", &["--version"])));
+    for &n in sizes {
+        let out = capture(Command::new("python3").args(["python/bench/bench_export.py", "--objects", &n.to_string()]))?;
+        let row = rows.get_mut(&n).expect("a row per size");
+        let facts = parse_exporter(&out);
+        for (key, value) in facts {
+            row.insert(key, value);
+        }
+        // Lines the harness does not know (e.g. a comparison with another tool) are kept as notes.
+        for line in out.lines().filter(|l| !EXPORTER_LINES.iter().any(|k| l.starts_with(k)) && !l.trim().is_empty()) {
+            notes.push(format!("exporter at {}: {}", human(n), line.trim()));
+        }
+    }
+    Ok(())
+}
+
+/// The lines of `bench_export.py`'s report the table reads.
+const EXPORTER_LINES: [&str; 8] =
+    ["python ", "tracked objects", "exported ", "export time", "export CPU time", "RSS before", "peak extra RSS", "file size"];
+
+/// Reads `bench_export.py`'s report: objects exported, CPU seconds, peak extra memory per object.
+pub fn parse_exporter(out: &str) -> Vec<(String, Val)> {
+    let value = |prefix: &str| -> Option<f64> {
+        let line = out.lines().find(|l| l.starts_with(prefix))?;
+        line[prefix.len()..].split_whitespace().next()?.parse().ok()
+    };
+    let mut facts = Vec::new();
+    let objects = value("exported ");
+    if let Some(n) = objects {
+        facts.push(("exporter.objects".to_string(), Val::Num(n)));
+    }
+    if let Some(s) = value("export time") {
+        facts.push(("exporter.seconds".to_string(), Val::Num(s)));
+    }
+    if let Some(s) = value("export CPU time") {
+        facts.push(("exporter.cpu_s".to_string(), Val::Num(s)));
+    }
+    if let Some(mib) = value("peak extra RSS") {
+        facts.push(("exporter.peak_extra_mib".to_string(), Val::Num(mib)));
+        if let Some(n) = objects.filter(|&n| n > 0.0) {
+            facts.push(("exporter.peak_b_per_object".to_string(), Val::Num(mib * 1048576.0 / n)));
+        }
+    }
+    facts
+}
+
+fn memlab(
+    sizes: &[u64],
+    rows: &mut BTreeMap<u64, Row>,
+    versions: &mut Vec<(&'static str, String)>,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    let dir = Path::new(OUT_DIR).join("memlab");
+    ensure_memlab(&dir)?;
+    versions.push(("node", first_line("node", &["--version"])));
+    versions.push(("memlab", MEMLAB_VERSION.to_string()));
+    let timer = Path::new("/usr/bin/time").exists();
+    if !timer {
+        notes.push("no /usr/bin/time (Debian `time`): heapscope's CPU time is not measured".into());
+    }
+    for &n in sizes {
+        let source = synth_file(n)?;
+        let v8 = PathBuf::from(format!("{OUT_DIR}/synth-{n}.heapsnapshot"));
+        if is_stale(&v8, Path::new(&source)) {
+            run(Command::new("target/release/heapscope").args(["to-heapsnapshot", &source, "--out"]).arg(&v8))?;
+        }
+        // heapscope: the whole process, from reading the file to the answer.
+        let answers = PathBuf::from(format!("{OUT_DIR}/heapscope-dominators-{n}.json"));
+        let times = PathBuf::from(format!("{OUT_DIR}/heapscope-time-{n}.txt"));
+        let mut cmd = if timer {
+            let mut c = Command::new("/usr/bin/time");
+            c.args(["-f", "%U %S %M", "-o"]).arg(&times).arg("target/release/heapscope");
+            c
+        } else {
+            Command::new("target/release/heapscope")
+        };
+        cmd.args(["dominators", &source, "--json", "--depth", "3", "--limit", "4"]);
+        let file = std::fs::File::create(&answers).map_err(|e| format!("{}: {e}", answers.display()))?;
+        eprintln!("$ heapscope dominators {source} --json --depth 3 --limit 4 > {}", answers.display());
+        let t = Instant::now();
+        let status = cmd.stdout(file).status().map_err(|e| format!("cannot run heapscope: {e}"))?;
+        let heapscope_s = t.elapsed().as_secs_f64();
+        if !status.success() {
+            return Err(format!("heapscope dominators {source} failed ({status})"));
+        }
+        let (heapscope_cpu, heapscope_rss_kib) = if timer { parse_time_file(&times)? } else { (None, None) };
+        // memlab: timed inside its process; checks heapscope's answers.
+        let result_file = PathBuf::from(format!("{OUT_DIR}/memlab-result-{n}.json"));
+        run(Command::new("node")
+            .args(["--max-old-space-size=16384", "e2e/bench/memlab.mjs"])
+            .arg(&dir)
+            .arg(&v8)
+            .arg(&answers)
+            .arg(&result_file))?;
+        let text = std::fs::read_to_string(&result_file).map_err(|e| format!("{}: {e}", result_file.display()))?;
+        let result = parse_flat_json(&text)?.into_iter().next().ok_or("memlab.mjs wrote no result")?;
+        let num = |k: &str| result.get(k).and_then(Val::as_num).ok_or_else(|| format!("memlab.mjs result without {k}"));
+        let memlab_s = num("seconds")?;
+        let memlab_cpu = num("cpu_seconds")?;
+        let (checked, agreed) = (num("checked")?, num("agreed")?);
+        let row = rows.get_mut(&n).expect("a row per size");
+        row.insert("memlab.heapscope_s".into(), Val::Num(heapscope_s));
+        row.insert("memlab.memlab_s".into(), Val::Num(memlab_s));
+        row.insert("memlab.ratio".into(), Val::Num(memlab_s / heapscope_s));
+        row.insert("memlab.memlab_cpu_s".into(), Val::Num(memlab_cpu));
+        row.insert("memlab.memlab_max_rss_mib".into(), Val::Num(num("max_rss_mib")?));
+        if let Some(cpu) = heapscope_cpu {
+            row.insert("memlab.heapscope_cpu_s".into(), Val::Num(cpu));
+            row.insert("memlab.ratio_cpu".into(), Val::Num(memlab_cpu / cpu.max(0.01)));
+        }
+        if let Some(kib) = heapscope_rss_kib {
+            row.insert("memlab.heapscope_max_rss_mib".into(), Val::Num(kib / 1024.0));
+        }
+        row.insert("memlab.checked".into(), Val::Num(checked));
+        row.insert("memlab.agreed".into(), Val::Num(agreed));
+        row.insert("memlab.agreement".into(), Val::Text(format!("{agreed} of {checked}")));
+        row.insert("memlab.nodes".into(), Val::Num(num("nodes")?));
+        row.insert("memlab.edges".into(), Val::Num(num("edges")?));
+        if let Some(Val::Text(m)) = result.get("first_mismatch").filter(|m| **m != Val::Text(String::new())) {
+            notes.push(format!("memlab at {}: retained sizes differ, first: {m}", human(n)));
+        }
+    }
+    Ok(())
+}
+
+/// memlab from npm in its own directory, without a browser download.
+fn ensure_memlab(dir: &Path) -> Result<(), String> {
+    let installed = dir.join("node_modules/@memlab/core/package.json");
+    if std::fs::read_to_string(&installed).is_ok_and(|p| p.contains(&format!("\"version\": \"{MEMLAB_VERSION}\""))) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    write_file(&dir.join("package.json"), "{\"private\": true, \"description\": \"benchmark only (cargo xtask bench)\"}\n")?;
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--no-save", &format!("memlab@{MEMLAB_VERSION}")])
+        .current_dir(dir)
+        .env("PUPPETEER_SKIP_DOWNLOAD", "1"))
+}
+
+/// `target/bench/synth-N.heapscope.json` (as `bench-browser` makes it), written once; the
+/// native benchmark's copy of the same heap (same generator, same seed) when it has one.
+fn synth_file(n: u64) -> Result<String, String> {
+    let native = format!("target/bench-heaps/synth-{n}.heapscope.json");
+    if Path::new(&native).exists() {
+        return Ok(native);
+    }
+    let file = format!("{OUT_DIR}/synth-{n}.heapscope.json");
+    if !Path::new(&file).exists() {
+        let tmp = format!("{file}.tmp");
+        run(Command::new("target/release/heapscope").args(["synth", "--objects", &n.to_string(), "--out", &tmp]))?;
+        std::fs::rename(&tmp, &file).map_err(|e| format!("{file}: {e}"))?;
+    }
+    Ok(file)
+}
+
+fn is_stale(derived: &Path, source: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (modified(derived), modified(source)) {
+        (Some(d), Some(s)) => d < s,
+        _ => true,
+    }
+}
+
+/// `/usr/bin/time -f "%U %S %M"`: CPU seconds (user + system) and peak RSS in KiB.
+fn parse_time_file(path: &Path) -> Result<(Option<f64>, Option<f64>), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let line = text.lines().last().unwrap_or("");
+    let v: Vec<f64> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    match v[..] {
+        [user, system, rss] => Ok((Some(user + system), Some(rss))),
+        _ => Err(format!("{}: unexpected `{line}`", path.display())),
+    }
+}
+
+// ---------------------------------------------------------------- output
+
+struct Machine {
+    cores: usize,
+    load_before: String,
+    load_after: String,
+    date: String,
+    seconds: u64,
+    command: String,
+    versions: Vec<(String, String)>,
+}
+
+fn markdown(m: &Machine, rows: &BTreeMap<u64, Row>, notes: &[String]) -> String {
+    let mut s = String::new();
+    // `rustc --version` says "rustc 1.95.0 (…)": the name once is enough.
+    let versions =
+        m.versions.iter().map(|(k, v)| format!("{k} {}", v.strip_prefix(k.as_str()).unwrap_or(v).trim())).collect::<Vec<_>>().join(", ");
+    let _ = writeln!(
+        s,
+        "`{}` — {}, {} cores, load average {} before and {} after ({} s in all); {versions}.\n",
+        m.command, m.date, m.cores, m.load_before, m.load_after, m.seconds
+    );
+    // Only the columns some row has.
+    let columns: Vec<_> = COLUMNS.iter().filter(|(k, _, _)| rows.values().any(|r| r.contains_key(*k))).collect();
+    let _ = write!(s, "| objects |");
+    for (_, header, _) in &columns {
+        let _ = write!(s, " {header} |");
+    }
+    let _ = write!(s, "\n|---|");
+    for _ in &columns {
+        let _ = write!(s, "---|");
+    }
+    s.push('\n');
+    for (&n, row) in rows {
+        let _ = write!(s, "| {} |", human(n));
+        for (key, _, decimals) in &columns {
+            let cell = match row.get(*key) {
+                Some(Val::Num(v)) if *decimals == 0 => group(v.round() as u64),
+                Some(Val::Num(v)) => format!("{v:.decimals$}"),
+                Some(Val::Text(t)) => t.clone(),
+                None => "—".into(),
+            };
+            let _ = write!(s, " {cell} |");
+        }
+        s.push('\n');
+    }
+    if !notes.is_empty() {
+        s.push('\n');
+        for note in notes {
+            let _ = writeln!(s, "- {note}");
+        }
+    }
+    s
+}
+
+fn json(m: &Machine, rows: &BTreeMap<u64, Row>, notes: &[String]) -> String {
+    let mut s = String::from("{\n  \"machine\": {");
+    let _ = write!(
+        s,
+        "\"date\": {}, \"cores\": {}, \"load_average_before\": {}, \"load_average_after\": {}, \"seconds\": {}, \"command\": {}",
+        quote(&m.date),
+        m.cores,
+        quote(&m.load_before),
+        quote(&m.load_after),
+        m.seconds,
+        quote(&m.command)
+    );
+    for (k, v) in &m.versions {
+        let _ = write!(s, ", {}: {}", quote(&format!("{k}_version")), quote(v));
+    }
+    s.push_str("},\n  \"rows\": [");
+    for (i, (&n, row)) in rows.iter().enumerate() {
+        let _ = write!(s, "{}\n    {{\"objects\": {n}", if i > 0 { "," } else { "" });
+        for (k, v) in row {
+            let value = match v {
+                Val::Num(x) if x.is_finite() => format!("{x}"),
+                Val::Num(_) => "null".into(),
+                Val::Text(t) => quote(t),
+            };
+            let _ = write!(s, ", {}: {value}", quote(k));
+        }
+        s.push('}');
+    }
+    s.push_str("\n  ],\n  \"notes\": [");
+    s.push_str(&notes.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", "));
+    s.push_str("]\n}\n");
+    s
+}
+
+fn quote(text: &str) -> String {
+    let mut s = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(s, "\\u{:04x}", c as u32);
+            }
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+    s
+}
+
+/// `100000` → `10^5`, `3000000` → `3×10^6`, anything else with thousands separators.
+pub fn human(n: u64) -> String {
+    let digits = n.to_string();
+    let zeros = digits.len() - digits.trim_end_matches('0').len();
+    match digits.trim_end_matches('0') {
+        "1" if zeros > 0 => format!("10^{zeros}"),
+        d if d.len() == 1 && zeros > 0 => format!("{d}×10^{zeros}"),
+        _ => group(n),
+    }
+}
+
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut s = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            s.push(',');
+        }
+        s.push(c);
+    }
+    s
+}
+
+// ---------------------------------------------------------------- small tools
+
+impl Val {
+    fn as_num(&self) -> Option<f64> {
+        match self {
+            Val::Num(x) => Some(*x),
+            Val::Text(t) => t.trim().parse().ok(),
+        }
+    }
+}
+
+/// The row whose size is nearest `objects` (within 10%).
+fn nearest_row(rows: &mut BTreeMap<u64, Row>, objects: u64) -> Option<&mut Row> {
+    let key = *rows.keys().min_by_key(|&&n| n.abs_diff(objects))?;
+    (key.abs_diff(objects) * 10 <= key).then(|| rows.get_mut(&key)).flatten()
+}
+
+/// Parses a JSON object, or an array of objects, whose values are strings or
+/// numbers (what the benchmark scripts print). xtask has no dependencies.
+pub fn parse_flat_json(text: &str) -> Result<Vec<BTreeMap<String, Val>>, String> {
+    let mut p = Parser { s: text.as_bytes(), i: 0 };
+    p.ws();
+    let objects = if p.peek() == Some(b'[') {
+        p.i += 1;
+        let mut list = Vec::new();
+        loop {
+            p.ws();
+            if p.eat(b']') {
+                break;
+            }
+            list.push(p.object()?);
+            p.ws();
+            if !p.eat(b',') {
+                p.ws();
+                p.expect(b']')?;
+                break;
+            }
+        }
+        list
+    } else {
+        vec![p.object()?]
+    };
+    Ok(objects)
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+    fn ws(&mut self) {
+        while self.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+            self.i += 1;
+        }
+    }
+    fn eat(&mut self, c: u8) -> bool {
+        let hit = self.peek() == Some(c);
+        self.i += usize::from(hit);
+        hit
+    }
+    fn expect(&mut self, c: u8) -> Result<(), String> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(format!("benchmark output: expected `{}` at byte {}", c as char, self.i))
+        }
+    }
+    fn object(&mut self) -> Result<BTreeMap<String, Val>, String> {
+        self.expect(b'{')?;
+        let mut map = BTreeMap::new();
+        loop {
+            self.ws();
+            if self.eat(b'}') {
+                return Ok(map);
+            }
+            let key = self.string()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            let value = if self.peek() == Some(b'"') {
+                Val::Text(self.string()?)
+            } else {
+                let start = self.i;
+                while self.peek().is_some_and(|c| !matches!(c, b',' | b'}' | b' ' | b'\n')) {
+                    self.i += 1;
+                }
+                let word = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
+                match word {
+                    "null" => Val::Text(String::new()),
+                    _ => Val::Num(word.parse().map_err(|_| format!("benchmark output: `{word}` at byte {start} is not a number"))?),
+                }
+            };
+            map.insert(key, value);
+            self.ws();
+            if !self.eat(b',') {
+                self.ws();
+                self.expect(b'}')?;
+                return Ok(map);
+            }
+        }
+    }
+    fn string(&mut self) -> Result<String, String> {
+        self.expect(b'"')?;
+        let mut out = Vec::new();
+        while let Some(c) = self.peek() {
+            self.i += 1;
+            match c {
+                b'"' => return String::from_utf8(out).map_err(|e| e.to_string()),
+                b'\\' => {
+                    let e = self.peek().ok_or("benchmark output: cut in a string")?;
+                    self.i += 1;
+                    match e {
+                        b'n' => out.push(b'\n'),
+                        b't' => out.push(b'\t'),
+                        b'u' => {
+                            let hex = self
+                                .s
+                                .get(self.i..self.i + 4)
+                                .and_then(|h| std::str::from_utf8(h).ok())
+                                .ok_or("benchmark output: bad \\u")?;
+                            let ch = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).unwrap_or('\u{fffd}');
+                            out.extend_from_slice(ch.to_string().as_bytes());
+                            self.i += 4;
+                        }
+                        other => out.push(other),
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        Err("benchmark output: unterminated string".into())
+    }
+}
+
+/// Runs a command, echoing it and its stderr, and returns its stdout (also echoed).
+fn capture(cmd: &mut Command) -> Result<String, String> {
+    eprintln!("$ {}", crate::describe(cmd));
+    let out = cmd.stderr(Stdio::inherit()).output().map_err(|e| format!("cannot start `{}`: {e}", crate::describe(cmd)))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    eprint!("{text}");
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(format!("`{}` failed ({})", crate::describe(cmd), out.status))
+    }
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map_or_else(|_| "unknown".into(), |l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" / "))
+}
+
+fn first_line(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).lines().next().map(|l| l.trim().to_string()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn git(args: &[&str]) -> String {
+    first_line("git", args)
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_written() {
+        assert_eq!(parse_size("1e5"), Ok(100_000));
+        assert_eq!(parse_size("3e6"), Ok(3_000_000));
+        assert_eq!(parse_size("2.5e6"), Ok(2_500_000));
+        assert_eq!(parse_size("20000"), Ok(20_000));
+        assert!(parse_size("1e-3").is_err());
+        assert!(parse_size("many").is_err());
+        assert_eq!(human(100_000), "10^5");
+        assert_eq!(human(3_000_000), "3×10^6");
+        assert_eq!(human(20_500), "20,500");
+    }
+
+    #[test]
+    fn the_native_benchmark_line_is_read() {
+        let line = "   100003 objects    460513 refs | input    10 MB | load  0.030 s | analysis  0.017 s | load+analysis  0.047 s | cycles+suspects  0.010 s (suspects  0.003 s; 12 cycles, 3 suspects) | path k=1  0.040 ms, k=5  0.100 ms (200 found) | peak beyond input    15 MB = 157.3 B/obj (budget    16 MB: ok)";
+        let parsed = parse_native_line(line).expect("parsed");
+        assert_eq!(parsed, NativeLine { objects: 100_003, references: 460_513, load_analysis_s: 0.047, peak_b_per_object: Some(157.3) });
+        assert_eq!(parse_native_line("generated 100003 objects / 460513 refs in 0.3 s"), None);
+    }
+
+    #[test]
+    fn the_exporter_report_is_read() {
+        let out = "python          3.11.7\ntracked objects 1000000 (before export)\nexported        953000 objects, 4000000 references\nexport time     4.80 s\nexport CPU time 7.30 s (less disturbed)\nRSS before      100.0 MiB\npeak extra RSS  153.0 MiB\nfile size       90.0 MiB\n";
+        let facts: BTreeMap<_, _> = parse_exporter(out).into_iter().collect();
+        assert_eq!(facts["exporter.objects"], Val::Num(953_000.0));
+        assert_eq!(facts["exporter.cpu_s"], Val::Num(7.3));
+        assert_eq!(facts["exporter.peak_b_per_object"].as_num().map(f64::round), Some(168.0));
+    }
+
+    #[test]
+    fn flat_json_from_the_scripts_is_read() {
+        let rows = parse_flat_json(r#"[{"file":"a \"b\".json","shown_s":"0.39","n":3},{"file":"c","shown_s":"2.42"}]"#).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0]["file"], Val::Text("a \"b\".json".into()));
+        assert_eq!(rows[0]["shown_s"].as_num(), Some(0.39));
+        assert_eq!(rows[0]["n"], Val::Num(3.0));
+        let one = parse_flat_json(r#"{"seconds": 1.5, "first_mismatch": ""}"#).unwrap();
+        assert_eq!(one[0]["seconds"], Val::Num(1.5));
+        assert!(parse_flat_json("{\"a\": }").is_err());
+    }
+
+    #[test]
+    fn the_table_has_a_row_per_size_and_notes_the_machine() {
+        let mut rows = BTreeMap::new();
+        let mut row = Row::new();
+        row.insert("memlab.ratio".into(), Val::Num(16.04));
+        row.insert("memlab.agreement".into(), Val::Text("84 of 84".into()));
+        rows.insert(100_000, row);
+        rows.insert(1_000_000, Row::new());
+        let m = Machine {
+            cores: 2,
+            load_before: "1.00 / 2.00 / 3.00".into(),
+            load_after: "4.00 / 2.00 / 3.00".into(),
+            date: "d".into(),
+            seconds: 5,
+            command: "cargo xtask bench".into(),
+            versions: vec![("memlab".into(), "2.0.5".into())],
+        };
+        let md = markdown(&m, &rows, &["a note".into()]);
+        assert!(md.contains("2 cores, load average 1.00 / 2.00 / 3.00 before"), "{md}");
+        assert!(md.contains("| objects | memlab ÷ heapscope (wall) | retained sizes agree |"), "{md}");
+        assert!(md.contains("| 10^5 | 16.0 | 84 of 84 |"), "{md}");
+        assert!(md.contains("| 10^6 | — | — |"), "{md}");
+        assert!(md.contains("- a note"));
+        let js = json(&m, &rows, &[]);
+        assert!(js.contains("\"memlab.ratio\": 16.04"), "{js}");
+        assert!(js.contains("\"memlab_version\": \"2.0.5\""), "{js}");
+    }
+}
