@@ -53,10 +53,11 @@ pub enum Val {
 type Row = BTreeMap<String, Val>;
 
 /// The table's columns: (key, header, decimals). Keys missing from a row print as "—".
-const COLUMNS: [(&str, &str, usize); 18] = [
+const COLUMNS: [(&str, &str, usize); 20] = [
     ("native.references", "references", 0),
     ("native.load_analysis_s", "native: load + every analysis (s)", 3),
     ("native.us_per_object", "native: µs per object", 2),
+    ("native.cpu_us_per_object", "native: µs CPU per object", 2),
     ("native.peak_b_per_object", "native: peak beyond input (B/object)", 0),
     ("memlab.heapscope_s", "heapscope CLI, `dominators` (s)", 2),
     ("memlab.memlab_s", "memlab 2.0.5 full-heap analysis (s)", 2),
@@ -71,7 +72,8 @@ const COLUMNS: [(&str, &str, usize); 18] = [
     ("exporter.objects", "exporter: objects exported", 0),
     ("exporter.cpu_s", "exporter: CPU (s)", 2),
     ("exporter.peak_b_per_object", "exporter: peak extra (B/object)", 0),
-    ("exporter.other", "exporter: comparison", 0),
+    ("exporter.guppy3_cpu_s", "guppy3 census: CPU (s)", 2),
+    ("exporter.vs_guppy3", "exporter ÷ guppy3 (CPU)", 2),
 ];
 
 struct Options {
@@ -175,21 +177,20 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 
 fn native(sizes: &[u64], rows: &mut BTreeMap<u64, Row>) -> Result<(), String> {
     let list = sizes.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
+    // `--json` asks for one JSON line per size (CPU times, µs per object); a
+    // benchmark that does not know it prints its text line, read as well.
     let out = capture(
-        Command::new("cargo").args(["bench", "-p", "heapscope-core", "--bench", "load_analyze"]).env("HEAPSCOPE_BENCH_SIZES", &list),
+        Command::new("cargo")
+            .args(["bench", "-p", "heapscope-core", "--bench", "load_analyze", "--", "--json"])
+            .env("HEAPSCOPE_BENCH_SIZES", &list),
     )?;
     let mut seen = 0;
     for line in out.lines() {
-        let Some(parsed) = parse_native_line(line) else { continue };
+        let Some(facts) = native_facts(line) else { continue };
+        let objects = facts.iter().find(|(k, _)| k == "native.objects").and_then(|(_, v)| v.as_num()).unwrap_or(0.0) as u64;
         // The generator lands within a few percent of the size asked for.
-        if let Some(row) = nearest_row(rows, parsed.objects) {
-            row.insert("native.objects".into(), Val::Num(parsed.objects as f64));
-            row.insert("native.references".into(), Val::Num(parsed.references as f64));
-            row.insert("native.load_analysis_s".into(), Val::Num(parsed.load_analysis_s));
-            row.insert("native.us_per_object".into(), Val::Num(parsed.load_analysis_s * 1e6 / parsed.objects.max(1) as f64));
-            if let Some(b) = parsed.peak_b_per_object {
-                row.insert("native.peak_b_per_object".into(), Val::Num(b));
-            }
+        if let Some(row) = nearest_row(rows, objects) {
+            row.extend(facts);
             seen += 1;
         }
     }
@@ -197,6 +198,42 @@ fn native(sizes: &[u64], rows: &mut BTreeMap<u64, Row>) -> Result<(), String> {
         return Err("the native benchmark printed no result line".into());
     }
     Ok(())
+}
+
+/// One size's facts from the native benchmark: its JSON line, or its text line.
+pub fn native_facts(line: &str) -> Option<Vec<(String, Val)>> {
+    let mut facts = Vec::new();
+    let mut put = |k: &str, v: f64| facts.push((k.to_string(), Val::Num(v)));
+    if line.trim_start().starts_with('{') {
+        let j = parse_flat_json(line).ok()?.into_iter().next()?;
+        let num = |k: &str| j.get(k).and_then(Val::as_num);
+        let objects = num("objects")?;
+        put("native.objects", objects);
+        put("native.references", num("references")?);
+        if let (Some(load), Some(analysis)) = (num("load_wall_s"), num("analysis_wall_s")) {
+            put("native.load_analysis_s", load + analysis);
+            put("native.us_per_object", (load + analysis) * 1e6 / objects.max(1.0));
+        }
+        if let (Some(load), Some(analysis)) = (num("load_cpu_s"), num("analysis_cpu_s")) {
+            put("native.load_analysis_cpu_s", load + analysis);
+        }
+        if let Some(us) = num("us_per_object.load_analysis") {
+            put("native.cpu_us_per_object", us);
+        }
+        if let Some(b) = num("peak_bytes_per_object") {
+            put("native.peak_b_per_object", b);
+        }
+        return Some(facts);
+    }
+    let parsed = parse_native_line(line)?;
+    put("native.objects", parsed.objects as f64);
+    put("native.references", parsed.references as f64);
+    put("native.load_analysis_s", parsed.load_analysis_s);
+    put("native.us_per_object", parsed.load_analysis_s * 1e6 / parsed.objects.max(1) as f64);
+    if let Some(b) = parsed.peak_b_per_object {
+        put("native.peak_b_per_object", b);
+    }
+    Some(facts)
 }
 
 /// What the native benchmark prints for one heap.
@@ -231,7 +268,7 @@ fn browser(sizes: &[u64], rows: &mut BTreeMap<u64, Row>, versions: &mut Vec<(&'s
     crate::tools::ensure_build_tools()?;
     crate::tools::ensure_test_tools()?;
     crate::build_release()?;
-    versions.push(("chromium", first_line("/usr/bin/chromium", &["--version"])));
+    versions.push(("Chromium", first_line("/usr/bin/chromium", &["--version"])));
     let files = sizes.iter().map(|&n| synth_file(n)).collect::<Result<Vec<_>, _>>()?;
     let out = capture(Command::new("node").arg("e2e/bench/browser.mjs").args(&files))?;
     // The script's last line is its results as JSON, one object per file in order.
@@ -261,20 +298,56 @@ fn exporter(
     versions: &mut Vec<(&'static str, String)>,
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
-    versions.push(("python", first_line("python3", &["--version"])));
+    versions.push(("Python", first_line("python3", &["--version"])));
+    // With the guppy3 comparison (its own venv), both in one script; else the export alone.
+    let versus_guppy = Path::new(GUPPY_SCRIPT).exists();
     for &n in sizes {
-        let out = capture(Command::new("python3").args(["python/bench/bench_export.py", "--objects", &n.to_string()]))?;
         let row = rows.get_mut(&n).expect("a row per size");
-        let facts = parse_exporter(&out);
-        for (key, value) in facts {
-            row.insert(key, value);
+        if versus_guppy {
+            let json = format!("{OUT_DIR}/exporter-{n}.json");
+            let n_text = n.to_string();
+            let args = ["--objects", n_text.as_str(), "--shapes", "requests", "--tools", "guppy3,heapscope", "--json", json.as_str()];
+            capture(Command::new("python3").arg(GUPPY_SCRIPT).args(args))?;
+            let text = std::fs::read_to_string(&json).map_err(|e| format!("{json}: {e}"))?;
+            row.extend(guppy_facts(&Json::parse(&text)?)?);
+            continue;
         }
-        // Lines the harness does not know (e.g. a comparison with another tool) are kept as notes.
+        let out = capture(Command::new("python3").args(["python/bench/bench_export.py", "--objects", &n.to_string()]))?;
+        row.extend(parse_exporter(&out));
+        // Lines the harness does not know are kept as notes.
         for line in out.lines().filter(|l| !EXPORTER_LINES.iter().any(|k| l.starts_with(k)) && !l.trim().is_empty()) {
             notes.push(format!("exporter at {}: {}", human(n), line.trim()));
         }
     }
     Ok(())
+}
+
+const GUPPY_SCRIPT: &str = "python/bench/bench_vs_guppy.py";
+
+/// `bench_vs_guppy.py --json`'s rows: heapscope's export and guppy3's census of one heap.
+pub fn guppy_facts(doc: &Json) -> Result<Vec<(String, Val)>, String> {
+    let Some(Json::Arr(list)) = doc.get("rows") else { return Err(format!("{GUPPY_SCRIPT}: no rows")) };
+    let tool = |name: &str| list.iter().find(|r| r.get("tool") == Some(&Json::Str(name.into())));
+    let num = |r: &Json, k: &str| r.get(k).and_then(Json::num).ok_or_else(|| format!("{GUPPY_SCRIPT}: a row without {k}"));
+    let heapscope = tool("heapscope").ok_or_else(|| format!("{GUPPY_SCRIPT}: no heapscope row"))?;
+    let objects = num(heapscope, "objects")?;
+    let cpu = num(heapscope, "cpu")?;
+    let mut facts = vec![
+        ("exporter.objects".to_string(), Val::Num(objects)),
+        ("exporter.cpu_s".to_string(), Val::Num(cpu)),
+        ("exporter.seconds".to_string(), Val::Num(num(heapscope, "wall")?)),
+        ("exporter.peak_b_per_object".to_string(), Val::Num(num(heapscope, "extra_bytes")? / objects.max(1.0))),
+    ];
+    if let Some(guppy) = tool("guppy3") {
+        let guppy_cpu = num(guppy, "cpu")?;
+        facts.push(("exporter.guppy3_cpu_s".to_string(), Val::Num(guppy_cpu)));
+        facts.push((
+            "exporter.guppy3_peak_b_per_object".to_string(),
+            Val::Num(num(guppy, "extra_bytes")? / num(guppy, "objects")?.max(1.0)),
+        ));
+        facts.push(("exporter.vs_guppy3".to_string(), Val::Num(cpu / guppy_cpu.max(0.001))));
+    }
+    Ok(facts)
 }
 
 /// The lines of `bench_export.py`'s report the table reads.
@@ -580,32 +653,74 @@ fn nearest_row(rows: &mut BTreeMap<u64, Row>, objects: u64) -> Option<&mut Row> 
     (key.abs_diff(objects) * 10 <= key).then(|| rows.get_mut(&key)).flatten()
 }
 
-/// Parses a JSON object, or an array of objects, whose values are strings or
-/// numbers (what the benchmark scripts print). xtask has no dependencies.
-pub fn parse_flat_json(text: &str) -> Result<Vec<BTreeMap<String, Val>>, String> {
-    let mut p = Parser { s: text.as_bytes(), i: 0 };
-    p.ws();
-    let objects = if p.peek() == Some(b'[') {
-        p.i += 1;
-        let mut list = Vec::new();
-        loop {
-            p.ws();
-            if p.eat(b']') {
-                break;
-            }
-            list.push(p.object()?);
-            p.ws();
-            if !p.eat(b',') {
-                p.ws();
-                p.expect(b']')?;
-                break;
+/// A JSON value (what the benchmark scripts print). xtask has no dependencies.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    Arr(Vec<Json>),
+    Obj(Vec<(String, Json)>),
+}
+
+impl Json {
+    pub fn parse(text: &str) -> Result<Json, String> {
+        let mut p = Parser { s: text.as_bytes(), i: 0 };
+        let value = p.value(0)?;
+        p.ws();
+        if p.i != p.s.len() {
+            return Err(format!("benchmark output: unexpected text at byte {}", p.i));
+        }
+        Ok(value)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// A number, or a string holding one (browser.mjs prints `toFixed` strings).
+    pub fn num(&self) -> Option<f64> {
+        match self {
+            Json::Num(x) => Some(*x),
+            Json::Str(t) => t.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// An object's numbers and strings by dotted path (`us_per_object.load`); arrays are left out.
+    fn flatten(&self, prefix: &str, into: &mut BTreeMap<String, Val>) {
+        if let Json::Obj(fields) = self {
+            for (k, v) in fields {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                match v {
+                    Json::Num(x) => drop(into.insert(key, Val::Num(*x))),
+                    Json::Str(t) => drop(into.insert(key, Val::Text(t.clone()))),
+                    Json::Bool(b) => drop(into.insert(key, Val::Text(b.to_string()))),
+                    Json::Null => drop(into.insert(key, Val::Text(String::new()))),
+                    Json::Obj(_) => v.flatten(&key, into),
+                    Json::Arr(_) => {}
+                }
             }
         }
-        list
-    } else {
-        vec![p.object()?]
+    }
+}
+
+/// A JSON object, or an array of objects, flattened (nested keys dotted).
+pub fn parse_flat_json(text: &str) -> Result<Vec<BTreeMap<String, Val>>, String> {
+    let flat = |v: &Json| {
+        let mut map = BTreeMap::new();
+        v.flatten("", &mut map);
+        map
     };
-    Ok(objects)
+    match Json::parse(text)? {
+        Json::Arr(items) => Ok(items.iter().map(flat).collect()),
+        obj @ Json::Obj(_) => Ok(vec![flat(&obj)]),
+        _ => Err("benchmark output: expected an object or a list of objects".into()),
+    }
 }
 
 struct Parser<'a> {
@@ -634,37 +749,61 @@ impl Parser<'_> {
             Err(format!("benchmark output: expected `{}` at byte {}", c as char, self.i))
         }
     }
-    fn object(&mut self) -> Result<BTreeMap<String, Val>, String> {
-        self.expect(b'{')?;
-        let mut map = BTreeMap::new();
-        loop {
-            self.ws();
-            if self.eat(b'}') {
-                return Ok(map);
+    fn value(&mut self, depth: usize) -> Result<Json, String> {
+        if depth > 64 {
+            return Err("benchmark output: nested too deeply".into());
+        }
+        self.ws();
+        match self.peek() {
+            Some(b'{') => {
+                self.i += 1;
+                let mut fields = Vec::new();
+                self.ws();
+                if self.eat(b'}') {
+                    return Ok(Json::Obj(fields));
+                }
+                loop {
+                    self.ws();
+                    let key = self.string()?;
+                    self.ws();
+                    self.expect(b':')?;
+                    fields.push((key, self.value(depth + 1)?));
+                    self.ws();
+                    if self.eat(b'}') {
+                        return Ok(Json::Obj(fields));
+                    }
+                    self.expect(b',')?;
+                }
             }
-            let key = self.string()?;
-            self.ws();
-            self.expect(b':')?;
-            self.ws();
-            let value = if self.peek() == Some(b'"') {
-                Val::Text(self.string()?)
-            } else {
+            Some(b'[') => {
+                self.i += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.eat(b']') {
+                    return Ok(Json::Arr(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    self.ws();
+                    if self.eat(b']') {
+                        return Ok(Json::Arr(items));
+                    }
+                    self.expect(b',')?;
+                }
+            }
+            Some(b'"') => Ok(Json::Str(self.string()?)),
+            _ => {
                 let start = self.i;
-                while self.peek().is_some_and(|c| !matches!(c, b',' | b'}' | b' ' | b'\n')) {
+                while self.peek().is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace()) {
                     self.i += 1;
                 }
                 let word = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
                 match word {
-                    "null" => Val::Text(String::new()),
-                    _ => Val::Num(word.parse().map_err(|_| format!("benchmark output: `{word}` at byte {start} is not a number"))?),
+                    "null" => Ok(Json::Null),
+                    "true" => Ok(Json::Bool(true)),
+                    "false" => Ok(Json::Bool(false)),
+                    _ => word.parse().map(Json::Num).map_err(|_| format!("benchmark output: `{word}` at byte {start} is not a value")),
                 }
-            };
-            map.insert(key, value);
-            self.ws();
-            if !self.eat(b',') {
-                self.ws();
-                self.expect(b'}')?;
-                return Ok(map);
             }
         }
     }
@@ -760,6 +899,14 @@ mod tests {
         let parsed = parse_native_line(line).expect("parsed");
         assert_eq!(parsed, NativeLine { objects: 100_003, references: 460_513, load_analysis_s: 0.047, peak_b_per_object: Some(157.3) });
         assert_eq!(parse_native_line("generated 100003 objects / 460513 refs in 0.3 s"), None);
+        let text: BTreeMap<_, _> = native_facts(line).expect("facts").into_iter().collect();
+        assert_eq!(text["native.us_per_object"].as_num().map(|v| (v * 100.0).round()), Some(47.0));
+        let json = r#"{"objects":1000002,"references":4670187,"input_bytes":1,"load_cpu_s":0.4000,"analysis_cpu_s":0.3000,"load_wall_s":0.5,"analysis_wall_s":0.5,"us_per_object":{"load":0.4,"analysis":0.3,"load_analysis":0.7000,"reports":0.1},"peak_bytes_per_object":150.5}"#;
+        let facts: BTreeMap<_, _> = native_facts(json).expect("facts").into_iter().collect();
+        assert_eq!(facts["native.objects"], Val::Num(1_000_002.0));
+        assert_eq!(facts["native.load_analysis_s"], Val::Num(1.0));
+        assert_eq!(facts["native.cpu_us_per_object"], Val::Num(0.7));
+        assert_eq!(facts["native.peak_b_per_object"], Val::Num(150.5));
     }
 
     #[test]
@@ -772,6 +919,22 @@ mod tests {
     }
 
     #[test]
+    fn the_guppy3_comparison_is_read() {
+        let doc = Json::parse(
+            r#"{"load": [1, 2, 3], "python": "3.11", "rows": [
+              {"shape": "requests", "tool": "guppy3", "objects": 1000, "references": null, "cpu": 2.0, "wall": 2.5, "extra_bytes": 50000, "file_bytes": null, "tracked_before": 1, "peak_exact": true},
+              {"shape": "requests", "tool": "heapscope", "objects": 1000, "references": 5000, "cpu": 3.0, "wall": 3.5, "extra_bytes": 120000, "file_bytes": 9, "tracked_before": 1, "peak_exact": true}]}"#,
+        )
+        .unwrap();
+        let facts: BTreeMap<_, _> = guppy_facts(&doc).unwrap().into_iter().collect();
+        assert_eq!(facts["exporter.cpu_s"], Val::Num(3.0));
+        assert_eq!(facts["exporter.peak_b_per_object"], Val::Num(120.0));
+        assert_eq!(facts["exporter.guppy3_cpu_s"], Val::Num(2.0));
+        assert_eq!(facts["exporter.vs_guppy3"], Val::Num(1.5));
+        assert!(guppy_facts(&Json::parse("{}").unwrap()).is_err());
+    }
+
+    #[test]
     fn flat_json_from_the_scripts_is_read() {
         let rows = parse_flat_json(r#"[{"file":"a \"b\".json","shown_s":"0.39","n":3},{"file":"c","shown_s":"2.42"}]"#).unwrap();
         assert_eq!(rows.len(), 2);
@@ -781,6 +944,18 @@ mod tests {
         let one = parse_flat_json(r#"{"seconds": 1.5, "first_mismatch": ""}"#).unwrap();
         assert_eq!(one[0]["seconds"], Val::Num(1.5));
         assert!(parse_flat_json("{\"a\": }").is_err());
+        let nested =
+            parse_flat_json(r#"{"objects":100003,"us_per_object":{"load":0.5,"load_analysis":0.9},"rows":[1,2],"ok":true}"#).unwrap();
+        assert_eq!(nested[0]["us_per_object.load_analysis"], Val::Num(0.9));
+        assert_eq!(nested[0]["objects"], Val::Num(100_003.0));
+        assert!(!nested[0].contains_key("rows"));
+        let doc = Json::parse(r#"{"load": [1.5, 2, null], "rows": [{"tool": "guppy3", "cpu": 4.0}]}"#).unwrap();
+        assert_eq!(
+            doc.get("rows"),
+            Some(&Json::Arr(vec![Json::Obj(vec![("tool".into(), Json::Str("guppy3".into())), ("cpu".into(), Json::Num(4.0))])]))
+        );
+        assert!(Json::parse("[1, 2").is_err());
+        assert!(Json::parse(&"[".repeat(100)).is_err());
     }
 
     #[test]
