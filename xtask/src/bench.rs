@@ -576,7 +576,7 @@ fn json(m: &Machine, rows: &BTreeMap<u64, Row>, notes: &[String]) -> String {
         quote(&m.command)
     );
     for (k, v) in &m.versions {
-        let _ = write!(s, ", {}: {}", quote(&format!("{k}_version")), quote(v));
+        let _ = write!(s, ", {}: {}", quote(&format!("{}_version", k.to_lowercase())), quote(v));
     }
     s.push_str("},\n  \"rows\": [");
     for (i, (&n, row)) in rows.iter().enumerate() {
