@@ -513,3 +513,30 @@ fn mprof_reads_runs_and_line_reports() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("not a memory_profiler file"), "{}", stderr(&o));
 }
+
+#[test]
+fn to_heapsnapshot_writes_the_same_graph_for_memlab() {
+    let heap = synth("v8.heapscope.json", 3000, 4);
+    let summary = run(&["summary", heap.to_str().unwrap(), "--json"]);
+    assert!(summary.status.success(), "{}", stderr(&summary));
+    let summary: serde_json::Value = serde_json::from_slice(&summary.stdout).unwrap();
+    let out = heap.with_extension("heapsnapshot");
+    let o = run(&["to-heapsnapshot", heap.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v8: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let ints = |key: &str| v8[key].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect::<Vec<_>>();
+    let (nodes, edges) = (ints("nodes"), ints("edges"));
+    let objects = summary["heap"]["objects"].as_u64().unwrap();
+    assert_eq!(nodes.len() as u64, 7 * (objects + 1));
+    // The root node's edges reach every root object; the rest are the references.
+    let root_edges = nodes[4] as usize;
+    let roots: std::collections::BTreeSet<u64> = edges[..3 * root_edges].chunks(3).map(|e| e[2]).collect();
+    assert_eq!(roots.len() as u64, summary["heap"]["roots"].as_u64().unwrap());
+    assert_eq!((edges.len() / 3 - root_edges) as u64, summary["heap"]["references"].as_u64().unwrap());
+    assert_eq!(nodes.chunks(7).map(|n| n[4]).sum::<u64>() as usize, edges.len() / 3);
+    assert_eq!(nodes.chunks(7).skip(1).map(|n| n[3]).sum::<u64>(), summary["heap"]["total_size_bytes"].as_u64().unwrap());
+    // A snapshot without a heap has nothing to convert.
+    let o = run(&["to-heapsnapshot", &data("tm_after.pickle"), "--out", out.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("no heap section"), "{}", stderr(&o));
+}
