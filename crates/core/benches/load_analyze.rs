@@ -6,6 +6,14 @@
 //! a fresh child process so that peak memory is its own: load time, the
 //! one-time `Analysis`, cycles + suspects, a retainer-path query, and peak
 //! RSS beyond the input bytes (VmHWM after resetting it via clear_refs).
+//!
+//! Machine-readable per-object costs (what `cargo xtask bench` reads):
+//! `cargo bench -p heapscope-core --bench load_analyze -- --json` prints one
+//! JSON object per line and size: CPU seconds (process CPU clock, all threads)
+//! of load, the one-time analysis and the cycles + suspects reports, µs of CPU
+//! per object, a single-threaded per-step split, and peak memory beyond the
+//! input. `--repeat N` measures the sizes N times, interleaved (size 1, size
+//! 2, …, size 1, …) so that every size sees the same machine load.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -14,9 +22,108 @@ use heapscope_core::analysis::strong_view::Exclusions;
 use heapscope_core::synth::{write_v1, SynthOptions};
 use heapscope_core::{load, Analysis};
 
+/// CPU seconds used by the whole process so far (every thread, also ended ones).
+fn cpu_s() -> f64 {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    }
+    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
+    let mut ts = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: a plain libc call writing one timespec we own.
+    if unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut ts) } != 0 {
+        return 0.0;
+    }
+    ts.sec as f64 + ts.nsec as f64 * 1e-9
+}
+
 fn status_kib(field: &str) -> u64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+/// `--json`: CPU time of load, analysis and reports, then a single-threaded
+/// per-step split; one JSON line.
+fn child_json(path: &Path) {
+    use heapscope_core::analysis::{aggregate, distance, dominators, scc, strong_view::StrongView, types::TypeIndex};
+    let bytes = std::fs::read(path).expect("read heap");
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let base_kib = status_kib("VmRSS:");
+    let (c0, t0) = (cpu_s(), Instant::now());
+    let loaded = load(&bytes).expect("load");
+    let (load_cpu, load_wall) = (cpu_s() - c0, t0.elapsed().as_secs_f64());
+    let load_peak_kib = status_kib("VmHWM:");
+    let s = &loaded.snapshot;
+    let heap = s.heap.as_ref().expect("heap");
+    let (c1, t1) = (cpu_s(), Instant::now());
+    let a = Analysis::compute(s).expect("analysis");
+    let (analysis_cpu, analysis_wall) = (cpu_s() - c1, t1.elapsed().as_secs_f64());
+    let c2 = cpu_s();
+    let cycles = a.cycles(s, heap);
+    let suspects = a.suspects(s, heap, 10);
+    let reports_cpu = cpu_s() - c2;
+    let peak_kib = status_kib("VmHWM:");
+    drop(a);
+    // Per step, one thread, in turn (CPU seconds).
+    let none = Exclusions::none();
+    let view = StrongView::new(&heap.graph, &none);
+    let roots: Vec<u32> = heap.roots.iter().map(|r| r.object).collect();
+    let step = |f: &mut dyn FnMut()| {
+        let c = cpu_s();
+        f();
+        cpu_s() - c
+    };
+    let mut types = None;
+    let t_types = step(&mut || types = Some(TypeIndex::new(&s.strings, heap)));
+    let t_dist = step(&mut || drop(distance::distances(&view, &roots)));
+    let mut dom = None;
+    let t_dom = step(&mut || dom = Some(dominators::dominator_tree(&view, &roots, &heap.size_bytes)));
+    let t_scc = step(&mut || drop(scc::cyclic_components(&view)));
+    let (types, dom) = (types.expect("types"), dom.expect("dominators"));
+    let t_agg = step(&mut || drop(aggregate::aggregate(heap, &types, &dom, Default::default())));
+    let n = heap.object_count();
+    let m = heap.reference_count();
+    let beyond = peak_kib.saturating_sub(base_kib) * 1024;
+    let load_beyond = load_peak_kib.saturating_sub(base_kib) * 1024;
+    let us = |x: f64| x * 1e6 / n as f64;
+    let total = load_cpu + analysis_cpu;
+    println!(
+        concat!(
+            "{{\"objects\":{},\"references\":{},\"input_bytes\":{},",
+            "\"load_cpu_s\":{:.4},\"analysis_cpu_s\":{:.4},\"reports_cpu_s\":{:.4},\"load_wall_s\":{:.4},\"analysis_wall_s\":{:.4},",
+            "\"us_per_object\":{{\"load\":{:.4},\"analysis\":{:.4},\"load_analysis\":{:.4},\"reports\":{:.4}}},",
+            "\"steps_cpu_s\":{{\"types\":{:.4},\"distances\":{:.4},\"dominators\":{:.4},\"scc\":{:.4},\"aggregate\":{:.4}}},",
+            "\"peak_beyond_input_bytes\":{},\"load_peak_beyond_input_bytes\":{},\"peak_bytes_per_object\":{:.1},\"budget_bytes\":{},",
+            "\"cycles\":{},\"suspects\":{}}}"
+        ),
+        n,
+        m,
+        bytes.len(),
+        load_cpu,
+        analysis_cpu,
+        reports_cpu,
+        load_wall,
+        analysis_wall,
+        us(load_cpu),
+        us(analysis_cpu),
+        us(total),
+        us(reports_cpu),
+        t_types,
+        t_dist,
+        t_dom,
+        t_scc,
+        t_agg,
+        beyond,
+        load_beyond,
+        beyond as f64 / n as f64,
+        120 * n as u64 + 12 * m as u64,
+        cycles.len(),
+        suspects.len(),
+    );
 }
 
 fn child(path: &Path) {
@@ -93,16 +200,24 @@ fn child(path: &Path) {
 }
 
 fn main() {
+    let json = std::env::args().any(|a| a == "--json");
     if let Ok(path) = std::env::var("HEAPSCOPE_BENCH_CHILD") {
-        child(Path::new(&path));
+        if json {
+            child_json(Path::new(&path));
+        } else {
+            child(Path::new(&path));
+        }
         return;
     }
+    let args: Vec<String> = std::env::args().collect();
+    let repeat = args.iter().position(|a| a == "--repeat").and_then(|i| args.get(i + 1)).and_then(|r| r.parse::<usize>().ok()).unwrap_or(1);
     // `cargo bench` passes `--bench`; `cargo test --benches` does not: then stay small.
     let benching = std::env::args().any(|a| a == "--bench");
     let sizes =
         std::env::var("HEAPSCOPE_BENCH_SIZES").unwrap_or_else(|_| if benching { "100000,1000000,5000000" } else { "20000" }.to_string());
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-heaps");
     std::fs::create_dir_all(&dir).expect("bench dir");
+    let mut paths = Vec::new();
     for size in sizes.split(',').filter_map(|s| s.trim().parse::<usize>().ok()) {
         let path = dir.join(format!("synth-{size}.heapscope.json"));
         if !path.exists() {
@@ -113,8 +228,16 @@ fn main() {
             std::fs::rename(&tmp, &path).expect("rename");
             eprintln!("generated {} objects / {} refs in {:.1} s", stats.objects, stats.references, t.elapsed().as_secs_f64());
         }
-        let status =
-            std::process::Command::new(std::env::current_exe().expect("exe")).env("HEAPSCOPE_BENCH_CHILD", &path).status().expect("child");
-        assert!(status.success(), "benchmark child failed for {size}");
+        paths.push((size, path));
+    }
+    for _ in 0..repeat {
+        for (size, path) in &paths {
+            let mut command = std::process::Command::new(std::env::current_exe().expect("exe"));
+            if json {
+                command.arg("--json");
+            }
+            let status = command.env("HEAPSCOPE_BENCH_CHILD", path).status().expect("child");
+            assert!(status.success(), "benchmark child failed for {size}");
+        }
     }
 }
