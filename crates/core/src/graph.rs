@@ -279,6 +279,19 @@ impl Graph {
         (s, &self.in_sources[s..e])
     }
 
+    /// The incoming CSR columns: `sources[offsets[n]..offsets[n + 1]]`
+    /// refer to `n` (for loops that prefetch ahead).
+    #[inline]
+    pub(crate) fn in_columns(&self) -> (&[u32], &[ObjIdx]) {
+        (&self.in_offsets, &self.in_sources)
+    }
+
+    /// The outgoing offsets: `node`'s edges are `offsets[node]..offsets[node + 1]`.
+    #[inline]
+    pub(crate) fn out_offsets(&self) -> &[u32] {
+        &self.out_offsets
+    }
+
     /// Whether incoming entry `slot` is a weak reference.
     #[inline]
     pub(crate) fn in_slot_is_weak(&self, slot: usize) -> bool {

@@ -12,6 +12,23 @@
 
 use crate::analysis::strong_view::{BitSet, StrongView};
 use crate::graph::{EdgeIdx, ObjIdx};
+use crate::prefetch::prefetch;
+
+/// How many vertices ahead the random-access loops prefetch (per stage).
+const AHEAD: usize = 8;
+
+/// How many edges ahead the depth-first search prefetches within a frame.
+const DFS_AHEAD: u32 = 4;
+
+/// Link-eval state of one preorder number, kept together: path compression
+/// reads a vertex's ancestor and label, then its label's semidominator, and
+/// one cache line then serves what three arrays needed.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    ancestor: u32,
+    label: u32,
+    semi: u32,
+}
 
 /// Sentinel: the immediate dominator is the super-root.
 pub const SUPER_ROOT: ObjIdx = u32::MAX - 1;
@@ -61,6 +78,13 @@ impl DominatorTree {
         &self.children[self.child_offsets[slot] as usize..self.child_offsets[slot + 1] as usize]
     }
 
+    /// Hints that `object`'s retained size and children will be read soon.
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, object: ObjIdx) {
+        prefetch(&self.retained_bytes, object as usize);
+        prefetch(&self.child_offsets, object as usize);
+    }
+
     /// The objects only the super-root dominates, largest retained first.
     pub fn top_level(&self) -> &[ObjIdx] {
         self.children(SUPER_ROOT)
@@ -100,6 +124,7 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     let mut stack: Vec<(u32, EdgeIdx, EdgeIdx)> = Vec::new();
     let plain = view.exclusions.is_empty();
     let (targets, labels) = g.out_columns();
+    let out_offsets = g.out_offsets();
     for &r in roots {
         if (r as usize) >= n || view.exclusions.excludes_object(r) {
             continue;
@@ -113,6 +138,7 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
         parent.push(0);
         let e = g.out_edges(r);
         stack.push((pre[r as usize], e.start, e.end));
+        warm(targets, &pre, out_offsets, e.start, e.end);
         while let Some(frame) = stack.last_mut() {
             let (p, cursor, end) = *frame;
             if cursor == end {
@@ -120,6 +146,11 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
                 continue;
             }
             frame.1 += 1;
+            if cursor.saturating_add(DFS_AHEAD) < end {
+                let t = targets[(cursor + DFS_AHEAD) as usize] as usize;
+                prefetch(&pre, t);
+                prefetch(out_offsets, t);
+            }
             let ok = if plain { labels[cursor as usize].is_strong() } else { view.edge_ok(vertex[p as usize], cursor) };
             if !ok {
                 continue;
@@ -132,6 +163,7 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
                 parent.push(p);
                 let e = g.out_edges(w);
                 stack.push((pw, e.start, e.end));
+                warm(targets, &pre, out_offsets, e.start, e.end);
             }
         }
     }
@@ -139,13 +171,30 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     let count = vertex.len();
 
     // 2. Semidominators in reverse preorder (link-eval, path compression).
-    let mut semi: Vec<u32> = (0..count as u32).collect();
-    let mut label: Vec<u32> = (0..count as u32).collect();
-    let mut ancestor: Vec<u32> = parent.clone();
+    let mut link: Vec<Link> = (0..count as u32).map(|v| Link { ancestor: parent[v as usize], label: v, semi: v }).collect();
     let mut path: Vec<u32> = Vec::new();
+    let (in_offsets, in_sources) = g.in_columns();
     for w in (1..count).rev() {
+        if plain {
+            // Three stages ahead of the loop: the incoming offsets of the
+            // object 3·AHEAD numbers lower, its sources at 2·AHEAD, and the
+            // preorder numbers of the first referrers at AHEAD.
+            if w > 3 * AHEAD {
+                prefetch(in_offsets, vertex[w - 3 * AHEAD] as usize);
+            }
+            if w > 2 * AHEAD {
+                prefetch(in_sources, in_offsets[vertex[w - 2 * AHEAD] as usize] as usize);
+            }
+            if w > AHEAD {
+                let o = vertex[w - AHEAD] as usize;
+                let (a, b) = (in_offsets[o] as usize, in_offsets[o + 1] as usize);
+                for &v in &in_sources[a..b.min(a + 8)] {
+                    prefetch(&pre, v as usize);
+                }
+            }
+        }
         let object = vertex[w];
-        let mut s = semi[w];
+        let mut s = link[w].semi;
         if is_root.contains(object as usize) {
             s = 0;
         } else {
@@ -159,8 +208,8 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
                     s = s.min(pv);
                     return;
                 }
-                let u = eval(pv, last, &mut ancestor, &mut label, &semi, &mut path);
-                s = s.min(semi[u as usize]);
+                let u = eval(pv, last, &mut link, &mut path);
+                s = s.min(link[u as usize].semi);
             };
             if plain {
                 let (first, sources) = g.in_slots(object);
@@ -177,28 +226,34 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
                 }
             }
         }
-        semi[w] = s;
+        link[w].semi = s;
     }
-    drop(ancestor);
-    drop(label);
     drop(path);
 
     // 3. Immediate dominators: climb from the parent to the first number ≤ semi.
     let mut idom_pre = parent;
     for w in 1..count {
         let mut d = idom_pre[w];
-        while d > semi[w] {
+        while d > link[w].semi {
             d = idom_pre[d as usize];
         }
         idom_pre[w] = d;
     }
-    drop(semi);
+    drop(link);
 
     // 4. Per-object results; retained sizes accumulate bottom-up.
     let mut idom = vec![NO_DOMINATOR; n];
     let mut retained_bytes = vec![0u64; n];
     let mut retained_count = vec![0u32; n];
     for w in 1..count {
+        if w + 2 * AHEAD < count {
+            let o = vertex[w + 2 * AHEAD] as usize;
+            prefetch(&idom, o);
+            prefetch(&retained_bytes, o);
+            prefetch(&retained_count, o);
+            prefetch(sizes, o);
+            prefetch(&vertex, idom_pre[w + 2 * AHEAD] as usize);
+        }
         let o = vertex[w] as usize;
         let d = idom_pre[w];
         idom[o] = if d == 0 { SUPER_ROOT } else { vertex[d as usize] };
@@ -207,6 +262,17 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     }
     let mut reachable_bytes = 0u64;
     for w in (1..count).rev() {
+        if w > 2 * AHEAD {
+            prefetch(&vertex, idom_pre[w - 2 * AHEAD] as usize);
+        }
+        if w > AHEAD {
+            let d = idom_pre[w - AHEAD] as usize;
+            if d != 0 {
+                let p = vertex[d] as usize;
+                prefetch(&retained_bytes, p);
+                prefetch(&retained_count, p);
+            }
+        }
         let o = vertex[w] as usize;
         let d = idom_pre[w];
         if d == 0 {
@@ -235,7 +301,16 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     let mut next = child_offsets.clone();
     let mut children = vec![0; count - 1];
     // Filling in preorder keeps ties in a stable, meaningful order.
-    for &o in &vertex[1..] {
+    for (i, &o) in vertex.iter().enumerate().skip(1) {
+        if let Some(&ahead) = vertex.get(i + 2 * AHEAD) {
+            prefetch(&idom, ahead as usize);
+        }
+        if let Some(&ahead) = vertex.get(i + AHEAD) {
+            match idom[ahead as usize] {
+                SUPER_ROOT => {}
+                d => prefetch(&next, d as usize),
+            }
+        }
         let slot = match idom[o as usize] {
             SUPER_ROOT => n,
             d => d as usize,
@@ -245,39 +320,61 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     }
     drop(next);
     drop(vertex);
+    // Long runs sort (size, object) pairs: each size is read once instead of
+    // at every comparison (random reads of `retained_bytes`). The sort is
+    // stable either way, so ties keep their preorder.
+    let mut keyed: Vec<(u64, ObjIdx)> = Vec::new();
     for slot in 0..=n {
         let run = &mut children[child_offsets[slot] as usize..child_offsets[slot + 1] as usize];
-        if run.len() > 1 {
+        if run.len() > 16 {
+            keyed.clear();
+            keyed.extend(run.iter().map(|&o| (retained_bytes[o as usize], o)));
+            keyed.sort_by_key(|&(k, _)| std::cmp::Reverse(k));
+            for (slot, &(_, o)) in run.iter_mut().zip(&keyed) {
+                *slot = o;
+            }
+        } else if run.len() > 1 {
             run.sort_by(|&a, &b| retained_bytes[b as usize].cmp(&retained_bytes[a as usize]));
         }
     }
+    drop(keyed);
     DominatorTree { idom, retained_bytes, retained_count, child_offsets, children, reachable_bytes }
+}
+
+/// Prefetches what the depth-first search reads for a frame's first edges:
+/// their targets' preorder numbers and edge lists.
+#[inline(always)]
+fn warm(targets: &[ObjIdx], pre: &[u32], out_offsets: &[u32], start: EdgeIdx, end: EdgeIdx) {
+    for &t in &targets[start as usize..end.min(start.saturating_add(DFS_AHEAD)) as usize] {
+        prefetch(pre, t as usize);
+        prefetch(out_offsets, t as usize);
+    }
 }
 
 /// The vertex of least semidominator on `v`'s path in the link-eval forest
 /// (vertices numbered ≥ `last` are linked), compressing the path on the way.
 #[inline]
-fn eval(v: u32, last: u32, ancestor: &mut [u32], label: &mut [u32], semi: &[u32], path: &mut Vec<u32>) -> u32 {
+fn eval(v: u32, last: u32, link: &mut [Link], path: &mut Vec<u32>) -> u32 {
     if v < last {
         return v;
     }
-    if ancestor[v as usize] < last {
-        return label[v as usize];
+    if link[v as usize].ancestor < last {
+        return link[v as usize].label;
     }
     path.clear();
     let mut x = v;
-    while ancestor[x as usize] >= last {
+    while link[x as usize].ancestor >= last {
         path.push(x);
-        x = ancestor[x as usize];
+        x = link[x as usize].ancestor;
     }
     let mut p = x;
     while let Some(y) = path.pop() {
-        let (lp, ly) = (label[p as usize], label[y as usize]);
-        if semi[lp as usize] < semi[ly as usize] {
-            label[y as usize] = lp;
+        let (lp, ly) = (link[p as usize].label, link[y as usize].label);
+        if link[lp as usize].semi < link[ly as usize].semi {
+            link[y as usize].label = lp;
         }
-        ancestor[y as usize] = ancestor[p as usize];
+        link[y as usize].ancestor = link[p as usize].ancestor;
         p = y;
     }
-    label[v as usize]
+    link[v as usize].label
 }
