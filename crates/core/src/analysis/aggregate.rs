@@ -11,6 +11,7 @@ use crate::analysis::types::{module_of, TypeIndex};
 use crate::analysis::work;
 use crate::graph::ObjIdx;
 use crate::model::{Heap, RefKind};
+use crate::prefetch::prefetch;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GroupBy {
@@ -86,6 +87,12 @@ pub fn aggregate(heap: &Heap, types: &TypeIndex, tree: &DominatorTree, options: 
     while let Some(&mut (node, ref mut next)) = stack.last_mut() {
         let children = tree.children(node);
         if (*next as usize) < children.len() {
+            // Siblings a few places on are visited soon: their group keys,
+            // sizes and children lists are random reads.
+            if let Some(&ahead) = children.get(*next as usize + 4) {
+                prefetch(&key, ahead as usize);
+                tree.prefetch(ahead);
+            }
             let child = children[*next as usize];
             *next += 1;
             let k = key[child as usize] as usize;
