@@ -378,3 +378,33 @@ fn eval(v: u32, last: u32, link: &mut [Link], path: &mut Vec<u32>) -> u32 {
     }
     link[v as usize].label
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::strong_view::Exclusions;
+    use crate::graph::{EdgeLabel, Graph};
+    use crate::model::RefKind;
+    use crate::strings::NO_STRING;
+
+    /// A node with more children than the short-run threshold: largest
+    /// retained first, ties in preorder (the referrer's edge order), the same
+    /// as a stable sort of the preorder by size.
+    #[test]
+    fn long_children_runs_sort_by_size_with_ties_in_preorder() {
+        let k = 40u32;
+        // Object 0 refers to 1..=k in reverse index order, so preorder ≠ index order.
+        let to: Vec<ObjIdx> = (1..=k).rev().collect();
+        let from = vec![0; to.len()];
+        let labels = vec![EdgeLabel::new(RefKind::Index, NO_STRING); to.len()];
+        let graph = Graph::from_edges(k as usize + 1, from, to.clone(), labels);
+        let sizes: Vec<u64> = (0..=k as u64).map(|i| if i == 0 { 8 } else { (i * 7) % 5 * 10 }).collect();
+        let none = Exclusions::none();
+        let tree = dominator_tree(&StrongView::new(&graph, &none), &[0], &sizes);
+        let mut expected = to;
+        expected.sort_by(|&a, &b| sizes[b as usize].cmp(&sizes[a as usize]));
+        assert_eq!(tree.children(0), &expected[..]);
+        assert_eq!(tree.retained_bytes(0), sizes.iter().sum::<u64>());
+        assert_eq!(tree.top_level(), &[0]);
+    }
+}
