@@ -20,6 +20,9 @@ use heapscope_core::analysis::growth::naming::Home;
 use heapscope_core::analysis::growth::{growth, FindingKind, Growth, GrowthError, GrowthOptions, SeriesHeap};
 use heapscope_core::{Analysis, Snapshot};
 
+mod support;
+use support::two_at_a_time;
+
 /// (program, the holder's expected Python name).
 const PATTERNS: &[(&str, &str)] = &[
     ("listeners", "Dispatcher.callbacks"),
@@ -202,13 +205,20 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
     assert!(Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success()), "python3 is needed");
     let root = std::env::temp_dir().join(format!("heapscope-growth-leaks-{}", std::process::id()));
     let (mut first, mut top3) = (0, 0);
-    // One at a time: each program dumps a service heap three times.
-    for &(program, name) in LEAKS {
+    // Each program dumps a service heap three times; two programs run at once.
+    let mut programs: Vec<&str> = LEAKS.iter().map(|&(p, _)| p).collect();
+    programs.push("thread_frame");
+    programs.extend(MISSES.iter().map(|&(p, _)| p));
+    let results = two_at_a_time(&programs, |&program| {
         let dir = root.join(program);
         run_leak(program, &dir);
-        let (g, reasons) = analyse(&load_series(&dir)).unwrap();
-        let FindingKind::Holder(i) = g.findings[0].kind else { panic!("{program}: first finding is not a holder: {reasons:#?}") };
-        let h = &g.holders[i];
+        let (Growth { holders, findings, .. }, reasons) = analyse(&load_series(&dir)).unwrap();
+        (holders, findings, reasons)
+    });
+    let mut results = programs.iter().zip(results);
+    for (&(program, name), (_, (holders, findings, reasons))) in LEAKS.iter().zip(results.by_ref()) {
+        let FindingKind::Holder(i) = findings[0].kind else { panic!("{program}: first finding is not a holder: {reasons:#?}") };
+        let h = &holders[i];
         assert_eq!(h.name, name, "{program}: {reasons:#?}");
         assert!(h.monotonic && h.lengths[0] < h.lengths[1] && h.lengths[1] < h.lengths[2], "{program}: {:?}", h.lengths);
         first += 1;
@@ -216,17 +226,13 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
     }
     // `thread_frame`: the list held by a running thread's frame local is the
     // first finding, but without a Python name (`list @0x…`, not `batch`).
-    run_leak("thread_frame", &root.join("thread_frame"));
-    let (g, reasons) = analyse(&load_series(&root.join("thread_frame"))).unwrap();
-    let FindingKind::Holder(i) = g.findings[0].kind else { panic!("thread_frame: {reasons:#?}") };
-    assert_eq!(g.holders[i].lengths, vec![2500, 5000, 7500], "thread_frame: {reasons:#?}");
-    assert!(g.holders[i].name.starts_with("list @"), "thread_frame is named now: update docs/growth.md: {reasons:#?}");
+    let (_, (holders, findings, reasons)) = results.next().unwrap();
+    let FindingKind::Holder(i) = findings[0].kind else { panic!("thread_frame: {reasons:#?}") };
+    assert_eq!(holders[i].lengths, vec![2500, 5000, 7500], "thread_frame: {reasons:#?}");
+    assert!(holders[i].name.starts_with("list @"), "thread_frame is named now: update docs/growth.md: {reasons:#?}");
     first += 1;
     top3 += 1;
-    for &(program, leak) in MISSES {
-        let dir = root.join(program);
-        run_leak(program, &dir);
-        let (_, reasons) = analyse(&load_series(&dir)).unwrap();
+    for (&(program, leak), (_, (_, _, reasons))) in MISSES.iter().zip(results) {
         let at = reasons.iter().position(|r| r.contains(leak));
         assert!(at.is_some_and(|k| k > 0), "{program}: the leak ({leak}) is now at {at:?}: move it to LEAKS: {reasons:#?}");
         top3 += usize::from(at.is_some_and(|k| k < 3));
