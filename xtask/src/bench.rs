@@ -55,8 +55,8 @@ type Row = BTreeMap<String, Val>;
 /// The table's columns: (key, header, decimals). Keys missing from a row print as "—".
 const COLUMNS: [(&str, &str, usize); 20] = [
     ("native.references", "references", 0),
-    ("native.load_analysis_s", "native: load + every analysis (s)", 3),
-    ("native.us_per_object", "native: µs per object", 2),
+    ("native.load_analysis_s", "native: load + every analysis, wall (s)", 3),
+    ("native.us_per_object", "native: µs per object, wall", 2),
     ("native.cpu_us_per_object", "native: µs CPU per object", 2),
     ("native.peak_b_per_object", "native: peak beyond input (B/object)", 0),
     ("memlab.heapscope_s", "heapscope CLI, `dominators` (s)", 2),
