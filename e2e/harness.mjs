@@ -44,11 +44,13 @@ export async function unreachableOf(path) {
   const m = doc.meta;
   const [F, R, T] = [m.object_fields.length, m.reference_fields.length, m.root_fields.length];
   const n = doc.heap.objects.length / F;
-  const [from, to, kind] = ["from", "to", "kind"].map((f) => m.reference_fields.indexOf(f));
+  const [from, fromDelta, to, kind] = ["from", "from_delta", "to", "kind"].map((f) => m.reference_fields.indexOf(f));
   const weak = m.reference_kinds.indexOf("weak");
   const out = Array.from({ length: n }, () => []);
+  let previous = 0; // `from_delta`: the difference to the previous record's `from` (docs/format.md)
   for (let i = 0; i < doc.heap.references.length; i += R) {
-    if (doc.heap.references[i + kind] !== weak) out[doc.heap.references[i + from]].push(doc.heap.references[i + to]);
+    const f = from >= 0 ? doc.heap.references[i + from] : (previous += doc.heap.references[i + fromDelta]);
+    if (doc.heap.references[i + kind] !== weak) out[f].push(doc.heap.references[i + to]);
   }
   const seen = new Uint8Array(n);
   const queue = [];

@@ -28,7 +28,7 @@ __all__ = ["dump", "DumpInProgress", "install_signal_handler", "watch", "Watcher
            "__version__", "FORMAT_VERSION", "EXPORTER"]
 
 
-def dump(path, *, heap=True, tracemalloc=None, tracemalloc_snapshot=None, gzip=None):
+def dump(path, *, heap=True, tracemalloc=None, tracemalloc_snapshot=None, gzip=None, progress=None):
     """Write a heapscope snapshot of the current process to *path*: a file
     name, or a binary file object open for writing (``open(p, "wb")``,
     :class:`io.BytesIO`; left open; a text file object is a TypeError).
@@ -39,10 +39,18 @@ def dump(path, *, heap=True, tracemalloc=None, tracemalloc_snapshot=None, gzip=N
       walk) or when ``tracemalloc_snapshot`` is given.
     * ``tracemalloc_snapshot`` -- a :class:`tracemalloc.Snapshot` to export
       instead of taking a new one.
-    * ``gzip`` -- compress; by default when *path* is a name ending with ``.gz``.
+    * ``gzip`` -- ``True``: compress; ``False``: plain JSON.  By default
+      (``None``) a name ending with ``.gz`` is compressed, and so is a
+      snapshot whose plain JSON would be over 100 MB: it is then written to
+      *path* + ``".gz"`` (the return value says so).  A file object is
+      compressed only when asked.
+    * ``progress`` -- a callable ``progress(objects_done, references_done)``
+      called every 100,000 objects of the heap walk and once at its end with
+      the totals (``HEAPSCOPE_PROGRESS=1`` in the environment logs the same
+      on stderr for dumps given no callback: ``run``, ``watch``, signals).
 
     A named file is written to a temporary name and renamed, so readers never
-    see a partial snapshot.  Returns *path* (the file object, for one).  The
+    see a partial snapshot.  Returns the path written (the file object, for one).  The
     gc is disabled during the walk and its state restored afterwards; no user
     code (``__repr__``, properties, ``__getattr__``, ``__len__``,
     ``__sizeof__``, metaclass ``__eq__``/``__hash__``...) is run.
@@ -51,10 +59,10 @@ def dump(path, *, heap=True, tracemalloc=None, tracemalloc_snapshot=None, gzip=N
     """
     return _do_export(path, heap=heap, tracemalloc_snapshot=tracemalloc_snapshot,
                       include_tracemalloc=tracemalloc, compress=gzip,
-                      process_extra=_series.next_process_fields())
+                      process_extra=_series.next_process_fields(), progress=progress)
 
 
-def watch(interval, directory, keep=None, *, prefix="heapscope", gzip=False, heap=True,
+def watch(interval, directory, keep=None, *, prefix="heapscope", gzip=None, heap=True,
           tracemalloc=None, callback=None):
     """Dump a snapshot every *interval* (``"500ms"``, ``"60s"``, ``"5m"``,
     ``"1h"`` or a number of seconds) into *directory* from a daemon thread:
@@ -78,7 +86,7 @@ def run_watcher():
 
 
 def install_signal_handler(signum=None, directory=None, *, prefix="heapscope",
-                           gzip=False, heap=True, tracemalloc=None, callback=None, keep=None):
+                           gzip=None, heap=True, tracemalloc=None, callback=None, keep=None):
     """Dump a snapshot whenever *signum* (default ``SIGUSR1``) is received.
 
     Files are named ``<prefix>-<pid>-<sequence>-<UTC time>.heapscope.json[.gz]``

@@ -42,6 +42,9 @@ run      run script.py (or -m module) as __main__ (with sys.argv = [script.py, a
          `heapscope growth`.  The script can wait for the Nth snapshot with
          heapscope.run_watcher().wait_for(N).  These options (and --out)
          may also come last, after the script's arguments.
+         --gzip compresses; without it a snapshot whose JSON would pass
+         100 MB is compressed anyway and named *.gz (the path printed says
+         so).  HEAPSCOPE_PROGRESS=1 logs the heap walk's progress on stderr.
 dump-on-signal
          run script.py (or -m module) with a handler that writes a snapshot
          each time the signal (default USR1) arrives, into DIR (default: the
@@ -221,7 +224,8 @@ def run(args):
     status = _run_program(target, is_module, sargs)
     # the exporter's and runpy's frames below the script are not part of the
     # program: exclude the whole current stack
-    _export.export(out, compress=gz, exclude_stack=True, process_extra=_series.next_process_fields())
+    out = _export.export(out, compress=True if gz else None, exclude_stack=True,
+                         process_extra=_series.next_process_fields())
     sys.stderr.write("heapscope: wrote %s\n" % out)
     return status
 
@@ -251,7 +255,7 @@ def _run_series(opts, target, is_module, sargs):
         _die("run: no such directory for --out-dir: %s" % out_dir)
     if not is_module and not os.path.exists(target):
         _die("run: no such file: %s" % target)
-    gz = opts["gzip"]
+    gz = True if opts["gzip"] else None    # else gzip over 100 MB
     if opts["tracemalloc"] is not None:
         import tracemalloc
         tracemalloc.start(opts["tracemalloc"])
@@ -287,7 +291,7 @@ def dump_on_signal(args):
         sys.stderr.write("heapscope: wrote %s\n" % path)
         sys.stderr.flush()
 
-    install_signal_handler(signum, opts["dir"], gzip=opts["gzip"], callback=announce)
+    install_signal_handler(signum, opts["dir"], gzip=True if opts["gzip"] else None, callback=announce)
     sys.stderr.write("heapscope: pid %d writes a snapshot on signal %d\n" % (os.getpid(), signum))
     sys.stderr.flush()
     return _run_program(target, is_module, sargs)

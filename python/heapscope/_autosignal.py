@@ -48,7 +48,8 @@ def install_from_env():
                 pass
 
         install_signal_handler(signum, os.environ.get("HEAPSCOPE_DIR") or None,
-                               gzip=os.environ.get("HEAPSCOPE_GZIP", "") not in ("", "0"), callback=announce)
+                               gzip=True if os.environ.get("HEAPSCOPE_GZIP", "") not in ("", "0") else None,
+                               callback=announce)
         return int(signum)
     except Exception as e:  # never break start-up
         try:

@@ -139,12 +139,13 @@ def prune(directory, prefix, keep):
     return deleted
 
 
-def dump_in_series(directory, *, prefix="heapscope", gzip=False, heap=True, tracemalloc=None,
+def dump_in_series(directory, *, prefix="heapscope", gzip=None, heap=True, tracemalloc=None,
                    keep=None, series=None, exclude_stack=False):
-    """One dump of the series in *directory*; prunes to *keep*.  Returns the path."""
+    """One dump of the series in *directory*; prunes to *keep*.  Returns the
+    path (``.gz`` added when *gzip* is None and the snapshot is over 100 MB)."""
     extra = next_process_fields(series)
     path = series_path(directory, prefix, extra["process"]["sequence"], gzip)
-    _do_export(path, heap=heap, include_tracemalloc=tracemalloc, compress=gzip,
+    path = _do_export(path, heap=heap, include_tracemalloc=tracemalloc, compress=gzip,
                exclude_stack=exclude_stack, process_extra=extra)
     prune(directory, prefix, keep)
     return path
@@ -172,7 +173,7 @@ class Watcher:
     (or the watcher stopped) and returns whether they were.
     """
 
-    def __init__(self, interval, directory, keep=None, *, prefix="heapscope", gzip=False,
+    def __init__(self, interval, directory, keep=None, *, prefix="heapscope", gzip=None,
                  heap=True, tracemalloc=None, callback=None):
         self.interval = parse_duration(interval)
         directory = os.path.abspath(os.fspath(directory))
@@ -250,7 +251,7 @@ class Watcher:
             self.interval, self.directory, self.count, "" if self.running else ", stopped")
 
 
-def watch(interval, directory, keep=None, *, prefix="heapscope", gzip=False, heap=True,
+def watch(interval, directory, keep=None, *, prefix="heapscope", gzip=None, heap=True,
           tracemalloc=None, callback=None):
     """Dump a snapshot every *interval* (``"500ms"``, ``"60s"``, ``"5m"`` or
     seconds) into *directory*, from a daemon thread, until ``.stop()``.

@@ -6,10 +6,61 @@ import json
 from collections import deque
 
 
-def load(path):
+CANONICAL = {"object_fields": (["address", "type", "size", "flags", "description", "traceback"],
+                                 {"flags": 0, "description": -1, "traceback": -1}),
+             "reference_fields": (["from", "to", "kind", "name"], {"kind": 0, "name": -1})}
+ARRAYS = {"object_fields": "objects", "reference_fields": "references"}
+
+
+def load_raw(path):
+    """The document as written (compact fields left as they are)."""
     opener = gzip.open if str(path).endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as f:
         return json.load(f)
+
+
+def load(path):
+    """The document with its heap records in the canonical field lists."""
+    return decode(load_raw(path))
+
+
+def decode(doc, copy=False):
+    """Rewrites the heap records to the canonical field lists, in place, as
+    heapscope's reader reads them (docs/format.md): `<name>_delta` fields
+    (`address`, `from`) are summed up, absent optional fields get their
+    defaults.  A file naming a field both ways is refused."""
+    if "heap" not in doc:
+        return doc
+    if copy:
+        doc = dict(doc, meta=dict(doc["meta"]), heap=dict(doc["heap"]))
+    m = doc["meta"]
+    for key, (names, defaults) in CANONICAL.items():
+        fields = m[key]
+        arr = doc["heap"][ARRAYS[key]]
+        W = len(fields)
+        n = len(arr) // W
+        cols = []
+        for name in names:
+            if name in fields and name + "_delta" in fields:
+                raise ValueError("%s names both %s and %s_delta" % (key, name, name + "_delta"))
+            if name in fields:
+                cols.append(arr[fields.index(name)::W])
+            elif name + "_delta" in fields and name in ("address", "from"):
+                col, acc = [], 0
+                for v in arr[fields.index(name + "_delta")::W]:
+                    acc += v
+                    col.append(acc)
+                cols.append(col)
+            elif name in defaults:
+                cols.append([defaults[name]] * n)
+            else:
+                raise ValueError("%s lacks the required field %s" % (key, name))
+        out = [0] * (n * len(names))
+        for k, col in enumerate(cols):
+            out[k::len(names)] = col
+        doc["heap"][ARRAYS[key]] = out
+        m[key] = list(names)
+    return doc
 
 
 class Heap:

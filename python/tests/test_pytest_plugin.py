@@ -54,11 +54,13 @@ def test_clean_any_type(run, tmp_path):
 
 
 def native_binary():
-    """The CLI the suite built (`cargo test` builds target/debug/heapscope), or a release one."""
-    for rel in ("target/release/heapscope-native", "target/release/heapscope", "target/debug/heapscope"):
-        p = os.path.join(REPO, rel)
-        if os.path.isfile(p):
-            return p
+    """The CLI the suite built (`cargo test` builds target/debug/heapscope), or a release one:
+    the newest of them (a release binary left by an earlier build may not read today's files)."""
+    found = [os.path.join(REPO, rel) for rel in ("target/release/heapscope-native", "target/release/heapscope",
+                                                 "target/debug/heapscope")]
+    found = [p for p in found if os.path.isfile(p)]
+    if found:
+        return max(found, key=os.path.getmtime)
     subprocess.run(["cargo", "build", "-q", "-p", "heapscope-cli"], cwd=REPO, check=True)
     return os.path.join(REPO, "target/debug/heapscope")
 

@@ -69,22 +69,53 @@ def _is_file_object(x):
     return not isinstance(x, (str, bytes, os.PathLike)) and hasattr(x, "write")
 
 
+# A file name not ending with .gz gets gzip (and ".gz" added to its name)
+# when the plain JSON would be larger than this, unless compress= says
+# otherwise (docs/format.md, "Compression").  The walk writes every record
+# to temp files before the document is assembled, so the size is known
+# exactly, not guessed, before the first byte of the output is written.
+GZIP_OVER_BYTES = 100 * 1000 * 1000
+# HEAPSCOPE_PROGRESS=1 makes dumps that were given no progress callback log
+# their progress on stderr (run, watch, the signal handler).
+PROGRESS_ENV = "HEAPSCOPE_PROGRESS"
+
+
+def _stderr_progress(objects, references):
+    try:
+        sys.stderr.write("heapscope: %d objects, %d references walked\n" % (objects, references))
+        sys.stderr.flush()
+    except Exception:
+        pass
+
+
 def export(path, heap=True, tracemalloc_snapshot=None, include_tracemalloc=None,
-           compress=None, exclude_stack=False, process_extra=None):
+           compress=None, exclude_stack=False, process_extra=None, progress=None,
+           gzip_over=None):
     """Write a snapshot of the current process to *path* (see heapscope.dump):
-    a file name, or a binary file object open for writing."""
+    a file name, or a binary file object open for writing.  Returns the path
+    written (*path*, or *path* + ".gz" when the size made it gzip), or the
+    file object.
+
+    *progress*, if given, is called as ``progress(objects_done,
+    references_done)`` every ``walker.PROGRESS_EVERY`` objects of the walk
+    and once at its end with the totals.  *gzip_over* overrides
+    ``GZIP_OVER_BYTES``."""
+    if progress is None and os.environ.get(PROGRESS_ENV, "") not in ("", "0"):
+        progress = _stderr_progress
+    if progress is not None and not callable(progress):
+        raise TypeError("progress must be a callable (objects_done, references_done), not %r" % (progress,))
     if _is_file_object(path):
         if isinstance(path, io.TextIOBase):
             raise TypeError("heapscope.dump() writes bytes: give it a binary file object (opened "
                             "with 'wb', or io.BytesIO), not a text one (%s)" % type(path).__name__)
         target, path, outdir = path, None, None
-        compress = bool(compress)
+        compress = bool(compress)       # a caller's stream is compressed only when asked
         what = "the file object"
     else:
         path = os.fspath(path)
         target = None
-        if compress is None:
-            compress = path.endswith(".gz")
+        if compress is None and path.endswith(".gz"):
+            compress = True
         outdir = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(outdir):
             raise FileNotFoundError(errno.ENOENT, "no such directory for the snapshot %s" % path, outdir)
@@ -97,7 +128,8 @@ def export(path, heap=True, tracemalloc_snapshot=None, include_tracemalloc=None,
         gc.disable()
         try:
             return _export(path, target, outdir, heap, tracemalloc_snapshot, include_tracemalloc,
-                           compress, exclude_stack, process_extra, gc_enabled)
+                           compress, exclude_stack, process_extra, gc_enabled, progress,
+                           GZIP_OVER_BYTES if gzip_over is None else gzip_over)
         finally:
             # The format strings are the exporter's bookkeeping: they must not
             # stay behind in the user's heap (or in the next tracemalloc snapshot).
@@ -110,7 +142,7 @@ def export(path, heap=True, tracemalloc_snapshot=None, include_tracemalloc=None,
 
 
 def _export(path, target, outdir, heap, tm_snapshot, include_tm, compress, exclude_stack,
-            process_extra, gc_enabled):
+            process_extra, gc_enabled, progress, gzip_over):
     strings = _Strings()
     tables = None
 
@@ -136,7 +168,8 @@ def _export(path, target, outdir, heap, tm_snapshot, include_tm, compress, exclu
                               separators=(",", ":"), default=str)
 
     if target is not None:
-        heap_parts = _walk_heap(strings, tables if tracing else None, exclude_stack, None) if heap else None
+        heap_parts = _walk_heap(strings, tables if tracing else None, exclude_stack, None,
+                                progress=progress) if heap else None
         out = _wrap_output(target, compress)
         try:
             _write_document(out, process_json, heap_parts, tables, strings, None)
@@ -152,9 +185,14 @@ def _export(path, target, outdir, heap, tm_snapshot, include_tm, compress, exclu
     try:
         if heap:
             heap_parts = _walk_heap(strings, tables if tracing else None,
-                                    exclude_stack, outdir, process_extra)
+                                    exclude_stack, outdir, process_extra, progress)
         else:
             heap_parts = None
+        if compress is None:
+            compress = _plain_size(heap_parts, tables, strings, process_json) > gzip_over
+            if compress:
+                path = path + ".gz"
+                tmp_path = path + ".tmp%d" % os.getpid()
         with _open_output(tmp_path, compress) as out:
             _write_document(out, process_json, heap_parts, tables, strings, outdir)
         os.replace(tmp_path, path)
@@ -167,6 +205,25 @@ def _export(path, target, outdir, heap, tm_snapshot, include_tm, compress, exclu
     return path
 
 
+def _plain_size(heap_parts, tables, strings, process_json):
+    """The size of the plain JSON document, known before it is written: the
+    temp files hold every record; the tracemalloc tables are estimated at
+    their widest (20 characters per integer)."""
+    n = len(process_json) + 2048
+    if heap_parts is not None:
+        objf, reff, roots = heap_parts[0], heap_parts[1], heap_parts[2]
+        objf.seek(0, 2)
+        reff.seek(0, 2)
+        n += objf.tell() + reff.tell() + 21 * len(roots)
+    if tables is not None:
+        n += 21 * (len(tables.frames) + len(tables.tb_data) + len(tables.traces) + 2 * len(tables.tb_total))
+    if strings.out is not None:
+        strings.out.seek(0, 2)
+        n += strings.out.tell()
+    n += sum(len(x) + 3 for x in strings.buf)
+    return n
+
+
 def _wrap_output(target, compress):
     """A text stream over the caller's binary file object (left open)."""
     if compress:
@@ -177,11 +234,11 @@ def _wrap_output(target, compress):
 
 def _write_document(out, process_json, heap_parts, tables, strings, outdir):
     out.write('{"format":"heapscope","version":%d,"meta":' % FORMAT_VERSION)
-    out.write(_meta_json(errors.records()))
+    out.write(_meta_json(errors.records(), heap_parts is not None and heap_parts[4]))
     out.write(',"process":')
     out.write(process_json)
     if heap_parts is not None:
-        objf, reff, roots, changed = heap_parts
+        objf, reff, roots, changed = heap_parts[:4]
         out.write(',"heap":{"objects":[')
         objf.seek(0)
         shutil.copyfileobj(objf, out, 1 << 20)
@@ -210,7 +267,7 @@ def _write_document(out, process_json, heap_parts, tables, strings, outdir):
     out.write("]}\n")
 
 
-def _walk_heap(strings, tables, exclude_stack, outdir, process_extra=None):
+def _walk_heap(strings, tables, exclude_stack, outdir, process_extra=None, progress=None):
     # ---- 2. threads: materialize every thread's frame chain so the frames
     #         are gc objects, and find the exporter's own frames.
     me = threading.get_ident()
@@ -273,11 +330,11 @@ def _walk_heap(strings, tables, exclude_stack, outdir, process_extra=None):
     strings.out = _tempfile(outdir)
     try:
         w = _Walker(objs, excl, strings, tables, live, garbage_ids, root_frames)
-        w.run(objf, reff)
+        w.run(objf, reff, progress)
         roots = w.roots(root_frames, root_names, caller_frame_id)
         w.save_learned()
     except BaseException:
         objf.close()
         reff.close()
         raise
-    return objf, reff, roots, w.changed
+    return objf, reff, roots, w.changed, w.object_tracebacks

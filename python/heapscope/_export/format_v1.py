@@ -14,6 +14,13 @@ FORMAT_VERSION = 1
 
 OBJECT_FIELDS = ["address", "type", "size", "flags", "description", "traceback"]
 REFERENCE_FIELDS = ["from", "to", "kind", "name"]
+# What the exporter writes (docs/format.md, "Compact fields"): the address
+# and a reference's `from` as the difference to the previous record's, and
+# no traceback column unless tracemalloc was tracing (its default is -1).
+# Readers that know only `address`/`from` refuse such a file: never misread.
+WRITTEN_OBJECT_FIELDS = ["address_delta", "type", "size", "flags", "description"]
+WRITTEN_OBJECT_FIELDS_TB = WRITTEN_OBJECT_FIELDS + ["traceback"]
+WRITTEN_REFERENCE_FIELDS = ["from_delta", "to", "kind", "name"]
 REFERENCE_KINDS = ["internal", "attribute", "dict_value", "dict_key", "index",
                    "cell", "local", "globals", "defaults", "closure",
                    "class_dict", "mro", "bases", "instance_dict", "weak"]
@@ -58,10 +65,12 @@ DESC_MAX = 80
 _CHUNK = 1 << 16
 
 
-def _meta_json(exporter_errors):
-    """The ``meta`` object; *exporter_errors* are the ``errors.records()``."""
+def _meta_json(exporter_errors, object_tracebacks=False):
+    """The ``meta`` object; *exporter_errors* are the ``errors.records()``;
+    *object_tracebacks*: the objects have a traceback column."""
     return json.dumps({
-        "object_fields": OBJECT_FIELDS, "reference_fields": REFERENCE_FIELDS,
+        "object_fields": WRITTEN_OBJECT_FIELDS_TB if object_tracebacks else WRITTEN_OBJECT_FIELDS,
+        "reference_fields": WRITTEN_REFERENCE_FIELDS,
         "reference_kinds": REFERENCE_KINDS, "root_fields": ROOT_FIELDS,
         "root_kinds": ROOT_KINDS, "object_flags": OBJECT_FLAGS,
         "frame_fields": FRAME_FIELDS, "trace_fields": TRACE_FIELDS,

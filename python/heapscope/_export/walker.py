@@ -8,11 +8,14 @@ import sys
 from array import array
 
 from .errors import note as _note
-from .format_v1 import (_CHUNK, F_GARBAGE, F_MODULE, F_TRACKED, K_CLOSURE, K_DEFAULTS, K_DKEY, K_DVAL,
-                        K_INDEX, K_INTERNAL, OBJECT_FIELDS, R_BUILTINS, R_MODULE, R_NATIVE, R_THREAD)
+from itertools import islice
+
+from .format_v1 import (_CHUNK, DESC_MAX, F_GARBAGE, F_MODULE, F_TRACKED, K_CLOSURE, K_DEFAULTS, K_DKEY, K_DVAL,
+                        K_INDEX, K_INTERNAL, R_BUILTINS, R_MODULE, R_NATIVE, R_THREAD)
 from .labelers import SYN_NOT_HELD, SYN_UNLESS_REPORTED
-from .safe import (_IMMORTAL, _PY311, _dict_items, _FunctionType, _get_referents, _has, _is_tracked,
-                   _module_dict_get, _mro, _simple_key_repr)
+from .describers import _desc_int, _desc_len, _desc_str
+from .safe import (_IMMORTAL, _PY311, _dict_items, _FunctionType, _get_referents, _has, _int_bitlen, _int_repr,
+                   _is_tracked, _module_dict_get, _mro, _simple_key_repr, _str_len, _str_repr)
 from .typeinfo import H_DICT, H_LABELED, H_NOREF, H_SEQ, H_SET, MAX_LEARN, _TypeInfos, learned_names
 from .writers import _IntWriter
 
@@ -24,6 +27,24 @@ def _seq_reversed(tp):
 
 
 _SEQ_REVERSED = {list: _seq_reversed(list), tuple: _seq_reversed(tuple)}
+
+# A container with more entries than this is walked in slices of this many,
+# its references flushed to disk after each: the memory of a dump does not
+# grow with the largest container.  Its dict keys' names are not cached
+# either (a huge dict's keys are nearly always its own).
+BIG = 4096
+# progress(objects_done, references_done) is called every this many objects.
+PROGRESS_EVERY = 100000
+
+
+def _slices(seq, n):
+    """Lists of up to *n* items of *seq*, in order."""
+    it = iter(seq)
+    while True:
+        part = list(islice(it, n))
+        if not part:
+            return
+        yield part
 
 
 class _Walker(_TypeInfos):
@@ -76,6 +97,15 @@ class _Walker(_TypeInfos):
             names.append(self.strings.add(str(len(names))))
         return names[i]
 
+    def keyname_once(self, k):
+        """keyname() for a key of a huge dict: not cached, not de-duplicated."""
+        try:
+            r = _simple_key_repr(k)
+        except Exception as e:
+            _note("walker.keyname", e)
+            r = None
+        return -1 if r is None else self.strings.unique(r)
+
     def keyname(self, k):
         kn = self.knames.get(id(k))
         if kn is None:
@@ -89,7 +119,7 @@ class _Walker(_TypeInfos):
         return kn
 
     # -- main walk -----------------------------------------------------------
-    def run(self, objf, reff):
+    def run(self, objf, reff, progress=None, progress_every=None):
         # The hot loop of the export, run once per object (10^6 times): the
         # "add referent, count the reference" step is written out inline at
         # each use on purpose: a helper would add a Python function call per
@@ -112,8 +142,11 @@ class _Walker(_TypeInfos):
         idxnames = self.idxnames
         idxname = self.idxname
         tuplenames_get = self.tuplenames.get
-        ow = _IntWriter(objf)
-        rw = _IntWriter(reff)
+        # objects: address_delta, type, size, flags, description[, traceback]
+        owidth = 5 if objtb is None else 6
+        self.object_tracebacks = objtb is not None
+        ow = _IntWriter(objf, owidth)
+        rw = _IntWriter(reff, 4)        # from_delta, to, kind, name
         ob = []
         rb = []
         objs_append = objs.append
@@ -134,12 +167,30 @@ class _Walker(_TypeInfos):
         index_kind = K_INDEX
         internal_kind = K_INTERNAL
         chunk = _CHUNK
+        big = BIG
+        desc_max = DESC_MAX
+        sunique = strings.unique
+        str_len = _str_len
+        str_repr = _str_repr
+        int_repr = _int_repr
+        int_bitlen = _int_bitlen
+        keyname_once = self.keyname_once
+        flush_mark = _FLUSH
+        desc_len = _desc_len
+        lens = {}               # len -> string index of "len=N"
+        lens_get = lens.get
+        if progress_every is None:
+            progress_every = PROGRESS_EVERY
+        next_report = progress_every if progress is not None else -1
 
         self._prepass()
 
         i = -1
         for o in objs:
             i += 1
+            if i == next_report:
+                next_report += progress_every
+                progress(i, (rw.count + _len(rb)) // 4)
             tp = _type(o)
             ti = tinfo_get(_id(tp))
             if ti is None:
@@ -158,7 +209,34 @@ class _Walker(_TypeInfos):
                 _note("walker.size", e)
                 size = 0
             d = ti.desc
-            if d is not None:
+            # str and int inline (most objects of a heap): a dict key's name
+            # is the same text as its description, so the key's string is
+            # reused when the key was named first
+            if tp is str:
+                if str_len(o) <= desc_max:
+                    r = str_repr(o)
+                    if _len(r) <= desc_max:
+                        d = knames_get(oid)
+                        if d is None or d < 0:
+                            d = sunique(r)
+                    else:
+                        d = _desc_str(o, strings, ti)
+                else:
+                    d = _desc_str(o, strings, ti)
+            elif tp is int:
+                if int_bitlen(o) <= 200:
+                    d = knames_get(oid)
+                    if d is None or d < 0:
+                        d = sunique(int_repr(o))
+                else:
+                    d = _desc_int(o, strings, ti)
+            elif d is desc_len:
+                # exact builtin containers: "len=N", one string per length
+                n = _len(o)
+                d = lens_get(n)
+                if d is None:
+                    d = lens[n] = sadd("len=%d" % n)
+            elif d is not None:
                 try:
                     d = d(o, strings, ti)
                 except Exception as e:
@@ -166,8 +244,10 @@ class _Walker(_TypeInfos):
                     d = -1
             else:
                 d = -1
-            ob += (oid, ti.name, size, flags, d,
-                   objtb(o) if objtb is not None else -1)
+            if objtb is None:
+                ob += (oid, ti.name, size, flags, d)
+            else:
+                ob += (oid, ti.name, size, flags, d, objtb(o))
             if _len(ob) >= chunk:
                 ow.write(ob)
                 ob = []
@@ -178,13 +258,20 @@ class _Walker(_TypeInfos):
                 # an atomic C-level copy: another thread may mutate the dict
                 # while the walk runs (the GIL is released between chunks)
                 c = dict_copy(o)
+                nc = _len(c)
                 chk_i.append(i)
-                chk_n.append(_len(c))
-                for k, v in dict_items(c):
+                chk_n.append(nc)
+                huge = nc > big
+                for k, v in dict_items(c) if not huge else _next_slice(c, big):
+                    if k is flush_mark:
+                        if _len(rb) >= chunk:
+                            rw.write(rb)
+                            rb = []
+                        continue
                     xid = _id(k)
                     kn = knames_get(xid)
                     if kn is None:
-                        kn = keyname(k)
+                        kn = keyname(k) if not huge else keyname_once(k)
                     j = index_get(xid)
                     if j is None:
                         j = _len(objs)
@@ -236,22 +323,26 @@ class _Walker(_TypeInfos):
                     elif _SEQ_REVERSED[tp]:
                         refs = refs[::-1]
                 n = 0
-                for x in refs:
-                    xid = _id(x)
-                    j = index_get(xid)
-                    if j is None:
-                        j = _len(objs)
-                        objs_append(x)
-                        index[xid] = j
-                        incount_append(1)
-                    elif j < 0:
+                for part in (refs,) if _len(refs) <= big else _slices(refs, big):
+                    for x in part:
+                        xid = _id(x)
+                        j = index_get(xid)
+                        if j is None:
+                            j = _len(objs)
+                            objs_append(x)
+                            index[xid] = j
+                            incount_append(1)
+                        elif j < 0:
+                            n += 1
+                            continue
+                        else:
+                            incount[j] += 1
+                        rb += (i, j, kind, names[n] if names is not None else -1)
                         n += 1
-                        continue
-                    else:
-                        incount[j] += 1
-                    rb += (i, j, kind, names[n] if names is not None else -1)
-                    n += 1
-                refs = None
+                    if _len(rb) >= chunk:
+                        rw.write(rb)
+                        rb = []
+                refs = part = None
             else:
                 # generic / labeled path
                 try:
@@ -319,7 +410,10 @@ class _Walker(_TypeInfos):
                 rb = []
         ow.write(ob)
         rw.write(rb)
-        self.nobjects = ow.count // len(OBJECT_FIELDS)
+        self.nobjects = ow.count // owidth
+        self.nreferences = rw.count // 4
+        if progress is not None:
+            progress(self.nobjects, self.nreferences)
         o = None
         # Did another thread change the heap during the walk?  Every dict,
         # list and set was exported from one atomic copy; one whose length
@@ -452,6 +546,21 @@ class _Walker(_TypeInfos):
         _excess_scan(self.objs, self.incount, own, keyids, base, out, R_NATIVE,
                      is_root)
         return out
+
+
+_FLUSH = object()
+
+
+def _next_slice(d, n):
+    """The (key, value) pairs of dict *d* with a (_FLUSH, None) pair after
+    every *n*: the walker writes out its references there."""
+    it = iter(_dict_items(d))
+    while True:
+        part = list(islice(it, n))
+        if not part:
+            return
+        yield from part
+        yield _FLUSH, None
 
 
 def _modules_items():

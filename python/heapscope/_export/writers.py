@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip as _gzip
 import json
 import tempfile
+from operator import sub as _sub
 
 from .format_v1 import _CHUNK
 
@@ -56,18 +57,31 @@ class _Strings:
 
 
 class _IntWriter:
-    """Streams a flat JSON integer array in chunks to a temp text file."""
+    """Streams a flat JSON integer array in chunks to a temp text file.
+    With *delta_width*, the first field of each record of that many is
+    written as the difference to the previous record's (a ``_delta``
+    field, docs/format.md); *ints* must then be a list (it is changed)."""
 
-    __slots__ = ("out", "first", "count")
+    __slots__ = ("out", "first", "count", "width", "prev")
 
-    def __init__(self, out):
+    def __init__(self, out, delta_width=0):
         self.out = out
         self.first = True
         self.count = 0
+        self.width = delta_width
+        self.prev = 0
 
     def write(self, ints):
         if not ints:
             return
+        w = self.width
+        if w:
+            col = ints[0::w]
+            prev = [self.prev]
+            prev += col
+            del prev[-1]
+            self.prev = col[-1]
+            ints[0::w] = list(map(_sub, col, prev))
         text = _ints_text(ints)
         if not self.first:
             self.out.write(",")

@@ -144,10 +144,18 @@ impl Default for Meta {
     }
 }
 
+/// The fields that may be stored delta-encoded, as `<name>_delta`: each
+/// record holds its value minus the previous record's (the first record's
+/// minus 0). A reader that does not know the `_delta` form finds no `<name>`
+/// field and refuses the file (both are required), so it never misreads one.
+const DELTA_FIELDS: [&str; 2] = ["address", "from"];
+
 /// Positions of named fields in a record; `None` when a field is absent.
 struct Layout<const N: usize> {
     width: usize,
     at: [Option<usize>; N],
+    /// The field is stored as `<name>_delta` (see [`DELTA_FIELDS`]).
+    delta: [bool; N],
 }
 
 impl<const N: usize> Layout<N> {
@@ -155,11 +163,28 @@ impl<const N: usize> Layout<N> {
         if fields.is_empty() || fields.len() > MAX_RECORD_WIDTH {
             return Err(E::custom(format!("meta lists {} fields for {section}; expected 1 to {MAX_RECORD_WIDTH}", fields.len())));
         }
-        let at = names.map(|n| fields.iter().position(|f| f == n));
+        let mut at = names.map(|n| fields.iter().position(|f| f == n));
+        let mut delta = [false; N];
+        for (k, n) in names.iter().enumerate() {
+            if !DELTA_FIELDS.contains(n) {
+                continue;
+            }
+            let d = fields.iter().position(|f| f.strip_suffix("_delta") == Some(n));
+            match (at[k], d) {
+                (Some(_), Some(_)) => {
+                    return Err(E::custom(format!("meta's field list for {section} has both `{n}` and `{n}_delta`")));
+                }
+                (None, Some(d)) => {
+                    at[k] = Some(d);
+                    delta[k] = true;
+                }
+                _ => {}
+            }
+        }
         if let Some(missing) = names[..required].iter().zip(&at).find(|(_, a)| a.is_none()) {
             return Err(E::custom(format!("meta's field list for {section} lacks the required field `{}`", missing.0)));
         }
-        Ok(Layout { width: fields.len(), at })
+        Ok(Layout { width: fields.len(), at, delta })
     }
 
     #[inline]
@@ -427,5 +452,55 @@ mod tests {
         assert_eq!(loaded.warning_count, 999);
         assert_eq!(loaded.warnings.len(), 101);
         assert_eq!(loaded.warnings[100].message, "… and 899 more warnings");
+    }
+
+    /// The compact form the Python exporter writes: `address_delta` and
+    /// `from_delta` (each record minus the previous one), no `traceback`
+    /// column. Both paths read it exactly as the plain form of `small()`.
+    #[test]
+    fn delta_encoded_fields_read_as_the_plain_ones() {
+        let compact = small()
+            .replace(
+                r#"["address","type","size","flags","description","traceback"]"#,
+                r#"["address_delta","type","size","flags","description"]"#,
+            )
+            .replace(r#"["from","to","kind","name"]"#, r#"["from_delta","to","kind","name"]"#)
+            .replace("[100,1,72,2,2,-1, 200,3,232,1,-1,-1, 300,4,1000,0,5,-1]", "[100,1,72,2,2, 100,3,232,1,-1, 100,4,1000,0,5]")
+            .replace("[0,1,13,-1, 1,2,2,6, 2,0,14,-1]", "[0,1,13,-1, 1,2,2,6, 1,0,14,-1]");
+        assert_ne!(compact, small());
+        let plain = parse_with_serde(small().as_bytes()).unwrap();
+        for loaded in [fast::parse(compact.as_bytes()).expect("the fast path reads it"), parse_with_serde(compact.as_bytes()).unwrap()] {
+            assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+            assert_eq!(format!("{:?}", loaded.snapshot), format!("{:?}", plain.snapshot));
+        }
+        // negative deltas (objects are not in address order), and many
+        // references from one object (delta 0)
+        let text = doc(
+            r#"{"objects": [500,1,8,0,-1, -300,1,8,0,-1, 150,1,8,0,-1], "references": [0,1,0,-1, 0,2,0,-1, 1,0,0,-1], "roots": []}"#,
+            r#"["", "builtins.int"]"#,
+        )
+        .replace(
+            r#"["address","type","size","flags","description","traceback"]"#,
+            r#"["address_delta","type","size","flags","description"]"#,
+        )
+        .replace(r#"["from","to","kind","name"]"#, r#"["from_delta","to","kind","name"]"#);
+        let heap = load(text.as_bytes()).unwrap().snapshot.heap.unwrap();
+        assert_eq!(heap.address, vec![500, 200, 350]);
+        assert_eq!(heap.graph.out_refs(0).map(|(t, _)| t).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(heap.graph.out_refs(1).map(|(t, _)| t).collect::<Vec<_>>(), vec![0]);
+    }
+
+    /// A reader that does not know a `_delta` field never misreads it: ours
+    /// refuses a list naming a field both ways, and one that knows neither
+    /// form finds no `address` (what an older reader says).
+    #[test]
+    fn delta_fields_are_never_misread() {
+        let both = small().replace(r#"["address","type","#, r#"["address","address_delta","type","#);
+        for e in [load(both.as_bytes()).unwrap_err().to_string(), parse_with_serde(both.as_bytes()).unwrap_err().to_string()] {
+            assert!(e.contains("both `address` and `address_delta`"), "{e}");
+        }
+        let unknown = small().replace(r#"["address","type","#, r#"["address_zigzag","type","#);
+        let e = load(unknown.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("lacks the required field `address`"), "{e}");
     }
 }

@@ -209,9 +209,15 @@ pub(super) fn objects_sink<'a>(layout: &'a Layout<6>, heap: &'a mut RawHeap, war
     const FLAGS: usize = 3;
     const DESCRIPTION: usize = 4;
     const TRACEBACK: usize = 5;
+    let address_delta = layout.delta[ADDRESS];
+    let mut previous_address = 0i64;
     move |i: u64, r: &[i64]| {
         let at = || Some(Location::Record { section: "heap.objects", index: i });
-        let address = layout.get(r, ADDRESS, 0);
+        let mut address = layout.get(r, ADDRESS, 0);
+        if address_delta {
+            address = previous_address.wrapping_add(address);
+            previous_address = address;
+        }
         if address < 0 {
             warnings.push(format!("negative address {address}"), at());
         }
@@ -239,8 +245,15 @@ pub(super) fn references_sink<'a>(
     heap: &'a mut RawHeap,
     warnings: &'a mut Warnings,
 ) -> impl FnMut(u64, &[i64]) + 'a {
+    let from_delta = layout.delta[0];
+    let mut previous_from = 0i64;
     move |i: u64, r: &[i64]| {
         let index = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+        let mut from = layout.get(r, 0, -1);
+        if from_delta {
+            from = previous_from.wrapping_add(from);
+            previous_from = from;
+        }
         let kind_index = layout.get(r, 2, 0);
         let kind = usize::try_from(kind_index).ok().and_then(|k| kinds.get(k).copied().flatten());
         let kind = kind.unwrap_or_else(|| {
@@ -250,7 +263,7 @@ pub(super) fn references_sink<'a>(
             );
             RefKind::Internal
         });
-        heap.from.push(index(layout.get(r, 0, -1)));
+        heap.from.push(index(from));
         heap.to.push(index(layout.get(r, 1, -1)));
         heap.labels.push(EdgeLabel::new(kind, str_id(layout.get(r, 3, -1))));
     }
