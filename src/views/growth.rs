@@ -172,7 +172,11 @@ fn Report(g: GrowthReport, app: AppContext, ranged: bool) -> impl IntoView {
             view! {
                 <ol class="findings" data-testid="growth-findings">
                     {g.findings.iter().map(|f| view! {
-                        <li data-kind=f.kind.clone()><span class="badge">{f.kind.clone()}</span>" "<span class="reason">{f.reason.clone()}</span></li>
+                        <li data-kind=f.kind.clone()>
+                            <span class="badge">{f.kind.clone()}</span>" "<span class="reason">{f.reason.clone()}</span>
+                            // Holders show theirs in the table below; garbage has no table.
+                            {f.fix.clone().filter(|_| f.kind == "garbage").map(|fix| view! { <div class="fix" data-testid="finding-fix">"fix: "{fix}</div> })}
+                        </li>
                     }).collect_view()}
                 </ol>
                 {(g.finding_total as usize > g.findings.len()).then(|| view! { <p class="muted">{format!("… {} more", g.finding_total as usize - g.findings.len())}</p> })}

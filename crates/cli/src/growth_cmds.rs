@@ -33,10 +33,14 @@ struct SnapshotJson {
 
 #[derive(Serialize)]
 struct FindingJson {
-    /// `holder`, `survivors` or `type`.
+    /// `holder`, `survivors`, `type` or `garbage` (unreachable cycles that grow).
     kind: &'static str,
     reason: String,
-    /// The holder's Python name, the survivors' holder, or the type name.
+    /// The one-line fix, in Python terms (holders and garbage).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<String>,
+    /// The holder's Python name, the survivors' holder, or the type name
+    /// (garbage: the main member type of the cycles).
     name: String,
     growth_bytes: i64,
     /// The holder or representative object in the last snapshot.
@@ -44,10 +48,10 @@ struct FindingJson {
     object_index: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     address: Option<String>,
-    /// Per snapshot: lengths (holder), counts (type).
+    /// Per snapshot: lengths (holder), counts (type), cycles (garbage).
     #[serde(skip_serializing_if = "Option::is_none")]
     counts: Option<Vec<u64>>,
-    /// Per snapshot: retained bytes (holder), shallow bytes (type).
+    /// Per snapshot: retained bytes (holder), shallow bytes (type and garbage).
     #[serde(skip_serializing_if = "Option::is_none")]
     sizes_bytes: Option<Vec<u64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -106,6 +110,9 @@ pub fn growth(files: &[Opened], out: &mut Out, fail_if_grows: &[String], limit: 
         }
         for (i, f) in findings.iter().take(limit).enumerate() {
             out.line(&format!("{:>3}. [{}] {}", i + 1, f.kind, f.reason))?;
+            if let (Some(fix), "garbage") = (&f.fix, f.kind) {
+                out.line(&format!("       fix: {fix}"))?;
+            }
             if let Some(path) = &f.path {
                 out.line(&format!("       path: {}", path.join(" → ")))?;
             }
@@ -125,6 +132,7 @@ fn finding_json(g: &Growth, last: SeriesHeap, f: &growth::Finding) -> FindingJso
     let mut j = FindingJson {
         kind: f.kind.name(),
         reason: f.reason.clone(),
+        fix: f.fix.clone(),
         name: String::new(),
         growth_bytes: f.growth_bytes,
         object_index: None,
@@ -161,6 +169,15 @@ fn finding_json(g: &Growth, last: SeriesHeap, f: &growth::Finding) -> FindingJso
             j.counts = Some(t.counts.clone());
             j.sizes_bytes = Some(t.sizes_bytes.clone());
             j.monotonic = Some(t.monotonic);
+        }
+        FindingKind::Garbage(i) => {
+            let c = &g.garbage[i];
+            j.name = c.type_name.clone();
+            j.object_index = Some(c.example);
+            j.address = address(c.example);
+            j.counts = Some(c.cycles.clone());
+            j.sizes_bytes = Some(c.size_bytes.clone());
+            j.monotonic = Some(c.monotonic);
         }
     }
     j

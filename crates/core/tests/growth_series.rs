@@ -179,12 +179,6 @@ const LEAKS: &[(&str, &str)] = &[
     ("weak_values", "Pool._registry.data"),
 ];
 
-/// Leak programs whose leak is not the first growth finding today (see
-/// docs/growth.md): `garbage_cycles` leaks unreachable cycles (no holder
-/// grows; `__main__.TreeNode` is a per-type finding behind bytearray, list
-/// and str). (program, a substring of the finding that names the leak.)
-const MISSES: &[(&str, &str)] = &[("garbage_cycles", "__main__.TreeNode:")];
-
 fn run_leak(program: &str, out: &std::path::Path) {
     std::fs::create_dir_all(out).unwrap();
     let data = repo().join("crates/core/tests/data/growth");
@@ -207,16 +201,15 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
     let (mut first, mut top3) = (0, 0);
     // Each program dumps a service heap three times; two programs run at once.
     let mut programs: Vec<&str> = LEAKS.iter().map(|&(p, _)| p).collect();
-    programs.push("thread_frame");
-    programs.extend(MISSES.iter().map(|&(p, _)| p));
+    programs.extend(["thread_frame", "garbage_cycles"]);
     let results = two_at_a_time(&programs, |&program| {
         let dir = root.join(program);
         run_leak(program, &dir);
-        let (Growth { holders, findings, .. }, reasons) = analyse(&load_series(&dir)).unwrap();
-        (holders, findings, reasons)
+        let (Growth { holders, findings, garbage, .. }, reasons) = analyse(&load_series(&dir)).unwrap();
+        (holders, findings, garbage, reasons)
     });
     let mut results = programs.iter().zip(results);
-    for (&(program, name), (_, (holders, findings, reasons))) in LEAKS.iter().zip(results.by_ref()) {
+    for (&(program, name), (_, (holders, findings, _, reasons))) in LEAKS.iter().zip(results.by_ref()) {
         let FindingKind::Holder(i) = findings[0].kind else { panic!("{program}: first finding is not a holder: {reasons:#?}") };
         let h = &holders[i];
         assert_eq!(h.name, name, "{program}: {reasons:#?}");
@@ -225,22 +218,29 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
         top3 += 1;
     }
     // `thread_frame`: the list held by a running thread's frame local is the
-    // first finding, but without a Python name (`list @0x…`, not `batch`).
-    let (_, (holders, findings, reasons)) = results.next().unwrap();
+    // first finding, named as the suspects name a frame local.
+    let (_, (holders, findings, _, reasons)) = results.next().unwrap();
     let FindingKind::Holder(i) = findings[0].kind else { panic!("thread_frame: {reasons:#?}") };
     assert_eq!(holders[i].lengths, vec![2500, 5000, 7500], "thread_frame: {reasons:#?}");
-    assert!(holders[i].name.starts_with("list @"), "thread_frame is named now: update docs/growth.md: {reasons:#?}");
+    assert_eq!(holders[i].name, "local `batch` of `consume` (thread `batcher`)", "thread_frame: {reasons:#?}");
+    assert!(findings[0].reason.starts_with("local `batch` of `consume` (thread `batcher`) (list): 2500 → 5000 → 7500"), "{reasons:#?}");
     first += 1;
     top3 += 1;
-    for (&(program, leak), (_, (_, _, reasons))) in MISSES.iter().zip(results) {
-        let at = reasons.iter().position(|r| r.contains(leak));
-        assert!(at.is_some_and(|k| k > 0), "{program}: the leak ({leak}) is now at {at:?}: move it to LEAKS: {reasons:#?}");
-        top3 += usize::from(at.is_some_and(|k| k < 3));
-    }
-    let n = LEAKS.len() + 1 + MISSES.len();
+    // `garbage_cycles`: unreachable cycles with gc disabled; no holder grows,
+    // the growing garbage is the first finding.
+    let (_, (_, findings, garbage, reasons)) = results.next().unwrap();
+    let FindingKind::Garbage(i) = findings[0].kind else { panic!("garbage_cycles: {reasons:#?}") };
+    assert_eq!((garbage[i].type_name.as_str(), garbage[i].cycles.clone()), ("__main__.TreeNode", vec![40, 80, 120]), "{reasons:#?}");
+    assert!(findings[0].reason.starts_with("garbage cycles grow: 40 → 80 → 120 `TreeNode` cycles"), "{reasons:#?}");
+    assert!(findings[0].reason.ends_with("nothing holds them; gc is disabled"), "{reasons:#?}");
+    let fix = findings[0].fix.as_deref().unwrap_or_default();
+    assert!(fix.contains("weakref") && fix.contains("gc.enable()"), "{fix}");
+    first += 1;
+    top3 += 1;
+    let n = LEAKS.len() + 2;
     assert_eq!(n, 14);
     eprintln!("growth: {n} leak programs, the leaking holder is the first finding in {first}, one of the first three in {top3}");
-    assert_eq!((first, top3), (13, 13));
+    assert_eq!((first, top3), (14, 14));
     let _ = std::fs::remove_dir_all(&root);
 }
 

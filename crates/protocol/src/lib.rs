@@ -600,12 +600,15 @@ pub struct SeriesPoint {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GrowthFinding {
-    /// `holder`, `survivors` or `type`.
+    /// `holder`, `survivors`, `type` or `garbage` (unreachable cycles that
+    /// grow; they have no list of their own).
     pub kind: String,
     /// Index into the report's list of that kind (may be past its cap).
     pub index: u32,
     pub reason: String,
     pub growth_bytes: i64,
+    /// The one-line fix, in Python terms (holders and garbage).
+    pub fix: Option<String>,
 }
 
 /// A container that holds more at each snapshot (objects are of the range's last heap).

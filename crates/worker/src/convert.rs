@@ -276,13 +276,14 @@ pub fn growth_report(
             .take(limit)
             .map(|f| {
                 let index = match f.kind {
-                    FindingKind::Holder(i) | FindingKind::Survivors(i) | FindingKind::Type(i) => i,
+                    FindingKind::Holder(i) | FindingKind::Survivors(i) | FindingKind::Type(i) | FindingKind::Garbage(i) => i,
                 };
                 GrowthFinding {
                     kind: f.kind.name().to_string(),
                     index: index as u32,
                     reason: f.reason.clone(),
                     growth_bytes: f.growth_bytes,
+                    fix: f.fix.clone(),
                 }
             })
             .collect(),

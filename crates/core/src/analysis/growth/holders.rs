@@ -56,6 +56,8 @@ pub struct GrowingHolder {
     /// The most common type among its elements in the last snapshot (new
     /// elements preferred) and how many of its elements have it.
     pub item_type: Option<(String, u64)>,
+    /// How it is held when it is a local variable of a running frame.
+    pub frame_local: Option<crate::analysis::suspects::Holder>,
 }
 
 impl GrowingHolder {
@@ -165,6 +167,7 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
             holder_type: last.analysis.types.name_of(o).to_string(),
             name: String::new(),
             item_type: None,
+            frame_local: None,
         });
     }
     // Own growth: subtract each holder's growth from the nearest growing holder above it.
@@ -202,6 +205,7 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
     for c in &mut candidates {
         c.name = last_view.python_name(c.object).unwrap_or_else(|| last_view.short(c.object));
         c.item_type = item_type(m, k_last, last_view, c.object);
+        c.frame_local = last_view.frame_local(c.object);
     }
     candidates
 }

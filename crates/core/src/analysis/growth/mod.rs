@@ -10,10 +10,12 @@
 //! * [`survivors`]: objects created after the first snapshot and alive in
 //!   the last, clustered by the shape of their retainer path.
 //! * [`per_type`]: counts and sizes per type per snapshot.
+//! * [`garbage`]: unreachable cycles that grow (nothing holds them).
 //!
 //! Everything is linear in the objects and references of the series, plus
 //! the analysis each heap already has.
 
+pub mod garbage;
 pub mod holders;
 pub mod matching;
 pub mod naming;
@@ -22,6 +24,7 @@ pub mod survivors;
 
 use std::fmt;
 
+use garbage::GrowingGarbage;
 use holders::{plural, GrowingHolder};
 use matching::Matching;
 use naming::{short_type, Home, NamingView};
@@ -56,6 +59,7 @@ pub enum FindingKind {
     Holder(usize),
     Survivors(usize),
     Type(usize),
+    Garbage(usize),
 }
 
 impl FindingKind {
@@ -64,6 +68,7 @@ impl FindingKind {
             FindingKind::Holder(_) => "holder",
             FindingKind::Survivors(_) => "survivors",
             FindingKind::Type(_) => "type",
+            FindingKind::Garbage(_) => "garbage",
         }
     }
 }
@@ -74,8 +79,10 @@ pub struct Finding {
     /// One line naming the holder (or type) and how it grew.
     pub reason: String,
     /// The bytes the ranking used (own retained growth, survivors' retained
-    /// bytes, or shallow size growth).
+    /// bytes, shallow size growth, or the growth of the garbage's size).
     pub growth_bytes: i64,
+    /// The one-line fix, in Python terms (holders and garbage).
+    pub fix: Option<String>,
 }
 
 /// Per-snapshot totals (the series' timeline).
@@ -99,7 +106,9 @@ pub struct Growth {
     pub holders: Vec<GrowingHolder>,
     pub survivors: Vec<SurvivorCluster>,
     pub types: Vec<TypeGrowth>,
-    /// Holders, survivor clusters and types in one ranked list.
+    /// Unreachable cycles that grow.
+    pub garbage: Vec<GrowingGarbage>,
+    /// Holders, survivor clusters, types and garbage in one ranked list.
     pub findings: Vec<Finding>,
     /// Doubts about the series (e.g. snapshots out of order).
     pub warnings: Vec<String>,
@@ -167,8 +176,9 @@ pub fn growth(series: &[SeriesHeap], options: &GrowthOptions) -> Result<Growth, 
     let survivors = survivors::survivors(series, &matching, &mut view, options.survivor_limit);
     let mut types = per_type::type_growth(series, &matching);
     types.truncate(options.type_limit);
-    let findings = rank_findings(series.len(), &holders, &survivors, &types);
-    Ok(Growth { matching, totals, holders, survivors, types, findings, warnings })
+    let garbage = garbage::growing_garbage(series);
+    let findings = rank_findings(series.len(), &holders, &survivors, &types, &garbage);
+    Ok(Growth { matching, totals, holders, survivors, types, garbage, findings, warnings })
 }
 
 /// One heap's totals: a point of the series' timeline.
@@ -183,17 +193,30 @@ pub fn snapshot_totals(s: SeriesHeap) -> SnapshotTotals {
     }
 }
 
-/// Holders of tier 0, the program's survivor clusters, monotonic program
-/// and data types, then the rest in the same order.
-fn rank_findings(n: usize, holders: &[GrowingHolder], survivors: &[SurvivorCluster], types: &[TypeGrowth]) -> Vec<Finding> {
+/// Holders of tier 0 and garbage the collector will not free that grew at
+/// every step (together, by growth of size: a holder's own retained growth,
+/// the garbage's whole size growth), the program's survivor clusters,
+/// monotonic program and data types, other growing garbage, then the rest
+/// in the same order.
+fn rank_findings(
+    n: usize,
+    holders: &[GrowingHolder],
+    survivors: &[SurvivorCluster],
+    types: &[TypeGrowth],
+    garbage: &[GrowingGarbage],
+) -> Vec<Finding> {
     let mut out: Vec<(u8, Finding)> = Vec::new();
     for (i, h) in holders.iter().enumerate() {
         let band = if h.tier == 0 { 0 } else { 3 + h.tier };
-        out.push((band, Finding { kind: FindingKind::Holder(i), reason: holder_reason(h), growth_bytes: h.own_growth_bytes }));
+        let f =
+            Finding { kind: FindingKind::Holder(i), reason: holder_reason(h), growth_bytes: h.own_growth_bytes, fix: Some(holder_fix(h)) };
+        out.push((band, f));
     }
     for (i, c) in survivors.iter().enumerate() {
         let band = if c.home == Home::Program { 1 } else { 8 };
-        out.push((band, Finding { kind: FindingKind::Survivors(i), reason: survivor_reason(n, c), growth_bytes: c.retained_bytes as i64 }));
+        let f =
+            Finding { kind: FindingKind::Survivors(i), reason: survivor_reason(n, c), growth_bytes: c.retained_bytes as i64, fix: None };
+        out.push((band, f));
     }
     for (i, t) in types.iter().enumerate() {
         let band = match per_type::rank(t) {
@@ -201,10 +224,21 @@ fn rank_findings(n: usize, holders: &[GrowingHolder], survivors: &[SurvivorClust
             1 => 9,
             _ => continue,
         };
-        out.push((band, Finding { kind: FindingKind::Type(i), reason: type_reason(t), growth_bytes: t.size_growth_bytes() }));
+        out.push((band, Finding { kind: FindingKind::Type(i), reason: type_reason(t), growth_bytes: t.size_growth_bytes(), fix: None }));
     }
-    // Stable: within a band, each list keeps its own order.
-    out.sort_by_key(|(band, _)| *band);
+    for (i, g) in garbage.iter().enumerate() {
+        let band = if g.is_leak() { 0 } else { 3 };
+        let f = Finding {
+            kind: FindingKind::Garbage(i),
+            reason: garbage_reason(g),
+            growth_bytes: g.size_growth_bytes(),
+            fix: Some(g.fix.clone()),
+        };
+        out.push((band, f));
+    }
+    // Stable: band 0 by growth (each list is already in that order), the
+    // other bands each list in its own order.
+    out.sort_by_key(|(band, f)| (*band, if *band == 0 { std::cmp::Reverse(f.growth_bytes) } else { std::cmp::Reverse(0) }));
     out.into_iter().map(|(_, f)| f).collect()
 }
 
@@ -219,8 +253,8 @@ pub fn holder_reason(h: &GrowingHolder) -> String {
         None => "items".to_string(),
     };
     format!(
-        "`{}` ({}): {} {what}, {} retained{}",
-        h.name,
+        "{} ({}): {} {what}, {} retained{}",
+        quoted(&h.name),
         short_type(&h.holder_type),
         arrows(&h.lengths),
         signed_bytes(h.retained_growth_bytes()),
@@ -231,13 +265,26 @@ pub fn holder_reason(h: &GrowingHolder) -> String {
 /// What a survivor cluster is, in a series of `n` snapshots.
 pub fn survivor_reason(n: usize, c: &SurvivorCluster) -> String {
     format!(
-        "{} {} created after snapshot 1 and alive in snapshot {n} under `{}`{}, {} retained ({} objects)",
+        "{} {} created after snapshot 1 and alive in snapshot {n} under {}{}, {} retained ({} objects)",
         c.count,
         plural(&c.entry_type),
-        c.holder,
+        quoted(&c.holder),
         c.step,
         format_bytes(c.retained_bytes),
         c.object_count
+    )
+}
+
+/// `` garbage cycles grow: 40 → 80 → 120 `TreeNode` cycles, +744 KiB, nothing holds them; gc is disabled ``.
+pub fn garbage_reason(g: &GrowingGarbage) -> String {
+    let class = g.type_name.rsplit('.').next().unwrap_or(&g.type_name);
+    format!(
+        "garbage cycles grow: {} `{class}` cycles ({} unreachable objects), {}, nothing holds them; {}{}",
+        arrows(&g.cycles),
+        crate::units::format_count(*g.objects.last().unwrap_or(&0)),
+        signed_bytes(g.size_growth_bytes()),
+        g.collector.why(),
+        if g.monotonic { "" } else { " (not growing at every step)" }
     )
 }
 
@@ -253,8 +300,21 @@ pub fn type_reason(t: &TypeGrowth) -> String {
     )
 }
 
+/// A holder's name in backquotes, unless it is a sentence that quotes its
+/// own parts (a frame local).
+fn quoted(name: &str) -> String {
+    if name.contains('`') {
+        name.to_string()
+    } else {
+        format!("`{name}`")
+    }
+}
+
 /// The one-line fix for a growing holder, from what it is and what it holds.
 pub fn holder_fix(h: &GrowingHolder) -> String {
+    if let Some(local @ crate::analysis::suspects::Holder::FrameLocal { .. }) = &h.frame_local {
+        return crate::analysis::suspects::Pattern::FrameLocal.fix(local, false);
+    }
     let item = h.item_type.as_ref().map(|(t, _)| t.as_str()).unwrap_or("");
     let holder = short_type(&h.holder_type);
     if holder == "dict" && h.name.ends_with("<internal>") {

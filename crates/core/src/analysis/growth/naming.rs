@@ -6,10 +6,13 @@
 //! retainers view shows first): the last *anchor* on it — a module, a class,
 //! a function or an instance of a program-defined class — followed by the
 //! references after it, with `__dict__` steps folded so that a namespace
-//! key reads as an attribute.
+//! key reads as an attribute. A local variable of a running frame is named
+//! as the suspects name it ("local `batch` of `consume` (thread
+//! `batcher`)"), unless an anchor comes after the frame.
 
 use crate::analysis::owner::{module_owner, Owner};
 use crate::analysis::strong_view::{Exclusions, StrongView};
+use crate::analysis::suspects::naming::{frame_local, Holder};
 use crate::analysis::suspects::{classify_type, TypeClass};
 use crate::analysis::types::TypeIndex;
 use crate::graph::{EdgeIdx, ObjIdx};
@@ -244,12 +247,15 @@ impl<'a> NamingView<'a> {
         let (chain, _) = self.tree.chain(o, 256);
         let mut name: Option<String> = None;
         let mut in_namespace = false;
+        // The step after a frame is already in the frame local's name.
+        let mut named_step = false;
         for (i, &x) in chain.iter().enumerate() {
             if i > 0 {
                 let (_, edge) = self.tree.parent(x)?;
-                if let (Some(n), Some(step)) = (name.as_mut(), self.step_text(edge, in_namespace)) {
+                if let (Some(n), Some(step), false) = (name.as_mut(), self.step_text(edge, in_namespace), named_step) {
                     n.push_str(&step);
                 }
+                named_step = false;
                 let kind = self.heap.graph.label(edge).kind();
                 in_namespace = matches!(kind, RefKind::InstanceDict | RefKind::ClassDict);
             }
@@ -257,6 +263,10 @@ impl<'a> NamingView<'a> {
             if i + 1 < chain.len() {
                 if let Some(a) = self.anchor_name(x) {
                     name = Some(a);
+                } else if let Some(local) = self.frame_local(chain[i + 1]) {
+                    // A running frame's local: "local `batch` of `consume` (thread `batcher`)".
+                    name = Some(local.to_string());
+                    named_step = true;
                 }
             }
             if self.is_module(x) {
@@ -264,6 +274,15 @@ impl<'a> NamingView<'a> {
             }
         }
         name
+    }
+
+    /// How `o` is held when its shortest path reaches it as a local variable
+    /// of a running frame (named as the suspects name it).
+    pub fn frame_local(&self, o: ObjIdx) -> Option<Holder> {
+        let (frame, edge) = self.tree.parent(o)?;
+        let label = self.heap.graph.label(edge);
+        let variable = self.snapshot.strings.get(label.name()).filter(|n| !n.is_empty())?;
+        (label.kind() == RefKind::Local && self.is_frame(frame)).then(|| frame_local(self.snapshot, self.heap, frame, variable.to_string()))
     }
 
     /// `list @0x7f…`.

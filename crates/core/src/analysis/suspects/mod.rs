@@ -103,7 +103,8 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     let cx = Ctx { snapshot, heap, types: &a.types, tree: &a.dominators, owners: &a.owners };
     let total = a.dominators.reachable_bytes().max(1);
     let share = |b: u64| b as f64 / total as f64;
-    let gc_disabled = snapshot.process.get("gc.enabled") == Some("false");
+    let collector = Collector::of(snapshot, heap);
+    let gc_disabled = collector.never_runs();
     let mut out: Vec<Suspect> = Vec::new();
     let mut reported: HashSet<ObjIdx> = HashSet::new();
 
@@ -224,34 +225,22 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         });
     }
 
-    let gc_garbage = heap.flags.iter().any(|f| f & crate::model::flags::GARBAGE != 0);
-    if gc_disabled || gc_garbage {
-        for g in passes::garbage(&cx, a) {
+    if collector != Collector::Enabled {
+        for GarbageCause { group: g, fix } in garbage_causes(&cx, a, collector) {
             let type_name = a.types.names[g.type_id as usize].clone();
             let class = type_name.rsplit('.').next().unwrap_or(&type_name).to_string();
             let holder = Holder::Garbage { type_name: class.clone() };
-            let pattern = Pattern::GarbageCycles;
-            // The reference to break, named from one of the cycles.
-            let none = Exclusions::none();
-            let view = StrongView::new(&heap.graph, &none);
-            let mut example = cycles::describe(heap, &view, &a.types, &g.members, &a.distances, &a.dominators);
-            cycles::explain(&cx, &mut example);
-            let fix = match example.suggested_break.and_then(|b| b.python) {
-                Some(_) if gc_disabled => format!("{}; or re-enable the collector (gc.enable())", example.fix),
-                Some(_) => format!("{}; empty gc.garbage and stop gc.DEBUG_SAVEALL", example.fix),
-                None => pattern.fix(&holder, gc_disabled),
-            };
-            let why = if gc_disabled { "gc is disabled" } else { "kept in gc.garbage" };
             out.push(Suspect {
                 kind: SuspectKind::Garbage { type_name, cycles: g.cycles, objects: g.objects, example: g.example },
                 fix,
                 reason: format!(
-                    "{} unreachable cycles of `{class}` ({why}): {} objects, {} that the collector will not free",
+                    "{} unreachable cycles of `{class}` ({}): {} objects, {} that the collector will not free",
                     g.cycles,
+                    collector.why(),
                     g.objects,
                     format_bytes(g.size_bytes)
                 ),
-                pattern,
+                pattern: Pattern::GarbageCycles,
                 holder,
                 owner: a.owners.of_type(g.type_id),
                 count: g.cycles as u64,
@@ -273,6 +262,98 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     out.sort_by(|x, y| rank(x).cmp(&rank(y)).then(y.retained_bytes.cmp(&x.retained_bytes)));
     out.truncate(limit);
     out
+}
+
+/// What the cycle collector does with unreachable cycles, from what the
+/// snapshot recorded (`process.gc`, the `garbage` flag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collector {
+    /// `gc.disable()`: unreachable cycles are never freed.
+    Disabled,
+    /// `gc.set_threshold(0)`: no automatic collection.
+    NoAutomatic,
+    /// Some objects are kept in `gc.garbage` (`gc.DEBUG_SAVEALL`, or
+    /// uncollectable before Python 3.4).
+    SavesGarbage,
+    /// Enabled: unreachable cycles wait for the next collection.
+    Enabled,
+}
+
+impl Collector {
+    pub fn of(snapshot: &Snapshot, heap: &Heap) -> Collector {
+        if snapshot.process.get("gc.enabled") == Some("false") {
+            Collector::Disabled
+        } else if snapshot.process.get("gc.thresholds").is_some_and(|t| t.starts_with("[0,") || t == "[0]") {
+            Collector::NoAutomatic
+        } else if heap.flags.iter().any(|f| f & crate::model::flags::GARBAGE != 0) {
+            Collector::SavesGarbage
+        } else {
+            Collector::Enabled
+        }
+    }
+
+    /// The collector never runs by itself.
+    pub fn never_runs(self) -> bool {
+        matches!(self, Collector::Disabled | Collector::NoAutomatic)
+    }
+
+    /// Why unreachable cycles stay: "gc is disabled".
+    pub fn why(self) -> &'static str {
+        match self {
+            Collector::Disabled => "gc is disabled",
+            Collector::NoAutomatic => "automatic collection is off (threshold 0)",
+            Collector::SavesGarbage => "kept in gc.garbage",
+            Collector::Enabled => "waiting for the collector",
+        }
+    }
+
+    /// The fix for unreachable cycles, after `cycle_fix` (breaking the
+    /// cycle) when one cycle names the reference to break.
+    pub fn fix(self, cycle_fix: Option<&str>) -> String {
+        let Some(cycle_fix) = cycle_fix else {
+            return match self {
+                Collector::Disabled => Pattern::GarbageCycles.fix(&Holder::Garbage { type_name: String::new() }, true),
+                Collector::NoAutomatic => {
+                    "restore automatic collection (gc.set_threshold(700)) or call gc.collect() periodically, or break the cycle: make the back reference a weakref.ref".to_string()
+                }
+                Collector::SavesGarbage => Pattern::GarbageCycles.fix(&Holder::Garbage { type_name: String::new() }, false),
+                Collector::Enabled => {
+                    "call gc.collect() before the dump to see whether they go; break the cycle (make the back reference a weakref.ref) to free them at once".to_string()
+                }
+            };
+        };
+        match self {
+            Collector::Disabled => format!("{cycle_fix}; or re-enable the collector (gc.enable())"),
+            Collector::NoAutomatic => {
+                format!("{cycle_fix}; or restore automatic collection (gc.set_threshold(700)) or call gc.collect() periodically")
+            }
+            Collector::SavesGarbage => format!("{cycle_fix}; empty gc.garbage and stop gc.DEBUG_SAVEALL"),
+            Collector::Enabled => format!("{cycle_fix} to free them at once; call gc.collect() before the dump to see whether they go"),
+        }
+    }
+}
+
+/// Unreachable cycles of one heap grouped by main member type (see
+/// `passes::garbage`), each with its fix.
+pub(crate) struct GarbageCause {
+    pub group: passes::GarbageGroup,
+    pub fix: String,
+}
+
+/// The garbage of one heap, each group with the reference to break named
+/// from one of its cycles and the collector's part of the fix.
+pub(crate) fn garbage_causes(cx: &Ctx, a: &Analysis, collector: Collector) -> Vec<GarbageCause> {
+    let none = Exclusions::none();
+    let view = StrongView::new(&cx.heap.graph, &none);
+    passes::garbage(cx, a)
+        .into_iter()
+        .map(|group| {
+            let mut example = cycles::describe(cx.heap, &view, &a.types, &group.members, &a.distances, &a.dominators);
+            cycles::explain(cx, &mut example);
+            let cycle_fix = example.suggested_break.and_then(|b| b.python).map(|_| example.fix);
+            GarbageCause { fix: collector.fix(cycle_fix.as_deref()), group }
+        })
+        .collect()
 }
 
 /// The pattern, holder and item description of an accumulation.

@@ -59,6 +59,32 @@ impl fmt::Display for Holder {
     }
 }
 
+/// The local `variable` of the running `frame`: its function (from the
+/// frame's description, `function at file:line`) and the thread whose stack
+/// it is on. The one spelling of a frame local (suspects and growth).
+pub(crate) fn frame_local(snapshot: &Snapshot, heap: &Heap, frame: ObjIdx, variable: String) -> Holder {
+    let d = snapshot.str(heap.description[frame as usize]);
+    let function = d.split(" at ").next().unwrap_or(d).to_string();
+    Holder::FrameLocal { function, variable, thread: thread_of_frame(snapshot, heap, frame) }
+}
+
+/// The name of the thread whose stack `frame` is on (walking `f_back` from each thread's innermost frame).
+fn thread_of_frame(snapshot: &Snapshot, heap: &Heap, frame: ObjIdx) -> Option<String> {
+    let g = &heap.graph;
+    for r in heap.roots.iter().filter(|r| r.kind == RootKind::Thread) {
+        let mut at = Some(r.object);
+        for _ in 0..256 {
+            let Some(f) = at else { break };
+            if f == frame {
+                let name = snapshot.str(r.name);
+                return Some(if name.is_empty() { "?".to_string() } else { name.to_string() });
+            }
+            at = g.out_refs(f).find(|&(_, l)| snapshot.str(l.name()) == "f_back").map(|(t, _)| t);
+        }
+    }
+    None
+}
+
 /// The read-only view the suspect passes share.
 pub(crate) struct Ctx<'a> {
     pub snapshot: &'a Snapshot,
@@ -207,9 +233,7 @@ impl Ctx<'_> {
                 None => Holder::Object { object: self.short(src), step: Some(format!("cell {variable}")) },
             },
             (RefKind::Local, Some(variable)) if self.heap.flags[src as usize] & flags::FRAME != 0 => {
-                let d = self.desc(src);
-                let function = d.split(" at ").next().unwrap_or(d).to_string();
-                Holder::FrameLocal { function, variable, thread: self.thread_of_frame(src) }
+                frame_local(self.snapshot, self.heap, src, variable)
             }
             // Files whose defaults carry no parameter names.
             (RefKind::Index, _) | (RefKind::Internal, _) if self.type_name(src) == "builtins.tuple" => match self.defaults_owner(src) {
@@ -273,23 +297,6 @@ impl Ctx<'_> {
         }
         let d = self.desc(class);
         d.rsplit('.').next().unwrap_or(d).to_string()
-    }
-
-    /// The name of the thread whose stack `frame` is on (walking `f_back` from each thread's innermost frame).
-    fn thread_of_frame(&self, frame: ObjIdx) -> Option<String> {
-        let g = &self.heap.graph;
-        for r in self.heap.roots.iter().filter(|r| r.kind == RootKind::Thread) {
-            let mut at = Some(r.object);
-            for _ in 0..256 {
-                let Some(f) = at else { break };
-                if f == frame {
-                    let name = self.snapshot.str(r.name);
-                    return Some(if name.is_empty() { "?".to_string() } else { name.to_string() });
-                }
-                at = g.out_refs(f).find(|&(_, l)| self.snapshot.str(l.name()) == "f_back").map(|(t, _)| t);
-            }
-        }
-        None
     }
 
     /// The qualified name of the function an `lru_cache` wrapper wraps.
