@@ -83,7 +83,8 @@ impl WorkerClient {
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             let Some(inner) = weak.upgrade() else { return };
             let data = event.unchecked_into::<MessageEvent>().data();
-            let msg = match serde_wasm_bindgen::from_value::<FromWorker>(data) {
+            // JSON text (`FromWorker::to_wire`), decoded in one pass here.
+            let msg = match data.as_string().ok_or_else(|| "not text".to_string()).and_then(|t| FromWorker::from_wire(&t)) {
                 Ok(msg) => msg,
                 Err(e) => FromWorker::WorkerFailed { error: ErrorReport::new(format!("internal error: unreadable worker message ({e})")) },
             };

@@ -65,9 +65,9 @@ fn handle(session: &mut Session, msg: ToWorker, data: &JsValue, post: &dyn Fn(Fr
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
-    match serde_wasm_bindgen::to_value(msg) {
-        Ok(value) => {
-            if let Err(e) = scope.post_message(&value) {
+    match msg.to_wire() {
+        Ok(text) => {
+            if let Err(e) = scope.post_message(&JsValue::from_str(&text)) {
                 web_sys::console::error_2(&"heapscope worker: postMessage failed".into(), &e);
             }
         }
