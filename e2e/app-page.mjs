@@ -87,6 +87,48 @@ export class AppPage {
     return this.settled();
   }
 
+  /** Drops a folder, as a browser hands one over: a `DataTransfer` whose
+   * item gives a directory entry (`webkitGetAsEntry`), read through
+   * `createReader().readEntries` callbacks a batch at a time, with file
+   * entries backed by real `File`s. `files` maps a path inside the folder
+   * (`"sub/dir/name.json"`) to a file on disk. Waits for the load to finish. */
+  async dropFolder(folder, files) {
+    const list = [];
+    for (const [path, local] of Object.entries(files)) list.push({ path, b64: (await readFile(local)).toString("base64") });
+    await this.page.evaluate(({ folder, list }) => {
+      const later = (f) => setTimeout(f, 0);
+      const dir = (fullPath) => {
+        const children = new Map();
+        return {
+          isFile: false, isDirectory: true, name: fullPath.split("/").pop(), fullPath, children,
+          // Two entries per batch, then an empty batch: the reader's contract.
+          createReader() {
+            const entries = [...children.values()];
+            let at = 0;
+            return { readEntries: (ok) => later(() => { ok(entries.slice(at, at + 2)); at += 2; }) };
+          },
+        };
+      };
+      const root = dir(`/${folder}`);
+      for (const { path, b64 } of list) {
+        const parts = path.split("/");
+        let at = root;
+        for (const part of parts.slice(0, -1)) {
+          if (!at.children.has(part)) at.children.set(part, dir(`${at.fullPath}/${part}`));
+          at = at.children.get(part);
+        }
+        const name = parts[parts.length - 1];
+        const file = new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name);
+        at.children.set(name, { isFile: true, isDirectory: false, name, fullPath: `${at.fullPath}/${name}`, file: (ok) => later(() => ok(file)) });
+      }
+      const dt = new DataTransfer();
+      Object.defineProperty(dt, "items", { value: [{ kind: "file", webkitGetAsEntry: () => root }] });
+      const app = document.querySelector('[data-testid="app"]');
+      for (const type of ["dragenter", "dragover", "drop"]) app.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }, { folder, list });
+    return this.settled();
+  }
+
   /** Opens a report written by `heapscope report` (the page opens its
    * embedded snapshots by itself) and waits until they are open. */
   async openReport(url) {

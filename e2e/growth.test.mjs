@@ -5,7 +5,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { ARTIFACTS, launch, tempDir } from "./harness.mjs";
 import { AppPage } from "./app-page.mjs";
@@ -198,5 +199,35 @@ test("opening a folder of snapshots of one process shows what grows", async () =
   assert.equal(await hash(page), "#/growth");
   await page.waitForSelector('[data-testid="holder-row"]');
   assert.equal(await page.textContent('[data-testid="holder-row"] [data-testid="holder-name"]'), "EventBus.handlers");
+  assert.deepEqual(page.errors, []);
+});
+
+test("dropping a folder (read through the entries API) opens its snapshots as a series in dump order", async () => {
+  // The series as `heapscope.watch()` names it, all three dumped within one
+  // second: by name `-10-` and `-11-` come before `-9-`; the dump sequence
+  // numbers order them. One sits in a subfolder; a hidden file is left out.
+  const dir = join(tempDir(), "folder-drop");
+  mkdirSync(dir);
+  const files = {};
+  for (const [k, seq] of [[1, 9], [2, 10], [3, 11]]) {
+    const doc = JSON.parse(gunzipSync(readFileSync(`public/examples/service-${k}.heapscope.json.gz`)).toString("utf8"));
+    doc.process.time = "2026-11-26T21:06:06Z";
+    doc.process.process = { sequence: seq };
+    const name = `heapscope-10226-${seq}-20261126T210606Z.heapscope.json`;
+    writeFileSync(join(dir, name), JSON.stringify(doc));
+    files[seq === 11 ? `later/${name}` : name] = join(dir, name);
+  }
+  writeFileSync(join(dir, ".DS_Store"), "not a snapshot");
+  files[".DS_Store"] = join(dir, ".DS_Store");
+  const page = await AppPage.open(env.browser, env.url);
+  assert.equal(await page.dropFolder("dumps", files), "ready");
+  assert.equal(await hash(page), "#/growth");
+  await page.waitForSelector('[data-testid="holder-row"]');
+  assert.equal(await page.textContent('[data-testid="holder-row"] [data-testid="holder-lengths"]'), "300 → 600 → 900");
+  assert.match(
+    await page.textContent('[data-testid="growth-caption"]'),
+    /snapshot 1 to snapshot 3 of 3 \(dumps\/heapscope-10226-9-\S+ → dumps\/later\/heapscope-10226-11-\S+\)/,
+  );
+  assert.equal(await page.locator('[data-testid="chart-line"][data-label="heap total"]').getAttribute("data-points"), "3");
   assert.deepEqual(page.errors, []);
 });

@@ -61,6 +61,8 @@ pub(crate) struct OpenFile {
     pub warnings: Vec<String>,
     pub load_ms: f64,
     pub time: Option<String>,
+    /// `process.sequence`: which dump of its process it is.
+    pub sequence: Option<u64>,
     pub order: usize,
     pub roles: Vec<FileRole>,
     /// Cycles described on first use.
@@ -68,6 +70,13 @@ pub(crate) struct OpenFile {
 }
 
 impl OpenFile {
+    /// What orders files oldest first: their time stamps (to the second),
+    /// then their dump sequence numbers (dumps of one second; a folder's
+    /// names need not sort by sequence: `-10-` before `-9-`), then load order.
+    fn age(&self) -> (Option<&str>, Option<u64>, usize) {
+        (self.time.as_deref(), self.sequence, self.order)
+    }
+
     /// The file's heap with its analysis; `None` for tracemalloc-only files.
     pub fn view(&self) -> Option<HeapView<'_>> {
         HeapView::new(self.snapshot()?, self.analysis.as_ref()?)
@@ -184,9 +193,11 @@ impl Session {
         self.growth_cache = None;
         self.explore = None;
         self.loads += 1;
-        let time = match &content {
-            Content::Snapshot(snapshot) => snapshot.process.get("time").map(str::to_string),
-            _ => None,
+        let (time, sequence) = match &content {
+            Content::Snapshot(snapshot) => {
+                (snapshot.process.get("time").map(str::to_string), snapshot.process.get("process.sequence").and_then(|s| s.parse().ok()))
+            }
+            _ => (None, None),
         };
         self.files.push(OpenFile {
             name: loading.file_name,
@@ -195,6 +206,7 @@ impl Session {
             warnings,
             load_ms: now_ms() - started,
             time,
+            sequence,
             order: self.loads,
             roles: Vec::new(),
             cycles: None,
@@ -231,13 +243,10 @@ impl Session {
         }
     }
 
-    /// The heap snapshots, oldest first (by their time stamps, then load order).
+    /// The heap snapshots, oldest first (see [`OpenFile::age`]).
     pub(crate) fn heap_series(&self) -> Vec<usize> {
         let mut heaps: Vec<usize> = (0..self.files.len()).filter(|&i| self.files[i].has_heap()).collect();
-        heaps.sort_by(|&a, &b| {
-            let (fa, fb) = (&self.files[a], &self.files[b]);
-            (fa.time.as_deref(), fa.order).cmp(&(fb.time.as_deref(), fb.order))
-        });
+        heaps.sort_by_key(|&i| self.files[i].age());
         heaps
     }
 
@@ -256,10 +265,7 @@ impl Session {
 
     fn assign_roles(&mut self) {
         let mut by_age: Vec<usize> = (0..self.files.len()).collect();
-        by_age.sort_by(|&a, &b| {
-            let (fa, fb) = (&self.files[a], &self.files[b]);
-            (fa.time.as_deref(), fa.order).cmp(&(fb.time.as_deref(), fb.order))
-        });
+        by_age.sort_by_key(|&i| self.files[i].age());
         for f in &mut self.files {
             f.roles.clear();
         }
@@ -451,6 +457,21 @@ mod tests {
         assert_eq!(summary.file_name, "later.json");
         let roles: Vec<_> = summary.files.iter().map(|f| (f.file_name.as_str(), f.roles.clone())).collect();
         assert_eq!(roles, vec![("later.json", vec![FileRole::Heap]), ("earlier.json", vec![FileRole::Baseline])]);
+    }
+
+    #[test]
+    fn heaps_of_one_second_are_ordered_by_their_sequence_numbers() {
+        let dump = |seq: u32| {
+            let process = format!(r#""process":{{"time":"2026-01-01T00:00:00Z","process":{{"sequence":{seq}}}}},"#);
+            SNAPSHOT.replace(r#""version":1,"#, &format!(r#""version":1,{process}"#))
+        };
+        let mut session = Session::new();
+        // A folder's name order: `-10-` comes before `-9-`.
+        for (k, seq) in [10, 11, 9].into_iter().enumerate() {
+            load_in_chunks(&mut session, k as u32 + 1, &format!("dump-{seq}.json"), dump(seq).as_bytes(), 100, k == 0);
+        }
+        let names: Vec<&str> = session.heap_series().into_iter().map(|i| session.files[i].name.as_str()).collect();
+        assert_eq!(names, ["dump-9.json", "dump-10.json", "dump-11.json"]);
     }
 
     #[test]
