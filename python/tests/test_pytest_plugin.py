@@ -53,27 +53,29 @@ def test_clean_any_type(run, tmp_path):
 """
 
 
-def native_binary():
-    """The CLI the suite built (`cargo test` builds target/debug/heapscope), or a release one:
-    the newest of them (a release binary left by an earlier build may not read today's files)."""
-    found = [os.path.join(REPO, rel) for rel in ("target/release/heapscope-native", "target/release/heapscope",
-                                                 "target/debug/heapscope")]
-    found = [p for p in found if os.path.isfile(p)]
-    if found:
-        return max(found, key=os.path.getmtime)
+@pytest.fixture(scope="session")
+def native():
+    """The native CLI: $HEAPSCOPE_TEST_NATIVE (`cargo xtask test` passes the
+    release binary it has just built), else the debug one, built or brought
+    up to date here (never a leftover release binary of an older checkout).
+    Session-scoped: resolved before pytester points HOME elsewhere."""
+    given = os.environ.get("HEAPSCOPE_TEST_NATIVE")
+    if given:
+        assert os.path.isfile(given), "HEAPSCOPE_TEST_NATIVE=%s: no such file" % given
+        return given
     subprocess.run(["cargo", "build", "-q", "-p", "heapscope-cli"], cwd=REPO, check=True)
     return os.path.join(REPO, "target/debug/heapscope")
 
 
 @pytest.fixture
-def inner(pytester, monkeypatch):
+def inner(native, pytester, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", PYDIR + os.pathsep + os.environ.get("PYTHONPATH", ""))
     monkeypatch.delenv("PYTHONTRACEMALLOC", raising=False)
     # Only the plugin under test, loaded explicitly (an installed heapscope's entry point would load it twice).
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 
-    def run(source, *args, native=True):
-        monkeypatch.setenv("HEAPSCOPE_NATIVE", native_binary() if native else os.path.join(str(pytester.path), "none"))
+    def run(source, *args, with_native=True):
+        monkeypatch.setenv("HEAPSCOPE_NATIVE", native if with_native else os.path.join(str(pytester.path), "none"))
         pytester.makepyfile(test_inner=source)
         return pytester.runpytest_subprocess("-p", "heapscope.pytest_plugin", "-p", "no:cacheprovider", *args)
     return run
@@ -93,7 +95,7 @@ def test_leaking_test_fails_naming_the_holder_and_clean_tests_pass_20_runs_each(
 
 
 def test_without_the_native_binary_the_report_says_it_is_per_type_only(inner):
-    result = inner(LEAKY.replace("range(20)", "range(1)"), "-k", "leaky", native=False)
+    result = inner(LEAKY.replace("range(20)", "range(1)"), "-k", "leaky", with_native=False)
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
     assert "test_inner.Session: " in out

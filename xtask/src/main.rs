@@ -167,7 +167,19 @@ fn test() -> Result<(), String> {
             .args(["test", "--target", "wasm32-unknown-unknown", "-p", "heapscope-worker", "--tests"])
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")),
     ));
-    steps.push(("python exporter tests".into(), run(Command::new("python3").args(["-m", "pytest", "python/tests", "-q"]))));
+    // The release app and the wheel first: the wheel's build leaves the
+    // native CLI (target/release/heapscope-native, fresh from this checkout)
+    // that the pytest plugin's tests run 20 growth reports with, at release
+    // speed; the e2e and wheel steps below use both.
+    let built = build_release().and_then(|()| single_file::pack(Path::new("dist"), Path::new("dist-single")).map(drop));
+    let wheel = built.clone().and_then(|()| wheel::build(Path::new("dist-single/heapscope.html")));
+    let mut pytest = Command::new("python3");
+    pytest.args(["-m", "pytest", "python/tests", "-q"]);
+    let native = Path::new("target/release/heapscope-native");
+    if wheel.is_ok() && native.is_file() {
+        pytest.env("HEAPSCOPE_TEST_NATIVE", native.canonicalize().unwrap_or_else(|_| native.to_path_buf()));
+    }
+    steps.push(("python exporter tests".into(), run(&mut pytest)));
     // The exporter supports Python 3.8+: where the oldest and newest
     // interpreters are installed (pyenv), run its heap tests there too.
     for (version, python) in tools::other_pythons() {
@@ -194,12 +206,11 @@ fn test() -> Result<(), String> {
         steps.push((format!("python exporter heap tests on {version}"), result));
     }
     steps.push(("fuzz smoke".into(), run(Command::new("bash").arg("fuzz/smoke.sh"))));
-    let built = build_release().and_then(|()| single_file::pack(Path::new("dist"), Path::new("dist-single")).map(drop));
     let e2e = built.and_then(|()| run(Command::new("node").args(["--test", "--test-concurrency=1", "e2e/"])));
     steps.push(("end-to-end tests (Playwright, Chromium)".into(), e2e));
     // The wheel (maturin): built from the packed app, installed into fresh
     // venvs, every subcommand run (python/tests_wheel/).
-    let wheel = wheel::build(Path::new("dist-single/heapscope.html")).and_then(|whl| {
+    let wheel = wheel.and_then(|whl| {
         run(Command::new("python3")
             .args(["-m", "pytest", "python/tests_wheel", "-q", "-p", "no:cacheprovider"])
             .env("HEAPSCOPE_WHEEL", whl))
