@@ -1,6 +1,8 @@
 //! Small pieces every view uses: sizes with exact bytes on hover, links to
 //! objects, sortable column headers, "loading…" and "unavailable" states.
 
+use std::cmp::Ordering;
+
 use heapscope_protocol::{Answer, ObjectRow};
 use leptos::prelude::*;
 
@@ -50,6 +52,24 @@ pub struct SortState<C: Copy + PartialEq + Send + Sync + 'static> {
     pub descending: bool,
 }
 
+impl<C: Copy + PartialEq + Send + Sync + 'static> SortState<C> {
+    /// `o` (an ascending comparison) in this state's direction.
+    pub fn directed(self, o: Ordering) -> Ordering {
+        if self.descending {
+            o.reverse()
+        } else {
+            o
+        }
+    }
+
+    /// Sorts `rows` by `compare` on this state's column, in its direction;
+    /// `tie` orders rows the column finds equal (ascending either way; the
+    /// sort is stable, so `|_, _| Ordering::Equal` keeps the given order).
+    pub fn sort<T>(self, rows: &mut [T], compare: impl Fn(C, &T, &T) -> Ordering, tie: impl Fn(&T, &T) -> Ordering) {
+        rows.sort_by(|a, b| self.directed(compare(self.column, a, b)).then_with(|| tie(a, b)));
+    }
+}
+
 /// A clickable header cell that sorts by `column` (again: reverses).
 #[component]
 pub fn SortHeader<C: Copy + PartialEq + Send + Sync + 'static>(
@@ -86,5 +106,24 @@ pub fn SortHeader<C: Copy + PartialEq + Send + Sync + 'static>(
                 if s.column == column { s.descending = !s.descending } else { *s = SortState { column, descending: numeric } }
             })>{label}{arrow}</button>
         </th>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sort_state_sorts_by_its_column_in_its_direction_and_breaks_ties_ascending() {
+        let rows = || vec![(2, "b"), (1, "c"), (2, "a"), (3, "d")];
+        let by = |_: (), a: &(i32, &str), b: &(i32, &str)| a.0.cmp(&b.0);
+        let name = |a: &(i32, &str), b: &(i32, &str)| a.1.cmp(b.1);
+        let mut r = rows();
+        SortState { column: (), descending: true }.sort(&mut r, by, name);
+        assert_eq!(r, [(3, "d"), (2, "a"), (2, "b"), (1, "c")]);
+        let mut r = rows();
+        SortState { column: (), descending: false }.sort(&mut r, by, |_, _| Ordering::Equal);
+        assert_eq!(r, [(1, "c"), (2, "b"), (2, "a"), (3, "d")], "stable");
+        assert_eq!(SortState { column: (), descending: true }.directed(Ordering::Less), Ordering::Greater);
     }
 }

@@ -18,15 +18,13 @@ pub enum Column {
 
 /// Orders the rows by the column a person clicked (the deltas are the core's).
 pub fn sort_deltas(rows: &mut [TypeDeltaRow], sort: SortState<Column>) {
-    rows.sort_by(|a, b| {
-        let o = match sort.column {
-            Column::Name => a.type_name.cmp(&b.type_name),
-            Column::CountDelta => a.count_delta.cmp(&b.count_delta),
-            Column::SizeDelta => a.size_delta_bytes.cmp(&b.size_delta_bytes),
-            Column::CountAfter => a.count_after.cmp(&b.count_after),
-        };
-        (if sort.descending { o.reverse() } else { o }).then_with(|| a.type_name.cmp(&b.type_name))
-    });
+    let compare = |column, a: &TypeDeltaRow, b: &TypeDeltaRow| match column {
+        Column::Name => a.type_name.cmp(&b.type_name),
+        Column::CountDelta => a.count_delta.cmp(&b.count_delta),
+        Column::SizeDelta => a.size_delta_bytes.cmp(&b.size_delta_bytes),
+        Column::CountAfter => a.count_after.cmp(&b.count_after),
+    };
+    sort.sort(rows, compare, |a, b| a.type_name.cmp(&b.type_name));
 }
 
 #[component]

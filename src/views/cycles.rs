@@ -63,16 +63,14 @@ pub enum Column {
 }
 
 pub fn sort_cycles(rows: &mut [CycleRow], sort: SortState<Column>) {
-    rows.sort_by(|a, b| {
-        let o = match sort.column {
-            Column::Rank => a.index.cmp(&b.index),
-            Column::Members => a.member_count.cmp(&b.member_count),
-            Column::Shallow => a.shallow_bytes.cmp(&b.shallow_bytes),
-            Column::Retained => a.retained_bytes.cmp(&b.retained_bytes),
-            Column::Garbage => a.garbage.cmp(&b.garbage),
-        };
-        (if sort.descending { o.reverse() } else { o }).then(a.index.cmp(&b.index))
-    });
+    let compare = |column, a: &CycleRow, b: &CycleRow| match column {
+        Column::Rank => a.index.cmp(&b.index),
+        Column::Members => a.member_count.cmp(&b.member_count),
+        Column::Shallow => a.shallow_bytes.cmp(&b.shallow_bytes),
+        Column::Retained => a.retained_bytes.cmp(&b.retained_bytes),
+        Column::Garbage => a.garbage.cmp(&b.garbage),
+    };
+    sort.sort(rows, compare, |a, b| a.index.cmp(&b.index));
 }
 
 /// The heading: every cycle, those the filters keep, and those listed.

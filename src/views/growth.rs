@@ -5,6 +5,8 @@
 //! snapshot and fix, survivor clusters whose representative opens in the
 //! retainer graph, and per-type growth with sparklines.
 
+use std::cmp::Ordering;
+
 use heapscope_protocol::{Answer, GrowingHolderRow, GrowthReport, Query, SurvivorRow, TypeGrowthRow};
 use leptos::prelude::*;
 
@@ -54,19 +56,13 @@ pub enum HolderColumn {
 }
 
 pub fn sort_holders(rows: &mut [GrowingHolderRow], sort: SortState<HolderColumn>) {
-    rows.sort_by(|a, b| {
-        let o = match sort.column {
-            HolderColumn::Name => a.name.cmp(&b.name),
-            HolderColumn::OwnGrowth => a.own_growth_bytes.cmp(&b.own_growth_bytes),
-            HolderColumn::RetainedGrowth => a.retained_growth_bytes.cmp(&b.retained_growth_bytes),
-            HolderColumn::LastLength => a.lengths.last().cmp(&b.lengths.last()),
-        };
-        if sort.descending {
-            o.reverse()
-        } else {
-            o
-        }
-    });
+    let compare = |column, a: &GrowingHolderRow, b: &GrowingHolderRow| match column {
+        HolderColumn::Name => a.name.cmp(&b.name),
+        HolderColumn::OwnGrowth => a.own_growth_bytes.cmp(&b.own_growth_bytes),
+        HolderColumn::RetainedGrowth => a.retained_growth_bytes.cmp(&b.retained_growth_bytes),
+        HolderColumn::LastLength => a.lengths.last().cmp(&b.lengths.last()),
+    };
+    sort.sort(rows, compare, |_, _| Ordering::Equal);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,18 +73,12 @@ pub enum SurvivorColumn {
 }
 
 pub fn sort_survivors(rows: &mut [SurvivorRow], sort: SortState<SurvivorColumn>) {
-    rows.sort_by(|a, b| {
-        let o = match sort.column {
-            SurvivorColumn::Holder => a.holder.cmp(&b.holder),
-            SurvivorColumn::Count => a.count.cmp(&b.count),
-            SurvivorColumn::Retained => a.retained_bytes.cmp(&b.retained_bytes),
-        };
-        if sort.descending {
-            o.reverse()
-        } else {
-            o
-        }
-    });
+    let compare = |column, a: &SurvivorRow, b: &SurvivorRow| match column {
+        SurvivorColumn::Holder => a.holder.cmp(&b.holder),
+        SurvivorColumn::Count => a.count.cmp(&b.count),
+        SurvivorColumn::Retained => a.retained_bytes.cmp(&b.retained_bytes),
+    };
+    sort.sort(rows, compare, |_, _| Ordering::Equal);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,14 +89,12 @@ pub enum TypeColumn {
 }
 
 pub fn sort_types(rows: &mut [TypeGrowthRow], sort: SortState<TypeColumn>) {
-    rows.sort_by(|a, b| {
-        let o = match sort.column {
-            TypeColumn::Name => a.type_name.cmp(&b.type_name),
-            TypeColumn::CountGrowth => a.count_growth.cmp(&b.count_growth),
-            TypeColumn::SizeGrowth => a.size_growth_bytes.cmp(&b.size_growth_bytes),
-        };
-        (if sort.descending { o.reverse() } else { o }).then_with(|| a.type_name.cmp(&b.type_name))
-    });
+    let compare = |column, a: &TypeGrowthRow, b: &TypeGrowthRow| match column {
+        TypeColumn::Name => a.type_name.cmp(&b.type_name),
+        TypeColumn::CountGrowth => a.count_growth.cmp(&b.count_growth),
+        TypeColumn::SizeGrowth => a.size_growth_bytes.cmp(&b.size_growth_bytes),
+    };
+    sort.sort(rows, compare, |a, b| a.type_name.cmp(&b.type_name));
 }
 
 /// A sparkline's polyline points for `values` in a `w`×`h` box.

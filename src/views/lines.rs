@@ -31,10 +31,7 @@ pub fn sort_rows(rows: &mut [LineRowData], sort: SortState<Column>) {
         }
     };
     rows.sort_by(|a, b| match (key(a), key(b)) {
-        (Some(x), Some(y)) => {
-            let o = x.total_cmp(&y);
-            (if sort.descending { o.reverse() } else { o }).then(a.lineno.cmp(&b.lineno))
-        }
+        (Some(x), Some(y)) => sort.directed(x.total_cmp(&y)).then(a.lineno.cmp(&b.lineno)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.lineno.cmp(&b.lineno),

@@ -24,16 +24,13 @@ pub fn filter_and_sort(rows: &[TypeRow], filter: &str, sort: SortState<Column>) 
     let needle = filter.trim().to_lowercase();
     let mut out: Vec<TypeRow> =
         rows.iter().filter(|r| needle.is_empty() || r.type_name.to_lowercase().contains(&needle)).cloned().collect();
-    out.sort_by(|a, b| {
-        let o = match sort.column {
-            Column::Name => a.type_name.cmp(&b.type_name),
-            Column::Count => a.count.cmp(&b.count),
-            Column::Shallow => a.shallow_bytes.cmp(&b.shallow_bytes),
-            Column::Retained => a.retained_bytes.cmp(&b.retained_bytes),
-        };
-        let o = if sort.descending { o.reverse() } else { o };
-        o.then_with(|| a.type_name.cmp(&b.type_name))
-    });
+    let compare = |column, a: &TypeRow, b: &TypeRow| match column {
+        Column::Name => a.type_name.cmp(&b.type_name),
+        Column::Count => a.count.cmp(&b.count),
+        Column::Shallow => a.shallow_bytes.cmp(&b.shallow_bytes),
+        Column::Retained => a.retained_bytes.cmp(&b.retained_bytes),
+    };
+    sort.sort(&mut out, compare, |a, b| a.type_name.cmp(&b.type_name));
     out
 }
 
