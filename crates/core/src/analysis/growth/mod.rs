@@ -168,7 +168,7 @@ pub fn growth(series: &[SeriesHeap], options: &GrowthOptions) -> Result<Growth, 
             }
         }
     }
-    let totals = series.iter().map(|&s| snapshot_totals(s)).collect();
+    let totals: Vec<SnapshotTotals> = series.iter().map(|&s| snapshot_totals(s)).collect();
     let matching = matching::match_series(series);
     let last = series[series.len() - 1];
     let mut view = NamingView::new(last.snapshot, last.heap, &last.analysis.types, &last.analysis.roots);
@@ -177,7 +177,8 @@ pub fn growth(series: &[SeriesHeap], options: &GrowthOptions) -> Result<Growth, 
     let mut types = per_type::type_growth(series, &matching);
     types.truncate(options.type_limit);
     let garbage = garbage::growing_garbage(series);
-    let findings = rank_findings(series.len(), &holders, &survivors, &types, &garbage);
+    let growth_scale = series_growth_bytes(&totals);
+    let findings = rank_findings(series.len(), growth_scale, &holders, &survivors, &types, &garbage);
     Ok(Growth { matching, totals, holders, survivors, types, garbage, findings, warnings })
 }
 
@@ -200,6 +201,7 @@ pub fn snapshot_totals(s: SeriesHeap) -> SnapshotTotals {
 /// in the same order.
 fn rank_findings(
     n: usize,
+    growth_scale: u64,
     holders: &[GrowingHolder],
     survivors: &[SurvivorCluster],
     types: &[TypeGrowth],
@@ -213,7 +215,7 @@ fn rank_findings(
         out.push((band, f));
     }
     for (i, c) in survivors.iter().enumerate() {
-        let band = if c.home == Home::Program { 1 } else { 8 };
+        let band = if c.home == Home::Program && !is_speck(c.retained_bytes, growth_scale) { 1 } else { 8 };
         let f =
             Finding { kind: FindingKind::Survivors(i), reason: survivor_reason(n, c), growth_bytes: c.retained_bytes as i64, fix: None };
         out.push((band, f));
@@ -240,6 +242,21 @@ fn rank_findings(
     // other bands each list in its own order.
     out.sort_by_key(|(band, f)| (*band, if *band == 0 { std::cmp::Reverse(f.growth_bytes) } else { std::cmp::Reverse(0) }));
     out.into_iter().map(|(_, f)| f).collect()
+}
+
+/// How much the reachable memory grew from the first snapshot to the last.
+fn series_growth_bytes(totals: &[SnapshotTotals]) -> u64 {
+    match (totals.first(), totals.last()) {
+        (Some(a), Some(b)) => b.reachable_bytes.saturating_sub(a.reachable_bytes),
+        _ => 0,
+    }
+}
+
+/// A survivor cluster retaining under 1% of the series' growth (a loop
+/// counter held by a frame local, one request in flight) is no pattern of
+/// growth: it ranks with the rest, after the type findings.
+fn is_speck(retained_bytes: u64, growth_scale: u64) -> bool {
+    retained_bytes.saturating_mul(100) < growth_scale
 }
 
 fn arrows(values: &[u64]) -> String {
@@ -344,4 +361,45 @@ pub use crate::units::format_bytes;
 /// `+1.2 MiB`, `-3.0 KiB`, `0 B`.
 pub fn signed_bytes(b: i64) -> String {
     crate::units::format_bytes_delta(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::suspects::TypeClass;
+
+    fn cluster(retained_bytes: u64, home: Home) -> SurvivorCluster {
+        SurvivorCluster {
+            count: 1,
+            object_count: 1,
+            retained_bytes,
+            representative: 0,
+            entry_type: "builtins.int".to_string(),
+            holder: "frame".to_string(),
+            step: "local n".to_string(),
+            home,
+        }
+    }
+
+    #[test]
+    fn a_survivor_speck_ranks_after_the_growing_types() {
+        let types = [TypeGrowth {
+            type_name: "builtins.bytearray".to_string(),
+            class: TypeClass::Data,
+            counts: vec![300, 600, 900],
+            sizes_bytes: vec![170_000, 340_000, 510_000],
+            monotonic: true,
+        }];
+        let survivors = [cluster(300_000, Home::Program), cluster(28, Home::Program)];
+        let kinds = |scale| {
+            rank_findings(3, scale, &[], &survivors, &types, &[])
+                .into_iter()
+                .map(|f| f.kind.name().to_string() + &f.growth_bytes.to_string())
+                .collect::<Vec<_>>()
+        };
+        // 28 B of 340 KiB growth: a speck, after the type.
+        assert_eq!(kinds(340_000), ["survivors300000", "type340000", "survivors28"]);
+        // Nothing grew: no scale to call it small by.
+        assert_eq!(kinds(0), ["survivors300000", "survivors28", "type340000"]);
+    }
 }
