@@ -96,7 +96,8 @@ export class AppPage {
     const list = [];
     for (const [path, local] of Object.entries(files)) list.push({ path, b64: (await readFile(local)).toString("base64") });
     await this.page.evaluate(({ folder, list }) => {
-      const later = (f) => setTimeout(f, 0);
+      // The entries API answers through callbacks, never synchronously.
+      const later = (f) => queueMicrotask(f);
       const dir = (fullPath) => {
         const children = new Map();
         return {

@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 
+from _child_helpers import HEAP_HELPERS
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PKG = os.path.dirname(HERE)
 
@@ -24,37 +26,7 @@ import gc, json, os, sys, time
 sys.path.insert(0, sys.argv[1])
 import heapscope
 
-def status(key):
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-
-def reset_peak():
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-class User:
-    def __init__(self, i):
-        self.id = i
-        self.name = "user-%d" % i
-        self.tags = ["t%d" % (i % 7), "t%d" % (i % 11)]
-
-class Request:
-    def __init__(self, i, user):
-        self.id = "req-%d" % i
-        self.user = user
-        self.headers = {"path": "/item/%d" % i, "n": i * 3}
-        self.args = (i, str(i))
-        self.body = b"x" * (i % 50)
-
+''' + HEAP_HELPERS + r'''
 target = int(sys.argv[2])
 base = len(gc.get_objects())
 # about 13 objects per Request/User pair, plus strings/ints they point to
