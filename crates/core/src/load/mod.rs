@@ -10,7 +10,10 @@ mod environment;
 pub mod line_report;
 pub mod mprof;
 mod pickle;
+mod source;
 mod v1;
+
+pub use source::{load_source, plain_head, read_plain, Source};
 
 use std::io::Read;
 
