@@ -92,3 +92,55 @@ fn adhoc_self_references_stay_within_the_per_reference_budget() {
     let budget = 16 * n + (1 << 20);
     assert!(peak <= budget, "peak {peak} bytes for {n} references (budget {budget})");
 }
+
+/// A source that hands out its bytes a little at a time, as a browser
+/// `Blob` read in slices does.
+struct Slices<'a>(&'a [u8]);
+
+impl heapscope_core::load::Source for Slices<'_> {
+    fn stored_len(&self) -> u64 {
+        self.0.len() as u64
+    }
+    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + '_>> {
+        struct Reader<'a>(&'a [u8]);
+        impl std::io::Read for Reader<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let n = out.len().min(self.0.len()).min(256 << 10);
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        Ok(Box::new(Reader(self.0)))
+    }
+}
+
+/// A v1 document loaded from a [`Source`](heapscope_core::load::Source) is
+/// parsed as it is read: the plain text is never held whole, gzip or not,
+/// so the load's peak is the whole-text load's peak minus about the text
+/// (issue 14: the browser's worker never holds the file). Same result.
+#[test]
+fn a_streamed_load_never_holds_the_whole_text() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let options = heapscope_core::synth::SynthOptions { objects: 200_000, seed: 3 };
+    let mut plain = Vec::new();
+    heapscope_core::synth::write_v1(options, &mut plain).unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&plain).unwrap();
+    let gz = enc.finish().unwrap();
+    let text_len = plain.len();
+    let load_options = heapscope_core::load::LoadOptions::default();
+    for (name, stored) in [("plain", &plain), ("gzip", &gz)] {
+        let (whole, whole_peak) = peak_during(|| heapscope_core::load(stored).unwrap());
+        let (streamed, streamed_peak) = peak_during(|| heapscope_core::load::load_source(&Slices(stored), &load_options).unwrap());
+        assert_eq!(format!("{:?}", streamed.snapshot), format!("{:?}", whole.snapshot), "{name}");
+        // Before, the worker assembled the stored file in one buffer (not
+        // counted by `load(stored)`, which borrows it), and a gzip load
+        // decompressed the whole text into another; a streamed load holds a
+        // window of a few MiB instead.
+        let old_peak = (whole_peak + stored.len()) as i64;
+        let saved = old_peak - streamed_peak as i64;
+        eprintln!("{name}: text {text_len} B, stored {} B, whole-file peak {old_peak} B, streamed peak {streamed_peak} B", stored.len());
+        assert!(saved > text_len as i64 * 3 / 4, "{name}: streamed peak {streamed_peak} vs whole-file {old_peak} (text {text_len})");
+    }
+}

@@ -20,20 +20,71 @@ pub trait Source {
     fn open(&self) -> std::io::Result<Box<dyn Read + '_>>;
 }
 
-impl Source for [u8] {
+impl Source for &[u8] {
     fn stored_len(&self) -> u64 {
-        <[u8]>::len(self) as u64
+        self.len() as u64
     }
     fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
-        Ok(Box::new(self))
+        Ok(Box::new(*self))
+    }
+}
+
+impl Source for Vec<u8> {
+    fn stored_len(&self) -> u64 {
+        self.len() as u64
+    }
+    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(&self[..]))
     }
 }
 
 /// Loads a snapshot from `source` (gzip or plain), detecting its format
-/// from its content.
+/// from its content. A heapscope v1 document is parsed as it is read (gzip
+/// undone on the way); anything the streaming fast path declines is read
+/// whole and loaded by [`super::load_with`], which says what is wrong.
 pub fn load_source(source: &dyn Source, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    let max = options.max_decompressed_bytes;
+    let head = plain_head(source, 4096)?;
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        let open = || open_plain(source, max).ok();
+        if let Some(mut reader) = open() {
+            if let Some(loaded) = super::v1::parse_stream(&mut *reader, &open) {
+                return Ok(loaded);
+            }
+        }
+    }
     let bytes = read_stored(source, options)?;
     super::load_with(&bytes, options)
+}
+
+/// A reader of the plain text: gzip undone, and an error past `max` bytes
+/// (the streaming path then declines; the whole-file path words the refusal).
+fn open_plain<'s>(source: &'s dyn Source, max: u64) -> std::io::Result<Box<dyn Read + 's>> {
+    let mut reader = source.open()?;
+    let mut magic = Vec::with_capacity(2);
+    (&mut reader).take(2).read_to_end(&mut magic)?;
+    let whole = std::io::Cursor::new(magic.clone()).chain(reader);
+    let plain: Box<dyn Read + 's> = if magic == [0x1f, 0x8b] {
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(1 << 16, whole)))
+    } else {
+        Box::new(whole)
+    };
+    Ok(Box::new(Capped { inner: plain, left: max }))
+}
+
+/// Fails a read that would pass the cap.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| std::io::Error::other("past the decompressed-size cap"))?;
+        Ok(n)
+    }
 }
 
 /// The first bytes of the plain text (gzip undone), at most `n`: enough to
@@ -80,4 +131,54 @@ fn read_stored(source: &dyn Source, options: &LoadOptions) -> Result<Vec<u8>, Lo
 /// A failure of the source itself (not of its content).
 pub(crate) fn read_error(e: &std::io::Error, at: u64) -> LoadError {
     LoadError::new(format!("the file could not be read: {e}"), Some(Location::Byte(at)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gz(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    }
+
+    /// Whatever the input, a load from a source says what a load of the
+    /// same bytes says: the streaming path only ever succeeds, and declines
+    /// to the whole-file path for everything else.
+    #[test]
+    fn a_source_loads_what_its_bytes_load() {
+        let good = r#"{"format": "heapscope", "version": 1, "heap": {"objects": [7, 0, 16, 0, -1, -1], "references": [], "roots": [0, 0, -1, 0]}, "strings": [""]}"#;
+        let truncated = &good[..good.len() - 9];
+        let mut cut_gz = gz(good.as_bytes());
+        cut_gz.truncate(cut_gz.len() - 12);
+        let inputs: Vec<Vec<u8>> = vec![
+            good.as_bytes().to_vec(),
+            gz(good.as_bytes()),
+            format!("\u{feff}  {good}").into_bytes(),
+            truncated.as_bytes().to_vec(),
+            gz(truncated.as_bytes()),
+            cut_gz,
+            br#"{"format": "heapscope", "version": 2}"#.to_vec(),
+            br#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2, 1.5, 0, 0, 0]}, "strings": [""]}"#.to_vec(),
+            br#"{"format": "heapscope", "version": 1, "strings": ["\ud800"]}"#.to_vec(),
+            br#"[{"id": 1, "type": "list", "size": 8, "referents": [1]}]"#.to_vec(),
+            b"\x89PNG\r\n".to_vec(),
+            Vec::new(),
+            b"  ".to_vec(),
+        ];
+        let options = LoadOptions::default();
+        for bytes in &inputs {
+            let want = super::super::load(bytes).map(|l| format!("{:?} {:?}", l.snapshot, l.warnings)).map_err(|e| e.to_string());
+            let got = load_source(bytes, &options).map(|l| format!("{:?} {:?}", l.snapshot, l.warnings)).map_err(|e| e.to_string());
+            assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(60)]));
+        }
+        // Past the cap: the same refusal, plain or gzip.
+        let small = LoadOptions { max_decompressed_bytes: 40 };
+        for bytes in [good.as_bytes().to_vec(), gz(good.as_bytes())] {
+            let want = super::super::load_with(&bytes, &small).unwrap_err().to_string();
+            assert_eq!(load_source(&bytes, &small).unwrap_err().to_string(), want);
+        }
+    }
 }

@@ -45,6 +45,12 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Loaded, LoadError> {
     parse_with_serde(bytes)
 }
 
+/// Parses the plain text `reader` yields as it is read (see
+/// [`fast::parse_stream`]); `None`: read the whole text and [`parse`] it.
+pub(crate) fn parse_stream<'s>(reader: &mut dyn std::io::Read, ahead: &dyn Fn() -> Option<Box<dyn std::io::Read + 's>>) -> Option<Loaded> {
+    fast::parse_stream(reader, ahead)
+}
+
 /// The reference reader: every document goes through it when the fast path
 /// declines, and every error comes from it. `meta` is read first in a pass
 /// that stops as soon as it has it, so sections before it use the right
@@ -262,6 +268,14 @@ mod tests {
             let slow = parse_with_serde(text.as_bytes()).unwrap();
             assert_eq!(format!("{:?}", fast.snapshot), format!("{:?}", slow.snapshot));
             assert_eq!(format!("{:?}", fast.warnings), format!("{:?}", slow.warnings));
+            // Read in pieces of any size (a window never holds a whole token): the same result.
+            for k in [1, 2, 3, 5, 7, 64] {
+                let bytes = text.as_bytes();
+                let streamed = fast::parse_stream(&mut Pieces { bytes, k }, &|| Some(Box::new(Pieces { bytes, k })))
+                    .unwrap_or_else(|| panic!("fast path declined {text} read {k} bytes at a time"));
+                assert_eq!(format!("{:?}", streamed.snapshot), format!("{:?}", slow.snapshot), "pieces of {k}");
+                assert_eq!(format!("{:?}", streamed.warnings), format!("{:?}", slow.warnings), "pieces of {k}");
+            }
         };
         same(&small());
         same(&doc(
@@ -282,7 +296,57 @@ mod tests {
             r#"{"snapshot": {}, "nodes": []}"#,
         ] {
             assert!(fast::parse(declined.as_bytes()).is_none(), "{declined}");
+            for k in [1, 3, 7] {
+                let bytes = declined.as_bytes();
+                assert!(
+                    fast::parse_stream(&mut Pieces { bytes, k }, &|| Some(Box::new(Pieces { bytes, k }))).is_none(),
+                    "{declined} by {k}"
+                );
+            }
         }
+    }
+
+    /// A reader that yields at most `k` bytes per read.
+    struct Pieces<'a> {
+        bytes: &'a [u8],
+        k: usize,
+    }
+
+    impl std::io::Read for Pieces<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.k.min(out.len()).min(self.bytes.len());
+            out[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    /// Documents whose sections come before `meta` read `meta` ahead (a
+    /// second reader from the start), streamed or not; a reader that fails
+    /// midway makes the fast path decline.
+    #[test]
+    fn streamed_reads_meta_ahead_and_declines_on_read_errors() {
+        let text = r#"{"format": "heapscope", "version": 1, "heap": {"objects": [7, 0, 1], "references": [], "roots": [0, 0]}, "strings": [""], "meta": {"object_fields": ["address", "type", "size"], "root_fields": ["object", "kind"]}}"#;
+        let bytes = text.as_bytes();
+        for k in [1, 4, 1000] {
+            let loaded = fast::parse_stream(&mut Pieces { bytes, k }, &|| Some(Box::new(Pieces { bytes, k }))).expect("streamed");
+            let heap = loaded.snapshot.heap.unwrap();
+            assert_eq!((heap.object_count(), heap.address[0], heap.size_bytes[0]), (1, 7, 1));
+        }
+        struct Failing<'a>(&'a [u8]);
+        impl std::io::Read for Failing<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::other("the disk went away"));
+                }
+                let n = out.len().min(self.0.len()).min(10);
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let cut = &small().as_bytes()[..small().len() / 2].to_vec();
+        assert!(fast::parse_stream(&mut Failing(cut), &|| None).is_none());
     }
 
     #[test]

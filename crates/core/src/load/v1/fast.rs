@@ -17,6 +17,8 @@
 //! result, warnings included, is the serde path's result, and errors are
 //! exactly the serde path's errors.
 
+use std::io::Read;
+
 use serde::de::{DeserializeSeed, IgnoredAny};
 
 use super::build::RawHeap;
@@ -34,71 +36,65 @@ type JsonError = serde_json::Error;
 
 /// Parses `bytes` on the fast path; `None` means "use the serde path".
 pub(super) fn parse(bytes: &[u8]) -> Option<Loaded> {
+    let mut reader = bytes;
+    parse_stream(&mut reader, &|| Some(Box::new(bytes)))
+}
+
+/// Parses the plain text that `reader` yields, as it is read: at most a
+/// window of it is held (plus, while serde reads it, one non-array value
+/// such as `strings`). `ahead` opens the same text again from its start; it
+/// is used only when a section comes before `meta`, to find `meta` first.
+/// `None` means "use the serde path" (a read error included).
+pub(super) fn parse_stream<'s>(reader: &mut dyn Read, ahead: &dyn Fn() -> Option<Box<dyn Read + 's>>) -> Option<Loaded> {
     let mut doc = Document::default();
     let mut meta_seen = false;
-    let mut p = Parser { b: bytes, pos: 0 };
-    p.ws();
+    let mut p = Stream::new(reader);
+    p.bom();
+    p.ws()?;
     p.expect(b'{')?;
-    p.ws();
+    p.ws()?;
     if p.peek()? == b'}' {
         p.pos += 1;
     } else {
         loop {
             let key = p.key()?;
-            let start = p.pos;
-            match key {
+            match key.as_slice() {
                 b"format" => {
-                    let end = p.skip_value()?;
-                    let value: serde_json::Value = serde_json::from_slice(&bytes[start..end]).ok()?;
+                    let value: serde_json::Value = serde_json::from_slice(p.value()?).ok()?;
                     if value.as_str() != Some("heapscope") {
                         return None;
                     }
                     doc.format = Some("heapscope".to_string());
                 }
                 b"version" => {
-                    let end = p.skip_value()?;
-                    let value: serde_json::Value = serde_json::from_slice(&bytes[start..end]).ok()?;
+                    let value: serde_json::Value = serde_json::from_slice(p.value()?).ok()?;
                     doc.version = Some(value.as_i64()?);
                 }
                 b"snapshot" | b"nodes" | b"edges" if doc.format.is_none() => return None,
                 b"meta" => {
-                    let end = p.skip_value()?;
-                    doc.meta = serde_json::from_slice::<Meta>(&bytes[start..end]).ok()?;
+                    doc.meta = serde_json::from_slice::<Meta>(p.value()?).ok()?;
                     meta_seen = true;
                 }
                 b"process" => {
-                    let end = p.skip_value()?;
-                    doc.process = process_info(serde_json::from_slice(&bytes[start..end]).ok()?);
+                    doc.process = process_info(serde_json::from_slice(p.value()?).ok()?);
                 }
                 b"heap" | b"tracemalloc" if !meta_seen => {
                     // A section before `meta`: find `meta` ahead, then read the section.
-                    if let Some(meta) = p.clone().meta_ahead()? {
+                    let mut again = ahead()?;
+                    if let Some(meta) = meta_ahead(&mut *again)? {
                         doc.meta = meta;
                     }
                     meta_seen = true;
-                    continue_section(&mut p, key, &mut doc)?;
+                    section(&mut p, &key, &mut doc)?;
                 }
-                b"heap" => {
-                    let mut heap = RawHeap::default();
-                    p.heap(&doc.meta, &mut heap, &mut doc.warnings, &mut doc.object_tracebacks_seen)?;
-                    doc.heap = Some(heap);
-                }
-                b"tracemalloc" => {
-                    let end = p.skip_value()?;
-                    let mut t = Tracemalloc::default();
-                    let seed = TracemallocSeed { meta: &doc.meta, t: &mut t, warnings: &mut doc.warnings };
-                    with_serde(&bytes[start..end], |de| seed.deserialize(de))?;
-                    doc.tracemalloc = Some(t);
-                }
+                b"heap" | b"tracemalloc" => section(&mut p, &key, &mut doc)?,
                 b"strings" => {
-                    let end = p.skip_value()?;
                     let mut table = StringTable::new();
-                    with_serde(&bytes[start..end], |de| StringsSeed(&mut table).deserialize(de))?;
+                    with_serde(p.value()?, |de| StringsSeed(&mut table).deserialize(de))?;
                     doc.strings = Some(table);
                 }
                 _ => {
-                    let end = p.skip_value()?;
-                    with_serde(&bytes[start..end], |de| <IgnoredAny as serde::Deserialize>::deserialize(de).map(|_| ()))?;
+                    with_serde(p.value()?, |de| <IgnoredAny as serde::Deserialize>::deserialize(de).map(|_| ()))?;
                 }
             }
             if !p.next_member()? {
@@ -106,28 +102,51 @@ pub(super) fn parse(bytes: &[u8]) -> Option<Loaded> {
             }
         }
     }
-    p.ws();
-    if p.pos != bytes.len() {
+    p.ws()?;
+    if !p.at_end()? {
         return None;
     }
+    drop(p);
     doc.finish().ok()
 }
 
-/// Reads the `heap` or `tracemalloc` section at the parser's position.
-fn continue_section(p: &mut Parser<'_>, key: &[u8], doc: &mut Document) -> Option<()> {
-    let start = p.pos;
+/// Reads the `heap` or `tracemalloc` section at the stream's position.
+fn section(p: &mut Stream<'_>, key: &[u8], doc: &mut Document) -> Option<()> {
     if key == b"heap" {
         let mut heap = RawHeap::default();
         p.heap(&doc.meta, &mut heap, &mut doc.warnings, &mut doc.object_tracebacks_seen)?;
         doc.heap = Some(heap);
     } else {
-        let end = p.skip_value()?;
         let mut t = Tracemalloc::default();
         let seed = TracemallocSeed { meta: &doc.meta, t: &mut t, warnings: &mut doc.warnings };
-        with_serde(&p.b[start..end], |de| seed.deserialize(de))?;
+        with_serde(p.value()?, |de| seed.deserialize(de))?;
         doc.tracemalloc = Some(t);
     }
     Some(())
+}
+
+/// From the start of a document: skips the top-level members up to `meta`
+/// and returns it (`Some(None)` when there is none, `None` on anything
+/// unexpected). Holds only the stream's window: skipped values are not kept.
+fn meta_ahead(reader: &mut dyn Read) -> Option<Option<Meta>> {
+    let mut p = Stream::new(reader);
+    p.bom();
+    p.ws()?;
+    p.expect(b'{')?;
+    p.ws()?;
+    if p.peek()? == b'}' {
+        return Some(None);
+    }
+    loop {
+        let key = p.key()?;
+        if key == b"meta" {
+            return Some(Some(serde_json::from_slice::<Meta>(p.value()?).ok()?));
+        }
+        p.skip_value()?;
+        if !p.next_member()? {
+            return Some(None);
+        }
+    }
 }
 
 /// Runs a serde seed over one complete JSON value.
@@ -140,10 +159,23 @@ fn with_serde(
     de.end().ok()
 }
 
-#[derive(Clone)]
-struct Parser<'a> {
-    b: &'a [u8],
+/// How much is asked of the reader at a time.
+const BLOCK: usize = 1 << 20;
+/// The longest token a flat array may hold (an integer has at most 18
+/// digits here, with its sign and whitespace around it).
+const MAX_FLAT_TOKEN: usize = 64;
+
+/// A window over the text being read. `pos` is the read position in `buf`;
+/// bytes before it are dropped when more are read, except from `mark` on
+/// (the start of a value being captured for serde).
+struct Stream<'r> {
+    reader: &'r mut dyn Read,
+    /// Read bytes up to `end`, then room for the next read.
+    buf: Vec<u8>,
+    end: usize,
     pos: usize,
+    mark: Option<usize>,
+    eof: bool,
 }
 
 #[inline]
@@ -151,14 +183,90 @@ fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\n' | b'\r' | b'\t')
 }
 
-impl<'a> Parser<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.pos).copied()
+impl<'r> Stream<'r> {
+    fn new(reader: &'r mut dyn Read) -> Self {
+        Stream { reader, buf: Vec::new(), end: 0, pos: 0, mark: None, eof: false }
     }
 
-    fn ws(&mut self) {
-        while self.pos < self.b.len() && is_ws(self.b[self.pos]) {
-            self.pos += 1;
+    /// Reads more after the window's end, dropping what is no longer
+    /// needed first. `Some(false)` at the end of the text, `None` on a read
+    /// error.
+    fn more(&mut self) -> Option<bool> {
+        if self.eof {
+            return Some(false);
+        }
+        let keep = self.mark.unwrap_or(self.pos).min(self.pos);
+        if keep > 0 {
+            self.buf.copy_within(keep..self.end, 0);
+            self.end -= keep;
+            self.pos -= keep;
+            self.mark = self.mark.map(|m| m - keep);
+        }
+        if self.buf.len() - self.end < BLOCK / 2 {
+            self.buf.resize(self.end + BLOCK, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(n) => {
+                    self.end += n;
+                    self.eof = n == 0;
+                    return Some(n > 0);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Makes sure the byte at `pos` is in the window; `false` at the end.
+    #[inline]
+    fn fill(&mut self) -> Option<bool> {
+        while self.pos >= self.end {
+            if !self.more()? {
+                return Some(false);
+            }
+        }
+        Some(true)
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        if !self.fill()? {
+            return None;
+        }
+        Some(self.buf[self.pos])
+    }
+
+    /// Whether the text ends here.
+    fn at_end(&mut self) -> Option<bool> {
+        Some(!self.fill()?)
+    }
+
+    /// Skips a UTF-8 byte order mark.
+    fn bom(&mut self) {
+        for _ in 0..3 {
+            if self.fill() != Some(true) {
+                return;
+            }
+            if self.end - self.pos >= 3 {
+                break;
+            }
+            if self.more() != Some(true) {
+                break;
+            }
+        }
+        if self.buf[self.pos..self.end].starts_with(b"\xEF\xBB\xBF") {
+            self.pos += 3;
+        }
+    }
+
+    fn ws(&mut self) -> Option<()> {
+        loop {
+            while self.pos < self.end && is_ws(self.buf[self.pos]) {
+                self.pos += 1;
+            }
+            if self.pos < self.end || !self.more()? {
+                return Some(());
+            }
         }
     }
 
@@ -167,24 +275,29 @@ impl<'a> Parser<'a> {
     }
 
     /// `"key"` `:` with whitespace; keys with escapes are left to serde.
-    fn key(&mut self) -> Option<&'a [u8]> {
-        self.ws();
+    fn key(&mut self) -> Option<Vec<u8>> {
+        self.ws()?;
         self.expect(b'"')?;
-        let start = self.pos;
-        let len = self.b[start..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
-        if self.b[start + len] != b'"' {
-            return None;
+        let mut key = Vec::new();
+        loop {
+            let c = self.peek()?;
+            self.pos += 1;
+            match c {
+                b'"' => break,
+                b'\\' => return None,
+                _ if c < 0x20 || key.len() > 256 => return None,
+                _ => key.push(c),
+            }
         }
-        self.pos = start + len + 1;
-        self.ws();
+        self.ws()?;
         self.expect(b':')?;
-        self.ws();
-        Some(&self.b[start..start + len])
+        self.ws()?;
+        Some(key)
     }
 
     /// After a member's value: `true` at `,`, `false` at `}`.
     fn next_member(&mut self) -> Option<bool> {
-        self.ws();
+        self.ws()?;
         match self.peek()? {
             b',' => {
                 self.pos += 1;
@@ -198,21 +311,29 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Steps over one value without validating it (serde validates what it
-    /// is given); returns its end.
-    fn skip_value(&mut self) -> Option<usize> {
-        let b = self.b;
+    /// The bytes of one value, for serde (which validates them); valid
+    /// until the stream moves on.
+    fn value(&mut self) -> Option<&[u8]> {
+        self.mark = Some(self.pos);
+        let skipped = self.skip_value();
+        let start = self.mark.take()?;
+        skipped?;
+        Some(&self.buf[start..self.pos])
+    }
+
+    /// Steps over one value without validating it.
+    fn skip_value(&mut self) -> Option<()> {
         match self.peek()? {
-            b'"' => {
-                self.pos = skip_string(b, self.pos)?;
-            }
+            b'"' => self.skip_string(),
             b'{' | b'[' => {
                 let mut depth = 0usize;
                 loop {
-                    let c = *b.get(self.pos)?;
-                    match c {
+                    if !self.fill()? {
+                        return None;
+                    }
+                    match self.buf[self.pos] {
                         b'"' => {
-                            self.pos = skip_string(b, self.pos)?;
+                            self.skip_string()?;
                             continue;
                         }
                         b'{' | b'[' => depth += 1,
@@ -220,7 +341,7 @@ impl<'a> Parser<'a> {
                             depth -= 1;
                             if depth == 0 {
                                 self.pos += 1;
-                                break;
+                                return Some(());
                             }
                         }
                         _ => {}
@@ -229,30 +350,42 @@ impl<'a> Parser<'a> {
                 }
             }
             _ => {
-                let len = b[self.pos..].iter().position(|&c| matches!(c, b',' | b'}' | b']') || is_ws(c)).unwrap_or(b.len() - self.pos);
-                if len == 0 {
-                    return None;
+                let mut len = 0;
+                while self.fill()? {
+                    let c = self.buf[self.pos];
+                    if matches!(c, b',' | b'}' | b']') || is_ws(c) {
+                        break;
+                    }
+                    self.pos += 1;
+                    len += 1;
                 }
-                self.pos += len;
+                (len > 0).then_some(())
             }
         }
-        Some(self.pos)
     }
 
-    /// From the start of a member's value: skips it and the members after it
-    /// and returns the top-level `meta` if one comes later (`Some(None)`
-    /// when none does, `None` on anything unexpected).
-    fn meta_ahead(mut self) -> Option<Option<Meta>> {
+    /// Steps over the string starting at `pos`.
+    fn skip_string(&mut self) -> Option<()> {
+        self.pos += 1;
         loop {
-            self.skip_value()?;
-            if !self.next_member()? {
-                return Some(None);
+            if !self.fill()? {
+                return None;
             }
-            let key = self.key()?;
-            if key == b"meta" {
-                let start = self.pos;
-                let end = self.skip_value()?;
-                return Some(Some(serde_json::from_slice::<Meta>(&self.b[start..end]).ok()?));
+            let rest = &self.buf[self.pos..self.end];
+            match rest.iter().position(|&c| c == b'"' || c == b'\\') {
+                Some(i) if rest[i] == b'"' => {
+                    self.pos += i + 1;
+                    return Some(());
+                }
+                Some(i) => {
+                    // An escape: step over it (its second byte may be in the next block).
+                    self.pos += i + 1;
+                    if !self.fill()? {
+                        return None;
+                    }
+                    self.pos += 1;
+                }
+                None => self.pos = self.end,
             }
         }
     }
@@ -260,54 +393,38 @@ impl<'a> Parser<'a> {
     /// The `heap` object: its flat arrays on the fast path.
     fn heap(&mut self, meta: &Meta, heap: &mut RawHeap, warnings: &mut Warnings, tracebacks_seen: &mut bool) -> Option<()> {
         self.expect(b'{')?;
-        self.ws();
+        self.ws()?;
         if self.peek()? == b'}' {
             self.pos += 1;
             return Some(());
         }
         loop {
             let key = self.key()?;
-            match key {
+            match key.as_slice() {
                 b"objects" => {
                     let layout = objects_layout::<JsonError>(meta).ok()?;
                     *tracebacks_seen = layout.at[5].is_some();
-                    let (body, records) = self.flat_records(layout.width)?;
-                    heap.address.reserve_exact(records);
-                    heap.type_name.reserve_exact(records);
-                    heap.size_bytes.reserve_exact(records);
-                    heap.flags.reserve_exact(records);
-                    heap.description.reserve_exact(records);
-                    heap.traceback.reserve_exact(records);
                     let mut sink = objects_sink(&layout, heap, warnings);
-                    parse_flat(body, layout.width, &mut sink)?;
+                    self.flat(layout.width, &mut sink)?;
                 }
                 b"references" => {
                     let layout = references_layout::<JsonError>(meta).ok()?;
                     let kinds = reference_kinds(meta);
-                    let (body, records) = self.flat_records(layout.width)?;
-                    heap.from.reserve_exact(records);
-                    heap.to.reserve_exact(records);
-                    heap.labels.reserve_exact(records);
                     let mut sink = references_sink(&layout, &kinds, heap, warnings);
-                    parse_flat(body, layout.width, &mut sink)?;
+                    self.flat(layout.width, &mut sink)?;
                 }
                 b"roots" => {
                     let layout = roots_layout::<JsonError>(meta).ok()?;
-                    let (body, _) = self.flat_records(layout.width)?;
                     let mut sink = roots_sink(&layout, heap);
-                    parse_flat(body, layout.width, &mut sink)?;
+                    self.flat(layout.width, &mut sink)?;
                 }
                 b"changed_during_dump" => {
-                    let start = self.pos;
-                    let end = self.skip_value()?;
-                    if self.b[start..end].trim_ascii() == b"true" {
+                    if self.value()?.trim_ascii() == b"true" {
                         warnings.push(CHANGED_DURING_DUMP, None);
                     }
                 }
                 _ => {
-                    let start = self.pos;
-                    let end = self.skip_value()?;
-                    with_serde(&self.b[start..end], |de| <IgnoredAny as serde::Deserialize>::deserialize(de).map(|_| ()))?;
+                    with_serde(self.value()?, |de| <IgnoredAny as serde::Deserialize>::deserialize(de).map(|_| ()))?;
                 }
             }
             if !self.next_member()? {
@@ -316,115 +433,145 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A flat array of whole records of `width` integers: its body and
-    /// record count (`None` sends the file down the serde path, which says
-    /// where a record is cut short).
-    fn flat_records(&mut self, width: usize) -> Option<(&'a [u8], usize)> {
-        let (body, count) = self.flat_body()?;
-        (count % width == 0).then_some((body, count / width))
-    }
-
-    /// A flat array `[` … `]`: the bytes between the brackets and an upper
-    /// bound of its element count (commas + 1, or 0 when it is blank).
-    fn flat_body(&mut self) -> Option<(&'a [u8], usize)> {
+    /// A flat array `[` … `]` of whole records of `width` integers, parsed
+    /// a window at a time into `sink` (`None` sends the file down the serde
+    /// path, which says where a record is cut short).
+    fn flat(&mut self, width: usize, sink: &mut impl FnMut(u64, &[i64])) -> Option<()> {
         self.expect(b'[')?;
-        let start = self.pos;
-        // Chunked so that both scans vectorize: find the `]`, count commas.
-        let rest = &self.b[start..];
-        let mut commas = 0usize;
-        let mut len = None;
-        for (k, chunk) in rest.chunks(256).enumerate() {
-            let close = chunk.iter().fold(false, |a, &c| a | (c == b']'));
-            if close {
-                let at = chunk.iter().position(|&c| c == b']')?;
-                commas += chunk[..at].iter().filter(|&&c| c == b',').count();
-                len = Some(k * 256 + at);
-                break;
-            }
-            commas += chunk.iter().fold(0u32, |n, &c| n + (c == b',') as u32) as usize;
-        }
-        let len = len?;
-        let body = &self.b[start..start + len];
-        self.pos = start + len + 1;
-        let blank = commas == 0 && body.iter().all(|&c| is_ws(c));
-        Some((body, if blank { 0 } else { commas + 1 }))
-    }
-}
-
-/// The end (past the closing quote) of the string starting at `at`.
-fn skip_string(b: &[u8], at: usize) -> Option<usize> {
-    let mut i = at + 1;
-    loop {
-        let c = *b.get(i)?;
-        if c == b'"' {
-            return Some(i + 1);
-        }
-        i += if c == b'\\' { 2 } else { 1 };
-    }
-}
-
-/// Parses the inside of a flat integer array, calling `sink` with each full
-/// record. `None` on anything but `ws int ws (, ws int ws)*` with integers of
-/// at most 18 digits, or a length that is not a multiple of `width`.
-fn parse_flat(body: &[u8], width: usize, sink: &mut impl FnMut(u64, &[i64])) -> Option<()> {
-    debug_assert!(width <= MAX_RECORD_WIDTH);
-    let mut record = [0i64; MAX_RECORD_WIDTH];
-    let mut filled = 0;
-    let mut index = 0u64;
-    let n = body.len();
-    let mut i = 0;
-    while i < n && is_ws(body[i]) {
-        i += 1;
-    }
-    if i == n {
-        return Some(());
-    }
-    loop {
-        let negative = body[i] == b'-';
-        i += negative as usize;
-        let start = i;
-        let mut v: i64 = 0;
-        while i < n {
-            let d = body[i].wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            // At most 18 digits: checked before the multiplication can overflow.
-            if i - start == 18 {
+        let mut flat = Flat::new(width);
+        loop {
+            if !self.fill()? {
                 return None;
             }
-            v = v * 10 + d as i64;
-            i += 1;
-        }
-        let digits = i - start;
-        if digits == 0 || (digits > 1 && body[start] == b'0') {
-            return None;
-        }
-        record[filled] = if negative { -v } else { v };
-        filled += 1;
-        if filled == width {
-            sink(index, &record[..width]);
-            index += 1;
-            filled = 0;
-        }
-        while i < n && is_ws(body[i]) {
-            i += 1;
-        }
-        if i == n {
-            break;
-        }
-        if body[i] != b',' {
-            return None;
-        }
-        i += 1;
-        while i < n && is_ws(body[i]) {
-            i += 1;
-        }
-        if i == n {
-            return None;
+            let rest = &self.buf[self.pos..self.end];
+            if let Some(close) = memchr::memchr(b']', rest) {
+                flat.feed(&rest[..close], sink)?;
+                self.pos += close + 1;
+                return flat.finish();
+            }
+            // Up to the last byte that cannot be inside an integer: no token is cut.
+            match rest.iter().rposition(|&c| !(c.is_ascii_digit() || c == b'-')) {
+                Some(last) => {
+                    flat.feed(&rest[..=last], sink)?;
+                    self.pos += last + 1;
+                }
+                None if rest.len() > MAX_FLAT_TOKEN => return None,
+                None => {}
+            }
+            if !self.more()? {
+                return None;
+            }
         }
     }
-    (filled == 0).then_some(())
+}
+
+/// The state of a flat integer array between windows: the record being
+/// filled and whether a value or a comma comes next.
+struct Flat {
+    width: usize,
+    record: [i64; MAX_RECORD_WIDTH],
+    filled: usize,
+    index: u64,
+    /// A comma was read: a value must follow.
+    need_value: bool,
+    /// A value was read: a comma or the end must follow.
+    after_value: bool,
+}
+
+impl Flat {
+    fn new(width: usize) -> Self {
+        debug_assert!(width <= MAX_RECORD_WIDTH);
+        Flat { width, record: [0; MAX_RECORD_WIDTH], filled: 0, index: 0, need_value: false, after_value: false }
+    }
+
+    /// Parses `body`, a run of whole tokens (`ws int ws (, ws int ws)*`, possibly
+    /// starting after a comma or ending with one). `None` on anything else or
+    /// an integer of more than 18 digits.
+    fn feed(&mut self, body: &[u8], sink: &mut impl FnMut(u64, &[i64])) -> Option<()> {
+        let n = body.len();
+        let mut i = 0;
+        while i < n && is_ws(body[i]) {
+            i += 1;
+        }
+        if i == n {
+            return Some(());
+        }
+        if self.after_value {
+            if body[i] != b',' {
+                return None;
+            }
+            i += 1;
+            self.after_value = false;
+            self.need_value = true;
+            while i < n && is_ws(body[i]) {
+                i += 1;
+            }
+            if i == n {
+                return Some(());
+            }
+        }
+        loop {
+            let negative = body[i] == b'-';
+            i += negative as usize;
+            let start = i;
+            let mut v: i64 = 0;
+            while i < n {
+                let d = body[i].wrapping_sub(b'0');
+                if d > 9 {
+                    break;
+                }
+                // At most 18 digits: checked before the multiplication can overflow.
+                if i - start == 18 {
+                    return None;
+                }
+                v = v * 10 + d as i64;
+                i += 1;
+            }
+            let digits = i - start;
+            if digits == 0 || (digits > 1 && body[start] == b'0') {
+                return None;
+            }
+            self.record[self.filled] = if negative { -v } else { v };
+            self.filled += 1;
+            self.need_value = false;
+            if self.filled == self.width {
+                sink(self.index, &self.record[..self.width]);
+                self.index += 1;
+                self.filled = 0;
+            }
+            while i < n && is_ws(body[i]) {
+                i += 1;
+            }
+            if i == n {
+                self.after_value = true;
+                return Some(());
+            }
+            if body[i] != b',' {
+                return None;
+            }
+            i += 1;
+            self.need_value = true;
+            while i < n && is_ws(body[i]) {
+                i += 1;
+            }
+            if i == n {
+                return Some(());
+            }
+        }
+    }
+
+    /// At the closing `]`: no dangling comma, no partial record.
+    fn finish(&self) -> Option<()> {
+        (!self.need_value && self.filled == 0).then_some(())
+    }
+}
+
+/// Parses the inside of a whole flat integer array (tests).
+#[cfg(test)]
+fn parse_flat(body: &[u8], width: usize, sink: &mut impl FnMut(u64, &[i64])) -> Option<()> {
+    let mut flat = Flat::new(width);
+    flat.feed(body, sink)?;
+    flat.finish()
 }
 
 #[cfg(test)]
