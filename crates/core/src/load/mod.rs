@@ -39,12 +39,15 @@ impl Loaded {
 }
 
 /// The largest decompressed input heapscope reads, derived from what the
-/// parser can use: the model indexes objects, references and string bytes
-/// with `u32`, and a document must fit in memory beside the model it
-/// becomes. On 64-bit hosts that is 4 GiB of text (a document that size
-/// already makes a model of ≈ 2×10^8 references); on 32-bit hosts (the wasm
-/// worker, 4 GiB of address space for everything) 1 GiB.
-pub const MAX_DECOMPRESSED_BYTES: u64 = if usize::BITS == 32 { 1 << 30 } else { 4 << 30 };
+/// model can index: objects, references and string bytes are `u32`
+/// indices, and 4 GiB of text already makes a model of ≈ 2×10^8
+/// references. The same on 32-bit hosts (the wasm worker), less one byte
+/// so that it fits a `usize`: a v1 document is parsed as it is read
+/// ([`load_source`]), so the text never has to fit in memory beside the
+/// model; only a document the streaming path declines is read whole (its
+/// exact error needs the serde reader), and one too large for the memory
+/// left is refused with "not enough memory".
+pub const MAX_DECOMPRESSED_BYTES: u64 = if usize::BITS == 32 { usize::MAX as u64 } else { 4 << 30 };
 
 /// Output kept in memory while decompressing before the stream is
 /// suspected of being a bomb: this many bytes, or [`EAGER_RATIO`] times the
@@ -98,7 +101,8 @@ pub fn too_large(bytes: u64, max_bytes: u64) -> LoadError {
 
 fn shown_size(bytes: u64) -> String {
     if bytes >= 1 << 30 {
-        format!("{} GiB", bytes >> 30)
+        // Rounded to the nearest MiB first: 4 GiB − 1 byte reads "4 GiB".
+        format!("{} GiB", (bytes + (1 << 19)) >> 30)
     } else if bytes >= 1 << 20 {
         format!("{} MiB", bytes >> 20)
     } else {
