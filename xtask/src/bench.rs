@@ -53,7 +53,7 @@ pub enum Val {
 type Row = BTreeMap<String, Val>;
 
 /// The table's columns: (key, header, decimals). Keys missing from a row print as "—".
-const COLUMNS: [(&str, &str, usize); 20] = [
+const COLUMNS: [(&str, &str, usize); 24] = [
     ("native.references", "references", 0),
     ("native.load_analysis_s", "native: load + every analysis, wall (s)", 3),
     ("native.us_per_object", "native: µs per object, wall", 2),
@@ -69,6 +69,10 @@ const COLUMNS: [(&str, &str, usize); 20] = [
     ("browser.shown_s", "browser: pick → Overview (s)", 2),
     ("browser.worker_memory_mib", "browser: worker memory (MiB)", 0),
     ("browser.longest_task_ms", "browser: longest main-thread task (ms)", 0),
+    ("cli.summary_s", "native CLI `summary`, same file (s)", 2),
+    ("cli.max_rss_mib", "native CLI peak RSS (MiB)", 0),
+    ("browser.vs_cli_time", "browser ÷ CLI time", 2),
+    ("browser.vs_cli_memory", "worker memory ÷ CLI peak RSS", 2),
     ("exporter.objects", "exporter: objects exported", 0),
     ("exporter.cpu_s", "exporter: CPU (s)", 2),
     ("exporter.peak_b_per_object", "exporter: peak extra (B/object)", 0),
@@ -286,6 +290,39 @@ fn browser(sizes: &[u64], rows: &mut BTreeMap<u64, Row>, versions: &mut Vec<(&'s
         ] {
             if let Some(v) = num(from) {
                 row.insert(key.into(), Val::Num(v));
+            }
+        }
+    }
+    // The native CLI on the same files: the whole process, from reading the
+    // file to the summary (load, every analysis, the overview's facts).
+    let timer = Path::new("/usr/bin/time").exists();
+    for (&n, file) in sizes.iter().zip(&files) {
+        let times = PathBuf::from(format!("{OUT_DIR}/cli-summary-time-{n}.txt"));
+        let mut cmd = if timer {
+            let mut c = Command::new("/usr/bin/time");
+            c.args(["-f", "%U %S %M", "-o"]).arg(&times).arg("target/release/heapscope");
+            c
+        } else {
+            Command::new("target/release/heapscope")
+        };
+        cmd.args(["summary", file]).stdout(std::process::Stdio::null());
+        eprintln!("$ heapscope summary {file}");
+        let t = Instant::now();
+        let status = cmd.status().map_err(|e| format!("cannot run heapscope: {e}"))?;
+        let cli_s = t.elapsed().as_secs_f64();
+        if !status.success() {
+            return Err(format!("heapscope summary {file} failed ({status})"));
+        }
+        let row = rows.get_mut(&n).expect("a row per size");
+        row.insert("cli.summary_s".into(), Val::Num(cli_s));
+        if let Some(Val::Num(shown)) = row.get("browser.shown_s").cloned() {
+            row.insert("browser.vs_cli_time".into(), Val::Num(shown / cli_s));
+        }
+        let rss_kib = if timer { parse_time_file(&times)?.1 } else { None };
+        if let Some(kib) = rss_kib {
+            row.insert("cli.max_rss_mib".into(), Val::Num(kib / 1024.0));
+            if let Some(Val::Num(worker)) = row.get("browser.worker_memory_mib").cloned() {
+                row.insert("browser.vs_cli_memory".into(), Val::Num(worker / (kib / 1024.0)));
             }
         }
     }
