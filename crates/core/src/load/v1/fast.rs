@@ -406,12 +406,26 @@ impl<'r> Stream<'r> {
                     *tracebacks_seen = layout.at[5].is_some();
                     let mut sink = objects_sink(&layout, heap, warnings);
                     self.flat(layout.width, &mut sink)?;
+                    drop(sink);
+                    // The record count is known only at the end: give back what
+                    // growing by doubling left over (the wasm worker's memory
+                    // never shrinks, but freed blocks are reused).
+                    heap.address.shrink_to_fit();
+                    heap.type_name.shrink_to_fit();
+                    heap.size_bytes.shrink_to_fit();
+                    heap.flags.shrink_to_fit();
+                    heap.description.shrink_to_fit();
+                    heap.traceback.shrink_to_fit();
                 }
                 b"references" => {
                     let layout = references_layout::<JsonError>(meta).ok()?;
                     let kinds = reference_kinds(meta);
                     let mut sink = references_sink(&layout, &kinds, heap, warnings);
                     self.flat(layout.width, &mut sink)?;
+                    drop(sink);
+                    heap.from.shrink_to_fit();
+                    heap.to.shrink_to_fit();
+                    heap.labels.shrink_to_fit();
                 }
                 b"roots" => {
                     let layout = roots_layout::<JsonError>(meta).ok()?;
