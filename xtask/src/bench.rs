@@ -34,6 +34,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use serde_json::Value;
+
 use crate::run;
 
 /// memlab's version on npm that the comparison was written against.
@@ -346,7 +348,7 @@ fn exporter(
             let args = ["--objects", n_text.as_str(), "--shapes", "requests", "--tools", "guppy3,heapscope", "--json", json.as_str()];
             capture(Command::new("python3").arg(GUPPY_SCRIPT).args(args))?;
             let text = std::fs::read_to_string(&json).map_err(|e| format!("{json}: {e}"))?;
-            row.extend(guppy_facts(&Json::parse(&text)?)?);
+            row.extend(guppy_facts(&parse_json(&text)?)?);
             continue;
         }
         let out = capture(Command::new("python3").args(["python/bench/bench_export.py", "--objects", &n.to_string()]))?;
@@ -362,10 +364,10 @@ fn exporter(
 const GUPPY_SCRIPT: &str = "python/bench/bench_vs_guppy.py";
 
 /// `bench_vs_guppy.py --json`'s rows: heapscope's export and guppy3's census of one heap.
-pub fn guppy_facts(doc: &Json) -> Result<Vec<(String, Val)>, String> {
-    let Some(Json::Arr(list)) = doc.get("rows") else { return Err(format!("{GUPPY_SCRIPT}: no rows")) };
-    let tool = |name: &str| list.iter().find(|r| r.get("tool") == Some(&Json::Str(name.into())));
-    let num = |r: &Json, k: &str| r.get(k).and_then(Json::num).ok_or_else(|| format!("{GUPPY_SCRIPT}: a row without {k}"));
+pub fn guppy_facts(doc: &Value) -> Result<Vec<(String, Val)>, String> {
+    let Some(Value::Array(list)) = doc.get("rows") else { return Err(format!("{GUPPY_SCRIPT}: no rows")) };
+    let tool = |name: &str| list.iter().find(|r| r.get("tool").and_then(Value::as_str) == Some(name));
+    let num = |r: &Value, k: &str| r.get(k).and_then(num).ok_or_else(|| format!("{GUPPY_SCRIPT}: a row without {k}"));
     let heapscope = tool("heapscope").ok_or_else(|| format!("{GUPPY_SCRIPT}: no heapscope row"))?;
     let objects = num(heapscope, "objects")?;
     let cpu = num(heapscope, "cpu")?;
@@ -601,53 +603,34 @@ fn markdown(m: &Machine, rows: &BTreeMap<u64, Row>, notes: &[String]) -> String 
 }
 
 fn json(m: &Machine, rows: &BTreeMap<u64, Row>, notes: &[String]) -> String {
-    let mut s = String::from("{\n  \"machine\": {");
-    let _ = write!(
-        s,
-        "\"date\": {}, \"cores\": {}, \"load_average_before\": {}, \"load_average_after\": {}, \"seconds\": {}, \"command\": {}",
-        quote(&m.date),
-        m.cores,
-        quote(&m.load_before),
-        quote(&m.load_after),
-        m.seconds,
-        quote(&m.command)
-    );
+    let mut machine = serde_json::json!({
+        "date": m.date,
+        "cores": m.cores,
+        "load_average_before": m.load_before,
+        "load_average_after": m.load_after,
+        "seconds": m.seconds,
+        "command": m.command,
+    });
     for (k, v) in &m.versions {
-        let _ = write!(s, ", {}: {}", quote(&format!("{}_version", k.to_lowercase())), quote(v));
+        machine[format!("{}_version", k.to_lowercase())] = Value::from(v.as_str());
     }
-    s.push_str("},\n  \"rows\": [");
-    for (i, (&n, row)) in rows.iter().enumerate() {
-        let _ = write!(s, "{}\n    {{\"objects\": {n}", if i > 0 { "," } else { "" });
-        for (k, v) in row {
-            let value = match v {
-                Val::Num(x) if x.is_finite() => format!("{x}"),
-                Val::Num(_) => "null".into(),
-                Val::Text(t) => quote(t),
-            };
-            let _ = write!(s, ", {}: {value}", quote(k));
-        }
-        s.push('}');
-    }
-    s.push_str("\n  ],\n  \"notes\": [");
-    s.push_str(&notes.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", "));
-    s.push_str("]\n}\n");
-    s
-}
-
-fn quote(text: &str) -> String {
-    let mut s = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(s, "\\u{:04x}", c as u32);
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|(&n, row)| {
+            let mut o = serde_json::Map::new();
+            o.insert("objects".into(), n.into());
+            for (k, v) in row {
+                let value = match v {
+                    Val::Num(x) => serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number),
+                    Val::Text(t) => Value::from(t.as_str()),
+                };
+                o.insert(k.clone(), value);
             }
-            c => s.push(c),
-        }
-    }
-    s.push('"');
-    s
+            Value::Object(o)
+        })
+        .collect();
+    let doc = serde_json::json!({ "machine": machine, "rows": rows, "notes": notes });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
 /// `100000` → `10^5`, `3000000` → `3×10^6`, anything else with thousands separators.
@@ -690,190 +673,47 @@ fn nearest_row(rows: &mut BTreeMap<u64, Row>, objects: u64) -> Option<&mut Row> 
     (key.abs_diff(objects) * 10 <= key).then(|| rows.get_mut(&key)).flatten()
 }
 
-/// A JSON value (what the benchmark scripts print). xtask has no dependencies.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Json {
-    Null,
-    Bool(bool),
-    Num(f64),
-    Str(String),
-    Arr(Vec<Json>),
-    Obj(Vec<(String, Json)>),
+/// A number, or a string holding one (browser.mjs prints `toFixed` strings).
+fn num(v: &Value) -> Option<f64> {
+    match v {
+        Value::String(t) => t.trim().parse().ok(),
+        v => v.as_f64(),
+    }
 }
 
-impl Json {
-    pub fn parse(text: &str) -> Result<Json, String> {
-        let mut p = Parser { s: text.as_bytes(), i: 0 };
-        let value = p.value(0)?;
-        p.ws();
-        if p.i != p.s.len() {
-            return Err(format!("benchmark output: unexpected text at byte {}", p.i));
-        }
-        Ok(value)
-    }
-
-    pub fn get(&self, key: &str) -> Option<&Json> {
-        match self {
-            Json::Obj(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    /// A number, or a string holding one (browser.mjs prints `toFixed` strings).
-    pub fn num(&self) -> Option<f64> {
-        match self {
-            Json::Num(x) => Some(*x),
-            Json::Str(t) => t.trim().parse().ok(),
-            _ => None,
-        }
-    }
-
-    /// An object's numbers and strings by dotted path (`us_per_object.load`); arrays are left out.
-    fn flatten(&self, prefix: &str, into: &mut BTreeMap<String, Val>) {
-        if let Json::Obj(fields) = self {
-            for (k, v) in fields {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-                match v {
-                    Json::Num(x) => drop(into.insert(key, Val::Num(*x))),
-                    Json::Str(t) => drop(into.insert(key, Val::Text(t.clone()))),
-                    Json::Bool(b) => drop(into.insert(key, Val::Text(b.to_string()))),
-                    Json::Null => drop(into.insert(key, Val::Text(String::new()))),
-                    Json::Obj(_) => v.flatten(&key, into),
-                    Json::Arr(_) => {}
-                }
+/// An object's numbers and strings by dotted path (`us_per_object.load`); arrays are left out.
+fn flatten(v: &Value, prefix: &str, into: &mut BTreeMap<String, Val>) {
+    if let Value::Object(fields) = v {
+        for (k, v) in fields {
+            let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+            match v {
+                Value::Number(x) => drop(into.insert(key, Val::Num(x.as_f64().unwrap_or(f64::NAN)))),
+                Value::String(t) => drop(into.insert(key, Val::Text(t.clone()))),
+                Value::Bool(b) => drop(into.insert(key, Val::Text(b.to_string()))),
+                Value::Null => drop(into.insert(key, Val::Text(String::new()))),
+                Value::Object(_) => flatten(v, &key, into),
+                Value::Array(_) => {}
             }
         }
     }
+}
+
+/// Parses a script's JSON output.
+fn parse_json(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("benchmark output: {e}"))
 }
 
 /// A JSON object, or an array of objects, flattened (nested keys dotted).
 pub fn parse_flat_json(text: &str) -> Result<Vec<BTreeMap<String, Val>>, String> {
-    let flat = |v: &Json| {
+    let flat = |v: &Value| {
         let mut map = BTreeMap::new();
-        v.flatten("", &mut map);
+        flatten(v, "", &mut map);
         map
     };
-    match Json::parse(text)? {
-        Json::Arr(items) => Ok(items.iter().map(flat).collect()),
-        obj @ Json::Obj(_) => Ok(vec![flat(&obj)]),
+    match parse_json(text)? {
+        Value::Array(items) => Ok(items.iter().map(flat).collect()),
+        obj @ Value::Object(_) => Ok(vec![flat(&obj)]),
         _ => Err("benchmark output: expected an object or a list of objects".into()),
-    }
-}
-
-struct Parser<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl Parser<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.s.get(self.i).copied()
-    }
-    fn ws(&mut self) {
-        while self.peek().is_some_and(|c| c.is_ascii_whitespace()) {
-            self.i += 1;
-        }
-    }
-    fn eat(&mut self, c: u8) -> bool {
-        let hit = self.peek() == Some(c);
-        self.i += usize::from(hit);
-        hit
-    }
-    fn expect(&mut self, c: u8) -> Result<(), String> {
-        if self.eat(c) {
-            Ok(())
-        } else {
-            Err(format!("benchmark output: expected `{}` at byte {}", c as char, self.i))
-        }
-    }
-    fn value(&mut self, depth: usize) -> Result<Json, String> {
-        if depth > 64 {
-            return Err("benchmark output: nested too deeply".into());
-        }
-        self.ws();
-        match self.peek() {
-            Some(b'{') => {
-                self.i += 1;
-                let mut fields = Vec::new();
-                self.ws();
-                if self.eat(b'}') {
-                    return Ok(Json::Obj(fields));
-                }
-                loop {
-                    self.ws();
-                    let key = self.string()?;
-                    self.ws();
-                    self.expect(b':')?;
-                    fields.push((key, self.value(depth + 1)?));
-                    self.ws();
-                    if self.eat(b'}') {
-                        return Ok(Json::Obj(fields));
-                    }
-                    self.expect(b',')?;
-                }
-            }
-            Some(b'[') => {
-                self.i += 1;
-                let mut items = Vec::new();
-                self.ws();
-                if self.eat(b']') {
-                    return Ok(Json::Arr(items));
-                }
-                loop {
-                    items.push(self.value(depth + 1)?);
-                    self.ws();
-                    if self.eat(b']') {
-                        return Ok(Json::Arr(items));
-                    }
-                    self.expect(b',')?;
-                }
-            }
-            Some(b'"') => Ok(Json::Str(self.string()?)),
-            _ => {
-                let start = self.i;
-                while self.peek().is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace()) {
-                    self.i += 1;
-                }
-                let word = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
-                match word {
-                    "null" => Ok(Json::Null),
-                    "true" => Ok(Json::Bool(true)),
-                    "false" => Ok(Json::Bool(false)),
-                    _ => word.parse().map(Json::Num).map_err(|_| format!("benchmark output: `{word}` at byte {start} is not a value")),
-                }
-            }
-        }
-    }
-    fn string(&mut self) -> Result<String, String> {
-        self.expect(b'"')?;
-        let mut out = Vec::new();
-        while let Some(c) = self.peek() {
-            self.i += 1;
-            match c {
-                b'"' => return String::from_utf8(out).map_err(|e| e.to_string()),
-                b'\\' => {
-                    let e = self.peek().ok_or("benchmark output: cut in a string")?;
-                    self.i += 1;
-                    match e {
-                        b'n' => out.push(b'\n'),
-                        b't' => out.push(b'\t'),
-                        b'u' => {
-                            let hex = self
-                                .s
-                                .get(self.i..self.i + 4)
-                                .and_then(|h| std::str::from_utf8(h).ok())
-                                .ok_or("benchmark output: bad \\u")?;
-                            let ch = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).unwrap_or('\u{fffd}');
-                            out.extend_from_slice(ch.to_string().as_bytes());
-                            self.i += 4;
-                        }
-                        other => out.push(other),
-                    }
-                }
-                c => out.push(c),
-            }
-        }
-        Err("benchmark output: unterminated string".into())
     }
 }
 
@@ -957,7 +797,7 @@ mod tests {
 
     #[test]
     fn the_guppy3_comparison_is_read() {
-        let doc = Json::parse(
+        let doc = parse_json(
             r#"{"load": [1, 2, 3], "python": "3.11", "rows": [
               {"shape": "requests", "tool": "guppy3", "objects": 1000, "references": null, "cpu": 2.0, "wall": 2.5, "extra_bytes": 50000, "file_bytes": null, "tracked_before": 1, "peak_exact": true},
               {"shape": "requests", "tool": "heapscope", "objects": 1000, "references": 5000, "cpu": 3.0, "wall": 3.5, "extra_bytes": 120000, "file_bytes": 9, "tracked_before": 1, "peak_exact": true}]}"#,
@@ -968,7 +808,7 @@ mod tests {
         assert_eq!(facts["exporter.peak_b_per_object"], Val::Num(120.0));
         assert_eq!(facts["exporter.guppy3_cpu_s"], Val::Num(2.0));
         assert_eq!(facts["exporter.vs_guppy3"], Val::Num(1.5));
-        assert!(guppy_facts(&Json::parse("{}").unwrap()).is_err());
+        assert!(guppy_facts(&parse_json("{}").unwrap()).is_err());
     }
 
     #[test]
@@ -986,13 +826,7 @@ mod tests {
         assert_eq!(nested[0]["us_per_object.load_analysis"], Val::Num(0.9));
         assert_eq!(nested[0]["objects"], Val::Num(100_003.0));
         assert!(!nested[0].contains_key("rows"));
-        let doc = Json::parse(r#"{"load": [1.5, 2, null], "rows": [{"tool": "guppy3", "cpu": 4.0}]}"#).unwrap();
-        assert_eq!(
-            doc.get("rows"),
-            Some(&Json::Arr(vec![Json::Obj(vec![("tool".into(), Json::Str("guppy3".into())), ("cpu".into(), Json::Num(4.0))])]))
-        );
-        assert!(Json::parse("[1, 2").is_err());
-        assert!(Json::parse(&"[".repeat(100)).is_err());
+        assert!(parse_json("[1, 2").is_err());
     }
 
     #[test]
