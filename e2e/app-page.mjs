@@ -18,6 +18,33 @@ export class AppPage {
     return app;
   }
 
+  /** Opens the app like `open`, recording every message its analysis
+   * workers send (read them with `workerMessages`). */
+  static async openRecordingWorkers(browser, url) {
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      // Before the app starts: its workers are made from this subclass.
+      const Base = globalThis.Worker;
+      globalThis.__workerMessages = [];
+      globalThis.Worker = class extends Base {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener("message", (e) => globalThis.__workerMessages.push(e.data));
+        }
+      };
+    });
+    const app = AppPage.of(page);
+    await app.visit(url);
+    return app;
+  }
+
+  /** The worker messages recorded since the last call (`openRecordingWorkers`),
+   * parsed from their JSON text (`FromWorker::to_wire`). */
+  async workerMessages() {
+    const texts = await this.page.evaluate(() => globalThis.__workerMessages.splice(0));
+    return texts.map((t) => JSON.parse(t));
+  }
+
   /** The page object of a Playwright page (itself when it already is one). */
   static of(page) {
     if (page instanceof AppPage) return page;

@@ -1,7 +1,8 @@
 // Loading files as a person would: drop, pick, example; bad files; recovery.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { ARTIFACTS, tempDir, countsOf, fmt, launch } from "./harness.mjs";
 import { AppPage } from "./app-page.mjs";
@@ -104,4 +105,48 @@ test("a hand-written JSON object list opens and its counts are right", async () 
   assert.equal(await page.textContent('[data-testid="object-count"]'), "3");
   assert.equal(await page.textContent('[data-testid="reference-count"]'), "3");
   assert.equal(await page.getAttribute('[data-testid="total-size"]', "title"), "1,321 bytes");
+});
+
+test("a plain and a gzip snapshot are read as they are parsed: progress rises to the file's size, then it opens", async () => {
+  // 150,000 objects in a chain: a plain file of a few MiB, so progress has steps on the way.
+  const n = 150_000;
+  const objects = [];
+  const references = [];
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    objects.push(i + 1, 1, 16 + (i % 5), 0, -1, -1);
+    size += 16 + (i % 5);
+    if (i > 0) references.push(i - 1, i, 2, -1);
+  }
+  const text = JSON.stringify({ format: "heapscope", version: 1, heap: { objects, references, roots: [0, 0, -1, 0] }, strings: ["", "builtins.dict"] });
+  const dir = tempDir();
+  const plain = join(dir, "chain.heapscope.json");
+  writeFileSync(plain, text);
+  const gz = join(dir, "chain.heapscope.json.gz");
+  writeFileSync(gz, gzipSync(text));
+  const page = await AppPage.openRecordingWorkers(env.browser, env.url);
+  for (const path of [plain, gz, LEAK]) {
+    await page.workerMessages();
+    assert.equal(await page.drop(path), "ready", path);
+    const total = statSync(path).size;
+    const messages = await page.workerMessages();
+    const loaded = messages.find((m) => m.type === "Loaded");
+    assert.ok(loaded, `${path}: ${JSON.stringify(messages.map((m) => m.type))}`);
+    const progress = messages.filter((m) => m.type === "Progress" && m.request === loaded.request);
+    const parsing = progress.filter((m) => m.phase === "Parsing");
+    assert.ok(parsing.every((m) => m.total_bytes === total), path);
+    const done = parsing.map((m) => m.done_bytes);
+    assert.equal(done[0], 0, path);
+    assert.equal(done.at(-1), total, `${path}: read to its end`);
+    assert.ok(done.every((d, i) => i === 0 || d > done[i - 1]), `${path}: never back: ${done}`);
+    if (path === plain) assert.ok(done.length > 3, `progress on the way through ${total} bytes: ${done}`);
+    assert.equal(progress.at(-1).phase, "Analysing", path);
+    if (path !== LEAK) {
+      assert.equal(await page.textContent('[data-testid="object-count"]'), fmt(n), path);
+      assert.equal(await page.getAttribute('[data-testid="total-size"]', "title"), `${fmt(size)} bytes`, path);
+    } else {
+      await assertCounts(page, LEAK);
+    }
+  }
+  assert.deepEqual(page.errors, []);
 });

@@ -57,7 +57,7 @@ pub struct FailedFile {
 /// What the page must do after an event.
 #[derive(Debug, PartialEq)]
 pub enum Command<F> {
-    /// Stream this file to the worker, then report its request id with [`Loader::sent`].
+    /// Hand this file to the worker, then report its request id with [`Loader::sent`].
     Send { file_name: String, file: F, size_bytes: u64, replace: bool },
     /// Terminate the worker and start a new one (a parse cannot be interrupted otherwise).
     RestartWorker,
@@ -90,7 +90,9 @@ impl<F> Loader<F> {
     }
 
     /// A new batch (`(name, file, size)` in order): it replaces any batch in
-    /// flight. Nothing happens for an empty batch.
+    /// flight. Nothing happens for an empty batch. The worker finishes the
+    /// file it is on before it starts on this batch (it loads one file at a
+    /// time, synchronously); that file's answers no longer count.
     pub fn start(&mut self, files: Vec<(String, F, u64)>, now_ms: f64) -> Vec<Command<F>> {
         if files.is_empty() {
             return Vec::new();

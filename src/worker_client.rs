@@ -1,20 +1,21 @@
 //! The UI's handle on the analysis worker.
 //!
 //! Spawns the worker, waits for its Ready handshake (messages sent earlier
-//! would be lost, so they are queued), streams files to it in
-//! [`CHUNK_BYTES`] slices read with `Blob.slice` and transferred as
-//! `ArrayBuffer`s, and hands every answer to one callback. Each load gets a
-//! fresh request id; answers to older ids are the caller's to ignore.
-//! Cancelling terminates the worker and starts a new one: a parse in progress
-//! cannot be interrupted any other way, and the new worker starts clean.
+//! would be lost, so they are queued), hands it files as `Blob`s (posted by
+//! reference, not copied: the worker reads and parses them in slices, so
+//! the main thread does no work per byte), and hands every answer to one
+//! callback. Each load gets a fresh request id; answers to older ids are the
+//! caller's to ignore. The worker loads one file at a time and sees the next
+//! message only when it is done. Cancelling terminates the worker and starts
+//! a new one: a parse in progress cannot be interrupted any other way, and
+//! the new worker starts clean.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use heapscope_protocol::{ErrorReport, FromWorker, Query, RequestId, ToWorker, CHUNK_BYTES, CHUNK_BYTES_PROPERTY};
+use heapscope_protocol::{ErrorReport, FromWorker, Query, RequestId, ToWorker, FILE_PROPERTY};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, MessageEvent, Worker};
 
 /// Path of the script that boots the worker's wasm, relative to the page.
@@ -42,13 +43,9 @@ pub struct WorkerClient {
 struct Inner {
     worker: Option<Worker>,
     ready: bool,
-    /// Messages (and their transferred buffers) waiting for Ready.
-    queue: Vec<(JsValue, Option<js_sys::ArrayBuffer>)>,
+    /// Messages waiting for Ready.
+    queue: Vec<JsValue>,
     next_request: RequestId,
-    /// The load whose chunks are still being sent, if any: only so that a
-    /// replaced load stops streaming. Which load is current is the
-    /// [`crate::loader::Loader`]'s to say.
-    active_load: Option<RequestId>,
     listener: Listener,
     _closures: Vec<Closure<dyn FnMut(JsValue)>>,
 }
@@ -60,7 +57,6 @@ impl WorkerClient {
             ready: false,
             queue: Vec::new(),
             next_request: 1,
-            active_load: None,
             listener: Rc::new(listener),
             _closures: Vec::new(),
         }));
@@ -94,8 +90,8 @@ impl WorkerClient {
                     inner.ready = true;
                     std::mem::take(&mut inner.queue)
                 };
-                for (value, buffer) in queued {
-                    post_raw(&inner, value, buffer);
+                for value in queued {
+                    post_raw(&inner, value);
                 }
             }
             let listener = inner.borrow().listener.clone();
@@ -126,7 +122,6 @@ impl WorkerClient {
                 worker.terminate();
             }
             inner.queue.clear();
-            inner.active_load = None;
         }
         self.spawn();
     }
@@ -138,7 +133,8 @@ impl WorkerClient {
         id
     }
 
-    fn send(&self, msg: &ToWorker, buffer: Option<js_sys::ArrayBuffer>) {
+    /// Posts `msg`, with `file` beside it under [`FILE_PROPERTY`].
+    fn send(&self, msg: &ToWorker, file: Option<&Blob>) {
         let value = match serde_wasm_bindgen::to_value(msg) {
             Ok(v) => v,
             Err(e) => {
@@ -146,52 +142,22 @@ impl WorkerClient {
                 return;
             }
         };
-        if let Some(buffer) = &buffer {
-            let _ = js_sys::Reflect::set(&value, &CHUNK_BYTES_PROPERTY.into(), buffer);
+        if let Some(file) = file {
+            let _ = js_sys::Reflect::set(&value, &FILE_PROPERTY.into(), file);
         }
         let ready = self.inner.borrow().ready;
         if ready {
-            post_raw(&self.inner, value, buffer);
+            post_raw(&self.inner, value);
         } else {
-            self.inner.borrow_mut().queue.push((value, buffer));
+            self.inner.borrow_mut().queue.push(value);
         }
     }
 
-    /// Streams `blob` to the worker; returns the load's request id at once.
+    /// Hands `blob` to the worker to open; returns the load's request id.
+    /// A `Blob` is posted by reference (structured clone copies no bytes).
     pub fn load(&self, file_name: String, blob: Blob, replace: bool) -> RequestId {
         let request = self.next_request();
-        self.inner.borrow_mut().active_load = Some(request);
-        let total_bytes = blob.size() as u64;
-        self.send(&ToWorker::LoadBegin { request, file_name, total_bytes, replace }, None);
-        let client = self.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let mut offset = 0u64;
-            while offset < total_bytes {
-                if client.inner.borrow().active_load != Some(request) {
-                    return;
-                }
-                let end = (offset + CHUNK_BYTES).min(total_bytes);
-                let buffer = match read_slice(&blob, offset, end).await {
-                    Ok(buffer) => buffer,
-                    Err(e) => {
-                        let listener = client.inner.borrow().listener.clone();
-                        let message = format!("the file could not be read at byte {offset}: {}", js_error_text(&e));
-                        listener(FromWorker::Failed { request, error: ErrorReport::new(message) });
-                        return;
-                    }
-                };
-                if client.inner.borrow().active_load != Some(request) {
-                    return;
-                }
-                client.send(&ToWorker::LoadChunk { request, offset }, Some(buffer));
-                offset = end;
-            }
-            client.send(&ToWorker::LoadEnd { request }, None);
-            let mut inner = client.inner.borrow_mut();
-            if inner.active_load == Some(request) {
-                inner.active_load = None;
-            }
-        });
+        self.send(&ToWorker::LoadFile { request, file_name, replace }, Some(&blob));
         request
     }
 
@@ -202,22 +168,12 @@ impl WorkerClient {
     }
 }
 
-fn post_raw(inner: &Rc<RefCell<Inner>>, value: JsValue, buffer: Option<js_sys::ArrayBuffer>) {
+fn post_raw(inner: &Rc<RefCell<Inner>>, value: JsValue) {
     let inner = inner.borrow();
     let Some(worker) = &inner.worker else { return };
-    let result = match buffer {
-        Some(buffer) => worker.post_message_with_transfer(&value, &js_sys::Array::of1(&buffer)),
-        None => worker.post_message(&value),
-    };
-    if let Err(e) = result {
+    if let Err(e) = worker.post_message(&value) {
         web_sys::console::error_2(&"heapscope: postMessage failed".into(), &e);
     }
-}
-
-async fn read_slice(blob: &Blob, start: u64, end: u64) -> Result<js_sys::ArrayBuffer, JsValue> {
-    let slice = blob.slice_with_f64_and_f64(start as f64, end as f64)?;
-    let buffer = JsFuture::from(slice.array_buffer()).await?;
-    buffer.dyn_into::<js_sys::ArrayBuffer>()
 }
 
 pub fn js_error_text(e: &JsValue) -> String {

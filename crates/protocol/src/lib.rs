@@ -10,34 +10,31 @@
 //! the worker itself broke), never exceptions. The core's own types never
 //! cross this boundary: the worker converts them by hand.
 //!
-//! File bytes do not go through serde: a [`ToWorker::LoadChunk`] message has
-//! its chunk beside it, as a transferred `ArrayBuffer` under the JS property
-//! [`CHUNK_BYTES_PROPERTY`].
+//! File bytes do not go through serde, nor through messages at all: a
+//! [`ToWorker::LoadFile`] message has the file's `Blob` beside it under the
+//! JS property [`FILE_PROPERTY`] (a `Blob` is cloned by reference, not by
+//! copying its bytes), and the worker reads it in slices as it parses.
 
 use serde::{Deserialize, Serialize};
 
 /// Names one request of the UI, echoed by every answer to it.
 pub type RequestId = u32;
 
-/// The JS property of a `LoadChunk` message that holds the chunk's `ArrayBuffer`.
-pub const CHUNK_BYTES_PROPERTY: &str = "bytes";
-
-/// Files are sent to the worker in slices of this size.
-pub const CHUNK_BYTES: u64 = 8 << 20;
+/// The JS property of a `LoadFile` message that holds the file's `Blob`.
+pub const FILE_PROPERTY: &str = "file";
 
 /// UI → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum ToWorker {
-    /// A new file follows in chunks; any earlier load in flight is
-    /// abandoned. `replace` closes the files open so far; otherwise the new
-    /// file joins them (a second heap snapshot enables Compare, a
-    /// tracemalloc file adds Allocations).
-    LoadBegin { request: RequestId, file_name: String, total_bytes: u64, replace: bool },
-    /// The next chunk of the file, starting at `offset` (bytes attached).
-    LoadChunk { request: RequestId, offset: u64 },
-    /// All chunks were sent: parse and analyse.
-    LoadEnd { request: RequestId },
+    /// Open the file attached under [`FILE_PROPERTY`] (its size is the
+    /// `Blob`'s): the worker reads and parses it, then analyses it,
+    /// answering `Progress` events and then `Loaded` or `Failed`. Messages
+    /// sent meanwhile wait until it is done (a load cannot be interrupted
+    /// but by terminating the worker). `replace` closes the files open so
+    /// far; otherwise the new file joins them (a second heap snapshot
+    /// enables Compare, a tracemalloc file adds Allocations).
+    LoadFile { request: RequestId, file_name: String, replace: bool },
     /// A question about the loaded snapshot.
     Query { request: RequestId, query: Query },
 }
@@ -48,6 +45,10 @@ pub enum ToWorker {
 pub enum FromWorker {
     /// The worker is listening; anything sent before this is lost.
     Ready,
+    /// How far a load is. While `Parsing`, `done_bytes` counts the bytes of
+    /// the file as stored (compressed, if it is) read so far: the file is
+    /// parsed as it is read. It never goes back, even when the worker reads
+    /// the file a second time (then it stays until the second pass passes it).
     Progress {
         request: RequestId,
         phase: Phase,
@@ -93,7 +94,10 @@ impl FromWorker {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Phase {
+    /// The page has handed the file over; the worker has not started on it
+    /// (it may still be busy with an earlier load).
     Reading,
+    /// Reading and parsing the file, together.
     Parsing,
     Analysing,
 }
@@ -783,9 +787,9 @@ mod tests {
 
     #[test]
     fn messages_are_tagged() {
-        let msg = ToWorker::LoadBegin { request: 3, file_name: "a.json".into(), total_bytes: 10, replace: true };
+        let msg = ToWorker::LoadFile { request: 3, file_name: "a.json".into(), replace: true };
         let json = serde_json::to_string(&msg).unwrap();
-        assert_eq!(json, r#"{"type":"LoadBegin","request":3,"file_name":"a.json","total_bytes":10,"replace":true}"#);
+        assert_eq!(json, r#"{"type":"LoadFile","request":3,"file_name":"a.json","replace":true}"#);
         assert_eq!(serde_json::from_str::<ToWorker>(&json).unwrap(), msg);
         let ready = serde_json::to_string(&FromWorker::Ready).unwrap();
         assert_eq!(ready, r#"{"type":"Ready"}"#);

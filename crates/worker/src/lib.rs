@@ -1,13 +1,16 @@
 //! heapscope's analysis worker.
 //!
-//! [`session`] is the worker's state — assembling files from chunks, loading
-//! them with the core, assigning roles. [`dispatch`] answers a query: it
+//! [`session`] is the worker's state — loading files with the core from any
+//! [`heapscope_core::load::Source`] (reporting progress as they are read),
+//! assigning roles. [`dispatch`] answers a query: it
 //! picks the file by role and asks the core's `HeapView`; [`convert`] turns
 //! core results into protocol types. Imports go one way: `dispatch` uses
 //! `session` and `convert`; `convert` knows neither. All of it is plain
 //! Rust, tested natively; [`web`] is the thin glue to the
-//! `DedicatedWorkerGlobalScope`.
+//! `DedicatedWorkerGlobalScope`, and [`blob`] reads a `Blob` as a `Source`.
 
+#[cfg(target_arch = "wasm32")]
+pub mod blob;
 mod convert;
 pub mod dispatch;
 mod flame;

@@ -12,19 +12,14 @@
 use heapscope_core::analysis::cycles::Cycle;
 use heapscope_core::load::line_report::{self, LineReport};
 use heapscope_core::load::mprof::{self, MprofRun};
-use heapscope_core::load::{detect_profile, ProfileKind};
+use heapscope_core::load::{self, detect_profile, load_source, ProfileKind, Source};
 use heapscope_core::{Analysis, HeapView, Snapshot};
 use heapscope_protocol::{ErrorReport, FileInfo, FileRole, FromWorker, Phase, ProcessField, RequestId, Summary};
 
 use crate::convert;
 
-/// Largest file the worker accepts (wasm32 memory is 4 GiB at most, and the
-/// parsed model needs room beside the bytes).
-pub const MAX_FILE_BYTES: u64 = 1536 << 20;
-
 #[derive(Default)]
 pub struct Session {
-    loading: Option<Loading>,
     pub(crate) files: Vec<OpenFile>,
     loads: usize,
     /// The last instance list asked for, sorted by retained size, so paging
@@ -37,14 +32,6 @@ pub struct Session {
     explore: Option<(usize, Option<usize>)>,
     /// The last growth answered, by range (growth of large heaps takes seconds).
     pub(crate) growth_cache: Option<((usize, usize, u32), heapscope_protocol::Answer)>,
-}
-
-struct Loading {
-    request: RequestId,
-    file_name: String,
-    total_bytes: u64,
-    replace: bool,
-    bytes: Vec<u8>,
 }
 
 /// What an open file holds.
@@ -115,78 +102,48 @@ impl Session {
         Session { load_options, ..Self::default() }
     }
 
-    /// Starts a new load, abandoning any other in flight.
-    pub fn begin(&mut self, request: RequestId, file_name: String, total_bytes: u64, replace: bool) -> Option<FromWorker> {
-        self.loading = None;
-        if total_bytes > MAX_FILE_BYTES {
-            let message = format!(
-                "{file_name} is {} MiB; this browser build reads files up to {} MiB — use the `heapscope` command-line tool for it",
-                total_bytes >> 20,
-                MAX_FILE_BYTES >> 20
-            );
-            return Some(failed(request, ErrorReport::of_file(&file_name, message, None)));
-        }
-        let mut bytes = Vec::new();
-        if bytes.try_reserve_exact(total_bytes as usize).is_err() {
-            let message = format!("not enough memory to read {file_name} ({} MiB)", total_bytes >> 20);
-            return Some(failed(request, ErrorReport::of_file(&file_name, message, None)));
-        }
-        self.loading = Some(Loading { request, file_name, total_bytes, replace, bytes });
-        None
-    }
-
-    /// The buffer that the next chunk of `len` bytes at `offset` is copied
-    /// into, or `None` if the chunk does not belong to the current load.
-    pub fn chunk_slot(&mut self, request: RequestId, offset: u64, len: usize) -> Option<&mut [u8]> {
-        let loading = self.loading.as_mut().filter(|l| l.request == request)?;
-        let start = loading.bytes.len();
-        if offset != start as u64 || (start + len) as u64 > loading.total_bytes {
-            return None;
-        }
-        loading.bytes.resize(start + len, 0);
-        Some(&mut loading.bytes[start..])
-    }
-
-    /// Progress after the latest chunk.
-    pub fn progress(&self, request: RequestId) -> Option<FromWorker> {
-        let l = self.loading.as_ref().filter(|l| l.request == request)?;
-        Some(FromWorker::Progress { request, phase: Phase::Reading, done_bytes: l.bytes.len() as u64, total_bytes: l.total_bytes })
-    }
-
-    /// Parses and analyses the assembled file. `now_ms` is a clock (the web
-    /// has no `Instant`); `progress` receives phase changes as they happen.
-    pub fn finish(&mut self, request: RequestId, now_ms: &dyn Fn() -> f64, progress: &mut dyn FnMut(FromWorker)) -> FromWorker {
-        let Some(loading) = self.loading.take().filter(|l| l.request == request) else {
-            return failed(request, ErrorReport::new("internal error: the file's chunks were lost; please load it again"));
-        };
+    /// Reads, parses and analyses the file `source` (a heap snapshot, or a
+    /// memory_profiler file, told apart by content), as `file_name`.
+    /// `progress` receives [`FromWorker::Progress`] events as the file is
+    /// read (see [`Watched`]); `now_ms` is a clock (the web has no
+    /// `Instant`). The file is never held whole: a heap snapshot is parsed
+    /// as it is read (the core's [`load_source`]); only memory_profiler
+    /// files, which are small text, are read whole.
+    pub fn load(
+        &mut self,
+        request: RequestId,
+        file_name: String,
+        source: &dyn Source,
+        replace: bool,
+        now_ms: &dyn Fn() -> f64,
+        progress: &dyn Fn(FromWorker),
+    ) -> FromWorker {
         let started = now_ms();
-        let total = loading.total_bytes;
-        if loading.bytes.len() as u64 != total {
-            let message = format!(
-                "{} ended after {} of {} bytes; the file could not be read completely",
-                loading.file_name,
-                loading.bytes.len(),
-                total
-            );
-            let at = heapscope_protocol::ErrorLocation::Byte { offset: loading.bytes.len() as u64 };
-            return failed(request, ErrorReport::of_file(&loading.file_name, message, Some(at)));
-        }
-        progress(FromWorker::Progress { request, phase: Phase::Parsing, done_bytes: total, total_bytes: total });
+        let total = source.stored_len();
         let fail = |e: heapscope_core::LoadError| {
-            let message = format!("{} could not be opened: {e}", loading.file_name);
-            failed(request, ErrorReport::of_file(&loading.file_name, message, e.0.location.as_ref().map(convert::location)))
+            let message = format!("{file_name} could not be opened: {e}");
+            failed(request, ErrorReport::of_file(&file_name, message, e.0.location.as_ref().map(convert::location)))
         };
-        let (content, warnings) = match self.parse(&loading.bytes) {
+        // The only size limit is the parser's (`LoadOptions`): the file
+        // itself never sits in memory. A stored file past it cannot expand
+        // to less (gzip adds at most a few bytes per 64 KiB), so it is
+        // refused before a byte is read.
+        let max = self.load_options.max_decompressed_bytes;
+        if total > max.saturating_add(1 << 20) {
+            return fail(heapscope_core::load::too_large(total, max));
+        }
+        progress(FromWorker::Progress { request, phase: Phase::Parsing, done_bytes: 0, total_bytes: total });
+        let watched = Watched::new(source, request, progress);
+        let (content, warnings) = match self.parse(&watched) {
             Ok(parsed) => parsed,
             Err(e) => return fail(e),
         };
-        drop(loading.bytes);
         progress(FromWorker::Progress { request, phase: Phase::Analysing, done_bytes: total, total_bytes: total });
         let analysis = match &content {
             Content::Snapshot(snapshot) => Analysis::compute(snapshot),
             _ => None,
         };
-        if loading.replace {
+        if replace {
             self.files.clear();
         }
         self.instances_cache = None;
@@ -200,7 +157,7 @@ impl Session {
             _ => (None, None),
         };
         self.files.push(OpenFile {
-            name: loading.file_name,
+            name: file_name,
             content,
             analysis,
             warnings,
@@ -220,14 +177,7 @@ impl Session {
 
     /// A heap snapshot, or a memory_profiler file (told apart by content),
     /// with its warnings.
-    fn parse(&self, bytes: &[u8]) -> Result<(Content, Vec<String>), heapscope_core::LoadError> {
-        let plain;
-        let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
-            plain = heapscope_core::load::gunzip_limited(bytes, self.load_options.max_decompressed_bytes)?;
-            &plain[..]
-        } else {
-            bytes
-        };
+    fn parse(&self, source: &dyn Source) -> Result<(Content, Vec<String>), heapscope_core::LoadError> {
         let texts = |w: Vec<heapscope_core::Diagnostic>| -> Vec<String> {
             let mut out: Vec<String> = w.iter().take(convert::MAX_WARNINGS).map(|d| d.to_string()).collect();
             if w.len() > convert::MAX_WARNINGS {
@@ -235,10 +185,15 @@ impl Session {
             }
             out
         };
-        match detect_profile(bytes) {
-            Some(ProfileKind::MprofRun) => mprof::parse(bytes).map(|(run, w)| (Content::MprofRun(run), texts(w))),
-            Some(ProfileKind::LineReport) => line_report::parse(bytes).map(|(r, w)| (Content::LineReport(r), texts(w))),
-            None => heapscope_core::load::load_with(bytes, &self.load_options)
+        let head = load::plain_head(source, PROFILE_HEAD_BYTES)?;
+        match detect_profile(&head) {
+            Some(ProfileKind::MprofRun) => {
+                mprof::parse(&load::read_plain(source, &self.load_options)?).map(|(run, w)| (Content::MprofRun(run), texts(w)))
+            }
+            Some(ProfileKind::LineReport) => {
+                line_report::parse(&load::read_plain(source, &self.load_options)?).map(|(r, w)| (Content::LineReport(r), texts(w)))
+            }
+            None => load_source(source, &self.load_options)
                 .map(|l| (Content::Snapshot(Box::new(l.snapshot)), l.warnings.iter().map(|w| w.to_string()).collect())),
         }
     }
@@ -364,48 +319,253 @@ fn failed(request: RequestId, error: ErrorReport) -> FromWorker {
     FromWorker::Failed { request, error }
 }
 
+/// How much plain text `detect_profile` looks at.
+const PROFILE_HEAD_BYTES: usize = 4096;
+
+/// A [`Source`] that reports how far it has been read, as
+/// [`FromWorker::Progress`] events (`Parsing`, bytes of the stored file),
+/// and that turns a file ending before its stated size into a read error.
+///
+/// The core may open the file more than once (the head to detect the
+/// format, a look-ahead for `meta`, a second pass when the streaming parser
+/// declines): the progress shown is the furthest any reader has got, so it
+/// never goes back. Events are posted at most every [`Watched::step`] bytes
+/// (1% of the file, at least [`MIN_PROGRESS_STEP_BYTES`]) and when the end
+/// is reached.
+pub struct Watched<'a> {
+    inner: &'a dyn Source,
+    request: RequestId,
+    report: &'a dyn Fn(FromWorker),
+    /// (furthest byte read, furthest byte reported).
+    done: std::cell::Cell<(u64, u64)>,
+}
+
+/// Progress is not reported more often than this (nor than every 1%).
+pub const MIN_PROGRESS_STEP_BYTES: u64 = 256 << 10;
+
+impl<'a> Watched<'a> {
+    pub fn new(inner: &'a dyn Source, request: RequestId, report: &'a dyn Fn(FromWorker)) -> Self {
+        Watched { inner, request, report, done: std::cell::Cell::new((0, 0)) }
+    }
+
+    fn step(&self) -> u64 {
+        (self.inner.stored_len() / 100).max(MIN_PROGRESS_STEP_BYTES)
+    }
+
+    /// A reader has got to byte `at`.
+    fn reached(&self, at: u64) {
+        let total = self.inner.stored_len();
+        let (furthest, reported) = self.done.get();
+        if at <= furthest {
+            return;
+        }
+        if at - reported >= self.step() || at == total {
+            (self.report)(FromWorker::Progress { request: self.request, phase: Phase::Parsing, done_bytes: at, total_bytes: total });
+            self.done.set((at, at));
+        } else {
+            self.done.set((at, reported));
+        }
+    }
+}
+
+impl Source for Watched<'_> {
+    fn stored_len(&self) -> u64 {
+        self.inner.stored_len()
+    }
+
+    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + '_>> {
+        Ok(Box::new(WatchedReader { inner: self.inner.open()?, at: 0, watch: self }))
+    }
+}
+
+struct WatchedReader<'a> {
+    inner: Box<dyn std::io::Read + 'a>,
+    at: u64,
+    watch: &'a Watched<'a>,
+}
+
+impl std::io::Read for WatchedReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let total = self.watch.stored_len();
+        if n == 0 && !buf.is_empty() && self.at < total {
+            let message = format!("it ended after {} of {total} bytes (was it changed or removed?)", self.at);
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, message));
+        }
+        self.at += n as u64;
+        self.watch.reached(self.at);
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::cell::{Cell, RefCell};
+    use std::io::Read;
+
     use super::*;
 
     const SNAPSHOT: &str = r#"{"format":"heapscope","version":1,
         "heap":{"objects":[1,1,100,0,-1,-1, 2,2,50,0,-1,-1, 3,2,50,0,-1,-1],"references":[0,1,2,-1, 0,2,2,-1],"roots":[0,0,-1,0]},
         "strings":["","builtins.dict","builtins.str"]}"#;
 
-    pub(crate) fn load_in_chunks(
+    /// A file whose readers hand out at most `piece` bytes per read, that
+    /// stops with an error after `fail_at` bytes if set, and that counts how
+    /// often it was opened.
+    struct Pieces<'a> {
+        bytes: &'a [u8],
+        piece: usize,
+        fail_at: Option<usize>,
+        opened: Cell<usize>,
+    }
+
+    impl<'a> Pieces<'a> {
+        fn new(bytes: &'a [u8], piece: usize) -> Self {
+            Pieces { bytes, piece, fail_at: None, opened: Cell::new(0) }
+        }
+    }
+
+    impl Source for Pieces<'_> {
+        fn stored_len(&self) -> u64 {
+            self.bytes.len() as u64
+        }
+        fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+            self.opened.set(self.opened.get() + 1);
+            Ok(Box::new(PieceReader { source: self, at: 0 }))
+        }
+    }
+
+    struct PieceReader<'a> {
+        source: &'a Pieces<'a>,
+        at: usize,
+    }
+
+    impl Read for PieceReader<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let end = self.source.fail_at.unwrap_or(usize::MAX).min(self.source.bytes.len());
+            if self.at == end && end < self.source.bytes.len() {
+                return Err(std::io::Error::other("NotReadableError"));
+            }
+            let n = buf.len().min(self.source.piece).min(end - self.at);
+            buf[..n].copy_from_slice(&self.source.bytes[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    /// Loads `bytes` handed out `piece` bytes at a time; the answer and the
+    /// progress events.
+    pub(crate) fn load_in_pieces(
         session: &mut Session,
         request: RequestId,
         name: &str,
         bytes: &[u8],
-        chunk: usize,
+        piece: usize,
         replace: bool,
     ) -> (FromWorker, Vec<FromWorker>) {
-        assert!(session.begin(request, name.into(), bytes.len() as u64, replace).is_none());
-        for (i, part) in bytes.chunks(chunk).enumerate() {
-            session.chunk_slot(request, (i * chunk) as u64, part.len()).unwrap().copy_from_slice(part);
-        }
-        let mut events = Vec::new();
-        let done = session.finish(request, &|| 0.0, &mut |e| events.push(e));
-        (done, events)
+        let events = RefCell::new(Vec::new());
+        let done = session.load(request, name.into(), &Pieces::new(bytes, piece), replace, &|| 0.0, &|e| events.borrow_mut().push(e));
+        (done, events.into_inner())
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    }
+
+    /// `(objects, references, total size)` of a load's summary.
+    fn counts(done: &FromWorker) -> (u64, u64, u64) {
+        let FromWorker::Loaded { summary, .. } = done else { panic!("{done:?}") };
+        (summary.object_count, summary.reference_count, summary.total_size_bytes)
     }
 
     #[test]
-    fn loads_from_chunks_and_answers() {
+    fn loads_and_answers() {
         let mut session = Session::new();
-        let (done, events) = load_in_chunks(&mut session, 1, "s.json", SNAPSHOT.as_bytes(), 7, true);
-        let FromWorker::Loaded { request: 1, summary } = done else { panic!("{done:?}") };
-        assert_eq!((summary.object_count, summary.reference_count, summary.total_size_bytes), (3, 2, 200));
+        let (done, events) = load_in_pieces(&mut session, 1, "s.json", SNAPSHOT.as_bytes(), 1 << 20, true);
+        let FromWorker::Loaded { request: 1, summary } = &done else { panic!("{done:?}") };
+        assert_eq!(counts(&done), (3, 2, 200));
         assert_eq!(summary.files[0].roles, vec![FileRole::Heap]);
-        assert_eq!(events.len(), 2);
+        let phases: Vec<_> =
+            events.iter().map(|e| if let FromWorker::Progress { phase, .. } = e { *phase } else { panic!("{e:?}") }).collect();
+        assert_eq!(phases, [Phase::Parsing, Phase::Parsing, Phase::Analysing], "start, end of the file, analysis");
+    }
+
+    /// A reader may return fewer bytes than asked (a `Blob` slice, a pipe):
+    /// files handed out 7 bytes at a time, and one at a time, load as they
+    /// do in one piece, plain and gzip.
+    #[test]
+    fn files_read_a_few_bytes_at_a_time_load_the_same() {
+        // A document larger than the core's read blocks, with `meta` first.
+        let n = 70_000;
+        let mut objects = String::new();
+        let mut references = String::new();
+        for i in 0..n {
+            objects.push_str(&format!("{},1,{},0,-1,-1,", i + 1, 16 + i % 7));
+            if i > 0 {
+                references.push_str(&format!("{},{},2,-1,", i - 1, i));
+            }
+        }
+        let text = format!(
+            r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{}],"references":[{}],"roots":[0,0,-1,0]}},"strings":["","builtins.dict"]}}"#,
+            objects.trim_end_matches(','),
+            references.trim_end_matches(',')
+        );
+        assert!(text.len() > 2 << 20, "{}", text.len());
+        for bytes in [text.as_bytes().to_vec(), gzip(text.as_bytes())] {
+            let whole = counts(&load_in_pieces(&mut Session::new(), 1, "s.json", &bytes, usize::MAX, true).0);
+            assert_eq!(whole.0, n as u64);
+            assert_eq!(counts(&load_in_pieces(&mut Session::new(), 1, "s.json", &bytes, 7, true).0), whole);
+        }
+        let (done, _) = load_in_pieces(&mut Session::new(), 1, "s.json", SNAPSHOT.as_bytes(), 1, true);
+        assert_eq!(counts(&done), (3, 2, 200));
+    }
+
+    /// Progress counts the stored bytes read, rises to the file's size in
+    /// steps of at least 1% (or [`MIN_PROGRESS_STEP_BYTES`]), and never goes
+    /// back although the core opens the file more than once.
+    #[test]
+    fn progress_rises_to_the_stored_size_and_never_goes_back() {
+        let filler = format!(r#""process":{{"note":"{}"}},"#, "x".repeat(3 << 20));
+        let text = SNAPSHOT.replace(r#""version":1,"#, &format!(r#""version":1,{filler}"#));
+        for bytes in [text.as_bytes().to_vec(), gzip(text.as_bytes())] {
+            let source = Pieces::new(&bytes, 4096);
+            let events = RefCell::new(Vec::new());
+            let done = Session::new().load(1, "s.json".into(), &source, true, &|| 0.0, &|e| events.borrow_mut().push(e));
+            assert_eq!(counts(&done), (3, 2, 200));
+            assert!(source.opened.get() >= 2, "the head, then the document");
+            let total = bytes.len() as u64;
+            let parsing: Vec<u64> = events
+                .borrow()
+                .iter()
+                .filter_map(|e| match e {
+                    FromWorker::Progress { phase: Phase::Parsing, done_bytes, total_bytes, .. } => {
+                        assert_eq!(*total_bytes, total);
+                        Some(*done_bytes)
+                    }
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(parsing.first(), Some(&0));
+            assert_eq!(parsing.last(), Some(&total));
+            assert!(parsing.windows(2).all(|w| w[0] < w[1]), "{parsing:?}");
+            let step = (total / 100).max(MIN_PROGRESS_STEP_BYTES);
+            assert!(parsing.windows(2).all(|w| w[1] - w[0] >= step || w[1] == total), "{parsing:?}");
+            if total > 2 * step {
+                assert!(parsing.len() > 3, "progress along the way: {parsing:?}");
+            }
+        }
     }
 
     #[test]
     fn a_bad_file_fails_and_the_next_loads() {
         let mut session = Session::new();
-        let (done, _) = load_in_chunks(&mut session, 1, "p.png", b"\x89PNG\r\n", 4, true);
+        let (done, _) = load_in_pieces(&mut session, 1, "p.png", b"\x89PNG\r\n", 4, true);
         let FromWorker::Failed { error, .. } = done else { panic!("{done:?}") };
         assert!(error.message.contains("PNG image"), "{}", error.message);
-        let (done, _) = load_in_chunks(&mut session, 2, "s.json", SNAPSHOT.as_bytes(), 1000, true);
+        let (done, _) = load_in_pieces(&mut session, 2, "s.json", SNAPSHOT.as_bytes(), 1000, true);
         assert!(matches!(done, FromWorker::Loaded { request: 2, .. }));
     }
 
@@ -419,10 +579,10 @@ mod tests {
         let member = member.finish().unwrap();
         let bomb: Vec<u8> = member.iter().copied().cycle().take(member.len() * 64).collect();
         let mut session = Session::with_load_options(heapscope_core::load::LoadOptions { max_decompressed_bytes: 4 << 20 });
-        let (done, _) = load_in_chunks(&mut session, 1, "bomb.json.gz", &bomb, 4096, true);
+        let (done, _) = load_in_pieces(&mut session, 1, "bomb.json.gz", &bomb, 4096, true);
         let FromWorker::Failed { error, .. } = done else { panic!("{done:?}") };
         assert!(error.message.contains("bomb.json.gz") && error.message.contains("expands past 4 MiB"), "{}", error.message);
-        let (done, _) = load_in_chunks(&mut session, 2, "s.json", SNAPSHOT.as_bytes(), 1000, true);
+        let (done, _) = load_in_pieces(&mut session, 2, "s.json", SNAPSHOT.as_bytes(), 1000, true);
         assert!(matches!(done, FromWorker::Loaded { request: 2, .. }), "{done:?}");
     }
 
@@ -430,7 +590,7 @@ mod tests {
     fn load_errors_carry_the_file_and_where() {
         let mut session = Session::new();
         let (done, _) =
-            load_in_chunks(&mut session, 1, "bad.json", br#"{"format":"heapscope","version":1,"heap":{"objects":[1,2,"x"]}}"#, 8, true);
+            load_in_pieces(&mut session, 1, "bad.json", br#"{"format":"heapscope","version":1,"heap":{"objects":[1,2,"x"]}}"#, 8, true);
         let FromWorker::Failed { error, .. } = done else { panic!("{done:?}") };
         assert_eq!(error.file_name.as_deref(), Some("bad.json"));
         assert!(error.location.is_some(), "{error:?}");
@@ -442,7 +602,7 @@ mod tests {
         // Object 0 is a root twice (a module and a thread's frame): one root object.
         let twice = SNAPSHOT.replace(r#""roots":[0,0,-1,0]"#, r#""roots":[0,0,-1,0, 0,1,-1,0, 1,3,-1,2]"#);
         let mut session = Session::new();
-        let (done, _) = load_in_chunks(&mut session, 1, "s.json", twice.as_bytes(), 100, true);
+        let (done, _) = load_in_pieces(&mut session, 1, "s.json", twice.as_bytes(), 100, true);
         let FromWorker::Loaded { summary, .. } = done else { panic!("{done:?}") };
         assert_eq!(summary.root_count, 2);
     }
@@ -451,8 +611,8 @@ mod tests {
     fn two_heaps_are_ordered_by_their_time_stamps() {
         let with_time = |t: &str| SNAPSHOT.replace(r#""version":1,"#, &format!(r#""version":1,"process":{{"time":"{t}"}},"#));
         let mut session = Session::new();
-        load_in_chunks(&mut session, 1, "later.json", with_time("2026-01-02T00:00:00Z").as_bytes(), 100, true);
-        let (done, _) = load_in_chunks(&mut session, 2, "earlier.json", with_time("2026-01-01T00:00:00Z").as_bytes(), 100, false);
+        load_in_pieces(&mut session, 1, "later.json", with_time("2026-01-02T00:00:00Z").as_bytes(), 100, true);
+        let (done, _) = load_in_pieces(&mut session, 2, "earlier.json", with_time("2026-01-01T00:00:00Z").as_bytes(), 100, false);
         let FromWorker::Loaded { summary, .. } = done else { panic!() };
         assert_eq!(summary.file_name, "later.json");
         let roles: Vec<_> = summary.files.iter().map(|f| (f.file_name.as_str(), f.roles.clone())).collect();
@@ -468,40 +628,101 @@ mod tests {
         let mut session = Session::new();
         // A folder's name order: `-10-` comes before `-9-`.
         for (k, seq) in [10, 11, 9].into_iter().enumerate() {
-            load_in_chunks(&mut session, k as u32 + 1, &format!("dump-{seq}.json"), dump(seq).as_bytes(), 100, k == 0);
+            load_in_pieces(&mut session, k as u32 + 1, &format!("dump-{seq}.json"), dump(seq).as_bytes(), 100, k == 0);
         }
         let names: Vec<&str> = session.heap_series().into_iter().map(|i| session.files[i].name.as_str()).collect();
         assert_eq!(names, ["dump-9.json", "dump-10.json", "dump-11.json"]);
     }
 
+    /// A file past what the parser can use is refused before a byte of it
+    /// is read, in the core's words.
     #[test]
-    fn files_too_big_for_the_browser_are_refused_with_advice() {
-        let mut session = Session::new();
-        let Some(FromWorker::Failed { error, .. }) = session.begin(1, "huge.json".into(), 2 << 30, true) else { panic!() };
+    fn files_too_big_to_parse_are_refused_before_they_are_read() {
+        struct Huge(Cell<bool>);
+        impl Source for Huge {
+            fn stored_len(&self) -> u64 {
+                6 << 30
+            }
+            fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+                self.0.set(true);
+                Ok(Box::new(std::io::repeat(b' ')))
+            }
+        }
+        let huge = Huge(Cell::new(false));
+        let done = Session::new().load(1, "huge.json".into(), &huge, true, &|| 0.0, &|_| {});
+        let FromWorker::Failed { error, .. } = done else { panic!("{done:?}") };
         assert_eq!(
             error.message,
-            "huge.json is 2048 MiB; this browser build reads files up to 1536 MiB — use the `heapscope` command-line tool for it"
+            "huge.json could not be opened: the file is 6 GiB; heapscope reads snapshots up to 4 GiB (what the parser can use)"
         );
-        assert!(session.chunk_slot(1, 0, 10).is_none());
+        assert!(!huge.0.get(), "refused before it was read");
+        // The limit is the load options': a smaller one refuses smaller files.
+        let mut session = Session::with_load_options(heapscope_core::load::LoadOptions { max_decompressed_bytes: 1 << 20 });
+        let big = vec![b' '; 3 << 20];
+        let (done, _) = load_in_pieces(&mut session, 2, "big.json", &big, 1 << 20, true);
+        let FromWorker::Failed { error, .. } = done else { panic!("{done:?}") };
+        assert_eq!(
+            error.message,
+            "big.json could not be opened: the file is 3 MiB; heapscope reads snapshots up to 1 MiB (what the parser can use)"
+        );
     }
 
+    /// A file that cannot be read to its end (a `Blob` whose file was
+    /// changed or removed) fails with the byte where reading stopped, and
+    /// the session loads the next file.
+    #[test]
+    fn a_file_that_cannot_be_read_is_reported_with_where() {
+        let filler = format!(r#""process":{{"note":"{}"}},"#, "x".repeat(100_000));
+        let text = SNAPSHOT.replace(r#""version":1,"#, &format!(r#""version":1,{filler}"#));
+        let mut noise = 1u32;
+        // Incompressible, so that the gzip file is large enough to fail past its head.
+        let noisy: String = (0..300_000)
+            .map(|_| {
+                noise = noise.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                char::from(b'a' + (noise >> 16) as u8 % 26)
+            })
+            .collect();
+        let gzipped = gzip(SNAPSHOT.replace(r#""version":1,"#, &format!(r#""version":1,"process":{{"note":"{noisy}"}},"#)).as_bytes());
+        for bytes in [text.into_bytes(), gzipped] {
+            let mut session = Session::new();
+            let at = bytes.len() / 2;
+            let broken = Pieces { fail_at: Some(at), ..Pieces::new(&bytes, 1000) };
+            let done = session.load(1, "gone.json".into(), &broken, true, &|| 0.0, &|_| {});
+            let FromWorker::Failed { error, .. } = done else { panic!("{done:?}") };
+            assert_eq!(
+                error.message,
+                format!("gone.json could not be opened: the file could not be read: NotReadableError (at byte {at})")
+            );
+            assert_eq!(error.location, Some(heapscope_protocol::ErrorLocation::Byte { offset: at as u64 }));
+            let (done, _) = load_in_pieces(&mut session, 2, "s.json", SNAPSHOT.as_bytes(), 1000, true);
+            assert!(matches!(done, FromWorker::Loaded { request: 2, .. }), "{done:?}");
+        }
+    }
+
+    /// A file shorter than its stated size (it shrank after it was picked)
+    /// says so rather than parsing what there was.
     #[test]
     fn a_file_that_ends_early_is_reported() {
-        let mut session = Session::new();
-        session.begin(1, "short.json".into(), 10, true);
-        session.chunk_slot(1, 0, 4).unwrap().copy_from_slice(b"{\"a\"");
-        let FromWorker::Failed { error, .. } = session.finish(1, &|| 0.0, &mut |_| {}) else { panic!() };
-        assert_eq!(error.message, "short.json ended after 4 of 10 bytes; the file could not be read completely");
-    }
-
-    #[test]
-    fn chunks_of_an_abandoned_load_are_refused() {
-        let mut session = Session::new();
-        session.begin(1, "a".into(), 10, true);
-        session.begin(2, "b".into(), 10, true);
-        assert!(session.chunk_slot(1, 0, 5).is_none());
-        assert!(session.chunk_slot(2, 5, 5).is_none(), "out of order");
-        assert!(session.chunk_slot(2, 0, 11).is_none(), "past the end");
-        assert!(session.chunk_slot(2, 0, 5).is_some());
+        let filler = format!(r#""process":{{"note":"{}"}},"#, "x".repeat(10_000));
+        let text = SNAPSHOT.replace(r#""version":1,"#, &format!(r#""version":1,{filler}"#));
+        struct Short<'a>(&'a [u8]);
+        impl Source for Short<'_> {
+            fn stored_len(&self) -> u64 {
+                self.0.len() as u64 + 10
+            }
+            fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+                Ok(Box::new(self.0))
+            }
+        }
+        let done = Session::new().load(1, "short.json".into(), &Short(text.as_bytes()), true, &|| 0.0, &|_| {});
+        let FromWorker::Failed { error, .. } = done else { panic!("{done:?}") };
+        let n = text.len();
+        assert_eq!(
+            error.message,
+            format!(
+                "short.json could not be opened: the file could not be read: it ended after {n} of {} bytes (was it changed or removed?) (at byte {n})",
+                n + 10
+            )
+        );
     }
 }

@@ -3,11 +3,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use heapscope_protocol::{ErrorReport, FromWorker, ToWorker, CHUNK_BYTES_PROPERTY};
+use heapscope_protocol::{ErrorReport, FromWorker, ToWorker, FILE_PROPERTY};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
+use crate::blob::BlobSource;
 use crate::Session;
 
 /// Installs the message handler and posts [`FromWorker::Ready`].
@@ -31,29 +32,17 @@ pub fn start() {
 
 fn handle(session: &mut Session, msg: ToWorker, data: &JsValue, post: &dyn Fn(FromWorker)) {
     match msg {
-        ToWorker::LoadBegin { request, file_name, total_bytes, replace } => {
-            if let Some(failed) = session.begin(request, file_name, total_bytes, replace) {
-                post(failed);
-            }
-        }
-        ToWorker::LoadChunk { request, offset } => {
-            let bytes = js_sys::Reflect::get(data, &JsValue::from_str(CHUNK_BYTES_PROPERTY)).ok();
-            let Some(buffer) = bytes.and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok()) else {
-                return post(FromWorker::Failed { request, error: ErrorReport::new("internal error: a chunk came without bytes") });
+        ToWorker::LoadFile { request, file_name, replace } => {
+            let file = js_sys::Reflect::get(data, &JsValue::from_str(FILE_PROPERTY)).ok();
+            let Some(blob) = file.and_then(|f| f.dyn_into::<Blob>().ok()) else {
+                return post(FromWorker::Failed { request, error: ErrorReport::new("internal error: a load came without its file") });
             };
-            let array = js_sys::Uint8Array::new(&buffer);
-            // `None`: a chunk of a load that was replaced; it is dropped silently.
-            if let Some(slot) = session.chunk_slot(request, offset, array.length() as usize) {
-                array.copy_to(slot);
-                if let Some(progress) = session.progress(request) {
-                    post(progress);
-                }
-            }
-        }
-        ToWorker::LoadEnd { request } => {
-            let now = || js_sys::Date::now();
-            let mut progress = |m: FromWorker| post(m);
-            let mut done = session.finish(request, &now, &mut progress);
+            let source = match BlobSource::new(blob) {
+                Ok(source) => source,
+                Err(e) => return post(FromWorker::Failed { request, error: ErrorReport::new(format!("internal error: {e}")) }),
+            };
+            // Synchronous: messages that arrive meanwhile wait for the next turn.
+            let mut done = session.load(request, file_name, &source, replace, &js_sys::Date::now, post);
             if let FromWorker::Loaded { summary, .. } = &mut done {
                 let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
                 summary.worker_memory_bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as u64;

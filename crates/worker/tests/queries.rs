@@ -171,9 +171,7 @@ fn session_with(files: &[&str]) -> Session {
     for (i, name) in files.iter().enumerate() {
         let bytes = fixture(name).as_bytes();
         let request = i as u32 + 1;
-        assert!(session.begin(request, format!("{name}.json"), bytes.len() as u64, i == 0).is_none());
-        session.chunk_slot(request, 0, bytes.len()).unwrap().copy_from_slice(bytes);
-        let done = session.finish(request, &|| 0.0, &mut |_| {});
+        let done = session.load(request, format!("{name}.json"), &bytes, i == 0, &|| 0.0, &|_| {});
         assert!(matches!(done, FromWorker::Loaded { .. }), "{name}: {done:?}");
     }
     session
@@ -534,9 +532,7 @@ fn instance_pages_are_cached_per_type_and_dropped_by_a_load() {
     let first = render(&ask(&mut session, Query::Instances { type_name: "app.Node".into(), start: 0, count: 4 }));
     assert_eq!(first, "app.Node 4 from 0 [2:app.Node:60 3:app.Node:60 6:app.Node:0 7:app.Node:0]");
     let bytes = BEFORE.as_bytes();
-    session.begin(2, "before.json".into(), bytes.len() as u64, true);
-    session.chunk_slot(2, 0, bytes.len()).unwrap().copy_from_slice(bytes);
-    session.finish(2, &|| 0.0, &mut |_| {});
+    session.load(2, "before.json".into(), &bytes, true, &|| 0.0, &|_| {});
     let after = render(&ask(&mut session, Query::Instances { type_name: "app.Node".into(), start: 0, count: 4 }));
     assert_eq!(after, "app.Node 1 from 0 [2:app.Node:50]");
 }
@@ -555,9 +551,7 @@ fn exploring_another_snapshot_of_the_series_moves_every_heap_query() {
     assert!(compared.starts_with("vs s1.json [app.Item:2->6"), "{compared}");
     // A load goes back to the latest snapshot.
     let bytes = SERIES[1].as_bytes();
-    session.begin(9, "again.json".into(), bytes.len() as u64, false);
-    session.chunk_slot(9, 0, bytes.len()).unwrap().copy_from_slice(bytes);
-    assert!(matches!(session.finish(9, &|| 0.0, &mut |_| {}), FromWorker::Loaded { .. }));
+    assert!(matches!(session.load(9, "again.json".into(), &bytes, false, &|| 0.0, &|_| {}), FromWorker::Loaded { .. }));
     assert_eq!(overview(&mut session), "objects 12");
 }
 
@@ -568,17 +562,15 @@ fn memory_profiler_files_are_told_apart_by_content_even_gzipped() {
     gz.write_all(MPROF.as_bytes()).unwrap();
     let bytes = gz.finish().unwrap();
     let mut session = Session::new();
-    session.begin(1, "run.bin".into(), bytes.len() as u64, true);
-    session.chunk_slot(1, 0, bytes.len()).unwrap().copy_from_slice(&bytes);
-    let FromWorker::Loaded { summary, .. } = session.finish(1, &|| 0.0, &mut |_| {}) else { panic!() };
+    let FromWorker::Loaded { summary, .. } = session.load(1, "run.bin".into(), &bytes, true, &|| 0.0, &|_| {}) else { panic!() };
     assert_eq!(summary.format, "memory_profiler mprof run");
     assert_eq!(summary.warnings, ["memory `oops` is not a number (at line 7, column 1)"]);
     assert_eq!(summary.files[0].roles, [heapscope_protocol::FileRole::Timeline]);
     let timeline = render(&ask(&mut session, Query::Timeline { max_points: 10 }));
     assert!(timeline.starts_with("run.bin cmd Some(\"python app.py\") at 100 samples 3/3"), "{timeline}");
     // A text that is neither says so.
-    session.begin(2, "notes.txt".into(), 11, true);
-    session.chunk_slot(2, 0, 11).unwrap().copy_from_slice(b"hello world");
-    let FromWorker::Failed { error, .. } = session.finish(2, &|| 0.0, &mut |_| {}) else { panic!() };
+    let FromWorker::Failed { error, .. } = session.load(2, "notes.txt".into(), &&b"hello world"[..], true, &|| 0.0, &|_| {}) else {
+        panic!()
+    };
     assert!(error.message.starts_with("notes.txt could not be opened"), "{}", error.message);
 }
