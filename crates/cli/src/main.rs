@@ -6,6 +6,7 @@
 //! past its limit. A closed output pipe (`heapscope types F | head -1`) ends
 //! the command quietly with exit code 0, as Unix tools do.
 
+mod file_source;
 mod growth_cmds;
 mod heap_cmds;
 mod heapsnapshot;
@@ -15,7 +16,7 @@ pub(crate) mod table;
 mod tm_cmds;
 pub(crate) mod wire;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -261,14 +262,28 @@ pub struct Opened {
 
 fn open(path: &Path, options: &LoadOptions) -> Result<Opened> {
     let name = path.display().to_string();
-    // A file past the cap is refused before it is read (a gzip file that
-    // large cannot expand to less).
-    let len = std::fs::metadata(path).with_context(|| format!("cannot read {name}"))?.len();
-    if len > options.max_decompressed_bytes.saturating_add(1 << 20) {
-        return Err(heapscope_core::load::too_large(len, options.max_decompressed_bytes)).with_context(|| name.clone());
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
-    let Loaded { snapshot, warnings, warning_count } = heapscope_core::load::load_with(&bytes, options).with_context(|| name.clone())?;
+    let metadata = std::fs::metadata(path).with_context(|| format!("cannot read {name}"))?;
+    let loaded = if metadata.is_file() {
+        // A file past the cap is refused before it is read (a gzip file
+        // that large cannot expand to less).
+        let len = metadata.len();
+        if len > options.max_decompressed_bytes.saturating_add(1 << 20) {
+            return Err(heapscope_core::load::too_large(len, options.max_decompressed_bytes)).with_context(|| name.clone());
+        }
+        // Parsed as it is read; the file is opened again if the core needs a second pass.
+        heapscope_core::load::load_source(&file_source::FileSource::new(path, len), options)
+    } else {
+        // A pipe (`<(zcat …)`) or device can be read only once: whole, within the cap.
+        let mut bytes = Vec::new();
+        let cap = options.max_decompressed_bytes.saturating_add(1 << 20);
+        let file = std::fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
+        file.take(cap + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
+        if bytes.len() as u64 > cap {
+            return Err(heapscope_core::load::too_large(bytes.len() as u64, options.max_decompressed_bytes)).with_context(|| name.clone());
+        }
+        heapscope_core::load::load_source(&bytes, options)
+    };
+    let Loaded { snapshot, warnings, warning_count } = loaded.with_context(|| name.clone())?;
     if let Some(first) = warnings.first() {
         let noun = if warning_count == 1 { "warning" } else { "warnings" };
         warn(&format!("{name}: {warning_count} {noun} while loading; first: {first}"));

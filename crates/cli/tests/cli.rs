@@ -540,3 +540,23 @@ fn to_heapsnapshot_writes_the_same_graph_for_memlab() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("no heap section"), "{}", stderr(&o));
 }
+
+/// A snapshot read from a pipe (`<(zcat …)`, which can be read only once)
+/// says what the same file says (files are read in passes, pipes whole).
+#[cfg(unix)]
+#[test]
+fn a_snapshot_from_a_pipe_summarizes_as_the_file_does() {
+    for name in ["pipe.heapscope.json", "pipe.heapscope.json.gz"] {
+        let heap = synth(name, 3000, 5);
+        let heap = heap.to_str().unwrap();
+        let from_file = run(&["summary", "--json", heap]);
+        assert!(from_file.status.success(), "{}", stderr(&from_file));
+        let from_pipe = Command::new("bash")
+            .args(["-c", r#""$0" summary --json <(cat "$1")"#, env!("CARGO_BIN_EXE_heapscope"), heap])
+            .output()
+            .expect("run bash");
+        assert!(from_pipe.status.success(), "{name}: {}", stderr(&from_pipe));
+        let without_name = |o: &Output| stdout(o).lines().filter(|l| !l.contains(r#""file""#)).collect::<Vec<_>>().join("\n");
+        assert_eq!(without_name(&from_pipe), without_name(&from_file), "{name}");
+    }
+}
