@@ -100,18 +100,36 @@ export class AppPage {
 
   /** A real drag-and-drop of one or more files; waits for the load to finish. */
   async drop(paths, { name, type = "application/json" } = {}) {
+    const dataTransfer = await this.dataTransfer(paths, { name, type });
+    for (const event of ["dragenter", "dragover", "drop"]) await this.page.dispatchEvent(APP, event, { dataTransfer });
+    return this.settled();
+  }
+
+  /** Drops `first`, then `second` in the same task, so that the second
+   * drop surely comes while the first file is loading; waits for the end. */
+  async dropDuringLoad(first, second) {
+    const transfers = [await this.dataTransfer(first), await this.dataTransfer(second)];
+    await this.page.evaluate((transfers) => {
+      const app = document.querySelector('[data-testid="app"]');
+      for (const dataTransfer of transfers) {
+        for (const type of ["dragenter", "dragover", "drop"]) app.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer }));
+      }
+    }, transfers);
+    return this.settled();
+  }
+
+  /** A `DataTransfer` in the page holding these files. */
+  async dataTransfer(paths, { name, type = "application/json" } = {}) {
     const files = [];
     for (const path of [].concat(paths)) {
       const bytes = await readFile(path);
       files.push({ b64: bytes.toString("base64"), name: name ?? basename(path), type });
     }
-    const dataTransfer = await this.page.evaluateHandle((files) => {
+    return this.page.evaluateHandle((files) => {
       const dt = new DataTransfer();
       for (const { b64, name, type } of files) dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type }));
       return dt;
     }, files);
-    for (const event of ["dragenter", "dragover", "drop"]) await this.page.dispatchEvent(APP, event, { dataTransfer });
-    return this.settled();
   }
 
   /** Drops a folder, as a browser hands one over: a `DataTransfer` whose

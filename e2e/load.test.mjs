@@ -107,9 +107,8 @@ test("a hand-written JSON object list opens and its counts are right", async () 
   assert.equal(await page.getAttribute('[data-testid="total-size"]', "title"), "1,321 bytes");
 });
 
-test("a plain and a gzip snapshot are read as they are parsed: progress rises to the file's size, then it opens", async () => {
-  // 150,000 objects in a chain: a plain file of a few MiB, so progress has steps on the way.
-  const n = 150_000;
+/** A chain of `n` objects as a plain v1 file; its text and total size. */
+function chainDoc(n) {
   const objects = [];
   const references = [];
   let size = 0;
@@ -119,6 +118,28 @@ test("a plain and a gzip snapshot are read as they are parsed: progress rises to
     if (i > 0) references.push(i - 1, i, 2, -1);
   }
   const text = JSON.stringify({ format: "heapscope", version: 1, heap: { objects, references, roots: [0, 0, -1, 0] }, strings: ["", "builtins.dict"] });
+  return { text, size };
+}
+
+test("a file dropped while another loads is opened after it, alone", async () => {
+  // The worker reads a file to its end before it sees the next message:
+  // the first load finishes (its answer is ignored), then the second opens.
+  const path = join(tempDir(), "big.heapscope.json");
+  writeFileSync(path, chainDoc(150_000).text);
+  const page = await AppPage.openRecordingWorkers(env.browser, env.url);
+  assert.equal(await page.dropDuringLoad(path, LEAK), "ready");
+  const loaded = (await page.workerMessages()).filter((m) => m.type === "Loaded").map((m) => m.summary.file_name);
+  assert.deepEqual(loaded, ["big.heapscope.json", "leak.heapscope.json.gz"], "both loads ran, in order");
+  await assertCounts(page, LEAK);
+  assert.equal(await page.textContent('[data-testid="file-name"]'), "leak.heapscope.json.gz");
+  assert.equal(await page.$('[data-testid="open-files"]'), null, "the second batch replaced the first");
+  assert.deepEqual(page.errors, []);
+});
+
+test("a plain and a gzip snapshot are read as they are parsed: progress rises to the file's size, then it opens", async () => {
+  // 150,000 objects in a chain: a plain file of a few MiB, so progress has steps on the way.
+  const n = 150_000;
+  const { text, size } = chainDoc(n);
   const dir = tempDir();
   const plain = join(dir, "chain.heapscope.json");
   writeFileSync(plain, text);
