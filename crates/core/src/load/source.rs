@@ -92,7 +92,10 @@ impl<R: Read> Read for Capped<R> {
 pub fn plain_head(source: &dyn Source, n: usize) -> Result<Vec<u8>, LoadError> {
     let mut reader = source.open().map_err(|e| read_error(&e, 0))?;
     let mut head = Vec::new();
-    (&mut reader).take(n as u64).read_to_end(&mut head).map_err(|e| read_error(&e, 0))?;
+    // On a failed read, what came before it stays in `head`: the failure is at its end.
+    if let Err(e) = (&mut reader).take(n as u64).read_to_end(&mut head) {
+        return Err(read_error(&e, head.len() as u64));
+    }
     if head.starts_with(&[0x1f, 0x8b]) {
         let mut reader = flate2::read::MultiGzDecoder::new(source.open().map_err(|e| read_error(&e, 0))?);
         let mut plain = Vec::new();
@@ -142,6 +145,30 @@ mod tests {
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         enc.write_all(bytes).unwrap();
         enc.finish().unwrap()
+    }
+
+    /// A read that fails is an error at the byte where it failed.
+    #[test]
+    fn a_failed_read_says_at_which_byte() {
+        struct Failing;
+        impl Source for Failing {
+            fn stored_len(&self) -> u64 {
+                100
+            }
+            fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+                Ok(Box::new(std::io::Cursor::new(b"{\"format\"".to_vec()).chain(FailingRead)))
+            }
+        }
+        struct FailingRead;
+        impl Read for FailingRead {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("the disk went away"))
+            }
+        }
+        let e = plain_head(&Failing, 4096).unwrap_err();
+        assert_eq!(e.to_string(), "the file could not be read: the disk went away (at byte 9)");
+        let e = load_source(&Failing, &LoadOptions::default()).unwrap_err();
+        assert_eq!(e.to_string(), "the file could not be read: the disk went away (at byte 9)");
     }
 
     /// Whatever the input, a load from a source says what a load of the
