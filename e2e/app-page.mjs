@@ -83,8 +83,8 @@ export class AppPage {
   }
 
   /** Waits until the app has finished with its files: ready or error. */
-  async settled() {
-    await this.page.waitForSelector(`${APP}:is([data-state="ready"], [data-state="error"])`, { timeout: 60_000 });
+  async settled(timeout = 60_000) {
+    await this.page.waitForSelector(`${APP}:is([data-state="ready"], [data-state="error"])`, { timeout });
     return this.state();
   }
 

@@ -35,9 +35,10 @@ try {
     await page.evaluate(() => (window.__longTasks = []));
     const started = Date.now();
     await page.setInputFiles('[data-testid="file-input"]', file);
-    const state = await page.settled();
+    // A heap of 2×10^7 objects takes minutes on a loaded machine.
+    const state = await page.settled(900_000);
     if (state !== "ready") throw new Error(`${file}: ${await page.textContent('[data-testid="error-message"]')}`);
-    await page.waitForSelector('[data-testid="overview"] [data-testid="suspects"]', { timeout: 120_000 });
+    await page.waitForSelector('[data-testid="overview"] [data-testid="suspects"]', { timeout: 900_000 });
     const shownMs = Date.now() - started;
     const stats = await page.$eval('[data-testid="load-stats"]', (e) => ({ loadMs: Number(e.dataset.loadMs), memory: Number(e.dataset.workerMemory) }));
     const objects = await page.textContent('[data-testid="object-count"]');
@@ -48,7 +49,7 @@ try {
     const switched = Date.now();
     for (const [tab, selector] of [["types", '[data-testid="types-table"] tr.vrow'], ["dominators", '[data-testid="dominator-row"]'], ["cycles", '[data-testid="cycle-row"]']]) {
       await page.click(`[data-testid="tab-${tab}"]`);
-      await page.waitForSelector(selector, { timeout: 120_000 });
+      await page.waitForSelector(selector, { timeout: 900_000 });
     }
     const exploreMs = Date.now() - switched;
     const longestExploring = await page.evaluate(() => Math.max(0, ...window.__longTasks.map(([, d]) => d)));
