@@ -144,3 +144,22 @@ fn a_streamed_load_never_holds_the_whole_text() {
         assert!(saved > text_len as i64 * 3 / 4, "{name}: streamed peak {streamed_peak} vs whole-file {old_peak} (text {text_len})");
     }
 }
+
+/// A large document that the fast path declines (here: a float where an
+/// integer belongs, after 80 MiB of blanks) is not read whole for its
+/// error: the serde reader runs over the stream, holding a few MiB, and
+/// says what a whole read says.
+#[test]
+fn a_large_declined_document_is_not_read_whole_for_its_error() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut text = br#"{"format": "heapscope", "version": 1, "heap": {"objects": ["#.to_vec();
+    text.resize(text.len() + (80 << 20), b' ');
+    text.extend_from_slice(br#"1.5, 0, 1, 0, -1, -1]}, "strings": [""]}"#);
+    let options = heapscope_core::load::LoadOptions::default();
+    let (streamed, peak) = peak_during(|| heapscope_core::load::load_source(&Slices(&text), &options));
+    let e = streamed.unwrap_err();
+    assert!(e.0.message.starts_with("a value has the wrong type: invalid type: floating point `1.5`"), "{e}");
+    assert!(peak < 16 << 20, "peak {peak} bytes for a {}-byte document", text.len());
+    let whole = heapscope_core::load(&text).unwrap_err();
+    assert_eq!(e.0.message, whole.0.message);
+}

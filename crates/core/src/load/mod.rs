@@ -262,8 +262,7 @@ fn with_lone_surrogates(body: &[u8], parse: fn(&[u8]) -> Result<Loaded, LoadErro
         Ok(loaded) => return Ok(loaded),
         Err(e) => e,
     };
-    let message = &error.0.message;
-    if !["surrogate", "unicode code point", "end of hex escape"].iter().any(|m| message.contains(m)) {
+    if !mentions_lone_surrogate(&error) {
         return Err(error);
     }
     let mut fixed = body.to_vec();
@@ -279,6 +278,12 @@ fn with_lone_surrogates(body: &[u8], parse: fn(&[u8]) -> Result<Loaded, LoadErro
     loaded.warnings.insert(0, warning);
     loaded.warning_count += 1;
     Ok(loaded)
+}
+
+/// Whether a JSON error may come from a lone UTF-16 surrogate escape.
+fn mentions_lone_surrogate(error: &LoadError) -> bool {
+    let message = &error.0.message;
+    ["surrogate", "unicode code point", "end of hex escape"].iter().any(|m| message.contains(m))
 }
 
 /// Replaces every `\uD800`–`\uDFFF` escape inside a JSON string that is not

@@ -43,6 +43,17 @@ impl Source for Vec<u8> {
 /// undone on the way); anything the streaming fast path declines is read
 /// whole and loaded by [`super::load_with`], which says what is wrong.
 pub fn load_source(source: &dyn Source, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    load_source_reading_whole_up_to(source, options, WHOLE_READ_MAX_BYTES)
+}
+
+/// A declined v1 document whose stored size is past this (an eighth of it
+/// when gzip-compressed) is not read whole for its error: the serde reader
+/// runs over the stream instead (same visitors, same errors, bounded memory).
+/// Smaller ones are read whole, as every other format is.
+const WHOLE_READ_MAX_BYTES: u64 = 64 << 20;
+
+/// [`load_source`] with the size past which a declined document streams.
+fn load_source_reading_whole_up_to(source: &dyn Source, options: &LoadOptions, whole_max: u64) -> Result<Loaded, LoadError> {
     let max = options.max_decompressed_bytes;
     let head = plain_head(source, 4096)?;
     let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
@@ -53,9 +64,26 @@ pub fn load_source(source: &dyn Source, options: &LoadOptions) -> Result<Loaded,
                 return Ok(loaded);
             }
         }
+        let stored = source.stored_len().saturating_mul(if is_gzip(source) { 8 } else { 1 });
+        if stored > whole_max {
+            match super::v1::parse_with_serde_stream(&open) {
+                // Lone surrogates are rewritten in a copy of the whole text;
+                // a failing stream is worded by the whole-file path.
+                Some(Err(e)) if super::mentions_lone_surrogate(&e) => {}
+                None => {}
+                Some(done) => return done,
+            }
+        }
     }
     let bytes = read_stored(source, options)?;
     super::load_with(&bytes, options)
+}
+
+/// Whether the stored file starts with gzip's magic bytes.
+fn is_gzip(source: &dyn Source) -> bool {
+    let mut magic = Vec::with_capacity(2);
+    let _ = source.open().and_then(|r| r.take(2).read_to_end(&mut magic));
+    magic == [0x1f, 0x8b]
 }
 
 /// A reader of the plain text: gzip undone, and an error past `max` bytes
@@ -194,12 +222,36 @@ mod tests {
             b"\x89PNG\r\n".to_vec(),
             Vec::new(),
             b"  ".to_vec(),
+            // Declined by the fast path, then read by serde (whole, or streamed).
+            b"{\"format\": \"heapscope\",\n \"version\": 1,\n \"heap\": {\"objects\": [1, 0, 99999999999999999999, 0, -1, -1]}}".to_vec(),
+            b"{\"format\": \"heapscope\", \"version\": 1, \"heap\": {\"objects\": [1, 0, 1.5, 0, -1, -1]}, \"strings\": [\"\"]}".to_vec(),
+            br#"{"format": "heapscope", "version": "1"}"#.to_vec(),
+            br#"{"form\u0061t": "heapscope", "version": 1, "heap": {"objects": [7, 0, 16, 0, -1, -1]}, "strings": [""]}"#.to_vec(),
+            gz(br#"{"format": "heapscope", "version": 1, "heap": {"objects": [7, 0, 16, 0, -1, -1],, "strings": [""]}"#),
+            br#"{"format": "heapscope", "version": 1, "meta": {"object_fields": []}}"#.to_vec(),
         ];
         let options = LoadOptions::default();
         for bytes in &inputs {
             let want = super::super::load(bytes).map(|l| format!("{:?} {:?}", l.snapshot, l.warnings)).map_err(|e| e.to_string());
             let got = load_source(bytes, &options).map(|l| format!("{:?} {:?}", l.snapshot, l.warnings)).map_err(|e| e.to_string());
             assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(60)]));
+            // A large declined document is read by serde as a stream: the same
+            // answer, except that an error's column may be one byte later.
+            let streamed = load_source_reading_whole_up_to(bytes, &options, 0);
+            let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(60)]);
+            match (streamed, super::super::load(bytes)) {
+                (Ok(a), Ok(b)) => assert_eq!(format!("{:?} {:?}", a.snapshot, a.warnings), format!("{:?} {:?}", b.snapshot, b.warnings)),
+                (Err(a), Err(b)) => {
+                    assert_eq!(a.0.message, b.0.message, "streamed: {shown:?}");
+                    match (a.0.location, b.0.location) {
+                        (Some(Location::LineColumn { line: la, column: ca }), Some(Location::LineColumn { line: lb, column: cb })) => {
+                            assert!(la == lb && (ca == cb || ca == cb + 1), "streamed: {shown:?} at {la}:{ca}, whole at {lb}:{cb}")
+                        }
+                        (a, b) => assert_eq!(a, b, "streamed: {shown:?}"),
+                    }
+                }
+                (a, b) => panic!("streamed: {shown:?}: {:?} against {:?}", a.map(|_| ()), b.map(|_| ())),
+            }
         }
         // Past the cap: the same refusal, plain or gzip.
         let small = LoadOptions { max_decompressed_bytes: 40 };

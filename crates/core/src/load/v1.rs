@@ -69,12 +69,81 @@ fn parse_with_serde(bytes: &[u8]) -> Result<Loaded, LoadError> {
     doc.finish()
 }
 
+/// [`parse_with_serde`] over a stream that `open` starts again from byte 0
+/// (for `meta` ahead, the main pass, and the text an error points at): for
+/// documents too large to read whole that the fast path declined. The same
+/// visitors, so the same result and the same messages, in bounded memory
+/// (serde_json's stream reader may put an error's column one byte later:
+/// after the byte it peeked).
+/// `None` when the stream itself fails (a read error, corrupt gzip, the
+/// size cap): the whole-file path words those.
+pub(crate) fn parse_with_serde_stream<'s>(open: &dyn Fn() -> Option<Box<dyn std::io::Read + 's>>) -> Option<Result<Loaded, LoadError>> {
+    const BUFFER: usize = 1 << 20;
+    let mut doc = Document::default();
+    let ahead = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(BUFFER, open()?));
+    doc.meta = visit::meta_from(&mut { ahead }).unwrap_or_default();
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(BUFFER, open()?));
+    let parsed = de::Deserializer::deserialize_map(&mut de, DocumentVisitor(&mut doc)).and_then(|()| de.end());
+    if let Err(e) = parsed {
+        if let Some(err) = doc.fatal.take() {
+            return Some(Err(err));
+        }
+        if e.classify() == serde_json::error::Category::Io {
+            return None;
+        }
+        let (before, next) = text_before(open()?, e.line(), e.column());
+        // serde_json's stream reader may count the byte it peeked after a number.
+        let big = big_integer_in(&before, before.len(), next)
+            .or_else(|| before.len().checked_sub(1).and_then(|end| big_integer_in(&before, end, before.get(end).copied())));
+        return Some(Err(json_error_with(&e, big)));
+    }
+    Some(doc.finish())
+}
+
+/// Up to 64 bytes of the text that end at (1-based) `line`, `column`, and
+/// the byte after them: what [`big_integer_in`] looks at, read in one pass
+/// holding only those bytes (a document may be one line of gigabytes).
+fn text_before(reader: Box<dyn std::io::Read + '_>, line: usize, column: usize) -> (Vec<u8>, Option<u8>) {
+    use std::io::Read;
+    let (mut at_line, mut at_column) = (1usize, 0usize);
+    let mut window: std::collections::VecDeque<u8> = std::collections::VecDeque::with_capacity(64);
+    for byte in std::io::BufReader::with_capacity(1 << 20, reader).bytes() {
+        let Ok(b) = byte else { break };
+        if at_line == line && at_column == column {
+            return (window.into(), Some(b));
+        }
+        if b == b'\n' {
+            at_line += 1;
+            at_column = 0;
+            window.clear();
+            if at_line > line {
+                break;
+            }
+            continue;
+        }
+        if at_line == line {
+            at_column += 1;
+            if window.len() == 64 {
+                window.pop_front();
+            }
+            window.push_back(b);
+        }
+    }
+    (window.into(), None)
+}
+
 /// A serde_json error in our words, with its line and column. `bytes` is
 /// the document, to tell an integer too large for 64 bits from a float.
 pub(crate) fn json_error(e: &serde_json::Error, bytes: &[u8]) -> LoadError {
+    json_error_with(e, big_integer_at(bytes, e.line(), e.column()))
+}
+
+/// [`json_error`] once the integer literal the error points at (if it is
+/// one too large for 64 bits) has been found.
+fn json_error_with(e: &serde_json::Error, big_integer: Option<&str>) -> LoadError {
     use serde_json::error::Category;
     let at = Some(Location::LineColumn { line: e.line(), column: e.column() });
-    if let Some(number) = big_integer_at(bytes, e.line(), e.column()) {
+    if let Some(number) = big_integer {
         let shown: String = number.chars().take(40).collect();
         return LoadError::new(format!("integer too large: {shown} does not fit in 64 bits"), at);
     }
@@ -111,10 +180,15 @@ fn big_integer_at(bytes: &[u8], line: usize, column: usize) -> Option<&str> {
         }
     }
     let end = (line_start + column).min(bytes.len());
+    big_integer_in(&bytes[line_start..], end - line_start, bytes.get(end).copied())
+}
+
+/// The integer literal that ends at `end` in `bytes` (followed by `next`)
+/// when it does not fit in an `i64`.
+fn big_integer_in(bytes: &[u8], end: usize, next: Option<u8>) -> Option<&str> {
     let start = bytes[..end].iter().rposition(|&b| !(b.is_ascii_digit() || b == b'-')).map_or(0, |i| i + 1);
     let token = std::str::from_utf8(&bytes[start..end]).ok()?;
     let digits = token.strip_prefix('-').unwrap_or(token);
-    let next = bytes.get(end).copied();
     let is_integer = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && !matches!(next, Some(b'.' | b'e' | b'E'));
     (is_integer && token.parse::<i64>().is_err()).then_some(token)
 }

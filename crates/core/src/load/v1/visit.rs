@@ -17,6 +17,11 @@ use crate::strings::StringTable;
 /// has it (at once when `meta` comes first). `None` when there is none or
 /// the document breaks before it; the main pass then reports the damage.
 pub(super) fn meta_ahead(bytes: &[u8]) -> Option<Meta> {
+    meta_from(&mut serde_json::Deserializer::from_slice(bytes))
+}
+
+/// [`meta_ahead`] over any serde_json input (a slice, or a stream).
+pub(super) fn meta_from<'de, R: serde_json::de::Read<'de>>(de: &mut serde_json::Deserializer<R>) -> Option<Meta> {
     struct MetaOnly<'a>(&'a mut Option<Meta>);
     impl<'de> Visitor<'de> for MetaOnly<'_> {
         type Value = ();
@@ -36,8 +41,7 @@ pub(super) fn meta_ahead(bytes: &[u8]) -> Option<Meta> {
         }
     }
     let mut meta = None;
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let _ = de::Deserializer::deserialize_map(&mut de, MetaOnly(&mut meta));
+    let _ = de::Deserializer::deserialize_map(de, MetaOnly(&mut meta));
     meta
 }
 
