@@ -300,13 +300,7 @@ fn browser(sizes: &[u64], rows: &mut BTreeMap<u64, Row>, versions: &mut Vec<(&'s
     let timer = Path::new("/usr/bin/time").exists();
     for (&n, file) in sizes.iter().zip(&files) {
         let times = PathBuf::from(format!("{OUT_DIR}/cli-summary-time-{n}.txt"));
-        let mut cmd = if timer {
-            let mut c = Command::new("/usr/bin/time");
-            c.args(["-f", "%U %S %M", "-o"]).arg(&times).arg("target/release/heapscope");
-            c
-        } else {
-            Command::new("target/release/heapscope")
-        };
+        let mut cmd = heapscope_timed(timer, &times);
         cmd.args(["summary", file]).stdout(std::process::Stdio::null());
         eprintln!("$ heapscope summary {file}");
         let t = Instant::now();
@@ -442,13 +436,7 @@ fn memlab(
         // heapscope: the whole process, from reading the file to the answer.
         let answers = PathBuf::from(format!("{OUT_DIR}/heapscope-dominators-{n}.json"));
         let times = PathBuf::from(format!("{OUT_DIR}/heapscope-time-{n}.txt"));
-        let mut cmd = if timer {
-            let mut c = Command::new("/usr/bin/time");
-            c.args(["-f", "%U %S %M", "-o"]).arg(&times).arg("target/release/heapscope");
-            c
-        } else {
-            Command::new("target/release/heapscope")
-        };
+        let mut cmd = heapscope_timed(timer, &times);
         cmd.args(["dominators", &source, "--json", "--depth", "3", "--limit", "4"]);
         let file = std::fs::File::create(&answers).map_err(|e| format!("{}: {e}", answers.display()))?;
         eprintln!("$ heapscope dominators {source} --json --depth 3 --limit 4 > {}", answers.display());
@@ -537,6 +525,17 @@ fn is_stale(derived: &Path, source: &Path) -> bool {
 }
 
 /// `/usr/bin/time -f "%U %S %M"`: CPU seconds (user + system) and peak RSS in KiB.
+/// The release CLI, run under `/usr/bin/time` (user, system, peak RSS into
+/// `times`, read by [`parse_time_file`]) when `timer`.
+fn heapscope_timed(timer: bool, times: &Path) -> Command {
+    if !timer {
+        return Command::new("target/release/heapscope");
+    }
+    let mut c = Command::new("/usr/bin/time");
+    c.args(["-f", "%U %S %M", "-o"]).arg(times).arg("target/release/heapscope");
+    c
+}
+
 fn parse_time_file(path: &Path) -> Result<(Option<f64>, Option<f64>), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let line = text.lines().last().unwrap_or("");

@@ -55,7 +55,7 @@ const WHOLE_READ_MAX_BYTES: u64 = 64 << 20;
 /// [`load_source`] with the size past which a declined document streams.
 fn load_source_reading_whole_up_to(source: &dyn Source, options: &LoadOptions, whole_max: u64) -> Result<Loaded, LoadError> {
     let max = options.max_decompressed_bytes;
-    let head = plain_head(source, 4096)?;
+    let (head, gzip) = head(source, 4096)?;
     let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
         let open = || open_plain(source, max).ok();
@@ -64,7 +64,7 @@ fn load_source_reading_whole_up_to(source: &dyn Source, options: &LoadOptions, w
                 return Ok(loaded);
             }
         }
-        let stored = source.stored_len().saturating_mul(if is_gzip(source) { 8 } else { 1 });
+        let stored = source.stored_len().saturating_mul(if gzip { 8 } else { 1 });
         if stored > whole_max {
             match super::v1::parse_with_serde_stream(&open) {
                 // Lone surrogates are rewritten in a copy of the whole text;
@@ -77,13 +77,6 @@ fn load_source_reading_whole_up_to(source: &dyn Source, options: &LoadOptions, w
     }
     let bytes = read_stored(source, options)?;
     super::load_with(&bytes, options)
-}
-
-/// Whether the stored file starts with gzip's magic bytes.
-fn is_gzip(source: &dyn Source) -> bool {
-    let mut magic = Vec::with_capacity(2);
-    let _ = source.open().and_then(|r| r.take(2).read_to_end(&mut magic));
-    magic == [0x1f, 0x8b]
 }
 
 /// A reader of the plain text: gzip undone, and an error past `max` bytes
@@ -118,6 +111,11 @@ impl<R: Read> Read for Capped<R> {
 /// The first bytes of the plain text (gzip undone), at most `n`: enough to
 /// tell the formats apart ([`super::detect_profile`]).
 pub fn plain_head(source: &dyn Source, n: usize) -> Result<Vec<u8>, LoadError> {
+    Ok(head(source, n)?.0)
+}
+
+/// [`plain_head`], and whether the stored file is gzip.
+fn head(source: &dyn Source, n: usize) -> Result<(Vec<u8>, bool), LoadError> {
     let mut reader = source.open().map_err(|e| read_error(&e, 0))?;
     let mut head = Vec::new();
     // On a failed read, what came before it stays in `head`: the failure is at its end.
@@ -129,9 +127,9 @@ pub fn plain_head(source: &dyn Source, n: usize) -> Result<Vec<u8>, LoadError> {
         let mut plain = Vec::new();
         // A truncated stream still yields its first bytes; the load says what is wrong.
         let _ = (&mut reader).take(n as u64).read_to_end(&mut plain);
-        return Ok(plain);
+        return Ok((plain, true));
     }
-    Ok(head)
+    Ok((head, false))
 }
 
 /// The whole plain text (gzip undone), refused past the options' cap.

@@ -49,13 +49,7 @@ pub(super) fn parse_stream<'s>(reader: &mut dyn Read, ahead: &dyn Fn() -> Option
     let mut doc = Document::default();
     let mut meta_seen = false;
     let mut p = Stream::new(reader);
-    p.bom();
-    p.ws()?;
-    p.expect(b'{')?;
-    p.ws()?;
-    if p.peek()? == b'}' {
-        p.pos += 1;
-    } else {
+    if !p.open_document()? {
         loop {
             let key = p.key()?;
             match key.as_slice() {
@@ -130,11 +124,7 @@ fn section(p: &mut Stream<'_>, key: &[u8], doc: &mut Document) -> Option<()> {
 /// unexpected). Holds only the stream's window: skipped values are not kept.
 fn meta_ahead(reader: &mut dyn Read) -> Option<Option<Meta>> {
     let mut p = Stream::new(reader);
-    p.bom();
-    p.ws()?;
-    p.expect(b'{')?;
-    p.ws()?;
-    if p.peek()? == b'}' {
+    if p.open_document()? {
         return Some(None);
     }
     loop {
@@ -257,6 +247,18 @@ impl<'r> Stream<'r> {
         if self.buf[self.pos..self.end].starts_with(b"\xEF\xBB\xBF") {
             self.pos += 3;
         }
+    }
+
+    /// The document's start: a byte order mark, then `{`. `true` when the
+    /// object is empty (its `}` read too).
+    fn open_document(&mut self) -> Option<bool> {
+        self.bom();
+        self.ws()?;
+        self.expect(b'{')?;
+        self.ws()?;
+        let empty = self.peek()? == b'}';
+        self.pos += empty as usize;
+        Some(empty)
     }
 
     fn ws(&mut self) -> Option<()> {
