@@ -49,7 +49,7 @@ fn status_kib(field: &str) -> u64 {
 /// `--json`: CPU time of load, analysis and reports, then a single-threaded
 /// per-step split; one JSON line.
 fn child_json(path: &Path) {
-    use heapscope_core::analysis::{aggregate, distance, dominators, scc, strong_view::StrongView, types::TypeIndex};
+    use heapscope_core::analysis::{aggregate, distance, dominators, owner::Owners, scc, strong_view::StrongView, types::TypeIndex};
     let bytes = std::fs::read(path).expect("read heap");
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let base_kib = status_kib("VmRSS:");
@@ -79,12 +79,14 @@ fn child_json(path: &Path) {
     };
     let mut types = None;
     let t_types = step(&mut || types = Some(TypeIndex::new(&s.strings, heap)));
-    let t_dist = step(&mut || drop(distance::distances(&view, &roots)));
+    let mut dist = None;
+    let t_dist = step(&mut || dist = Some(distance::distances(&view, &roots)));
     let mut dom = None;
     let t_dom = step(&mut || dom = Some(dominators::dominator_tree(&view, &roots, &heap.size_bytes)));
     let t_scc = step(&mut || drop(scc::cyclic_components(&view)));
-    let (types, dom) = (types.expect("types"), dom.expect("dominators"));
+    let (types, dom, dist) = (types.expect("types"), dom.expect("dominators"), dist.expect("distances"));
     let t_agg = step(&mut || drop(aggregate::aggregate(heap, &types, &dom, Default::default())));
+    let t_owners = step(&mut || drop(Owners::compute(s, heap, &types, &dist, &dom)));
     let n = heap.object_count();
     let m = heap.reference_count();
     let beyond = peak_kib.saturating_sub(base_kib) * 1024;
@@ -96,7 +98,7 @@ fn child_json(path: &Path) {
             "{{\"objects\":{},\"references\":{},\"input_bytes\":{},",
             "\"load_cpu_s\":{:.4},\"analysis_cpu_s\":{:.4},\"reports_cpu_s\":{:.4},\"load_wall_s\":{:.4},\"analysis_wall_s\":{:.4},",
             "\"us_per_object\":{{\"load\":{:.4},\"analysis\":{:.4},\"load_analysis\":{:.4},\"reports\":{:.4}}},",
-            "\"steps_cpu_s\":{{\"types\":{:.4},\"distances\":{:.4},\"dominators\":{:.4},\"scc\":{:.4},\"aggregate\":{:.4}}},",
+            "\"steps_cpu_s\":{{\"types\":{:.4},\"distances\":{:.4},\"dominators\":{:.4},\"scc\":{:.4},\"aggregate\":{:.4},\"owners\":{:.4}}},",
             "\"peak_beyond_input_bytes\":{},\"load_peak_beyond_input_bytes\":{},\"peak_bytes_per_object\":{:.1},\"budget_bytes\":{},",
             "\"cycles\":{},\"suspects\":{}}}"
         ),
@@ -117,6 +119,7 @@ fn child_json(path: &Path) {
         t_dom,
         t_scc,
         t_agg,
+        t_owners,
         beyond,
         load_beyond,
         beyond as f64 / n as f64,

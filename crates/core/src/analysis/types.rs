@@ -17,20 +17,29 @@ pub struct TypeIndex {
 
 impl TypeIndex {
     pub fn new(strings: &StringTable, heap: &Heap) -> Self {
-        let mut by_str_id: HashMap<u32, u32> = HashMap::new();
+        // Type id by string id: an array over the string table (no hashing per
+        // object); ids outside the table (none in a valid heap) share "?".
+        const UNSEEN: u32 = u32::MAX;
+        let mut by_str_id: Vec<u32> = vec![UNSEEN; strings.len()];
+        let mut outside = UNSEEN;
         let mut by_name: HashMap<&str, u32> = HashMap::new();
         let mut names = Vec::new();
         let of_object = heap
             .type_name
             .iter()
             .map(|&sid| {
-                *by_str_id.entry(sid).or_insert_with(|| {
+                let slot = match by_str_id.get_mut(sid as usize) {
+                    Some(slot) => slot,
+                    None => &mut outside,
+                };
+                if *slot == UNSEEN {
                     let name = strings.get(sid).unwrap_or("?");
-                    *by_name.entry(name).or_insert_with(|| {
+                    *slot = *by_name.entry(name).or_insert_with(|| {
                         names.push(name.to_string());
                         (names.len() - 1) as u32
-                    })
-                })
+                    });
+                }
+                *slot
             })
             .collect();
         TypeIndex { names, of_object }
@@ -64,5 +73,38 @@ pub fn module_of(type_name: &str) -> &str {
     match type_name.rfind('.') {
         Some(i) if i > 0 => &type_name[..i],
         _ => type_name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Graph;
+    use crate::strings::NO_STRING;
+
+    /// Type ids follow first appearance; two string ids with the same text
+    /// are one type; a type name id outside the string table is "?".
+    #[test]
+    fn type_ids_by_content_in_first_seen_order() {
+        let mut strings = StringTable::new();
+        let a = strings.push("app.A");
+        let b = strings.push("builtins.dict");
+        let a2 = strings.push("app.A");
+        let type_name = vec![b, a, a2, 999, b, NO_STRING, a2];
+        let n = type_name.len();
+        let heap = Heap {
+            address: (0..n as u64).collect(),
+            type_name,
+            size_bytes: vec![8; n],
+            flags: vec![0; n],
+            description: vec![NO_STRING; n],
+            traceback: vec![u32::MAX; n],
+            graph: Graph::from_edges(n, vec![], vec![], vec![]),
+            roots: vec![],
+        };
+        let types = TypeIndex::new(&strings, &heap);
+        assert_eq!(types.names, ["builtins.dict", "app.A", "?"]);
+        assert_eq!(types.of_object, [0, 1, 1, 2, 0, 2, 1]);
+        assert_eq!(types.find("app.A"), Some(1));
     }
 }
