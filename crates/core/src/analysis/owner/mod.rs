@@ -96,9 +96,28 @@ impl Owners {
         // Module objects by name, for types' modules.
         let mut modules: Vec<(&str, Owner)> = Vec::new();
         let mut intrinsic: Vec<Option<Owner>> = vec![None; n];
+        // Per type, not per object: whether it names a module, whether the
+        // interpreter shares its instances with everyone.
+        let module_type: Vec<bool> = types.names.iter().map(|t| t == "builtins.module").collect();
+        let shared_type: Vec<bool> = types
+            .names
+            .iter()
+            .map(|t| {
+                matches!(
+                    t.as_str(),
+                    "builtins.str"
+                        | "builtins.int"
+                        | "builtins.float"
+                        | "builtins.bytes"
+                        | "builtins.tuple"
+                        | "builtins.code"
+                        | "builtins.NoneType"
+                )
+            })
+            .collect();
         for o in 0..n as ObjIdx {
             let oi = o as usize;
-            if heap.flags[oi] & flags::MODULE != 0 || types.name_of(o) == "builtins.module" {
+            if heap.flags[oi] & flags::MODULE != 0 || module_type[types.of_object[oi] as usize] {
                 let name = snapshot.str(heap.description[oi]);
                 let owner = module_owner(name, module_file(snapshot, heap, o).as_deref(), env);
                 modules.push((name, owner));
@@ -127,18 +146,6 @@ impl Owners {
                 }
             }
         }
-        let shared = |o: ObjIdx| {
-            matches!(
-                types.name_of(o),
-                "builtins.str"
-                    | "builtins.int"
-                    | "builtins.float"
-                    | "builtins.bytes"
-                    | "builtins.tuple"
-                    | "builtins.code"
-                    | "builtins.NoneType"
-            )
-        };
         // Reachable objects in breadth-first order (a counting sort by distance).
         let levels = distances.max_depth as usize + 1;
         let mut start = vec![0usize; levels + 1];
@@ -167,8 +174,23 @@ impl Owners {
                 (None, Some(d)) if d != SUPER_ROOT && owner[d as usize] != UNSET => Owner::ALL[owner[d as usize] as usize],
                 _ => {
                     let depth = distances.depth[oi];
-                    let nearer = g.strong_predecessors(o).filter(|&p| distances.depth[p as usize] < depth && owner[p as usize] != UNSET);
-                    let best = if shared(o) { nearer.map(|p| owner[p as usize]).max() } else { nearer.map(|p| owner[p as usize]).min() };
+                    let nearer = g.strong_predecessors(o).filter(|&p| owner[p as usize] != UNSET && distances.depth[p as usize] < depth);
+                    // The interpreter's (the largest) wins for shared types, the
+                    // application's (the smallest) for the others: stop when it is
+                    // found (hubs have millions of referrers).
+                    let (decisive, pick): (u8, fn(u8, u8) -> u8) = if shared_type[types.of_object[oi] as usize] {
+                        (Owner::Interpreter as u8, u8::max)
+                    } else {
+                        (Owner::Application as u8, u8::min)
+                    };
+                    let mut best: Option<u8> = None;
+                    for x in nearer.map(|p| owner[p as usize]) {
+                        let b = best.map_or(x, |b| pick(b, x));
+                        best = Some(b);
+                        if b == decisive {
+                            break;
+                        }
+                    }
                     best.map_or(Owner::Interpreter, |b| Owner::ALL[b as usize])
                 }
             };
@@ -336,5 +358,26 @@ mod tests {
         assert_eq!(path_owner("/srv/venv/lib/python3.11/site-packages/x.py", None), Owner::ThirdParty);
         assert_eq!(path_owner("/usr/lib/python3.11/threading.py", Some(&env())), Owner::Interpreter);
         assert_eq!(path_owner("/srv/app.py", Some(&env())), Owner::Application);
+    }
+
+    /// Objects several roots reach take the owner of a referrer nearer the
+    /// roots: for strings the interpreter's if any such referrer is its (even
+    /// when the application's comes first), otherwise the application's if
+    /// any (even after the interpreter's); referrers no nearer are ignored.
+    #[test]
+    fn shared_objects_take_the_owner_of_a_nearer_referrer() {
+        let doc = r#"{"format":"heapscope","version":1,"heap":{
+            "objects":[16,1,72,2,2,-1, 32,1,72,2,3,-1, 48,4,50,0,-1,-1, 64,5,100,1,-1,-1, 80,5,100,1,-1,-1, 96,6,56,1,-1,-1, 112,4,50,0,-1,-1],
+            "references":[0,2,1,-1, 0,3,1,-1, 0,5,1,-1, 1,2,1,-1, 1,3,1,-1, 1,4,1,-1, 1,6,1,-1, 5,6,1,-1],
+            "roots":[0,0,-1,0, 1,0,-1,0]},
+            "strings":["","builtins.module","sys","app","builtins.str","builtins.dict","builtins.list"]}"#;
+        let loaded = crate::load(doc.as_bytes()).unwrap();
+        let s = loaded.snapshot;
+        let heap = s.heap.as_ref().unwrap();
+        let a = crate::Analysis::of_heap(&s, heap);
+        let owners: Vec<Owner> = (0..7).map(|o| a.owners.of(o)).collect();
+        use Owner::{Application as A, Interpreter as I};
+        // sys, app, str of both, dict of both, app's dict, sys's list, str of app and of sys's list.
+        assert_eq!(owners, [I, A, I, A, A, I, A]);
     }
 }
