@@ -129,7 +129,7 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     let mut is_root = BitSet::new(n);
     let mut stack: Vec<(u32, EdgeIdx, EdgeIdx)> = Vec::new();
     let plain = view.exclusions.is_empty();
-    let (targets, labels) = g.out_columns();
+    let (targets, _) = g.out_columns();
     let out_offsets = g.out_offsets();
     for &r in roots {
         if (r as usize) >= n || view.exclusions.excludes_object(r) {
@@ -157,7 +157,7 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
                 prefetch(&pre, t);
                 prefetch(out_offsets, t);
             }
-            let ok = if plain { labels[cursor as usize].is_strong() } else { view.edge_ok(vertex[p as usize], cursor) };
+            let ok = if plain { !g.is_weak_edge(cursor) } else { view.edge_ok(vertex[p as usize], cursor) };
             if !ok {
                 continue;
             }

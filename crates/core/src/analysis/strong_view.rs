@@ -74,7 +74,7 @@ impl<'a> StrongView<'a> {
     #[inline(always)]
     pub fn edge_ok(&self, from: ObjIdx, edge: EdgeIdx) -> bool {
         let g = self.graph;
-        g.label(edge).is_strong()
+        !g.is_weak_edge(edge)
             && (self.exclusions.is_empty()
                 || !(self.exclusions.excludes_edge(edge)
                     || self.exclusions.excludes_object(from)
