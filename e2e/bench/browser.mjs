@@ -27,19 +27,25 @@ try {
       // The app's own change handler is timed separately (window capture → bubble).
       window.addEventListener("change", () => (window.__received = performance.now()), { capture: true });
       window.addEventListener("change", () => (window.__handlerMs = performance.now() - window.__received));
+      // "Shown" is timed in the page, from the file input's change event (the
+      // pick, as the page sees it) to the suspects list in the DOM: the
+      // harness's own round trips (handing the file over, polling for the
+      // selector) are not the app's time.
+      new MutationObserver(() => {
+        if (window.__shown === undefined && document.querySelector('[data-testid="overview"] [data-testid="suspects"]')) window.__shown = performance.now();
+      }).observe(document.body, { subtree: true, childList: true });
       new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration]))).observe({ type: "longtask", buffered: false });
     });
     // Prove the observer sees long tasks: block the main thread for 80 ms once.
     await page.evaluate(() => new Promise((ok) => setTimeout(() => { const t = performance.now(); while (performance.now() - t < 80); setTimeout(ok, 50); }, 0)));
     await page.waitForFunction(() => window.__longTasks.length > 0);
     await page.evaluate(() => (window.__longTasks = []));
-    const started = Date.now();
     await page.setInputFiles('[data-testid="file-input"]', file);
     // A heap of 2×10^7 objects takes minutes on a loaded machine.
     const state = await page.settled(900_000);
     if (state !== "ready") throw new Error(`${file}: ${await page.textContent('[data-testid="error-message"]')}`);
     await page.waitForSelector('[data-testid="overview"] [data-testid="suspects"]', { timeout: 900_000 });
-    const shownMs = Date.now() - started;
+    const shownMs = await page.evaluate(() => window.__shown - window.__received);
     const stats = await page.$eval('[data-testid="load-stats"]', (e) => ({ loadMs: Number(e.dataset.loadMs), memory: Number(e.dataset.workerMemory) }));
     const objects = await page.textContent('[data-testid="object-count"]');
     const references = await page.textContent('[data-testid="reference-count"]');

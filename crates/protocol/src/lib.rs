@@ -43,7 +43,8 @@ pub enum ToWorker {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum FromWorker {
-    /// The worker is listening; anything sent before this is lost.
+    /// The worker is listening and warmed up (its first, optimizing pass over
+    /// a small synthetic heap is done); the UI sends nothing before this.
     Ready,
     /// How far a load is. While `Parsing`, `done_bytes` counts the bytes of
     /// the file as stored (compressed, if it is) read so far: the file is

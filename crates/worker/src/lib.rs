@@ -8,6 +8,8 @@
 //! `session` and `convert`; `convert` knows neither. All of it is plain
 //! Rust, tested natively; [`web`] is the thin glue to the
 //! `DedicatedWorkerGlobalScope`, and [`blob`] reads a `Blob` as a `Source`.
+//! [`warm_up`] runs a small synthetic heap through all of it once at start,
+//! so that V8 has optimized the hot code before the first real file.
 
 #[cfg(target_arch = "wasm32")]
 pub mod blob;
@@ -15,6 +17,7 @@ mod convert;
 pub mod dispatch;
 mod flame;
 pub mod session;
+pub mod warm_up;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

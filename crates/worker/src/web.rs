@@ -11,7 +11,8 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 use crate::blob::BlobSource;
 use crate::Session;
 
-/// Installs the message handler and posts [`FromWorker::Ready`].
+/// Installs the message handler, warms up (see [`crate::warm_up`]; messages
+/// that arrive meanwhile wait for it), then posts [`FromWorker::Ready`].
 pub fn start() {
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
@@ -27,6 +28,12 @@ pub fn start() {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    // Before Ready, so that a page that waits for Ready (the UI queues its
+    // messages until then) has the optimized code. A failed warm-up only
+    // costs speed; say so on the console.
+    if let Err(e) = crate::warm_up::warm_up(crate::warm_up::OBJECTS) {
+        web_sys::console::error_1(&format!("heapscope worker: {e}").into());
+    }
     post(&scope, &FromWorker::Ready);
 }
 
