@@ -19,6 +19,8 @@ const results = [];
 try {
   for (const file of files) {
     const page = await AppPage.open(env.browser, env.url);
+    // Open waits for the worker's Ready (after its warm-up): the page's age now.
+    const readyMs = await page.evaluate(() => performance.now());
     await page.evaluate(() => {
       window.__longTasks = [];
       window.__received = Infinity;
@@ -66,6 +68,7 @@ try {
       references,
       shown_s: (shownMs / 1000).toFixed(2),
       worker_parse_analyse_s: (stats.loadMs / 1000).toFixed(2),
+      worker_ready_ms: readyMs.toFixed(0),
       worker_memory_mib: (stats.memory / 2 ** 20).toFixed(0),
       longest_main_thread_task_ms: longest.toFixed(0),
       three_views_s: (exploreMs / 1000).toFixed(2),

@@ -55,7 +55,7 @@ pub enum Val {
 type Row = BTreeMap<String, Val>;
 
 /// The table's columns: (key, header, decimals). Keys missing from a row print as "—".
-const COLUMNS: [(&str, &str, usize); 24] = [
+const COLUMNS: [(&str, &str, usize); 28] = [
     ("native.references", "references", 0),
     ("native.load_analysis_s", "native: load + every analysis, wall (s)", 3),
     ("native.us_per_object", "native: µs per object, wall", 2),
@@ -75,6 +75,10 @@ const COLUMNS: [(&str, &str, usize); 24] = [
     ("cli.max_rss_mib", "native CLI peak RSS (MiB)", 0),
     ("browser.vs_cli_time", "browser ÷ CLI time", 2),
     ("browser.vs_cli_memory", "worker memory ÷ CLI peak RSS", 2),
+    ("browser.worker_parse_analyse_s", "browser: worker parse + analysis (s)", 2),
+    ("cli.summary_cpu_s", "native CLI `summary` CPU (s)", 2),
+    ("browser.worker_vs_cli_cpu", "worker parse + analysis ÷ CLI CPU", 2),
+    ("browser.ready_ms", "browser: worker ready after page start (ms)", 0),
     ("exporter.objects", "exporter: objects exported", 0),
     ("exporter.cpu_s", "exporter: CPU (s)", 2),
     ("exporter.peak_b_per_object", "exporter: peak extra (B/object)", 0),
@@ -289,6 +293,7 @@ fn browser(sizes: &[u64], rows: &mut BTreeMap<u64, Row>, versions: &mut Vec<(&'s
             ("browser.worker_memory_mib", "worker_memory_mib"),
             ("browser.longest_task_ms", "longest_main_thread_task_ms"),
             ("browser.three_views_s", "three_views_s"),
+            ("browser.ready_ms", "worker_ready_ms"),
         ] {
             if let Some(v) = num(from) {
                 row.insert(key.into(), Val::Num(v));
@@ -314,7 +319,14 @@ fn browser(sizes: &[u64], rows: &mut BTreeMap<u64, Row>, versions: &mut Vec<(&'s
         if let Some(Val::Num(shown)) = row.get("browser.shown_s").cloned() {
             row.insert("browser.vs_cli_time".into(), Val::Num(shown / cli_s));
         }
-        let rss_kib = if timer { parse_time_file(&times)?.1 } else { None };
+        let (cpu_s, rss_kib) = if timer { parse_time_file(&times)? } else { (None, None) };
+        if let Some(cpu) = cpu_s {
+            row.insert("cli.summary_cpu_s".into(), Val::Num(cpu));
+            // One wasm thread against the CLI's CPU on all its threads.
+            if let Some(Val::Num(worker)) = row.get("browser.worker_parse_analyse_s").cloned() {
+                row.insert("browser.worker_vs_cli_cpu".into(), Val::Num(worker / cpu));
+            }
+        }
         if let Some(kib) = rss_kib {
             row.insert("cli.max_rss_mib".into(), Val::Num(kib / 1024.0));
             if let Some(Val::Num(worker)) = row.get("browser.worker_memory_mib").cloned() {
