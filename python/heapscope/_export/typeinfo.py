@@ -20,7 +20,7 @@ from .safe import (_PY311, _TPFLAGS_HAVE_GC, _TPFLAGS_HEAPTYPE, _TPFLAGS_MANAGED
 class _TypeInfo:
     __slots__ = ("name", "flags", "handler", "sizer", "desc", "slots", "dict_get",
                  "inline", "attrs", "attr_set", "learned", "base_len", "kind",
-                 "container", "odd")
+                 "container", "odd", "fast")
 
 
 H_NOREF, H_DICT, H_SEQ, H_SET, H_GENERIC, H_LABELED = range(6)
@@ -42,7 +42,7 @@ _SUB_DESCRIBERS_BY_ID = {id(k): v for k, v in _SUB_DESCRIBERS.items()}
 
 
 class _TypeInfos:
-    """The per-type part of the walker (``self.tinfo``, ``self.strings``,
+    """The per-type part of the walker (``self.tinfo``, ``self.custom_sizers``, ``self.strings``,
     ``self.hold``, ``self.inline_types`` and ``self._own`` are the walker's)."""
 
     # -- per-type info -----------------------------------------------------
@@ -89,6 +89,8 @@ class _TypeInfos:
                 if type(d["__sizeof__"]) is not _MethodDescriptorType:
                     ti.sizer = self._safe_sizer(mro, dicts)
                 break
+        if ti.sizer is not _getsizeof:
+            self.custom_sizers.add(id(tp))
         ti.slots = ()
         ti.dict_get = None
         ti.inline = False
@@ -142,6 +144,10 @@ class _TypeInfos:
                     self.inline_types.append((tp, ti))
                     self._own(tp)
                     self._restore_learned(ti, tp)
+        # the walker's shortcut for plain inline-values instances (see run)
+        ti.fast = None
+        if ti.kind is _lab_instance and ti.inline and not ti.slots and not ti.container and not ti.odd:
+            ti.fast = [-1, None, None, None]
         self.tinfo[id(tp)] = ti
         self.hold.append(tp)
         self._own(tp)

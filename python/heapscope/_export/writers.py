@@ -44,6 +44,15 @@ class _Strings:
             self.flush()
         return i
 
+    def extend(self, items):
+        """unique() of each of the list *items*: their indices (a range)."""
+        i = self.n
+        self.n = i + len(items)
+        self.buf += items
+        if len(self.buf) >= 8192 and self.out is not None:
+            self.flush()
+        return range(i, self.n)
+
     def flush(self):
         buf = self.buf
         if not buf:
