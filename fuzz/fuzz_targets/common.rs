@@ -3,37 +3,15 @@
 
 use heapscope_core::analysis::strong_view::Exclusions;
 use heapscope_core::analysis::tracemalloc::{statistics, GroupBy};
-use heapscope_core::load::load_as;
+use heapscope_core::load::{load_as, InPieces};
 use heapscope_core::model::SourceFormat;
 use heapscope_core::Analysis;
-
-/// The bytes handed out a few at a time, as a browser `Blob` read in slices
-/// is: every block boundary the streaming reader can meet.
-struct Pieces<'a>(&'a [u8], usize);
-
-impl heapscope_core::load::Source for Pieces<'_> {
-    fn stored_len(&self) -> u64 {
-        self.0.len() as u64
-    }
-    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + '_>> {
-        struct Reader<'a>(&'a [u8], usize);
-        impl std::io::Read for Reader<'_> {
-            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-                let n = self.1.min(out.len()).min(self.0.len());
-                out[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
-        Ok(Box::new(Reader(self.0, self.1)))
-    }
-}
 
 pub fn check(format: SourceFormat, data: &[u8]) {
     let whole = heapscope_core::load(data);
     // Streamed in pieces of 1 to 7 bytes: exactly what a whole load gives.
     let options = heapscope_core::load::LoadOptions::default();
-    let streamed = heapscope_core::load::load_source(&Pieces(data, 1 + data.len() % 7), &options);
+    let streamed = heapscope_core::load::load_source(&InPieces { bytes: data, piece: 1 + data.len() % 7 }, &options);
     let shown = |r: &Result<heapscope_core::Loaded, heapscope_core::LoadError>| match r {
         Ok(l) => format!("{:?} {:?}", l.snapshot, l.warnings),
         Err(e) => e.to_string(),

@@ -10,6 +10,8 @@ use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use heapscope_core::load::InPieces;
+
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -93,28 +95,6 @@ fn adhoc_self_references_stay_within_the_per_reference_budget() {
     assert!(peak <= budget, "peak {peak} bytes for {n} references (budget {budget})");
 }
 
-/// A source that hands out its bytes a little at a time, as a browser
-/// `Blob` read in slices does.
-struct Slices<'a>(&'a [u8]);
-
-impl heapscope_core::load::Source for Slices<'_> {
-    fn stored_len(&self) -> u64 {
-        self.0.len() as u64
-    }
-    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + '_>> {
-        struct Reader<'a>(&'a [u8]);
-        impl std::io::Read for Reader<'_> {
-            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-                let n = out.len().min(self.0.len()).min(256 << 10);
-                out[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
-        Ok(Box::new(Reader(self.0)))
-    }
-}
-
 /// A v1 document loaded from a [`Source`](heapscope_core::load::Source) is
 /// parsed as it is read: the plain text is never held whole, gzip or not,
 /// so the load's peak is the whole-text load's peak minus about the text
@@ -132,7 +112,8 @@ fn a_streamed_load_never_holds_the_whole_text() {
     let load_options = heapscope_core::load::LoadOptions::default();
     for (name, stored) in [("plain", &plain), ("gzip", &gz)] {
         let (whole, whole_peak) = peak_during(|| heapscope_core::load(stored).unwrap());
-        let (streamed, streamed_peak) = peak_during(|| heapscope_core::load::load_source(&Slices(stored), &load_options).unwrap());
+        let (streamed, streamed_peak) =
+            peak_during(|| heapscope_core::load::load_source(&InPieces { bytes: stored, piece: 256 << 10 }, &load_options).unwrap());
         assert_eq!(format!("{:?}", streamed.snapshot), format!("{:?}", whole.snapshot), "{name}");
         // Before, the worker assembled the stored file in one buffer (not
         // counted by `load(stored)`, which borrows it), and a gzip load
@@ -156,7 +137,7 @@ fn a_large_declined_document_is_not_read_whole_for_its_error() {
     text.resize(text.len() + (80 << 20), b' ');
     text.extend_from_slice(br#"1.5, 0, 1, 0, -1, -1]}, "strings": [""]}"#);
     let options = heapscope_core::load::LoadOptions::default();
-    let (streamed, peak) = peak_during(|| heapscope_core::load::load_source(&Slices(&text), &options));
+    let (streamed, peak) = peak_during(|| heapscope_core::load::load_source(&InPieces { bytes: &text, piece: 256 << 10 }, &options));
     let e = streamed.unwrap_err();
     assert!(e.0.message.starts_with("a value has the wrong type: invalid type: floating point `1.5`"), "{e}");
     assert!(peak < 16 << 20, "peak {peak} bytes for a {}-byte document", text.len());

@@ -431,25 +431,24 @@ mod tests {
         }
         fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
             self.opened.set(self.opened.get() + 1);
-            Ok(Box::new(PieceReader { source: self, at: 0 }))
+            let end = self.fail_at.unwrap_or(usize::MAX).min(self.bytes.len());
+            let pieces = load::InPieces { bytes: &self.bytes[..end], piece: self.piece };
+            Ok(Box::new(FailingAtEnd { pieces, fails: end < self.bytes.len() }))
         }
     }
 
-    struct PieceReader<'a> {
-        source: &'a Pieces<'a>,
-        at: usize,
+    /// The pieces, then a read error if the file was cut short.
+    struct FailingAtEnd<'a> {
+        pieces: load::InPieces<'a>,
+        fails: bool,
     }
 
-    impl Read for PieceReader<'_> {
+    impl Read for FailingAtEnd<'_> {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let end = self.source.fail_at.unwrap_or(usize::MAX).min(self.source.bytes.len());
-            if self.at == end && end < self.source.bytes.len() {
+            if self.fails && self.pieces.bytes.is_empty() {
                 return Err(std::io::Error::other("NotReadableError"));
             }
-            let n = buf.len().min(self.source.piece).min(end - self.at);
-            buf[..n].copy_from_slice(&self.source.bytes[self.at..self.at + n]);
-            self.at += n;
-            Ok(n)
+            self.pieces.read(buf)
         }
     }
 

@@ -13,7 +13,7 @@ mod pickle;
 mod source;
 mod v1;
 
-pub use source::{load_source, plain_head, read_plain, Source};
+pub use source::{load_source, plain_head, read_plain, InPieces, Source};
 
 use std::io::Read;
 

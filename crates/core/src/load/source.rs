@@ -38,6 +38,33 @@ impl Source for Vec<u8> {
     }
 }
 
+/// Bytes whose readers hand out at most `piece` bytes per read, as a
+/// browser `Blob` read in slices or a pipe does: every block boundary a
+/// streaming reader can meet. For tests and fuzzing (`piece` 0 counts as 1).
+#[derive(Debug, Clone, Copy)]
+pub struct InPieces<'a> {
+    pub bytes: &'a [u8],
+    pub piece: usize,
+}
+
+impl Source for InPieces<'_> {
+    fn stored_len(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(*self))
+    }
+}
+
+impl Read for InPieces<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.piece.max(1).min(out.len()).min(self.bytes.len());
+        out[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
 /// Loads a snapshot from `source` (gzip or plain), detecting its format
 /// from its content. A heapscope v1 document is parsed as it is read (gzip
 /// undone on the way); anything the streaming fast path declines is read

@@ -292,7 +292,7 @@ struct Document {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::load;
+    use crate::load::{load, InPieces};
     use crate::model::Root;
 
     const META: &str = r#""meta": {"object_fields": ["address","type","size","flags","description","traceback"],
@@ -345,7 +345,7 @@ mod tests {
             // Read in pieces of any size (a window never holds a whole token): the same result.
             for k in [1, 2, 3, 5, 7, 64] {
                 let bytes = text.as_bytes();
-                let streamed = fast::parse_stream(&mut Pieces { bytes, k }, &|| Some(Box::new(Pieces { bytes, k })))
+                let streamed = fast::parse_stream(&mut InPieces { bytes, piece: k }, &|| Some(Box::new(InPieces { bytes, piece: k })))
                     .unwrap_or_else(|| panic!("fast path declined {text} read {k} bytes at a time"));
                 assert_eq!(format!("{:?}", streamed.snapshot), format!("{:?}", slow.snapshot), "pieces of {k}");
                 assert_eq!(format!("{:?}", streamed.warnings), format!("{:?}", slow.warnings), "pieces of {k}");
@@ -373,25 +373,10 @@ mod tests {
             for k in [1, 3, 7] {
                 let bytes = declined.as_bytes();
                 assert!(
-                    fast::parse_stream(&mut Pieces { bytes, k }, &|| Some(Box::new(Pieces { bytes, k }))).is_none(),
+                    fast::parse_stream(&mut InPieces { bytes, piece: k }, &|| Some(Box::new(InPieces { bytes, piece: k }))).is_none(),
                     "{declined} by {k}"
                 );
             }
-        }
-    }
-
-    /// A reader that yields at most `k` bytes per read.
-    struct Pieces<'a> {
-        bytes: &'a [u8],
-        k: usize,
-    }
-
-    impl std::io::Read for Pieces<'_> {
-        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.k.min(out.len()).min(self.bytes.len());
-            out[..n].copy_from_slice(&self.bytes[..n]);
-            self.bytes = &self.bytes[n..];
-            Ok(n)
         }
     }
 
@@ -403,7 +388,8 @@ mod tests {
         let text = r#"{"format": "heapscope", "version": 1, "heap": {"objects": [7, 0, 1], "references": [], "roots": [0, 0]}, "strings": [""], "meta": {"object_fields": ["address", "type", "size"], "root_fields": ["object", "kind"]}}"#;
         let bytes = text.as_bytes();
         for k in [1, 4, 1000] {
-            let loaded = fast::parse_stream(&mut Pieces { bytes, k }, &|| Some(Box::new(Pieces { bytes, k }))).expect("streamed");
+            let loaded =
+                fast::parse_stream(&mut InPieces { bytes, piece: k }, &|| Some(Box::new(InPieces { bytes, piece: k }))).expect("streamed");
             let heap = loaded.snapshot.heap.unwrap();
             assert_eq!((heap.object_count(), heap.address[0], heap.size_bytes[0]), (1, 7, 1));
         }
