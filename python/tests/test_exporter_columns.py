@@ -2,7 +2,7 @@
 describing, measuring and labelling one object at a time gives: each object
 of a heap mixing short and long str/bytes, small and huge ints, floats,
 containers holding the exporter's own (excluded) objects, repeated new items,
-instances with and without all their attributes and a class whose
+instances (inline values, slots) with and without all their attributes and a class whose
 ``__sizeof__`` is Python code is checked against the per-object describers
 and ``sys.getsizeof`` run in the child after the dump."""
 from __future__ import annotations
@@ -26,6 +26,13 @@ class Partial:
         if full:
             self.y = ("y", i)
 
+class Slotted:
+    __slots__ = ("u", "v", "__weakref__")
+    def __init__(self, i, full):
+        self.u = "u%d" % i
+        if full:
+            self.v = [i]
+
 SHARED = "shared-%d" % 1
 
 class Twice:
@@ -39,6 +46,7 @@ class Sized:
 
 plains = [Plain(i) for i in range(50)]
 partials = [Partial(i, i % 2 == 0) for i in range(50)]
+slotted = [Slotted(i, i % 3 != 0) for i in range(30)]
 twice = [Twice() for _ in range(5)]
 sized = [Sized() for _ in range(3)] + [Plain(-1) for _ in range(3)]
 strs = ["s%d" % i for i in range(30)] + ["L" * (81 + i) for i in range(5)] + ["\x00" * (20 + i) for i in range(3)]
@@ -78,6 +86,7 @@ print(json.dumps({
     "sizes": [[id(o), sys.getsizeof(o)] for o in leaves + plains + partials],
     "sized": [id(o) for o in sized[:3]], "plain_sized": [[id(o), sys.getsizeof(o)] for o in sized[3:]],
     "plains": [id(o) for o in plains], "partials": [[id(o), hasattr(o, "y")] for o in partials],
+    "slotted": [[id(o), hasattr(o, "v")] for o in slotted],
     "twice": [id(o) for o in twice], "shared": id(SHARED),
     "with_own": id(with_own), "counts": id(errors.COUNTS), "dict_own": id(dict_own),
     "dup_list": id(dup_list), "big_dict": id(big_dict),
@@ -117,6 +126,10 @@ def test_column_paths_match_one_by_one(tmp_path, validate):
         assert (h.type(attrs["a"]), h.desc(attrs["b"])[:2], h.type(attrs["c"])) == ("builtins.int", "'b", "builtins.list")
     for a, full in info["partials"]:
         assert set(_attributes(h, h.by_address(a))) == ({"x", "y"} if full else {"x"})
+    for a, full in info["slotted"]:
+        attrs = _attributes(h, h.by_address(a))
+        assert set(attrs) == ({"u", "v"} if full else {"u"})
+        assert h.desc(attrs["u"])[:2] == "'u" and (not full or h.type(attrs["v"]) == "builtins.list")
     for a in info["twice"]:
         attrs = _attributes(h, h.by_address(a))
         assert attrs["p"] == attrs["q"] == h.by_address(info["shared"])

@@ -144,10 +144,11 @@ class _TypeInfos:
                     self.inline_types.append((tp, ti))
                     self._own(tp)
                     self._restore_learned(ti, tp)
-        # the walker's shortcut for plain inline-values instances (see run)
+        # the walker's shortcut for plain instances: inline values (3.11+) or slots (see run)
         ti.fast = None
-        if ti.kind is _lab_instance and ti.inline and not ti.slots and not ti.container and not ti.odd:
-            ti.fast = [-1, None, None, None]
+        if (ti.kind is _lab_instance and not ti.container and not ti.odd
+                and (ti.inline or (ti.dict_get is None and ti.slots))):
+            ti.fast = [-1, None, None, None, None]
         self.tinfo[id(tp)] = ti
         self.hold.append(tp)
         self._own(tp)

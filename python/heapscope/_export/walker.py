@@ -8,7 +8,7 @@ import sys
 from array import array
 from collections import deque
 from itertools import compress, islice, repeat
-from operator import attrgetter, le, lt, or_ as _or, sub
+from operator import attrgetter, eq, le, lt, or_ as _or, sub
 
 from .errors import note as _note
 from .format_v1 import (_CHUNK, DESC_MAX, F_GARBAGE, F_MODULE, K_ATTR, K_CLOSURE, K_DEFAULTS, K_DKEY, K_DVAL, K_INDEX,
@@ -109,6 +109,19 @@ class _Walker(_TypeInfos):
             _note("walker.keyname", e)
             r = None
         return -1 if r is None else self.strings.unique(r)
+
+    def keynames_once(self, keys):
+        """keyname_once() of each key of the list *keys*: a column at a time
+        when they are all exact str (or all exact int) whose repr is their
+        name, else one at a time."""
+        kt = set(map(id, map(type, keys)))
+        if kt == {id(str)} and max(map(_str_len, keys)) <= DESC_MAX:
+            reprs = list(map(_str_repr, keys))
+            if max(map(len, reprs)) <= DESC_MAX:
+                return list(self.strings.extend(reprs))
+        elif kt == {id(int)} and max(map(_int_bitlen, keys)) <= 200:
+            return list(self.strings.extend(list(map(_int_repr, keys))))
+        return list(map(self.keyname_once, keys))
 
     def keyname(self, k):
         kn = self.knames.get(id(k))
@@ -235,8 +248,13 @@ class _Walker(_TypeInfos):
             m = _len(keys)
             kids = _list(_map(_id, keys))
             kn = _list(_map(knames_get, kids))
+            k = kn.count(None)
+            if k == m and once:
+                # a slice of a huge dict: its keys' names as a column
+                kn = self.keynames_once(keys)
+                k = 0
             p = -1
-            for _ in range(kn.count(None)):
+            for _ in range(k):
                 p = kn.index(None, p + 1)
                 kn[p] = keyname(keys[p]) if not once else self.keyname_once(keys[p])
             xs = [None] * (2 * m)
@@ -342,17 +360,23 @@ class _Walker(_TypeInfos):
                     except Exception as ex:
                         _note("walker.size", ex)
             descs = [-1] * n
-            groups = {}
-            groups_get = groups.get
-            for p, t in enumerate(tids):
-                g = groups_get(t)
-                if g is None:
-                    groups[t] = [p]
-                else:
-                    g.append(p)
-            for g in groups.values():
+            kinds = set(tids)
+            if _len(kinds) <= 3:
+                # (few types, as in a huge container's items: by masks)
+                groups = [_list(compress(range(n), _map(eq, tids, repeat(t)))) for t in kinds]
+            else:
+                groups = {}
+                groups_get = groups.get
+                for p, t in enumerate(tids):
+                    g = groups_get(t)
+                    if g is None:
+                        groups[t] = [p]
+                    else:
+                        g.append(p)
+                groups = groups.values()
+            for g in groups:
                 describe(g, batch, ids, types[g[0]], tis[g[0]], descs)
-            groups = g = None
+            groups = g = kinds = None
             # ---- the batch's references, object by object
             for p in compress(range(n), _map(ag_handler, tis)):
                 o = batch[p]
@@ -487,14 +511,16 @@ class _Walker(_TypeInfos):
                     syn = None
                     fa = ti.fast
                     if fa is not None:
-                        # an instance keeping its attributes inline (3.11+),
-                        # nothing else: when gc reports exactly its class and
-                        # the values of its known attributes, each is named
-                        # without the labeler
+                        # an instance keeping its attributes inline (3.11+)
+                        # and/or in slots, nothing else: when gc reports
+                        # exactly its class and the values of its known
+                        # attributes, each is named without the labeler
                         if fa[0] != _len(ti.attrs):
                             _fast_refresh(ti, fa, class_name)
                         try:
                             vals = _list(_map(obj_getattr, repeat(o), fa[1]))
+                            if fa[4]:
+                                vals += [get(o) for get in fa[4]]
                         except Exception:
                             vals = None     # (an unset one: the labeler decides)
                         if vals is not None and _len(refs) == _len(vals) + 1:
@@ -817,12 +843,14 @@ class _Walker(_TypeInfos):
 def _fast_refresh(ti, fa, class_name):
     """Bring ``ti.fast`` up to date with the attribute names learned: [their
     count, the names, the kinds and name indices of the references to their
-    values and (last) to the class]."""
+    values, then to the slots' values and (last) to the class, the slots'
+    getters]."""
     attrs = list(ti.attrs)
     fa[0] = len(attrs)
     fa[1] = [a for a, _ in attrs]
-    fa[2] = [K_ATTR] * len(attrs) + [K_INTERNAL]
-    fa[3] = [n for _, n in attrs] + [class_name]
+    fa[2] = [K_ATTR] * (len(attrs) + len(ti.slots)) + [K_INTERNAL]
+    fa[3] = [n for _, n in attrs] + [n for n, _ in ti.slots] + [class_name]
+    fa[4] = [get for _, get in ti.slots]
 
 
 def _modules_items():

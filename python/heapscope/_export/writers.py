@@ -110,13 +110,16 @@ _FMT_CACHE = {}
 def _ints_text(ints):
     """'1,2,3' for a sequence of ints.  %-formatting writes the digits
     straight into one string: no temporary str per integer, which matters a
-    lot when tracemalloc traces every allocation."""
+    lot when tracemalloc traces every allocation.  The format is a prefix
+    of one cached "%d,%d,..." string as long as the longest asked for."""
     n = len(ints)
-    fmt = _FMT_CACHE.get(n)
-    if fmt is None:
-        fmt = ",".join(["%d"] * n)
-        if n >= 1024 and len(_FMT_CACHE) < 8:
-            _FMT_CACHE[n] = fmt
+    if n < 1024:
+        return ",".join(["%d"] * n) % tuple(ints)
+    fmt = _FMT_CACHE.get(0)
+    if fmt is None or len(fmt) < 3 * n - 1:
+        fmt = _FMT_CACHE[0] = ",".join(["%d"] * n)
+    elif len(fmt) > 3 * n - 1:
+        fmt = fmt[:3 * n - 1]
     return fmt % tuple(ints)
 
 
