@@ -134,6 +134,22 @@ impl Heap {
     pub fn total_size_bytes(&self) -> u64 {
         self.size_bytes.iter().sum()
     }
+
+    /// A test heap: one 8-byte object per type name, no references, no roots.
+    #[cfg(test)]
+    pub(crate) fn of_types(type_name: Vec<StrId>) -> Heap {
+        let n = type_name.len();
+        Heap {
+            address: (0..n as u64).collect(),
+            type_name,
+            size_bytes: vec![8; n],
+            flags: vec![0; n],
+            description: vec![crate::strings::NO_STRING; n],
+            traceback: vec![u32::MAX; n],
+            graph: Graph::from_edges(n, vec![], vec![], vec![]),
+            roots: vec![],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -119,8 +119,7 @@ pub fn aggregate(heap: &Heap, types: &TypeIndex, tree: &DominatorTree, options: 
 mod tests {
     use super::*;
     use crate::analysis::strong_view::{Exclusions, StrongView};
-    use crate::graph::Graph;
-    use crate::strings::{StringTable, NO_STRING};
+    use crate::strings::StringTable;
 
     /// Grouping by module does work linear in the number of types (it used
     /// to search the module list for each type).
@@ -129,16 +128,7 @@ mod tests {
         for n in [1_000usize, 4_000, 16_000] {
             let mut strings = StringTable::new();
             let type_name: Vec<u32> = (0..n).map(|i| strings.push(&format!("mod{i}.T"))).collect();
-            let heap = Heap {
-                address: (0..n as u64).collect(),
-                type_name,
-                size_bytes: vec![8; n],
-                flags: vec![0; n],
-                description: vec![NO_STRING; n],
-                traceback: vec![u32::MAX; n],
-                graph: Graph::from_edges(n, vec![], vec![], vec![]),
-                roots: vec![],
-            };
+            let heap = Heap::of_types(type_name);
             let types = TypeIndex::new(&strings, &heap);
             let none = Exclusions::none();
             let roots: Vec<ObjIdx> = (0..n as ObjIdx).collect();

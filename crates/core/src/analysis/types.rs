@@ -79,7 +79,6 @@ pub fn module_of(type_name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::Graph;
     use crate::strings::NO_STRING;
 
     /// Type ids follow first appearance; two string ids with the same text
@@ -91,17 +90,7 @@ mod tests {
         let b = strings.push("builtins.dict");
         let a2 = strings.push("app.A");
         let type_name = vec![b, a, a2, 999, b, NO_STRING, a2];
-        let n = type_name.len();
-        let heap = Heap {
-            address: (0..n as u64).collect(),
-            type_name,
-            size_bytes: vec![8; n],
-            flags: vec![0; n],
-            description: vec![NO_STRING; n],
-            traceback: vec![u32::MAX; n],
-            graph: Graph::from_edges(n, vec![], vec![], vec![]),
-            roots: vec![],
-        };
+        let heap = Heap::of_types(type_name);
         let types = TypeIndex::new(&strings, &heap);
         assert_eq!(types.names, ["builtins.dict", "app.A", "?"]);
         assert_eq!(types.of_object, [0, 1, 1, 2, 0, 2, 1]);
