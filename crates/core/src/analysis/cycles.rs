@@ -114,7 +114,7 @@ pub fn cycles(
     tree: &DominatorTree,
     owners: &Owners,
 ) -> Vec<Cycle> {
-    let cx = Ctx { snapshot, heap, types, tree, owners };
+    let cx = Ctx::new(snapshot, heap, types, tree, owners);
     let mut out: Vec<Cycle> = components
         .iter()
         .map(|c| {

@@ -60,7 +60,7 @@ pub fn growing_garbage(series: &[SeriesHeap]) -> Vec<GrowingGarbage> {
     let last_collector = Collector::of(last.snapshot, last.heap);
     for (k, s) in series.iter().enumerate() {
         let a = s.analysis;
-        let cx = Ctx { snapshot: s.snapshot, heap: s.heap, types: &a.types, tree: &a.dominators, owners: &a.owners };
+        let cx = Ctx::new(s.snapshot, s.heap, &a.types, &a.dominators, &a.owners);
         for cause in garbage_causes(&cx, a, Collector::of(s.snapshot, s.heap)) {
             let g = cause.group;
             let type_name = a.types.names[g.type_id as usize].clone();

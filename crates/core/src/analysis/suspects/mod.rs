@@ -100,7 +100,7 @@ pub struct Suspect {
 
 /// At most `limit` suspects, most likely leaks first (see the module doc).
 pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) -> Vec<Suspect> {
-    let cx = Ctx { snapshot, heap, types: &a.types, tree: &a.dominators, owners: &a.owners };
+    let cx = Ctx::new(snapshot, heap, &a.types, &a.dominators, &a.owners);
     let total = a.dominators.reachable_bytes().max(1);
     let share = |b: u64| b as f64 / total as f64;
     let collector = Collector::of(snapshot, heap);

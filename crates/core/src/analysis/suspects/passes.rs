@@ -11,6 +11,10 @@ use crate::analysis::suspects::tables::{classify_type, TypeClass};
 use crate::analysis::Analysis;
 use crate::graph::ObjIdx;
 use crate::model::{flags, RefKind};
+use crate::prefetch::prefetch;
+
+/// How many children ahead the accumulation pass prefetches.
+const AHEAD: usize = 8;
 
 /// An accumulation point directly dominates at least this many objects of one type…
 pub const MIN_INSTANCES: u32 = 50;
@@ -49,14 +53,25 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
             _ => MIN_INSTANCES,
         })
         .collect();
+    // The instance whose `__dict__` each child is, looked up once per child.
+    let mut dict_owners: Vec<Option<ObjIdx>> = Vec::new();
     for o in 0..n as ObjIdx {
         let children = tree.children(o);
         if children.len() < MIN_PATTERN_INSTANCES as usize {
             continue;
         }
-        for &c in children {
+        dict_owners.clear();
+        for (i, &c) in children.iter().enumerate() {
+            // Children come largest first, at random places: ask for the
+            // type and retained size of the one AHEAD children on now.
+            if let Some(&ahead) = children.get(i + AHEAD) {
+                prefetch(&types.of_object, ahead as usize);
+                tree.prefetch(ahead);
+            }
+            let dict_owner = cx.dict_owner(c);
+            dict_owners.push(dict_owner);
             // An instance's __dict__ beside its instance counts with the instance.
-            let counted = match cx.dict_owner(c) {
+            let counted = match dict_owner {
                 Some(owner) if tree.idom(owner) == Some(o) => owner,
                 _ => c,
             };
@@ -73,10 +88,10 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
             }
         }
         let found = best.map(|b| (b, tally_count[b], tally_bytes[b]));
-        for &c in children {
+        for (&c, &dict_owner) in children.iter().zip(&dict_owners) {
             tally_bytes[types.type_of(c) as usize] = 0;
             tally_count[types.type_of(c) as usize] = 0;
-            if let Some(owner) = cx.dict_owner(c) {
+            if let Some(owner) = dict_owner {
                 tally_bytes[types.type_of(owner) as usize] = 0;
                 tally_count[types.type_of(owner) as usize] = 0;
             }
