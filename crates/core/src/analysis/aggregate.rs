@@ -93,6 +93,11 @@ pub fn aggregate(heap: &Heap, types: &TypeIndex, tree: &DominatorTree, options: 
                 prefetch(&key, ahead as usize);
                 tree.prefetch(ahead);
             }
+            // Two siblings on, its children offsets have arrived: fetch its
+            // children list, which the walk reads when it enters it.
+            if let Some(&ahead) = children.get(*next as usize + 2) {
+                tree.prefetch_children(ahead);
+            }
             let child = children[*next as usize];
             *next += 1;
             let k = key[child as usize] as usize;
@@ -101,6 +106,11 @@ pub fn aggregate(heap: &Heap, types: &TypeIndex, tree: &DominatorTree, options: 
             }
             active[k] += 1;
             stack.push((child, 0));
+            // The walk enters `child` next: fetch what it reads of its first children.
+            for &grandchild in tree.children(child).iter().take(4) {
+                prefetch(&key, grandchild as usize);
+                tree.prefetch(grandchild);
+            }
         } else {
             stack.pop();
             if node != SUPER_ROOT {

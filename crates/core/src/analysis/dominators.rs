@@ -91,6 +91,15 @@ impl DominatorTree {
         prefetch(&self.child_offsets, object as usize);
     }
 
+    /// Hints that `object`'s children list will be read soon (its offsets
+    /// should already be in cache: see [`DominatorTree::prefetch`]).
+    #[inline(always)]
+    pub(crate) fn prefetch_children(&self, object: ObjIdx) {
+        if let Some(&at) = self.child_offsets.get(object as usize) {
+            prefetch(&self.children, at as usize);
+        }
+    }
+
     /// The objects only the super-root dominates, largest retained first.
     pub fn top_level(&self) -> &[ObjIdx] {
         self.children(SUPER_ROOT)
