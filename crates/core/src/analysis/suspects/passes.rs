@@ -53,14 +53,17 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
             _ => MIN_INSTANCES,
         })
         .collect();
-    // The instance whose `__dict__` each child is, looked up once per child.
-    let mut dict_owners: Vec<Option<ObjIdx>> = Vec::new();
+    // Per child, from the first pass over the children: its type, and the
+    // type of the instance whose `__dict__` it is (`NO_TYPE` if none) — the
+    // later passes read these in order instead of each child's type again.
+    const NO_TYPE: u32 = u32::MAX;
+    let mut child_types: Vec<(u32, u32)> = Vec::new();
     for o in 0..n as ObjIdx {
         let children = tree.children(o);
         if children.len() < MIN_PATTERN_INSTANCES as usize {
             continue;
         }
-        dict_owners.clear();
+        child_types.clear();
         for (i, &c) in children.iter().enumerate() {
             // Children come largest first, at random places: ask for the
             // type and retained size of the one AHEAD children on now.
@@ -68,32 +71,33 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
                 prefetch(&types.of_object, ahead as usize);
                 tree.prefetch(ahead);
             }
+            let child_type = types.type_of(c);
             let dict_owner = cx.dict_owner(c);
-            dict_owners.push(dict_owner);
+            let owner_type = dict_owner.map_or(NO_TYPE, |owner| types.type_of(owner));
+            child_types.push((child_type, owner_type));
             // An instance's __dict__ beside its instance counts with the instance.
-            let counted = match dict_owner {
-                Some(owner) if tree.idom(owner) == Some(o) => owner,
-                _ => c,
+            let (counted, t) = match dict_owner {
+                Some(owner) if tree.idom(owner) == Some(o) => (owner, owner_type as usize),
+                _ => (c, child_type as usize),
             };
-            let t = types.type_of(counted) as usize;
             tally_bytes[t] += tree.retained_bytes(c);
             tally_count[t] += (counted == c) as u32;
         }
         // The type with the most bytes among those with enough instances.
         let mut best: Option<usize> = None;
-        for &c in children {
-            let t = types.type_of(c) as usize;
+        for &(child_type, _) in &child_types {
+            let t = child_type as usize;
             if tally_count[t] >= min_count[t] && best.is_none_or(|b| tally_bytes[t] > tally_bytes[b]) {
                 best = Some(t);
             }
         }
         let found = best.map(|b| (b, tally_count[b], tally_bytes[b]));
-        for (&c, &dict_owner) in children.iter().zip(&dict_owners) {
-            tally_bytes[types.type_of(c) as usize] = 0;
-            tally_count[types.type_of(c) as usize] = 0;
-            if let Some(owner) = dict_owner {
-                tally_bytes[types.type_of(owner) as usize] = 0;
-                tally_count[types.type_of(owner) as usize] = 0;
+        for &(child_type, owner_type) in &child_types {
+            tally_bytes[child_type as usize] = 0;
+            tally_count[child_type as usize] = 0;
+            if owner_type != NO_TYPE {
+                tally_bytes[owner_type as usize] = 0;
+                tally_count[owner_type as usize] = 0;
             }
         }
         let Some((best, count, item_bytes)) = found else { continue };
