@@ -1,8 +1,9 @@
 //! Software prefetch for the analyses' random-access loops.
 //!
-//! On heaps larger than the CPU caches the dominator tree, the distances and
-//! the ownership pass wait on one cache miss after another (`pre[v]` of a
-//! referrer, the incoming list of the next object in preorder…). Where the
+//! On heaps larger than the CPU caches the dominator tree, the distances, the
+//! SCC search, the per-type aggregation, the graph's incoming lists and the
+//! suspects' accumulation pass wait on one cache miss after another (`pre[v]`
+//! of a referrer, the incoming list of the next object in preorder…). Where the
 //! loop knows which element it will need a few iterations later, it asks for
 //! it now, so that several misses are in flight at once. A hint only: it
 //! never changes a result, and compiles to nothing off x86_64 (wasm32).
