@@ -45,6 +45,52 @@ impl std::hash::Hasher for AddressHasher {
     }
 }
 
+/// Addresses in increasing order (what synthetic heaps and sorted exports
+/// have) are distinct.
+fn increasing(addresses: &[u64]) -> bool {
+    addresses.windows(2).all(|w| w[0] < w[1])
+}
+
+/// Whether `addresses` are all distinct, by one bit per possible address in
+/// each 1 MiB region that holds any — at the coarsest spacing that keeps
+/// every address on its own bit (objects are 8- or 16-byte aligned: 16 or
+/// 8 KiB per region). A CPython heap lives in few regions for its object
+/// count (pymalloc's arenas, the C heap: 86 regions for 952,625 objects of
+/// `python/bench/bench_export.py`), so the bitmaps stay in cache where a map
+/// of every address takes random writes into 16 bytes per object. `None`
+/// when the bitmaps would take more than 8 bytes per object (sparse or
+/// hostile addresses): use the map.
+fn distinct_by_bitmap(addresses: &[u64]) -> Option<bool> {
+    const REGION_SHIFT: u32 = 20;
+    let alignment = addresses.iter().fold(0u64, |acc, &a| acc | a);
+    let shift = alignment.trailing_zeros().min(REGION_SHIFT);
+    let words = (1usize << (REGION_SHIFT - shift)).div_ceil(64);
+    let budget = 8 * addresses.len() + (64 << 10);
+    let mut bases: std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<AddressHasher>> = Default::default();
+    let mut bitmaps: Vec<u64> = Vec::new();
+    let (mut region, mut base) = (None, 0);
+    for &a in addresses {
+        // Neighbours in the file are mostly neighbours in memory: one lookup per change of region.
+        if region != Some(a >> REGION_SHIFT) {
+            region = Some(a >> REGION_SHIFT);
+            base = *bases.entry(a >> REGION_SHIFT).or_insert_with(|| {
+                bitmaps.resize(bitmaps.len() + words, 0);
+                bitmaps.len() - words
+            });
+            if bitmaps.len() * 8 > budget {
+                return None;
+            }
+        }
+        let bit = ((a & ((1 << REGION_SHIFT) - 1)) >> shift) as usize;
+        let (word, mask) = (base + bit / 64, 1u64 << (bit % 64));
+        if bitmaps[word] & mask != 0 {
+            return Some(false);
+        }
+        bitmaps[word] |= mask;
+    }
+    Some(!addresses.is_empty())
+}
+
 /// Converts a format index (`-1` = none) into a string id; out-of-range ids
 /// become `u32::MAX - 1` and are reported when the table is known.
 pub(super) fn str_id(v: i64) -> StrId {
@@ -109,11 +155,13 @@ impl Document {
         if !self.object_tracebacks_seen {
             raw.traceback.iter_mut().for_each(|t| *t = u32::MAX);
         }
-        // Addresses in increasing order (what the exporter writes) are distinct.
-        let increasing = raw.address.windows(2).all(|w| w[0] < w[1]);
+        // Most files have distinct addresses, and most are shown so cheaply;
+        // the map below (random writes into 16 bytes per object) only finds
+        // which objects share one.
+        let distinct = increasing(&raw.address) || distinct_by_bitmap(&raw.address) == Some(true);
         let mut seen: std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<AddressHasher>> =
-            std::collections::HashMap::with_capacity_and_hasher(if increasing { 0 } else { n }, Default::default());
-        for (i, &a) in raw.address.iter().enumerate().filter(|_| !increasing) {
+            std::collections::HashMap::with_capacity_and_hasher(if distinct { 0 } else { n }, Default::default());
+        for (i, &a) in raw.address.iter().enumerate().filter(|_| !distinct) {
             if let Some(first) = seen.insert(a, i as u32) {
                 self.warnings.push(
                     format!("address {a:#x} is also used by object {first}; diffs match the first"),
@@ -246,5 +294,38 @@ impl Document {
             self.warnings.push(format!("the trace sizes add up past {MAX_TOTAL_BYTES} bytes; totals saturate there"), None);
         }
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_addresses_by_bitmap() {
+        // 16-byte spacing, out of order; then one repeated.
+        let mut heap: Vec<u64> = (0..1000u64).map(|i| 0x7f00_0000_0000 + (i * 7919 % 1000) * 16).collect();
+        assert_eq!(distinct_by_bitmap(&heap), Some(true));
+        heap.push(0x7f00_0000_0000 + 500 * 16);
+        assert_eq!(distinct_by_bitmap(&heap), Some(false));
+        // Addresses 8 bytes apart are not merged onto one bit.
+        assert_eq!(distinct_by_bitmap(&[0x1008, 0x1000, 0x1010, 0x1018]), Some(true));
+        assert_eq!(distinct_by_bitmap(&[0x1008, 0x1000, 0x1008]), Some(false));
+        // Odd spacings; tiny sets, which may go to the map, are never answered wrongly.
+        let odd: Vec<u64> = (0..20_000u64).map(|i| 0x5000_0001 + 3 * ((i * 7919) % 20_000)).collect();
+        assert_eq!(distinct_by_bitmap(&odd), Some(true));
+        for tiny in [&[5u64, 3, 4][..], &[42], &[42, 42], &[0, u64::MAX], &[u64::MAX, 7, u64::MAX]] {
+            let truth = tiny.iter().collect::<std::collections::HashSet<_>>().len() == tiny.len();
+            assert!(distinct_by_bitmap(tiny).is_none_or(|d| d == truth), "{tiny:?}");
+        }
+        assert_eq!(distinct_by_bitmap(&[]), Some(false));
+        // Two far-apart clusters (the C heap and the arenas) are two regions.
+        let mut two: Vec<u64> = (0..5000u64).flat_map(|i| [0x5641_39c9_33c0 + i * 48, 0x7fa1_f47b_86a0 - i * 56]).collect();
+        assert_eq!(distinct_by_bitmap(&two), Some(true));
+        two.push(0x7fa1_f47b_86a0 - 4999 * 56);
+        assert_eq!(distinct_by_bitmap(&two), Some(false));
+        // Too sparse for 8 bytes per object: the map decides.
+        let sparse: Vec<u64> = (0..100u64).map(|i| (i << 30) + 16 * i).collect();
+        assert_eq!(distinct_by_bitmap(&sparse), None);
     }
 }
