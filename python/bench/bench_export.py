@@ -43,7 +43,7 @@ rss0 = status("VmRSS")
 exact = reset_peak()
 t0 = time.perf_counter()
 c0 = time.process_time()
-heapscope.dump(sys.argv[3])
+written = heapscope.dump(sys.argv[3])
 dt = time.perf_counter() - t0
 cpu = time.process_time() - c0
 peak = status("VmHWM")
@@ -51,7 +51,7 @@ if peak is None:
     import resource
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     exact = False
-print(json.dumps({"tracked_objects": nobj, "seconds": dt, "cpu_seconds": cpu, "rss_before": rss0,
+print(json.dumps({"path": written, "tracked_objects": nobj, "seconds": dt, "cpu_seconds": cpu, "rss_before": rss0,
                   "peak_rss": peak, "peak_exact": exact}))
 '''
 
@@ -65,10 +65,13 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the snapshot file")
     a = ap.parse_args()
     d = a.out or tempfile.mkdtemp(prefix="heapscope-bench-")
+    os.makedirs(d, exist_ok=True)
     path = os.path.join(d, "bench.heapscope.json" + (".gz" if a.gzip else ""))
     r = subprocess.run([sys.executable, "-c", CHILD, PKG, str(a.objects), path],
                        check=True, stdout=subprocess.PIPE, universal_newlines=True)
     res = json.loads(r.stdout.strip().splitlines()[-1])
+    # Over 100 MB of plain JSON the exporter writes gzip, to path + ".gz".
+    path = res["path"]
     size = os.path.getsize(path)
     sys.path.insert(0, os.path.join(PKG, "tests"))
     from hsfile import load
