@@ -360,6 +360,29 @@ mod tests {
         same(
             r#"{"version": 1, "heap": {"objects": [1,0,0,0,0,0]}, "format": "heapscope", "tracemalloc": {"frames": [0, 3], "tracebacks": [[0]], "traces": [0, 10, 0]}, "strings": [""]}"#,
         );
+        // Strings: escapes of every kind, non-ASCII text, a long string, empty ones.
+        let long = "x".repeat(3000);
+        same(&doc(
+            r#"{"objects": [1,1,8,0,2,-1, 2,3,8,0,4,-1], "references": [], "roots": []}"#,
+            &format!(
+                r#"[ "" , "builtins.str","'\u00e9t\u00e9 \ud83d\ude00'" ,"t\"y\\pe\/\b\f\n\r\t", "{long}", "ünï €", "\\", "a\\\"" ]"#
+            ),
+        ));
+        for declined in [
+            "{\"format\": \"heapscope\", \"version\": 1, \"strings\": [\"a\u{1}b\"]}",
+            "{\"format\": \"heapscope\", \"version\": 1, \"strings\": [\"a\\qb\"]}",
+            "{\"format\": \"heapscope\", \"version\": 1, \"strings\": [\"ab\", 1]}",
+            "{\"format\": \"heapscope\", \"version\": 1, \"strings\": [\"ab\",]}",
+            "{\"format\": \"heapscope\", \"version\": 1, \"strings\": [\"ab\" \"c\"]}",
+            "{\"format\": \"heapscope\", \"version\": 1, \"strings\": [\"ab\\\"]}",
+        ] {
+            assert!(fast::parse(declined.as_bytes()).is_none(), "{declined}");
+            assert!(parse_with_serde(declined.as_bytes()).is_err(), "{declined}");
+        }
+        // Bytes that are not UTF-8 inside a string.
+        let mut bad = br#"{"format": "heapscope", "version": 1, "strings": [""#.to_vec();
+        bad.extend_from_slice(b"\xff\xfe\"]}");
+        assert!(fast::parse(&bad).is_none());
         for declined in [
             r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2, 1.5, 0, 0, 0]}}"#,
             r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2]}}"#,

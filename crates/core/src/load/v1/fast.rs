@@ -23,7 +23,7 @@ use serde::de::{DeserializeSeed, IgnoredAny};
 
 use super::build::RawHeap;
 use super::visit::{
-    objects_layout, objects_sink, process_info, reference_kinds, references_layout, references_sink, roots_layout, roots_sink, StringsSeed,
+    objects_layout, objects_sink, process_info, reference_kinds, references_layout, references_sink, roots_layout, roots_sink,
     TracemallocSeed, CHANGED_DURING_DUMP,
 };
 use super::{Document, Meta, MAX_RECORD_WIDTH};
@@ -84,7 +84,7 @@ pub(super) fn parse_stream<'s>(reader: &mut dyn Read, ahead: &dyn Fn() -> Option
                 b"heap" | b"tracemalloc" => section(&mut p, &key, &mut doc)?,
                 b"strings" => {
                     let mut table = StringTable::new();
-                    with_serde(p.value()?, |de| StringsSeed(&mut table).deserialize(de))?;
+                    p.strings(&mut table)?;
                     doc.strings = Some(table);
                 }
                 _ => {
@@ -388,6 +388,87 @@ impl<'r> Stream<'r> {
                     self.pos += 1;
                 }
                 None => self.pos = self.end,
+            }
+        }
+    }
+
+    /// The `strings` array, one string at a time into `table` (the window
+    /// holds one string, not the array). A string without escapes goes in
+    /// as it stands, after the checks serde would make (UTF-8, no control
+    /// characters); one with escapes is decoded by serde on its own.
+    fn strings(&mut self, table: &mut StringTable) -> Option<()> {
+        self.expect(b'[')?;
+        self.ws()?;
+        if self.peek()? == b']' {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            self.ws()?;
+            if self.peek()? != b'"' {
+                return None;
+            }
+            self.string_into(table)?;
+            if table.byte_len() > u32::MAX as usize / 2 {
+                return None;
+            }
+            self.ws()?;
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b']' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Reads the string whose `"` is at `pos` into `table`.
+    fn string_into(&mut self, table: &mut StringTable) -> Option<()> {
+        self.mark = Some(self.pos);
+        let found = self.find_string_end();
+        let open = self.mark.take()?;
+        let (close, escaped) = found?;
+        let text = &self.buf[open + 1..close];
+        self.pos = close + 1;
+        if escaped {
+            table.push(&serde_json::from_slice::<String>(&self.buf[open..=close]).ok()?);
+        } else if text.iter().all(|&c| c >= 0x20) {
+            table.push(std::str::from_utf8(text).ok()?);
+        } else {
+            return None;
+        }
+        Some(())
+    }
+
+    /// The position of the `"` that closes the string opened at `mark`
+    /// (kept in the window) and whether the string has escapes.
+    fn find_string_end(&mut self) -> Option<(usize, bool)> {
+        // Scanned bytes after the opening quote; positions move when the window does.
+        let mut scanned = 1;
+        let mut escaped = false;
+        loop {
+            let from = self.mark? + scanned;
+            match memchr::memchr2(b'"', b'\\', self.buf.get(from..self.end).unwrap_or(&[])) {
+                Some(i) if self.buf[from + i] == b'"' => return Some((from + i, escaped)),
+                Some(i) if from + i + 1 < self.end => {
+                    // An escape: step over its second byte too.
+                    escaped = true;
+                    scanned += i + 2;
+                }
+                Some(i) => {
+                    scanned += i;
+                    if !self.more()? {
+                        return None;
+                    }
+                }
+                None => {
+                    scanned = self.end.max(from) - self.mark?;
+                    if !self.more()? {
+                        return None;
+                    }
+                }
             }
         }
     }
