@@ -254,3 +254,45 @@ def test_default_arguments(tmp_path, validate):
     got = h.labels(h.path(ints, roots=f1))
     assert got == (["__defaults__", "[1]"] if info["shared"] else ["__defaults__", "default p"]) \
         or got == (["__defaults__", "[0]"] if info["shared"] else ["__defaults__", "default q"]), got
+
+
+def test_suspended_generators(tmp_path, validate):
+    # generators read once and kept: each suspended frame keeps its locals;
+    # a generator is described by its function's qualified name
+    doc, proc = run_script(tmp_path, """
+        import json, sys
+        streams = []
+
+        class Exporter:
+            def rows(self, n):
+                rows = [(n, k, "row %d" % k) for k in range(200)]
+                for row in rows:
+                    yield row
+
+        async def pending(n):
+            return n
+
+        def start(n):
+            gen = Exporter().rows(n)
+            next(gen)                       # one row read, never finished
+            streams.append(gen)
+
+        for n in range(12):
+            start(n)
+        coro = pending(1)                   # a coroutine never awaited, kept
+        rows = streams[5].gi_frame.f_locals["rows"]
+        print(json.dumps({"addr": id(rows), "size": sys.getsizeof(rows), "type": "builtins.list",
+                          "gen": id(streams[5]), "coro": id(coro)}))
+        del rows
+    """)
+    validate(doc)
+    info = last_json_line(proc.stdout)
+    h = Heap(doc)
+    i = _obj(h, info)
+    gen, coro = h.by_address(info["gen"]), h.by_address(info["coro"])
+    assert h.type(gen) == "builtins.generator" and h.desc(gen) == "Exporter.rows"
+    assert h.type(coro) == "builtins.coroutine" and h.desc(coro) == "pending"
+    assert len(h.find("builtins.generator", desc="Exporter.rows")) == 12
+    labels, types = _chain(h, i)
+    assert labels[:2] == [".streams", "[5]"], labels
+    assert types[3] == "builtins.generator" and types[-1] == "builtins.list", types

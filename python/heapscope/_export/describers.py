@@ -93,6 +93,16 @@ def _desc_method(o, strings, ti):
     return -1
 
 
+_GEN_QUALNAME = {t: t.__dict__["__qualname__"].__get__
+                 for t in (types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType)}
+
+
+def _desc_generator(o, strings, ti):
+    # a generator's (coroutine's) function: the C getter of its exact type
+    qn = _exact_str(_GEN_QUALNAME[type(o)](o))
+    return strings.add(_cap(qn)) if qn is not None else -1
+
+
 def _desc_type(o, strings, ti):
     return strings.add(_cap(type_name(o)))
 
@@ -157,6 +167,8 @@ _DESCRIBERS = {
     _CodeType: _desc_code, _BuiltinFunctionType: _desc_builtin,
     _NoneType: _desc_none, weakref.ref: _desc_weakref, _CellType: _desc_cell,
     types.MappingProxyType: _desc_mappingproxy,
+    types.GeneratorType: _desc_generator, types.CoroutineType: _desc_generator,
+    types.AsyncGeneratorType: _desc_generator,
     type(str.join): _desc_builtin, type(dict.__dict__["fromkeys"]): _desc_builtin,
     type(object.__init__): _desc_builtin, type(str.__add__): _desc_builtin,
 }

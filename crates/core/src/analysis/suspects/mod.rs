@@ -38,7 +38,7 @@ pub mod tables;
 
 pub use naming::Holder;
 pub use patterns::Pattern;
-pub use tables::{classify_type, TypeClass};
+pub use tables::{classify_type, ItemKind, TypeClass};
 
 use std::collections::HashSet;
 
@@ -108,11 +108,22 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     let mut out: Vec<Suspect> = Vec::new();
     let mut reported: HashSet<ObjIdx> = HashSet::new();
 
+    // Each accumulation's owner: its container's or its items'; a
+    // standard-library container of standard-library objects (not builtins)
+    // is the application's when those objects keep the application's alive.
+    let mut accs = Vec::new();
     for acc in passes::accumulations(&cx, heap.object_count()) {
-        let owner = a.owners.of(acc.container);
-        if owner == Owner::Interpreter && a.owners.of(acc.example) == Owner::Interpreter {
-            continue;
+        let mut owner = a.owners.of(acc.container).min(a.owners.of(acc.example));
+        if owner == Owner::Interpreter && !a.types.names[acc.type_id as usize].starts_with("builtins.") {
+            owner = passes::owner_of_kept(&cx, acc.example).unwrap_or(Owner::Interpreter);
         }
+        if owner != Owner::Interpreter {
+            accs.push((acc, owner));
+        }
+    }
+    let kept = passes::drop_nested(&cx, accs.iter().map(|(acc, _)| acc.clone()).collect());
+    let kept: HashSet<ObjIdx> = kept.iter().map(|acc| acc.container).collect();
+    for (acc, owner) in accs.into_iter().filter(|(acc, _)| kept.contains(&acc.container)) {
         let (pattern, holder, items) = classify_accumulation(&cx, &acc);
         reported.insert(acc.container);
         let retained = a.dominators.retained_bytes(acc.container);
@@ -128,7 +139,7 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             fix: pattern.fix(&holder, gc_disabled),
             pattern,
             holder,
-            owner: owner.min(a.owners.of(acc.example)),
+            owner,
             count: acc.count as u64,
             items,
             retained_bytes: retained,
@@ -253,11 +264,11 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
 
     out.retain(|s| s.owner != Owner::Interpreter);
     let rank = |s: &Suspect| {
-        let container = match &s.kind {
-            SuspectKind::Accumulation { container, .. } => Some(a.types.name_of(*container)),
-            _ => None,
+        let (container, items) = match &s.kind {
+            SuspectKind::Accumulation { container, type_name, .. } => (Some(a.types.name_of(*container)), Some(type_name.as_str())),
+            _ => (None, None),
         };
-        (s.owner, patterns::rank(s.pattern, container))
+        (s.owner, patterns::rank(s.pattern, container, items))
     };
     out.sort_by(|x, y| rank(x).cmp(&rank(y)).then(y.retained_bytes.cmp(&x.retained_bytes)));
     out.truncate(limit);
@@ -365,7 +376,31 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         let kind = cx.class_name(weak);
         return (Pattern::WeakContainer, cx.holder(weak), format!("strong {plain_items} in a `weakref.{kind}`"));
     }
+    // The deque or list of a `queue.Queue` / `asyncio.Queue`: the queue is the holder.
+    if let Some(queue) = cx.holder_object(c).filter(|&q| tables::QUEUE_TYPES.contains(&cx.type_name(q))) {
+        let kind = cx.type_name(queue).replace(".queues.", ".");
+        return (Pattern::QueueBacklog, cx.holder(queue), format!("{plain_items} waiting in a `{kind}` that nothing drains"));
+    }
     let holder = cx.holder(c);
+    match tables::item_kind(item_type) {
+        Some(ItemKind::Generator) => {
+            let what = cx.desc(acc.example);
+            let kind = item_type.strip_prefix("builtins.").unwrap_or(item_type);
+            return (Pattern::PausedGenerators, holder, format!("suspended {kind}s `{what}` (each keeps its frame's locals alive)"));
+        }
+        Some(ItemKind::ScheduledCallback) => {
+            return (Pattern::ScheduledCallbacks, holder, format!("scheduled callbacks `{item_type}` (with their arguments)"))
+        }
+        Some(ItemKind::Finalizer) => {
+            return (Pattern::Finalizers, holder, "`weakref.finalize` registrations (with their callbacks and arguments)".to_string())
+        }
+        Some(ItemKind::Logger) => return (Pattern::LoggerRegistry, holder, format!("`{item_type}` objects (one per logger name)")),
+        None => {}
+    }
+    if cx.is_type_object(acc.example) {
+        let what = cx.desc(acc.example);
+        return (Pattern::RuntimeClasses, holder, format!("classes such as `{what}` (each with its `__dict__`, methods and MRO)"));
+    }
     if let Some((src, _)) = cx.reached_from(c) {
         if cx.type_name(src) == "functools._lru_cache_wrapper" {
             let unbounded = cx.cache_is_unbounded(src).unwrap_or(item_type != "functools._lru_list_elem");
@@ -448,6 +483,61 @@ mod tests {
             refs.join(",")
         )
         .into_bytes()
+    }
+
+    /// Module `weakref` (root) → its dict → `['_registry']` → a dict of 60
+    /// `weakref.finalize._Info` objects, each → its callback, a bound method
+    /// → an `app.Upload` → `.chunks`, a list of 60 bytearrays: a registry of
+    /// the standard library keeping the application's objects alive.
+    fn finalizers_heap() -> Vec<u8> {
+        const N: usize = 60;
+        // strings: 1 module type, 2 "weakref", 3 dict, 4 _Info, 5 method, 6 app.Upload,
+        // 7 '_registry', 8 func, 9 __self__, 10 list, 11 bytearray, 12 chunks
+        let mut objects = vec!["16,1,100,2,2,-1".to_string(), "32,3,200,1,-1,-1".to_string(), "48,3,3000,1,-1,-1".to_string()];
+        let mut refs = vec!["0,1,13,-1".to_string(), "1,2,2,7".to_string()];
+        let mut addr = 64;
+        let mut next = |objects: &mut Vec<String>, t: usize, size: usize| {
+            objects.push(format!("{addr},{t},{size},1,-1,-1"));
+            addr += 16;
+            objects.len() - 1
+        };
+        for _ in 0..N {
+            let info = next(&mut objects, 4, 80);
+            let method = next(&mut objects, 5, 64);
+            let upload = next(&mut objects, 6, 100);
+            let chunks = next(&mut objects, 10, 600);
+            refs.extend([format!("2,{info},2,-1"), format!("{info},{method},1,8"), format!("{method},{upload},0,9")]);
+            refs.push(format!("{upload},{chunks},1,12"));
+            for _ in 0..N {
+                let b = next(&mut objects, 11, 100);
+                refs.push(format!("{chunks},{b},4,-1"));
+            }
+        }
+        format!(
+            r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{}],"references":[{}],"roots":[0,0,2,0]}},
+            "strings":["","builtins.module","weakref","builtins.dict","weakref.finalize._Info","builtins.method",
+                       "app.Upload","'_registry'","func","__self__","builtins.list","builtins.bytearray","chunks"]}}"#,
+            objects.join(","),
+            refs.join(",")
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_standard_library_registry_keeping_the_applications_objects_is_a_suspect() {
+        let loaded = crate::load(&finalizers_heap()).unwrap();
+        let s = loaded.snapshot;
+        let heap = s.heap.as_ref().unwrap();
+        let a = Analysis::of_heap(&s, heap);
+        let list = a.suspects(&s, heap, 10);
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.pattern, Pattern::Finalizers, "{list:#?}");
+        assert_eq!(first.owner, Owner::Application);
+        assert_eq!(first.count, 60);
+        assert!(first.fix.contains("detach()"), "{}", first.fix);
+        // the lists of bytearrays inside each registered object are part of the same leak
+        let accumulations = list.iter().filter(|s| matches!(s.kind, SuspectKind::Accumulation { .. })).count();
+        assert_eq!(accumulations, 1, "{list:#?}");
     }
 
     #[test]

@@ -30,8 +30,12 @@ pub const MIN_USER_TYPE_SHARE: f64 = 0.01;
 pub const MIN_TASKS: u32 = 10;
 
 /// A container that directly dominates many objects of one type.
+#[derive(Clone)]
 pub(crate) struct Accumulation {
     pub container: ObjIdx,
+    /// The dominator-tree node whose children are the items (the
+    /// container, or the `__dict__` of the instance that is the container).
+    pub node: ObjIdx,
     pub type_id: u32,
     pub count: u32,
     pub item_bytes: u64,
@@ -49,7 +53,14 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
         .names
         .iter()
         .map(|t| match t.as_str() {
-            "builtins.method" | "builtins.function" | "logging.LogRecord" | "_asyncio.Task" | "asyncio.tasks.Task" => MIN_PATTERN_INSTANCES,
+            "builtins.method"
+            | "builtins.function"
+            | "logging.LogRecord"
+            | "_asyncio.Task"
+            | "asyncio.tasks.Task"
+            | "builtins.generator"
+            | "builtins.coroutine"
+            | "builtins.async_generator" => MIN_PATTERN_INSTANCES,
             _ => MIN_INSTANCES,
         })
         .collect();
@@ -113,9 +124,62 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
             continue;
         }
         let example = children.iter().copied().find(|&c| types.type_of(c) as usize == best).unwrap_or(children[0]);
-        out.push(Accumulation { container, type_id: best as u32, count, item_bytes, example });
+        out.push(Accumulation { container, node: o, type_id: best as u32, count, item_bytes, example });
     }
     out
+}
+
+/// Drops the accumulations that lie inside an item of another one (the
+/// lists of tuples in each of 300 suspended generators a list holds): the
+/// outer one names the leak. A namespace (a module's or a class's dict
+/// full of functions) is no outer one: what hangs off its functions is a
+/// leak of its own. Walks each container's dominator chain.
+pub(crate) fn drop_nested(cx: &Ctx, accs: Vec<Accumulation>) -> Vec<Accumulation> {
+    let by_node: HashMap<ObjIdx, u32> = accs
+        .iter()
+        .filter(|a| cx.namespace_module(a.node).is_none() && cx.class_of_dict(a.node).is_none())
+        .map(|a| (a.node, a.type_id))
+        .collect();
+    let nested = |a: &Accumulation| {
+        let mut x = a.container;
+        // A dominator chain is at most as long as the heap is deep; bounded all the same.
+        for _ in 0..4096 {
+            let Some(p) = cx.tree.idom(x).filter(|&p| p != crate::analysis::dominators::SUPER_ROOT) else { return false };
+            if let Some(&t) = by_node.get(&p) {
+                let item_type = cx.dict_owner(x).map_or(cx.types.type_of(x), |owner| cx.types.type_of(owner));
+                if item_type == t || cx.types.type_of(x) == t {
+                    return true;
+                }
+            }
+            x = p;
+        }
+        false
+    };
+    let keep: Vec<bool> = accs.iter().map(|a| !nested(a)).collect();
+    accs.into_iter().zip(keep).filter_map(|(a, k)| k.then_some(a)).collect()
+}
+
+/// The owner of the objects an item keeps alive on its own, when some are
+/// not the interpreter's: a standard-library registry (`weakref.finalize`'s,
+/// a loop's timers) holding the application's objects is the application's
+/// leak. Looks at the first objects of the item's dominator subtree.
+pub(crate) fn owner_of_kept(cx: &Ctx, item: ObjIdx) -> Option<Owner> {
+    const LOOK: usize = 256;
+    let mut stack = vec![item];
+    let mut best: Option<Owner> = None;
+    let mut seen = 0;
+    while let Some(x) = stack.pop() {
+        seen += 1;
+        if seen > LOOK {
+            break;
+        }
+        let owner = cx.owners.of_type(cx.types.type_of(x));
+        if owner != Owner::Interpreter && best.is_none_or(|b| owner < b) {
+            best = Some(owner);
+        }
+        stack.extend(cx.tree.children(x).iter().copied().take(LOOK));
+    }
+    best
 }
 
 /// Containers (set, list, dict, deque) that refer to many asyncio tasks that

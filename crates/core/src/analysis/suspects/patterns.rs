@@ -21,6 +21,18 @@ pub enum Pattern {
     PendingTasks,
     /// A `weakref.Weak*` container whose entries hold strong references.
     WeakContainer,
+    /// A `queue.Queue` (or `asyncio.Queue`) that nothing drains.
+    QueueBacklog,
+    /// Suspended generators or coroutines: each frame keeps its locals.
+    PausedGenerators,
+    /// Timers (`loop.call_later`, `sched`) keeping their callbacks and arguments until they fire.
+    ScheduledCallbacks,
+    /// `weakref.finalize` registrations whose callback or arguments keep their object alive.
+    Finalizers,
+    /// `logging` keeps every logger ever named (`logging.getLogger(name)` per request).
+    LoggerRegistry,
+    /// Classes made at run time (`type()` or a `class` statement per call) kept in a registry.
+    RuntimeClasses,
     /// Closures capturing large objects.
     ClosureCell,
     /// A mutable default argument that grows (`def f(x, seen=[])`).
@@ -54,6 +66,12 @@ impl Pattern {
             Pattern::LogBuffer => "log_buffer",
             Pattern::PendingTasks => "pending_tasks",
             Pattern::WeakContainer => "weak_container",
+            Pattern::QueueBacklog => "queue_backlog",
+            Pattern::PausedGenerators => "paused_generators",
+            Pattern::ScheduledCallbacks => "scheduled_callbacks",
+            Pattern::Finalizers => "finalizers",
+            Pattern::LoggerRegistry => "logger_registry",
+            Pattern::RuntimeClasses => "runtime_classes",
             Pattern::ClosureCell => "closure_cell",
             Pattern::DefaultArgument => "default_argument",
             Pattern::ThreadLocal => "thread_local",
@@ -82,7 +100,17 @@ impl Pattern {
             | Pattern::LogBuffer
             | Pattern::PendingTasks
             | Pattern::WeakContainer => 0,
-            Pattern::ClosureCell | Pattern::DefaultArgument | Pattern::ThreadLocal | Pattern::FrameLocal | Pattern::ClassAttribute => 1,
+            Pattern::ClosureCell
+            | Pattern::DefaultArgument
+            | Pattern::ThreadLocal
+            | Pattern::FrameLocal
+            | Pattern::ClassAttribute
+            | Pattern::QueueBacklog
+            | Pattern::PausedGenerators
+            | Pattern::ScheduledCallbacks
+            | Pattern::Finalizers
+            | Pattern::LoggerRegistry
+            | Pattern::RuntimeClasses => 1,
             Pattern::ModuleGlobal | Pattern::InstanceAttribute | Pattern::Container => 2,
             Pattern::LargeType | Pattern::LargeObject => 4,
         }
@@ -115,6 +143,29 @@ impl Pattern {
             }
             (Pattern::WeakContainer, _) => {
                 "the values refer to their keys (or are strong holders): store weakref.ref(...) values, or nothing that points back to the key".to_string()
+            }
+            (Pattern::QueueBacklog, _) => {
+                "nothing takes the items out: make sure the consumer runs and calls get() (and task_done()), or give the queue a maxsize so producers wait instead of piling up".to_string()
+            }
+            (Pattern::PausedGenerators, _) => {
+                "a suspended generator keeps its frame and locals alive: run it to the end or close it (gen.close(), contextlib.closing), and do not keep unfinished ones".to_string()
+            }
+            (Pattern::ScheduledCallbacks, _) => {
+                "a scheduled timer keeps its callback and arguments until it fires: cancel the handle (handle.cancel()) when the work is done, use a shorter delay, or pass an id instead of the object".to_string()
+            }
+            (Pattern::Finalizers, _) => {
+                "the finalizer's callback or arguments refer to its object (a bound method, a lambda using it), so the object never dies: pass a function and arguments that do not refer to it, or call or detach() the finalizer when done".to_string()
+            }
+            (Pattern::LoggerRegistry, _) => {
+                "logging never frees a logger: use one logger per module (logging.getLogger(__name__)) and pass per-request values with extra= or a logging.LoggerAdapter instead of a new logger name".to_string()
+            }
+            (Pattern::RuntimeClasses, _) => {
+                let place = match holder {
+                    Holder::ClassAttribute { class, name } | Holder::InstanceAttribute { class, name } => format!("`{class}.{name}`"),
+                    Holder::ModuleGlobal { name, .. } => format!("`{name}`"),
+                    _ => "the registry".to_string(),
+                };
+                format!("a class made per call (type() or a class statement in a function) stays in {place} for ever: define the class once and make instances of it, cache the classes by key, or remove them from {place} when done")
             }
             (Pattern::ClosureCell, Holder::ClosureCell { variable, .. }) => {
                 format!("`del {variable}` (or set it to None) in the enclosing function once the closure no longer needs it")
@@ -154,11 +205,37 @@ impl Pattern {
 /// one refinement among ordinary containers: a dict (or other mapping) comes
 /// after the rest — something looks its items up by key, so it is usually a
 /// table the program needs (its users, its routes) — while a list, deque or
-/// set that something appends to is a log or a history.
-pub fn rank(pattern: Pattern, container_type: Option<&str>) -> u8 {
+/// set that something appends to is a log or a history. A mapping whose
+/// values are themselves lists, sets or deques (an index, `defaultdict(list)`)
+/// is a log per key, and ranks with the lists.
+pub fn rank(pattern: Pattern, container_type: Option<&str>, item_type: Option<&str>) -> u8 {
     let s = pattern.strength();
     match container_type {
-        Some("builtins.dict" | "collections.OrderedDict" | "collections.defaultdict" | "collections.Counter") if s == 2 => 3,
+        Some("builtins.dict" | "collections.OrderedDict" | "collections.defaultdict" | "collections.Counter")
+            if s == 2 && !matches!(item_type, Some("builtins.list" | "builtins.set" | "collections.deque")) =>
+        {
+            3
+        }
         _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mapping_of_lists_ranks_with_the_lists() {
+        let dict = Some("collections.defaultdict");
+        assert_eq!(rank(Pattern::InstanceAttribute, Some("builtins.list"), Some("app.Event")), 2);
+        assert_eq!(rank(Pattern::InstanceAttribute, dict, Some("app.Event")), 3);
+        assert_eq!(rank(Pattern::InstanceAttribute, dict, Some("builtins.tuple")), 3);
+        for seq in ["builtins.list", "builtins.set", "collections.deque"] {
+            assert_eq!(rank(Pattern::InstanceAttribute, dict, Some(seq)), 2, "{seq}");
+            assert_eq!(rank(Pattern::ModuleGlobal, Some("builtins.dict"), Some(seq)), 2, "{seq}");
+        }
+        // the stronger shapes keep their own rank
+        assert_eq!(rank(Pattern::ClassAttribute, dict, Some("builtins.list")), 1);
+        assert_eq!(rank(Pattern::QueueBacklog, Some("collections.deque"), Some("builtins.dict")), 1);
     }
 }

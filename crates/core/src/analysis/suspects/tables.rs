@@ -72,6 +72,42 @@ pub fn classify_type(name: &str) -> TypeClass {
     TypeClass::User
 }
 
+/// Queue classes of the standard library: their items wait in a deque or
+/// list attribute (`Queue.queue`, `asyncio.Queue._queue`) until a consumer
+/// takes them.
+pub const QUEUE_TYPES: &[&str] = &[
+    "queue.Queue",
+    "queue.LifoQueue",
+    "queue.PriorityQueue",
+    "asyncio.queues.Queue",
+    "asyncio.queues.LifoQueue",
+    "asyncio.queues.PriorityQueue",
+];
+
+/// What a standard-library type of items says about their container:
+/// suspended generators and coroutines (their frames keep their locals),
+/// scheduled callbacks (a timer keeps its callback and arguments until it
+/// fires), finalizers (registered until their object dies), loggers
+/// (`logging` keeps every logger it made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    Generator,
+    ScheduledCallback,
+    Finalizer,
+    Logger,
+}
+
+/// The [`ItemKind`] of a type of items, if it is one.
+pub fn item_kind(name: &str) -> Option<ItemKind> {
+    match name {
+        "builtins.generator" | "builtins.coroutine" | "builtins.async_generator" => Some(ItemKind::Generator),
+        "asyncio.events.TimerHandle" | "asyncio.events.Handle" | "sched.Event" => Some(ItemKind::ScheduledCallback),
+        "weakref.finalize._Info" | "weakref.finalize" => Some(ItemKind::Finalizer),
+        "logging.Logger" | "logging.PlaceHolder" => Some(ItemKind::Logger),
+        _ => None,
+    }
+}
+
 /// Whether items of this type are sequences a program appends to.
 pub fn is_sequence(name: &str) -> bool {
     matches!(name, "builtins.list" | "builtins.set" | "collections.deque" | "builtins.tuple")
