@@ -1,6 +1,6 @@
 """Benchmark: export time and peak extra memory for a heap of ~N objects.
 
-    python3 python/bench/bench_export.py [--objects 1000000] [--out DIR] [--gzip]
+    python3 python/bench/bench_export.py [--objects 1000000] [--out DIR] [--gzip | --plain]
 
 Builds the heap in a fresh subprocess (tracemalloc off), then times
 heapscope.dump() and measures the peak RSS increase during the dump
@@ -43,7 +43,7 @@ rss0 = status("VmRSS")
 exact = reset_peak()
 t0 = time.perf_counter()
 c0 = time.process_time()
-written = heapscope.dump(sys.argv[3])
+written = heapscope.dump(sys.argv[3], gzip=False if sys.argv[4] == "plain" else None)
 dt = time.perf_counter() - t0
 cpu = time.process_time() - c0
 peak = status("VmHWM")
@@ -62,12 +62,15 @@ def main():
                     help="approximate number of gc-tracked objects (default 10^6)")
     ap.add_argument("--out", default=None, help="directory for the snapshot (default: a temp dir)")
     ap.add_argument("--gzip", action="store_true", help="write .heapscope.json.gz")
+    ap.add_argument("--plain", action="store_true",
+                    help="write plain JSON at any size (by default over 100 MB is gzip)")
     ap.add_argument("--keep", action="store_true", help="keep the snapshot file")
     a = ap.parse_args()
     d = a.out or tempfile.mkdtemp(prefix="heapscope-bench-")
     os.makedirs(d, exist_ok=True)
     path = os.path.join(d, "bench.heapscope.json" + (".gz" if a.gzip else ""))
-    r = subprocess.run([sys.executable, "-c", CHILD, PKG, str(a.objects), path],
+    r = subprocess.run([sys.executable, "-c", CHILD, PKG, str(a.objects), path,
+                        "plain" if a.plain else "auto"],
                        check=True, stdout=subprocess.PIPE, universal_newlines=True)
     res = json.loads(r.stdout.strip().splitlines()[-1])
     # Over 100 MB of plain JSON the exporter writes gzip, to path + ".gz".

@@ -4,8 +4,14 @@
 //! with the machine's load average, core count and tool versions.
 //!
 //! ```text
-//! cargo xtask bench [--only native,browser,exporter,memlab] [--sizes 1e5,1e6,3e6]
+//! cargo xtask bench [--only native,browser,exporter,memlab] [--sizes 1e5,1e6,3e6] [--heap synth|export]
 //! ```
+//!
+//! `--heap export` runs the browser and memlab steps on heaps our exporter
+//! wrote from a real Python process (`python/bench/bench_export.py --plain`,
+//! kept in `target/bench/export-N/`) instead of `heapscope synth`'s: what a
+//! user's file looks like (address deltas, about 1.5 references per object
+//! where the synthetic heap has 4.7, many distinct strings).
 //!
 //! Each part is a step of its own that runs the project's existing
 //! benchmark command and reads what it prints:
@@ -55,7 +61,8 @@ pub enum Val {
 type Row = BTreeMap<String, Val>;
 
 /// The table's columns: (key, header, decimals). Keys missing from a row print as "—".
-const COLUMNS: [(&str, &str, usize); 28] = [
+const COLUMNS: [(&str, &str, usize); 29] = [
+    ("heap.objects", "objects exported", 0),
     ("native.references", "references", 0),
     ("native.load_analysis_s", "native: load + every analysis, wall (s)", 3),
     ("native.us_per_object", "native: µs per object, wall", 2),
@@ -86,9 +93,37 @@ const COLUMNS: [(&str, &str, usize); 28] = [
     ("exporter.vs_guppy3", "exporter ÷ guppy3 (CPU)", 2),
 ];
 
+#[derive(Debug)]
 struct Options {
     steps: Vec<String>,
     sizes: Vec<u64>,
+    heap: HeapKind,
+}
+
+/// Which heaps the browser and memlab steps read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeapKind {
+    /// `heapscope synth`'s (what the native benchmark reads too).
+    Synth,
+    /// Our exporter's, from a real Python process.
+    Export,
+}
+
+impl HeapKind {
+    fn name(self) -> &'static str {
+        match self {
+            HeapKind::Synth => "synth",
+            HeapKind::Export => "export",
+        }
+    }
+
+    /// The heap file of about `n` objects, made once.
+    fn file(self, n: u64) -> Result<String, String> {
+        match self {
+            HeapKind::Synth => synth_file(n),
+            HeapKind::Export => export_file(n),
+        }
+    }
 }
 
 pub fn command(args: &[String]) -> Result<(), String> {
@@ -108,9 +143,9 @@ pub fn command(args: &[String]) -> Result<(), String> {
         eprintln!("\n== bench: {step} ==");
         let result = match *step {
             "native" => native(&options.sizes, &mut rows),
-            "browser" => browser(&options.sizes, &mut rows, &mut versions),
+            "browser" => browser(&options.sizes, options.heap, &mut rows, &mut versions),
             "exporter" => exporter(&options.sizes, &mut rows, &mut versions, &mut notes),
-            _ => memlab(&options.sizes, &mut rows, &mut versions, &mut notes),
+            _ => memlab(&options.sizes, options.heap, &mut rows, &mut versions, &mut notes),
         };
         if let Err(e) = result {
             eprintln!("bench: {step} failed: {e}");
@@ -140,8 +175,9 @@ pub fn command(args: &[String]) -> Result<(), String> {
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
-    const USAGE: &str = "usage: cargo xtask bench [--only native,browser,exporter,memlab] [--sizes 1e5,1e6,3e6]";
-    let mut options = Options { steps: STEPS.iter().map(|s| s.to_string()).collect(), sizes: DEFAULT_SIZES.to_vec() };
+    const USAGE: &str = "usage: cargo xtask bench [--only native,browser,exporter,memlab] [--sizes 1e5,1e6,3e6] [--heap synth|export]";
+    let mut options =
+        Options { steps: STEPS.iter().map(|s| s.to_string()).collect(), sizes: DEFAULT_SIZES.to_vec(), heap: HeapKind::Synth };
     let mut only: Vec<String> = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -156,7 +192,23 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 }
             }
             "--sizes" => options.sizes = value.split(',').map(parse_size).collect::<Result<_, _>>()?,
+            "--heap" => {
+                options.heap = match value.as_str() {
+                    "synth" => HeapKind::Synth,
+                    "export" => HeapKind::Export,
+                    _ => return Err(format!("--heap {value}: expected synth or export\n{USAGE}")),
+                }
+            }
             _ => return Err(format!("unknown option {arg}\n{USAGE}")),
+        }
+    }
+    if options.heap == HeapKind::Export {
+        // The native benchmark makes its own synthetic heaps; the exporter step makes its own heap.
+        if let Some(step) = only.iter().find(|s| *s == "native" || *s == "exporter") {
+            return Err(format!("--only {step} does not read --heap export's files; with --heap export: --only browser,memlab"));
+        }
+        if only.is_empty() {
+            only = vec!["browser".to_string(), "memlab".to_string()];
         }
     }
     if !only.is_empty() {
@@ -274,12 +326,13 @@ pub fn parse_native_line(line: &str) -> Option<NativeLine> {
     Some(NativeLine { objects, references, load_analysis_s, peak_b_per_object })
 }
 
-fn browser(sizes: &[u64], rows: &mut BTreeMap<u64, Row>, versions: &mut Vec<(&'static str, String)>) -> Result<(), String> {
+fn browser(sizes: &[u64], heap: HeapKind, rows: &mut BTreeMap<u64, Row>, versions: &mut Vec<(&'static str, String)>) -> Result<(), String> {
     crate::tools::ensure_build_tools()?;
     crate::tools::ensure_test_tools()?;
     crate::build_release()?;
     versions.push(("Chromium", first_line("/usr/bin/chromium", &["--version"])));
-    let files = sizes.iter().map(|&n| synth_file(n)).collect::<Result<Vec<_>, _>>()?;
+    let files = sizes.iter().map(|&n| heap.file(n)).collect::<Result<Vec<_>, _>>()?;
+    heap_counts(heap, sizes, &files, rows)?;
     let out = capture(Command::new("node").arg("e2e/bench/browser.mjs").args(&files))?;
     // The script's last line is its results as JSON, one object per file in order.
     let last = out.lines().rev().find(|l| l.trim_start().starts_with('[')).ok_or("browser.mjs printed no JSON results")?;
@@ -304,7 +357,7 @@ fn browser(sizes: &[u64], rows: &mut BTreeMap<u64, Row>, versions: &mut Vec<(&'s
     // file to the summary (load, every analysis, the overview's facts).
     let timer = Path::new("/usr/bin/time").exists();
     for (&n, file) in sizes.iter().zip(&files) {
-        let times = PathBuf::from(format!("{OUT_DIR}/cli-summary-time-{n}.txt"));
+        let times = PathBuf::from(format!("{OUT_DIR}/cli-summary-time-{}-{n}.txt", heap.name()));
         let mut cmd = heapscope_timed(timer, &times);
         cmd.args(["summary", file]).stdout(std::process::Stdio::null());
         eprintln!("$ heapscope summary {file}");
@@ -427,6 +480,7 @@ pub fn parse_exporter(out: &str) -> Vec<(String, Val)> {
 
 fn memlab(
     sizes: &[u64],
+    heap: HeapKind,
     rows: &mut BTreeMap<u64, Row>,
     versions: &mut Vec<(&'static str, String)>,
     notes: &mut Vec<String>,
@@ -440,14 +494,16 @@ fn memlab(
         notes.push("no /usr/bin/time (Debian `time`): heapscope's CPU time is not measured".into());
     }
     for &n in sizes {
-        let source = synth_file(n)?;
-        let v8 = PathBuf::from(format!("{OUT_DIR}/synth-{n}.heapsnapshot"));
+        let source = heap.file(n)?;
+        heap_counts(heap, &[n], std::slice::from_ref(&source), rows)?;
+        let kind = heap.name();
+        let v8 = PathBuf::from(format!("{OUT_DIR}/{kind}-{n}.heapsnapshot"));
         if is_stale(&v8, Path::new(&source)) {
             run(Command::new("target/release/heapscope").args(["to-heapsnapshot", &source, "--out"]).arg(&v8))?;
         }
         // heapscope: the whole process, from reading the file to the answer.
-        let answers = PathBuf::from(format!("{OUT_DIR}/heapscope-dominators-{n}.json"));
-        let times = PathBuf::from(format!("{OUT_DIR}/heapscope-time-{n}.txt"));
+        let answers = PathBuf::from(format!("{OUT_DIR}/heapscope-dominators-{kind}-{n}.json"));
+        let times = PathBuf::from(format!("{OUT_DIR}/heapscope-time-{kind}-{n}.txt"));
         let mut cmd = heapscope_timed(timer, &times);
         cmd.args(["dominators", &source, "--json", "--depth", "3", "--limit", "4"]);
         let file = std::fs::File::create(&answers).map_err(|e| format!("{}: {e}", answers.display()))?;
@@ -460,7 +516,7 @@ fn memlab(
         }
         let (heapscope_cpu, heapscope_rss_kib) = if timer { parse_time_file(&times)? } else { (None, None) };
         // memlab: timed inside its process; checks heapscope's answers.
-        let result_file = PathBuf::from(format!("{OUT_DIR}/memlab-result-{n}.json"));
+        let result_file = PathBuf::from(format!("{OUT_DIR}/memlab-result-{kind}-{n}.json"));
         run(Command::new("node")
             .args(["--max-old-space-size=16384", "e2e/bench/memlab.mjs"])
             .arg(&dir)
@@ -526,6 +582,46 @@ fn synth_file(n: u64) -> Result<String, String> {
         std::fs::rename(&tmp, &file).map_err(|e| format!("{file}: {e}"))?;
     }
     Ok(file)
+}
+
+/// `target/bench/export-N/bench.heapscope.json`: a heap of about `n` objects
+/// that our exporter wrote from a real Python process (plain JSON, kept;
+/// `export.txt` beside it is `bench_export.py`'s report).
+fn export_file(n: u64) -> Result<String, String> {
+    let dir = format!("{OUT_DIR}/export-{n}");
+    let file = format!("{dir}/bench.heapscope.json");
+    let report = format!("{dir}/export.txt");
+    if !Path::new(&report).exists() || !Path::new(&file).exists() {
+        let out =
+            capture(Command::new("python3").args(["python/bench/bench_export.py", "--plain", "--objects", &n.to_string(), "--out", &dir]))?;
+        write_file(Path::new(&report), &out)?;
+    }
+    Ok(file)
+}
+
+/// The object and reference counts of exported heaps (a synthetic heap's
+/// come from the native benchmark), from `bench_export.py`'s report.
+fn heap_counts(heap: HeapKind, sizes: &[u64], files: &[String], rows: &mut BTreeMap<u64, Row>) -> Result<(), String> {
+    if heap != HeapKind::Export {
+        return Ok(());
+    }
+    for (&n, file) in sizes.iter().zip(files) {
+        let report = Path::new(file).with_file_name("export.txt");
+        let text = std::fs::read_to_string(&report).map_err(|e| format!("{}: {e}", report.display()))?;
+        let (objects, references) =
+            exported_counts(&text).ok_or_else(|| format!("{}: no `exported N objects, M references` line", report.display()))?;
+        let row = rows.get_mut(&n).expect("a row per size");
+        row.insert("heap.objects".into(), Val::Num(objects as f64));
+        row.insert("native.references".into(), Val::Num(references as f64));
+    }
+    Ok(())
+}
+
+/// `exported        952625 objects, 1461097 references` → the two counts.
+fn exported_counts(report: &str) -> Option<(u64, u64)> {
+    let line = report.lines().find_map(|l| l.strip_prefix("exported"))?;
+    let mut numbers = line.split(|c: char| !c.is_ascii_digit()).filter(|w| !w.is_empty()).map(|w| w.parse::<u64>());
+    Some((numbers.next()?.ok()?, numbers.next()?.ok()?))
 }
 
 fn is_stale(derived: &Path, source: &Path) -> bool {
@@ -804,6 +900,23 @@ mod tests {
         assert_eq!(facts["exporter.objects"], Val::Num(953_000.0));
         assert_eq!(facts["exporter.cpu_s"], Val::Num(7.3));
         assert_eq!(facts["exporter.peak_b_per_object"].as_num().map(f64::round), Some(168.0));
+    }
+
+    #[test]
+    fn the_heap_option_chooses_files_and_steps() {
+        let args = |a: &[&str]| parse_args(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let synth = args(&[]).unwrap();
+        assert_eq!((synth.heap, synth.steps.len()), (HeapKind::Synth, 4));
+        let export = args(&["--heap", "export", "--sizes", "1e5"]).unwrap();
+        assert_eq!(
+            (export.heap, export.steps, export.sizes),
+            (HeapKind::Export, vec!["browser".to_string(), "memlab".to_string()], vec![100_000])
+        );
+        assert_eq!(args(&["--heap", "export", "--only", "memlab"]).unwrap().steps, vec!["memlab".to_string()]);
+        assert!(args(&["--heap", "export", "--only", "native"]).unwrap_err().contains("--only browser,memlab"));
+        assert!(args(&["--heap", "real"]).unwrap_err().contains("expected synth or export"));
+        assert_eq!(exported_counts("python 3.11\nexported        952625 objects, 1461097 references\n"), Some((952_625, 1_461_097)));
+        assert_eq!(exported_counts("exported nothing"), None);
     }
 
     #[test]

@@ -364,9 +364,7 @@ mod tests {
         let long = "x".repeat(3000);
         same(&doc(
             r#"{"objects": [1,1,8,0,2,-1, 2,3,8,0,4,-1], "references": [], "roots": []}"#,
-            &format!(
-                r#"[ "" , "builtins.str","'\u00e9t\u00e9 \ud83d\ude00'" ,"t\"y\\pe\/\b\f\n\r\t", "{long}", "ünï €", "\\", "a\\\"" ]"#
-            ),
+            &format!(r#"[ "" , "builtins.str","'\u00e9t\u00e9 \ud83d\ude00'" ,"t\"y\\pe\/\b\f\n\r\t", "{long}", "ünï €", "\\", "a\\\"" ]"#),
         ));
         for declined in [
             "{\"format\": \"heapscope\", \"version\": 1, \"strings\": [\"a\u{1}b\"]}",
