@@ -36,7 +36,8 @@ impl Distances {
 pub fn distances(view: &StrongView, roots: &[ObjIdx]) -> Distances {
     let n = view.node_count();
     let mut depth = vec![UNREACHABLE; n];
-    let mut queue: Vec<ObjIdx> = Vec::with_capacity(n.min(1 << 20));
+    // Every reached object once: sized once (see the dominator tree's `vertex`).
+    let mut queue: Vec<ObjIdx> = Vec::with_capacity(n);
     for &r in roots {
         if (r as usize) < n && depth[r as usize] == UNREACHABLE && !view.exclusions.excludes_object(r) {
             depth[r as usize] = 0;

@@ -133,8 +133,12 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
 
     // 1. Depth-first preorder from the super-root (number 0).
     let mut pre = vec![NONE; n];
-    let mut vertex: Vec<ObjIdx> = vec![SUPER_ROOT];
-    let mut parent: Vec<u32> = vec![0];
+    // One entry per reached object: sized once (growing by doubling copies
+    // them, which wasm's allocator cannot avoid).
+    let mut vertex: Vec<ObjIdx> = Vec::with_capacity(n + 1);
+    let mut parent: Vec<u32> = Vec::with_capacity(n + 1);
+    vertex.push(SUPER_ROOT);
+    parent.push(0);
     let mut is_root = BitSet::new(n);
     let mut stack: Vec<(u32, EdgeIdx, EdgeIdx)> = Vec::new();
     let plain = view.exclusions.is_empty();
