@@ -82,8 +82,28 @@ impl Builder {
     }
 }
 
-/// Writes a synthetic heap of about `options.objects` objects as format v1.
+/// Writes a synthetic heap of about `options.objects` objects as format v1,
+/// every field in full (increasing addresses, a traceback column).
 pub fn write_v1<W: Write>(options: SynthOptions, out: W) -> io::Result<SynthStats> {
+    write_with(options, Layout::Full, out)
+}
+
+/// The same heap in the layout our exporter writes: `address_delta` and
+/// `from_delta`, no traceback column, and addresses that do not increase
+/// (every other object lives in a second region, as a CPython heap's
+/// objects come from pymalloc's arenas and the C heap). The worker warms up
+/// on this, so the code a real file takes is optimized before one arrives.
+pub fn write_v1_exported<W: Write>(options: SynthOptions, out: W) -> io::Result<SynthStats> {
+    write_with(options, Layout::Exported, out)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Full,
+    Exported,
+}
+
+fn write_with<W: Write>(options: SynthOptions, layout: Layout, out: W) -> io::Result<SynthStats> {
     let target = options.objects.max(100);
     let mut b = Builder {
         strings: vec![String::new()],
@@ -243,23 +263,40 @@ pub fn write_v1<W: Write>(options: SynthOptions, out: W) -> io::Result<SynthStat
     let main = b.s("MainThread");
     b.roots.push((thread_frame, 1, main));
     b.refs.sort_by_key(|r| r.0);
-    write_json(&b, out)?;
+    write_json(&b, layout, out)?;
     Ok(SynthStats { objects: b.objects.len(), references: b.refs.len() })
 }
 
-fn write_json<W: Write>(b: &Builder, out: W) -> io::Result<()> {
+fn write_json<W: Write>(b: &Builder, layout: Layout, out: W) -> io::Result<()> {
     let mut w = io::BufWriter::with_capacity(1 << 20, out);
-    w.write_all(br#"{"format":"heapscope","version":1,"meta":{"object_fields":["address","type","size","flags","description","traceback"],"reference_fields":["from","to","kind","name"],"reference_kinds":["#)?;
+    w.write_all(match layout {
+        Layout::Full => br#"{"format":"heapscope","version":1,"meta":{"object_fields":["address","type","size","flags","description","traceback"],"reference_fields":["from","to","kind","name"],"reference_kinds":["#,
+        Layout::Exported => br#"{"format":"heapscope","version":1,"meta":{"object_fields":["address_delta","type","size","flags","description"],"reference_fields":["from_delta","to","kind","name"],"reference_kinds":["#,
+    })?;
     for (i, k) in RefKind::ALL.iter().enumerate() {
         write!(w, "{}\"{}\"", if i > 0 { "," } else { "" }, k.format_name())?;
     }
     w.write_all(br#"],"root_fields":["object","kind","name","excess"],"root_kinds":["module","thread","builtins","native"],"object_flags":{"gc_tracked":1,"module":2,"type":4,"frame":8,"function":16,"finalizer":32,"garbage":64},"frame_fields":["filename","lineno"],"trace_fields":["domain","size","traceback"]},"process":{"implementation":"synthetic","exporter":"heapscope synth"},"heap":{"objects":["#)?;
+    let mut previous = 0i64;
     for (i, o) in b.objects.iter().enumerate() {
-        write!(w, "{}{},{},{},{},{},-1", if i > 0 { ",\n" } else { "" }, o.0, o.1, o.2, o.3, o.4)?;
+        let separator = if i > 0 { ",\n" } else { "" };
+        match layout {
+            Layout::Full => write!(w, "{separator}{},{},{},{},{},-1", o.0, o.1, o.2, o.3, o.4)?,
+            Layout::Exported => {
+                let address = (o.0 + if i % 2 == 1 { 1 << 32 } else { 0 }) as i64;
+                write!(w, "{separator}{},{},{},{},{}", address - previous, o.1, o.2, o.3, o.4)?;
+                previous = address;
+            }
+        }
     }
     w.write_all(b"],\"references\":[")?;
+    let mut previous = 0i64;
     for (i, r) in b.refs.iter().enumerate() {
-        write!(w, "{}{},{},{},{}", if i > 0 { "," } else { "" }, r.0, r.1, r.2, r.3)?;
+        let from = match layout {
+            Layout::Full => r.0 as i64,
+            Layout::Exported => r.0 as i64 - std::mem::replace(&mut previous, r.0 as i64),
+        };
+        write!(w, "{}{},{},{},{}", if i > 0 { "," } else { "" }, from, r.1, r.2, r.3)?;
         if i % 8 == 7 {
             w.write_all(b"\n")?;
         }
@@ -297,5 +334,27 @@ mod tests {
         let a = crate::Analysis::compute(&loaded.snapshot).unwrap();
         assert!(a.components.len() > 100);
         assert!(a.distances.unreachable().count() > 0);
+    }
+
+    /// The exporter's layout is the same heap: every column but the
+    /// addresses is equal, and its addresses are distinct but not increasing.
+    #[test]
+    fn the_exported_layout_is_the_same_heap() {
+        let options = SynthOptions { objects: 5_000, seed: 3 };
+        let (mut full, mut exported) = (Vec::new(), Vec::new());
+        assert_eq!(write_v1(options, &mut full).unwrap(), write_v1_exported(options, &mut exported).unwrap());
+        let text = String::from_utf8(exported.clone()).unwrap();
+        assert!(text.contains(r#""object_fields":["address_delta","type","size","flags","description"]"#));
+        let (full, exported) = (crate::load(&full).unwrap(), crate::load(&exported).unwrap());
+        assert!(exported.warnings.is_empty(), "{:?}", exported.warnings);
+        let (a, b) = (full.snapshot.heap.as_ref().unwrap(), exported.snapshot.heap.as_ref().unwrap());
+        assert_eq!(
+            (&a.type_name, &a.size_bytes, &a.flags, &a.description, &a.roots),
+            (&b.type_name, &b.size_bytes, &b.flags, &b.description, &b.roots)
+        );
+        assert_eq!(format!("{:?}", a.graph), format!("{:?}", b.graph));
+        assert!(b.address.windows(2).any(|w| w[0] > w[1]), "increasing addresses skip the distinctness check");
+        let distinct: std::collections::HashSet<_> = b.address.iter().collect();
+        assert_eq!(distinct.len(), b.address.len());
     }
 }

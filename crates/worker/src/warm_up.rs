@@ -8,7 +8,11 @@
 //! steps of a load (the stream parser's inner loop, the dominator tree,
 //! distances, strongly connected components, owners, suspects) are each
 //! called once per file, so for the first file they used to run start to
-//! finish in baseline code. Loading a heap of [`OBJECTS`] objects through
+//! finish in baseline code. The warm-up heap is written in the layout our
+//! exporter writes (address and `from` deltas, addresses that do not
+//! increase), so the steps a real file takes — the distinct-address bitmap
+//! among them, called once per file — are the ones optimized. Loading a
+//! heap of [`OBJECTS`] objects through
 //! the same [`Session::load`] and [`dispatch::answer`] a dropped file goes
 //! through makes V8 optimize them first; the first real file then runs the
 //! optimized code. Natively this is only a small, pointless load, which the
@@ -51,7 +55,7 @@ fn first_queries() -> [Query; 4] {
 /// did not work (a bug: the synthetic heap is well-formed).
 pub fn warm_up(objects: usize) -> Result<WarmedUp, String> {
     let mut text = Vec::new();
-    synth::write_v1(SynthOptions { objects, seed: 1 }, &mut text).map_err(|e| format!("warm-up heap not written: {e}"))?;
+    synth::write_v1_exported(SynthOptions { objects, seed: 1 }, &mut text).map_err(|e| format!("warm-up heap not written: {e}"))?;
     let mut session = Session::new();
     let summary = match session.load(0, "warm-up".to_string(), &text.as_slice(), true, &|| 0.0, &|_| {}) {
         FromWorker::Loaded { summary, .. } => summary,
@@ -86,7 +90,7 @@ mod tests {
         // Cycles, suspects and a deep dominator tree: without them the
         // warm-up would leave those steps in baseline code.
         let mut text = Vec::new();
-        synth::write_v1(SynthOptions { objects: 2_000, seed: 1 }, &mut text).expect("synth");
+        synth::write_v1_exported(SynthOptions { objects: 2_000, seed: 1 }, &mut text).expect("synth");
         let mut session = Session::new();
         assert!(matches!(session.load(0, "w".into(), &text.as_slice(), true, &|| 0.0, &|_| {}), FromWorker::Loaded { .. }));
         match dispatch::answer(&mut session, Query::Overview) {
