@@ -109,12 +109,15 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     let mut reported: HashSet<ObjIdx> = HashSet::new();
 
     // Each accumulation's owner: its container's or its items'; a
-    // standard-library container of standard-library objects (not builtins)
-    // is the application's when those objects keep the application's alive.
+    // standard-library container of standard-library objects (not builtins
+    // other than functions and bound methods: callbacks) is the
+    // application's when those objects keep the application's alive.
     let mut accs = Vec::new();
     for acc in passes::accumulations(&cx, heap.object_count()) {
         let mut owner = a.owners.of(acc.container).min(a.owners.of(acc.example));
-        if owner == Owner::Interpreter && !a.types.names[acc.type_id as usize].starts_with("builtins.") {
+        let item_type = a.types.names[acc.type_id as usize].as_str();
+        let callbacks = matches!(item_type, "builtins.method" | "builtins.function");
+        if owner == Owner::Interpreter && (callbacks || !item_type.starts_with("builtins.")) {
             owner = passes::owner_of_kept(&cx, acc.example).unwrap_or(Owner::Interpreter);
         }
         if owner != Owner::Interpreter {
@@ -168,6 +171,36 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             items: "pending asyncio tasks".into(),
             retained_bytes: bytes,
             share: share(bytes),
+        });
+    }
+
+    for n in passes::native_held(&cx) {
+        let type_name = a.types.names[n.type_id as usize].as_str();
+        let items = match type_name {
+            "builtins.method" => {
+                let what = cx.desc(n.example);
+                format!("bound methods `{}` (and through them their instances)", what.strip_prefix("bound ").unwrap_or(what))
+            }
+            "builtins.function" => format!("functions `{}` (and what they capture)", cx.desc(n.example)),
+            _ => format!("`{type_name}` objects"),
+        };
+        let pattern = Pattern::NativeHeld;
+        let holder = Holder::Native;
+        out.push(Suspect {
+            kind: SuspectKind::Object(n.example),
+            fix: pattern.fix(&holder, gc_disabled),
+            reason: format!(
+                "{} {items} are held only from C (nothing in Python refers to them), {} retained",
+                n.count,
+                format_bytes(n.bytes)
+            ),
+            pattern,
+            holder,
+            owner: n.owner,
+            count: n.count as u64,
+            items,
+            retained_bytes: n.bytes,
+            share: share(n.bytes),
         });
     }
 
@@ -381,6 +414,14 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         let kind = cx.type_name(queue).replace(".queues.", ".");
         return (Pattern::QueueBacklog, cx.holder(queue), format!("{plain_items} waiting in a `{kind}` that nothing drains"));
     }
+    // A module object itself (not its namespace) holding callbacks: a C
+    // module's own state (`atexit` before 3.11 exposes its callbacks so).
+    if cx.is_module(c) && matches!(item_type, "builtins.method" | "builtins.function") {
+        let what = cx.desc(acc.example);
+        let what = what.strip_prefix("bound ").unwrap_or(what);
+        let holder = Holder::Object { object: format!("the C state of module `{}`", cx.desc(c)), step: None };
+        return (Pattern::NativeHeld, holder, format!("callbacks `{what}` (and what they refer to)"));
+    }
     let holder = cx.holder(c);
     match tables::item_kind(item_type) {
         Some(ItemKind::Generator) => {
@@ -395,6 +436,7 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
             return (Pattern::Finalizers, holder, "`weakref.finalize` registrations (with their callbacks and arguments)".to_string())
         }
         Some(ItemKind::Logger) => return (Pattern::LoggerRegistry, holder, format!("`{item_type}` objects (one per logger name)")),
+        Some(ItemKind::LogHandler) => return (Pattern::LogHandlers, holder, format!("`{item_type}` handlers")),
         None => {}
     }
     if cx.is_type_object(acc.example) {
@@ -411,6 +453,7 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
     match item_type {
         "builtins.method" => {
             let what = cx.desc(acc.example);
+            let what = what.strip_prefix("bound ").unwrap_or(what);
             return (Pattern::Listeners, holder, format!("bound methods `{what}` (and through them their instances)"));
         }
         "_asyncio.Task" | "asyncio.tasks.Task" => return (Pattern::PendingTasks, holder, "pending asyncio tasks".to_string()),
@@ -426,11 +469,12 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         _ => {}
     }
     if has_traceback(cx, acc.example) {
-        return (
-            Pattern::StoredExceptions,
-            holder,
-            format!("exceptions `{item_type}` with their `__traceback__` (and its frames' locals)"),
-        );
+        let items = if item_type == "builtins.tuple" {
+            "`sys.exc_info()` tuples with their traceback (and its frames' locals)".to_string()
+        } else {
+            format!("exceptions `{item_type}` with their `__traceback__` (and its frames' locals)")
+        };
+        return (Pattern::StoredExceptions, holder, items);
     }
     let pattern = match &holder {
         Holder::ClassAttribute { .. } => Pattern::ClassAttribute,

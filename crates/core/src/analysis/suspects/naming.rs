@@ -34,6 +34,9 @@ pub enum Holder {
     Type { name: String },
     /// Unreachable cycles whose main member type is `type_name`.
     Garbage { type_name: String },
+    /// Objects nothing in the graph refers to, kept by references from C
+    /// (native roots): `atexit.register`, `signal.signal`, a C extension.
+    Native,
     /// Anything else: `step` of `object` (e.g. "`[0]` of tuple @0x…"), or the object alone.
     Object { object: String, step: Option<String> },
 }
@@ -53,6 +56,7 @@ impl fmt::Display for Holder {
             Holder::Cache { function } => write!(f, "the lru_cache of `{function}`"),
             Holder::Type { name } => write!(f, "`{name}` objects"),
             Holder::Garbage { type_name } => write!(f, "unreachable `{type_name}` cycles"),
+            Holder::Native => f.write_str("C code (nothing in Python refers to them)"),
             Holder::Object { object, step: Some(step) } => write!(f, "`{step}` of {object}"),
             Holder::Object { object, step: None } => f.write_str(object),
         }
@@ -207,6 +211,25 @@ impl Ctx<'_> {
 
     /// What holds `o`, in Python's words (see [`Holder`]).
     pub fn holder(&self, o: ObjIdx) -> Holder {
+        self.holder_at(o, 2)
+    }
+
+    /// A value of a dict that is itself a named attribute or global, named
+    /// through it (`Signals.receivers['logout']`, `` `index['a']` of module `app` ``);
+    /// `depth` bounds how many such steps are followed.
+    fn subscripted(&self, dict: ObjIdx, step: &str, depth: u8) -> Option<Holder> {
+        if depth == 0 {
+            return None;
+        }
+        match self.holder_at(dict, depth - 1) {
+            Holder::ModuleGlobal { module, name } => Some(Holder::ModuleGlobal { module, name: format!("{name}{step}") }),
+            Holder::ClassAttribute { class, name } => Some(Holder::ClassAttribute { class, name: format!("{name}{step}") }),
+            Holder::InstanceAttribute { class, name } => Some(Holder::InstanceAttribute { class, name: format!("{name}{step}") }),
+            _ => None,
+        }
+    }
+
+    fn holder_at(&self, o: ObjIdx, depth: u8) -> Holder {
         let Some((src, label)) = self.reached_from(o) else {
             return Holder::Object { object: self.short(o), step: None };
         };
@@ -238,7 +261,8 @@ impl Ctx<'_> {
                 if let Some(local) = self.thread_local_of(src) {
                     return Holder::ThreadLocal { local: Box::new(self.holder(local)), attribute: name };
                 }
-                Holder::Object { object: self.short(src), step: Some(format!("[{}]", self.snapshot.str(label.name()))) }
+                let step = format!("[{}]", self.snapshot.str(label.name()));
+                self.subscripted(src, &step, depth).unwrap_or_else(|| Holder::Object { object: self.short(src), step: Some(step) })
             }
             (RefKind::Attribute, Some(name)) => Holder::InstanceAttribute { class: self.class_name(src), name },
             (RefKind::Cell, Some(variable)) => match self.closure_of_cell(src) {

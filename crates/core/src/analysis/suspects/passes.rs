@@ -10,7 +10,7 @@ use crate::analysis::suspects::naming::{Ctx, Holder};
 use crate::analysis::suspects::tables::{classify_type, TypeClass};
 use crate::analysis::Analysis;
 use crate::graph::ObjIdx;
-use crate::model::{flags, RefKind};
+use crate::model::{flags, RefKind, RootKind};
 use crate::prefetch::prefetch;
 
 /// How many children ahead the accumulation pass prefetches.
@@ -180,6 +180,52 @@ pub(crate) fn owner_of_kept(cx: &Ctx, item: ObjIdx) -> Option<Owner> {
         stack.extend(cx.tree.children(x).iter().copied().take(LOOK));
     }
     best
+}
+
+/// Objects held only from C (native roots with no strong referrer in the
+/// graph), grouped by type and, for functions and bound methods, by their
+/// description: many of one kind keeping the application's objects alive is
+/// a C-level registry that grows (`atexit.register(obj.cleanup)` per object).
+pub(crate) struct NativeGroup {
+    pub type_id: u32,
+    pub count: u32,
+    pub bytes: u64,
+    pub example: ObjIdx,
+    pub owner: Owner,
+}
+
+pub(crate) fn native_held(cx: &Ctx) -> Vec<NativeGroup> {
+    let heap = cx.heap;
+    let g = &heap.graph;
+    let mut groups: HashMap<(u32, u32), NativeGroup> = HashMap::new();
+    for r in heap.roots.iter().filter(|r| r.kind == RootKind::Native) {
+        let o = r.object;
+        if g.strong_predecessors(o).next().is_some() {
+            continue;
+        }
+        let t = cx.types.type_of(o);
+        let callable = matches!(cx.types.names[t as usize].as_str(), "builtins.method" | "builtins.function");
+        let key = (t, if callable { heap.description[o as usize] } else { 0 });
+        let e = groups.entry(key).or_insert(NativeGroup { type_id: t, count: 0, bytes: 0, example: o, owner: Owner::Interpreter });
+        e.count += 1;
+        e.bytes += cx.tree.retained_bytes(o);
+    }
+    let mut out: Vec<NativeGroup> = groups
+        .into_values()
+        .filter(|n| {
+            let callable = matches!(cx.types.names[n.type_id as usize].as_str(), "builtins.method" | "builtins.function");
+            n.count >= if callable { MIN_PATTERN_INSTANCES } else { MIN_INSTANCES }
+        })
+        .filter_map(|mut n| {
+            n.owner = match cx.owners.of_type(n.type_id) {
+                Owner::Interpreter => owner_of_kept(cx, n.example)?,
+                owner => owner,
+            };
+            Some(n)
+        })
+        .collect();
+    out.sort_unstable_by_key(|n| n.example);
+    out
 }
 
 /// Containers (set, list, dict, deque) that refer to many asyncio tasks that

@@ -31,8 +31,14 @@ pub enum Pattern {
     Finalizers,
     /// `logging` keeps every logger ever named (`logging.getLogger(name)` per request).
     LoggerRegistry,
+    /// `logging` handlers added again and again to a logger (`logger.addHandler` per call).
+    LogHandlers,
     /// Classes made at run time (`type()` or a `class` statement per call) kept in a registry.
     RuntimeClasses,
+    /// Objects only C code holds (native roots nothing in Python refers to,
+    /// or a C module's own state): callbacks given to `atexit.register`,
+    /// `signal.signal`, a C extension.
+    NativeHeld,
     /// Closures capturing large objects.
     ClosureCell,
     /// A mutable default argument that grows (`def f(x, seen=[])`).
@@ -72,6 +78,8 @@ impl Pattern {
             Pattern::Finalizers => "finalizers",
             Pattern::LoggerRegistry => "logger_registry",
             Pattern::RuntimeClasses => "runtime_classes",
+            Pattern::LogHandlers => "log_handlers",
+            Pattern::NativeHeld => "native_held",
             Pattern::ClosureCell => "closure_cell",
             Pattern::DefaultArgument => "default_argument",
             Pattern::ThreadLocal => "thread_local",
@@ -110,7 +118,9 @@ impl Pattern {
             | Pattern::ScheduledCallbacks
             | Pattern::Finalizers
             | Pattern::LoggerRegistry
-            | Pattern::RuntimeClasses => 1,
+            | Pattern::RuntimeClasses
+            | Pattern::NativeHeld
+            | Pattern::LogHandlers => 1,
             Pattern::ModuleGlobal | Pattern::InstanceAttribute | Pattern::Container => 2,
             Pattern::LargeType | Pattern::LargeObject => 4,
         }
@@ -166,6 +176,12 @@ impl Pattern {
                     _ => "the registry".to_string(),
                 };
                 format!("a class made per call (type() or a class statement in a function) stays in {place} for ever: define the class once and make instances of it, cache the classes by key, or remove them from {place} when done")
+            }
+            (Pattern::LogHandlers, _) => {
+                "a logger keeps every handler added to it: add handlers once at start-up (logging.config), or call logger.removeHandler(h) and h.close() when done".to_string()
+            }
+            (Pattern::NativeHeld, _) => {
+                "a registry in C holds them for the life of the process — callbacks given to atexit.register, signal.signal, sys.settrace or a C extension: unregister them when done (atexit.unregister(fn)), or register one function that cleans up a weakref.WeakSet".to_string()
             }
             (Pattern::ClosureCell, Holder::ClosureCell { variable, .. }) => {
                 format!("`del {variable}` (or set it to None) in the enclosing function once the closure no longer needs it")

@@ -88,13 +88,15 @@ pub const QUEUE_TYPES: &[&str] = &[
 /// suspended generators and coroutines (their frames keep their locals),
 /// scheduled callbacks (a timer keeps its callback and arguments until it
 /// fires), finalizers (registered until their object dies), loggers
-/// (`logging` keeps every logger it made).
+/// (`logging` keeps every logger it made), `logging` handlers (a logger
+/// keeps every handler added to it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemKind {
     Generator,
     ScheduledCallback,
     Finalizer,
     Logger,
+    LogHandler,
 }
 
 /// The [`ItemKind`] of a type of items, if it is one.
@@ -104,6 +106,7 @@ pub fn item_kind(name: &str) -> Option<ItemKind> {
         "asyncio.events.TimerHandle" | "asyncio.events.Handle" | "sched.Event" => Some(ItemKind::ScheduledCallback),
         "weakref.finalize._Info" | "weakref.finalize" => Some(ItemKind::Finalizer),
         "logging.Logger" | "logging.PlaceHolder" => Some(ItemKind::Logger),
+        _ if name.starts_with("logging.") && name.ends_with("Handler") => Some(ItemKind::LogHandler),
         _ => None,
     }
 }
