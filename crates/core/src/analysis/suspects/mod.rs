@@ -7,8 +7,15 @@
 //!   include at least [`passes::MIN_INSTANCES`] objects of one type making
 //!   up at least half of what it keeps alive (an instance counts with its
 //!   `__dict__`);
+//!   An accumulation inside an item of another is part of it and dropped;
+//!   a standard-library container whose items keep the application's
+//!   objects is the application's;
 //! * **collections of pending asyncio tasks** (by referrers: a task is also
 //!   held by the future it waits on, so no container dominates it);
+//! * **linked chains**: at least [`passes::MIN_INSTANCES`] objects of one
+//!   application type, each dominating the next (`entry.prev`);
+//! * **objects held only from C** (native roots nothing in Python refers
+//!   to, `atexit.register`), grouped by type and callback;
 //! * **single objects** of the application retaining at least 1 % of the heap;
 //! * **application types** whose instances retain at least 1 %;
 //! * **garbage cycles** the collector will not free (it is disabled, or they
@@ -171,6 +178,33 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             items: "pending asyncio tasks".into(),
             retained_bytes: bytes,
             share: share(bytes),
+        });
+    }
+
+    for c in passes::chains(&cx) {
+        if !reported.insert(c.head) {
+            continue;
+        }
+        let type_name = a.types.names[c.type_id as usize].clone();
+        let class = type_name.rsplit('.').next().unwrap_or(&type_name).to_string();
+        let holder = cx.holder(c.head);
+        let pattern = Pattern::LinkedChain;
+        let retained = a.dominators.retained_bytes(c.head);
+        let link = c.link.as_ref().map_or(String::new(), |l| format!(", each keeping the next through `.{l}`"));
+        let items = format!("`{type_name}` objects{link}");
+        out.push(Suspect {
+            kind: SuspectKind::Accumulation { container: c.head, type_name: type_name.clone(), instances: c.length },
+            fix: pattern
+                .fix(&holder, gc_disabled)
+                .replace("obj.prev", &format!("{}.{}", class.to_lowercase(), c.link.as_deref().unwrap_or("link"))),
+            reason: format!("{holder} holds a chain of {} {items}, {} retained", c.length, format_bytes(retained)),
+            pattern,
+            holder,
+            owner: a.owners.of(c.head),
+            count: c.length as u64,
+            items,
+            retained_bytes: retained,
+            share: share(retained),
         });
     }
 

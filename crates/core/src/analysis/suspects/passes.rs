@@ -182,6 +182,62 @@ pub(crate) fn owner_of_kept(cx: &Ctx, item: ObjIdx) -> Option<Owner> {
     best
 }
 
+/// A linked chain: objects of one application type each keeping the next
+/// alive through the same attribute (`entry.prev`, `node.next`), so the
+/// dominator tree is a long path and no container has many children. Found
+/// from each chain's head (an object whose dominator is not of its type).
+pub(crate) struct Chain {
+    pub head: ObjIdx,
+    pub type_id: u32,
+    pub length: u32,
+    /// The reference from one link to the next (`prev`), when named.
+    pub link: Option<String>,
+}
+
+pub(crate) fn chains(cx: &Ctx) -> Vec<Chain> {
+    let tree = cx.tree;
+    let n = cx.heap.object_count();
+    // The next link of `x`: a child of type `t`, or one of its `__dict__`'s.
+    let next = |x: ObjIdx, t: u32| -> Option<ObjIdx> {
+        for &c in tree.children(x) {
+            if cx.types.type_of(c) == t {
+                return Some(c);
+            }
+        }
+        for &c in tree.children(x) {
+            if cx.dict_owner(c) == Some(x) {
+                return tree.children(c).iter().copied().find(|&c2| cx.types.type_of(c2) == t);
+            }
+        }
+        None
+    };
+    let mut out = Vec::new();
+    for o in 0..n as ObjIdx {
+        let t = cx.types.type_of(o);
+        if cx.owners.of_type(t) == Owner::Interpreter || cx.is_type_object(o) {
+            continue;
+        }
+        // A head: its dominator (or the dominator's __dict__ owner) is of another type.
+        let parent = tree.idom(o).filter(|&p| p != crate::analysis::dominators::SUPER_ROOT);
+        let parent_type = parent.map(|p| cx.dict_owner(p).map_or(cx.types.type_of(p), |owner| cx.types.type_of(owner)));
+        if parent_type == Some(t) {
+            continue;
+        }
+        let (mut x, mut length) = (o, 1u32);
+        let mut second = None;
+        while let Some(y) = next(x, t) {
+            second.get_or_insert(y);
+            x = y;
+            length += 1;
+        }
+        if length >= MIN_INSTANCES {
+            let link = second.and_then(|y| cx.reached_from(y)).and_then(|(_, l)| cx.label_name(l));
+            out.push(Chain { head: o, type_id: t, length, link });
+        }
+    }
+    out
+}
+
 /// Objects held only from C (native roots with no strong referrer in the
 /// graph), grouped by type and, for functions and bound methods, by their
 /// description: many of one kind keeping the application's objects alive is

@@ -31,6 +31,9 @@ pub enum Pattern {
     Finalizers,
     /// `logging` keeps every logger ever named (`logging.getLogger(name)` per request).
     LoggerRegistry,
+    /// A linked chain of the application's objects, each keeping the next
+    /// (`entry.prev = last`): a history that is never cut.
+    LinkedChain,
     /// `logging` handlers added again and again to a logger (`logger.addHandler` per call).
     LogHandlers,
     /// Classes made at run time (`type()` or a `class` statement per call) kept in a registry.
@@ -79,6 +82,7 @@ impl Pattern {
             Pattern::LoggerRegistry => "logger_registry",
             Pattern::RuntimeClasses => "runtime_classes",
             Pattern::LogHandlers => "log_handlers",
+            Pattern::LinkedChain => "linked_chain",
             Pattern::NativeHeld => "native_held",
             Pattern::ClosureCell => "closure_cell",
             Pattern::DefaultArgument => "default_argument",
@@ -120,7 +124,8 @@ impl Pattern {
             | Pattern::LoggerRegistry
             | Pattern::RuntimeClasses
             | Pattern::NativeHeld
-            | Pattern::LogHandlers => 1,
+            | Pattern::LogHandlers
+            | Pattern::LinkedChain => 1,
             Pattern::ModuleGlobal | Pattern::InstanceAttribute | Pattern::Container => 2,
             Pattern::LargeType | Pattern::LargeObject => 4,
         }
@@ -176,6 +181,9 @@ impl Pattern {
                     _ => "the registry".to_string(),
                 };
                 format!("a class made per call (type() or a class statement in a function) stays in {place} for ever: define the class once and make instances of it, cache the classes by key, or remove them from {place} when done")
+            }
+            (Pattern::LinkedChain, _) => {
+                "each object keeps the one it links to alive, back to the first: cut the link when it is no longer needed (obj.prev = None), keep a bounded collections.deque(maxlen=N) instead, or make the link a weakref.ref".to_string()
             }
             (Pattern::LogHandlers, _) => {
                 "a logger keeps every handler added to it: add handlers once at start-up (logging.config), or call logger.removeHandler(h) and h.close() when done".to_string()
