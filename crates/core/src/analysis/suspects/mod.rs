@@ -510,8 +510,11 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         };
         return (Pattern::StoredExceptions, holder, items);
     }
+    let mapping = matches!(cx.type_name(c), "builtins.dict" | "collections.OrderedDict" | "collections.defaultdict");
     let pattern = match &holder {
         Holder::ClassAttribute { .. } => Pattern::ClassAttribute,
+        // A dict a closure captures and fills: a hand-made memo cache (`def memoize(fn): cache = {}`).
+        Holder::ClosureCell { .. } if mapping => Pattern::UnboundedCache,
         Holder::ClosureCell { .. } => Pattern::ClosureCell,
         Holder::DefaultArgument { .. } => Pattern::DefaultArgument,
         Holder::ThreadLocal { .. } => Pattern::ThreadLocal,

@@ -143,6 +143,9 @@ impl Pattern {
             (Pattern::UnboundedCache, Holder::Cache { function }) if function.contains('.') && !function.contains("<locals>") => format!(
                 "bound the cache: @functools.lru_cache(maxsize=…); on a method it keeps every `self` alive — cache on the instance or key by an id instead (`{function}`)"
             ),
+            (Pattern::UnboundedCache, Holder::ClosureCell { function, variable }) => format!(
+                "`{variable}` of `{function}` is a cache that gains an entry per new argument and never loses one: use functools.lru_cache(maxsize=N) instead of the hand-made dict, or evict old entries (an OrderedDict trimmed with popitem(last=False))"
+            ),
             (Pattern::UnboundedCache, _) => "bound the cache: functools.lru_cache(maxsize=…), a TTL, or a weakref.WeakValueDictionary".to_string(),
             (Pattern::Listeners, _) => {
                 "unsubscribe when done, or store weakref.WeakMethod(callback) instead of the bound method".to_string()
