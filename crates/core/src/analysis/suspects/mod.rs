@@ -127,6 +127,11 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         if owner == Owner::Interpreter && (callbacks || !item_type.starts_with("builtins.")) {
             owner = passes::owner_of_kept(&cx, acc.example).unwrap_or(Owner::Interpreter);
         }
+        // Loggers, handlers, timers and finalizers are made by a program's
+        // calls: the standard library makes a handful, hundreds are the program's.
+        if owner == Owner::Interpreter && tables::item_kind(item_type).is_some() && acc.count >= passes::MIN_PROGRAM_MADE {
+            owner = Owner::Application;
+        }
         if owner != Owner::Interpreter {
             accs.push((acc, owner));
         }
@@ -619,6 +624,40 @@ mod tests {
         // the lists of bytearrays inside each registered object are part of the same leak
         let accumulations = list.iter().filter(|s| matches!(s.kind, SuspectKind::Accumulation { .. })).count();
         assert_eq!(accumulations, 1, "{list:#?}");
+    }
+
+    /// Module `logging` (root) → its dict → `['loggerDict']` → a dict of `n` `logging.Logger`s.
+    fn loggers_heap(n: usize) -> Vec<u8> {
+        let mut objects = vec!["16,1,100,2,2,-1".to_string(), "32,3,200,1,-1,-1".to_string(), "48,3,3000,1,-1,-1".to_string()];
+        let mut refs = vec!["0,1,13,-1".to_string(), "1,2,2,5".to_string()];
+        for i in 0..n {
+            objects.push(format!("{},4,400,1,-1,-1", 64 + 16 * i));
+            refs.push(format!("2,{},2,-1", 3 + i));
+        }
+        format!(
+            r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{}],"references":[{}],"roots":[0,0,2,0]}},
+            "strings":["","builtins.module","logging","builtins.dict","logging.Logger","'loggerDict'"]}}"#,
+            objects.join(","),
+            refs.join(",")
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn hundreds_of_loggers_are_the_programs() {
+        for (n, expected) in [(250, true), (60, false)] {
+            let loaded = crate::load(&loggers_heap(n)).unwrap();
+            let s = loaded.snapshot;
+            let heap = s.heap.as_ref().unwrap();
+            let a = Analysis::of_heap(&s, heap);
+            let list = a.suspects(&s, heap, 3);
+            let first = list.first().filter(|s| s.pattern == Pattern::LoggerRegistry);
+            assert_eq!(first.is_some(), expected, "{n} loggers: {list:#?}");
+            if let Some(first) = first {
+                assert_eq!((first.owner, first.count), (Owner::Application, n as u64));
+                assert!(first.fix.contains("logging.getLogger(__name__)"), "{}", first.fix);
+            }
+        }
     }
 
     #[test]

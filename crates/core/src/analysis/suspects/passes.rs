@@ -26,6 +26,10 @@ pub const MIN_INSTANCE_SHARE: f64 = 0.5;
 pub const MIN_OBJECT_SHARE: f64 = 0.01;
 /// An application type is a suspect when its instances retain at least this share.
 pub const MIN_USER_TYPE_SHARE: f64 = 0.01;
+/// A container of the standard library holding at least this many loggers,
+/// handlers, timers or finalizers holds the program's (the interpreter and
+/// its standard library make a handful).
+pub const MIN_PROGRAM_MADE: u32 = 200;
 /// A collection of pending tasks holds at least this many.
 pub const MIN_TASKS: u32 = 10;
 
