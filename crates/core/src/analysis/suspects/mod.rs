@@ -661,6 +661,28 @@ mod tests {
     }
 
     #[test]
+    fn a_list_in_a_suspended_generator_is_named_by_the_generator() {
+        // module `app` → dict → ['g'] → generator `reader` → (its frame) a list of 60 bytearrays
+        let mut objects = ["16,1,100,2,2,-1", "32,3,200,1,-1,-1", "48,4,200,1,8,-1", "64,5,600,1,-1,-1"].join(",");
+        let mut refs = ["0,1,13,-1", "1,2,2,7", "2,3,0,-1"].join(",");
+        for i in 0..60 {
+            objects.push_str(&format!(",{},6,1000,0,-1,-1", 80 + 16 * i));
+            refs.push_str(&format!(",3,{},4,-1", 4 + i));
+        }
+        let doc = format!(
+            r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{objects}],"references":[{refs}],"roots":[0,0,2,0]}},
+            "strings":["","builtins.module","app","builtins.dict","builtins.generator","builtins.list","builtins.bytearray","'g'","reader"]}}"#
+        );
+        let loaded = crate::load(doc.as_bytes()).unwrap();
+        let s = loaded.snapshot;
+        let heap = s.heap.as_ref().unwrap();
+        let a = Analysis::of_heap(&s, heap);
+        let list = a.suspects(&s, heap, 3);
+        let first = list.first().expect("a suspect");
+        assert!(first.reason.starts_with("`a local` of the suspended generator `reader` (generator @0x30)"), "{}", first.reason);
+    }
+
+    #[test]
     fn default_arguments_are_named_by_their_parameter() {
         for kw in [false, true] {
             let loaded = crate::load(&defaults_heap(kw)).unwrap();

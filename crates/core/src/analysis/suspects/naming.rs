@@ -289,6 +289,16 @@ impl Ctx<'_> {
 
     fn fallback(&self, src: ObjIdx, label: EdgeLabel) -> Holder {
         let name = self.snapshot.str(label.name());
+        // A suspended generator's (coroutine's) frame: its locals are its referents.
+        if matches!(self.type_name(src), "builtins.generator" | "builtins.coroutine" | "builtins.async_generator")
+            && label.kind() != RefKind::Local
+        {
+            let kind = self.type_name(src).trim_start_matches("builtins.").replace('_', " ");
+            return Holder::Object {
+                object: format!("the suspended {kind} `{}` ({})", self.desc(src), self.short(src)),
+                step: Some("a local".into()),
+            };
+        }
         let step = label.kind().display((!name.is_empty()).then_some(name));
         Holder::Object { object: self.short(src), step: Some(step) }
     }
