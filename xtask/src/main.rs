@@ -6,7 +6,7 @@
 //!   wasm-bindgen tests in headless Chromium, the Python exporter's tests, the
 //!   fuzz smoke and the Playwright end-to-end tests.
 //! - `build`: install what is missing and build the release app into `dist/`.
-//! - `bench [--only native,browser,exporter,memlab] [--sizes 1e5,1e6,3e6]`:
+//! - `bench [--only native,browser,exporter,memlab] [--sizes 1e5,1e6,3e6] [--heap synth|export]`:
 //!   every benchmark (native, browser, exporter, and memlab on the same
 //!   graphs) in one run, written as one table with the machine's load
 //!   (`bench.rs`; memlab is installed from npm into `target/bench/memlab/`).
@@ -47,7 +47,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::command(&args[1..]),
         Some("bench-browser") => bench_browser(&args[1..]),
         _ => {
-            Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR] | wheel [--app FILE] [--target TRIPLE] | bench [--only STEPS] [--sizes N,N] | bench-browser [OBJECTS...])".to_string())
+            Err("usage: cargo xtask (serve [--port N] | build | test | single-file [--from DIR] | wheel [--app FILE] [--target TRIPLE] | bench [--only STEPS] [--sizes N,N] [--heap synth|export] | bench-browser [OBJECTS...])".to_string())
         }
     };
     match result {
