@@ -29,6 +29,9 @@ pub(super) struct RawHeap {
 #[derive(Default)]
 struct AddressHasher(u64);
 
+/// A map keyed by addresses (or their 1 MiB regions).
+type AddressMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<AddressHasher>>;
+
 impl std::hash::Hasher for AddressHasher {
     fn finish(&self) -> u64 {
         self.0
@@ -66,7 +69,7 @@ fn distinct_by_bitmap(addresses: &[u64]) -> Option<bool> {
     let shift = alignment.trailing_zeros().min(REGION_SHIFT);
     let words = (1usize << (REGION_SHIFT - shift)).div_ceil(64);
     let budget = 8 * addresses.len() + (64 << 10);
-    let mut bases: std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<AddressHasher>> = Default::default();
+    let mut bases: AddressMap<usize> = AddressMap::default();
     let mut bitmaps: Vec<u64> = Vec::new();
     let (mut region, mut base) = (None, 0);
     for &a in addresses {
@@ -159,8 +162,7 @@ impl Document {
         // the map below (random writes into 16 bytes per object) only finds
         // which objects share one.
         let distinct = increasing(&raw.address) || distinct_by_bitmap(&raw.address) == Some(true);
-        let mut seen: std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<AddressHasher>> =
-            std::collections::HashMap::with_capacity_and_hasher(if distinct { 0 } else { n }, Default::default());
+        let mut seen: AddressMap<u32> = AddressMap::with_capacity_and_hasher(if distinct { 0 } else { n }, Default::default());
         for (i, &a) in raw.address.iter().enumerate().filter(|_| !distinct) {
             if let Some(first) = seen.insert(a, i as u32) {
                 self.warnings.push(
