@@ -66,3 +66,24 @@ fn structural_damage_is_an_error() {
     let loaded = heapscope_core::load(b"[]").unwrap();
     assert_eq!(loaded.warnings[0].message, "the array holds no objects");
 }
+
+/// An array none of whose records is an object with an `id` is not an
+/// ad-hoc snapshot: an error naming the first record's problem, not an
+/// empty heap with warnings. One usable record is enough to load.
+#[test]
+fn an_array_of_no_usable_record_is_an_error() {
+    let err = |b: &[u8]| heapscope_core::load(b).unwrap_err();
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    for (bytes, why) in [
+        (b"[[1, 2], [3]]".as_slice(), "the record is not a JSON object"),
+        (b"[1, 2, 3]", "the record is not a JSON object"),
+        (br#"[{"type": "a"}, {"name": "b"}]"#, "the record has no `id`"),
+        (deep.as_bytes(), "the record is not a JSON object"),
+    ] {
+        let e = err(bytes).to_string();
+        assert!(e.starts_with("not a heap snapshot: none of the"), "{e}");
+        assert!(e.contains(&format!("(first: {why})")) && e.ends_with("(in objects record 0)"), "{e}");
+    }
+    let loaded = heapscope_core::load(br#"[[1], {"id": 1, "type": "a"}]"#).unwrap();
+    assert_eq!(loaded.snapshot.heap.unwrap().object_count(), 1);
+}

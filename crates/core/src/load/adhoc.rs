@@ -35,12 +35,29 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Loaded, LoadError> {
     let mut builder = Builder::default();
     builder.strings.push("");
     run_pass(bytes, &mut builder, Pass::Records)?;
+    if builder.address.is_empty() && !builder.object_of_record.is_empty() {
+        return Err(no_usable_record(&builder));
+    }
     let edges = usize::try_from(builder.referent_count).unwrap_or(usize::MAX).min(u32::MAX as usize);
     if builder.from.try_reserve_exact(edges).is_err() || builder.to.try_reserve_exact(edges).is_err() {
         return Err(LoadError::new(format!("not enough memory for {edges} references"), None));
     }
     run_pass(bytes, &mut builder, Pass::References)?;
     Ok(builder.finish())
+}
+
+/// Every record was skipped: an array of something else (numbers, arrays,
+/// objects without `id`) is not an ad-hoc snapshot, and an empty heap with
+/// warnings would hide that.
+fn no_usable_record(builder: &Builder) -> LoadError {
+    let records = builder.object_of_record.len();
+    let first = builder.warnings.kept.first();
+    let why = first.map_or("", |d| d.message.trim_end_matches("; skipped"));
+    let message = format!(
+        "not a heap snapshot: none of the {records} record(s) of this JSON array is an object with an `id` (first: {why}); \
+         an ad-hoc snapshot is a list of {{\"id\": …, \"type\": …, \"size\": …, \"referents\": […]}}"
+    );
+    LoadError::new(message, first.and_then(|d| d.location.clone()))
 }
 
 fn run_pass(bytes: &[u8], builder: &mut Builder, pass: Pass) -> Result<(), LoadError> {

@@ -219,6 +219,9 @@ fn load_plain(bytes: &[u8]) -> Result<Loaded, LoadError> {
     let Some(first) = first else {
         return Err(LoadError::new("the file holds only whitespace", None));
     };
+    if matches!(body, [b'{' | b'[', 0, ..]) {
+        return Err(not_a_snapshot(body)); // UTF-16 without a byte-order mark
+    }
     match body[first] {
         b'{' => with_lone_surrogates(body, v1::parse),
         b'[' => with_lone_surrogates(body, adhoc::parse),
@@ -351,6 +354,22 @@ fn not_a_snapshot(bytes: &[u8]) -> LoadError {
             Some(Location::Byte(0)),
         );
     }
+    // Other compressions and encodings: say what to do instead.
+    const REDO: &[(&[u8], &str)] = &[
+        (b"\x1F\x8B", "gzip-compressed twice (a .gz inside the .gz): decompress it once (`gunzip`) and open the result"),
+        (b"BZh", "bzip2-compressed; heapscope undoes gzip only: decompress it (`bunzip2`) or compress it with gzip"),
+        (b"\xFD7zXZ\x00", "xz-compressed; heapscope undoes gzip only: decompress it (`unxz`) or compress it with gzip"),
+        (b"\x28\xB5\x2F\xFD", "zstd-compressed; heapscope undoes gzip only: decompress it (`unzstd`) or compress it with gzip"),
+        (b"\x00\x00\xFE\xFF", "UTF-32 text; heapscope reads UTF-8: save it as UTF-8"),
+        (b"\xFF\xFE\x00\x00", "UTF-32 text; heapscope reads UTF-8: save it as UTF-8"),
+        (b"\xFE\xFF", "UTF-16 text; heapscope reads UTF-8: save it as UTF-8"),
+        (b"\xFF\xFE", "UTF-16 text; heapscope reads UTF-8: save it as UTF-8"),
+    ];
+    // UTF-16 without a byte-order mark: `{` or `[` with a zero byte beside it.
+    let utf16 = matches!(bytes, [b'{' | b'[', 0, ..] | [0, b'{' | b'[', ..]);
+    if let Some(what) = REDO.iter().find(|(m, _)| bytes.starts_with(m)).map(|(_, w)| *w).or(utf16.then_some(REDO[6].1)) {
+        return LoadError::new(format!("not a heap snapshot as it stands: the file is {what}"), Some(Location::Byte(0)));
+    }
     let what = MAGICS.iter().find(|(m, _)| bytes.starts_with(m)).map(|(_, w)| *w);
     let head: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02X}")).collect();
     let message = match what {
@@ -375,6 +394,29 @@ mod tests {
         assert!(err(b"  \n ").contains("only whitespace"));
         assert!(err(b"\x00\x01junk").contains("starts with bytes 00 01"));
         assert!(err(b"\x1f\x8b\x08\x00").contains("gzip stream is truncated"));
+    }
+
+    /// Other compressions and text encodings say what to do, at byte 0.
+    #[test]
+    fn other_compressions_and_encodings_say_what_to_do() {
+        let doc = br#"{"format":"heapscope","version":1}"#;
+        let utf16le: Vec<u8> = doc.iter().flat_map(|&b| [b, 0]).collect();
+        let utf16be: Vec<u8> = doc.iter().flat_map(|&b| [0, b]).collect();
+        let cases: [(Vec<u8>, &str); 8] = [
+            (gz(&[&gz(&[doc])]), "gzip-compressed twice"),
+            (b"BZh91AY&SY".to_vec(), "bzip2-compressed"),
+            (b"\xFD7zXZ\x00\x00".to_vec(), "xz-compressed"),
+            (b"\x28\xB5\x2F\xFD\x00".to_vec(), "zstd-compressed"),
+            ([b"\xFF\xFE".as_slice(), &utf16le].concat(), "UTF-16 text"),
+            (utf16le, "UTF-16 text"),
+            (utf16be, "UTF-16 text"),
+            ([b"\xFF\xFE\x00\x00".as_slice(), b"{\x00\x00\x00"].concat(), "UTF-32 text"),
+        ];
+        for (bytes, what) in cases {
+            let e = load(&bytes).unwrap_err();
+            assert!(e.to_string().contains(what), "{what}: {e}");
+            assert_eq!(e.0.location, Some(Location::Byte(0)), "{what}");
+        }
     }
 
     #[test]
