@@ -243,6 +243,11 @@ impl<const N: usize> Layout<N> {
         if fields.is_empty() || fields.len() > MAX_RECORD_WIDTH {
             return Err(E::custom(format!("meta lists {} fields for {section}; expected 1 to {MAX_RECORD_WIDTH}", fields.len())));
         }
+        // A field named twice would be read from one place and its other
+        // column ignored: refuse rather than guess which one is meant.
+        if let Some((i, f)) = fields.iter().enumerate().find(|(i, f)| fields[..*i].contains(f)) {
+            return Err(E::custom(format!("meta's field list for {section} names `{f}` twice (again at position {i})")));
+        }
         let mut at = names.map(|n| fields.iter().position(|f| f == n));
         let mut delta = [false; N];
         for (k, n) in names.iter().enumerate() {
@@ -647,5 +652,18 @@ mod tests {
         let unknown = small().replace(r#"["address","type","#, r#"["address_zigzag","type","#);
         let e = load(unknown.as_bytes()).unwrap_err().to_string();
         assert!(e.contains("lacks the required field `address`"), "{e}");
+    }
+
+    /// A field named twice is refused (which column would be meant?), by
+    /// the fast path and by serde's alike.
+    #[test]
+    fn a_field_named_twice_is_refused() {
+        let twice = small().replace(r#"["address","type","#, r#"["address","address","type","#);
+        let refs = small().replace(r#"["from","to","kind","name"]"#, r#"["from","to","kind","to"]"#);
+        for (text, what) in [(twice, "heap.objects names `address` twice (again at position 1)"), (refs, "names `to` twice")] {
+            for e in [load(text.as_bytes()).unwrap_err().to_string(), parse_with_serde(text.as_bytes()).unwrap_err().to_string()] {
+                assert!(e.contains(what), "{e}");
+            }
+        }
     }
 }
