@@ -3,8 +3,9 @@
 // a person would read there. Screenshots go to target/e2e-artifacts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { ARTIFACTS, tempDir, unreachableOf, int, launch } from "./harness.mjs";
 import { AppPage } from "./app-page.mjs";
 
@@ -289,6 +290,62 @@ test("cancel stops a load and the app stays usable", async () => {
   // The progress line names the file, the phase and the percentage.
   assert.match(await page.evaluate(() => window.__progress), /^Loading big\.heapscope\.json: reading \d+%/);
   assert.equal(await page.example("leak"), "ready");
+});
+
+test("a linked list's last node: its path is drawn as its two ends and a gap, its retainers open a level at a time", async () => {
+  // A real CPython process: 20,000 nodes, each keeping the one before it;
+  // the oldest is 20,000 references from its root (a path that long was laid
+  // out and expanded in full: a hang).
+  const n = 20_000;
+  const path = join(tempDir(), "linked.heapscope.json");
+  const script = [
+    "import sys, heapscope",
+    "class Node:",
+    "    def __init__(self, prev):",
+    "        self.prev = prev",
+    "node = Node(None)",
+    "oldest = hex(id(node))",
+    `for _ in range(${n}):`,
+    "    node = Node(node)",
+    "heapscope.dump(sys.argv[1], gzip=False)",
+    "print(oldest)",
+  ].join("\n");
+  const env_ = { ...process.env, PYTHONPATH: resolve("python") };
+  const address = execFileSync("python3", ["-c", script, path], { env: env_, encoding: "utf8" }).trim();
+  const page = await AppPage.open(env.browser, env.url);
+  assert.equal(await page.drop(path), "ready");
+  await page.fill('[data-testid="global-search"]', address);
+  await page.press('[data-testid="global-search"]', "Enter");
+  await page.waitForFunction((a) => document.querySelector('[data-testid="search-results"] .addr')?.textContent.includes(a), address);
+  await page.click('[data-testid="search-results"] .object-link');
+  await page.waitForSelector('[data-testid="object-type"]');
+  assert.equal(await page.textContent('[data-testid="object-type"]'), "__main__.Node");
+
+  await page.click('[data-testid="objtab-graph"]');
+  await page.waitForSelector('[data-testid="graph-gap"]');
+  // The shortest path alone (others may share its ends).
+  await page.selectOption('[data-testid="graph-k"]', "1");
+  await page.waitForFunction(() => document.querySelector('[data-testid="graph-caption"]')?.textContent.startsWith("1 path(s)"));
+  const gap = await page.textContent('[data-testid="graph-gap"] text');
+  const missing = int(gap.match(/^… ([\d,]+) more references …$/)?.[1] ?? "0");
+  const edges = await page.texts('[data-testid="graph-edge"] text');
+  // The root's end (module, its dict, `node`), the object's end (`.prev` × 24), and the count between.
+  assert.ok(edges.includes("['node']"), `edge labels: ${edges}`);
+  assert.ok(edges.filter((l) => l === ".prev").length >= 24, `edge labels: ${edges}`);
+  assert.ok(missing > n - 40 && missing < n, gap);
+  assert.ok((await page.$$('[data-testid="graph-node"]')).length < 40);
+  await shot(page, "graph-linked-list");
+
+  // The retainers tree expands the object's end of the path, not 20,000 levels.
+  await page.click('[data-testid="objtab-retainers"]');
+  await page.waitForSelector('[data-testid="retainer-label"]');
+  await page.quiet();
+  const rows = (await page.$$('[data-testid="retainer-row"]')).length;
+  assert.ok(rows > 20 && rows < 60, `${rows} rows`);
+  // Every reference of the path is either drawn or counted in the gap.
+  const distance = int((await page.textContent('[data-testid="retainer-row"]')).match(/distance ([\d,]+)/)[1]);
+  assert.equal(missing + edges.length, distance);
+  assert.deepEqual(page.errors, []);
 });
 
 test("a types table of 100,000 rows stays virtualized and scrolls to its end", async () => {

@@ -49,6 +49,14 @@ pub fn layered(layers: &[usize], edges: &[(usize, usize)]) -> Layout {
         }
     };
     renumber(&columns, &mut position);
+    // Each node's neighbours, once: a sweep then costs O(V + E), not O(V·E).
+    let mut adjacent: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in edges {
+        if a != b {
+            adjacent[a].push(b);
+            adjacent[b].push(a);
+        }
+    }
     for sweep in 0..SWEEPS {
         let downward = sweep % 2 == 0;
         let order: Vec<usize> = if downward { (1..layer_count).collect() } else { (0..layer_count.saturating_sub(1)).rev().collect() };
@@ -56,20 +64,9 @@ pub fn layered(layers: &[usize], edges: &[(usize, usize)]) -> Layout {
             let mut keyed: Vec<(f64, usize)> = columns[l]
                 .iter()
                 .map(|&node| {
-                    let neighbours: Vec<f64> = edges
-                        .iter()
-                        .filter_map(|&(a, b)| {
-                            let other = if b == node {
-                                a
-                            } else if a == node {
-                                b
-                            } else {
-                                return None;
-                            };
-                            let wanted = if downward { l.wrapping_sub(1) } else { l + 1 };
-                            (layers[other] == wanted).then_some(position[other])
-                        })
-                        .collect();
+                    let wanted = if downward { l.wrapping_sub(1) } else { l + 1 };
+                    let neighbours: Vec<f64> =
+                        adjacent[node].iter().filter(|&&other| layers[other] == wanted).map(|&other| position[other]).collect();
                     let key = if neighbours.is_empty() { position[node] } else { neighbours.iter().sum::<f64>() / neighbours.len() as f64 };
                     (key, node)
                 })

@@ -180,7 +180,7 @@ fn CycleDiagram(index: u32) -> impl IntoView {
                 let suggested = d.suggested.clone();
                 let edges: Vec<DrawnEdge> = d.references.iter().filter_map(|r| {
                     let marked = suggested.as_ref().is_some_and(|s| s.reference.from.id == r.from.id && s.reference.index == r.index);
-                    Some(DrawnEdge { from: position(r.from.id)?, to: position(r.to.id)?, label: r.label.clone(), weak: r.weak, marked })
+                    Some(DrawnEdge { from: position(r.from.id)?, to: position(r.to.id)?, label: r.label.clone(), weak: r.weak, marked, gap: false })
                 }).collect();
                 let drawn = d.members.len() <= MAX_DRAWN_MEMBERS;
                 let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (e.from, e.to)).collect();

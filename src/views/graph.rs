@@ -2,7 +2,7 @@
 //! roots to an object, layered) and the canvas the cycle view reuses. Pan by
 //! dragging, zoom with the wheel or the buttons; click a node to inspect it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use heapscope_protocol::{Answer, ObjectRow, Query, RetainerPath};
 use leptos::prelude::*;
@@ -13,7 +13,7 @@ use crate::layout::{self, Layout, NODE_HEIGHT, NODE_WIDTH};
 use crate::nav;
 use crate::queries::answer_signal;
 use crate::route::Route;
-use crate::units::format_bytes;
+use crate::units::{format_bytes, format_count};
 
 /// An edge to draw: endpoints are node indices.
 #[derive(Clone)]
@@ -24,29 +24,56 @@ pub struct DrawnEdge {
     pub weak: bool,
     /// Marked (e.g. the reference a cycle view suggests breaking).
     pub marked: bool,
+    /// Stands for references left out of a long path ([`heapscope_protocol::LeftOut`]).
+    pub gap: bool,
 }
 
-/// Distinct objects and references of a set of paths, in first-seen order.
+/// Distinct objects and references of a set of paths, in first-seen order;
+/// the references left out of a long path are one dashed edge saying how many.
 pub fn collect_graph(paths: &[RetainerPath], target: &ObjectRow) -> (Vec<ObjectRow>, Vec<DrawnEdge>) {
-    let mut index: HashMap<u32, usize> = HashMap::new();
-    let mut nodes: Vec<ObjectRow> = Vec::new();
-    let mut edges: Vec<DrawnEdge> = Vec::new();
-    let mut add = |row: &ObjectRow, nodes: &mut Vec<ObjectRow>| -> usize {
-        *index.entry(row.id).or_insert_with(|| {
-            nodes.push(row.clone());
-            nodes.len() - 1
-        })
-    };
-    add(target, &mut nodes);
-    for path in paths {
-        for r in &path.steps {
-            let (a, b) = (add(&r.from, &mut nodes), add(&r.to, &mut nodes));
-            if !edges.iter().any(|e| e.from == a && e.to == b && e.label == r.label) {
-                edges.push(DrawnEdge { from: a, to: b, label: r.label.clone(), weak: r.weak, marked: false });
+    #[derive(Default)]
+    struct Graph {
+        index: HashMap<u32, usize>,
+        nodes: Vec<ObjectRow>,
+        edges: Vec<DrawnEdge>,
+        seen: HashSet<(usize, usize, String)>,
+    }
+    impl Graph {
+        fn node(&mut self, row: &ObjectRow) -> usize {
+            *self.index.entry(row.id).or_insert_with(|| {
+                self.nodes.push(row.clone());
+                self.nodes.len() - 1
+            })
+        }
+        fn edge(&mut self, edge: DrawnEdge) {
+            if self.seen.insert((edge.from, edge.to, edge.label.clone())) {
+                self.edges.push(edge);
             }
         }
     }
-    (nodes, edges)
+    let mut g = Graph::default();
+    g.node(target);
+    for path in paths {
+        for (i, r) in path.steps.iter().enumerate() {
+            let (a, b) = (g.node(&r.from), g.node(&r.to));
+            if let Some(gap) = path.left_out.filter(|gap| gap.at as usize == i && i > 0) {
+                let before = g.node(&path.steps[i - 1].to);
+                let label = format!("… {} more references …", format_count(gap.count as u64));
+                g.edge(DrawnEdge { from: before, to: a, label, weak: false, marked: false, gap: true });
+            }
+            g.edge(DrawnEdge { from: a, to: b, label: r.label.clone(), weak: r.weak, marked: false, gap: false });
+        }
+    }
+    (g.nodes, g.edges)
+}
+
+/// Each node's column: its rank among the distinct distances from the roots
+/// (a path with references left out skips the distances between its ends).
+pub fn columns_by_distance(nodes: &[ObjectRow]) -> Vec<usize> {
+    let mut distinct: Vec<u32> = nodes.iter().map(|n| n.distance.unwrap_or(0)).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    nodes.iter().map(|n| distinct.partition_point(|&d| d < n.distance.unwrap_or(0))).collect()
 }
 
 #[component]
@@ -75,12 +102,13 @@ pub fn GraphView(object: u32) -> impl IntoView {
                 }
                 let (nodes, edges) = collect_graph(&paths, &d.object);
                 // Columns by distance from the roots; the layering keeps each path left to right.
-                let layers: Vec<usize> = nodes.iter().map(|n| n.distance.unwrap_or(0) as usize).collect();
+                let layers = columns_by_distance(&nodes);
+                let gap_note = if edges.iter().any(|e| e.gap) { "; long paths show their two ends (dotted: the references between)" } else { "" };
                 let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (e.from, e.to)).collect();
                 let layout = layout::layered(&layers, &pairs);
                 view! {
                     {truncated.then(|| view! { <p class="muted">"The search stopped early; more paths may exist."</p> })}
-                    <p class="muted" data-testid="graph-caption">{format!("{} path(s), {} objects", paths.len(), nodes.len())}</p>
+                    <p class="muted" data-testid="graph-caption">{format!("{} path(s), {} objects{}", paths.len(), nodes.len(), gap_note)}</p>
                     <GraphCanvas nodes=nodes edges=edges layout=layout focus=Some(object) />
                 }.into_any()
             }}
@@ -120,13 +148,15 @@ pub fn GraphCanvas(nodes: Vec<ObjectRow>, edges: Vec<DrawnEdge>, layout: Layout,
         .map(|(e, p)| {
             let class = if e.marked {
                 "edge marked"
+            } else if e.gap {
+                "edge gap"
             } else if e.weak {
                 "edge weak"
             } else {
                 "edge"
             };
             view! {
-                <g class=class data-testid="graph-edge">
+                <g class=class data-testid=if e.gap { "graph-gap" } else { "graph-edge" }>
                     <path d=p.d.clone() marker-end="url(#arrow)" />
                     <text x=p.label_x y=p.label_y text-anchor="middle" class="edge-label">{e.label.clone()}</text>
                 </g>
@@ -200,6 +230,58 @@ pub fn drawn_bytes(n: &heapscope_protocol::ObjectRow) -> u64 {
 mod tests {
     use super::*;
     use heapscope_protocol::ObjectRow;
+
+    fn row(id: u32, distance: u32) -> ObjectRow {
+        ObjectRow {
+            id,
+            type_name: "__main__.Node".into(),
+            address: format!("{:#x}", 16 * (id + 1)),
+            description: String::new(),
+            shallow_bytes: 56,
+            retained_bytes: 56,
+            distance: Some(distance),
+            root: None,
+        }
+    }
+
+    fn step(from: u32, to: u32) -> heapscope_protocol::Reference {
+        heapscope_protocol::Reference {
+            from: row(from, from),
+            to: row(to, to),
+            index: 0,
+            kind: "attribute".into(),
+            label: ".next".into(),
+            weak: false,
+        }
+    }
+
+    /// A path sent as its ends (references 2..998 left out of a chain
+    /// 0 → … → 1000) is drawn as its 4 references, a dashed gap edge saying
+    /// how many are missing, and 5 columns, not 1001.
+    #[test]
+    fn a_path_with_references_left_out_draws_a_gap_between_its_ends() {
+        use heapscope_protocol::LeftOut;
+        let path = RetainerPath {
+            steps: vec![step(0, 1), step(1, 2), step(998, 999), step(999, 1000)],
+            left_out: Some(LeftOut { at: 2, count: 996 }),
+        };
+        // The same path twice: nodes and edges are not repeated.
+        let (nodes, edges) = collect_graph(&[path.clone(), path], &row(1000, 1000));
+        assert_eq!(nodes.iter().map(|n| n.id).collect::<Vec<_>>(), [1000, 0, 1, 2, 998, 999]);
+        let drawn: Vec<(u32, u32, &str, bool)> =
+            edges.iter().map(|e| (nodes[e.from].id, nodes[e.to].id, e.label.as_str(), e.gap)).collect();
+        assert_eq!(
+            drawn,
+            [
+                (0, 1, ".next", false),
+                (1, 2, ".next", false),
+                (2, 998, "… 996 more references …", true),
+                (998, 999, ".next", false),
+                (999, 1000, ".next", false)
+            ]
+        );
+        assert_eq!(columns_by_distance(&nodes), [5, 0, 1, 2, 3, 4]);
+    }
 
     #[test]
     fn unreachable_nodes_are_drawn_with_their_own_size() {

@@ -458,6 +458,17 @@ pub struct ObjectRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RetainerPath {
     pub steps: Vec<Reference>,
+    /// A long path (a linked list's) is sent as its ends: `steps[..at]` from
+    /// the root, then `count` references left out, then `steps[at..]` to the
+    /// object. `None`: every step is there.
+    pub left_out: Option<LeftOut>,
+}
+
+/// References left out of the middle of a long [`RetainerPath`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    pub at: u32,
+    pub count: u32,
 }
 
 /// A labeled reference `from → to`.

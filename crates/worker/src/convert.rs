@@ -19,8 +19,8 @@ use heapscope_core::load::mprof::{self, MprofRun, Sample};
 use heapscope_core::view::Ranked;
 use heapscope_core::{HeapView, Location};
 use heapscope_protocol::{
-    AllocationRow, CycleDetail, CycleRow, ErrorLocation, HeapComparison, Ignored, ObjectDetail, ObjectRow, Overview, OwnerRow, Reference,
-    RetainerPath, SearchHit, SuggestedBreak, SuspectRow, TypeDeltaRow, TypeRow,
+    AllocationRow, CycleDetail, CycleRow, ErrorLocation, HeapComparison, Ignored, LeftOut, ObjectDetail, ObjectRow, Overview, OwnerRow,
+    Reference, RetainerPath, SearchHit, SuggestedBreak, SuspectRow, TypeDeltaRow, TypeRow,
 };
 use heapscope_protocol::{
     ChildLine, FuncSpanData, FunctionGrowthRow, GrewMostRow, GrowingHolderRow, GrowthFinding, GrowthReport, LineFunction, LineReportData,
@@ -35,6 +35,13 @@ pub const MAX_DESCRIPTION_CHARS: usize = 160;
 const MAX_CHAIN: usize = 50;
 /// Retainer paths asked for at most.
 pub const MAX_PATHS: usize = 50;
+/// A retainer path longer than `PATH_HEAD_STEPS + PATH_TAIL_STEPS + 1`
+/// references (a linked list's: one of 10^5 nodes is a path of 10^5 steps)
+/// is sent as its first and last references with the count left out
+/// between: the root end says where it is held, the object's end what holds
+/// it, and the page never lays out or expands 10^5 levels.
+pub const PATH_HEAD_STEPS: usize = 8;
+pub const PATH_TAIL_STEPS: usize = 24;
 /// Member types named in a cycle's summary.
 const CYCLE_TYPES_SHOWN: usize = 4;
 /// Rows of a heap comparison's type table at most.
@@ -156,7 +163,19 @@ pub fn referrers(v: &HeapView, ranked: &Ranked) -> Vec<Reference> {
 }
 
 pub fn retainer_paths(v: &HeapView, found: &RetainerPaths) -> Vec<RetainerPath> {
-    found.paths.iter().map(|p| RetainerPath { steps: p.steps.iter().map(|s| reference(v, s)).collect() }).collect()
+    found
+        .paths
+        .iter()
+        .map(|p| {
+            let n = p.steps.len();
+            if n <= PATH_HEAD_STEPS + PATH_TAIL_STEPS + 1 {
+                return RetainerPath { steps: p.steps.iter().map(|s| reference(v, s)).collect(), left_out: None };
+            }
+            let kept = p.steps[..PATH_HEAD_STEPS].iter().chain(&p.steps[n - PATH_TAIL_STEPS..]);
+            let count = (n - PATH_HEAD_STEPS - PATH_TAIL_STEPS).min(u32::MAX as usize) as u32;
+            RetainerPath { steps: kept.map(|s| reference(v, s)).collect(), left_out: Some(LeftOut { at: PATH_HEAD_STEPS as u32, count }) }
+        })
+        .collect()
 }
 
 pub fn search_hits(v: &HeapView, found: &Found) -> Vec<SearchHit> {

@@ -526,6 +526,47 @@ fn every_query_variant_has_cases() {
     assert_eq!(without_unavailable, [&"Cycles", &"Instances", &"Types"], "other queries have an Unavailable case");
 }
 
+/// A linked list's node is a path of as many references as the list is
+/// long: the answer keeps its two ends and says how many were left out (the
+/// page would otherwise lay out and expand every step). Paths up to
+/// `PATH_HEAD_STEPS + PATH_TAIL_STEPS + 1` references are sent whole.
+#[test]
+fn long_retainer_paths_keep_their_ends_and_count_the_rest() {
+    use heapscope_worker::{PATH_HEAD_STEPS as HEAD, PATH_TAIL_STEPS as TAIL};
+    for n in [HEAD + TAIL + 2, HEAD + TAIL + 3, 5_000] {
+        // Module 0 → node 1 → node 2 → … → node n-1 through `.next`.
+        let objects: Vec<String> = (0..n).map(|i| format!("{},{},64,1,-1,-1", 16 * (i + 1), if i == 0 { 1 } else { 2 })).collect();
+        let references: Vec<String> = (0..n - 1).map(|i| format!("{i},{},1,3", i + 1)).collect();
+        let text = format!(
+            r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{}],"references":[{}],"roots":[0,0,-1,0]}},
+              "strings":["","builtins.module","app.Node","next"]}}"#,
+            objects.join(","),
+            references.join(",")
+        );
+        let mut session = Session::new();
+        let bytes = text.as_bytes();
+        assert!(matches!(session.load(1, "chain.json".into(), &bytes, true, &|| 0.0, &|_| {}), FromWorker::Loaded { .. }));
+        let last = (n - 1) as u32;
+        let Answer::RetainerPaths { paths, .. } = ask(&mut session, Query::RetainerPaths { object: last, k: 3, ignored: vec![] }) else {
+            panic!("not paths")
+        };
+        assert_eq!(paths.len(), 1, "{n}");
+        let p = &paths[0];
+        let ids: Vec<(u32, u32)> = p.steps.iter().map(|r| (r.from.id, r.to.id)).collect();
+        if n - 1 <= HEAD + TAIL + 1 {
+            assert_eq!(p.left_out, None, "{n}");
+            assert_eq!(ids, (0..last).map(|i| (i, i + 1)).collect::<Vec<_>>(), "{n}");
+            continue;
+        }
+        let left_out = p.left_out.expect("a long path is cut");
+        assert_eq!((left_out.at as usize, left_out.count as usize), (HEAD, n - 1 - HEAD - TAIL), "{n}");
+        let head: Vec<(u32, u32)> = (0..HEAD as u32).map(|i| (i, i + 1)).collect();
+        let tail: Vec<(u32, u32)> = (last - TAIL as u32..last).map(|i| (i, i + 1)).collect();
+        assert_eq!(ids, [head, tail].concat(), "{n}");
+        assert!(p.steps.iter().all(|r| r.label == ".next"), "{n}");
+    }
+}
+
 #[test]
 fn instance_pages_are_cached_per_type_and_dropped_by_a_load() {
     let mut session = session_with(&["after"]);
