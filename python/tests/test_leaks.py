@@ -296,3 +296,39 @@ def test_suspended_generators(tmp_path, validate):
     labels, types = _chain(h, i)
     assert labels[:2] == [".streams", "[5]"], labels
     assert types[3] == "builtins.generator" and types[-1] == "builtins.list", types
+    # the local is named on every version: from the generator's frame
+    # object before 3.11, from the generator (whose frame it is) after
+    assert labels[-1] == "local rows", labels
+
+
+def test_contextvar_values_are_named_by_their_variable(tmp_path, validate):
+    # a list set in the main context (reached through the Context's mapping,
+    # named after its ContextVar) and a mutable default (the variable's
+    # `default`); a ContextVar is described by its name
+    doc, proc = run_script(tmp_path, """
+        import contextvars, json, sys
+        trail = contextvars.ContextVar("trail")
+        trail.set([])
+        crumbs = contextvars.ContextVar("crumbs", default=[])
+        other = contextvars.ContextVar("other")
+        other.set(trail)                  # a value that is itself a ContextVar
+        for n in range(30):
+            trail.get().append(bytearray(100))
+            contextvars.copy_context().run(lambda: crumbs.get().append(n))
+        t, c = trail.get(), crumbs.get()
+        print(json.dumps({"trail": id(t), "crumbs": id(c), "var": id(trail), "cvar": id(crumbs)}))
+        del t, c
+    """)
+    validate(doc)
+    info = last_json_line(proc.stdout)
+    h = Heap(doc)
+    var, cvar = h.by_address(info["var"]), h.by_address(info["cvar"])
+    assert h.desc(var) == "trail" and h.desc(cvar) == "crumbs"
+    assert h.type(var) in ("_contextvars.ContextVar", "builtins.ContextVar"), h.type(var)
+    trail = h.by_address(info["trail"])
+    names = [(h.type(a), kind, name) for a, kind, name in h.inc[trail]]
+    assert any(t.startswith("builtins.hamt") and kind == "dict_value" and name == "trail" for t, kind, name in names), names
+    # the ContextVar value of `other` is named `other`, not taken for a key
+    assert any(kind == "dict_value" and name == "other" for _, kind, name in h.inc[var]), h.inc[var]
+    crumbs = h.by_address(info["crumbs"])
+    assert (cvar, "internal", "default") in h.inc[crumbs], h.inc[crumbs]

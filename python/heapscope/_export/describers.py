@@ -11,7 +11,7 @@ from .format_v1 import DESC_MAX
 from .safe import (_BuiltinFunctionType, _bytes_getitem, _bytes_len, _bytes_repr, _cap, _CellType,
                    _CodeType, _deque, _dict_str_get, _exact_str, _FrameType, _FunctionType, _int_bitlen, _int_repr,
                    _float_repr, _get_referents, _has, _MethodType, _module_dict_get, _ModuleType, _mro, _NoneType, _ref_call,
-                   _str_getitem, _str_len, _str_repr, type_name)
+                   _str_getitem, _str_len, _str_repr, type_name, _ContextVar, _contextvar_name)
 
 
 def _fit(body, suffix):
@@ -150,6 +150,12 @@ def _desc_weakref(o, strings, ti):
     return strings.add(_cap("to " + type_name(type(t))))
 
 
+def _desc_contextvar(o, strings, ti):
+    # its name (ContextVar("request_log") -> request_log)
+    n = _exact_str(_contextvar_name(o))
+    return strings.add(_cap(n)) if n is not None else -1
+
+
 def _desc_cell(o, strings, ti):
     try:
         o.cell_contents
@@ -168,7 +174,7 @@ _DESCRIBERS = {
     _NoneType: _desc_none, weakref.ref: _desc_weakref, _CellType: _desc_cell,
     types.MappingProxyType: _desc_mappingproxy,
     types.GeneratorType: _desc_generator, types.CoroutineType: _desc_generator,
-    types.AsyncGeneratorType: _desc_generator,
+    types.AsyncGeneratorType: _desc_generator, _ContextVar: _desc_contextvar,
     type(str.join): _desc_builtin, type(dict.__dict__["fromkeys"]): _desc_builtin,
     type(object.__init__): _desc_builtin, type(str.__add__): _desc_builtin,
 }

@@ -4,6 +4,7 @@ references, frames, instances and subclasses of builtin containers)."""
 from __future__ import annotations
 
 import sys
+import types
 import weakref
 
 from .errors import note as _note
@@ -11,6 +12,7 @@ from .frames import frame_locals
 from .format_v1 import (K_ATTR, K_BASES, K_CELL, K_CLASS_DICT, K_DEFAULTS, K_DKEY, K_DVAL, K_GLOBALS,
                         K_INDEX, K_INST_DICT, K_INTERNAL, K_LOCAL, K_MRO, K_WEAK)
 from .safe import (_PY311, _TPFLAGS_HEAPTYPE, _TPFLAGS_READY, _deque, _dict_items, _get_referents,
+                   _cap, _Context, _ContextVar, _contextvar_get, _contextvar_name, _exact_str,
                    _module_dict_get, _obj_getattr, _ref_call, _type_base_get, _type_bases_get,
                    _type_dict_get, _type_flags_get, _type_mro_get)
 
@@ -207,6 +209,92 @@ def _lab_frame(w, o, tp, ti, labels, syn, hold, refs):
         _add(labels, fl, K_INTERNAL, s("f_locals"))
     for name, v in loc:
         _add(labels, v, K_LOCAL, s(name))
+
+
+_CV_MISSING = object()
+
+# A generator's (coroutine's) frame and whether it runs: C getters.
+_GEN_FRAME = {t: (t.__dict__[p + "_frame"].__get__, t.__dict__[p + "_running"].__get__)
+              for t, p in ((types.GeneratorType, "gi"), (types.CoroutineType, "cr"),
+                           (types.AsyncGeneratorType, "ag"))}
+
+
+def _lab_generator(w, o, tp, ti, labels, syn, hold, refs):
+    # CPython 3.11+: a suspended generator's frame lives inside the
+    # generator, and gc reports the frame's locals as the generator's own
+    # referents, unnamed. Name them from its frame: the gi_frame getter is
+    # C; frame_locals reads the slots without the f_locals getter's writes.
+    # A generator without a frame object gets one from gi_frame (about 100
+    # bytes, kept by the generator as any later gi_frame would): it goes
+    # into this dump as the generator's referent, as gc reports it in the
+    # next, so a series of dumps sees no new frames. A running generator
+    # is left alone.
+    if not refs:
+        return
+    get_frame, get_running = _GEN_FRAME[tp]
+    try:
+        if get_running(o):
+            return
+        frame = get_frame(o)
+    except Exception as e:
+        _note("labelers.generator_frame", e)
+        return
+    if frame is None:           # finished: no frame, no locals
+        return
+    s = w.strings.add
+    hold.append(frame)
+    if any(x is frame for x in refs):
+        _add(labels, frame, K_INTERNAL, s("gi_frame"))
+    else:
+        syn.append((frame, K_INTERNAL, s("gi_frame"), SYN_HELD))
+    fl, loc = frame_locals(frame)
+    hold.append(loc)
+    for name, v in loc:
+        _add(labels, v, K_LOCAL, s(name))
+
+
+def _lab_contextvar(w, o, tp, ti, labels, syn, hold, refs):
+    # A ContextVar refers to its name, its default and the value it cached
+    # at its last get(); the default is what get() (without an argument,
+    # which would replace it) returns in an empty Context (C code only:
+    # ContextVar.get and Context.run; LookupError: no default).
+    s = w.strings.add
+    name = _contextvar_name(o)
+    try:
+        default = _Context().run(_contextvar_get, o)
+    except LookupError:
+        default = _CV_MISSING
+    except Exception as e:
+        _note("labelers.contextvar_default", e)
+        default = _CV_MISSING
+    hold.append(default)
+    for x in refs:
+        if x is name:
+            _add(labels, x, K_INTERNAL, s("name"))
+        elif x is default:
+            _add(labels, x, K_INTERNAL, s("default"))
+        else:
+            _add(labels, x, K_INTERNAL, s("cached value"))
+
+
+def _lab_hamt_node(w, o, tp, ti, labels, syn, hold, refs):
+    # A node of the mapping behind a contextvars.Context holds (ContextVar,
+    # value) pairs, a sub-node alone where a pair's key is missing; its
+    # tp_traverse visits them from the last, so gc reports each value just
+    # before its key. Read from the end, a ContextVar is a key and the one
+    # before it its value (even when that value is a ContextVar too).
+    # Each value is named by its variable, as a dict value by its key.
+    s = w.strings.add
+    i = len(refs) - 1
+    while i >= 0:
+        k = refs[i]
+        if type(k) is _ContextVar and i >= 1:
+            name = _exact_str(_contextvar_name(k))
+            if name is not None:
+                _add(labels, refs[i - 1], K_DVAL, s(_cap(name)))
+            i -= 2
+        else:
+            i -= 1
 
 
 def _lab_instance(w, o, tp, ti, labels, syn, hold, refs):

@@ -58,6 +58,14 @@ _ModuleType = types.ModuleType
 _FrameType = types.FrameType
 _CodeType = types.CodeType
 _BuiltinFunctionType = types.BuiltinFunctionType
+import contextvars as _contextvars  # noqa: E402  (C module, always there from 3.7)
+_ContextVar = _contextvars.ContextVar
+_Context = _contextvars.Context
+_contextvar_name = _ContextVar.__dict__["name"].__get__   # a C member
+_contextvar_get = _ContextVar.get                         # C: no user code
+# CPython's hash array mapped trie behind each Context: a node's referents
+# are its (key, value) pairs in order (a sub-node where a key is missing)
+_HAMT_NODES = ("builtins.hamt_bitmap_node", "builtins.hamt_array_node", "builtins.hamt_collision_node")
 _GetSetDescriptorType = types.GetSetDescriptorType
 _MemberDescriptorType = types.MemberDescriptorType
 _MethodDescriptorType = type(object.__sizeof__)

@@ -9,12 +9,14 @@ import weakref
 from .describers import _DESCRIBERS, _desc_len_base, _SUB_DESCRIBERS
 from .errors import note as _note
 from .format_v1 import F_FINALIZER, F_FRAME, F_FUNCTION, F_MODULE, F_TYPE
-from .labelers import (MAX_LEARN, _lab_builtin_method, _lab_cell, _lab_code, _lab_frame, _lab_function,
+from .labelers import (_GEN_FRAME, MAX_LEARN, _lab_builtin_method, _lab_cell, _lab_code, _lab_contextvar, _lab_frame,
+                       _lab_function, _lab_generator, _lab_hamt_node,
                        _lab_instance, _lab_method, _lab_module, _lab_type, _lab_weakref)
 from .safe import (_PY311, _TPFLAGS_HAVE_GC, _TPFLAGS_HEAPTYPE, _TPFLAGS_MANAGED_DICT, _BuiltinFunctionType,
                    _CellType, _class_dicts, _CodeType, _deque, _dict_items, _FrameType, _FunctionType,
                    _getsizeof, _GetSetDescriptorType, _MemberDescriptorType, _MethodDescriptorType,
-                   _MethodType, _ModuleType, _has, _mro, _odd_keys, _safe_attr, _type_dict_get, _type_flags_get, type_name)
+                   _MethodType, _ModuleType, _has, _mro, _odd_keys, _safe_attr, _type_dict_get, _type_flags_get, type_name,
+                   _ContextVar, _HAMT_NODES)
 
 
 class _TypeInfo:
@@ -185,6 +187,12 @@ class _TypeInfos:
             return _lab_builtin_method
         if _has(mro, weakref.ref):
             return _lab_weakref
+        if tp is _ContextVar:
+            return _lab_contextvar
+        if _PY311 and any(tp is g for g in _GEN_FRAME):    # (identity: a metaclass's __hash__ must not run)
+            return _lab_generator
+        if not (_type_flags_get(tp) & _TPFLAGS_HEAPTYPE) and type_name(tp) in _HAMT_NODES:
+            return _lab_hamt_node
         return _lab_instance
 
     def _instance_layout(self, ti, tp, mro, dicts, tflags):

@@ -47,7 +47,7 @@ pub use naming::Holder;
 pub use patterns::Pattern;
 pub use tables::{classify_type, ItemKind, TypeClass};
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::analysis::cycles;
 use crate::analysis::owner::Owner;
@@ -120,6 +120,7 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     // other than functions and bound methods: callbacks) is the
     // application's when those objects keep the application's alive.
     let mut accs = Vec::new();
+    let mut generated: HashMap<ObjIdx, passes::GeneratedKeys> = HashMap::new();
     for acc in passes::accumulations(&cx, heap.object_count()) {
         let mut owner = a.owners.of(acc.container).min(a.owners.of(acc.example));
         let item_type = a.types.names[acc.type_id as usize].as_str();
@@ -127,10 +128,29 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         if owner == Owner::Interpreter && (callbacks || !item_type.starts_with("builtins.")) {
             owner = passes::owner_of_kept(&cx, acc.example).unwrap_or(Owner::Interpreter);
         }
+        // A ContextVar's value is its variable's: the application's list in
+        // the interpreter's Context (the main thread's) is the application's.
+        if owner == Owner::Interpreter {
+            if let Some(var) = cx.context_var_of(acc.container) {
+                owner = a.owners.of(var);
+            }
+        }
         // Loggers, handlers, timers and finalizers are made by a program's
         // calls: the standard library makes a handful, hundreds are the program's.
         if owner == Owner::Interpreter && tables::item_kind(item_type).is_some() && acc.count >= passes::MIN_PROGRAM_MADE {
             owner = Owner::Application;
+        }
+        // Keys made per event (`'req-1041'`, see `passes::generated_keys`):
+        // the dict is a log, not a table; modules under such names
+        // (`sys.modules['plugin_17']`) are made by the program's calls —
+        // imports name modules after files, not counters.
+        let mapping = tables::is_mapping(a.types.name_of(acc.node));
+        let keys = if mapping { passes::generated_keys(&cx, acc.node) } else { None };
+        if owner == Owner::Interpreter && item_type == "builtins.module" && keys.is_some() {
+            owner = Owner::Application;
+        }
+        if let Some(keys) = keys.filter(|_| owner != Owner::Interpreter) {
+            generated.insert(acc.container, keys);
         }
         if owner != Owner::Interpreter {
             accs.push((acc, owner));
@@ -143,15 +163,22 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         reported.insert(acc.container);
         let retained = a.dominators.retained_bytes(acc.container);
         let type_name = a.types.names[acc.type_id as usize].clone();
+        let keyed = generated
+            .get(&acc.container)
+            .map_or(String::new(), |k| format!(" under keys made per event ({} keys holding an id, such as `{}`)", k.count, k.example));
         let reason = format!(
-            "{holder} holds {} {items} ({:.0}% of what it keeps alive), {} retained",
+            "{holder} holds {} {items}{keyed} ({:.0}% of what it keeps alive), {} retained",
             acc.count,
             (100.0 * acc.item_bytes as f64 / retained.max(1) as f64).min(100.0),
             format_bytes(retained)
         );
+        let fix = match generated.get(&acc.container) {
+            Some(k) if pattern.strength() == 2 => keyed_fix(&holder, k),
+            _ => pattern.fix(&holder, gc_disabled),
+        };
         out.push(Suspect {
             kind: SuspectKind::Accumulation { container: acc.container, type_name, instances: acc.count },
-            fix: pattern.fix(&holder, gc_disabled),
+            fix,
             pattern,
             holder,
             owner,
@@ -183,6 +210,32 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             items: "pending asyncio tasks".into(),
             retained_bytes: bytes,
             share: share(bytes),
+        });
+    }
+
+    for m in passes::runtime_modules(&cx) {
+        if !reported.insert(m.dict) {
+            continue;
+        }
+        let holder = cx.holder(m.dict);
+        let items = runtime_module_items(&cx, &holder, m.example);
+        let pattern = Pattern::ModuleRegistry;
+        out.push(Suspect {
+            kind: SuspectKind::Accumulation { container: m.dict, type_name: "builtins.module".into(), instances: m.count },
+            fix: pattern.fix(&holder, gc_disabled),
+            reason: format!(
+                "{holder} holds {} {items}, named from one template (`{}`), {} retained by them",
+                m.count,
+                m.keys.template,
+                format_bytes(m.bytes)
+            ),
+            pattern,
+            holder,
+            owner: Owner::Application,
+            count: m.count as u64,
+            items,
+            retained_bytes: m.bytes,
+            share: share(m.bytes),
         });
     }
 
@@ -249,6 +302,7 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             Holder::ClosureCell { .. } => Pattern::ClosureCell,
             Holder::DefaultArgument { .. } => Pattern::DefaultArgument,
             Holder::ThreadLocal { .. } => Pattern::ThreadLocal,
+            Holder::ContextVar { .. } => Pattern::ContextVar,
             Holder::FrameLocal { thread: Some(_), .. } => Pattern::FrameLocal,
             Holder::ClassAttribute { .. } => Pattern::ClassAttribute,
             Holder::Cache { .. } => Pattern::UnboundedCache,
@@ -336,11 +390,13 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
 
     out.retain(|s| s.owner != Owner::Interpreter);
     let rank = |s: &Suspect| {
-        let (container, items) = match &s.kind {
-            SuspectKind::Accumulation { container, type_name, .. } => (Some(a.types.name_of(*container)), Some(type_name.as_str())),
-            _ => (None, None),
+        let (container, items, keyed) = match &s.kind {
+            SuspectKind::Accumulation { container, type_name, .. } => {
+                (Some(a.types.name_of(*container)), Some(type_name.as_str()), generated.contains_key(container))
+            }
+            _ => (None, None, false),
         };
-        (s.owner, patterns::rank(s.pattern, container, items))
+        (s.owner, patterns::rank(s.pattern, container, items, keyed))
     };
     out.sort_by(|x, y| rank(x).cmp(&rank(y)).then(y.retained_bytes.cmp(&x.retained_bytes)));
     out.truncate(limit);
@@ -439,6 +495,32 @@ pub(crate) fn garbage_causes(cx: &Ctx, a: &Analysis, collector: Collector) -> Ve
         .collect()
 }
 
+/// The fix for an ordinary dict that gains an entry per event (see
+/// `passes::generated_keys`): remove each when its event is over, or bound it.
+fn keyed_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
+    let (name, code) = match holder {
+        Holder::ModuleGlobal { name, .. } => (name.clone(), name.clone()),
+        Holder::ClassAttribute { class, name } => (format!("{class}.{name}"), format!("{class}.{name}")),
+        Holder::InstanceAttribute { class, name } => (format!("{class}.{name}"), format!("self.{name}")),
+        _ => ("the dict".to_string(), "d".to_string()),
+    };
+    format!(
+        "`{name}` gains an entry per `{}` key and never loses one: delete the entry when its request or session is over (`{code}.pop(key, None)`), or bound it (an LRU with a maximum size, or entries that expire after a time)",
+        keys.template
+    )
+}
+
+/// What modules made at run time are, named by their registry and one of them.
+fn runtime_module_items(cx: &Ctx, holder: &Holder, example: ObjIdx) -> String {
+    let name = cx.desc(example);
+    match holder {
+        Holder::ModuleGlobal { module, name: n } if module == "sys" && n == "modules" => {
+            format!("modules added to sys.modules at run time, such as `{name}` (each with its namespace)")
+        }
+        _ => format!("modules made at run time, such as `{name}` (each with its namespace)"),
+    }
+}
+
 /// The pattern, holder and item description of an accumulation.
 fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Holder, String) {
     let item_type = cx.types.names[acc.type_id as usize].as_str();
@@ -478,6 +560,10 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         Some(ItemKind::LogHandler) => return (Pattern::LogHandlers, holder, format!("`{item_type}` handlers")),
         None => {}
     }
+    if item_type == "builtins.module" {
+        let items = runtime_module_items(cx, &holder, acc.example);
+        return (Pattern::ModuleRegistry, holder, items);
+    }
     if cx.is_type_object(acc.example) {
         let what = cx.desc(acc.example);
         return (Pattern::RuntimeClasses, holder, format!("classes such as `{what}` (each with its `__dict__`, methods and MRO)"));
@@ -496,6 +582,9 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
             return (Pattern::Listeners, holder, format!("bound methods `{what}` (and through them their instances)"));
         }
         "_asyncio.Task" | "asyncio.tasks.Task" => return (Pattern::PendingTasks, holder, "pending asyncio tasks".to_string()),
+        "_asyncio.Future" | "asyncio.futures.Future" | "concurrent.futures._base.Future" => {
+            return (Pattern::PendingFutures, holder, format!("futures `{item_type}` (with their callbacks or results)"))
+        }
         "logging.LogRecord" => {
             return (Pattern::LogBuffer, holder, "buffered `logging.LogRecord`s (their args keep objects alive)".to_string())
         }
@@ -523,6 +612,7 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         Holder::ClosureCell { .. } => Pattern::ClosureCell,
         Holder::DefaultArgument { .. } => Pattern::DefaultArgument,
         Holder::ThreadLocal { .. } => Pattern::ThreadLocal,
+        Holder::ContextVar { .. } => Pattern::ContextVar,
         Holder::FrameLocal { thread: Some(_), .. } => Pattern::FrameLocal,
         Holder::ModuleGlobal { .. } => Pattern::ModuleGlobal,
         Holder::InstanceAttribute { .. } => Pattern::InstanceAttribute,
@@ -662,24 +752,28 @@ mod tests {
 
     #[test]
     fn a_list_in_a_suspended_generator_is_named_by_the_generator() {
-        // module `app` → dict → ['g'] → generator `reader` → (its frame) a list of 60 bytearrays
-        let mut objects = ["16,1,100,2,2,-1", "32,3,200,1,-1,-1", "48,4,200,1,8,-1", "64,5,600,1,-1,-1"].join(",");
-        let mut refs = ["0,1,13,-1", "1,2,2,7", "2,3,0,-1"].join(",");
-        for i in 0..60 {
-            objects.push_str(&format!(",{},6,1000,0,-1,-1", 80 + 16 * i));
-            refs.push_str(&format!(",3,{},4,-1", 4 + i));
+        // module `app` → dict → ['g'] → generator `reader` → (its frame) a list of 60 bytearrays,
+        // unnamed, or named as the local `rows` (the exporter on 3.11+)
+        for (edge, expected) in [("2,3,0,-1", "`a local` of"), ("2,3,6,9", "`local rows` of")] {
+            let mut objects = ["16,1,100,2,2,-1", "32,3,200,1,-1,-1", "48,4,200,1,8,-1", "64,5,600,1,-1,-1"].join(",");
+            let mut refs = ["0,1,13,-1", "1,2,2,7", edge].join(",");
+            for i in 0..60 {
+                objects.push_str(&format!(",{},6,1000,0,-1,-1", 80 + 16 * i));
+                refs.push_str(&format!(",3,{},4,-1", 4 + i));
+            }
+            let doc = format!(
+                r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{objects}],"references":[{refs}],"roots":[0,0,2,0]}},
+                "strings":["","builtins.module","app","builtins.dict","builtins.generator","builtins.list","builtins.bytearray","'g'","reader","rows"]}}"#
+            );
+            let loaded = crate::load(doc.as_bytes()).unwrap();
+            let s = loaded.snapshot;
+            let heap = s.heap.as_ref().unwrap();
+            let a = Analysis::of_heap(&s, heap);
+            let list = a.suspects(&s, heap, 3);
+            let first = list.first().expect("a suspect");
+            let want = format!("{expected} the suspended generator `reader` (generator @0x30)");
+            assert!(first.reason.starts_with(&want), "{}", first.reason);
         }
-        let doc = format!(
-            r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{objects}],"references":[{refs}],"roots":[0,0,2,0]}},
-            "strings":["","builtins.module","app","builtins.dict","builtins.generator","builtins.list","builtins.bytearray","'g'","reader"]}}"#
-        );
-        let loaded = crate::load(doc.as_bytes()).unwrap();
-        let s = loaded.snapshot;
-        let heap = s.heap.as_ref().unwrap();
-        let a = Analysis::of_heap(&s, heap);
-        let list = a.suspects(&s, heap, 3);
-        let first = list.first().expect("a suspect");
-        assert!(first.reason.starts_with("`a local` of the suspended generator `reader` (generator @0x30)"), "{}", first.reason);
     }
 
     #[test]

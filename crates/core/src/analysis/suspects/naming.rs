@@ -28,6 +28,9 @@ pub enum Holder {
     FrameLocal { function: String, variable: String, thread: Option<String> },
     /// Per-thread data `attribute` of a `threading.local` (itself named by `local`).
     ThreadLocal { local: Box<Holder>, attribute: String },
+    /// The value of the `contextvars.ContextVar` named `name` in a context
+    /// (`default`: its default value, shared by every context).
+    ContextVar { name: String, default: bool },
     /// The cache of `functools.lru_cache` around `function`.
     Cache { function: String },
     /// Instances of a type, together.
@@ -53,6 +56,8 @@ impl fmt::Display for Holder {
             Holder::FrameLocal { function, variable, thread: Some(t) } => write!(f, "local `{variable}` of `{function}` (thread `{t}`)"),
             Holder::FrameLocal { function, variable, thread: None } => write!(f, "local `{variable}` of `{function}`"),
             Holder::ThreadLocal { local, attribute } => write!(f, "`.{attribute}` of the threading.local {local}"),
+            Holder::ContextVar { name, default: true } => write!(f, "the default value of ContextVar `{name}`"),
+            Holder::ContextVar { name, default: false } => write!(f, "the value of ContextVar `{name}` (in a context that lives on)"),
             Holder::Cache { function } => write!(f, "the lru_cache of `{function}`"),
             Holder::Type { name } => write!(f, "`{name}` objects"),
             Holder::Garbage { type_name } => write!(f, "unreachable `{type_name}` cycles"),
@@ -87,6 +92,11 @@ fn thread_of_frame(snapshot: &Snapshot, heap: &Heap, frame: ObjIdx) -> Option<St
         }
     }
     None
+}
+
+/// `contextvars.ContextVar` (`builtins.ContextVar` before Python 3.9).
+fn is_context_var(type_name: &str) -> bool {
+    matches!(type_name, "_contextvars.ContextVar" | "builtins.ContextVar")
 }
 
 /// The read-only view the suspect passes share.
@@ -240,6 +250,14 @@ impl Ctx<'_> {
                 Some(f) => Holder::DefaultArgument { function: self.desc(f).to_string(), parameter: Some(parameter) },
                 None => self.fallback(src, label),
             },
+            // A value in the mapping behind a `contextvars.Context`, named by
+            // the exporter after its ContextVar.
+            (RefKind::DictValue, Some(name)) if self.type_name(src).starts_with("builtins.hamt") => {
+                Holder::ContextVar { name, default: false }
+            }
+            (RefKind::Internal, Some(field)) if is_context_var(self.type_name(src)) && field != "name" => {
+                Holder::ContextVar { name: self.desc(src).to_string(), default: field == "default" }
+            }
             (RefKind::DictValue, Some(name)) => {
                 // `__kwdefaults__` dict → a keyword-only parameter's default.
                 if let Some(f) = self.defaults_owner(src).filter(|_| self.type_name(src) == "builtins.dict") {
@@ -289,18 +307,32 @@ impl Ctx<'_> {
 
     fn fallback(&self, src: ObjIdx, label: EdgeLabel) -> Holder {
         let name = self.snapshot.str(label.name());
-        // A suspended generator's (coroutine's) frame: its locals are its referents.
-        if matches!(self.type_name(src), "builtins.generator" | "builtins.coroutine" | "builtins.async_generator")
-            && label.kind() != RefKind::Local
-        {
+        // A suspended generator's (coroutine's) frame: its locals are its
+        // referents (3.11+), named by the exporter from the frame.
+        if matches!(self.type_name(src), "builtins.generator" | "builtins.coroutine" | "builtins.async_generator") {
             let kind = self.type_name(src).trim_start_matches("builtins.").replace('_', " ");
-            return Holder::Object {
-                object: format!("the suspended {kind} `{}` ({})", self.desc(src), self.short(src)),
-                step: Some("a local".into()),
+            let step = match self.label_name(label).filter(|_| label.kind() == RefKind::Local) {
+                Some(variable) => format!("local {variable}"),
+                None => "a local".into(),
             };
+            return Holder::Object { object: format!("the suspended {kind} `{}` ({})", self.desc(src), self.short(src)), step: Some(step) };
         }
         let step = label.kind().display((!name.is_empty()).then_some(name));
         Holder::Object { object: self.short(src), step: Some(step) }
+    }
+
+    /// The `contextvars.ContextVar` whose value (or default) `o` is: the
+    /// variable itself, or the key beside `o` in a node of a Context's mapping.
+    pub fn context_var_of(&self, o: ObjIdx) -> Option<ObjIdx> {
+        let (src, label) = self.reached_from(o)?;
+        if is_context_var(self.type_name(src)) {
+            return Some(src);
+        }
+        if label.kind() != RefKind::DictValue || !self.type_name(src).starts_with("builtins.hamt") {
+            return None;
+        }
+        let name = self.snapshot.str(label.name());
+        self.heap.graph.successors(src).iter().copied().find(|&k| is_context_var(self.type_name(k)) && self.desc(k) == name)
     }
 
     /// The function whose `__defaults__` tuple or `__kwdefaults__` dict `o` is.

@@ -62,6 +62,9 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
             | "logging.LogRecord"
             | "_asyncio.Task"
             | "asyncio.tasks.Task"
+            | "_asyncio.Future"
+            | "asyncio.futures.Future"
+            | "concurrent.futures._base.Future"
             | "builtins.generator"
             | "builtins.coroutine"
             | "builtins.async_generator" => MIN_PATTERN_INSTANCES,
@@ -474,5 +477,156 @@ impl Ctx<'_> {
     /// Holder of a whole accumulation (`Holder::Type` when it is a type suspect).
     pub(crate) fn type_holder(&self, type_id: u32) -> Holder {
         Holder::Type { name: self.types.names[type_id as usize].clone() }
+    }
+}
+
+/// How many keys of a dict [`generated_keys`] reads.
+const KEYS_SAMPLED: usize = 1024;
+
+/// Keys a program makes per event: at least [`MIN_INSTANCES`] of a dict's
+/// str keys (and at least half of those read) hold an id — a run of letters
+/// and digits with a digit in it. Their template is the key with each such
+/// run replaced by `#` (`'req-1041'` → `'req-#'`, a uuid → `'#-#-#-#-#'`,
+/// `'GET /profile/17'` → `'GET /profile/#'`).
+///
+/// Why this tells a leak from a table: a table a program needs is keyed by
+/// what it looks things up by — names, or ids it loaded once (plain ints
+/// here); a dict keyed by request ids, session tokens, timestamps or
+/// per-request paths gains one entry per event and is a log, whatever its
+/// size. Int keys never count (a users table is keyed by uid).
+pub(crate) struct GeneratedKeys {
+    /// The most common template, e.g. `'req-#'`.
+    pub template: String,
+    /// How many of the keys read hold an id (follow some template).
+    pub count: u32,
+    /// How many follow the most common template.
+    pub in_template: u32,
+    /// One key of the most common template, as the exporter wrote it (`'req-17'`).
+    pub example: String,
+}
+
+pub(crate) fn generated_keys(cx: &Ctx, dict: ObjIdx) -> Option<GeneratedKeys> {
+    let keys = generated_keys_where(cx, dict, |_| true, true)?;
+    (keys.count >= MIN_INSTANCES).then_some(keys)
+}
+
+/// The templates of the keys of `dict` whose values `take` accepts (with
+/// `half`, only when at least half of those read hold an id).
+fn generated_keys_where(cx: &Ctx, dict: ObjIdx, take: impl Fn(ObjIdx) -> bool, half: bool) -> Option<GeneratedKeys> {
+    let g = &cx.heap.graph;
+    let mut templates: HashMap<String, (u32, u32)> = HashMap::new();
+    let (mut read, mut count) = (0u32, 0u32);
+    for (_, label) in g.out_refs(dict).filter(|&(t, l)| l.kind() == RefKind::DictValue && take(t)).take(KEYS_SAMPLED) {
+        read += 1;
+        if let Some(t) = key_template(cx.snapshot.str(label.name())) {
+            count += 1;
+            templates.entry(t).or_insert((0, label.name())).0 += 1;
+        }
+    }
+    if half && count * 2 < read {
+        return None;
+    }
+    let (template, (in_template, example)) = templates.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(&a.0)))?;
+    Some(GeneratedKeys { template, count, in_template, example: cx.snapshot.str(example).to_string() })
+}
+
+/// The template of a str key's repr (see [`generated_keys`]); `None` for
+/// other keys and for str keys without a digit.
+pub(crate) fn key_template(repr: &str) -> Option<String> {
+    if !(repr.starts_with('\'') || repr.starts_with('"')) {
+        return None;
+    }
+    let mut out = String::with_capacity(repr.len());
+    let (mut run, mut digit) = (String::new(), false);
+    let flush = |out: &mut String, run: &mut String, digit: &mut bool| {
+        out.push_str(if *digit { "#" } else { run });
+        run.clear();
+        *digit = false;
+    };
+    for ch in repr.chars() {
+        if ch.is_ascii_alphanumeric() {
+            run.push(ch);
+            digit |= ch.is_ascii_digit();
+        } else {
+            flush(&mut out, &mut run, &mut digit);
+            out.push(ch);
+        }
+    }
+    flush(&mut out, &mut run, &mut digit);
+    out.contains('#').then_some(out)
+}
+
+/// Modules a program makes at run time and registers (`types.ModuleType(
+/// f"plugin_{n}")` put in `sys.modules`, importlib's `module_from_spec`):
+/// a dict holding at least [`MIN_INSTANCES`] modules under names from one
+/// template (see [`generated_keys`]; imports name modules after their files,
+/// so even thousands of imported modules share no template). Module objects
+/// are roots of their own in an export, so no dict dominates them and the
+/// accumulation pass cannot see them: this pass goes from the modules to
+/// the dicts that refer to them.
+pub(crate) struct ModuleGroup {
+    pub dict: ObjIdx,
+    pub count: u32,
+    pub bytes: u64,
+    pub example: ObjIdx,
+    pub keys: GeneratedKeys,
+}
+
+pub(crate) fn runtime_modules(cx: &Ctx) -> Vec<ModuleGroup> {
+    let g = &cx.heap.graph;
+    let module_type = cx.types.find("builtins.module");
+    let mut per_dict: HashMap<ObjIdx, u32> = HashMap::new();
+    for o in 0..cx.heap.object_count() as ObjIdx {
+        if cx.heap.flags[o as usize] & flags::MODULE == 0 && Some(cx.types.type_of(o)) != module_type {
+            continue;
+        }
+        for &p in g.predecessors(o).iter().take(64) {
+            if cx.types.name_of(p) == "builtins.dict" {
+                *per_dict.entry(p).or_default() += 1;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (dict, n) in per_dict {
+        if n < MIN_INSTANCES {
+            continue;
+        }
+        // Only the modules' names, and one template for at least
+        // MIN_INSTANCES of them (imported modules never share one so).
+        let is_module = |t: ObjIdx| cx.is_module(t);
+        let Some(keys) = generated_keys_where(cx, dict, is_module, false).filter(|k| k.in_template >= MIN_INSTANCES) else { continue };
+        let (mut count, mut bytes, mut example) = (0u32, 0u64, None);
+        for (t, l) in g.out_refs(dict) {
+            if l.kind() == RefKind::DictValue && is_module(t) && key_template(cx.snapshot.str(l.name())).as_deref() == Some(&keys.template)
+            {
+                count += 1;
+                bytes += cx.tree.retained_bytes(t);
+                example.get_or_insert(t);
+            }
+        }
+        if let Some(example) = example {
+            out.push(ModuleGroup { dict, count, bytes, example, keys });
+        }
+    }
+    out.sort_unstable_by_key(|m| m.dict);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_template;
+
+    #[test]
+    fn key_templates_replace_the_ids_in_str_keys() {
+        let t = |k: &str| key_template(k);
+        assert_eq!(t("'req-1041'").as_deref(), Some("'req-#'"));
+        assert_eq!(t("'tenant_plugin_req_17'").as_deref(), Some("'tenant_plugin_req_#'"));
+        assert_eq!(t("'3f2a9c1e-5b7d-4c2a-9e1f-0a1b2c3d4e5f'").as_deref(), Some("'#-#-#-#-#'"));
+        assert_eq!(t("'text/html /search?q=item17'").as_deref(), Some("'text/html /search?q=#'"));
+        assert_eq!(t("\"it's 42\"").as_deref(), Some("\"it's #\""));
+        // names, int keys and other keys hold no id
+        for k in ["'theme'", "'encodings.latin'", "1041", "-3", "1.5", "None", "b'x1'", ""] {
+            assert_eq!(t(k), None, "{k}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! is to be a leak, and the one-line fix a Python developer would apply.
 
 use crate::analysis::suspects::naming::Holder;
+use crate::analysis::suspects::tables;
 
 /// The cause a suspect's shape points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,6 +20,9 @@ pub enum Pattern {
     LogBuffer,
     /// asyncio tasks that never finish, kept in a set or list.
     PendingTasks,
+    /// Futures (asyncio, concurrent.futures) kept in a container: replies
+    /// that never come, or results nobody collects, never removed.
+    PendingFutures,
     /// A `weakref.Weak*` container whose entries hold strong references.
     WeakContainer,
     /// A `queue.Queue` (or `asyncio.Queue`) that nothing drains.
@@ -36,6 +40,13 @@ pub enum Pattern {
     LinkedChain,
     /// `logging` handlers added again and again to a logger (`logger.addHandler` per call).
     LogHandlers,
+    /// Modules made at run time (`types.ModuleType(name)`, importlib) kept
+    /// in `sys.modules` (or another registry) under names made per call.
+    ModuleRegistry,
+    /// A value of a `contextvars.ContextVar`: set in a context that outlives
+    /// the requests (the main thread's, a long-lived task's), or its default
+    /// (one object shared by every context).
+    ContextVar,
     /// Classes made at run time (`type()` or a `class` statement per call) kept in a registry.
     RuntimeClasses,
     /// Objects only C code holds (native roots nothing in Python refers to,
@@ -75,12 +86,15 @@ impl Pattern {
             Pattern::LogBuffer => "log_buffer",
             Pattern::PendingTasks => "pending_tasks",
             Pattern::WeakContainer => "weak_container",
+            Pattern::PendingFutures => "pending_futures",
             Pattern::QueueBacklog => "queue_backlog",
             Pattern::PausedGenerators => "paused_generators",
             Pattern::ScheduledCallbacks => "scheduled_callbacks",
             Pattern::Finalizers => "finalizers",
             Pattern::LoggerRegistry => "logger_registry",
             Pattern::RuntimeClasses => "runtime_classes",
+            Pattern::ModuleRegistry => "module_registry",
+            Pattern::ContextVar => "context_var",
             Pattern::LogHandlers => "log_handlers",
             Pattern::LinkedChain => "linked_chain",
             Pattern::NativeHeld => "native_held",
@@ -123,6 +137,9 @@ impl Pattern {
             | Pattern::Finalizers
             | Pattern::LoggerRegistry
             | Pattern::RuntimeClasses
+            | Pattern::PendingFutures
+            | Pattern::ModuleRegistry
+            | Pattern::ContextVar
             | Pattern::NativeHeld
             | Pattern::LogHandlers
             | Pattern::LinkedChain => 1,
@@ -159,6 +176,9 @@ impl Pattern {
             (Pattern::PendingTasks, _) => {
                 "cancel or await the tasks, and remove each from the collection when done (task.add_done_callback(tasks.discard))".to_string()
             }
+            (Pattern::PendingFutures, _) => {
+                "a future keeps its callbacks (and what they refer to) until it is done, and its result after: remove each future from the collection when it is done, cancelled or timed out (`finally: waiting.pop(msg_id, None)`, or fut.add_done_callback to remove it), and cancel the ones nobody waits for".to_string()
+            }
             (Pattern::WeakContainer, _) => {
                 "the values refer to their keys (or are strong holders): store weakref.ref(...) values, or nothing that points back to the key".to_string()
             }
@@ -185,6 +205,19 @@ impl Pattern {
                 };
                 format!("a class made per call (type() or a class statement in a function) stays in {place} for ever: define the class once and make instances of it, cache the classes by key, or remove them from {place} when done")
             }
+            (Pattern::ModuleRegistry, _) => {
+                let place = match holder {
+                    Holder::ModuleGlobal { module, name } if module == "sys" && name == "modules" => "sys.modules".to_string(),
+                    other => other.to_string(),
+                };
+                format!("a module stays in {place} until it is deleted: `del {place}[name]` when it is no longer needed, or make one module per plugin and reuse it (look it up in {place} before creating it); pass per-request values as arguments, not as new modules")
+            }
+            (Pattern::ContextVar, Holder::ContextVar { name, default: true }) => format!(
+                "the default of ContextVar `{name}` is one object shared by every context and every request: use default=None and set a new value per request (`token = {name}.set([])` … `{name}.reset(token)`)"
+            ),
+            (Pattern::ContextVar, Holder::ContextVar { name, .. }) => format!(
+                "a value set in a context lives as long as that context (here one that outlives the requests, such as the main thread's); a copied context shares the same object: set a new value per request and reset it when done (`token = {name}.set([])` … `{name}.reset(token)`), or keep per-request data out of long-lived contexts"
+            ),
             (Pattern::LinkedChain, _) => {
                 "each object keeps the one it links to alive, back to the first: cut the link when it is no longer needed (obj.prev = None), keep a bounded collections.deque(maxlen=N) instead, or make the link a weakref.ref".to_string()
             }
@@ -234,12 +267,19 @@ impl Pattern {
 /// table the program needs (its users, its routes) — while a list, deque or
 /// set that something appends to is a log or a history. A mapping whose
 /// values are themselves lists, sets or deques (an index, `defaultdict(list)`)
-/// is a log per key, and ranks with the lists.
-pub fn rank(pattern: Pattern, container_type: Option<&str>, item_type: Option<&str>) -> u8 {
+/// is a log per key, and ranks with the lists; so does a mapping whose keys
+/// are made per event (`generated_keys`: request ids, session tokens —
+/// see `passes::generated_keys`), whatever its size: a big table loaded
+/// once (users by uid) then comes after a smaller dict that gains an entry
+/// per request.
+pub fn rank(pattern: Pattern, container_type: Option<&str>, item_type: Option<&str>, generated_keys: bool) -> u8 {
     let s = pattern.strength();
     match container_type {
-        Some("builtins.dict" | "collections.OrderedDict" | "collections.defaultdict" | "collections.Counter")
-            if s == 2 && !matches!(item_type, Some("builtins.list" | "builtins.set" | "collections.deque")) =>
+        Some(c)
+            if s == 2
+                && tables::is_mapping(c)
+                && !generated_keys
+                && !matches!(item_type, Some("builtins.list" | "builtins.set" | "collections.deque")) =>
         {
             3
         }
@@ -254,15 +294,18 @@ mod tests {
     #[test]
     fn a_mapping_of_lists_ranks_with_the_lists() {
         let dict = Some("collections.defaultdict");
-        assert_eq!(rank(Pattern::InstanceAttribute, Some("builtins.list"), Some("app.Event")), 2);
-        assert_eq!(rank(Pattern::InstanceAttribute, dict, Some("app.Event")), 3);
-        assert_eq!(rank(Pattern::InstanceAttribute, dict, Some("builtins.tuple")), 3);
+        assert_eq!(rank(Pattern::InstanceAttribute, Some("builtins.list"), Some("app.Event"), false), 2);
+        assert_eq!(rank(Pattern::InstanceAttribute, dict, Some("app.Event"), false), 3);
+        assert_eq!(rank(Pattern::InstanceAttribute, dict, Some("builtins.tuple"), false), 3);
         for seq in ["builtins.list", "builtins.set", "collections.deque"] {
-            assert_eq!(rank(Pattern::InstanceAttribute, dict, Some(seq)), 2, "{seq}");
-            assert_eq!(rank(Pattern::ModuleGlobal, Some("builtins.dict"), Some(seq)), 2, "{seq}");
+            assert_eq!(rank(Pattern::InstanceAttribute, dict, Some(seq), false), 2, "{seq}");
+            assert_eq!(rank(Pattern::ModuleGlobal, Some("builtins.dict"), Some(seq), false), 2, "{seq}");
         }
         // the stronger shapes keep their own rank
-        assert_eq!(rank(Pattern::ClassAttribute, dict, Some("builtins.list")), 1);
-        assert_eq!(rank(Pattern::QueueBacklog, Some("collections.deque"), Some("builtins.dict")), 1);
+        // keys made per event (request ids): a log, ranked with the lists
+        assert_eq!(rank(Pattern::ModuleGlobal, Some("builtins.dict"), Some("builtins.dict"), true), 2);
+        assert_eq!(rank(Pattern::ModuleGlobal, Some("collections.Counter"), Some("builtins.str"), true), 2);
+        assert_eq!(rank(Pattern::ClassAttribute, dict, Some("builtins.list"), false), 1);
+        assert_eq!(rank(Pattern::QueueBacklog, Some("collections.deque"), Some("builtins.dict"), false), 1);
     }
 }

@@ -111,6 +111,11 @@ pub fn item_kind(name: &str) -> Option<ItemKind> {
     }
 }
 
+/// Whether a container type is a mapping (looked up by key).
+pub fn is_mapping(name: &str) -> bool {
+    matches!(name, "builtins.dict" | "collections.OrderedDict" | "collections.defaultdict" | "collections.Counter")
+}
+
 /// Whether items of this type are sequences a program appends to.
 pub fn is_sequence(name: &str) -> bool {
     matches!(name, "builtins.list" | "builtins.set" | "collections.deque" | "builtins.tuple")
