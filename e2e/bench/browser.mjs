@@ -55,7 +55,7 @@ try {
     // Then explore: the tables and trees of a big heap must not block either.
     await page.evaluate(() => (window.__longTasks = []));
     const switched = Date.now();
-    for (const [tab, selector] of [["types", '[data-testid="types-table"] tr.vrow'], ["dominators", '[data-testid="dominator-row"]'], ["cycles", '[data-testid="cycle-row"]']]) {
+    for (const [tab, selector] of [["types", '[data-testid="types-table"] tr.vrow'], ["dominators", '[data-testid="dominator-row"]'], ["cycles", '[data-testid="cycle-row"], [data-testid="cycles-count"]']]) {
       await page.click(`[data-testid="tab-${tab}"]`);
       await page.waitForSelector(selector, { timeout: 900_000 });
     }
