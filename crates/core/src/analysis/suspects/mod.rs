@@ -306,6 +306,9 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             Holder::FrameLocal { thread: Some(_), .. } => Pattern::FrameLocal,
             Holder::ClassAttribute { .. } => Pattern::ClassAttribute,
             Holder::Cache { .. } => Pattern::UnboundedCache,
+            // A buffer a program writes to (a StringIO of debug output, a
+            // bytearray extended per request): a log, like a list appended to.
+            Holder::ModuleGlobal { .. } | Holder::InstanceAttribute { .. } if tables::is_buffer(cx.type_name(o)) => Pattern::GrowingBuffer,
             _ => Pattern::LargeObject,
         };
         let retained = a.dominators.retained_bytes(o);
@@ -504,6 +507,12 @@ fn keyed_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
         Holder::InstanceAttribute { class, name } => (format!("{class}.{name}"), format!("self.{name}")),
         _ => ("the dict".to_string(), "d".to_string()),
     };
+    if keys.template.starts_with("<int") {
+        return format!(
+            "`{name}` gains an entry per key such as `{}` (an id(obj), a 64-bit id or a time in ns) and never loses one: an entry keyed by id(obj) outlives its object (and a new object may reuse the id) — key a weakref.WeakKeyDictionary by the object itself, or delete the entry when done (`{code}.pop(key, None)`)",
+            keys.example
+        );
+    }
     format!(
         "`{name}` gains an entry per `{}` key and never loses one: delete the entry when its request or session is over (`{code}.pop(key, None)`), or bound it (an LRU with a maximum size, or entries that expire after a time)",
         keys.template

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::analysis::owner::Owner;
 use crate::analysis::suspects::naming::{Ctx, Holder};
-use crate::analysis::suspects::tables::{classify_type, TypeClass};
+use crate::analysis::suspects::tables::{self, classify_type, TypeClass};
 use crate::analysis::Analysis;
 use crate::graph::ObjIdx;
 use crate::model::{flags, RefKind, RootKind};
@@ -343,8 +343,9 @@ pub(crate) fn large_objects(cx: &Ctx, skip: &HashSet<ObjIdx>) -> Vec<ObjIdx> {
         let big_child = children.first().is_some_and(|&c| tree.retained_bytes(c) * 2 >= retained);
         let class = classify_type(cx.type_name(o));
         let owned_by_reported = cx.dict_owner(o).is_some_and(|owner| skip.contains(&owner));
+        // (a growable buffer of the standard library, `io.StringIO`, holds data)
         if !big_child
-            && class != TypeClass::Infrastructure
+            && (class != TypeClass::Infrastructure || tables::is_buffer(cx.type_name(o)))
             && cx.owners.of(o) != Owner::Interpreter
             && !skip.contains(&o)
             && !owned_by_reported
@@ -530,9 +531,17 @@ fn generated_keys_where(cx: &Ctx, dict: ObjIdx, take: impl Fn(ObjIdx) -> bool, h
     Some(GeneratedKeys { template, count, in_template, example: cx.snapshot.str(example).to_string() })
 }
 
-/// The template of a str key's repr (see [`generated_keys`]); `None` for
-/// other keys and for str keys without a digit.
+/// The template of a key's repr (see [`generated_keys`]); `None` for keys
+/// that hold no id. A float key is a timestamp (`time.time()`); an int key
+/// of 2^32 or more is an `id(obj)`, a 64-bit id or a `time.time_ns()`, never
+/// the row number of a table.
 pub(crate) fn key_template(repr: &str) -> Option<String> {
+    if repr.parse::<i128>().is_ok_and(|k| k >= 1 << 32) {
+        return Some("<int of 2^32 or more>".to_string());
+    }
+    if repr.parse::<i128>().is_err() && repr.parse::<f64>().is_ok_and(f64::is_finite) && repr.contains(['.', 'e']) {
+        return Some("<float>".to_string());
+    }
     if !(repr.starts_with('\'') || repr.starts_with('"')) {
         return None;
     }
@@ -624,8 +633,12 @@ mod tests {
         assert_eq!(t("'3f2a9c1e-5b7d-4c2a-9e1f-0a1b2c3d4e5f'").as_deref(), Some("'#-#-#-#-#'"));
         assert_eq!(t("'text/html /search?q=item17'").as_deref(), Some("'text/html /search?q=#'"));
         assert_eq!(t("\"it's 42\"").as_deref(), Some("\"it's #\""));
-        // names, int keys and other keys hold no id
-        for k in ["'theme'", "'encodings.latin'", "1041", "-3", "1.5", "None", "b'x1'", ""] {
+        // timestamps, id(obj), 64-bit ids
+        assert_eq!(t("1764260000.123456").as_deref(), Some("<float>"));
+        assert_eq!(t("1.5e+16").as_deref(), Some("<float>"));
+        assert_eq!(t("140234567891232").as_deref(), Some("<int of 2^32 or more>"));
+        // names, small ints and other keys hold no id
+        for k in ["'theme'", "'encodings.latin'", "1041", "4294967295", "-3", "inf", "nan", "None", "True", "b'x1'", ""] {
             assert_eq!(t(k), None, "{k}");
         }
     }

@@ -63,6 +63,9 @@ pub enum Pattern {
     FrameLocal,
     /// A container set on a class: shared by every instance, lives for ever.
     ClassAttribute,
+    /// A buffer written to and never emptied (`io.StringIO`, `bytearray`) in
+    /// a module global or an instance attribute.
+    GrowingBuffer,
     /// A module-level container.
     ModuleGlobal,
     /// A container in an instance attribute.
@@ -104,6 +107,7 @@ impl Pattern {
             Pattern::FrameLocal => "frame_local",
             Pattern::ClassAttribute => "class_attribute",
             Pattern::ModuleGlobal => "module_global",
+            Pattern::GrowingBuffer => "growing_buffer",
             Pattern::InstanceAttribute => "instance_attribute",
             Pattern::Container => "container",
             Pattern::LargeType => "large_type",
@@ -143,7 +147,7 @@ impl Pattern {
             | Pattern::NativeHeld
             | Pattern::LogHandlers
             | Pattern::LinkedChain => 1,
-            Pattern::ModuleGlobal | Pattern::InstanceAttribute | Pattern::Container => 2,
+            Pattern::ModuleGlobal | Pattern::InstanceAttribute | Pattern::Container | Pattern::GrowingBuffer => 2,
             Pattern::LargeType | Pattern::LargeObject => 4,
         }
     }
@@ -247,6 +251,14 @@ impl Pattern {
             (Pattern::ClassAttribute, Holder::ClassAttribute { class, name }) => format!(
                 "remove entries when done, bound `{class}.{name}` (e.g. an LRU or a weakref.WeakValueDictionary), or make it a per-instance attribute"
             ),
+            (Pattern::GrowingBuffer, _) => {
+                let name = match holder {
+                    Holder::ModuleGlobal { name, .. } => name.clone(),
+                    Holder::InstanceAttribute { name, .. } => format!("self.{name}"),
+                    _ => "the buffer".to_string(),
+                };
+                format!("`{name}` is only written to: send the output to a file or a logging handler, empty it once its content is used (`{name}.seek(0); {name}.truncate()` for a StringIO/BytesIO, `del {name}[:]` for a bytearray), or keep the last entries in a collections.deque(maxlen=N)")
+            }
             (Pattern::ModuleGlobal, Holder::ModuleGlobal { name, .. }) => {
                 format!("`del {name}` or rebind it when done, bound it, or move it into the function that uses it")
             }

@@ -111,6 +111,11 @@ pub fn item_kind(name: &str) -> Option<ItemKind> {
     }
 }
 
+/// Whether a type is a buffer that grows as a program writes to it.
+pub fn is_buffer(name: &str) -> bool {
+    matches!(name, "builtins.bytearray" | "_io.StringIO" | "_io.BytesIO" | "array.array")
+}
+
 /// Whether a container type is a mapping (looked up by key).
 pub fn is_mapping(name: &str) -> bool {
     matches!(name, "builtins.dict" | "collections.OrderedDict" | "collections.defaultdict" | "collections.Counter")
