@@ -7,10 +7,21 @@ pub type StrId = u32;
 /// "No string" (the format's `-1`).
 pub const NO_STRING: StrId = u32::MAX;
 
+/// The longest string kept whole, in bytes. A longer one keeps its first
+/// `MAX_STRING_BYTES` (cut at a character boundary) followed by
+/// `… (N characters)`. No Python type name, key, repr (the exporter writes
+/// at most 80 characters) or file path (`PATH_MAX` is 4096) is longer; a
+/// file whose strings are (broken or hostile) would otherwise put megabytes
+/// into one table cell or terminal line. The loaders say so in a warning
+/// ([`StringTable::shortened`]).
+pub const MAX_STRING_BYTES: usize = 4096;
+
 #[derive(Debug, Clone, Default)]
 pub struct StringTable {
     bytes: String,
     ends: Vec<u32>,
+    /// Strings cut to [`MAX_STRING_BYTES`]: how many, and the longest one's length in bytes.
+    shortened: (u64, usize),
 }
 
 impl StringTable {
@@ -21,9 +32,27 @@ impl StringTable {
     /// Appends a string and returns its id. Panics never: a table past 4 GiB
     /// of text is refused by the loaders before it gets here.
     pub fn push(&mut self, s: &str) -> StrId {
-        self.bytes.push_str(s);
+        if s.len() > MAX_STRING_BYTES {
+            self.push_shortened(s);
+        } else {
+            self.bytes.push_str(s);
+        }
         self.ends.push(self.bytes.len() as u32);
         (self.ends.len() - 1) as StrId
+    }
+
+    #[cold]
+    fn push_shortened(&mut self, s: &str) {
+        let cut = (0..=MAX_STRING_BYTES).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+        self.bytes.push_str(&s[..cut]);
+        self.bytes.push_str(&format!("… ({} characters)", crate::units::format_count(s.chars().count() as u64)));
+        self.shortened = (self.shortened.0 + 1, self.shortened.1.max(s.len()));
+    }
+
+    /// How many strings were cut to [`MAX_STRING_BYTES`], and the longest
+    /// one's length in bytes; `None` when none was.
+    pub fn shortened(&self) -> Option<(u64, usize)> {
+        (self.shortened.0 > 0).then_some(self.shortened)
     }
 
     pub fn len(&self) -> usize {
@@ -69,5 +98,22 @@ mod tests {
         assert_eq!(t.get(NO_STRING), None);
         assert_eq!(t.get(3), None);
         assert_eq!(t.iter().count(), 3);
+        assert_eq!(t.shortened(), None);
+    }
+
+    /// A string past the cap keeps its first bytes up to a character
+    /// boundary and says how long it was; the next string is whole.
+    #[test]
+    fn long_strings_are_shortened_at_a_character_boundary() {
+        let mut t = StringTable::new();
+        let ascii = "a".repeat(MAX_STRING_BYTES + 1);
+        // 'é' is 2 bytes: the cap falls in the middle of one.
+        let accented = format!("x{}", "é".repeat(MAX_STRING_BYTES));
+        let whole = "b".repeat(MAX_STRING_BYTES);
+        let ids = [t.push(&ascii), t.push(&accented), t.push(&whole)];
+        assert_eq!(t.str(ids[0]), format!("{}… (4,097 characters)", "a".repeat(MAX_STRING_BYTES)));
+        assert_eq!(t.str(ids[1]), format!("x{}… (4,097 characters)", "é".repeat((MAX_STRING_BYTES - 1) / 2)));
+        assert_eq!(t.str(ids[2]), whole);
+        assert_eq!(t.shortened(), Some((2, 1 + 2 * MAX_STRING_BYTES)));
     }
 }

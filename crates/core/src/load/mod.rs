@@ -32,7 +32,15 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub(crate) fn new(snapshot: Snapshot, warnings: crate::diagnostic::Warnings) -> Loaded {
+    pub(crate) fn new(snapshot: Snapshot, mut warnings: crate::diagnostic::Warnings) -> Loaded {
+        if let Some((count, longest)) = snapshot.strings.shortened() {
+            let message = format!(
+                "{count} string(s) longer than {} bytes were cut there (the longest had {} bytes): no type name, key or path is that long, so the file may be damaged",
+                crate::strings::MAX_STRING_BYTES,
+                crate::units::format_count(longest as u64)
+            );
+            warnings.push_front(message, None);
+        }
         let warning_count = warnings.total;
         Loaded { snapshot, warnings: warnings.into_vec(), warning_count }
     }
@@ -394,6 +402,29 @@ mod tests {
         assert!(err(b"  \n ").contains("only whitespace"));
         assert!(err(b"\x00\x01junk").contains("starts with bytes 00 01"));
         assert!(err(b"\x1f\x8b\x08\x00").contains("gzip stream is truncated"));
+    }
+
+    /// A string past [`crate::strings::MAX_STRING_BYTES`] is cut, with a
+    /// warning first, whichever reader took the file (v1's fast path, its
+    /// serde path for a document the fast path declines, ad-hoc lists).
+    #[test]
+    fn huge_strings_are_cut_with_a_warning() {
+        let big = "T".repeat(1 << 20);
+        let v1 = format!(
+            r#"{{"format":"heapscope","version":1,"heap":{{"objects":[1,1,100,0,-1,-1],"references":[],"roots":[0,0,-1,0]}},"strings":["","{big}"]}}"#
+        );
+        // A key the fast path does not know sends the document to serde's reader.
+        let v1_serde = v1.replace(r#""version":1,"#, r#""version":1,"later":{"a":[1]},"#);
+        let adhoc = format!(r#"[{{"id": 1, "type": "{big}", "size": 10}}]"#);
+        for text in [v1, v1_serde, adhoc] {
+            let loaded = load(text.as_bytes()).unwrap();
+            let heap = loaded.snapshot.heap.as_ref().unwrap();
+            let name = loaded.snapshot.strings.str(heap.type_name[0]);
+            assert_eq!(name.len(), crate::strings::MAX_STRING_BYTES + "… (1,048,576 characters)".len(), "{}", &name[4090..]);
+            assert!(name.ends_with("TTT… (1,048,576 characters)"));
+            let first = &loaded.warnings[0].message;
+            assert!(first.starts_with("1 string(s) longer than 4096 bytes were cut there (the longest had 1,048,576 bytes)"), "{first}");
+        }
     }
 
     /// Other compressions and text encodings say what to do, at byte 0.
