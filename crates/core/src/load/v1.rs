@@ -654,6 +654,26 @@ mod tests {
         assert!(e.contains("lacks the required field `address`"), "{e}");
     }
 
+    /// `process` is for display: keys past 200 characters, values past 500
+    /// and fields past 200 are cut, however the file is shaped.
+    #[test]
+    fn process_fields_are_bounded() {
+        let many: Vec<String> = (0..300).map(|i| format!(r#""f{i:03}":{i}"#)).collect();
+        let text = small().replace(
+            r#""process": {"pid": 7, "gc": {"thresholds": [700, 10, 10]}}"#,
+            &format!(r#""process":{{"{}":"{}",{}}}"#, "k".repeat(10_000), "v".repeat(10_000), many.join(",")),
+        );
+        let fields = load(text.as_bytes()).unwrap().snapshot.process.fields;
+        assert_eq!(fields.len(), 200);
+        assert_eq!(fields[0], ("f000".to_string(), "0".to_string()));
+        let text = small().replace(
+            r#""process": {"pid": 7, "gc": {"thresholds": [700, 10, 10]}}"#,
+            &format!(r#""process":{{"{}":"{}"}}"#, "k".repeat(10_000), "v".repeat(10_000)),
+        );
+        let fields = load(text.as_bytes()).unwrap().snapshot.process.fields;
+        assert_eq!((fields[0].0.chars().count(), fields[0].1.chars().count()), (200, 500));
+    }
+
     /// A field named twice is refused (which column would be meant?), by
     /// the fast path and by serde's alike.
     #[test]

@@ -132,10 +132,10 @@ pub(super) fn process_info(value: serde_json::Value) -> ProcessInfo {
                     walk(&key, v, out, depth + 1);
                 }
             }
-            serde_json::Value::String(s) => out.push((prefix.to_string(), s.chars().take(500).collect())),
+            serde_json::Value::String(s) => out.push((prefix.chars().take(200).collect(), s.chars().take(500).collect())),
             other => {
                 let text = other.to_string();
-                out.push((prefix.to_string(), text.chars().take(500).collect()));
+                out.push((prefix.chars().take(200).collect(), text.chars().take(500).collect()));
             }
         }
     }
