@@ -120,6 +120,12 @@ impl Session {
     ) -> FromWorker {
         let started = now_ms();
         let total = source.stored_len();
+        // The page never shows a replaced batch again, loaded or not (a
+        // failed batch shows its error): free it before parsing, so that a
+        // large file replacing another never needs room for both.
+        if replace {
+            self.close_all();
+        }
         let fail = |e: heapscope_core::LoadError| {
             let message = format!("{file_name} could not be opened: {e}");
             failed(request, ErrorReport::of_file(&file_name, message, e.0.location.as_ref().map(convert::location)))
@@ -143,9 +149,6 @@ impl Session {
             Content::Snapshot(snapshot) => Analysis::compute(snapshot),
             _ => None,
         };
-        if replace {
-            self.files.clear();
-        }
         self.instances_cache = None;
         self.growth_cache = None;
         self.explore = None;
@@ -173,6 +176,13 @@ impl Session {
             Some(summary) => FromWorker::Loaded { request, summary },
             None => failed(request, ErrorReport::new("internal error: no file is open after a load")),
         }
+    }
+
+    fn close_all(&mut self) {
+        self.files.clear();
+        self.instances_cache = None;
+        self.growth_cache = None;
+        self.explore = None;
     }
 
     /// A heap snapshot, or a memory_profiler file (told apart by content),
@@ -583,6 +593,25 @@ mod tests {
         assert!(error.message.contains("bomb.json.gz") && error.message.contains("expands past 4 MiB"), "{}", error.message);
         let (done, _) = load_in_pieces(&mut session, 2, "s.json", SNAPSHOT.as_bytes(), 1000, true);
         assert!(matches!(done, FromWorker::Loaded { request: 2, .. }), "{done:?}");
+    }
+
+    /// A replacing load frees what was open before it parses (the page
+    /// never shows a replaced batch again): after a failed one nothing is
+    /// open, and a file that joins (`replace` false) keeps the others.
+    #[test]
+    fn a_replacing_load_closes_the_open_files_first_even_when_it_fails() {
+        let mut session = Session::new();
+        let (done, _) = load_in_pieces(&mut session, 1, "a.json", SNAPSHOT.as_bytes(), 1000, true);
+        assert!(matches!(done, FromWorker::Loaded { .. }), "{done:?}");
+        let (done, _) = load_in_pieces(&mut session, 2, "b.json", SNAPSHOT.as_bytes(), 1000, false);
+        let FromWorker::Loaded { summary, .. } = done else { panic!("{done:?}") };
+        assert_eq!(summary.files.len(), 2);
+        let (done, _) = load_in_pieces(&mut session, 3, "bad.json", b"{\"format\": 7}", 1000, true);
+        assert!(matches!(done, FromWorker::Failed { .. }), "{done:?}");
+        assert!(session.summary().is_none(), "the replaced files are closed");
+        let (done, _) = load_in_pieces(&mut session, 4, "c.json", SNAPSHOT.as_bytes(), 1000, false);
+        let FromWorker::Loaded { summary, .. } = done else { panic!("{done:?}") };
+        assert_eq!(summary.files.iter().map(|f| f.file_name.as_str()).collect::<Vec<_>>(), ["c.json"]);
     }
 
     #[test]
