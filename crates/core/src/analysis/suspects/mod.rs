@@ -163,9 +163,9 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         reported.insert(acc.container);
         let retained = a.dominators.retained_bytes(acc.container);
         let type_name = a.types.names[acc.type_id as usize].clone();
-        let keyed = generated
-            .get(&acc.container)
-            .map_or(String::new(), |k| format!(" under keys made per event ({} keys holding an id, such as `{}`)", k.count, k.example));
+        let keyed = generated.get(&acc.container).map_or(String::new(), |k| {
+            format!(" under keys made per event ({} of the {} keys read hold an id, such as `{}`)", k.count, k.read, k.example)
+        });
         let reason = format!(
             "{holder} holds {} {items}{keyed} ({:.0}% of what it keeps alive), {} retained",
             acc.count,
@@ -591,6 +591,9 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
             return (Pattern::Listeners, holder, format!("bound methods `{what}` (and through them their instances)"));
         }
         "_asyncio.Task" | "asyncio.tasks.Task" => return (Pattern::PendingTasks, holder, "pending asyncio tasks".to_string()),
+        "_io.TextIOWrapper" | "_io.BufferedReader" | "_io.BufferedWriter" | "_io.BufferedRandom" | "_io.FileIO" | "socket.socket" => {
+            return (Pattern::OpenFiles, holder, format!("file objects `{item_type}` (each with its buffer and, while open, an OS handle)"))
+        }
         "_asyncio.Future" | "asyncio.futures.Future" | "concurrent.futures._base.Future" => {
             return (Pattern::PendingFutures, holder, format!("futures `{item_type}` (with their callbacks or results)"))
         }

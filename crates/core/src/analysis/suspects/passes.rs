@@ -53,6 +53,8 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
     let mut tally_count: Vec<u32> = vec![0; types.len()];
     let mut out: Vec<Accumulation> = Vec::new();
     let mut seen: HashSet<ObjIdx> = HashSet::new();
+    let mappings: Vec<bool> = types.names.iter().map(|t| tables::is_mapping(t)).collect();
+    let mut summed: Vec<bool> = vec![false; types.len()];
     let min_count: Vec<u32> = types
         .names
         .iter()
@@ -101,18 +103,38 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
             tally_bytes[t] += tree.retained_bytes(c);
             tally_count[t] += (counted == c) as u32;
         }
-        // The type with the most bytes among those with enough instances.
-        let mut best: Option<usize> = None;
-        for &(child_type, _) in &child_types {
+        // The type with the most bytes among those with enough instances;
+        // in a mapping, its keys and values are its items together (a
+        // dict of 2000 small locks under 2000 str keys: neither type is
+        // half of it, both are).
+        // The items named are then its values (the most bytes among the
+        // types a value of which comes first), not its keys.
+        let mapping = mappings[types.type_of(o) as usize];
+        let (mut best, mut many_bytes): (Option<usize>, u64) = (None, 0);
+        let mut best_value: Option<usize> = None;
+        for (i, &(child_type, _)) in child_types.iter().enumerate() {
             let t = child_type as usize;
-            if tally_count[t] >= min_count[t] && best.is_none_or(|b| tally_bytes[t] > tally_bytes[b]) {
-                best = Some(t);
+            if tally_count[t] >= min_count[t] {
+                if best.is_none_or(|b| tally_bytes[t] > tally_bytes[b]) {
+                    best = Some(t);
+                }
+                if mapping && !summed[t] {
+                    summed[t] = true;
+                    many_bytes += tally_bytes[t];
+                    let value =
+                        cx.heap.graph.out_refs(o).find(|&(x, _)| x == children[i]).is_some_and(|(_, l)| l.kind() == RefKind::DictValue);
+                    if value && best_value.is_none_or(|b| tally_bytes[t] > tally_bytes[b]) {
+                        best_value = Some(t);
+                    }
+                }
             }
         }
-        let found = best.map(|b| (b, tally_count[b], tally_bytes[b]));
+        let best = if mapping { best_value.or(best) } else { best };
+        let found = best.map(|b| (b, tally_count[b], if mapping { many_bytes } else { tally_bytes[b] }));
         for &(child_type, owner_type) in &child_types {
             tally_bytes[child_type as usize] = 0;
             tally_count[child_type as usize] = 0;
+            summed[child_type as usize] = false;
             if owner_type != NO_TYPE {
                 tally_bytes[owner_type as usize] = 0;
                 tally_count[owner_type as usize] = 0;
@@ -500,6 +522,8 @@ pub(crate) struct GeneratedKeys {
     pub template: String,
     /// How many of the keys read hold an id (follow some template).
     pub count: u32,
+    /// How many keys were read (at most [`KEYS_SAMPLED`]).
+    pub read: u32,
     /// How many follow the most common template.
     pub in_template: u32,
     /// One key of the most common template, as the exporter wrote it (`'req-17'`).
@@ -528,7 +552,7 @@ fn generated_keys_where(cx: &Ctx, dict: ObjIdx, take: impl Fn(ObjIdx) -> bool, h
         return None;
     }
     let (template, (in_template, example)) = templates.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(&a.0)))?;
-    Some(GeneratedKeys { template, count, in_template, example: cx.snapshot.str(example).to_string() })
+    Some(GeneratedKeys { template, count, read, in_template, example: cx.snapshot.str(example).to_string() })
 }
 
 /// The template of a key's repr (see [`generated_keys`]); `None` for keys

@@ -23,6 +23,9 @@ pub enum Pattern {
     /// Futures (asyncio, concurrent.futures) kept in a container: replies
     /// that never come, or results nobody collects, never removed.
     PendingFutures,
+    /// File objects or sockets kept in a container (open or not: each keeps
+    /// its buffer, an open one its OS handle).
+    OpenFiles,
     /// A `weakref.Weak*` container whose entries hold strong references.
     WeakContainer,
     /// A `queue.Queue` (or `asyncio.Queue`) that nothing drains.
@@ -90,6 +93,7 @@ impl Pattern {
             Pattern::PendingTasks => "pending_tasks",
             Pattern::WeakContainer => "weak_container",
             Pattern::PendingFutures => "pending_futures",
+            Pattern::OpenFiles => "open_files",
             Pattern::QueueBacklog => "queue_backlog",
             Pattern::PausedGenerators => "paused_generators",
             Pattern::ScheduledCallbacks => "scheduled_callbacks",
@@ -142,6 +146,7 @@ impl Pattern {
             | Pattern::LoggerRegistry
             | Pattern::RuntimeClasses
             | Pattern::PendingFutures
+            | Pattern::OpenFiles
             | Pattern::ModuleRegistry
             | Pattern::ContextVar
             | Pattern::NativeHeld
@@ -179,6 +184,9 @@ impl Pattern {
             }
             (Pattern::PendingTasks, _) => {
                 "cancel or await the tasks, and remove each from the collection when done (task.add_done_callback(tasks.discard))".to_string()
+            }
+            (Pattern::OpenFiles, _) => {
+                "file objects and sockets kept in a collection hold their buffers (and, until closed, an OS handle each): close each when done (`with open(...) as f:`), keep the path or the data you need instead of the file object, and remove it from the collection".to_string()
             }
             (Pattern::PendingFutures, _) => {
                 "a future keeps its callbacks (and what they refer to) until it is done, and its result after: remove each future from the collection when it is done, cancelled or timed out (`finally: waiting.pop(msg_id, None)`, or fut.add_done_callback to remove it), and cancel the ones nobody waits for".to_string()
