@@ -113,6 +113,8 @@ pub fn App() -> impl IntoView {
                 apply(commands);
             }
             FromWorker::Answer { request, answer } => queries::deliver(&pending, request, answer),
+            // The worker client words the crash that follows (`crash_message`).
+            FromWorker::OutOfMemory { .. } => {}
         }
     };
     let client = WorkerClient::new(on_event);

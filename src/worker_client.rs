@@ -18,6 +18,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, MessageEvent, Worker};
 
+use crate::units::format_bytes;
+
 /// Path of the script that boots the worker's wasm, relative to the page.
 const WORKER_SCRIPT: &str = "./worker-loader.js";
 
@@ -35,6 +37,21 @@ fn worker_script() -> String {
 
 type Listener = Rc<dyn Fn(FromWorker)>;
 
+/// What the page says when the worker dies: out of memory if its allocator
+/// said so just before (`(requested, memory)` bytes), else a crash.
+pub fn crash_message(error: &str, out_of_memory: Option<(u64, u64)>) -> String {
+    match out_of_memory {
+        Some((requested, memory)) => format!(
+            "the analysis worker ran out of memory: it held {} and needed {} more, and a browser gives it at most 4 GiB \
+             (32-bit WebAssembly). Open fewer or smaller snapshots at once, or use the command-line `heapscope`, which has \
+             no such limit. The worker was restarted.",
+            format_bytes(memory),
+            format_bytes(requested)
+        ),
+        None => format!("the analysis worker crashed ({error}); it was restarted — try the file again or report the bug"),
+    }
+}
+
 #[derive(Clone)]
 pub struct WorkerClient {
     inner: Rc<RefCell<Inner>>,
@@ -46,6 +63,9 @@ struct Inner {
     /// Messages waiting for Ready.
     queue: Vec<JsValue>,
     next_request: RequestId,
+    /// The worker's last word before a crash, if it ran out of memory:
+    /// `(requested, memory)` bytes ([`FromWorker::OutOfMemory`]).
+    out_of_memory: Option<(u64, u64)>,
     listener: Listener,
     _closures: Vec<Closure<dyn FnMut(JsValue)>>,
 }
@@ -56,6 +76,7 @@ impl WorkerClient {
             worker: None,
             ready: false,
             queue: Vec::new(),
+            out_of_memory: None,
             next_request: 1,
             listener: Rc::new(listener),
             _closures: Vec::new(),
@@ -84,6 +105,12 @@ impl WorkerClient {
                 Ok(msg) => msg,
                 Err(e) => FromWorker::WorkerFailed { error: ErrorReport::new(format!("internal error: unreadable worker message ({e})")) },
             };
+            // Kept until the crash that follows; any other message means
+            // the worker went on (a `try_reserve` caller answers `Failed`).
+            inner.borrow_mut().out_of_memory = match msg {
+                FromWorker::OutOfMemory { requested_bytes, memory_bytes } => Some((requested_bytes, memory_bytes)),
+                _ => None,
+            };
             if matches!(msg, FromWorker::Ready) {
                 let queued = {
                     let mut inner = inner.borrow_mut();
@@ -101,9 +128,11 @@ impl WorkerClient {
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             let Some(inner) = weak.upgrade() else { return };
             let text = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
-            let listener = inner.borrow().listener.clone();
-            let message = format!("the analysis worker crashed ({text}); it was restarted — try the file again or report the bug");
-            listener(FromWorker::WorkerFailed { error: ErrorReport::new(message) });
+            let (listener, out_of_memory) = {
+                let inner = inner.borrow();
+                (inner.listener.clone(), inner.out_of_memory)
+            };
+            listener(FromWorker::WorkerFailed { error: ErrorReport::new(crash_message(&text, out_of_memory)) });
             WorkerClient { inner }.restart();
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -180,4 +209,21 @@ pub fn js_error_text(e: &JsValue) -> String {
     e.as_string()
         .or_else(|| js_sys::Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()))
         .unwrap_or_else(|| format!("{e:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crash_message;
+
+    #[test]
+    fn a_crash_after_out_of_memory_says_so_and_what_to_do() {
+        let m = crash_message("Uncaught RuntimeError: unreachable", Some((512 << 20, 4 << 30)));
+        assert!(m.starts_with("the analysis worker ran out of memory: it held 4.0 GiB and needed 512 MiB more"), "{m}");
+        assert!(m.contains("Open fewer or smaller snapshots at once"), "{m}");
+        let m = crash_message("Uncaught RuntimeError: unreachable", None);
+        assert_eq!(
+            m,
+            "the analysis worker crashed (Uncaught RuntimeError: unreachable); it was restarted — try the file again or report the bug"
+        );
+    }
 }

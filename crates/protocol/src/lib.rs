@@ -75,6 +75,15 @@ pub enum FromWorker {
         request: RequestId,
         answer: Answer,
     },
+    /// The worker's memory could not grow by `requested_bytes` more than its
+    /// `memory_bytes` (a wasm32 worker has at most 4 GiB). Posted by the
+    /// worker's allocator as the allocation fails, before the worker stops:
+    /// the crash that usually follows is this, not a bug. (A caller that
+    /// asked with `try_reserve` goes on and answers `Failed` instead.)
+    OutOfMemory {
+        requested_bytes: u64,
+        memory_bytes: u64,
+    },
 }
 
 impl FromWorker {

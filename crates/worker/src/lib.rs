@@ -8,9 +8,11 @@
 //! `session` and `convert`; `convert` knows neither. All of it is plain
 //! Rust, tested natively; [`web`] is the thin glue to the
 //! `DedicatedWorkerGlobalScope`, and [`blob`] reads a `Blob` as a `Source`.
+//! [`alloc`] is the wasm allocator that tells the page when memory runs out.
 //! [`warm_up`] runs a small synthetic heap through all of it once at start,
 //! so that V8 has optimized the hot code before the first real file.
 
+pub mod alloc;
 #[cfg(target_arch = "wasm32")]
 pub mod blob;
 mod convert;
