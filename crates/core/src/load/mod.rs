@@ -413,8 +413,9 @@ mod tests {
         let v1 = format!(
             r#"{{"format":"heapscope","version":1,"heap":{{"objects":[1,1,100,0,-1,-1],"references":[],"roots":[0,0,-1,0]}},"strings":["","{big}"]}}"#
         );
-        // A key the fast path does not know sends the document to serde's reader.
-        let v1_serde = v1.replace(r#""version":1,"#, r#""version":1,"later":{"a":[1]},"#);
+        // An escaped key makes the fast path decline: serde's reader takes the document.
+        let v1_serde = v1.replace(r#""strings":"#, r#""str\u0069ngs":"#);
+        assert!(super::v1::parse_stream(&mut v1_serde.as_bytes(), &|| None).is_none(), "the fast path declines");
         let adhoc = format!(r#"[{{"id": 1, "type": "{big}", "size": 10}}]"#);
         for text in [v1, v1_serde, adhoc] {
             let loaded = load(text.as_bytes()).unwrap();
