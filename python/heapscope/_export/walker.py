@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import gc
 import sys
+import weakref
 from array import array
 from collections import deque
 from itertools import compress, islice, repeat
@@ -47,6 +48,27 @@ BIG = 4096
 SMALL = 8
 # progress(objects_done, references_done) is called every this many objects.
 PROGRESS_EVERY = 100000
+
+
+def _is_subclasses_registry(d):
+    """Whether *d* is a type's registry of its subclasses (CPython before
+    3.10: a dict of id(subclass) -> weakref to it).  The walk itself adds to
+    one when it reads a static type the interpreter readies lazily (3.8 and
+    3.9: `functools._lru_list_elem`, the links of a bounded `lru_cache`): that
+    is not another thread changing the heap."""
+    if type(d) is not dict:
+        return False
+    try:
+        for k, v in list(d.items()):
+            if type(v) is not weakref.ref:
+                return False
+            t = v()
+            if t is not None and (not issubclass(type(t), type) or id(t) != k):
+                return False
+    except Exception as e:
+        _note("walker.subclasses", e)
+        return False
+    return True
 
 
 class _Walker(_TypeInfos):
@@ -625,7 +647,8 @@ class _Walker(_TypeInfos):
         # that keeps lengths is not seen).
         changed = False
         for q in range(_len(chk_i)):
-            if _len(objs[chk_i[q]]) != chk_n[q]:
+            o = objs[chk_i[q]]
+            if _len(o) != chk_n[q] and not _is_subclasses_registry(o):
                 changed = True
                 break
         self.changed = changed
