@@ -8,13 +8,13 @@
 use anyhow::{bail, Context, Result};
 use heapscope_core::analysis::aggregate::{AggregateOptions, GroupBy};
 use heapscope_core::analysis::cycles::CycleFilter;
-use heapscope_core::analysis::retainers::{step, Step};
+use heapscope_core::analysis::retainers::{step, Step, SHOWN_HEAD_STEPS};
 use heapscope_core::analysis::search::parse_address;
 use heapscope_core::analysis::strong_view::Exclusions;
 use heapscope_core::analysis::suspects::SuspectKind;
 use heapscope_core::analysis::Analysis;
 use heapscope_core::graph::ObjIdx;
-use heapscope_core::units::{format_bytes, format_bytes_delta};
+use heapscope_core::units::{format_bytes, format_bytes_delta, format_count};
 use heapscope_core::HeapView;
 
 use crate::out::Out;
@@ -241,7 +241,15 @@ pub fn retainers(
         out.blank()?;
         out.line(&format!("path {} ({} steps):", i + 1, p.steps.len()))?;
         out.line(&format!("  {}", x.describe(p.root)))?;
-        for s in &p.steps {
+        // A linked list's path shows its two ends (`--json` has every step).
+        let left_out = p.left_out_when_shown();
+        for (j, s) in p.steps.iter().enumerate() {
+            if left_out > 0 && j == SHOWN_HEAD_STEPS {
+                out.line(&format!("    … {} more references (--json lists them) …", format_count(left_out as u64)))?;
+            }
+            if left_out > 0 && (SHOWN_HEAD_STEPS..SHOWN_HEAD_STEPS + left_out).contains(&j) {
+                continue;
+            }
             out.line(&format!("    {} → {}", s.label, x.describe(s.to)))?;
         }
     }

@@ -560,3 +560,33 @@ fn a_snapshot_from_a_pipe_summarizes_as_the_file_does() {
         assert_eq!(without_name(&from_pipe), without_name(&from_file), "{name}");
     }
 }
+
+/// A linked list's node: the text shows the path's two ends and how many
+/// references are left out between; `--json` keeps every step.
+#[test]
+fn a_long_retainer_path_shows_its_ends_in_text_and_every_step_in_json() {
+    let n = 2_000usize;
+    // Module 0 → node 1 → … → node n-1 through `.next`.
+    let objects: Vec<String> = (0..n).map(|i| format!("{},{},64,1,-1,-1", 16 * (i + 1), if i == 0 { 1 } else { 2 })).collect();
+    let references: Vec<String> = (0..n - 1).map(|i| format!("{i},{},1,3", i + 1)).collect();
+    let text = format!(
+        r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{}],"references":[{}],"roots":[0,0,-1,0]}},"strings":["","builtins.module","app.Node","next"]}}"#,
+        objects.join(","),
+        references.join(",")
+    );
+    let dir = std::env::temp_dir().join(format!("heapscope-cli-chain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("chain.heapscope.json");
+    std::fs::write(&path, text).unwrap();
+    let (path, last) = (path.to_str().unwrap(), format!("{:#x}", 16 * n));
+    let o = run(&["retainers", path, "--address", &last, "--paths", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains(&format!("path 1 ({} steps):", n - 1)), "{out}");
+    assert!(out.contains("    … 1,967 more references (--json lists them) …"), "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("    .next → ")).count(), 32, "{out}");
+    let o = run(&["retainers", path, "--address", &last, "--paths", "1", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["paths"][0]["steps"].as_array().unwrap().len(), n - 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

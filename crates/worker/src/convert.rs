@@ -35,13 +35,10 @@ pub const MAX_DESCRIPTION_CHARS: usize = 160;
 const MAX_CHAIN: usize = 50;
 /// Retainer paths asked for at most.
 pub const MAX_PATHS: usize = 50;
-/// A retainer path longer than `PATH_HEAD_STEPS + PATH_TAIL_STEPS + 1`
-/// references (a linked list's: one of 10^5 nodes is a path of 10^5 steps)
-/// is sent as its first and last references with the count left out
-/// between: the root end says where it is held, the object's end what holds
-/// it, and the page never lays out or expands 10^5 levels.
-pub const PATH_HEAD_STEPS: usize = 8;
-pub const PATH_TAIL_STEPS: usize = 24;
+/// A long retainer path is sent as its ends and the count between (the
+/// core's `SHOWN_HEAD_STEPS`/`SHOWN_TAIL_STEPS`): the page never lays out or
+/// expands 10^5 levels of a linked list.
+pub use heapscope_core::analysis::retainers::{SHOWN_HEAD_STEPS as PATH_HEAD_STEPS, SHOWN_TAIL_STEPS as PATH_TAIL_STEPS};
 /// Member types named in a cycle's summary.
 const CYCLE_TYPES_SHOWN: usize = 4;
 /// Rows of a heap comparison's type table at most.
@@ -167,12 +164,12 @@ pub fn retainer_paths(v: &HeapView, found: &RetainerPaths) -> Vec<RetainerPath> 
         .paths
         .iter()
         .map(|p| {
-            let n = p.steps.len();
-            if n <= PATH_HEAD_STEPS + PATH_TAIL_STEPS + 1 {
+            let (n, left_out) = (p.steps.len(), p.left_out_when_shown());
+            if left_out == 0 {
                 return RetainerPath { steps: p.steps.iter().map(|s| reference(v, s)).collect(), left_out: None };
             }
             let kept = p.steps[..PATH_HEAD_STEPS].iter().chain(&p.steps[n - PATH_TAIL_STEPS..]);
-            let count = (n - PATH_HEAD_STEPS - PATH_TAIL_STEPS).min(u32::MAX as usize) as u32;
+            let count = left_out.min(u32::MAX as usize) as u32;
             RetainerPath { steps: kept.map(|s| reference(v, s)).collect(), left_out: Some(LeftOut { at: PATH_HEAD_STEPS as u32, count }) }
         })
         .collect()

@@ -49,6 +49,26 @@ pub struct RetainerPath {
     pub steps: Vec<Step>,
 }
 
+/// A long path (a linked list's: one of 10^5 nodes is 10^5 references) is
+/// shown — on the page, in the CLI's text — as its first `SHOWN_HEAD_STEPS`
+/// references (where it is held), the count left out, and its last
+/// `SHOWN_TAIL_STEPS` (what holds the object). JSON output keeps every step.
+pub const SHOWN_HEAD_STEPS: usize = 8;
+pub const SHOWN_TAIL_STEPS: usize = 24;
+
+impl RetainerPath {
+    /// How many references in the middle are left out when it is shown
+    /// (0 for a path of at most `SHOWN_HEAD_STEPS + SHOWN_TAIL_STEPS + 1`).
+    pub fn left_out_when_shown(&self) -> usize {
+        let n = self.steps.len();
+        if n <= SHOWN_HEAD_STEPS + SHOWN_TAIL_STEPS + 1 {
+            0
+        } else {
+            n - SHOWN_HEAD_STEPS - SHOWN_TAIL_STEPS
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct RetainerPaths {
     pub paths: Vec<RetainerPath>,
