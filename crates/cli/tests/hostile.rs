@@ -222,6 +222,24 @@ fn classes() -> Vec<Class> {
             let recs: Vec<String> = (0..n).map(|i| format!(r#"{{"id": {i}, "type": "m{i}.T{i}", "size": 8, "referents": [{}]}}"#, (i + 1) % n)).collect();
             format!("[{}]", recs.join(",")).into_bytes()
         }]),
+        class(
+            "other compressions and encodings",
+            vec![
+                gz(&gz_good),
+                b"BZh91AY&SY\x00\x01".to_vec(),
+                b"\xFD7zXZ\x00\x00\x04".to_vec(),
+                b"\x28\xB5\x2F\xFD\x00\x58".to_vec(),
+                g.iter().flat_map(|&b| [b, 0]).collect(),
+                [b"\xFF\xFE".as_slice(), &g.iter().flat_map(|&b| [b, 0]).collect::<Vec<u8>>()].concat(),
+                g.iter().flat_map(|&b| [0, b]).collect(),
+            ],
+        ),
+        class(
+            "arrays of no object record",
+            vec![b"[[1, 2], [3]]".to_vec(), b"[1, 2, 3]".to_vec(), format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes()],
+        ),
+        class("a meta field named twice", vec![good.replacen(r#""object_fields": ["address","#, r#""object_fields": ["address", "address","#, 1).into_bytes()]),
+        class("megabyte strings", vec![v1_heap(r#"{"objects": [1,1,8,0,2,-1], "references": [], "roots": [0,0,-1,0]}"#, &format!(r#"["", "{0}", "{0}"]"#, "T".repeat(1 << 20)))]),
         class("truncated tracemalloc pickle", pickle_cuts),
         class("tracemalloc pickle with flipped bytes", vec![pickle_flipped]),
         class("valid snapshot and pickle (control)", vec![g.to_vec(), gz_good.clone(), pickle.clone(), gz(&pickle)]),
