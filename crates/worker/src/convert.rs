@@ -8,7 +8,7 @@ use heapscope_core::analysis::aggregate::AggregateRow;
 use heapscope_core::analysis::cycles::Cycle;
 use heapscope_core::analysis::diff::HeapDiff;
 use heapscope_core::analysis::growth::{self, FindingKind, Growth, SeriesHeap};
-use heapscope_core::analysis::retainers::{self, RetainerPaths, Step};
+use heapscope_core::analysis::retainers::{self, RetainerPaths, Step, SHOWN_HEAD_STEPS, SHOWN_TAIL_STEPS};
 use heapscope_core::analysis::search::Found;
 use heapscope_core::analysis::strong_view::Exclusions;
 use heapscope_core::analysis::suspects::{Suspect, SuspectKind};
@@ -35,10 +35,6 @@ pub const MAX_DESCRIPTION_CHARS: usize = 160;
 const MAX_CHAIN: usize = 50;
 /// Retainer paths asked for at most.
 pub const MAX_PATHS: usize = 50;
-/// A long retainer path is sent as its ends and the count between (the
-/// core's `SHOWN_HEAD_STEPS`/`SHOWN_TAIL_STEPS`): the page never lays out or
-/// expands 10^5 levels of a linked list.
-pub use heapscope_core::analysis::retainers::{SHOWN_HEAD_STEPS as PATH_HEAD_STEPS, SHOWN_TAIL_STEPS as PATH_TAIL_STEPS};
 /// Member types named in a cycle's summary.
 const CYCLE_TYPES_SHOWN: usize = 4;
 /// Rows of a heap comparison's type table at most.
@@ -159,6 +155,9 @@ pub fn referrers(v: &HeapView, ranked: &Ranked) -> Vec<Reference> {
     ranked.steps.iter().map(|s| reference(v, s)).collect()
 }
 
+/// The paths found; a long one (a linked list's) as its ends and the count
+/// between (the core's `SHOWN_HEAD_STEPS`/`SHOWN_TAIL_STEPS`), so the page
+/// never lays out or expands 10^5 levels.
 pub fn retainer_paths(v: &HeapView, found: &RetainerPaths) -> Vec<RetainerPath> {
     found
         .paths
@@ -168,9 +167,9 @@ pub fn retainer_paths(v: &HeapView, found: &RetainerPaths) -> Vec<RetainerPath> 
             if left_out == 0 {
                 return RetainerPath { steps: p.steps.iter().map(|s| reference(v, s)).collect(), left_out: None };
             }
-            let kept = p.steps[..PATH_HEAD_STEPS].iter().chain(&p.steps[n - PATH_TAIL_STEPS..]);
+            let kept = p.steps[..SHOWN_HEAD_STEPS].iter().chain(&p.steps[n - SHOWN_TAIL_STEPS..]);
             let count = left_out.min(u32::MAX as usize) as u32;
-            RetainerPath { steps: kept.map(|s| reference(v, s)).collect(), left_out: Some(LeftOut { at: PATH_HEAD_STEPS as u32, count }) }
+            RetainerPath { steps: kept.map(|s| reference(v, s)).collect(), left_out: Some(LeftOut { at: SHOWN_HEAD_STEPS as u32, count }) }
         })
         .collect()
 }

@@ -23,5 +23,4 @@ pub mod warm_up;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use convert::{PATH_HEAD_STEPS, PATH_TAIL_STEPS};
 pub use session::Session;

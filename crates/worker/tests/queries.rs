@@ -529,10 +529,10 @@ fn every_query_variant_has_cases() {
 /// A linked list's node is a path of as many references as the list is
 /// long: the answer keeps its two ends and says how many were left out (the
 /// page would otherwise lay out and expand every step). Paths up to
-/// `PATH_HEAD_STEPS + PATH_TAIL_STEPS + 1` references are sent whole.
+/// `SHOWN_HEAD_STEPS + SHOWN_TAIL_STEPS + 1` references are sent whole.
 #[test]
 fn long_retainer_paths_keep_their_ends_and_count_the_rest() {
-    use heapscope_worker::{PATH_HEAD_STEPS as HEAD, PATH_TAIL_STEPS as TAIL};
+    use heapscope_core::analysis::retainers::{SHOWN_HEAD_STEPS as HEAD, SHOWN_TAIL_STEPS as TAIL};
     for n in [HEAD + TAIL + 2, HEAD + TAIL + 3, 5_000] {
         // Module 0 → node 1 → node 2 → … → node n-1 through `.next`.
         let objects: Vec<String> = (0..n).map(|i| format!("{},{},64,1,-1,-1", 16 * (i + 1), if i == 0 { 1 } else { 2 })).collect();

@@ -507,8 +507,9 @@ impl Ctx<'_> {
 const KEYS_SAMPLED: usize = 1024;
 
 /// Keys a program makes per event: at least [`MIN_INSTANCES`] of a dict's
-/// str keys (and at least half of those read) hold an id — a run of letters
-/// and digits with a digit in it. Their template is the key with each such
+/// keys (and at least half of those read) hold an id — a str key with a
+/// run of letters and digits with a digit in it, a float key (a
+/// timestamp) or an int key of 2^32 or more ([`key_template`]). Their template is the key with each such
 /// run replaced by `#` (`'req-1041'` → `'req-#'`, a uuid → `'#-#-#-#-#'`,
 /// `'GET /profile/17'` → `'GET /profile/#'`).
 ///
@@ -516,7 +517,7 @@ const KEYS_SAMPLED: usize = 1024;
 /// what it looks things up by — names, or ids it loaded once (plain ints
 /// here); a dict keyed by request ids, session tokens, timestamps or
 /// per-request paths gains one entry per event and is a log, whatever its
-/// size. Int keys never count (a users table is keyed by uid).
+/// size. Int keys under 2^32 never count (a users table is keyed by uid).
 pub(crate) struct GeneratedKeys {
     /// The most common template, e.g. `'req-#'`.
     pub template: String,
