@@ -355,6 +355,13 @@ mod tests {
                 assert_eq!(format!("{:?}", streamed.snapshot), format!("{:?}", slow.snapshot), "pieces of {k}");
                 assert_eq!(format!("{:?}", streamed.warnings), format!("{:?}", slow.warnings), "pieces of {k}");
             }
+            // The flat arrays in pieces of any size, by 1–4 threads: the same result.
+            for (read, size, threads) in [(1, 1, 1), (3, 2, 2), (7, 5, 3), (64, 3, 4), (1000, 1, 2)] {
+                let threaded = fast::parse_threaded(text.as_bytes(), read, size, threads)
+                    .unwrap_or_else(|| panic!("fast path declined {text} in pieces of {size} by {threads}"));
+                assert_eq!(format!("{:?}", threaded.snapshot), format!("{:?}", slow.snapshot), "{size} by {threads}");
+                assert_eq!(format!("{:?}", threaded.warnings), format!("{:?}", slow.warnings), "{size} by {threads}");
+            }
         };
         same(&small());
         same(&doc(
@@ -390,6 +397,11 @@ mod tests {
             r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2, 1.5, 0, 0, 0]}}"#,
             r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2]}}"#,
             r#"{"format": "heapscope", "version": 1, "heap": {"objects": [01, 2, 3, 0, 0, 0]}}"#,
+            r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2, 3, 0, 0, 0,]}}"#,
+            r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2, 3,, 0, 0, 0]}}"#,
+            r#"{"format": "heapscope", "version": 1, "heap": {"objects": [, 1, 2, 3, 0, 0, 0]}}"#,
+            r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2, 3 0, 0, 0]}}"#,
+            r#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2, 3, 0, 0, 0], "references": [1, 2, 0, -1 1]}}"#,
             r#"{"format": "heapscope", "version": 1, "heap": {"objects": []}} x"#,
             r#"{"format": "heapscope", "version": 1, "extra": [1,}"#,
             r#"{"format": "other", "version": 1}"#,
@@ -402,6 +414,7 @@ mod tests {
                     fast::parse_stream(&mut InPieces { bytes, piece: k }, &|| Some(Box::new(InPieces { bytes, piece: k }))).is_none(),
                     "{declined} by {k}"
                 );
+                assert!(fast::parse_threaded(bytes, k, k, 2).is_none(), "{declined} in pieces of {k}");
             }
         }
     }

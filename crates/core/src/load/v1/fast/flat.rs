@@ -1,0 +1,290 @@
+//! The flat integer arrays of `heap.objects`, `heap.references` and
+//! `heap.roots`: almost every byte of a snapshot.
+//!
+//! [`Flat`] turns the text of one array into records for a sink, a window
+//! at a time ([`Flat::feed`]). Natively a long array is also cut into
+//! pieces that other threads turn into integers ([`tokenize`]) while the
+//! reading thread reads on; it hands each piece's integers, in order, to
+//! the same records ([`Flat::accept`]). Both ways accept exactly the same
+//! text and give the same records in the same order.
+
+use super::super::MAX_RECORD_WIDTH;
+
+#[inline]
+pub(super) fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+#[inline]
+fn skip_ws(body: &[u8], mut i: usize) -> usize {
+    while i < body.len() && is_ws(body[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// The integer at `body[i]` (`-`? digits: at most 18, no leading zero) and
+/// the position after it; `None` on anything else.
+#[inline(always)]
+fn int_at(body: &[u8], mut i: usize) -> Option<(i64, usize)> {
+    let n = body.len();
+    let negative = i < n && body[i] == b'-';
+    i += negative as usize;
+    let start = i;
+    let mut v: i64 = 0;
+    while i < n {
+        let d = body[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        // At most 18 digits: checked before the multiplication can overflow.
+        if i - start == 18 {
+            return None;
+        }
+        v = v * 10 + d as i64;
+        i += 1;
+    }
+    let digits = i - start;
+    if digits == 0 || (digits > 1 && body[start] == b'0') {
+        return None;
+    }
+    Some((if negative { -v } else { v }, i))
+}
+
+/// The state of a flat integer array between windows: the record being
+/// filled and whether a value or a comma comes next.
+pub(super) struct Flat {
+    width: usize,
+    record: [i64; MAX_RECORD_WIDTH],
+    filled: usize,
+    index: u64,
+    /// A comma was read: a value must follow.
+    need_value: bool,
+    /// A value was read: a comma or the end must follow.
+    after_value: bool,
+}
+
+impl Flat {
+    pub(super) fn new(width: usize) -> Self {
+        debug_assert!(width <= MAX_RECORD_WIDTH);
+        Flat { width, record: [0; MAX_RECORD_WIDTH], filled: 0, index: 0, need_value: false, after_value: false }
+    }
+
+    /// Parses `body`, a run of whole tokens (`ws int ws (, ws int ws)*`, possibly
+    /// starting after a comma or ending with one). `None` on anything else or
+    /// an integer of more than 18 digits.
+    pub(super) fn feed(&mut self, body: &[u8], sink: &mut impl FnMut(u64, &[i64])) -> Option<()> {
+        let n = body.len();
+        let mut i = skip_ws(body, 0);
+        if i == n {
+            return Some(());
+        }
+        if self.after_value {
+            if body[i] != b',' {
+                return None;
+            }
+            self.after_value = false;
+            self.need_value = true;
+            i = skip_ws(body, i + 1);
+            if i == n {
+                return Some(());
+            }
+        }
+        loop {
+            let (v, next) = int_at(body, i)?;
+            i = next;
+            self.record[self.filled] = v;
+            self.filled += 1;
+            self.need_value = false;
+            if self.filled == self.width {
+                sink(self.index, &self.record[..self.width]);
+                self.index += 1;
+                self.filled = 0;
+            }
+            i = skip_ws(body, i);
+            if i == n {
+                self.after_value = true;
+                return Some(());
+            }
+            if body[i] != b',' {
+                return None;
+            }
+            self.need_value = true;
+            i = skip_ws(body, i + 1);
+            if i == n {
+                return Some(());
+            }
+        }
+    }
+
+    /// Takes the next piece of the array, tokenized elsewhere: `None` when
+    /// it cannot follow what came before (two commas, two values).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(super) fn accept(&mut self, piece: &Piece, sink: &mut impl FnMut(u64, &[i64])) -> Option<()> {
+        match piece.first {
+            None => return Some(()),
+            Some(Token::Comma) if !self.after_value => return None,
+            Some(Token::Value) if self.after_value => return None,
+            Some(_) => {}
+        }
+        let mut values = &piece.values[..];
+        if self.filled > 0 {
+            let take = (self.width - self.filled).min(values.len());
+            self.record[self.filled..self.filled + take].copy_from_slice(&values[..take]);
+            self.filled += take;
+            values = &values[take..];
+            if self.filled == self.width {
+                sink(self.index, &self.record[..self.width]);
+                self.index += 1;
+                self.filled = 0;
+            }
+        }
+        if self.filled == 0 {
+            let mut records = values.chunks_exact(self.width);
+            for record in &mut records {
+                sink(self.index, record);
+                self.index += 1;
+            }
+            let rest = records.remainder();
+            self.record[..rest.len()].copy_from_slice(rest);
+            self.filled = rest.len();
+        }
+        self.after_value = piece.last == Some(Token::Value);
+        self.need_value = piece.last == Some(Token::Comma);
+        Some(())
+    }
+
+    /// At the closing `]`: no dangling comma, no partial record.
+    pub(super) fn finish(&self) -> Option<()> {
+        (!self.need_value && self.filled == 0).then_some(())
+    }
+}
+
+/// What a piece starts or ends with.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Token {
+    Value,
+    Comma,
+}
+
+/// A piece of a flat array turned into integers: its values, and its first
+/// and last tokens (`None` for a piece of whitespace), which say whether it
+/// may follow the piece before it.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Default)]
+pub(super) struct Piece {
+    pub(super) values: Vec<i64>,
+    pub(super) first: Option<Token>,
+    pub(super) last: Option<Token>,
+}
+
+/// Parses `body` (whole tokens, as [`Flat::feed`] takes) into `piece`,
+/// whose buffers are reused; `None` on text [`Flat::feed`] refuses.
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) fn tokenize(body: &[u8], piece: &mut Piece) -> Option<()> {
+    piece.values.clear();
+    piece.first = None;
+    piece.last = None;
+    let n = body.len();
+    let mut i = skip_ws(body, 0);
+    if i == n {
+        return Some(());
+    }
+    if body[i] == b',' {
+        piece.first = Some(Token::Comma);
+        i = skip_ws(body, i + 1);
+        if i == n {
+            piece.last = Some(Token::Comma);
+            return Some(());
+        }
+    } else {
+        piece.first = Some(Token::Value);
+    }
+    loop {
+        let (v, next) = int_at(body, i)?;
+        piece.values.push(v);
+        i = skip_ws(body, next);
+        if i == n {
+            piece.last = Some(Token::Value);
+            return Some(());
+        }
+        if body[i] != b',' {
+            return None;
+        }
+        i = skip_ws(body, i + 1);
+        if i == n {
+            piece.last = Some(Token::Comma);
+            return Some(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The inside of a whole array, fed as one window.
+    fn fed(body: &str, width: usize) -> Option<Vec<i64>> {
+        let mut out = Vec::new();
+        let mut flat = Flat::new(width);
+        flat.feed(body.as_bytes(), &mut |_, r: &[i64]| out.extend_from_slice(r))?;
+        flat.finish()?;
+        Some(out)
+    }
+
+    /// The same, cut at `cuts` (only where no integer is cut), tokenized
+    /// piece by piece and accepted in order; records numbered in order.
+    fn in_pieces(body: &str, width: usize, cuts: &[usize]) -> Option<Vec<i64>> {
+        let mut out = Vec::new();
+        let mut flat = Flat::new(width);
+        let mut expected_index = 0;
+        let mut sink = |i: u64, r: &[i64]| {
+            assert_eq!(i, expected_index);
+            expected_index += 1;
+            out.extend_from_slice(r)
+        };
+        let mut from = 0;
+        let mut piece = Piece::default();
+        for &to in cuts.iter().chain([&body.len()]) {
+            tokenize(&body.as_bytes()[from..to], &mut piece)?;
+            flat.accept(&piece, &mut sink)?;
+            from = to;
+        }
+        flat.finish()?;
+        Some(out)
+    }
+
+    const GOOD: [&str; 5] = ["", " \n ", "1,-2, 3 ,\n0", "999999999999999999,-1", " 10 , 20,30 ,40 , 50,60 "];
+    const BAD: [&str; 12] = ["1,", ",1", "1,,2", "01", "-", "1.5", "1e3", "1 2", "\"1\"", "1000000000000000000", "1,2,3", " , "];
+
+    #[test]
+    fn flat_arrays() {
+        assert_eq!(fed("", 2), Some(vec![]));
+        assert_eq!(fed(" \n ", 2), Some(vec![]));
+        assert_eq!(fed("1,-2, 3 ,\n0", 2), Some(vec![1, -2, 3, 0]));
+        assert_eq!(fed("999999999999999999,-1", 1), Some(vec![999_999_999_999_999_999, -1]));
+        for bad in BAD {
+            assert_eq!(fed(bad, 2), None, "{bad:?}");
+        }
+    }
+
+    /// Every way of cutting a text into two or three pieces between tokens
+    /// (never inside an integer or after its sign) accepts what one window accepts, with the
+    /// same records, and refuses what it refuses.
+    #[test]
+    fn pieces_agree_with_one_window_at_every_cut() {
+        // Where the reading thread cuts: after a byte that cannot be inside an integer.
+        let cut_ok = |s: &[u8], at: usize| at == 0 || at == s.len() || !(s[at - 1].is_ascii_digit() || s[at - 1] == b'-');
+        for (text, width) in GOOD.iter().map(|t| (*t, 2)).chain(GOOD.iter().map(|t| (*t, 3))).chain(BAD.iter().map(|t| (*t, 2))) {
+            let b = text.as_bytes();
+            let whole = fed(text, width);
+            for i in (0..=b.len()).filter(|&i| cut_ok(b, i)) {
+                assert_eq!(in_pieces(text, width, &[i]), whole, "{text:?} cut at {i}");
+                for j in (i..=b.len()).filter(|&j| cut_ok(b, j)) {
+                    assert_eq!(in_pieces(text, width, &[i, j]), whole, "{text:?} cut at {i}, {j}");
+                }
+            }
+        }
+    }
+}
