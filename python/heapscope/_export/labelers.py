@@ -62,6 +62,29 @@ def _lab_function(w, o, tp, ti, labels, syn, hold, refs):
     b = getattr(o, "__builtins__", None) if sys.version_info >= (3, 10) else None
     if b is not None:
         _add(labels, b, K_INTERNAL, s("__builtins__"))
+    d = _function_dict(o, refs, b)
+    if d is not None:
+        _add(labels, d, K_INST_DICT, -1)
+
+
+def _function_dict(o, refs, builtins):
+    """The function's own ``__dict__`` (``handler.cache = {}``), told from
+    the other dicts among its referents without reading ``o.__dict__``
+    (which would make one): CPython visits the function's dict before its
+    ``__annotations__``, and the globals, builtins and keyword defaults
+    are known. A lone candidate whose keys are all parameter names (or
+    ``'return'``) is the annotations."""
+    known = (o.__globals__, o.__kwdefaults__, builtins)
+    cands = [x for x in refs if type(x) is dict and not any(x is k for k in known)]
+    if not cands:
+        return None
+    d = cands[0]
+    if len(cands) == 1 and d:
+        code = o.__code__
+        names = code.co_varnames
+        if len(d) <= len(names) + 1 and all(type(k) is str and (k == "return" or k in names) for k in d):
+            return None
+    return d
 
 
 def _lab_type(w, o, tp, ti, labels, syn, hold, refs):

@@ -137,8 +137,15 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         }
         // Loggers, handlers, timers and finalizers are made by a program's
         // calls: the standard library makes a handful, hundreds are the program's.
-        if owner == Owner::Interpreter && tables::item_kind(item_type).is_some() && acc.count >= passes::MIN_PROGRAM_MADE {
+        // So are the warnings a registry records (one per distinct text):
+        // hundreds in a standard-library module's registry are the program's.
+        let made = tables::item_kind(item_type).is_some() || is_warning_registry(&cx.holder(acc.node));
+        if owner == Owner::Interpreter && made && acc.count >= passes::MIN_PROGRAM_MADE {
             owner = Owner::Application;
+        }
+        // The blocks of an `itertools.tee` buffer: reported whole below.
+        if cx.type_name(acc.container) == passes::TEE_BLOCK {
+            continue;
         }
         // Keys made per event (`'req-1041'`, see `passes::generated_keys`):
         // the dict is a log, not a table; modules under such names
@@ -260,6 +267,29 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             holder,
             owner: a.owners.of(c.head),
             count: c.length as u64,
+            items,
+            retained_bytes: retained,
+            share: share(retained),
+        });
+    }
+
+    for t in passes::tee_backlogs(&cx) {
+        if !reported.insert(t.head) {
+            continue;
+        }
+        let holder = cx.holder(t.iterator.unwrap_or(t.head));
+        let pattern = Pattern::TeeBacklog;
+        let retained = a.dominators.retained_bytes(t.head);
+        let type_name = a.types.name_of(t.example).to_string();
+        let items = format!("`{type_name}` objects buffered by `itertools.tee` for an iterator that falls behind");
+        out.push(Suspect {
+            kind: SuspectKind::Accumulation { container: t.head, type_name, instances: t.items },
+            fix: pattern.fix(&holder, gc_disabled),
+            reason: format!("{holder} holds {} {items} (in {} blocks), {} retained", t.items, t.blocks, format_bytes(retained)),
+            pattern,
+            holder,
+            owner: a.owners.of(t.iterator.unwrap_or(t.head)),
+            count: t.items as u64,
             items,
             retained_bytes: retained,
             share: share(retained),
@@ -505,6 +535,7 @@ fn keyed_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
         Holder::ModuleGlobal { name, .. } => (name.clone(), name.clone()),
         Holder::ClassAttribute { class, name } => (format!("{class}.{name}"), format!("{class}.{name}")),
         Holder::InstanceAttribute { class, name } => (format!("{class}.{name}"), format!("self.{name}")),
+        Holder::FunctionAttribute { function, name } => (format!("{function}.{name}"), format!("{function}.{name}")),
         _ => ("the dict".to_string(), "d".to_string()),
     };
     if keys.template.starts_with("<int") {
@@ -517,6 +548,25 @@ fn keyed_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
         "`{name}` gains an entry per `{}` key and never loses one: delete the entry when its request or session is over (`{code}.pop(key, None)`), or bound it (an LRU with a maximum size, or entries that expire after a time)",
         keys.template
     )
+}
+
+/// The function most of an accumulation's frames run (a frame's
+/// description is `function at file:line`): the callers they keep through
+/// `f_back` are among them too.
+fn most_common_function(cx: &Ctx, acc: &passes::Accumulation) -> String {
+    let mut counts: HashMap<&str, u32> = HashMap::new();
+    for &c in cx.tree.children(acc.node) {
+        if cx.types.type_of(c) == acc.type_id {
+            *counts.entry(cx.desc(c).split(" at ").next().unwrap_or_default()).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map_or_else(String::new, |(f, _)| f.to_string())
+}
+
+/// The `warnings` module's record of what a module has shown: its
+/// `__warningregistry__` global (or the `warnings` module's `onceregistry`).
+fn is_warning_registry(holder: &Holder) -> bool {
+    matches!(holder, Holder::ModuleGlobal { module, name } if name == "__warningregistry__" || (module == "warnings" && name == "onceregistry"))
 }
 
 /// What modules made at run time are, named by their registry and one of them.
@@ -544,6 +594,22 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         let kind = cx.type_name(queue).replace(".queues.", ".");
         return (Pattern::QueueBacklog, cx.holder(queue), format!("{plain_items} waiting in a `{kind}` that nothing drains"));
     }
+    // The callbacks deque of a `contextlib.ExitStack`, the queue of a
+    // `sched.scheduler`: the stack or the scheduler is the holder.
+    if let Some(owner) = cx.holder_object(c) {
+        match cx.type_name(owner) {
+            "contextlib.ExitStack" | "contextlib.AsyncExitStack" => {
+                let kind = cx.type_name(owner).to_string();
+                let items = format!("callbacks waiting on a `{kind}` that is never closed (each with what it refers to)");
+                return (Pattern::ExitStack, cx.holder(owner), items);
+            }
+            "sched.scheduler" if tables::item_kind(item_type) == Some(ItemKind::ScheduledCallback) => {
+                let items = format!("scheduled events `{item_type}` waiting in a `sched.scheduler` (with their arguments)");
+                return (Pattern::ScheduledCallbacks, cx.holder(owner), items);
+            }
+            _ => {}
+        }
+    }
     // A module object itself (not its namespace) holding callbacks: a C
     // module's own state (`atexit` before 3.11 exposes its callbacks so).
     if cx.is_module(c) && matches!(item_type, "builtins.method" | "builtins.function") {
@@ -553,6 +619,10 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         return (Pattern::NativeHeld, holder, format!("callbacks `{what}` (and what they refer to)"));
     }
     let holder = cx.holder(c);
+    if is_warning_registry(&holder) {
+        let items = "warnings already shown (one `(text, category, line)` key per distinct message text)".to_string();
+        return (Pattern::WarningRegistry, holder, items);
+    }
     match tables::item_kind(item_type) {
         Some(ItemKind::Generator) => {
             let what = cx.desc(acc.example);
@@ -597,6 +667,13 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         "_asyncio.Future" | "asyncio.futures.Future" | "concurrent.futures._base.Future" => {
             return (Pattern::PendingFutures, holder, format!("futures `{item_type}` (with their callbacks or results)"))
         }
+        "builtins.frame" | "builtins.traceback" => {
+            let what = match item_type {
+                "builtins.frame" => format!("frames of `{}`", most_common_function(cx, acc)),
+                _ => "tracebacks".to_string(),
+            };
+            return (Pattern::StoredFrames, holder, format!("{what} (each keeps its locals and its callers' frames alive)"));
+        }
         "logging.LogRecord" => {
             return (Pattern::LogBuffer, holder, "buffered `logging.LogRecord`s (their args keep objects alive)".to_string())
         }
@@ -628,6 +705,7 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         Holder::FrameLocal { thread: Some(_), .. } => Pattern::FrameLocal,
         Holder::ModuleGlobal { .. } => Pattern::ModuleGlobal,
         Holder::InstanceAttribute { .. } => Pattern::InstanceAttribute,
+        Holder::FunctionAttribute { .. } => Pattern::FunctionAttribute,
         Holder::Cache { .. } => Pattern::UnboundedCache,
         _ => Pattern::Container,
     };

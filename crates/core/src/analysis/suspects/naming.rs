@@ -20,6 +20,8 @@ pub enum Holder {
     ClassAttribute { class: String, name: String },
     /// `name` of an instance of `class`.
     InstanceAttribute { class: String, name: String },
+    /// `function.name`: an attribute set on a function object (`handler.cache = {}`).
+    FunctionAttribute { function: String, name: String },
     /// The free variable `variable` of the closure `function`.
     ClosureCell { function: String, variable: String },
     /// A default value of `function`'s parameters (`parameter` when known).
@@ -50,6 +52,7 @@ impl fmt::Display for Holder {
             Holder::ModuleGlobal { module, name } => write!(f, "`{name}` of module `{module}`"),
             Holder::ClassAttribute { class, name } => write!(f, "`{class}.{name}` (a class attribute)"),
             Holder::InstanceAttribute { class, name } => write!(f, "`{class}.{name}`"),
+            Holder::FunctionAttribute { function, name } => write!(f, "`{function}.{name}` (an attribute of the function)"),
             Holder::ClosureCell { function, variable } => write!(f, "`{variable}` captured by the closure `{function}`"),
             Holder::DefaultArgument { function, parameter: Some(p) } => write!(f, "default argument `{p}` of `{function}`"),
             Holder::DefaultArgument { function, parameter: None } => write!(f, "a default argument of `{function}`"),
@@ -127,6 +130,11 @@ impl Ctx<'_> {
 
     pub fn is_module(&self, o: ObjIdx) -> bool {
         self.heap.flags[o as usize] & flags::MODULE != 0 || self.type_name(o) == "builtins.module"
+    }
+
+    /// A Python function (`def`, `lambda`).
+    pub fn is_function(&self, o: ObjIdx) -> bool {
+        self.heap.flags[o as usize] & flags::FUNCTION != 0 || self.type_name(o) == "builtins.function"
     }
 
     pub fn is_type_object(&self, o: ObjIdx) -> bool {
@@ -235,6 +243,7 @@ impl Ctx<'_> {
             Holder::ModuleGlobal { module, name } => Some(Holder::ModuleGlobal { module, name: format!("{name}{step}") }),
             Holder::ClassAttribute { class, name } => Some(Holder::ClassAttribute { class, name: format!("{name}{step}") }),
             Holder::InstanceAttribute { class, name } => Some(Holder::InstanceAttribute { class, name: format!("{name}{step}") }),
+            Holder::FunctionAttribute { function, name } => Some(Holder::FunctionAttribute { function, name: format!("{name}{step}") }),
             _ => None,
         }
     }
@@ -272,6 +281,9 @@ impl Ctx<'_> {
                 if let Some(owner) = self.dict_owner(src) {
                     if self.type_name(owner) == "_thread._local" {
                         return Holder::ThreadLocal { local: Box::new(self.holder(owner)), attribute: name };
+                    }
+                    if self.is_function(owner) {
+                        return Holder::FunctionAttribute { function: self.desc(owner).to_string(), name };
                     }
                     return Holder::InstanceAttribute { class: self.class_name(owner), name };
                 }

@@ -69,7 +69,9 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
             | "concurrent.futures._base.Future"
             | "builtins.generator"
             | "builtins.coroutine"
-            | "builtins.async_generator" => MIN_PATTERN_INSTANCES,
+            | "builtins.async_generator"
+            | "builtins.frame"
+            | "builtins.traceback" => MIN_PATTERN_INSTANCES,
             _ => MIN_INSTANCES,
         })
         .collect();
@@ -262,6 +264,62 @@ pub(crate) fn chains(cx: &Ctx) -> Vec<Chain> {
         if length >= MIN_INSTANCES {
             let link = second.and_then(|y| cx.reached_from(y)).and_then(|(_, l)| cx.label_name(l));
             out.push(Chain { head: o, type_id: t, length, link });
+        }
+    }
+    out
+}
+
+/// The type of the blocks `itertools.tee` buffers items in (57 items each,
+/// linked from the oldest unread to the newest).
+pub(crate) const TEE_BLOCK: &str = "itertools._tee_dataobject";
+
+/// Items an `itertools.tee` buffers for an iterator that falls behind: its
+/// blocks form a chain, each dominating the next, from the block the
+/// slowest iterator reads to the newest. Found from each chain's head (a
+/// block whose dominator is no block); the items are the blocks' other
+/// children.
+pub(crate) struct TeeBacklog {
+    pub head: ObjIdx,
+    /// The `itertools._tee` iterator that reaches the head, when it is one.
+    pub iterator: Option<ObjIdx>,
+    pub items: u32,
+    pub blocks: u32,
+    pub example: ObjIdx,
+}
+
+pub(crate) fn tee_backlogs(cx: &Ctx) -> Vec<TeeBacklog> {
+    let Some(block) = cx.types.find(TEE_BLOCK) else { return Vec::new() };
+    let tree = cx.tree;
+    let mut out = Vec::new();
+    for o in 0..cx.heap.object_count() as ObjIdx {
+        if cx.types.type_of(o) != block {
+            continue;
+        }
+        let parent = tree.idom(o).filter(|&p| p != crate::analysis::dominators::SUPER_ROOT);
+        if parent.is_some_and(|p| cx.types.type_of(p) == block) {
+            continue;
+        }
+        let (mut x, mut items, mut blocks, mut example) = (o, 0u32, 0u32, None);
+        // A chain is at most as long as the heap is big; each block is visited once.
+        loop {
+            blocks += 1;
+            let mut next = None;
+            for &c in tree.children(x) {
+                if cx.types.type_of(c) == block {
+                    next = Some(c);
+                } else {
+                    items += 1;
+                    example.get_or_insert(c);
+                }
+            }
+            match next {
+                Some(y) => x = y,
+                None => break,
+            }
+        }
+        if let Some(example) = example.filter(|_| items >= MIN_INSTANCES) {
+            let iterator = cx.reached_from(o).map(|(src, _)| src).filter(|&src| cx.type_name(src) == "itertools._tee");
+            out.push(TeeBacklog { head: o, iterator, items, blocks, example });
         }
     }
     out

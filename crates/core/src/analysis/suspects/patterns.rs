@@ -16,6 +16,10 @@ pub enum Pattern {
     Listeners,
     /// Exceptions kept with their `__traceback__` (and the frames' locals).
     StoredExceptions,
+    /// Frame or traceback objects kept in a container (`sys._getframe()`,
+    /// `inspect.currentframe()`, `sys.exc_info()[2]`): each keeps its locals
+    /// and the frames that called it.
+    StoredFrames,
     /// `logging` records buffered by a handler (`MemoryHandler.buffer`).
     LogBuffer,
     /// asyncio tasks that never finish, kept in a set or list.
@@ -43,6 +47,17 @@ pub enum Pattern {
     LinkedChain,
     /// `logging` handlers added again and again to a logger (`logger.addHandler` per call).
     LogHandlers,
+    /// The `warnings` module's record of the warnings a module has shown
+    /// (`__warningregistry__`): one entry per distinct message text.
+    WarningRegistry,
+    /// Callbacks pushed on a `contextlib.ExitStack` that lives on and is
+    /// never closed (`stack.callback(...)` / `enter_context` per request).
+    ExitStack,
+    /// Items buffered by `itertools.tee` for an iterator that falls behind.
+    TeeBacklog,
+    /// A container set as an attribute of a function (`handler.cache = {}`):
+    /// it lives as long as the function.
+    FunctionAttribute,
     /// Modules made at run time (`types.ModuleType(name)`, importlib) kept
     /// in `sys.modules` (or another registry) under names made per call.
     ModuleRegistry,
@@ -89,6 +104,11 @@ impl Pattern {
             Pattern::UnboundedCache => "unbounded_cache",
             Pattern::Listeners => "listeners",
             Pattern::StoredExceptions => "stored_exceptions",
+            Pattern::StoredFrames => "stored_frames",
+            Pattern::WarningRegistry => "warning_registry",
+            Pattern::ExitStack => "exit_stack",
+            Pattern::TeeBacklog => "tee_backlog",
+            Pattern::FunctionAttribute => "function_attribute",
             Pattern::LogBuffer => "log_buffer",
             Pattern::PendingTasks => "pending_tasks",
             Pattern::WeakContainer => "weak_container",
@@ -131,6 +151,7 @@ impl Pattern {
             | Pattern::UnboundedCache
             | Pattern::Listeners
             | Pattern::StoredExceptions
+            | Pattern::StoredFrames
             | Pattern::LogBuffer
             | Pattern::PendingTasks
             | Pattern::WeakContainer => 0,
@@ -151,6 +172,10 @@ impl Pattern {
             | Pattern::ContextVar
             | Pattern::NativeHeld
             | Pattern::LogHandlers
+            | Pattern::WarningRegistry
+            | Pattern::ExitStack
+            | Pattern::TeeBacklog
+            | Pattern::FunctionAttribute
             | Pattern::LinkedChain => 1,
             Pattern::ModuleGlobal | Pattern::InstanceAttribute | Pattern::Container | Pattern::GrowingBuffer => 2,
             Pattern::LargeType | Pattern::LargeObject => 4,
@@ -179,6 +204,26 @@ impl Pattern {
             (Pattern::StoredExceptions, _) => {
                 "store str(e) or traceback.format_exception(e) instead, or call traceback.clear_frames(e.__traceback__)".to_string()
             }
+            (Pattern::StoredFrames, _) => {
+                "a frame keeps every local of its function alive, and through f_back the frames that called it: keep what you need from it instead (traceback.extract_stack(frame), or frame.f_code.co_name and frame.f_lineno), or call frame.clear() once its function has returned".to_string()
+            }
+            (Pattern::WarningRegistry, _) => {
+                "the warnings module records every warning it has shown in the calling module's `__warningregistry__`, one entry per distinct text, and never forgets one: keep per-request values out of the message (a fixed text; the details to logging), or show that warning with the \"always\" or \"ignore\" action (warnings.simplefilter), which records nothing".to_string()
+            }
+            (Pattern::ExitStack, _) => {
+                let stack = match holder {
+                    Holder::ModuleGlobal { name, .. } => name.clone(),
+                    Holder::InstanceAttribute { name, .. } => format!("self.{name}"),
+                    _ => "stack".to_string(),
+                };
+                format!("an ExitStack keeps every callback and context manager pushed on it until it is closed: use one stack per request (`with contextlib.ExitStack() as stack:`), or call `{stack}.close()` (or pop_all()) when the work is done")
+            }
+            (Pattern::TeeBacklog, _) => {
+                "itertools.tee keeps every item until each of its iterators has read it: read the iterator that falls behind, or drop it (`del`) when it is not needed; if one reads everything before the other starts, use list() instead of tee".to_string()
+            }
+            (Pattern::FunctionAttribute, Holder::FunctionAttribute { function, name }) => format!(
+                "`{function}.{name}` lives as long as the function (for ever, for a module-level one) and every call adds to it: remove entries when done, bound it (functools.lru_cache(maxsize=N) instead of a hand-made cache, a collections.deque(maxlen=N)), or keep the state in an object whose lifetime you control"
+            ),
             (Pattern::LogBuffer, _) => {
                 "flush the handler (handler.flush()), give MemoryHandler a smaller capacity, or log str() of the arguments".to_string()
             }
@@ -201,7 +246,7 @@ impl Pattern {
                 "a suspended generator keeps its frame and locals alive: run it to the end or close it (gen.close(), contextlib.closing), and do not keep unfinished ones".to_string()
             }
             (Pattern::ScheduledCallbacks, _) => {
-                "a scheduled timer keeps its callback and arguments until it fires: cancel the handle (handle.cancel()) when the work is done, use a shorter delay, or pass an id instead of the object".to_string()
+                "a scheduled timer keeps its callback and arguments until it fires: cancel it when the work is done (handle.cancel() for a loop's timer, scheduler.cancel(event) for sched), make sure the scheduler runs, use a shorter delay, or pass an id instead of the object".to_string()
             }
             (Pattern::Finalizers, _) => {
                 "the finalizer's callback or arguments refer to its object (a bound method, a lambda using it), so the object never dies: pass a function and arguments that do not refer to it, or call or detach() the finalizer when done".to_string()
