@@ -866,6 +866,153 @@ mod tests {
         }
     }
 
+    /// A v1 document with module 0 the one root (`app`, strings 1 and 2
+    /// are `builtins.module` and `app`), from object rows
+    /// (`address,type,size,flags,description,-1`) and reference rows.
+    fn doc(objects: &[String], refs: &[String], strings: &[&str]) -> Vec<u8> {
+        let strings: Vec<String> = strings.iter().map(|s| format!("{s:?}")).collect();
+        format!(
+            r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{}],"references":[{}],"roots":[0,0,2,0]}},"strings":[{}]}}"#,
+            objects.join(","),
+            refs.join(","),
+            strings.join(",")
+        )
+        .into_bytes()
+    }
+
+    fn first_suspects(doc: &[u8]) -> Vec<Suspect> {
+        let loaded = crate::load(doc).unwrap();
+        let s = loaded.snapshot;
+        let heap = s.heap.as_ref().unwrap();
+        let a = Analysis::of_heap(&s, heap);
+        a.suspects(&s, heap, 10)
+    }
+
+    /// Module `app` → its dict → `['USERS']`, a dict of 1000 `app.User`
+    /// objects (400 KB), and `['<name>']` → what `extra` adds (objects
+    /// from index 4 on); returns (objects, refs).
+    fn app_with_users(extra: impl FnOnce(&mut Vec<String>, &mut Vec<String>)) -> (Vec<String>, Vec<String>) {
+        // strings: 1 module type, 2 "app", 3 dict, 4 app.User, 5 'USERS'
+        let mut objects = vec!["16,1,100,2,2,-1".to_string(), "32,3,200,1,-1,-1".to_string(), "48,3,30000,1,-1,-1".to_string()];
+        let mut refs = vec!["0,1,13,-1".to_string(), "1,2,2,5".to_string()];
+        for i in 0..1000 {
+            objects.push(format!("{},4,400,1,-1,-1", 0x10000 + 16 * i));
+            refs.push(format!("2,{},2,-1", 3 + i));
+        }
+        extra(&mut objects, &mut refs);
+        (objects, refs)
+    }
+
+    #[test]
+    fn the_warnings_registry_comes_before_a_bigger_table() {
+        // `__warningregistry__` of `app`: 300 `(text, category, line)` keys, each with its text
+        // strings: 6 '__warningregistry__', 7 tuple, 8 str
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let registry = objects.len();
+            objects.push("64,3,9000,1,-1,-1".to_string());
+            refs.push(format!("1,{registry},2,6"));
+            for i in 0..300 {
+                let (key, text) = (objects.len(), objects.len() + 1);
+                objects.push(format!("{},7,64,1,-1,-1", 0x40000 + 32 * i));
+                objects.push(format!("{},8,120,0,-1,-1", 0x40010 + 32 * i));
+                refs.extend([format!("{registry},{key},3,-1"), format!("{key},{text},4,-1")]);
+            }
+        });
+        let strings = [
+            "",
+            "builtins.module",
+            "app",
+            "builtins.dict",
+            "app.User",
+            "'USERS'",
+            "'__warningregistry__'",
+            "builtins.tuple",
+            "builtins.str",
+        ];
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.pattern, Pattern::WarningRegistry, "{list:#?}");
+        assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "__warningregistry__".into() });
+        assert_eq!(first.count, 300);
+        assert!(first.fix.contains("warnings.simplefilter"), "{}", first.fix);
+    }
+
+    #[test]
+    fn items_an_itertools_tee_buffers_are_one_suspect_named_by_the_iterator() {
+        // `['audit']` → an `itertools._tee` → 4 blocks in a chain, 57 dicts of 600 bytes each
+        // strings: 6 'audit', 7 itertools._tee, 8 itertools._tee_dataobject
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let tee = objects.len();
+            objects.push("64,7,64,1,-1,-1".to_string());
+            refs.push(format!("1,{tee},2,6"));
+            let mut prev = tee;
+            for b in 0..4 {
+                let block = objects.len();
+                objects.push(format!("{},8,600,1,-1,-1", 0x40000 + 0x1000 * b));
+                refs.push(format!("{prev},{block},0,-1"));
+                for i in 0..57 {
+                    refs.push(format!("{block},{},0,-1", objects.len()));
+                    objects.push(format!("{},3,600,1,-1,-1", 0x40010 + 0x1000 * b + 16 * i));
+                }
+                prev = block;
+            }
+        });
+        let strings = [
+            "",
+            "builtins.module",
+            "app",
+            "builtins.dict",
+            "app.User",
+            "'USERS'",
+            "'audit'",
+            "itertools._tee",
+            "itertools._tee_dataobject",
+        ];
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.pattern, Pattern::TeeBacklog, "{list:#?}");
+        assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "audit".into() });
+        assert_eq!(first.count, 4 * 57);
+        assert!(first.reason.contains("in 4 blocks"), "{}", first.reason);
+        // each block's 57 dicts are part of the same backlog
+        let blocks = list.iter().filter(|s| s.reason.contains("_tee_dataobject")).count();
+        assert_eq!(blocks, 0, "{list:#?}");
+    }
+
+    #[test]
+    fn a_container_set_on_a_function_is_named_as_its_attribute() {
+        // `['handle']` → function `handle` → its `__dict__` → `['seen']` → a list of 300 dicts
+        // strings: 6 'handle', 7 builtins.function, 8 handle, 9 'seen', 10 builtins.list
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let (f, fdict, list) = (objects.len(), objects.len() + 1, objects.len() + 2);
+            objects.extend(["64,7,150,17,8,-1", "80,3,200,1,-1,-1", "96,10,2456,1,-1,-1"].map(String::from));
+            refs.extend([format!("1,{f},2,6"), format!("{f},{fdict},13,-1"), format!("{fdict},{list},2,9")]);
+            for i in 0..300 {
+                refs.push(format!("{list},{},4,-1", objects.len()));
+                objects.push(format!("{},3,400,1,-1,-1", 0x40000 + 16 * i));
+            }
+        });
+        let strings = [
+            "",
+            "builtins.module",
+            "app",
+            "builtins.dict",
+            "app.User",
+            "'USERS'",
+            "'handle'",
+            "builtins.function",
+            "handle",
+            "'seen'",
+            "builtins.list",
+        ];
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.holder, Holder::FunctionAttribute { function: "handle".into(), name: "seen".into() }, "{list:#?}");
+        assert_eq!(first.pattern, Pattern::FunctionAttribute);
+        assert!(first.reason.starts_with("`handle.seen` (an attribute of the function) holds 300"), "{}", first.reason);
+        assert!(first.fix.contains("`handle.seen` lives as long as the function"), "{}", first.fix);
+    }
+
     #[test]
     fn default_arguments_are_named_by_their_parameter() {
         for kw in [false, true] {
