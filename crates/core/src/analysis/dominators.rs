@@ -304,64 +304,80 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
         retained_bytes[o] = sizes.get(o).copied().unwrap_or(0);
         retained_count[o] = 1;
     }
-    let mut reachable_bytes = 0u64;
-    for w in (1..count).rev() {
-        if w > 2 * AHEAD {
-            prefetch(&vertex, idom_pre[w - 2 * AHEAD] as usize);
-        }
-        if w > AHEAD {
-            let d = idom_pre[w - AHEAD] as usize;
-            if d != 0 {
-                let p = vertex[d] as usize;
-                prefetch(&retained_bytes, p);
-                prefetch(&retained_count, p);
+    // Retained sizes accumulate bottom-up (step 4) while the children lists
+    // are filled (step 5): natively side by side, each on arrays of its own.
+    let accumulate = |retained_bytes: &mut [u64], retained_count: &mut [u32]| -> u64 {
+        let mut reachable_bytes = 0u64;
+        for w in (1..count).rev() {
+            if w > 2 * AHEAD {
+                prefetch(&vertex, idom_pre[w - 2 * AHEAD] as usize);
+            }
+            if w > AHEAD {
+                let d = idom_pre[w - AHEAD] as usize;
+                if d != 0 {
+                    let p = vertex[d] as usize;
+                    prefetch(retained_bytes, p);
+                    prefetch(retained_count, p);
+                }
+            }
+            let o = vertex[w] as usize;
+            let d = idom_pre[w];
+            if d == 0 {
+                reachable_bytes += retained_bytes[o];
+            } else {
+                let p = vertex[d as usize] as usize;
+                retained_bytes[p] += retained_bytes[o];
+                retained_count[p] = retained_count[p].saturating_add(retained_count[o]);
             }
         }
-        let o = vertex[w] as usize;
-        let d = idom_pre[w];
-        if d == 0 {
-            reachable_bytes += retained_bytes[o];
-        } else {
-            let p = vertex[d as usize] as usize;
-            retained_bytes[p] += retained_bytes[o];
-            retained_count[p] = retained_count[p].saturating_add(retained_count[o]);
+        reachable_bytes
+    };
+    // 5. Children lists, then each sorted by retained size (largest first).
+    let fill_children = || -> (Vec<u32>, Vec<ObjIdx>) {
+        let mut child_offsets = vec![0u32; n + 2];
+        for &d in &idom {
+            match d {
+                NO_DOMINATOR => {}
+                SUPER_ROOT => child_offsets[n + 1] += 1,
+                d => child_offsets[d as usize + 1] += 1,
+            }
         }
-    }
+        for i in 0..=n {
+            child_offsets[i + 1] += child_offsets[i];
+        }
+        let mut next = child_offsets.clone();
+        let mut children = vec![0; count - 1];
+        // Filling in preorder keeps ties in a stable, meaningful order.
+        for (i, &o) in vertex.iter().enumerate().skip(1) {
+            if let Some(&ahead) = vertex.get(i + 2 * AHEAD) {
+                prefetch(&idom, ahead as usize);
+            }
+            if let Some(&ahead) = vertex.get(i + AHEAD) {
+                match idom[ahead as usize] {
+                    SUPER_ROOT => {}
+                    d => prefetch(&next, d as usize),
+                }
+            }
+            let slot = match idom[o as usize] {
+                SUPER_ROOT => n,
+                d => d as usize,
+            };
+            children[next[slot] as usize] = o;
+            next[slot] += 1;
+        }
+        drop(next);
+        (child_offsets, children)
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    let (reachable_bytes, (child_offsets, mut children)) = std::thread::scope(|scope| {
+        let side = scope.spawn(fill_children);
+        let reachable = accumulate(&mut retained_bytes, &mut retained_count);
+        // A panic on the side thread would be a bug; fill again rather than unwrap.
+        (reachable, side.join().unwrap_or_else(|_| fill_children()))
+    });
+    #[cfg(target_arch = "wasm32")]
+    let (reachable_bytes, (child_offsets, mut children)) = (accumulate(&mut retained_bytes, &mut retained_count), fill_children());
     drop(idom_pre);
-
-    // 5. Children lists, each sorted by retained size (largest first).
-    let mut child_offsets = vec![0u32; n + 2];
-    for &d in &idom {
-        match d {
-            NO_DOMINATOR => {}
-            SUPER_ROOT => child_offsets[n + 1] += 1,
-            d => child_offsets[d as usize + 1] += 1,
-        }
-    }
-    for i in 0..=n {
-        child_offsets[i + 1] += child_offsets[i];
-    }
-    let mut next = child_offsets.clone();
-    let mut children = vec![0; count - 1];
-    // Filling in preorder keeps ties in a stable, meaningful order.
-    for (i, &o) in vertex.iter().enumerate().skip(1) {
-        if let Some(&ahead) = vertex.get(i + 2 * AHEAD) {
-            prefetch(&idom, ahead as usize);
-        }
-        if let Some(&ahead) = vertex.get(i + AHEAD) {
-            match idom[ahead as usize] {
-                SUPER_ROOT => {}
-                d => prefetch(&next, d as usize),
-            }
-        }
-        let slot = match idom[o as usize] {
-            SUPER_ROOT => n,
-            d => d as usize,
-        };
-        children[next[slot] as usize] = o;
-        next[slot] += 1;
-    }
-    drop(next);
     drop(vertex);
     // Long runs sort (size, object) pairs: each size is read once instead of
     // at every comparison (random reads of `retained_bytes`). The sort is

@@ -83,8 +83,17 @@ impl Analysis {
         });
         #[cfg(target_arch = "wasm32")]
         let (dominators, (types, distances, components)) = (dominate(), rest());
-        let by_type = aggregate::aggregate(heap, &types, &dominators, AggregateOptions::default());
-        let owners = Owners::compute(snapshot, heap, &types, &distances, &dominators);
+        // Both read the dominator tree: natively side by side as well.
+        let by_types = || aggregate::aggregate(heap, &types, &dominators, AggregateOptions::default());
+        let own = || Owners::compute(snapshot, heap, &types, &distances, &dominators);
+        #[cfg(not(target_arch = "wasm32"))]
+        let (by_type, owners) = std::thread::scope(|scope| {
+            let side = scope.spawn(by_types);
+            let owners = own();
+            (side.join().unwrap_or_else(|_| by_types()), owners)
+        });
+        #[cfg(target_arch = "wasm32")]
+        let (by_type, owners) = (by_types(), own());
         Analysis { roots, is_root, types, distances, dominators, components, by_type, owners }
     }
 
