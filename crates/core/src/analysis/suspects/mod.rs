@@ -165,9 +165,23 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     }
     let kept = passes::drop_nested(&cx, accs.iter().map(|(acc, _)| acc.clone()).collect());
     let kept: HashSet<ObjIdx> = kept.iter().map(|acc| acc.container).collect();
+    // Trees keyed per event (a trie of nested dicts, node objects with a
+    // `children` dict): the levels that grow are one leak, named by the
+    // tree's top (see `passes::tree_top`).
+    let mut trees: Vec<Tree> = Vec::new();
     for (acc, owner) in accs.into_iter().filter(|(acc, _)| kept.contains(&acc.container)) {
-        let (pattern, holder, items) = classify_accumulation(&cx, &acc);
         reported.insert(acc.container);
+        if let Some(top) = generated.get(&acc.container).and_then(|_| passes::tree_top(&cx, &acc)) {
+            match trees.iter_mut().find(|t| t.top == top) {
+                Some(t) => {
+                    t.count += acc.count;
+                    t.branches += 1;
+                }
+                None => trees.push(Tree { top, owner, type_id: acc.type_id, count: acc.count, branches: 1, keys: acc.container }),
+            }
+            continue;
+        }
+        let (pattern, holder, items) = classify_accumulation(&cx, &acc);
         let retained = a.dominators.retained_bytes(acc.container);
         let type_name = a.types.names[acc.type_id as usize].clone();
         let keyed = generated.get(&acc.container).map_or(String::new(), |k| {
@@ -194,6 +208,42 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             retained_bytes: retained,
             share: share(retained),
             reason,
+        });
+    }
+
+    for t in trees {
+        if !reported.insert(t.top) {
+            continue;
+        }
+        let Some(keys) = generated.get(&t.keys).map(|k| (k.template.clone(), k.example.clone())) else { continue };
+        let holder = cx.holder(t.top);
+        let pattern = plain_pattern(&holder, tables::is_mapping(cx.type_name(t.top)));
+        let retained = a.dominators.retained_bytes(t.top);
+        let type_name = a.types.names[t.type_id as usize].clone();
+        let items = format!("`{type_name}` objects");
+        let (name, _) = holder_code(&holder);
+        // Ranked with the keyed dicts it is made of.
+        generated.insert(
+            t.top,
+            passes::GeneratedKeys { template: keys.0, count: t.count, read: t.count, in_template: t.count, example: keys.1.clone() },
+        );
+        out.push(Suspect {
+            kind: SuspectKind::Accumulation { container: t.top, type_name, instances: t.count },
+            fix: format!("`{name}` is a tree that gains a branch per key such as `{}` (an id among its keys) and never loses one: key it by what repeats (the route, not the id in it), prune a branch when its request or session is over, or bound it", keys.1),
+            reason: format!(
+                "{holder} holds a tree keyed per event: {} {items} in {} growing branches under keys such as `{}`, {} retained",
+                t.count,
+                t.branches,
+                keys.1,
+                format_bytes(retained)
+            ),
+            pattern,
+            holder,
+            owner: t.owner,
+            count: t.count as u64,
+            items,
+            retained_bytes: retained,
+            share: share(retained),
         });
     }
 
@@ -528,16 +578,32 @@ pub(crate) fn garbage_causes(cx: &Ctx, a: &Analysis, collector: Collector) -> Ve
         .collect()
 }
 
-/// The fix for an ordinary dict that gains an entry per event (see
-/// `passes::generated_keys`): remove each when its event is over, or bound it.
-fn keyed_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
-    let (name, code) = match holder {
+/// Accumulations keyed per event that are levels of one tree.
+struct Tree {
+    top: ObjIdx,
+    owner: Owner,
+    type_id: u32,
+    count: u32,
+    branches: u32,
+    /// The container whose keys are quoted.
+    keys: ObjIdx,
+}
+
+/// A holder's name in prose and in code (`Metrics.hits`, `self.hits`).
+fn holder_code(holder: &Holder) -> (String, String) {
+    match holder {
         Holder::ModuleGlobal { name, .. } => (name.clone(), name.clone()),
         Holder::ClassAttribute { class, name } => (format!("{class}.{name}"), format!("{class}.{name}")),
         Holder::InstanceAttribute { class, name } => (format!("{class}.{name}"), format!("self.{name}")),
         Holder::FunctionAttribute { function, name } => (format!("{function}.{name}"), format!("{function}.{name}")),
         _ => ("the dict".to_string(), "d".to_string()),
-    };
+    }
+}
+
+/// The fix for an ordinary dict that gains an entry per event (see
+/// `passes::generated_keys`): remove each when its event is over, or bound it.
+fn keyed_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
+    let (name, code) = holder_code(holder);
     if keys.template.starts_with("<int") {
         return format!(
             "`{name}` gains an entry per key such as `{}` (an id(obj), a 64-bit id or a time in ns) and never loses one: an entry keyed by id(obj) outlives its object (and a new object may reuse the id) — key a weakref.WeakKeyDictionary by the object itself, or delete the entry when done (`{code}.pop(key, None)`)",
@@ -694,7 +760,13 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         return (Pattern::StoredExceptions, holder, items);
     }
     let mapping = matches!(cx.type_name(c), "builtins.dict" | "collections.OrderedDict" | "collections.defaultdict");
-    let pattern = match &holder {
+    (plain_pattern(&holder, mapping), holder, plain_items)
+}
+
+/// The pattern of an ordinary container, from what reaches it (`mapping`:
+/// a dict, which a closure fills as a memo cache).
+fn plain_pattern(holder: &Holder, mapping: bool) -> Pattern {
+    match holder {
         Holder::ClassAttribute { .. } => Pattern::ClassAttribute,
         // A dict a closure captures and fills: a hand-made memo cache (`def memoize(fn): cache = {}`).
         Holder::ClosureCell { .. } if mapping => Pattern::UnboundedCache,
@@ -708,8 +780,7 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         Holder::FunctionAttribute { .. } => Pattern::FunctionAttribute,
         Holder::Cache { .. } => Pattern::UnboundedCache,
         _ => Pattern::Container,
-    };
-    (pattern, holder, plain_items)
+    }
 }
 
 #[cfg(test)]
@@ -1011,6 +1082,37 @@ mod tests {
         assert_eq!(first.pattern, Pattern::FunctionAttribute);
         assert!(first.reason.starts_with("`handle.seen` (an attribute of the function) holds 300"), "{}", first.reason);
         assert!(first.fix.contains("`handle.seen` lives as long as the function"), "{}", first.fix);
+    }
+
+    #[test]
+    fn a_tree_of_dicts_keyed_per_event_is_one_suspect_named_by_its_top() {
+        // `['stats']` → a dict → `['a']`, `['b']`, `['c']` → dicts of 60 dicts each under `'req-N'` keys
+        // strings: 6 'stats', 7.. branch names, 10.. keys
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let root = objects.len();
+            objects.push("64,3,400,1,-1,-1".to_string());
+            refs.push(format!("1,{root},2,6"));
+            for b in 0..3 {
+                let branch = objects.len();
+                objects.push(format!("{},3,2400,1,-1,-1", 0x40000 + 0x1000 * b));
+                refs.push(format!("{root},{branch},2,{}", 7 + b));
+                for i in 0..60 {
+                    refs.push(format!("{branch},{},2,{}", objects.len(), 10 + i));
+                    objects.push(format!("{},3,1000,1,-1,-1", 0x40010 + 0x1000 * b + 16 * i));
+                }
+            }
+        });
+        let keys: Vec<String> = (0..60).map(|i| format!("'req-{i}'")).collect();
+        let mut strings = vec!["", "builtins.module", "app", "builtins.dict", "app.User", "'USERS'", "'stats'", "'a'", "'b'", "'c'"];
+        strings.extend(keys.iter().map(String::as_str));
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "stats".into() }, "{list:#?}");
+        assert_eq!((first.pattern, first.count), (Pattern::ModuleGlobal, 180));
+        assert!(first.reason.contains("a tree keyed per event") && first.reason.contains("3 growing branches"), "{}", first.reason);
+        assert!(first.fix.contains("`stats` is a tree"), "{}", first.fix);
+        // the branches are part of the same tree
+        assert_eq!(list.iter().filter(|s| s.reason.contains("['")).count(), 0, "{list:#?}");
     }
 
     #[test]

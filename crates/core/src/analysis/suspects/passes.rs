@@ -269,6 +269,42 @@ pub(crate) fn chains(cx: &Ctx) -> Vec<Chain> {
     out
 }
 
+/// The top of the tree an accumulation is a level of, if it is one: a
+/// mapping held as a value of a mapping of its own type (a trie of nested
+/// dicts, `root['profile']['17']`), or the attribute of an object of its
+/// items' type held so (node objects with a `children` dict). Walks up
+/// while each step is one of those; the top is the highest such container
+/// or node (a namespace, an instance's own `__dict__` or a class's is no
+/// level).
+pub(crate) fn tree_top(cx: &Ctx, acc: &Accumulation) -> Option<ObjIdx> {
+    let container_type = cx.types.type_of(acc.container);
+    let (mut x, mut top) = (acc.container, None);
+    // A tree is at most as deep as the heap; bounded all the same.
+    for _ in 0..256 {
+        let Some((src, label)) = cx.reached_from(x) else { break };
+        let level = label.kind() == RefKind::DictValue
+            && cx.types.type_of(src) == container_type
+            && cx.dict_owner(src).is_none()
+            && cx.namespace_module(src).is_none()
+            && cx.class_of_dict(src).is_none();
+        let node = match label.kind() {
+            RefKind::Attribute => Some(src),
+            RefKind::DictValue => cx.dict_owner(src),
+            _ => None,
+        }
+        .filter(|&n| cx.types.type_of(n) == acc.type_id);
+        if level {
+            x = src;
+        } else if let Some(n) = node {
+            x = n;
+        } else {
+            break;
+        }
+        top = Some(x);
+    }
+    top
+}
+
 /// The type of the blocks `itertools.tee` buffers items in (57 items each,
 /// linked from the oldest unread to the newest).
 pub(crate) const TEE_BLOCK: &str = "itertools._tee_dataobject";
