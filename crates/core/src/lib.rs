@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod graph;
 pub mod load;
 pub mod model;
+mod parallel;
 mod prefetch;
 pub mod strings;
 pub mod synth;

@@ -305,7 +305,8 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
         retained_count[o] = 1;
     }
     // Retained sizes accumulate bottom-up (step 4) while the children lists
-    // are filled (step 5): natively side by side, each on arrays of its own.
+    // are filled (step 5): natively side by side, each on arrays of its own
+    // (`parallel::join`).
     let accumulate = |retained_bytes: &mut [u64], retained_count: &mut [u32]| -> u64 {
         let mut reachable_bytes = 0u64;
         for w in (1..count).rev() {
@@ -368,15 +369,8 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
         drop(next);
         (child_offsets, children)
     };
-    #[cfg(not(target_arch = "wasm32"))]
-    let (reachable_bytes, (child_offsets, mut children)) = std::thread::scope(|scope| {
-        let side = scope.spawn(fill_children);
-        let reachable = accumulate(&mut retained_bytes, &mut retained_count);
-        // A panic on the side thread would be a bug; fill again rather than unwrap.
-        (reachable, side.join().unwrap_or_else(|_| fill_children()))
-    });
-    #[cfg(target_arch = "wasm32")]
-    let (reachable_bytes, (child_offsets, mut children)) = (accumulate(&mut retained_bytes, &mut retained_count), fill_children());
+    let ((child_offsets, mut children), reachable_bytes) =
+        crate::parallel::join(fill_children, || accumulate(&mut retained_bytes, &mut retained_count));
     drop(idom_pre);
     drop(vertex);
     // Long runs sort (size, object) pairs: each size is read once instead of

@@ -72,28 +72,15 @@ impl Analysis {
         let view = StrongView::new(&heap.graph, &none);
         // The dominator tree is the longest step; natively it runs beside the
         // others (the browser worker has one thread and runs them in turn).
-        let rest = || (TypeIndex::new(&snapshot.strings, heap), distance::distances(&view, &roots), scc::cyclic_components(&view));
-        let dominate = || dominators::dominator_tree(&view, &roots, &heap.size_bytes);
-        #[cfg(not(target_arch = "wasm32"))]
-        let (dominators, (types, distances, components)) = std::thread::scope(|scope| {
-            let side = scope.spawn(rest);
-            let dominators = dominate();
-            // A panic on the side thread would be a bug; recompute rather than unwrap.
-            (dominators, side.join().unwrap_or_else(|_| rest()))
-        });
-        #[cfg(target_arch = "wasm32")]
-        let (dominators, (types, distances, components)) = (dominate(), rest());
-        // Both read the dominator tree: natively side by side as well.
-        let by_types = || aggregate::aggregate(heap, &types, &dominators, AggregateOptions::default());
-        let own = || Owners::compute(snapshot, heap, &types, &distances, &dominators);
-        #[cfg(not(target_arch = "wasm32"))]
-        let (by_type, owners) = std::thread::scope(|scope| {
-            let side = scope.spawn(by_types);
-            let owners = own();
-            (side.join().unwrap_or_else(|_| by_types()), owners)
-        });
-        #[cfg(target_arch = "wasm32")]
-        let (by_type, owners) = (by_types(), own());
+        let ((types, distances, components), dominators) = crate::parallel::join(
+            || (TypeIndex::new(&snapshot.strings, heap), distance::distances(&view, &roots), scc::cyclic_components(&view)),
+            || dominators::dominator_tree(&view, &roots, &heap.size_bytes),
+        );
+        // Both read the dominator tree: side by side as well.
+        let (by_type, owners) = crate::parallel::join(
+            || aggregate::aggregate(heap, &types, &dominators, AggregateOptions::default()),
+            || Owners::compute(snapshot, heap, &types, &distances, &dominators),
+        );
         Analysis { roots, is_root, types, distances, dominators, components, by_type, owners }
     }
 

@@ -567,7 +567,11 @@ impl<'r> Stream<'r> {
     /// bytes the rest goes to [`Stream::flat_in_pieces`] when threads are allowed.
     fn flat(&mut self, width: usize, sink: &mut impl FnMut(u64, &[i64])) -> Option<()> {
         self.expect(b'[')?;
-        let mut flat = Flat::new(width);
+        self.flat_from(Flat::new(width), sink)
+    }
+
+    /// The rest of the flat array whose state is `flat`.
+    fn flat_from(&mut self, mut flat: Flat, sink: &mut impl FnMut(u64, &[i64])) -> Option<()> {
         let mut fed = 0;
         loop {
             if !self.fill()? {
@@ -619,16 +623,24 @@ impl<'r> Stream<'r> {
             for _ in 0..threads {
                 let (job_tx, job_rx) = mpsc::sync_channel::<(Vec<u8>, flat::Piece)>(DEPTH);
                 let (done_tx, done_rx) = mpsc::channel();
-                scope.spawn(move || {
+                let tokenizer = move || {
                     for (bytes, mut piece) in job_rx {
                         let ok = flat::tokenize(&bytes, &mut piece).is_some();
                         if done_tx.send((bytes, ok.then_some(piece))).is_err() {
                             return;
                         }
                     }
-                });
-                to.push(job_tx);
-                back.push(done_rx);
+                };
+                // A thread the system will not start: fewer tokenizers.
+                if std::thread::Builder::new().spawn_scoped(scope, tokenizer).is_ok() {
+                    to.push(job_tx);
+                    back.push(done_rx);
+                }
+            }
+            let threads = to.len();
+            if threads == 0 {
+                self.pieces.threads = 0;
+                return self.flat_from(flat, sink);
             }
             let (mut sent, mut taken) = (0usize, 0usize);
             let mut spare: Vec<(Vec<u8>, flat::Piece)> = Vec::new();
