@@ -419,6 +419,48 @@ mod tests {
         }
     }
 
+    /// A heap of several MB (so its flat arrays are parsed in pieces by
+    /// threads), corrupted at random places with bytes that matter to the
+    /// tokenizer (commas, signs, digits, spaces, brackets, dots): whenever
+    /// the fast path takes a corrupted document, the serde path gives
+    /// exactly the same result; otherwise the serde path refuses it or
+    /// takes it (then the fast path had declined something it reads).
+    #[test]
+    fn corrupted_arrays_read_in_pieces_agree_with_serde() {
+        let mut text = Vec::new();
+        crate::synth::write_v1_exported(crate::synth::SynthOptions { objects: 25_000, seed: 11 }, &mut text).unwrap();
+        assert!(text.len() > (3 << 20) / 2, "{} bytes", text.len());
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        let (mut taken, mut declined) = (0, 0);
+        for round in 0..40 {
+            let mut bytes = text.clone();
+            for _ in 0..1 + round % 3 {
+                // Past the first MiB: inside the pieces (the arrays fill most of the file).
+                let at = (1 << 20) + next(bytes.len() - (1 << 20) - 200);
+                bytes[at] = b",- 0719]."[next(9)];
+            }
+            match fast::parse(&bytes) {
+                Some(fast) => {
+                    taken += 1;
+                    let slow = parse_with_serde(&bytes).unwrap_or_else(|e| panic!("round {round}: fast path took what serde refuses: {e}"));
+                    assert_eq!(
+                        format!("{:?} {:?}", fast.snapshot, fast.warnings),
+                        format!("{:?} {:?}", slow.snapshot, slow.warnings),
+                        "round {round}"
+                    );
+                }
+                None => declined += 1,
+            }
+        }
+        assert!(taken > 0 && declined > 0, "both kinds seen: {taken} taken, {declined} declined");
+    }
+
     /// Documents whose sections come before `meta` read `meta` ahead (a
     /// second reader from the start), streamed or not; a reader that fails
     /// midway makes the fast path decline.
