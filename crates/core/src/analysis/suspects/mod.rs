@@ -472,10 +472,45 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     }
 
     out.retain(|s| s.owner != Owner::Interpreter);
+    // Side tables: a dict keyed like a bigger table (a cache of pages by
+    // user id beside the users by id) holds something derived per key the
+    // program met, and ranks with the lists (see `passes::keyed_like`).
+    let tables: Vec<(usize, ObjIdx, u32)> = out
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match &s.kind {
+            SuspectKind::Accumulation { container, type_name, instances }
+                if patterns::rank(s.pattern, Some(a.types.name_of(*container)), Some(type_name), generated.contains_key(container))
+                    == 3 =>
+            {
+                Some((i, *container, *instances))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut side: HashSet<ObjIdx> = HashSet::new();
+    for &(i, small, n) in &tables {
+        let Some(&(j, _, m)) = tables.iter().find(|&&(_, b, m)| b != small && m > n && passes::keyed_like(&cx, small, b)) else {
+            continue;
+        };
+        let (table, _) = holder_code(&out[j].holder);
+        let table = if table == "the dict" { out[j].holder.to_string() } else { format!("`{table}`") };
+        let s = &mut out[i];
+        let (name, code) = holder_code(&s.holder);
+        s.reason = s.reason.replacen(
+            &format!(" {}", s.items),
+            &format!(" {} under keys of {table} (a cache or side table of it: {n} of its {m} keys)", s.items),
+            1,
+        );
+        s.fix = format!(
+            "`{name}` gains an entry for each key of {table} the program meets and never loses one: bound it (functools.lru_cache(maxsize=N) or an LRU that evicts the oldest), or remove the entry when its {table} entry goes (`{code}.pop(key, None)`)"
+        );
+        side.insert(small);
+    }
     let rank = |s: &Suspect| {
         let (container, items, keyed) = match &s.kind {
             SuspectKind::Accumulation { container, type_name, .. } => {
-                (Some(a.types.name_of(*container)), Some(type_name.as_str()), generated.contains_key(container))
+                (Some(a.types.name_of(*container)), Some(type_name.as_str()), generated.contains_key(container) || side.contains(container))
             }
             _ => (None, None, false),
         };
@@ -1113,6 +1148,44 @@ mod tests {
         assert!(first.fix.contains("`stats` is a tree"), "{}", first.fix);
         // the branches are part of the same tree
         assert_eq!(list.iter().filter(|s| s.reason.contains("['")).count(), 0, "{list:#?}");
+    }
+
+    #[test]
+    fn a_smaller_dict_keyed_like_a_table_comes_before_the_table() {
+        // `USERS`: 1000 `app.User` under int keys 0..999; `['pages']` → a dict of 300 strs
+        // under keys 0..299 (with `shared` false, under keys 1000..1299: no table's)
+        for shared in [true, false] {
+            // strings: 1 module type, 2 "app", 3 dict, 4 app.User, 5 'USERS', 6 'pages', 7 str, 8.. keys
+            let key = |k: usize| 8 + k;
+            let mut objects = vec!["16,1,100,2,2,-1".to_string(), "32,3,200,1,-1,-1".to_string(), "48,3,30000,1,-1,-1".to_string()];
+            let mut refs = vec!["0,1,13,-1".to_string(), "1,2,2,5".to_string()];
+            for i in 0..1000 {
+                refs.push(format!("2,{},2,{}", objects.len(), key(i)));
+                objects.push(format!("{},4,400,1,-1,-1", 0x10000 + 16 * i));
+            }
+            let pages = objects.len();
+            objects.push("64,3,9000,1,-1,-1".to_string());
+            refs.push(format!("1,{pages},2,6"));
+            for i in 0..300 {
+                refs.push(format!("{pages},{},2,{}", objects.len(), key(if shared { i } else { 1000 + i })));
+                objects.push(format!("{},7,1000,0,-1,-1", 0x40000 + 16 * i));
+            }
+            let keys: Vec<String> = (0..1300).map(|k| k.to_string()).collect();
+            let mut strings = vec!["", "builtins.module", "app", "builtins.dict", "app.User", "'USERS'", "'pages'", "builtins.str"];
+            strings.extend(keys.iter().map(String::as_str));
+            let list = first_suspects(&doc(&objects, &refs, &strings));
+            let first = list.first().expect("a suspect");
+            let pages = Holder::ModuleGlobal { module: "app".into(), name: "pages".into() };
+            assert_eq!(first.holder == pages, shared, "shared {shared}: {list:#?}");
+            if shared {
+                assert!(
+                    first.reason.contains("under keys of `USERS` (a cache or side table of it: 300 of its 1000 keys)"),
+                    "{}",
+                    first.reason
+                );
+                assert!(first.fix.contains("`pages.pop(key, None)`"), "{}", first.fix);
+            }
+        }
     }
 
     #[test]

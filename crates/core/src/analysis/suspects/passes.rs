@@ -684,6 +684,24 @@ pub(crate) fn key_template(repr: &str) -> Option<String> {
     out.contains('#').then_some(out)
 }
 
+/// Whether `small` is keyed like `big`: at least [`MIN_INSTANCES`] of
+/// its keys read (at most [`KEYS_SAMPLED`]), and nine in ten of them, are
+/// keys of `big` (compared as the exporter wrote them: `17` is no `'17'`).
+/// A table a program needs is keyed by what it looks things up by; a
+/// smaller dict under the same keys holds something made per key met — a
+/// cache of pages by user id beside the users by id.
+pub(crate) fn keyed_like(cx: &Ctx, small: ObjIdx, big: ObjIdx) -> bool {
+    let g = &cx.heap.graph;
+    let keys = |d: ObjIdx| g.out_refs(d).filter(|&(_, l)| l.kind() == RefKind::DictValue).map(|(_, l)| cx.snapshot.str(l.name()));
+    let (mut read, mut shared) = (0usize, 0usize);
+    let big_keys: HashSet<&str> = keys(big).collect();
+    for k in keys(small).take(KEYS_SAMPLED) {
+        read += 1;
+        shared += big_keys.contains(k) as usize;
+    }
+    read >= MIN_INSTANCES as usize && shared * 10 >= read * 9
+}
+
 /// Modules a program makes at run time and registers (`types.ModuleType(
 /// f"plugin_{n}")` put in `sys.modules`, importlib's `module_from_spec`):
 /// a dict holding at least [`MIN_INSTANCES`] modules under names from one
