@@ -186,6 +186,7 @@ impl Pieces {
         Pieces { after: BLOCK, size: 128 << 10, threads: cores.min(4) }
     }
 }
+
 /// The longest token a flat array may hold (an integer has at most 18
 /// digits here, with its sign and whitespace around it).
 const MAX_FLAT_TOKEN: usize = 64;
