@@ -3,25 +3,28 @@
 //! not start a thread, one after the other. No result depends on which.
 
 /// Runs `side` and `here`, natively at the same time, and returns both.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn join<A: Send, B>(side: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
+    // Held here so that it can still run on this thread if no thread starts.
+    let slot = std::sync::Mutex::new(Some(side));
+    let take = || slot.lock().ok().and_then(|mut s| s.take());
     #[cfg(not(target_arch = "wasm32"))]
-    {
-        // Held here so that it can still run on this thread if no thread starts.
-        let slot = std::sync::Mutex::new(Some(side));
-        let take = || slot.lock().ok().and_then(|mut s| s.take());
-        std::thread::scope(|scope| {
-            let spawned = std::thread::Builder::new().spawn_scoped(scope, || take().map(|side| side()));
-            let b = here();
-            let a = spawned.ok().and_then(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-            // Not started: run it here.
-            let a = a.or_else(|| take().map(|side| side())).expect("ran on one thread or the other");
-            (a, b)
-        })
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        (side(), here())
-    }
+    let (a, b) = std::thread::scope(|scope| {
+        #[cfg(not(target_arch = "wasm32"))]
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, || take().map(|side| side()));
+        let b = here();
+        let a = spawned.ok().and_then(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        (a, b)
+    });
+    // Not started: run it here.
+    let a = a.or_else(|| take().map(|side| side())).expect("ran on one thread or the other");
+    (a, b)
+}
+
+/// Runs `side`, then `here` (the browser worker has one thread).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn join<A, B>(side: impl FnOnce() -> A, here: impl FnOnce() -> B) -> (A, B) {
+    (side(), here())
 }
 
 #[cfg(test)]

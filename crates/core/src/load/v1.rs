@@ -427,8 +427,7 @@ mod tests {
     /// takes it (then the fast path had declined something it reads).
     #[test]
     fn corrupted_arrays_read_in_pieces_agree_with_serde() {
-        let mut text = Vec::new();
-        crate::synth::write_v1_exported(crate::synth::SynthOptions { objects: 25_000, seed: 11 }, &mut text).unwrap();
+        let text = fast::big_document(25_000, true);
         assert!(text.len() > (3 << 20) / 2, "{} bytes", text.len());
         let mut state = 0x2545_F491_4F6C_DD1Du64;
         let mut next = |below: usize| {

@@ -1151,6 +1151,27 @@ mod tests {
     }
 
     #[test]
+    fn a_set_whose_table_outweighs_its_items_holds_them() {
+        // `USERS` (430 KB), and `['seen']` → a set of 1000 short strs (100 KB) whose own table is
+        // 200 KB: its items are a third of what it keeps alive, all of what it keeps besides itself
+        // strings: 1 module type, 2 "app", 3 dict, 4 app.User, 5 'USERS', 6 'seen', 7 builtins.set, 8 builtins.str
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let set = objects.len();
+            objects.push("64,7,200000,1,-1,-1".to_string());
+            refs.push(format!("1,{set},2,6"));
+            for i in 0..1000 {
+                refs.push(format!("{set},{},4,-1", objects.len()));
+                objects.push(format!("{},8,100,0,-1,-1", 0x80000 + 16 * i));
+            }
+        });
+        let strings = ["", "builtins.module", "app", "builtins.dict", "app.User", "'USERS'", "'seen'", "builtins.set", "builtins.str"];
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "seen".into() }, "{list:#?}");
+        assert_eq!((first.pattern, first.count), (Pattern::ModuleGlobal, 1000), "{list:#?}");
+    }
+
+    #[test]
     fn a_smaller_dict_keyed_like_a_table_comes_before_the_table() {
         // `USERS`: 1000 `app.User` under int keys 0..999; `['pages']` → a dict of 300 strs
         // under keys 0..299 (with `shared` false, under keys 1000..1299: no table's)

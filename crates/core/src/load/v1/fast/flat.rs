@@ -45,7 +45,8 @@ fn int_at(body: &[u8], mut i: usize) -> Option<(i64, usize)> {
         i += 1;
     }
     let digits = i - start;
-    if digits == 0 || (digits > 1 && body[start] == b'0') {
+    // `-0` is JSON, but serde reads it as the float -0.0, which no integer field takes.
+    if digits == 0 || (digits > 1 && body[start] == b'0') || (negative && v == 0) {
         return None;
     }
     Some((if negative { -v } else { v }, i))
@@ -256,7 +257,7 @@ mod tests {
     }
 
     const GOOD: [&str; 5] = ["", " \n ", "1,-2, 3 ,\n0", "999999999999999999,-1", " 10 , 20,30 ,40 , 50,60 "];
-    const BAD: [&str; 12] = ["1,", ",1", "1,,2", "01", "-", "1.5", "1e3", "1 2", "\"1\"", "1000000000000000000", "1,2,3", " , "];
+    const BAD: [&str; 13] = ["1,", ",1", "1,,2", "01", "-", "1.5", "1e3", "1 2", "\"1\"", "1000000000000000000", "1,2,3", " , ", "-0,1"];
 
     #[test]
     fn flat_arrays() {
