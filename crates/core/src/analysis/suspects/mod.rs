@@ -1151,6 +1151,43 @@ mod tests {
     }
 
     #[test]
+    fn type_namespaces_held_from_c_are_not_suspects() {
+        // 80 dicts held only from C (native roots), each holding two `app.User` objects of 2 KB;
+        // with `namespace`, each also has a `'__doc__'` key, as a static type's `__dict__` has
+        // strings: 1 module type, 2 "app", 3 dict, 4 app.User, 5 'USERS', 6 '__doc__', 7 str
+        for namespace in [false, true] {
+            let mut roots = vec!["0,0,2,0".to_string()];
+            let (objects, refs) = app_with_users(|objects, refs| {
+                for _ in 0..80 {
+                    let d = objects.len();
+                    objects.push(format!("{},3,300,1,-1,-1", 0x90000 + 16 * d));
+                    roots.push(format!("{d},3,-1,0"));
+                    for _ in 0..2 {
+                        refs.push(format!("{d},{},2,-1", objects.len()));
+                        objects.push(format!("{},4,2000,1,-1,-1", 0x90000 + 16 * objects.len()));
+                    }
+                    if namespace {
+                        refs.push(format!("{d},{},2,6", objects.len()));
+                        objects.push(format!("{},7,60,0,-1,-1", 0x90000 + 16 * objects.len()));
+                    }
+                }
+            });
+            let strings = ["", "builtins.module", "app", "builtins.dict", "app.User", "'USERS'", "'__doc__'", "builtins.str"];
+            let strings: Vec<String> = strings.iter().map(|s| format!("{s:?}")).collect();
+            let text = format!(
+                r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{}],"references":[{}],"roots":[{}]}},"strings":[{}]}}"#,
+                objects.join(","),
+                refs.join(","),
+                roots.join(","),
+                strings.join(",")
+            );
+            let list = first_suspects(text.as_bytes());
+            let native = list.iter().any(|s| s.pattern == Pattern::NativeHeld);
+            assert_eq!(native, !namespace, "namespace {namespace}: {list:#?}");
+        }
+    }
+
+    #[test]
     fn a_set_whose_table_outweighs_its_items_holds_them() {
         // `USERS` (430 KB), and `['seen']` → a set of 1000 short strs (100 KB) whose own table is
         // 200 KB: its items are a third of what it keeps alive, all of what it keeps besides itself

@@ -383,7 +383,7 @@ pub(crate) fn native_held(cx: &Ctx) -> Vec<NativeGroup> {
     let mut groups: HashMap<(u32, u32), NativeGroup> = HashMap::new();
     for r in heap.roots.iter().filter(|r| r.kind == RootKind::Native) {
         let o = r.object;
-        if g.strong_predecessors(o).next().is_some() {
+        if g.strong_predecessors(o).next().is_some() || is_type_namespace(cx, o) {
             continue;
         }
         let t = cx.types.type_of(o);
@@ -409,6 +409,16 @@ pub(crate) fn native_held(cx: &Ctx) -> Vec<NativeGroup> {
         .collect();
     out.sort_unstable_by_key(|n| n.example);
     out
+}
+
+/// The `__dict__` of a type the export has no object for (a C extension's
+/// static type, which the collector does not track): a dict with a
+/// `'__doc__'` key, which `PyType_Ready` puts in every type's dict. It is
+/// held from C by its type, and it is code, not data a program piles up
+/// (numpy's or Cython's types: hundreds of them).
+fn is_type_namespace(cx: &Ctx, o: ObjIdx) -> bool {
+    cx.types.names[cx.types.type_of(o) as usize] == "builtins.dict"
+        && cx.heap.graph.out_refs(o).any(|(_, l)| l.kind() == RefKind::DictValue && cx.snapshot.str(l.name()) == "'__doc__'")
 }
 
 /// Containers (set, list, dict, deque) that refer to many asyncio tasks that
