@@ -57,7 +57,7 @@ use crate::graph::ObjIdx;
 use crate::model::{Heap, Snapshot};
 use crate::units::format_bytes;
 use naming::Ctx;
-use passes::{closure_capture, has_traceback, weak_container_of};
+use passes::{closure_capture, has_traceback, partial_function, weak_container_of};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SuspectKind {
@@ -765,6 +765,11 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         "_io.TextIOWrapper" | "_io.BufferedReader" | "_io.BufferedWriter" | "_io.BufferedRandom" | "_io.FileIO" | "socket.socket" => {
             return (Pattern::OpenFiles, holder, format!("file objects `{item_type}` (each with its buffer and, while open, an OS handle)"))
         }
+        "functools.partial" => {
+            let what = partial_function(cx, acc.example);
+            return (Pattern::PendingJobs, holder, format!("jobs `functools.partial({what}, …)` not yet run (each with its arguments)"));
+        }
+        "threading.Thread" => return (Pattern::KeptThreads, holder, "`threading.Thread` objects (with their attributes)".to_string()),
         "_asyncio.Future" | "asyncio.futures.Future" | "concurrent.futures._base.Future" => {
             return (Pattern::PendingFutures, holder, format!("futures `{item_type}` (with their callbacks or results)"))
         }
@@ -1260,5 +1265,65 @@ mod tests {
             assert!(first.reason.contains("default argument `seen` of `remember`"), "kw {kw}: {}", first.reason);
             assert!(first.fix.contains("`seen=None` in `remember`"), "kw {kw}: {}", first.fix);
         }
+    }
+
+    #[test]
+    fn partials_and_threads_in_a_list_say_what_they_keep() {
+        // `['jobs']` → a list of 300 `functools.partial`, each calling `send` (a global of `app`)
+        // with a bytes argument; `['workers']` → a list of 300 `threading.Thread` objects
+        // strings: 6 'jobs', 7 list, 8 functools.partial, 9 function, 10 'send', 11 bytes, 12 'workers',
+        // 13 threading.Thread, 14 send
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let send = objects.len();
+            objects.push("589824,9,150,1,14,-1".to_string());
+            refs.push(format!("1,{send},2,10"));
+            for (name, item) in [(6, 8), (12, 13)] {
+                let list = objects.len();
+                objects.push(format!("{},7,2500,1,-1,-1", 0x50000 + 0x100000 * item));
+                refs.push(format!("1,{list},2,{name}"));
+                for i in 0..300 {
+                    let it = objects.len();
+                    refs.push(format!("{list},{it},4,-1"));
+                    objects.push(format!("{},{item},80,1,-1,-1", 0x60000 + 0x100000 * item + 32 * i));
+                    if item == 8 {
+                        refs.push(format!("{it},{send},0,-1"));
+                        refs.push(format!("{it},{},0,-1", objects.len()));
+                        objects.push(format!("{},11,1000,0,-1,-1", 0x70000 + 0x100000 * item + 32 * i));
+                    } else {
+                        refs.push(format!("{it},{},0,-1", objects.len()));
+                        objects.push(format!("{},3,1500,1,-1,-1", 0x70000 + 0x100000 * item + 32 * i));
+                    }
+                }
+            }
+        });
+        let strings = [
+            "",
+            "builtins.module",
+            "app",
+            "builtins.dict",
+            "app.User",
+            "'USERS'",
+            "'jobs'",
+            "builtins.list",
+            "functools.partial",
+            "builtins.function",
+            "'send'",
+            "builtins.bytes",
+            "'workers'",
+            "threading.Thread",
+            "send",
+        ];
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let jobs = list.iter().find(|s| s.holder == Holder::ModuleGlobal { module: "app".into(), name: "jobs".into() });
+        let jobs = jobs.expect("the jobs");
+        assert_eq!((jobs.pattern, jobs.count), (Pattern::PendingJobs, 300), "{list:#?}");
+        assert!(jobs.reason.contains("`functools.partial(send, …)` not yet run"), "{}", jobs.reason);
+        assert!(jobs.fix.contains("run the jobs"), "{}", jobs.fix);
+        let workers = list.iter().find(|s| s.holder == Holder::ModuleGlobal { module: "app".into(), name: "workers".into() });
+        let workers = workers.expect("the threads");
+        assert_eq!((workers.pattern, workers.count), (Pattern::KeptThreads, 300), "{list:#?}");
+        assert!(workers.fix.contains("after join()"), "{}", workers.fix);
+        // both before the bigger table of users
+        assert!(matches!(list[0].pattern, Pattern::PendingJobs | Pattern::KeptThreads), "{list:#?}");
     }
 }

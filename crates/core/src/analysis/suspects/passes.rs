@@ -582,6 +582,17 @@ pub(crate) fn closure_capture(cx: &Ctx, function: ObjIdx) -> Option<String> {
         .and_then(|(_, l)| cx.label_name(l))
 }
 
+/// The function a `functools.partial` calls (its first referent that is a
+/// function or method), named by its description; `…` if it has none.
+pub(crate) fn partial_function(cx: &Ctx, partial: ObjIdx) -> String {
+    cx.heap
+        .graph
+        .successors(partial)
+        .iter()
+        .find(|&&t| matches!(cx.type_name(t), "builtins.function" | "builtins.method" | "builtins.builtin_function_or_method"))
+        .map_or_else(|| "…".to_string(), |&t| cx.desc(t).to_string())
+}
+
 /// Whether an object refers to a traceback (an exception keeping `__traceback__`).
 pub(crate) fn has_traceback(cx: &Ctx, o: ObjIdx) -> bool {
     cx.heap.graph.successors(o).iter().any(|&t| cx.type_name(t) == "builtins.traceback")

@@ -27,6 +27,12 @@ pub enum Pattern {
     /// Futures (asyncio, concurrent.futures) kept in a container: replies
     /// that never come, or results nobody collects, never removed.
     PendingFutures,
+    /// Calls prepared and never made (`functools.partial` objects kept in a
+    /// container): each keeps its function and arguments until it is run.
+    PendingJobs,
+    /// `threading.Thread` objects kept in a container after they were
+    /// started (and joined).
+    KeptThreads,
     /// File objects or sockets kept in a container (open or not: each keeps
     /// its buffer, an open one its OS handle).
     OpenFiles,
@@ -114,6 +120,8 @@ impl Pattern {
             Pattern::WeakContainer => "weak_container",
             Pattern::PendingFutures => "pending_futures",
             Pattern::OpenFiles => "open_files",
+            Pattern::PendingJobs => "pending_jobs",
+            Pattern::KeptThreads => "kept_threads",
             Pattern::QueueBacklog => "queue_backlog",
             Pattern::PausedGenerators => "paused_generators",
             Pattern::ScheduledCallbacks => "scheduled_callbacks",
@@ -168,6 +176,8 @@ impl Pattern {
             | Pattern::RuntimeClasses
             | Pattern::PendingFutures
             | Pattern::OpenFiles
+            | Pattern::PendingJobs
+            | Pattern::KeptThreads
             | Pattern::ModuleRegistry
             | Pattern::ContextVar
             | Pattern::NativeHeld
@@ -232,6 +242,12 @@ impl Pattern {
             }
             (Pattern::OpenFiles, _) => {
                 "file objects and sockets kept in a collection hold their buffers (and, until closed, an OS handle each): close each when done (`with open(...) as f:`), keep the path or the data you need instead of the file object, and remove it from the collection".to_string()
+            }
+            (Pattern::PendingJobs, _) => {
+                "a functools.partial keeps its function and every argument bound to it (here what each job would work on) until the partial itself is dropped: run the jobs and remove each once run (a queue.Queue or a concurrent.futures executor that a worker drains), or drop the ones that will never run".to_string()
+            }
+            (Pattern::KeptThreads, _) => {
+                "a Thread object outlives its thread: once it has finished it still keeps its name, its locks and every attribute set on it (a subclass's results and inputs; one never started keeps its target and args too): remove each thread from the collection after join() (keep only its result), or use a concurrent.futures.ThreadPoolExecutor".to_string()
             }
             (Pattern::PendingFutures, _) => {
                 "a future keeps its callbacks (and what they refer to) until it is done, and its result after: remove each future from the collection when it is done, cancelled or timed out (`finally: waiting.pop(msg_id, None)`, or fut.add_done_callback to remove it), and cancel the ones nobody waits for".to_string()
