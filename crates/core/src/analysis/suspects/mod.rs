@@ -389,13 +389,28 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             // A buffer a program writes to (a StringIO of debug output, a
             // bytearray extended per request): a log, like a list appended to.
             Holder::ModuleGlobal { .. } | Holder::InstanceAttribute { .. } if tables::is_buffer(cx.type_name(o)) => Pattern::GrowingBuffer,
+            // One string of 1 % of the heap or more in a variable of the
+            // program's (not a dunder such as `__doc__`): built by `+=` per
+            // event (`self.text += line`), a log kept as one str.
+            Holder::ModuleGlobal { name, .. } | Holder::InstanceAttribute { name, .. }
+                if is_text(cx.type_name(o)) && !name.starts_with("__") =>
+            {
+                Pattern::GrowingBuffer
+            }
             _ => Pattern::LargeObject,
+        };
+        let fix = match (&holder, pattern) {
+            (Holder::ModuleGlobal { name, .. }, Pattern::GrowingBuffer) if is_text(cx.type_name(o)) => growing_text_fix(name),
+            (Holder::InstanceAttribute { name, .. }, Pattern::GrowingBuffer) if is_text(cx.type_name(o)) => {
+                growing_text_fix(&format!("self.{name}"))
+            }
+            _ => pattern.fix(&holder, gc_disabled),
         };
         let retained = a.dominators.retained_bytes(o);
         let items = format!("`{}`", cx.type_name(o));
         out.push(Suspect {
             kind: SuspectKind::Object(o),
-            fix: pattern.fix(&holder, gc_disabled),
+            fix,
             reason: format!(
                 "{holder} ({}) retains {:.0}% of reachable memory ({} in {} objects)",
                 cx.short(o),
@@ -679,6 +694,17 @@ fn runtime_module_items(cx: &Ctx, holder: &Holder, example: ObjIdx) -> String {
         }
         _ => format!("modules made at run time, such as `{name}` (each with its namespace)"),
     }
+}
+
+/// Whether a type is an immutable text (`str`, `bytes`): one that grows
+/// only by being rebuilt (`text += line`).
+fn is_text(type_name: &str) -> bool {
+    matches!(type_name, "builtins.str" | "builtins.bytes")
+}
+
+/// The fix for a `str` or `bytes` a program keeps adding to.
+fn growing_text_fix(name: &str) -> String {
+    format!("`{name}` is one string that every `+=` copies and makes longer: write the lines to a file or a logging handler, keep the last ones in a collections.deque(maxlen=N) (and `\"\".join()` them when needed), or empty it (`{name} = \"\"`) once its content is used")
 }
 
 /// The pattern, holder and item description of an accumulation.
@@ -1325,5 +1351,26 @@ mod tests {
         assert!(workers.fix.contains("after join()"), "{}", workers.fix);
         // both before the bigger table of users
         assert!(matches!(list[0].pattern, Pattern::PendingJobs | Pattern::KeptThreads), "{list:#?}");
+    }
+
+    #[test]
+    fn a_long_string_in_a_variable_is_a_growing_buffer() {
+        // `['log']` and `['__doc__']` of module `app`: a str of 50 KB each (beside 400 KB of users)
+        // strings: 6 'log', 7 builtins.str, 8 '__doc__'
+        let (objects, refs) = app_with_users(|objects, refs| {
+            for (i, name) in [6, 8].into_iter().enumerate() {
+                refs.push(format!("1,{},2,{name}", objects.len()));
+                objects.push(format!("{},7,50000,0,-1,-1", 0x90000 + 64 * i));
+            }
+        });
+        let strings = ["", "builtins.module", "app", "builtins.dict", "app.User", "'USERS'", "'log'", "builtins.str", "'__doc__'"];
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "log".into() }, "{list:#?}");
+        assert_eq!(first.pattern, Pattern::GrowingBuffer, "{list:#?}");
+        assert!(first.fix.contains("every `+=` copies") && first.fix.contains("`log = \"\"`"), "{}", first.fix);
+        // a docstring is no log
+        let doc_str = list.iter().find(|s| matches!(&s.holder, Holder::ModuleGlobal { name, .. } if name == "__doc__"));
+        assert!(doc_str.is_none_or(|s| s.pattern == Pattern::LargeObject), "{list:#?}");
     }
 }
