@@ -696,6 +696,25 @@ fn runtime_module_items(cx: &Ctx, holder: &Holder, example: ObjIdx) -> String {
     }
 }
 
+/// Whether the tuples a list holds are timers (`heapq.heappush(timers,
+/// (deadline, seq, callback))`): nine in ten of the first 50 start with a
+/// number and hold something callable (a function, a bound method, a
+/// `functools.partial`, a builtin).
+fn is_timer_heap(cx: &Ctx, acc: &passes::Accumulation) -> bool {
+    let g = &cx.heap.graph;
+    let (mut seen, mut timers) = (0, 0);
+    for &t in cx.tree.children(acc.node).iter().filter(|&&c| cx.types.type_of(c) == acc.type_id).take(50) {
+        seen += 1;
+        let items = g.successors(t);
+        let number = items.first().is_some_and(|&f| matches!(cx.type_name(f), "builtins.float" | "builtins.int"));
+        let callable = items.iter().any(|&i| {
+            matches!(cx.type_name(i), "builtins.function" | "builtins.method" | "functools.partial" | "builtins.builtin_function_or_method")
+        });
+        timers += u32::from(number && callable);
+    }
+    seen >= 20 && timers * 10 >= seen * 9
+}
+
 /// Whether a type is an immutable text (`str`, `bytes`): one that grows
 /// only by being rebuilt (`text += line`).
 fn is_text(type_name: &str) -> bool {
@@ -790,6 +809,11 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         "_asyncio.Task" | "asyncio.tasks.Task" => return (Pattern::PendingTasks, holder, "pending asyncio tasks".to_string()),
         "_io.TextIOWrapper" | "_io.BufferedReader" | "_io.BufferedWriter" | "_io.BufferedRandom" | "_io.FileIO" | "socket.socket" => {
             return (Pattern::OpenFiles, holder, format!("file objects `{item_type}` (each with its buffer and, while open, an OS handle)"))
+        }
+        "builtins.tuple" if cx.type_name(acc.container) == "builtins.list" && is_timer_heap(cx, acc) => {
+            let items =
+                "timers `(deadline, …, callback)` waiting in a list kept as a heap (`heapq`) that nothing pops (with their arguments)";
+            return (Pattern::ScheduledCallbacks, holder, items.to_string());
         }
         "functools.partial" => {
             let what = partial_function(cx, acc.example);
@@ -1372,5 +1396,45 @@ mod tests {
         // a docstring is no log
         let doc_str = list.iter().find(|s| matches!(&s.holder, Holder::ModuleGlobal { name, .. } if name == "__doc__"));
         assert!(doc_str.is_none_or(|s| s.pattern == Pattern::LargeObject), "{list:#?}");
+    }
+
+    #[test]
+    fn a_list_of_deadline_and_callback_tuples_is_a_heap_of_timers() {
+        // `['timers']` → a list of 300 tuples `(deadline, seq, callback)`, each with its float,
+        // its int and a function of its own
+        // strings: 6 'timers', 7 list, 8 tuple, 9 float, 10 int, 11 function
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let list = objects.len();
+            objects.push("655360,7,2500,1,-1,-1".to_string());
+            refs.push(format!("1,{list},2,6"));
+            for i in 0..300 {
+                let t = objects.len();
+                refs.push(format!("{list},{t},4,-1"));
+                objects.push(format!("{},8,64,1,-1,-1", 0xb0000 + 128 * i));
+                for (k, (ty, size)) in [(9, 24), (10, 28), (11, 1000)].into_iter().enumerate() {
+                    refs.push(format!("{t},{},4,-1", objects.len()));
+                    objects.push(format!("{},{ty},{size},1,-1,-1", 0xb0000 + 128 * i + 32 * (k + 1)));
+                }
+            }
+        });
+        let strings = [
+            "",
+            "builtins.module",
+            "app",
+            "builtins.dict",
+            "app.User",
+            "'USERS'",
+            "'timers'",
+            "builtins.list",
+            "builtins.tuple",
+            "builtins.float",
+            "builtins.int",
+            "builtins.function",
+        ];
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "timers".into() }, "{list:#?}");
+        assert_eq!((first.pattern, first.count), (Pattern::ScheduledCallbacks, 300), "{list:#?}");
+        assert!(first.reason.contains("kept as a heap (`heapq`)"), "{}", first.reason);
     }
 }
