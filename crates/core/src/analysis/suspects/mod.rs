@@ -1049,6 +1049,14 @@ mod tests {
         a.suspects(&s, heap, 10)
     }
 
+    /// The strings of [`app_with_users`]' heap (1 module type, 2 "app", 3
+    /// dict, 4 app.User, 5 'USERS'), then `extra` from index 6 on.
+    fn app_strings<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+        let mut strings = vec!["", "builtins.module", "app", "builtins.dict", "app.User", "'USERS'"];
+        strings.extend_from_slice(extra);
+        strings
+    }
+
     /// Module `app` → its dict → `['USERS']`, a dict of 1000 `app.User`
     /// objects (400 KB), and `['<name>']` → what `extra` adds (objects
     /// from index 4 on); returns (objects, refs).
@@ -1079,17 +1087,7 @@ mod tests {
                 refs.extend([format!("{registry},{key},3,-1"), format!("{key},{text},4,-1")]);
             }
         });
-        let strings = [
-            "",
-            "builtins.module",
-            "app",
-            "builtins.dict",
-            "app.User",
-            "'USERS'",
-            "'__warningregistry__'",
-            "builtins.tuple",
-            "builtins.str",
-        ];
+        let strings = app_strings(&["'__warningregistry__'", "builtins.tuple", "builtins.str"]);
         let list = first_suspects(&doc(&objects, &refs, &strings));
         let first = list.first().expect("a suspect");
         assert_eq!(first.pattern, Pattern::WarningRegistry, "{list:#?}");
@@ -1118,17 +1116,7 @@ mod tests {
                 prev = block;
             }
         });
-        let strings = [
-            "",
-            "builtins.module",
-            "app",
-            "builtins.dict",
-            "app.User",
-            "'USERS'",
-            "'audit'",
-            "itertools._tee",
-            "itertools._tee_dataobject",
-        ];
+        let strings = app_strings(&["'audit'", "itertools._tee", "itertools._tee_dataobject"]);
         let list = first_suspects(&doc(&objects, &refs, &strings));
         let first = list.first().expect("a suspect");
         assert_eq!(first.pattern, Pattern::TeeBacklog, "{list:#?}");
@@ -1153,19 +1141,7 @@ mod tests {
                 objects.push(format!("{},3,400,1,-1,-1", 0x40000 + 16 * i));
             }
         });
-        let strings = [
-            "",
-            "builtins.module",
-            "app",
-            "builtins.dict",
-            "app.User",
-            "'USERS'",
-            "'handle'",
-            "builtins.function",
-            "handle",
-            "'seen'",
-            "builtins.list",
-        ];
+        let strings = app_strings(&["'handle'", "builtins.function", "handle", "'seen'", "builtins.list"]);
         let list = first_suspects(&doc(&objects, &refs, &strings));
         let first = list.first().expect("a suspect");
         assert_eq!(first.holder, Holder::FunctionAttribute { function: "handle".into(), name: "seen".into() }, "{list:#?}");
@@ -1227,7 +1203,7 @@ mod tests {
                     }
                 }
             });
-            let strings = ["", "builtins.module", "app", "builtins.dict", "app.User", "'USERS'", "'__doc__'", "builtins.str"];
+            let strings = app_strings(&["'__doc__'", "builtins.str"]);
             let strings: Vec<String> = strings.iter().map(|s| format!("{s:?}")).collect();
             let text = format!(
                 r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{}],"references":[{}],"roots":[{}]}},"strings":[{}]}}"#,
@@ -1256,7 +1232,7 @@ mod tests {
                 objects.push(format!("{},8,100,0,-1,-1", 0x80000 + 16 * i));
             }
         });
-        let strings = ["", "builtins.module", "app", "builtins.dict", "app.User", "'USERS'", "'seen'", "builtins.set", "builtins.str"];
+        let strings = app_strings(&["'seen'", "builtins.set", "builtins.str"]);
         let list = first_suspects(&doc(&objects, &refs, &strings));
         let first = list.first().expect("a suspect");
         assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "seen".into() }, "{list:#?}");
@@ -1346,13 +1322,7 @@ mod tests {
                 }
             }
         });
-        let strings = [
-            "",
-            "builtins.module",
-            "app",
-            "builtins.dict",
-            "app.User",
-            "'USERS'",
+        let strings = app_strings(&[
             "'jobs'",
             "builtins.list",
             "functools.partial",
@@ -1362,7 +1332,7 @@ mod tests {
             "'workers'",
             "threading.Thread",
             "send",
-        ];
+        ]);
         let list = first_suspects(&doc(&objects, &refs, &strings));
         let jobs = list.iter().find(|s| s.holder == Holder::ModuleGlobal { module: "app".into(), name: "jobs".into() });
         let jobs = jobs.expect("the jobs");
@@ -1387,7 +1357,7 @@ mod tests {
                 objects.push(format!("{},7,50000,0,-1,-1", 0x90000 + 64 * i));
             }
         });
-        let strings = ["", "builtins.module", "app", "builtins.dict", "app.User", "'USERS'", "'log'", "builtins.str", "'__doc__'"];
+        let strings = app_strings(&["'log'", "builtins.str", "'__doc__'"]);
         let list = first_suspects(&doc(&objects, &refs, &strings));
         let first = list.first().expect("a suspect");
         assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "log".into() }, "{list:#?}");
@@ -1417,20 +1387,7 @@ mod tests {
                 }
             }
         });
-        let strings = [
-            "",
-            "builtins.module",
-            "app",
-            "builtins.dict",
-            "app.User",
-            "'USERS'",
-            "'timers'",
-            "builtins.list",
-            "builtins.tuple",
-            "builtins.float",
-            "builtins.int",
-            "builtins.function",
-        ];
+        let strings = app_strings(&["'timers'", "builtins.list", "builtins.tuple", "builtins.float", "builtins.int", "builtins.function"]);
         let list = first_suspects(&doc(&objects, &refs, &strings));
         let first = list.first().expect("a suspect");
         assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "timers".into() }, "{list:#?}");
