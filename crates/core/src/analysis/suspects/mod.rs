@@ -384,6 +384,7 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             Holder::ThreadLocal { .. } => Pattern::ThreadLocal,
             Holder::ContextVar { .. } => Pattern::ContextVar,
             Holder::FrameLocal { thread: Some(_), .. } => Pattern::FrameLocal,
+            Holder::RaisedIn { .. } => Pattern::StoredExceptions,
             Holder::ClassAttribute { .. } => Pattern::ClassAttribute,
             Holder::Cache { .. } => Pattern::UnboundedCache,
             // A buffer a program writes to (a StringIO of debug output, a
@@ -865,6 +866,7 @@ fn plain_pattern(holder: &Holder, mapping: bool) -> Pattern {
         Holder::ThreadLocal { .. } => Pattern::ThreadLocal,
         Holder::ContextVar { .. } => Pattern::ContextVar,
         Holder::FrameLocal { thread: Some(_), .. } => Pattern::FrameLocal,
+        Holder::RaisedIn { .. } => Pattern::StoredExceptions,
         Holder::ModuleGlobal { .. } => Pattern::ModuleGlobal,
         Holder::InstanceAttribute { .. } => Pattern::InstanceAttribute,
         Holder::FunctionAttribute { .. } => Pattern::FunctionAttribute,
@@ -1216,6 +1218,64 @@ mod tests {
             let native = list.iter().any(|s| s.pattern == Pattern::NativeHeld);
             assert_eq!(native, !namespace, "namespace {namespace}: {list:#?}");
         }
+    }
+
+    #[test]
+    fn a_local_of_a_frame_kept_by_a_stored_exception_is_named_by_the_exception() {
+        // `['importer']` → app.Importer → its `__dict__` → `['last_error']` → a ValueError →
+        // its traceback → `.tb_frame` → the frame of `run` (not on any thread's stack) →
+        // local `batch` → a list of 300 dicts of 600 bytes
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let at = |objects: &Vec<String>| 0xA0000 + 16 * objects.len();
+            let push = |objects: &mut Vec<String>, row: &str| {
+                let i = objects.len();
+                objects.push(format!("{},{row}", at(objects)));
+                i
+            };
+            let importer = push(objects, "7,48,1,-1,-1");
+            let dict = push(objects, "3,200,1,-1,-1");
+            let error = push(objects, "9,72,1,-1,-1");
+            let traceback = push(objects, "10,64,1,-1,-1");
+            let frame = push(objects, "12,400,9,15,-1");
+            let list = push(objects, "14,2456,1,-1,-1");
+            refs.extend([
+                format!("1,{importer},2,6"),
+                format!("{importer},{dict},13,-1"),
+                format!("{dict},{error},2,8"),
+                format!("{error},{traceback},0,-1"),
+                format!("{traceback},{frame},1,11"),
+                format!("{frame},{importer},6,16"),
+                format!("{frame},{list},6,13"),
+            ]);
+            for _ in 0..300 {
+                let d = push(objects, "3,600,1,-1,-1");
+                refs.push(format!("{list},{d},4,-1"));
+            }
+        });
+        let strings = app_strings(&[
+            "'importer'",
+            "app.Importer",
+            "'last_error'",
+            "builtins.ValueError",
+            "builtins.traceback",
+            "tb_frame",
+            "builtins.frame",
+            "batch",
+            "builtins.list",
+            "run at app.py:3",
+            "self",
+        ]);
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.pattern, Pattern::StoredExceptions, "{list:#?}");
+        assert!(
+            first.reason.starts_with(
+                "local `batch` of `run`, a frame kept by the traceback of the `ValueError` in `Importer.last_error`, holds 300"
+            ),
+            "{}",
+            first.reason
+        );
+        assert!(first.fix.contains("traceback.clear_frames"), "{}", first.fix);
     }
 
     #[test]

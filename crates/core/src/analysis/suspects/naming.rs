@@ -28,6 +28,10 @@ pub enum Holder {
     DefaultArgument { function: String, parameter: Option<String> },
     /// The local `variable` of a running `function`, in `thread` when known.
     FrameLocal { function: String, variable: String, thread: Option<String> },
+    /// A local of a frame that is not running, kept by the traceback of an
+    /// exception (`exception`, its type) that `kept_by` holds
+    /// (`self.last_error = e`): the frame and all its locals live on.
+    RaisedIn { local: Box<Holder>, exception: String, kept_by: Box<Holder> },
     /// Per-thread data `attribute` of a `threading.local` (itself named by `local`).
     ThreadLocal { local: Box<Holder>, attribute: String },
     /// The value of the `contextvars.ContextVar` named `name` in a context
@@ -58,6 +62,9 @@ impl fmt::Display for Holder {
             Holder::DefaultArgument { function, parameter: None } => write!(f, "a default argument of `{function}`"),
             Holder::FrameLocal { function, variable, thread: Some(t) } => write!(f, "local `{variable}` of `{function}` (thread `{t}`)"),
             Holder::FrameLocal { function, variable, thread: None } => write!(f, "local `{variable}` of `{function}`"),
+            Holder::RaisedIn { local, exception, kept_by } => {
+                write!(f, "{local}, a frame kept by the traceback of the `{exception}` in {kept_by},")
+            }
             Holder::ThreadLocal { local, attribute } => write!(f, "`.{attribute}` of the threading.local {local}"),
             Holder::ContextVar { name, default: true } => write!(f, "the default value of ContextVar `{name}`"),
             Holder::ContextVar { name, default: false } => write!(f, "the value of ContextVar `{name}` (in a context that lives on)"),
@@ -300,7 +307,19 @@ impl Ctx<'_> {
                 None => Holder::Object { object: self.short(src), step: Some(format!("cell {variable}")) },
             },
             (RefKind::Local, Some(variable)) if self.heap.flags[src as usize] & flags::FRAME != 0 => {
-                frame_local(self.snapshot, self.heap, src, variable)
+                let local = frame_local(self.snapshot, self.heap, src, variable);
+                match (&local, self.raised_in(src)) {
+                    (Holder::FrameLocal { thread: None, .. }, Some(exception)) if depth > 0 => {
+                        let name = self.type_name(exception);
+                        let exception_name = name.strip_prefix("builtins.").unwrap_or(name).to_string();
+                        Holder::RaisedIn {
+                            local: Box::new(local),
+                            exception: exception_name,
+                            kept_by: Box::new(self.holder_at(exception, depth - 1)),
+                        }
+                    }
+                    _ => local,
+                }
             }
             // Files whose defaults carry no parameter names.
             (RefKind::Index, _) | (RefKind::Internal, _) if self.type_name(src) == "builtins.tuple" => match self.defaults_owner(src) {
@@ -315,6 +334,27 @@ impl Ctx<'_> {
             }
             _ => self.fallback(src, label),
         }
+    }
+
+    /// The object keeping the traceback that keeps `frame` (a frame no
+    /// thread runs): up the traceback chain (`tb_next`) to the first
+    /// referrer that is not a traceback — the exception whose
+    /// `__traceback__` it is, or whatever else holds it.
+    fn raised_in(&self, frame: ObjIdx) -> Option<ObjIdx> {
+        let g = &self.heap.graph;
+        let is_traceback = |o: ObjIdx| self.type_name(o) == "builtins.traceback";
+        let mut at = g.strong_predecessors(frame).find(|&p| is_traceback(p))?;
+        for _ in 0..256 {
+            let mut outer = None;
+            for p in g.strong_predecessors(at) {
+                if !is_traceback(p) {
+                    return Some(p);
+                }
+                outer = Some(p);
+            }
+            at = outer?;
+        }
+        None
     }
 
     fn fallback(&self, src: ObjIdx, label: EdgeLabel) -> Holder {
