@@ -106,6 +106,9 @@ pub struct Suspect {
 }
 
 /// At most `limit` suspects, most likely leaks first (see the module doc).
+/// How many of the largest dict suspects are compared for side tables.
+const SIDE_TABLES_COMPARED: usize = 64;
+
 pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) -> Vec<Suspect> {
     let cx = Ctx::new(snapshot, heap, &a.types, &a.dominators, &a.owners);
     let total = a.dominators.reachable_bytes().max(1);
@@ -504,9 +507,23 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             _ => None,
         })
         .collect();
+    // Only the largest tables are compared, each with every bigger one, and
+    // each one's keys are gathered once: a heap with thousands of dicts of
+    // 50 or more entries must not compare every pair (the rule matters for
+    // the first suspects).
+    let mut tables = tables;
+    tables.sort_by_key(|&(i, _, _)| std::cmp::Reverse(out[i].retained_bytes));
+    tables.truncate(SIDE_TABLES_COMPARED);
+    tables.sort_by_key(|&(i, _, _)| i);
+    let mut keys_of: HashMap<ObjIdx, HashSet<&str>> = HashMap::new();
     let mut side: HashSet<ObjIdx> = HashSet::new();
     for &(i, small, n) in &tables {
-        let Some(&(j, _, m)) = tables.iter().find(|&&(_, b, m)| b != small && m > n && passes::keyed_like(&cx, small, b)) else {
+        let bigger = tables.iter().find(|&&(_, b, m)| {
+            b != small
+                && m > n
+                && passes::keyed_like(&cx, small, keys_of.entry(b).or_insert_with(|| passes::dict_key_names(&cx, b).collect()))
+        });
+        let Some(&(j, _, m)) = bigger else {
             continue;
         };
         let (table, _) = holder_code(&out[j].holder);

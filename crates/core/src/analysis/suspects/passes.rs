@@ -715,16 +715,18 @@ pub(crate) fn key_template(repr: &str) -> Option<String> {
 /// A table a program needs is keyed by what it looks things up by; a
 /// smaller dict under the same keys holds something made per key met — a
 /// cache of pages by user id beside the users by id.
-pub(crate) fn keyed_like(cx: &Ctx, small: ObjIdx, big: ObjIdx) -> bool {
-    let g = &cx.heap.graph;
-    let keys = |d: ObjIdx| g.out_refs(d).filter(|&(_, l)| l.kind() == RefKind::DictValue).map(|(_, l)| cx.snapshot.str(l.name()));
+pub(crate) fn keyed_like(cx: &Ctx, small: ObjIdx, big_keys: &HashSet<&str>) -> bool {
     let (mut read, mut shared) = (0usize, 0usize);
-    let big_keys: HashSet<&str> = keys(big).collect();
-    for k in keys(small).take(KEYS_SAMPLED) {
+    for k in dict_key_names(cx, small).take(KEYS_SAMPLED) {
         read += 1;
         shared += big_keys.contains(k) as usize;
     }
     read >= MIN_INSTANCES as usize && shared * 10 >= read * 9
+}
+
+/// The keys of `dict` as the exporter wrote them (the names of its value references).
+pub(crate) fn dict_key_names<'c>(cx: &'c Ctx, dict: ObjIdx) -> impl Iterator<Item = &'c str> + 'c {
+    cx.heap.graph.out_refs(dict).filter(|&(_, l)| l.kind() == RefKind::DictValue).map(|(_, l)| cx.snapshot.str(l.name()))
 }
 
 /// Modules a program makes at run time and registers (`types.ModuleType(
