@@ -417,8 +417,7 @@ pub(crate) fn native_held(cx: &Ctx) -> Vec<NativeGroup> {
 /// held from C by its type, and it is code, not data a program piles up
 /// (numpy's or Cython's types: hundreds of them).
 fn is_type_namespace(cx: &Ctx, o: ObjIdx) -> bool {
-    cx.types.names[cx.types.type_of(o) as usize] == "builtins.dict"
-        && cx.heap.graph.out_refs(o).any(|(_, l)| l.kind() == RefKind::DictValue && cx.snapshot.str(l.name()) == "'__doc__'")
+    cx.types.names[cx.types.type_of(o) as usize] == "builtins.dict" && dict_key_names(cx, o).any(|k| k == "'__doc__'")
 }
 
 /// Containers (set, list, dict, deque) that refer to many asyncio tasks that
