@@ -259,6 +259,48 @@ mod tests {
     const GOOD: [&str; 5] = ["", " \n ", "1,-2, 3 ,\n0", "999999999999999999,-1", " 10 , 20,30 ,40 , 50,60 "];
     const BAD: [&str; 13] = ["1,", ",1", "1,,2", "01", "-", "1.5", "1e3", "1 2", "\"1\"", "1000000000000000000", "1,2,3", " , ", "-0,1"];
 
+    /// `int_at` reads exactly what the JSON grammar and serde's integers
+    /// read, whatever byte ends the digits. Checked against `str::parse` with
+    /// the rules spelled out, for every length of 0–20 digits, several
+    /// offsets, each kind of byte after the digits, and the end of the text.
+    #[test]
+    fn integers_match_the_grammar() {
+        fn expected(text: &[u8], at: usize) -> Option<(i64, usize)> {
+            let negative = text.get(at) == Some(&b'-');
+            let start = at + negative as usize;
+            let end = start + text[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let digits = &text[start..end];
+            if digits.is_empty() || digits.len() > 18 || (digits.len() > 1 && digits[0] == b'0') {
+                return None;
+            }
+            let v: i64 = std::str::from_utf8(digits).unwrap().parse().unwrap();
+            if negative && v == 0 {
+                return None;
+            }
+            Some((if negative { -v } else { v }, end))
+        }
+        let afters: [&[u8]; 12] = [b"", b",", b" ", b"]", b"/", b":", b".5", b"e3", b"-", b"\xff", b"\x80", b"7,1"];
+        let mut checked = 0;
+        for len in 0..=20 {
+            for first in [b'0', b'1', b'9'] {
+                let digits: Vec<u8> = (0..len).map(|d| if d == 0 { first } else { b"0123456789"[(d * 7 + 3) % 10] }).collect();
+                for sign in [&b""[..], b"-"] {
+                    for after in afters {
+                        for offset in 0..9 {
+                            let mut text = vec![b' '; offset];
+                            text.extend_from_slice(sign);
+                            text.extend_from_slice(&digits);
+                            text.extend_from_slice(after);
+                            assert_eq!(int_at(&text, offset), expected(&text, offset), "{:?}", String::from_utf8_lossy(&text));
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 21 * 3 * 2 * 12 * 9);
+    }
+
     #[test]
     fn flat_arrays() {
         assert_eq!(fed("", 2), Some(vec![]));
