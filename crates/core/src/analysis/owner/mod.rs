@@ -127,17 +127,18 @@ impl Owners {
             }
         }
         modules.sort_unstable();
-        let of_type: Vec<Owner> = types
-            .names
-            .iter()
-            .map(|t| {
-                let m = module_of(t);
-                match modules.binary_search_by(|(name, _)| (*name).cmp(m)) {
-                    Ok(i) => modules[i].1,
-                    Err(_) => module_owner(m, None, env),
+        let of_type: Vec<Owner> = types.names.iter().map(|t| defining_module_owner(&modules, t, env)).collect();
+        // A class owns itself by the module that defines it, as a module
+        // does: `sqlalchemy`'s `Column` is third-party even when the
+        // application's module imports it (its namespace and methods with it).
+        for o in 0..n {
+            if intrinsic[o].is_none() && heap.flags[o] & flags::TYPE != 0 {
+                let name = snapshot.str(heap.description[o]);
+                if !name.is_empty() && !name.starts_with('?') {
+                    intrinsic[o] = Some(defining_module_owner(&modules, name, env));
                 }
-            })
-            .collect();
+            }
+        }
         for o in 0..n {
             if intrinsic[o].is_none() {
                 let t = of_type[types.of_object[o] as usize];
@@ -227,6 +228,22 @@ impl Owners {
             })
             .collect();
         Owners { of_object, totals, of_type }
+    }
+}
+
+/// The owner of the module that defines `qualified` (`app.models.Request`,
+/// `app.Outer.Inner`): the longest prefix that names a module of the heap
+/// (`modules`, sorted by name), else the name's module part by name alone.
+fn defining_module_owner(modules: &[(&str, Owner)], qualified: &str, env: Option<&PythonEnvironment>) -> Owner {
+    let mut m = module_of(qualified);
+    loop {
+        if let Ok(i) = modules.binary_search_by(|(name, _)| (*name).cmp(m)) {
+            return modules[i].1;
+        }
+        match m.rfind('.') {
+            Some(i) if i > 0 => m = &m[..i],
+            _ => return module_owner(module_of(qualified), None, env),
+        }
     }
 }
 
@@ -358,6 +375,32 @@ mod tests {
         assert_eq!(path_owner("/srv/venv/lib/python3.11/site-packages/x.py", None), Owner::ThirdParty);
         assert_eq!(path_owner("/usr/lib/python3.11/threading.py", Some(&env())), Owner::Interpreter);
         assert_eq!(path_owner("/srv/app.py", Some(&env())), Owner::Application);
+    }
+
+    /// A class is owned by the module that defines it, like a module: a
+    /// third-party class the application's module imports is third-party,
+    /// and so are its namespace and methods (they used to follow the
+    /// application's module, the nearer referrer).
+    #[test]
+    fn a_class_belongs_to_its_defining_module() {
+        // app (root) → dict → ['Column'] → type lib.schema.Column → __dict__ → function;
+        // lib.schema (root) → dict → ['Column'] (the same type), ['__file__'] → its path in site-packages
+        let doc = r#"{"format":"heapscope","version":1,"heap":{
+            "objects":[16,1,72,2,2,-1, 32,3,100,1,-1,-1, 48,1,72,2,4,-1, 64,3,100,1,-1,-1,
+                       80,5,900,5,6,-1, 96,3,300,1,-1,-1, 112,7,150,17,8,-1, 128,9,90,0,10,-1],
+            "references":[0,1,13,-1, 1,4,2,11, 2,3,13,-1, 3,4,2,11, 3,7,2,12, 4,5,10,-1, 5,6,2,-1],
+            "roots":[0,0,-1,0, 2,0,-1,0]},
+            "strings":["","builtins.module","app","builtins.dict","lib.schema","builtins.type","lib.schema.Column",
+                       "builtins.function","Column.__init__","builtins.str","'/venv/lib/python3.11/site-packages/lib/schema.py'",
+                       "'Column'","'__file__'"]}"#;
+        let loaded = crate::load(doc.as_bytes()).unwrap();
+        let s = loaded.snapshot;
+        let heap = s.heap.as_ref().unwrap();
+        let a = crate::Analysis::of_heap(&s, heap);
+        let owners: Vec<Owner> = (0..8).map(|o| a.owners.of(o)).collect();
+        use Owner::{Application as A, ThirdParty as T};
+        // app, its dict, lib.schema, its dict, the class, its namespace, its method, the path
+        assert_eq!(owners[..7], [A, A, T, T, T, T, T]);
     }
 
     /// Objects several roots reach take the owner of a referrer nearer the

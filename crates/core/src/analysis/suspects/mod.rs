@@ -1201,6 +1201,40 @@ mod tests {
     }
 
     #[test]
+    fn a_class_namespace_of_its_own_methods_is_no_suspect() {
+        // `app.Handlers` (bound as `Handlers` in `app`) → its `__dict__` → 12 functions of 3 KB,
+        // named `Handlers.method` (defined in the class body) or
+        // `make_handler.<locals>.handler` (added to the class at run time)
+        // strings: 6 type, 7 app.Handlers, 8 'Handlers', 9 function, 10 Handlers.method, 11 make_handler.<locals>.handler
+        for (name, expected) in [(10, false), (11, true)] {
+            let (objects, refs) = app_with_users(|objects, refs| {
+                let t = objects.len();
+                objects.push(format!("{},6,1000,5,7,-1", 0x90000 + 16 * t));
+                refs.push(format!("1,{t},2,8"));
+                let d = objects.len();
+                objects.push(format!("{},3,600,1,-1,-1", 0x90000 + 16 * d));
+                refs.push(format!("{t},{d},10,-1"));
+                for _ in 0..12 {
+                    refs.push(format!("{d},{},2,-1", objects.len()));
+                    objects.push(format!("{},9,3000,17,{name},-1", 0x90000 + 16 * objects.len()));
+                }
+            });
+            let strings = app_strings(&[
+                "builtins.type",
+                "app.Handlers",
+                "'Handlers'",
+                "builtins.function",
+                "Handlers.method",
+                "make_handler.<locals>.handler",
+            ]);
+            let list = first_suspects(&doc(&objects, &refs, &strings));
+            let functions =
+                list.iter().any(|s| matches!(&s.kind, SuspectKind::Accumulation { type_name, .. } if type_name == "builtins.function"));
+            assert_eq!(functions, expected, "{}: {list:#?}", strings[name]);
+        }
+    }
+
+    #[test]
     fn type_namespaces_held_from_c_are_not_suspects() {
         // 80 dicts held only from C (native roots), each holding two `app.User` objects of 2 KB;
         // with `namespace`, each also has a `'__doc__'` key, as a static type's `__dict__` has

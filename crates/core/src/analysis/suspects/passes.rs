@@ -143,6 +143,9 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
             }
         }
         let Some((best, count, item_bytes)) = found else { continue };
+        if types.names[best] == "builtins.function" && class_body(cx, o, children) {
+            continue;
+        }
         // The container's own table grows with its items: a set of 20,000
         // short ids keeps a 2 MB table beside 1.6 MB of strings, all of
         // it held for the items.
@@ -162,6 +165,25 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
         out.push(Accumulation { container, node: o, type_id: best as u32, count, item_bytes, example });
     }
     out
+}
+
+/// Whether `dict` is a class's namespace whose functions are mostly the
+/// class's own methods — defined in its body, so their qualified names are
+/// the class's (`Column.__init__` in `Column`'s `__dict__`): the class as
+/// written, not a collection that grows. Functions added to a class at run
+/// time (`setattr(cls, name, handler)` per event) are named where they were
+/// made (`make_handler.<locals>.handler`) and still count.
+fn class_body(cx: &Ctx, dict: ObjIdx, children: &[ObjIdx]) -> bool {
+    let Some(class) = cx.class_of_dict(dict) else { return false };
+    let prefix = format!("{}.", cx.class_qualname(class));
+    let (mut functions, mut own) = (0usize, 0usize);
+    for &c in children {
+        if cx.type_name(c) == "builtins.function" {
+            functions += 1;
+            own += cx.desc(c).starts_with(&prefix) as usize;
+        }
+    }
+    2 * own >= functions
 }
 
 /// Drops the accumulations that lie inside an item of another one (the
