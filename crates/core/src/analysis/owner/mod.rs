@@ -131,11 +131,11 @@ impl Owners {
         // A class owns itself by the module that defines it, as a module
         // does: `sqlalchemy`'s `Column` is third-party even when the
         // application's module imports it (its namespace and methods with it).
-        for o in 0..n {
-            if intrinsic[o].is_none() && heap.flags[o] & flags::TYPE != 0 {
+        for (o, owner) in intrinsic.iter_mut().enumerate() {
+            if owner.is_none() && heap.flags[o] & flags::TYPE != 0 {
                 let name = snapshot.str(heap.description[o]);
                 if !name.is_empty() && !name.starts_with('?') {
-                    intrinsic[o] = Some(defining_module_owner(&modules, name, env));
+                    *owner = Some(defining_module_owner(&modules, name, env));
                 }
             }
         }
