@@ -142,9 +142,14 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         // calls: the standard library makes a handful, hundreds are the program's.
         // So are the warnings a registry records (one per distinct text):
         // hundreds in a standard-library module's registry are the program's.
+        // Those whose callback is a library's function the library made (a
+        // finalizer per signal receiver): the library's.
         let made = tables::item_kind(item_type).is_some() || is_warning_registry(&cx.holder(acc.node));
         if owner == Owner::Interpreter && made && acc.count >= passes::MIN_PROGRAM_MADE {
-            owner = Owner::Application;
+            owner = match passes::callback_owner(&cx, acc.example) {
+                Some(Owner::ThirdParty) => Owner::ThirdParty,
+                _ => Owner::Application,
+            };
         }
         // The blocks of an `itertools.tee` buffer: reported whole below.
         if cx.type_name(acc.container) == passes::TEE_BLOCK {
@@ -157,6 +162,16 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         let mapping = tables::is_mapping(a.types.name_of(acc.node));
         let keys = if mapping { passes::generated_keys(&cx, acc.node) } else { None };
         if owner == Owner::Interpreter && item_type == "builtins.module" && keys.is_some() {
+            owner = Owner::Application;
+        }
+        // Hundreds of callbacks running the application's code (closures,
+        // bound methods made per call) in a library's container — its list
+        // of signal receivers, its listeners — are the application's
+        // registrations: the fix is in its code (unsubscribe, disconnect).
+        if owner != Owner::Application
+            && acc.count >= passes::MIN_PROGRAM_MADE
+            && passes::callback_owner(&cx, acc.example) == Some(Owner::Application)
+        {
             owner = Owner::Application;
         }
         if let Some(keys) = keys.filter(|_| owner != Owner::Interpreter) {
@@ -833,6 +848,13 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
                 "timers `(deadline, …, callback)` waiting in a list kept as a heap (`heapq`) that nothing pops (with their arguments)";
             return (Pattern::ScheduledCallbacks, holder, items.to_string());
         }
+        // `(lookup_key, receiver, is_async)` per `connect`: registrations of callbacks.
+        "builtins.tuple" if passes::tuple_callback(cx, acc.example).is_some() => {
+            let f = passes::tuple_callback(cx, acc.example).map_or("?", |f| cx.desc(f));
+            let f = f.strip_prefix("bound ").unwrap_or(f);
+            let items = format!("registered callbacks `{f}` in tuples (each keeps its callback and what it refers to)");
+            return (Pattern::Listeners, holder, items);
+        }
         "functools.partial" => {
             let what = partial_function(cx, acc.example);
             return (Pattern::PendingJobs, holder, format!("jobs `functools.partial({what}, …)` not yet run (each with its arguments)"));
@@ -1229,9 +1251,136 @@ mod tests {
             ]);
             let list = first_suspects(&doc(&objects, &refs, &strings));
             let functions =
-                list.iter().any(|s| matches!(&s.kind, SuspectKind::Accumulation { type_name, .. } if type_name == "builtins.function"));
-            assert_eq!(functions, expected, "{}: {list:#?}", strings[name]);
+                list.iter().find(|s| matches!(&s.kind, SuspectKind::Accumulation { type_name, .. } if type_name == "builtins.function"));
+            assert_eq!(functions.is_some(), expected, "{}: {list:#?}", strings[name]);
+            // named by the class, not by its address
+            if let Some(s) = functions {
+                assert_eq!(s.holder.to_string(), "`__dict__` of class `app.Handlers`");
+            }
         }
+    }
+
+    /// [`doc`] with more roots (`object,kind,name,excess` rows) than module `app`.
+    fn doc_with_roots(objects: &[String], refs: &[String], roots: &[String], strings: &[&str]) -> Vec<u8> {
+        let strings: Vec<String> = strings.iter().map(|s| format!("{s:?}")).collect();
+        format!(
+            r#"{{"format":"heapscope","version":1,"heap":{{"objects":[{}],"references":[{}],"roots":[0,0,2,0,{}]}},"strings":[{}]}}"#,
+            objects.join(","),
+            refs.join(","),
+            roots.join(","),
+            strings.join(",")
+        )
+        .into_bytes()
+    }
+
+    /// The strings of the callback heaps below, from index 6 on.
+    const CALLBACK_STRINGS: [&str; 18] = [
+        "lib.signals",                                         // 6
+        "builtins.str",                                        // 7
+        "'/venv/lib/python3.11/site-packages/lib/signals.py'", // 8
+        "'__file__'",                                          // 9
+        "lib.signals.Signal",                                  // 10
+        "'received'",                                          // 11
+        "receivers",                                           // 12
+        "builtins.list",                                       // 13
+        "builtins.tuple",                                      // 14
+        "builtins.function",                                   // 15
+        "view.<locals>.on_order",                              // 16
+        "builtins.cell",                                       // 17
+        "payload",                                             // 18
+        "__closure__",                                         // 19
+        "weakref",                                             // 20
+        "weakref.finalize._Info",                              // 21
+        "'_registry'",                                         // 22
+        "builtins.method",                                     // 23
+    ];
+
+    /// Module `lib.signals` (a root; its file in site-packages): objects
+    /// from `at` on; returns (module, its dict).
+    fn library_module(objects: &mut Vec<String>, refs: &mut Vec<String>, roots: &mut Vec<String>) -> (usize, usize) {
+        let (m, d, file) = (objects.len(), objects.len() + 1, objects.len() + 2);
+        objects.push(format!("{},1,100,2,6,-1", 0x80000 + 16 * m));
+        objects.push(format!("{},3,300,1,-1,-1", 0x80000 + 16 * d));
+        objects.push(format!("{},7,90,0,8,-1", 0x80000 + 16 * file));
+        refs.extend([format!("{m},{d},13,-1"), format!("{d},{file},2,9")]);
+        roots.push(format!("{m},0,-1,0"));
+        (m, d)
+    }
+
+    #[test]
+    fn finalizers_a_library_registers_for_itself_are_the_librarys() {
+        // module `weakref` (a root) → its dict → `['_registry']` → 250 `_Info`s, each → `.func`
+        // → a bound method → `__func__` → one function whose `__globals__` is the namespace
+        // of `lib.signals` (a third party's) or of `app`
+        for (library, expected) in [(true, Owner::ThirdParty), (false, Owner::Application)] {
+            let mut roots = Vec::new();
+            let (objects, refs) = app_with_users(|objects, refs| {
+                let (_, lib_dict) = library_module(objects, refs, &mut roots);
+                let (w, wd, registry, f) = (objects.len(), objects.len() + 1, objects.len() + 2, objects.len() + 3);
+                objects.push(format!("{},1,100,2,20,-1", 0x90000 + 16 * w));
+                objects.push(format!("{},3,300,1,-1,-1", 0x90000 + 16 * wd));
+                objects.push(format!("{},3,9000,1,-1,-1", 0x90000 + 16 * registry));
+                objects.push(format!("{},15,150,17,-1,-1", 0x90000 + 16 * f));
+                roots.push(format!("{w},0,-1,0"));
+                let home = if library { lib_dict } else { 1 };
+                refs.extend([
+                    format!("{w},{wd},13,-1"),
+                    format!("{wd},{registry},2,22"),
+                    format!("{f},{home},7,-1"),
+                    format!("{home},{f},2,-1"),
+                ]);
+                for _ in 0..250 {
+                    let (info, method) = (objects.len(), objects.len() + 1);
+                    objects.push(format!("{},21,80,1,-1,-1", 0x90000 + 16 * info));
+                    objects.push(format!("{},23,64,17,-1,-1", 0x90000 + 16 * method));
+                    refs.extend([format!("{registry},{info},2,-1"), format!("{info},{method},1,-1"), format!("{method},{f},0,-1")]);
+                }
+            });
+            let strings = app_strings(&CALLBACK_STRINGS);
+            let list = first_suspects(&doc_with_roots(&objects, &refs, &roots, &strings));
+            let finalizers = list.iter().find(|s| s.pattern == Pattern::Finalizers).expect("the registry is a suspect");
+            assert_eq!(finalizers.owner, expected, "library {library}: {list:#?}");
+        }
+    }
+
+    #[test]
+    fn the_applications_closures_in_a_librarys_receivers_are_the_applications() {
+        // `received` of `app` → a `lib.signals.Signal` → `.receivers`, a list of 250
+        // `(key, receiver, is_async)` tuples whose receiver is a closure of `app`'s code
+        // (`__globals__` → app's namespace) capturing `payload`, a dict of 3 KB
+        let mut roots = Vec::new();
+        let (objects, refs) = app_with_users(|objects, refs| {
+            library_module(objects, refs, &mut roots);
+            let (signal, list) = (objects.len(), objects.len() + 1);
+            objects.push(format!("{},10,48,1,-1,-1", 0x90000 + 16 * signal));
+            objects.push(format!("{},13,2000,1,-1,-1", 0x90000 + 16 * list));
+            refs.extend([format!("1,{signal},2,11"), format!("{signal},{list},1,12")]);
+            for _ in 0..250 {
+                let (t, key, f, closure, cell, payload) =
+                    (objects.len(), objects.len() + 1, objects.len() + 2, objects.len() + 3, objects.len() + 4, objects.len() + 5);
+                objects.push(format!("{},14,64,1,-1,-1", 0x90000 + 16 * t));
+                objects.push(format!("{},14,56,1,-1,-1", 0x90000 + 16 * key));
+                objects.push(format!("{},15,150,17,16,-1", 0x90000 + 16 * f));
+                objects.push(format!("{},14,48,1,-1,-1", 0x90000 + 16 * closure));
+                objects.push(format!("{},17,40,1,-1,-1", 0x90000 + 16 * cell));
+                objects.push(format!("{},3,3000,1,-1,-1", 0x90000 + 16 * payload));
+                refs.extend([
+                    format!("{list},{t},4,-1"),
+                    format!("{t},{key},4,-1"),
+                    format!("{t},{f},4,-1"),
+                    format!("{f},1,7,-1"),
+                    format!("{f},{closure},0,19"),
+                    format!("{closure},{cell},9,18"),
+                    format!("{cell},{payload},0,-1"),
+                ]);
+            }
+        });
+        let strings = app_strings(&CALLBACK_STRINGS);
+        let list = first_suspects(&doc_with_roots(&objects, &refs, &roots, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!((first.pattern, first.owner), (Pattern::Listeners, Owner::Application), "{list:#?}");
+        assert!(first.items.contains("view.<locals>.on_order"), "{}", first.items);
+        assert!(first.fix.starts_with("unsubscribe"), "{}", first.fix);
     }
 
     #[test]

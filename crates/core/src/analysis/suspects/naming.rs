@@ -370,7 +370,13 @@ impl Ctx<'_> {
             return Holder::Object { object: format!("the suspended {kind} `{}` ({})", self.desc(src), self.short(src)), step: Some(step) };
         }
         let step = label.kind().display((!name.is_empty()).then_some(name));
-        Holder::Object { object: self.short(src), step: Some(step) }
+        // A class or a module by its name (`` class `sqlalchemy.sql.schema.Column` ``), not its address.
+        let what = if self.is_type_object(src) { Some("class") } else { self.is_module(src).then_some("module") };
+        let object = match (what, self.desc(src)) {
+            (Some(what), d) if !d.is_empty() && !d.starts_with('?') => format!("{what} `{d}`"),
+            _ => self.short(src),
+        };
+        Holder::Object { object, step: Some(step) }
     }
 
     /// The `contextvars.ContextVar` whose value (or default) `o` is: the

@@ -239,6 +239,43 @@ pub(crate) fn owner_of_kept(cx: &Ctx, item: ObjIdx) -> Option<Owner> {
     best
 }
 
+/// The owner of the code an item calls back — the module whose namespace
+/// its function runs in (`__globals__`): the item itself when it is a
+/// function or bound method (through `__func__`), else the first one among
+/// its first referents (a finalizer's `func`, a timer's callback, a signal
+/// receiver in a `(key, receiver, is_async)` tuple, a partial's function).
+/// Hundreds of finalizers a library registers for itself
+/// (`Signal._remove_receiver` per `connect`) are the library's; hundreds of
+/// the application's closures in a library's list of receivers are the
+/// application's registrations.
+pub(crate) fn callback_owner(cx: &Ctx, item: ObjIdx) -> Option<Owner> {
+    let g = &cx.heap.graph;
+    // A bound method (flagged a function too) by its `__func__`.
+    let function = |o: ObjIdx| -> Option<ObjIdx> {
+        if cx.type_name(o) == "builtins.method" {
+            return g.out_refs(o).map(|(t, _)| t).find(|&t| cx.type_name(t) == "builtins.function");
+        }
+        cx.is_function(o).then_some(o)
+    };
+    let f = function(item).or_else(|| g.out_refs(item).take(16).find_map(|(t, _)| function(t)))?;
+    let (globals, _) = g.out_refs(f).find(|(_, l)| l.kind() == RefKind::Globals)?;
+    cx.namespace_module(globals).map(|m| cx.owners.of(m))
+}
+
+/// The callback a registration tuple holds (`(lookup_key, receiver,
+/// is_async)`, `(priority, handler)`): a function or bound method among its
+/// items, made per call (a closure or a bound method: a plain module-level
+/// function is the program's own, shared, and keeps nothing per event).
+pub(crate) fn tuple_callback(cx: &Ctx, tuple: ObjIdx) -> Option<ObjIdx> {
+    let g = &cx.heap.graph;
+    if g.out_edges(tuple).len() > 4 {
+        return None;
+    }
+    g.out_refs(tuple)
+        .map(|(t, _)| t)
+        .find(|&t| cx.type_name(t) == "builtins.method" || (cx.is_function(t) && closure_capture(cx, t).is_some()))
+}
+
 /// A linked chain: objects of one application type each keeping the next
 /// alive through the same attribute (`entry.prev`, `node.next`), so the
 /// dominator tree is a long path and no container has many children. Found

@@ -209,7 +209,7 @@ impl Pattern {
             ),
             (Pattern::UnboundedCache, _) => "bound the cache: functools.lru_cache(maxsize=…), a TTL, or a weakref.WeakValueDictionary".to_string(),
             (Pattern::Listeners, _) => {
-                "unsubscribe when done, or store weakref.WeakMethod(callback) instead of the bound method".to_string()
+                "unsubscribe (disconnect) when done, or store weakref.WeakMethod(callback) instead of the bound method".to_string()
             }
             (Pattern::StoredExceptions, _) => {
                 "store str(e) or traceback.format_exception(e) instead, or call traceback.clear_frames(e.__traceback__)".to_string()
