@@ -555,6 +555,22 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         );
         side.insert(small);
     }
+    // Dicts keyed by the objects they were given (a session's pending
+    // objects by their state): an entry per object, none ever removed by
+    // itself — ranked with the lists too (see `passes::object_keys`).
+    for &(i, dict, _) in &tables {
+        if side.contains(&dict) {
+            continue;
+        }
+        let Some(key_type) = passes::object_keys(&cx, dict) else { continue };
+        let s = &mut out[i];
+        let (name, code) = holder_code(&s.holder);
+        s.reason = s.reason.replacen(&format!(" {}", s.items), &format!(" {} under keys that are `{key_type}` objects", s.items), 1);
+        s.fix = format!(
+            "`{name}` gains an entry for each `{key_type}` it is given and loses none by itself: remove the entry when that object is done (`{code}.pop(obj, None)`, or close what owns the dict), or use a weakref.WeakKeyDictionary"
+        );
+        side.insert(dict);
+    }
     let rank = |s: &Suspect| {
         let (container, items, keyed) = match &s.kind {
             SuspectKind::Accumulation { container, type_name, .. } => {
@@ -1533,6 +1549,38 @@ mod tests {
                     first.reason
                 );
                 assert!(first.fix.contains("`pages.pop(key, None)`"), "{}", first.fix);
+            }
+        }
+    }
+
+    #[test]
+    fn a_dict_keyed_by_the_objects_it_was_given_comes_before_a_bigger_table() {
+        // `['pending']` of `app` → a dict of 300 `app.Job` objects (1 KB each) under keys that are
+        // `app.Request` objects (with `objects` false, under the ints 0..299: a table by row)
+        // strings: 6 'pending', 7 app.Job, 8 app.Request, 9 int, 10.. int keys
+        for objects_as_keys in [true, false] {
+            let (objects, refs) = app_with_users(|objects, refs| {
+                let pending = objects.len();
+                objects.push(format!("{},3,9000,1,-1,-1", 0x90000 + 16 * pending));
+                refs.push(format!("1,{pending},2,6"));
+                for i in 0..300 {
+                    let (key, job) = (objects.len(), objects.len() + 1);
+                    let key_type = if objects_as_keys { 8 } else { 9 };
+                    objects.push(format!("{},{key_type},40,1,-1,-1", 0x90000 + 16 * key));
+                    objects.push(format!("{},7,1000,1,-1,-1", 0x90000 + 16 * job));
+                    refs.extend([format!("{pending},{key},3,-1"), format!("{pending},{job},2,{}", 10 + i)]);
+                }
+            });
+            let keys: Vec<String> = (0..300).map(|k| k.to_string()).collect();
+            let mut strings = app_strings(&["'pending'", "app.Job", "app.Request", "builtins.int"]);
+            strings.extend(keys.iter().map(String::as_str));
+            let list = first_suspects(&doc(&objects, &refs, &strings));
+            let first = list.first().expect("a suspect");
+            let pending = Holder::ModuleGlobal { module: "app".into(), name: "pending".into() };
+            assert_eq!(first.holder == pending, objects_as_keys, "objects as keys {objects_as_keys}: {list:#?}");
+            if objects_as_keys {
+                assert!(first.reason.contains("under keys that are `app.Request` objects"), "{}", first.reason);
+                assert!(first.fix.contains("`pending.pop(obj, None)`"), "{}", first.fix);
             }
         }
     }

@@ -733,6 +733,31 @@ fn generated_keys_where(cx: &Ctx, dict: ObjIdx, take: impl Fn(ObjIdx) -> bool, h
     Some(GeneratedKeys { template, count, read, in_template, example: cx.snapshot.str(example).to_string() })
 }
 
+/// The type of the keys of `dict` when nine in ten of those read are
+/// instances — objects with an identity, not values (strings, numbers,
+/// tuples), classes, functions or modules: a dict keyed by the objects it
+/// was given (`pending[request] = …`, a session's objects by their state)
+/// gains an entry per object and loses none by itself; a table the program
+/// needs is keyed by data (a uid, a path). `None` otherwise.
+pub(crate) fn object_keys(cx: &Ctx, dict: ObjIdx) -> Option<String> {
+    let g = &cx.heap.graph;
+    let mut types: HashMap<u32, u32> = HashMap::new();
+    let (mut read, mut objects) = (0u32, 0u32);
+    for (k, _) in g.out_refs(dict).filter(|&(_, l)| l.kind() == RefKind::DictKey).take(KEYS_SAMPLED) {
+        read += 1;
+        let t = cx.type_name(k);
+        if !t.starts_with("builtins.") && !cx.is_type_object(k) && !cx.is_module(k) && !cx.is_function(k) {
+            objects += 1;
+            *types.entry(cx.types.type_of(k)).or_default() += 1;
+        }
+    }
+    if read < MIN_INSTANCES || objects * 10 < read * 9 {
+        return None;
+    }
+    let (t, _) = types.into_iter().max_by_key(|&(t, n)| (n, std::cmp::Reverse(t)))?;
+    Some(cx.types.names[t as usize].clone())
+}
+
 /// The template of a key's repr (see [`generated_keys`]); `None` for keys
 /// that hold no id. A float key is a timestamp (`time.time()`); an int key
 /// of 2^32 or more is an `id(obj)`, a 64-bit id or a `time.time_ns()`, never
