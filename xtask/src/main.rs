@@ -137,7 +137,16 @@ fn test() -> Result<(), String> {
     tools::ensure_test_tools()?;
     let mut steps: Vec<(String, Result<(), String>)> =
         vec![("formatting (cargo fmt --check)".into(), run(Command::new("cargo").args(["fmt", "--all", "--", "--check"])))];
-    steps.push(("native cargo tests".into(), run(Command::new("cargo").args(["test", "--workspace"]))));
+    // The framework leak programs run on Flask, SQLAlchemy, Django… from
+    // PyPI, in a venv of their own (crates/core/tests/leak_suspects.rs).
+    let frameworks = tools::frameworks_python();
+    let mut native = Command::new("cargo");
+    native.args(["test", "--workspace"]);
+    if let Ok(python) = &frameworks {
+        native.env("HEAPSCOPE_FRAMEWORKS_PYTHON", python);
+    }
+    steps.push(("framework venv for the framework leak programs (PyPI)".into(), frameworks.map(drop)));
+    steps.push(("native cargo tests".into(), run(&mut native)));
     // Lints deny warnings, natively and for the two wasm binaries (the app
     // and the worker compile code natively tests never build).
     steps.push((

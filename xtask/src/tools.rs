@@ -49,6 +49,26 @@ pub fn ensure_test_tools() -> Result<(), String> {
     Ok(())
 }
 
+/// A venv with the frameworks the framework leak programs run on
+/// (`python/examples/frameworks/requirements.txt`, every version pinned),
+/// made once under `target/`: its interpreter.
+pub fn frameworks_python() -> Result<String, String> {
+    let venv = Path::new("target/venv-frameworks");
+    let python = venv.join("bin/python");
+    let requirements = "python/examples/frameworks/requirements.txt";
+    // Installed once per version of the requirements: a copy beside the venv says which.
+    let installed = venv.join("requirements.txt");
+    let wanted = std::fs::read_to_string(requirements).map_err(|e| format!("{requirements}: {e}"))?;
+    if !python.exists() || std::fs::read_to_string(&installed).ok().as_deref() != Some(wanted.as_str()) {
+        let _ = std::fs::remove_dir_all(venv);
+        run(Command::new("python3").arg("-m").arg("venv").arg(venv))?;
+        run(Command::new(&python).args(["-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", requirements]))?;
+        std::fs::write(&installed, wanted).map_err(|e| format!("{}: {e}", installed.display()))?;
+    }
+    let python = python.canonicalize().map_err(|e| format!("{}: {e}", python.display()))?;
+    Ok(python.display().to_string())
+}
+
 /// The `wasm-bindgen` version in Cargo.lock.
 fn wasm_bindgen_version() -> Result<String, String> {
     let lock = std::fs::read_to_string("Cargo.lock").map_err(|e| format!("Cargo.lock: {e}"))?;

@@ -14,6 +14,12 @@
 //! three tests run side by side, each exporting two programs at a time.
 //! Fails (does not skip) when python3 is installed but the exporter is broken.
 //! Prints the precision table (first place, first three) reported in README.md.
+//!
+//! `python/examples/frameworks/*.py` are leaks in applications built on
+//! Flask, SQLAlchemy, pydantic, Django, aiohttp, requests and jinja2 (each
+//! program imports its service module from that directory); they run under
+//! the interpreter `HEAPSCOPE_FRAMEWORKS_PYTHON` names, which `cargo xtask
+//! test` sets to a venv with `python/examples/frameworks/requirements.txt`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,31 +36,41 @@ struct Program {
     source: String,
     expect: String,
     pattern: String,
+    /// A directory the program imports from (its service module), if any.
+    imports: Option<PathBuf>,
 }
 
-fn leaks_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../python/examples/leaks")
+fn examples_dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../python/examples").join(name)
 }
 
+/// The stdlib programs, each appended to `leaks/service.py`.
 fn programs() -> Vec<Program> {
-    let dir = leaks_dir();
+    let dir = examples_dir("leaks");
     let service = std::fs::read_to_string(dir.join("service.py")).expect("python/examples/leaks/service.py");
-    let mut out: Vec<Program> = std::fs::read_dir(&dir)
+    let out = programs_in(&dir, |text| format!("{service}\n{text}"), None);
+    assert!(out.len() >= 12, "expected at least 12 leak programs in {}", dir.display());
+    out
+}
+
+/// The programs (files with `# expect:` and `# pattern:` lines) in `dir`,
+/// by name, their text made into the script by `source`.
+fn programs_in(dir: &Path, source: impl Fn(&str) -> String, imports: Option<PathBuf>) -> Vec<Program> {
+    let mut out: Vec<Program> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| {
             let path = e.ok()?.path();
             let name = path.file_stem()?.to_str()?.to_string();
-            if path.extension()? != "py" || name == "service" {
+            if path.extension()? != "py" {
                 return None;
             }
             let text = std::fs::read_to_string(&path).ok()?;
             let line = |key: &str| text.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim().to_string());
             let (expect, pattern) = (line("# expect:")?, line("# pattern:")?);
-            Some(Program { name, source: format!("{service}\n{text}"), expect, pattern })
+            Some(Program { name, source: source(&text), expect, pattern, imports: imports.clone() })
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
-    assert!(out.len() >= 12, "expected at least 12 leak programs in {}", dir.display());
     out
 }
 
@@ -72,7 +88,7 @@ fn suspects_of(py: &Path, tag: &str, p: &Program) -> Vec<Suspect> {
     std::fs::write(&script, &p.source).unwrap();
     let run = Command::new(py)
         .current_dir(&python_dir)
-        .env("PYTHONPATH", &python_dir)
+        .env("PYTHONPATH", std::env::join_paths([Some(python_dir.clone()), p.imports.clone()].into_iter().flatten()).unwrap())
         .args(["-m", "heapscope", "run", "--out"])
         .arg(&out)
         .arg(&script)
@@ -90,9 +106,12 @@ fn suspects_of(py: &Path, tag: &str, p: &Program) -> Vec<Suspect> {
 /// Runs every `every`-th program from the `skip`-th under one interpreter;
 /// returns (programs, first, in the first three).
 fn check(py: &Path, tag: &str, skip: usize, every: usize) -> (usize, usize, usize) {
+    check_programs(py, tag, programs().into_iter().skip(skip).step_by(every).collect())
+}
+
+fn check_programs(py: &Path, tag: &str, programs: Vec<Program>) -> (usize, usize, usize) {
     let (mut n, mut first, mut top3) = (0, 0, 0);
     let mut failures = Vec::new();
-    let programs: Vec<Program> = programs().into_iter().skip(skip).step_by(every).collect();
     // Two programs export at once (each in its own process and directory).
     let lists = two_at_a_time(&programs, |p| suspects_of(py, tag, p));
     for (p, list) in programs.iter().zip(lists) {
@@ -102,7 +121,14 @@ fn check(py: &Path, tag: &str, skip: usize, every: usize) -> (usize, usize, usiz
         // The interpreter's baseline is never a suspect by itself (the noise
         // that used to come first: interned strings, stdlib tables, type dicts).
         for s in &list {
-            let noise = ["builtins.str objects retain", "locale_alias", "stdlib_module_names", "html5", "`__dict__` of type"];
+            let noise = [
+                "builtins.str objects retain",
+                "locale_alias",
+                "stdlib_module_names",
+                "html5",
+                "`__dict__` of type",
+                "`__dict__` of class",
+            ];
             assert!(
                 s.owner != Owner::Interpreter && !noise.iter().any(|n| s.reason.contains(n)),
                 "{tag} {}: interpreter noise among the suspects: {}",
@@ -167,4 +193,20 @@ fn leak_programs_python313() {
         Some(py) => drop(check(&py, "3.13", second() - 1, second())),
         None => eprintln!("CPython 3.13.0 is not installed under ~/.pyenv: skipped"),
     }
+}
+
+/// Leaks in applications built on frameworks (see the module comment):
+/// the first suspect names the leak, not the frameworks' own tables,
+/// registries and class namespaces. Fails (does not skip) when
+/// `HEAPSCOPE_FRAMEWORKS_PYTHON` names an interpreter that cannot run them.
+#[test]
+fn framework_leak_programs() {
+    let Some(py) = std::env::var_os("HEAPSCOPE_FRAMEWORKS_PYTHON").map(PathBuf::from) else {
+        eprintln!("HEAPSCOPE_FRAMEWORKS_PYTHON is not set: the framework leak programs are skipped (cargo xtask test sets it)");
+        return;
+    };
+    let dir = examples_dir("frameworks");
+    let programs = programs_in(&dir, str::to_string, Some(dir.clone()));
+    assert!(programs.len() >= 12, "expected at least 12 framework leak programs in {}", dir.display());
+    check_programs(&py, "frameworks", programs);
 }
