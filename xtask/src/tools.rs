@@ -65,8 +65,10 @@ pub fn frameworks_python() -> Result<String, String> {
         run(Command::new(&python).args(["-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", requirements]))?;
         std::fs::write(&installed, wanted).map_err(|e| format!("{}: {e}", installed.display()))?;
     }
-    let python = python.canonicalize().map_err(|e| format!("{}: {e}", python.display()))?;
-    Ok(python.display().to_string())
+    // Absolute, but not resolved: the venv's `python` is a symbolic link to
+    // the base interpreter, which does not see the venv's packages.
+    let cwd = std::env::current_dir().map_err(|e| format!("the current directory: {e}"))?;
+    Ok(cwd.join(python).display().to_string())
 }
 
 /// The `wasm-bindgen` version in Cargo.lock.

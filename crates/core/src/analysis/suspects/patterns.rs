@@ -303,8 +303,9 @@ impl Pattern {
             (Pattern::ClosureCell, Holder::ClosureCell { variable, .. }) => {
                 format!("`del {variable}` (or set it to None) in the enclosing function once the closure no longer needs it")
             }
+            // Many closures of one function in a container: one made and added per call.
             (Pattern::ClosureCell, _) => {
-                "do not capture large objects in long-lived closures: pass what is needed, or `del` the captured variable in the enclosing scope".to_string()
+                "a closure is made and added per call and never removed: register it once, or remove it when its call is done; and do not capture large objects in long-lived closures (pass what is needed)".to_string()
             }
             (Pattern::DefaultArgument, Holder::DefaultArgument { function, parameter: Some(p) }) => {
                 let function = function.rsplit('.').next().unwrap_or(function);
