@@ -709,6 +709,11 @@ fn keyed_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
             keys.example
         );
     }
+    if matches!(keys.template.as_str(), "<float>" | "<datetime>") {
+        return format!(
+            "`{name}` gains an entry per time stamp and never loses one: drop the entries older than the window you need (or keep them in a deque(maxlen=N)), or bound it"
+        );
+    }
     format!(
         "`{name}` gains an entry per `{}` key and never loses one: delete the entry when its request or session is over (`{code}.pop(key, None)`), or bound it (an LRU with a maximum size, or entries that expire after a time)",
         keys.template
@@ -1205,6 +1210,61 @@ mod tests {
         assert_eq!(first.pattern, Pattern::FunctionAttribute);
         assert!(first.reason.starts_with("`handle.seen` (an attribute of the function) holds 300"), "{}", first.reason);
         assert!(first.fix.contains("`handle.seen` lives as long as the function"), "{}", first.fix);
+    }
+
+    /// `['started']` → a dict of 300 strs (1000 bytes each: less than
+    /// `USERS`) under keys the exporter cannot write as values, each made as
+    /// `kind` says: a tuple `(i, '/profile/i')` (`"tuple"`; `"tuple without
+    /// id"`: `(i, '/')`), or a `datetime.datetime`.
+    fn dict_keyed_by(kind: &str) -> Vec<Suspect> {
+        // strings: 6 'started', 7 str, 8 tuple, 9 int, 10 datetime.datetime, 11 '/',
+        // 12.. '/profile/N', 312.. N
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let d = objects.len();
+            objects.push("128,3,9000,1,-1,-1".to_string());
+            refs.push(format!("1,{d},2,6"));
+            for i in 0..300 {
+                let (base, key) = (0x40000 + 64 * i, objects.len());
+                match kind {
+                    "tuple" | "tuple without id" => {
+                        objects.push(format!("{base},8,56,1,-1,-1"));
+                        objects.push(format!("{},9,28,0,{},-1", base + 16, 312 + i));
+                        objects.push(format!("{},7,60,0,{},-1", base + 32, if kind == "tuple" { 12 + i } else { 11 }));
+                        refs.extend([format!("{key},{},4,-1", key + 1), format!("{key},{},4,-1", key + 2)]);
+                    }
+                    _ => objects.push(format!("{base},10,48,1,-1,-1")),
+                }
+                refs.extend([format!("{d},{key},3,-1"), format!("{d},{},2,-1", objects.len())]);
+                objects.push(format!("{},7,1000,0,-1,-1", base + 48));
+            }
+        });
+        let paths: Vec<String> = (0..300).map(|i| format!("'/profile/{i}'")).collect();
+        let ints: Vec<String> = (0..300).map(|i| i.to_string()).collect();
+        let mut strings = app_strings(&["'started'", "builtins.str", "builtins.tuple", "builtins.int", "datetime.datetime", "'/'"]);
+        strings.extend(paths.iter().map(String::as_str));
+        strings.extend(ints.iter().map(String::as_str));
+        first_suspects(&doc(&objects, &refs, &strings))
+    }
+
+    #[test]
+    fn dicts_keyed_by_tuples_with_ids_or_datetimes_are_keyed_per_event() {
+        let started = Holder::ModuleGlobal { module: "app".into(), name: "started".into() };
+        let users = Holder::ModuleGlobal { module: "app".into(), name: "USERS".into() };
+        for kind in ["tuple", "tuple without id", "datetime"] {
+            let list = dict_keyed_by(kind);
+            let first = list.first().expect("a suspect");
+            let per_event = kind != "tuple without id";
+            assert_eq!(first.holder, if per_event { started.clone() } else { users.clone() }, "{kind}: {list:#?}");
+            // keys the exporter wrote no name for are never compared with another table's
+            assert!(list.iter().all(|s| !s.reason.contains("side table")), "{kind}: {list:#?}");
+            match kind {
+                "tuple" => {
+                    assert!(first.reason.contains("300 of the 300 keys read hold an id, such as `(0, '/profile/0')`"), "{}", first.reason)
+                }
+                "datetime" => assert!(first.fix.contains("per time stamp"), "{}", first.fix),
+                _ => {}
+            }
+        }
     }
 
     #[test]

@@ -717,20 +717,83 @@ pub(crate) fn generated_keys(cx: &Ctx, dict: ObjIdx) -> Option<GeneratedKeys> {
 /// `half`, only when at least half of those read hold an id).
 fn generated_keys_where(cx: &Ctx, dict: ObjIdx, take: impl Fn(ObjIdx) -> bool, half: bool) -> Option<GeneratedKeys> {
     let g = &cx.heap.graph;
-    let mut templates: HashMap<String, (u32, u32)> = HashMap::new();
+    let mut templates: HashMap<String, (u32, String)> = HashMap::new();
     let (mut read, mut count) = (0u32, 0u32);
-    for (_, label) in g.out_refs(dict).filter(|&(t, l)| l.kind() == RefKind::DictValue && take(t)).take(KEYS_SAMPLED) {
+    // The exporter writes each entry as its key's reference, then its
+    // value's; a key it could not write as a value (a tuple, an object)
+    // is read from the key object itself.
+    let mut key: Option<ObjIdx> = None;
+    for (t, label) in g.out_refs(dict) {
+        match label.kind() {
+            RefKind::DictKey => {
+                key = Some(t);
+                continue;
+            }
+            RefKind::DictValue => {}
+            _ => continue,
+        }
+        let key = key.take();
+        if !take(t) {
+            continue;
+        }
+        if read as usize >= KEYS_SAMPLED {
+            break;
+        }
         read += 1;
-        if let Some(t) = key_template(cx.snapshot.str(label.name())) {
+        let name = cx.snapshot.str(label.name());
+        let found =
+            if name.is_empty() { key.and_then(|k| object_key_template(cx, k)) } else { key_template(name).map(|t| (t, name.to_string())) };
+        if let Some((t, example)) = found {
             count += 1;
-            templates.entry(t).or_insert((0, label.name())).0 += 1;
+            templates.entry(t).or_insert((0, example)).0 += 1;
         }
     }
     if half && count * 2 < read {
         return None;
     }
     let (template, (in_template, example)) = templates.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(&a.0)))?;
-    Some(GeneratedKeys { template, count, read, in_template, example: cx.snapshot.str(example).to_string() })
+    Some(GeneratedKeys { template, count, read, in_template, example })
+}
+
+/// The template and an example of a key the exporter could not write as a
+/// value (see [`generated_keys`]), read from the key object; `None` for a
+/// key that holds no id. Two kinds of such keys are made per event:
+///
+/// * a `datetime.datetime` (a time stamp, like a float key);
+/// * a tuple with an element that holds an id (`(uid, '/profile/17')`,
+///   `('GET', 'req-1041')`): the template is its elements' (`(<int>,
+///   '/profile/#')`).
+///
+/// (A dict keyed by other objects — the requests themselves — is found by
+/// [`object_keys`].)
+pub(crate) fn object_key_template(cx: &Ctx, key: ObjIdx) -> Option<(String, String)> {
+    let g = &cx.heap.graph;
+    match cx.type_name(key) {
+        "datetime.datetime" => Some(("<datetime>".to_string(), cx.short(key))),
+        "builtins.tuple" => {
+            let (mut parts, mut descs, mut id) = (Vec::new(), Vec::new(), false);
+            for (e, _) in g.out_refs(key).filter(|&(_, l)| l.kind() == RefKind::Index).take(8) {
+                let desc = cx.desc(e);
+                let part = match key_template(desc) {
+                    Some(t) => {
+                        id = true;
+                        t
+                    }
+                    None if desc.parse::<i128>().is_ok() => "<int>".to_string(),
+                    None if cx.type_name(e) == "datetime.datetime" => {
+                        id = true;
+                        "<datetime>".to_string()
+                    }
+                    None if desc.is_empty() => format!("<{}>", cx.class_name(e)),
+                    None => desc.to_string(),
+                };
+                parts.push(part);
+                descs.push(if desc.is_empty() { cx.short(e) } else { desc.to_string() });
+            }
+            id.then(|| (format!("({})", parts.join(", ")), format!("({})", descs.join(", "))))
+        }
+        _ => None,
+    }
 }
 
 /// The type of the keys of `dict` when nine in ten of those read are
@@ -761,13 +824,19 @@ pub(crate) fn object_keys(cx: &Ctx, dict: ObjIdx) -> Option<String> {
 /// The template of a key's repr (see [`generated_keys`]); `None` for keys
 /// that hold no id. A float key is a timestamp (`time.time()`); an int key
 /// of 2^32 or more is an `id(obj)`, a 64-bit id or a `time.time_ns()`, never
-/// the row number of a table.
+/// the row number of a table; a bytes key of binary data (a digest) is a
+/// content hash or a packed id.
 pub(crate) fn key_template(repr: &str) -> Option<String> {
     if repr.parse::<i128>().is_ok_and(|k| k >= 1 << 32) {
         return Some("<int of 2^32 or more>".to_string());
     }
     if repr.parse::<i128>().is_err() && repr.parse::<f64>().is_ok_and(f64::is_finite) && repr.contains(['.', 'e']) {
         return Some("<float>".to_string());
+    }
+    // A binary bytes key (a hash digest, `uuid.bytes`, a packed id): four
+    // or more bytes written as `\x..` escapes.
+    if (repr.starts_with("b'") || repr.starts_with("b\"")) && repr.matches("\\x").count() >= 4 {
+        return Some("<binary bytes>".to_string());
     }
     if !(repr.starts_with('\'') || repr.starts_with('"')) {
         return None;
@@ -800,7 +869,9 @@ pub(crate) fn key_template(repr: &str) -> Option<String> {
 /// cache of pages by user id beside the users by id.
 pub(crate) fn keyed_like(cx: &Ctx, small: ObjIdx, big_keys: &HashSet<&str>) -> bool {
     let (mut read, mut shared) = (0usize, 0usize);
-    for k in dict_key_names(cx, small).take(KEYS_SAMPLED) {
+    // (a key the exporter could not write as a value has no name: such
+    // keys are never compared)
+    for k in dict_key_names(cx, small).filter(|k| !k.is_empty()).take(KEYS_SAMPLED) {
         read += 1;
         shared += big_keys.contains(k) as usize;
     }
@@ -884,8 +955,10 @@ mod tests {
         assert_eq!(t("1764260000.123456").as_deref(), Some("<float>"));
         assert_eq!(t("1.5e+16").as_deref(), Some("<float>"));
         assert_eq!(t("140234567891232").as_deref(), Some("<int of 2^32 or more>"));
+        // a hash digest, uuid.bytes
+        assert_eq!(t("b'\\x88}\\xea\\xdd\\xc4\\xfb\\x18\\x868G'").as_deref(), Some("<binary bytes>"));
         // names, small ints and other keys hold no id
-        for k in ["'theme'", "'encodings.latin'", "1041", "4294967295", "-3", "inf", "nan", "None", "True", "b'x1'", ""] {
+        for k in ["'theme'", "'encodings.latin'", "1041", "4294967295", "-3", "inf", "nan", "None", "True", "b'x1'", "b'\\x00\\x01'", ""] {
             assert_eq!(t(k), None, "{k}");
         }
     }
