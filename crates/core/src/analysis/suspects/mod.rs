@@ -910,6 +910,11 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         };
         return (Pattern::StoredExceptions, holder, items);
     }
+    // A local of a suspended generator that grows (a `send()` sink that
+    // keeps what it receives): it lives as long as the generator waits.
+    if cx.generator_of_local(c).is_some() {
+        return (Pattern::PausedGenerators, holder, plain_items);
+    }
     let mapping = matches!(cx.type_name(c), "builtins.dict" | "collections.OrderedDict" | "collections.defaultdict");
     (plain_pattern(&holder, mapping), holder, plain_items)
 }
@@ -1264,6 +1269,51 @@ mod tests {
                 "datetime" => assert!(first.fix.contains("per time stamp"), "{}", first.fix),
                 _ => {}
             }
+        }
+    }
+
+    #[test]
+    fn a_growing_local_of_a_suspended_generator_is_a_paused_generator() {
+        // `['sink']` → a suspended generator `sink` whose local `received` is a list of 300
+        // `app.Event` (1000 bytes each: less than `USERS`); with `frame`, the local is in
+        // a frame object the generator holds (`gi_frame`, Python 3.10 and older)
+        // strings: 6 'sink', 7 generator, 8 "sink", 9 frame, 10 "sink at app.py:3", 11 gi_frame,
+        // 12 received, 13 list, 14 app.Event
+        for frame in [false, true] {
+            let (objects, refs) = app_with_users(|objects, refs| {
+                let generator = objects.len();
+                objects.push("80,7,200,1,8,-1".to_string());
+                refs.push(format!("1,{generator},2,6"));
+                let mut at = generator;
+                if frame {
+                    at = objects.len();
+                    objects.push("96,9,400,9,10,-1".to_string());
+                    refs.push(format!("{generator},{at},0,11"));
+                }
+                let list = objects.len();
+                objects.push("112,13,2400,1,-1,-1".to_string());
+                refs.push(format!("{at},{list},6,12"));
+                for i in 0..300 {
+                    refs.push(format!("{list},{},4,-1", objects.len()));
+                    objects.push(format!("{},14,1000,1,-1,-1", 0x40000 + 16 * i));
+                }
+            });
+            let strings = app_strings(&[
+                "'sink'",
+                "builtins.generator",
+                "sink",
+                "builtins.frame",
+                "sink at app.py:3",
+                "gi_frame",
+                "received",
+                "builtins.list",
+                "app.Event",
+            ]);
+            let list = first_suspects(&doc(&objects, &refs, &strings));
+            let first = list.first().expect("a suspect");
+            assert_eq!(first.pattern, Pattern::PausedGenerators, "frame {frame}: {list:#?}");
+            assert!(first.reason.starts_with("`local received` of the suspended generator `sink`"), "frame {frame}: {}", first.reason);
+            assert!(first.fix.contains("keeps its `received`") && first.fix.contains("gen.close()"), "{}", first.fix);
         }
     }
 

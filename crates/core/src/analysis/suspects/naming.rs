@@ -318,6 +318,12 @@ impl Ctx<'_> {
                             kept_by: Box::new(self.holder_at(exception, depth - 1)),
                         }
                     }
+                    // A generator's frame (before 3.11 a frame object the
+                    // generator holds): named as the generator's local.
+                    (Holder::FrameLocal { thread: None, variable, .. }, None) => match self.generator_of_frame(src) {
+                        Some(generator) => self.generator_local(generator, Some(variable.clone())),
+                        None => local,
+                    },
                     _ => local,
                 }
             }
@@ -361,13 +367,8 @@ impl Ctx<'_> {
         let name = self.snapshot.str(label.name());
         // A suspended generator's (coroutine's) frame: its locals are its
         // referents (3.11+), named by the exporter from the frame.
-        if matches!(self.type_name(src), "builtins.generator" | "builtins.coroutine" | "builtins.async_generator") {
-            let kind = self.type_name(src).trim_start_matches("builtins.").replace('_', " ");
-            let step = match self.label_name(label).filter(|_| label.kind() == RefKind::Local) {
-                Some(variable) => format!("local {variable}"),
-                None => "a local".into(),
-            };
-            return Holder::Object { object: format!("the suspended {kind} `{}` ({})", self.desc(src), self.short(src)), step: Some(step) };
+        if self.is_generator(src) {
+            return self.generator_local(src, self.label_name(label).filter(|_| label.kind() == RefKind::Local));
         }
         let step = label.kind().display((!name.is_empty()).then_some(name));
         // A class or a module by its name (`` class `sqlalchemy.sql.schema.Column` ``), not its address.
@@ -377,6 +378,41 @@ impl Ctx<'_> {
             _ => self.short(src),
         };
         Holder::Object { object, step: Some(step) }
+    }
+
+    /// A generator, coroutine or async generator object.
+    pub fn is_generator(&self, o: ObjIdx) -> bool {
+        matches!(self.type_name(o), "builtins.generator" | "builtins.coroutine" | "builtins.async_generator")
+    }
+
+    /// The generator (coroutine) whose frame object `frame` is (`gi_frame`,
+    /// `cr_frame`: Python 3.10 and older keep a suspended generator's
+    /// locals in a frame object it holds).
+    pub fn generator_of_frame(&self, frame: ObjIdx) -> Option<ObjIdx> {
+        self.heap.graph.strong_predecessors(frame).take(8).find(|&p| self.is_generator(p))
+    }
+
+    /// The generator whose local `o` is, if it is one (in the generator
+    /// itself from Python 3.11 on, in its frame object before).
+    pub fn generator_of_local(&self, o: ObjIdx) -> Option<ObjIdx> {
+        let (src, label) = self.reached_from(o)?;
+        if label.kind() != RefKind::Local {
+            return None;
+        }
+        if self.is_generator(src) {
+            return Some(src);
+        }
+        (self.heap.flags[src as usize] & flags::FRAME != 0).then(|| self.generator_of_frame(src)).flatten()
+    }
+
+    /// "`local received` of the suspended generator `sink` (generator @0x…)".
+    fn generator_local(&self, generator: ObjIdx, variable: Option<String>) -> Holder {
+        let kind = self.type_name(generator).trim_start_matches("builtins.").replace('_', " ");
+        let step = match variable {
+            Some(variable) => format!("local {variable}"),
+            None => "a local".into(),
+        };
+        Holder::Object { object: format!("the suspended {kind} `{}` ({})", self.desc(generator), self.short(generator)), step: Some(step) }
     }
 
     /// The `contextvars.ContextVar` whose value (or default) `o` is: the

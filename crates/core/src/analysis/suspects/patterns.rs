@@ -258,6 +258,10 @@ impl Pattern {
             (Pattern::QueueBacklog, _) => {
                 "nothing takes the items out: make sure the consumer runs and calls get() (and task_done()), or give the queue a maxsize so producers wait instead of piling up".to_string()
             }
+            (Pattern::PausedGenerators, Holder::Object { object, step: Some(step) }) if step.starts_with("local ") => format!(
+                "{object} keeps its `{}` as long as it waits for the next value, and it only grows: hand each item on (write it out, put it on a bounded queue) instead of keeping it, keep the last ones in a deque(maxlen=N), or close the generator (gen.close()) when done",
+                step.trim_start_matches("local ")
+            ),
             (Pattern::PausedGenerators, _) => {
                 "a suspended generator keeps its frame and locals alive: run it to the end or close it (gen.close(), contextlib.closing), and do not keep unfinished ones".to_string()
             }
