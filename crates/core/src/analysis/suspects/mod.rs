@@ -187,8 +187,42 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     // `children` dict): the levels that grow are one leak, named by the
     // tree's top (see `passes::tree_top`).
     let mut trees: Vec<Tree> = Vec::new();
-    for (acc, owner) in accs.into_iter().filter(|(acc, _)| kept.contains(&acc.container)) {
+    let accs: Vec<(passes::Accumulation, Owner)> = accs.into_iter().filter(|(acc, _)| kept.contains(&acc.container)).collect();
+    // Lists that are values of one index (`stats[role][route].append(x)`):
+    // two or more of them growing, with no pattern of their own, are one
+    // leak named by the index's top (see `passes::index_top`).
+    let mut index_of: HashMap<ObjIdx, ObjIdx> = HashMap::new();
+    let mut per_index: HashMap<ObjIdx, u32> = HashMap::new();
+    for (acc, _) in &accs {
+        if let Some(top) = passes::index_top(&cx, acc.container) {
+            if classify_accumulation(&cx, acc).0.strength() == 2 {
+                index_of.insert(acc.container, top);
+                *per_index.entry(top).or_default() += 1;
+            }
+        }
+    }
+    index_of.retain(|_, top| per_index[top] >= 2);
+    let mut indexes: Vec<Index> = Vec::new();
+    for (acc, owner) in accs {
         reported.insert(acc.container);
+        if let Some(&top) = index_of.get(&acc.container) {
+            match indexes.iter_mut().find(|i| i.top == top) {
+                Some(i) => {
+                    i.count += acc.count;
+                    i.lists += 1;
+                    i.owner = i.owner.min(owner);
+                }
+                None => indexes.push(Index {
+                    top,
+                    owner,
+                    list_type: cx.types.type_of(acc.container),
+                    type_id: acc.type_id,
+                    count: acc.count,
+                    lists: 1,
+                }),
+            }
+            continue;
+        }
         if let Some(top) = generated.get(&acc.container).and_then(|_| passes::tree_top(&cx, &acc)) {
             match trees.iter_mut().find(|t| t.top == top) {
                 Some(t) => {
@@ -259,6 +293,41 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             holder,
             owner: t.owner,
             count: t.count as u64,
+            items,
+            retained_bytes: retained,
+            share: share(retained),
+        });
+    }
+
+    for i in indexes {
+        if !reported.insert(i.top) {
+            continue;
+        }
+        let holder = cx.holder(i.top);
+        let pattern = plain_pattern(&holder, false);
+        let retained = a.dominators.retained_bytes(i.top);
+        let item_type = &a.types.names[i.type_id as usize];
+        let list_type = a.types.names[i.list_type as usize].clone();
+        let list = list_type.strip_prefix("builtins.").unwrap_or(&list_type);
+        let items = format!("`{item_type}` objects in {} {list}s", i.lists);
+        let (name, _) = holder_code(&holder);
+        let name = if name == "the dict" { holder.to_string() } else { format!("`{name}`") };
+        out.push(Suspect {
+            // Ranked as a mapping of lists: a log per key.
+            kind: SuspectKind::Accumulation { container: i.top, type_name: list_type.clone(), instances: i.count },
+            fix: format!(
+                "{name} is an index of {list}s that are only appended to ({} of them growing): trim each {list} (a deque(maxlen=N), or keep a count or a running summary instead of every item), or drop a key's {list} when it is no longer needed",
+                i.lists
+            ),
+            reason: format!(
+                "{holder} holds {} {items} (an index whose {list}s only grow), {} retained",
+                i.count,
+                format_bytes(retained)
+            ),
+            pattern,
+            holder,
+            owner: i.owner,
+            count: i.count as u64,
             items,
             retained_bytes: retained,
             share: share(retained),
@@ -677,6 +746,18 @@ pub(crate) fn garbage_causes(cx: &Ctx, a: &Analysis, collector: Collector) -> Ve
         .collect()
 }
 
+/// Lists (sets, deques) growing in one index (see `passes::index_top`).
+struct Index {
+    top: ObjIdx,
+    owner: Owner,
+    /// The type of the lists.
+    list_type: u32,
+    /// The type of their items.
+    type_id: u32,
+    count: u32,
+    lists: u32,
+}
+
 /// Accumulations keyed per event that are levels of one tree.
 struct Tree {
     top: ObjIdx,
@@ -859,6 +940,10 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
             let what = cx.desc(acc.example);
             let what = what.strip_prefix("bound ").unwrap_or(what);
             return (Pattern::Listeners, holder, format!("bound methods `{what}` (and through them their instances)"));
+        }
+        // Finished tasks kept (results nobody collects) are kept futures.
+        "_asyncio.Task" | "asyncio.tasks.Task" if passes::task_is_done(cx, acc.example) => {
+            return (Pattern::PendingFutures, holder, "finished asyncio tasks (each with its result)".to_string())
         }
         "_asyncio.Task" | "asyncio.tasks.Task" => return (Pattern::PendingTasks, holder, "pending asyncio tasks".to_string()),
         "_io.TextIOWrapper" | "_io.BufferedReader" | "_io.BufferedWriter" | "_io.BufferedRandom" | "_io.FileIO" | "socket.socket" => {
@@ -1314,6 +1399,88 @@ mod tests {
             assert_eq!(first.pattern, Pattern::PausedGenerators, "frame {frame}: {list:#?}");
             assert!(first.reason.starts_with("`local received` of the suspended generator `sink`"), "frame {frame}: {}", first.reason);
             assert!(first.fix.contains("keeps its `received`") && first.fix.contains("gen.close()"), "{}", first.fix);
+        }
+    }
+
+    #[test]
+    fn lists_growing_in_one_index_are_one_suspect_named_by_its_top() {
+        // `['stats']` → a dict → two dicts (under keys written without text, such as enum
+        // members) → `['/']` and `['/profile']`, lists of 100 `app.Event` each
+        // strings: 6 'stats', 7 list, 8 app.Event, 9 '/', 10 '/profile'
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let top = objects.len();
+            objects.push("80,3,400,1,-1,-1".to_string());
+            refs.push(format!("1,{top},2,6"));
+            for d in 0..2 {
+                let level = objects.len();
+                objects.push(format!("{},3,400,1,-1,-1", 0x30000 + 0x100 * d));
+                refs.push(format!("{top},{level},2,-1"));
+                for route in [9, 10] {
+                    let list = objects.len();
+                    objects.push(format!("{},7,900,1,-1,-1", 0x30010 + 0x100 * d + route));
+                    refs.push(format!("{level},{list},2,{route}"));
+                    for i in 0..100 {
+                        refs.push(format!("{list},{},4,-1", objects.len()));
+                        objects.push(format!("{},8,1000,1,-1,-1", 0x40000 + 0x10000 * d + 0x1000 * route + 16 * i));
+                    }
+                }
+            }
+        });
+        let strings = app_strings(&["'stats'", "builtins.list", "app.Event", "'/'", "'/profile'"]);
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "stats".into() }, "{list:#?}");
+        assert_eq!((first.pattern, first.count), (Pattern::ModuleGlobal, 400));
+        assert!(first.reason.contains("400 `app.Event` objects in 4 lists (an index whose lists only grow)"), "{}", first.reason);
+        assert!(first.fix.contains("`stats` is an index of lists"), "{}", first.fix);
+        // the lists are part of the same index
+        assert_eq!(list.iter().filter(|s| s.reason.contains("['")).count(), 0, "{list:#?}");
+    }
+
+    #[test]
+    fn finished_tasks_kept_in_a_container_are_kept_futures() {
+        // `['jobs']` → a list of 60 `_asyncio.Task`, each with a 4 KB bytes result and its
+        // coroutine: finished (it refers to its code and name only) or, with `pending`,
+        // suspended (it refers to its frame)
+        // strings: 6 'jobs', 7 list, 8 _asyncio.Task, 9 coroutine, 10 code, 11 str, 12 frame, 13 bytes
+        for pending in [false, true] {
+            let (objects, refs) = app_with_users(|objects, refs| {
+                let list = objects.len();
+                objects.push("80,7,600,1,-1,-1".to_string());
+                refs.push(format!("1,{list},2,6"));
+                for i in 0..60 {
+                    let (task, coroutine, base) = (objects.len(), objects.len() + 1, 0x40000 + 0x100 * i);
+                    objects.push(format!("{base},8,100,1,-1,-1"));
+                    objects.push(format!("{},9,200,1,-1,-1", base + 16));
+                    objects.push(format!("{},10,300,1,-1,-1", base + 32));
+                    objects.push(format!("{},11,60,0,-1,-1", base + 48));
+                    objects.push(format!("{},13,4000,0,-1,-1", base + 64));
+                    refs.extend([format!("{list},{task},4,-1"), format!("{task},{coroutine},0,-1"), format!("{task},{},0,-1", task + 4)]);
+                    refs.extend([format!("{coroutine},{},0,-1", task + 2), format!("{coroutine},{},0,-1", task + 3)]);
+                    if pending {
+                        refs.push(format!("{coroutine},{},0,-1", objects.len()));
+                        objects.push(format!("{},12,400,9,-1,-1", base + 80));
+                    }
+                }
+            });
+            let strings = app_strings(&[
+                "'jobs'",
+                "builtins.list",
+                "_asyncio.Task",
+                "builtins.coroutine",
+                "builtins.code",
+                "builtins.str",
+                "builtins.frame",
+                "builtins.bytes",
+            ]);
+            let list = first_suspects(&doc(&objects, &refs, &strings));
+            let first = list.first().expect("a suspect");
+            assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "jobs".into() }, "{list:#?}");
+            let expected = if pending { Pattern::PendingTasks } else { Pattern::PendingFutures };
+            assert_eq!(first.pattern, expected, "pending {pending}: {list:#?}");
+            if !pending {
+                assert!(first.reason.contains("60 finished asyncio tasks (each with its result)"), "{}", first.reason);
+            }
         }
     }
 

@@ -368,6 +368,32 @@ pub(crate) fn tree_top(cx: &Ctx, acc: &Accumulation) -> Option<ObjIdx> {
     top
 }
 
+/// The top of the index a list (set, deque) is a value of, if it is one:
+/// the highest of the mappings it is reached from as a value, each a value
+/// of the next (`stats[role][route].append(x)`: a dict of
+/// `defaultdict(list)`s). A namespace, an instance's own `__dict__` or a
+/// class's is no level.
+pub(crate) fn index_top(cx: &Ctx, list: ObjIdx) -> Option<ObjIdx> {
+    if !matches!(cx.type_name(list), "builtins.list" | "builtins.set" | "collections.deque") {
+        return None;
+    }
+    let (mut x, mut top) = (list, None);
+    for _ in 0..8 {
+        let Some((src, label)) = cx.reached_from(x) else { break };
+        let level = label.kind() == RefKind::DictValue
+            && tables::is_mapping(cx.type_name(src))
+            && cx.dict_owner(src).is_none()
+            && cx.namespace_module(src).is_none()
+            && cx.class_of_dict(src).is_none();
+        if !level {
+            break;
+        }
+        x = src;
+        top = Some(src);
+    }
+    top
+}
+
 /// The type of the blocks `itertools.tee` buffers items in (57 items each,
 /// linked from the oldest unread to the newest).
 pub(crate) const TEE_BLOCK: &str = "itertools._tee_dataobject";
@@ -495,7 +521,7 @@ pub(crate) fn pending_tasks(cx: &Ctx, a: &Analysis) -> Vec<(ObjIdx, u32, u64)> {
     let g = &cx.heap.graph;
     let mut per_container: HashMap<ObjIdx, (u32, u64)> = HashMap::new();
     for o in 0..cx.heap.object_count() as ObjIdx {
-        if !task_types.contains(&cx.types.type_of(o)) || !a.distances.is_reachable(o) {
+        if !task_types.contains(&cx.types.type_of(o)) || !a.distances.is_reachable(o) || task_is_done(cx, o) {
             continue;
         }
         let mut preds: Vec<ObjIdx> = g.strong_predecessors(o).collect();
@@ -514,6 +540,16 @@ pub(crate) fn pending_tasks(cx: &Ctx, a: &Analysis) -> Vec<(ObjIdx, u32, u64)> {
         per_container.into_iter().filter(|&(_, (n, _))| n >= MIN_TASKS).map(|(c, (n, b))| (c, n, b)).collect();
     out.sort_unstable();
     out
+}
+
+/// Whether an asyncio task has finished: its coroutine has run to its end,
+/// so it refers to nothing but its code and names (a suspended one refers
+/// to its frame before Python 3.11, to its locals and to what it awaits
+/// from 3.11 on).
+pub(crate) fn task_is_done(cx: &Ctx, task: ObjIdx) -> bool {
+    let g = &cx.heap.graph;
+    let Some(coroutine) = g.out_refs(task).map(|(t, _)| t).find(|&t| cx.type_name(t) == "builtins.coroutine") else { return false };
+    g.out_refs(coroutine).all(|(t, _)| matches!(cx.type_name(t), "builtins.code" | "builtins.str"))
 }
 
 /// Single objects that retain a large share on their own: walk the
