@@ -159,8 +159,18 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         // the dict is a log, not a table; modules under such names
         // (`sys.modules['plugin_17']`) are made by the program's calls —
         // imports name modules after files, not counters.
-        let mapping = tables::is_mapping(a.types.name_of(acc.node));
+        // A dict subclass (a framework's `Config(dict)`) is a mapping too.
+        let mapping = tables::is_mapping(a.types.name_of(acc.node)) || passes::has_dict_entries(&cx, acc.node);
         let keys = if mapping { passes::generated_keys(&cx, acc.node) } else { None };
+        // A library's mapping that gains hundreds of entries under keys made
+        // per event (`'FLAGS_r-000017'`, `':1:resp:r-000017'`, `(loader,
+        // 'tenant-3/campaign-17.html')`) stores what the program gives it,
+        // under the program's keys: a library keys its own tables by names
+        // and types, so the entries are the program's (`app.config[...]`,
+        // `cache.set(key, ..., timeout=None)`, templates by per-request name).
+        if owner == Owner::ThirdParty && acc.count >= passes::MIN_PROGRAM_MADE && keys.is_some() {
+            owner = Owner::Application;
+        }
         if owner == Owner::Interpreter && item_type == "builtins.module" && keys.is_some() {
             owner = Owner::Application;
         }
@@ -1674,6 +1684,86 @@ mod tests {
         assert_eq!((first.pattern, first.owner), (Pattern::Listeners, Owner::Application), "{list:#?}");
         assert!(first.items.contains("view.<locals>.on_order"), "{}", first.items);
         assert!(first.fix.starts_with("unsubscribe"), "{}", first.fix);
+    }
+
+    #[test]
+    fn a_librarys_wrappers_around_the_applications_functions_are_the_applications() {
+        // `received` of `app` → a `lib.signals.Signal` → `.receivers`, a list of 250 closures
+        // of the library's code (`__globals__` → lib's namespace: the wrapper its `listen`
+        // makes), each capturing a closure of `app`'s code that captures `payload` (3 KB)
+        let mut roots = Vec::new();
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let (_, lib_dict) = library_module(objects, refs, &mut roots);
+            let (signal, list) = (objects.len(), objects.len() + 1);
+            objects.push(format!("{},10,48,1,-1,-1", 0x90000 + 16 * signal));
+            objects.push(format!("{},13,2000,1,-1,-1", 0x90000 + 16 * list));
+            refs.extend([format!("1,{signal},2,11"), format!("{signal},{list},1,12")]);
+            for _ in 0..250 {
+                let at = objects.len();
+                let (wrap, wclosure, wcell, f, closure, cell, payload) = (at, at + 1, at + 2, at + 3, at + 4, at + 5, at + 6);
+                objects.push(format!("{},15,150,17,-1,-1", 0x90000 + 16 * wrap));
+                objects.push(format!("{},14,48,1,-1,-1", 0x90000 + 16 * wclosure));
+                objects.push(format!("{},17,40,1,-1,-1", 0x90000 + 16 * wcell));
+                objects.push(format!("{},15,150,17,16,-1", 0x90000 + 16 * f));
+                objects.push(format!("{},14,48,1,-1,-1", 0x90000 + 16 * closure));
+                objects.push(format!("{},17,40,1,-1,-1", 0x90000 + 16 * cell));
+                objects.push(format!("{},3,3000,1,-1,-1", 0x90000 + 16 * payload));
+                refs.extend([
+                    format!("{list},{wrap},4,-1"),
+                    format!("{wrap},{lib_dict},7,-1"),
+                    format!("{wrap},{wclosure},0,19"),
+                    format!("{wclosure},{wcell},9,18"),
+                    format!("{wcell},{f},0,-1"),
+                    format!("{f},1,7,-1"),
+                    format!("{f},{closure},0,19"),
+                    format!("{closure},{cell},9,18"),
+                    format!("{cell},{payload},0,-1"),
+                ]);
+            }
+        });
+        let strings = app_strings(&CALLBACK_STRINGS);
+        let list = first_suspects(&doc_with_roots(&objects, &refs, &roots, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.owner, Owner::Application, "{list:#?}");
+        assert_eq!(first.holder.to_string(), "`Signal.receivers`", "{list:#?}");
+    }
+
+    #[test]
+    fn a_librarys_mapping_keyed_per_event_is_the_applications() {
+        // `received` of `app` → a `lib.signals.Signal` holding 250 dicts of 3 KB under keys
+        // 'req-0' … 'req-249': in a plain dict under `.receivers`, or in the Signal itself
+        // (a dict subclass, its entries its own references)
+        let keys: Vec<String> = (0..250).map(|i| format!("'req-{i}'")).collect();
+        let mut extra: Vec<&str> = CALLBACK_STRINGS.to_vec();
+        extra.extend(keys.iter().map(String::as_str));
+        let strings = app_strings(&extra);
+        let first_key = 6 + CALLBACK_STRINGS.len();
+        for subclass in [false, true] {
+            let mut roots = Vec::new();
+            let (objects, refs) = app_with_users(|objects, refs| {
+                library_module(objects, refs, &mut roots);
+                let signal = objects.len();
+                objects.push(format!("{},10,48,1,-1,-1", 0x90000 + 16 * signal));
+                refs.push(format!("1,{signal},2,11"));
+                let table = if subclass {
+                    signal
+                } else {
+                    let d = objects.len();
+                    objects.push(format!("{},3,9000,1,-1,-1", 0x90000 + 16 * d));
+                    refs.push(format!("{signal},{d},1,12"));
+                    d
+                };
+                for i in 0..250 {
+                    let v = objects.len();
+                    objects.push(format!("{},3,3000,1,-1,-1", 0x90000 + 16 * v));
+                    refs.push(format!("{table},{v},2,{}", first_key + i));
+                }
+            });
+            let list = first_suspects(&doc_with_roots(&objects, &refs, &roots, &strings));
+            let first = list.first().expect("a suspect");
+            assert_eq!(first.owner, Owner::Application, "subclass {subclass}: {list:#?}");
+            assert!(first.reason.contains("under keys made per event"), "subclass {subclass}: {}", first.reason);
+        }
     }
 
     #[test]

@@ -258,8 +258,35 @@ pub(crate) fn callback_owner(cx: &Ctx, item: ObjIdx) -> Option<Owner> {
         cx.is_function(o).then_some(o)
     };
     let f = function(item).or_else(|| g.out_refs(item).take(16).find_map(|(t, _)| function(t)))?;
-    let (globals, _) = g.out_refs(f).find(|(_, l)| l.kind() == RefKind::Globals)?;
+    let owner = function_owner(cx, f)?;
+    // A library's wrapper around the program's function (a closure the
+    // library's `listen`/decorator made, capturing the function it calls):
+    // the program's callback, registered by the program's call.
+    if owner != Owner::Application && wrapped_functions(cx, f).any(|w| function_owner(cx, w) == Some(Owner::Application)) {
+        return Some(Owner::Application);
+    }
+    Some(owner)
+}
+
+/// The owner of the module a function runs in (its `__globals__`).
+fn function_owner(cx: &Ctx, f: ObjIdx) -> Option<Owner> {
+    let (globals, _) = cx.heap.graph.out_refs(f).find(|(_, l)| l.kind() == RefKind::Globals)?;
     cx.namespace_module(globals).map(|m| cx.owners.of(m))
+}
+
+/// The functions (or bound methods' functions) a closure captures: what
+/// its cells hold.
+fn wrapped_functions<'a>(cx: &'a Ctx, f: ObjIdx) -> impl Iterator<Item = ObjIdx> + 'a {
+    let g = &cx.heap.graph;
+    let closure = g.out_refs(f).find(|(_, l)| cx.snapshot.str(l.name()) == "__closure__").map(|(t, _)| t);
+    closure
+        .into_iter()
+        .flat_map(move |c| g.out_refs(c).filter(|(_, l)| l.kind() == RefKind::Closure).take(8).map(|(cell, _)| cell))
+        .flat_map(move |cell| g.out_refs(cell).map(|(t, _)| t).take(1))
+        .filter_map(move |t| match cx.type_name(t) {
+            "builtins.method" => g.out_refs(t).map(|(m, _)| m).find(|&m| cx.type_name(m) == "builtins.function"),
+            _ => cx.is_function(t).then_some(t),
+        })
 }
 
 /// The callback a registration tuple holds (`(lookup_key, receiver,
@@ -742,6 +769,13 @@ pub(crate) struct GeneratedKeys {
     pub in_template: u32,
     /// One key of the most common template, as the exporter wrote it (`'req-17'`).
     pub example: String,
+}
+
+/// Whether an object holds dict entries (a key or value reference among
+/// its first references): a `dict` subclass such as a framework's
+/// `Config(dict)`.
+pub(crate) fn has_dict_entries(cx: &Ctx, o: ObjIdx) -> bool {
+    cx.heap.graph.out_refs(o).take(8).any(|(_, l)| matches!(l.kind(), RefKind::DictKey | RefKind::DictValue))
 }
 
 pub(crate) fn generated_keys(cx: &Ctx, dict: ObjIdx) -> Option<GeneratedKeys> {
