@@ -966,9 +966,17 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         }
         // `(lookup_key, receiver, is_async)` per `connect`: registrations of callbacks.
         "builtins.tuple" if passes::tuple_callback(cx, acc.example).is_some() => {
-            let f = passes::tuple_callback(cx, acc.example).map_or("?", |f| cx.desc(f));
+            let callback = passes::tuple_callback(cx, acc.example);
+            let f = callback.map_or("?", |(f, _)| cx.desc(f));
             let f = f.strip_prefix("bound ").unwrap_or(f);
-            let items = format!("registered callbacks `{f}` in tuples (each keeps its callback and what it refers to)");
+            // A receiver held weakly is named by its function: the entry itself is what grows.
+            let items = if callback.is_some_and(|(_, weakly)| weakly) {
+                format!(
+                    "registered callbacks `{f}` in tuples, held weakly (each registration adds an entry; its object lives on elsewhere)"
+                )
+            } else {
+                format!("registered callbacks `{f}` in tuples (each keeps its callback and what it refers to)")
+            };
             return (Pattern::Listeners, holder, items);
         }
         "functools.partial" => {
@@ -1684,6 +1692,44 @@ mod tests {
         assert_eq!((first.pattern, first.owner), (Pattern::Listeners, Owner::Application), "{list:#?}");
         assert!(first.items.contains("view.<locals>.on_order"), "{}", first.items);
         assert!(first.fix.starts_with("unsubscribe"), "{}", first.fix);
+    }
+
+    #[test]
+    fn weakly_held_receivers_are_named_by_the_function_they_call() {
+        // `received` of `app` → a `lib.signals.Signal` → `.receivers`, a list of 250
+        // `(key, WeakMethod, is_async)` tuples (each key a 2 KB tuple, as a per-connect
+        // `dispatch_uid` makes): the `WeakMethod`'s `_func_ref` is a weak reference to
+        // `Auditor.on_order`, whose `__globals__` is app's namespace
+        // strings from 24: weakref.WeakMethod, _func_ref, weakref.ReferenceType, Auditor.on_order
+        let mut roots = Vec::new();
+        let (objects, refs) = app_with_users(|objects, refs| {
+            library_module(objects, refs, &mut roots);
+            let (signal, list, f) = (objects.len(), objects.len() + 1, objects.len() + 2);
+            objects.push(format!("{},10,48,1,-1,-1", 0x90000 + 16 * signal));
+            objects.push(format!("{},13,2000,1,-1,-1", 0x90000 + 16 * list));
+            objects.push(format!("{},15,150,17,27,-1", 0x90000 + 16 * f));
+            refs.extend([format!("1,{signal},2,11"), format!("{signal},{list},1,12"), format!("{f},1,7,-1"), format!("1,{f},2,-1")]);
+            for _ in 0..250 {
+                let (t, key, method, func_ref) = (objects.len(), objects.len() + 1, objects.len() + 2, objects.len() + 3);
+                objects.push(format!("{},14,64,1,-1,-1", 0x90000 + 16 * t));
+                objects.push(format!("{},14,2000,1,-1,-1", 0x90000 + 16 * key));
+                objects.push(format!("{},24,80,1,-1,-1", 0x90000 + 16 * method));
+                objects.push(format!("{},26,72,1,-1,-1", 0x90000 + 16 * func_ref));
+                refs.extend([
+                    format!("{list},{t},4,-1"),
+                    format!("{t},{key},4,-1"),
+                    format!("{t},{method},4,-1"),
+                    format!("{method},{func_ref},1,25"),
+                    format!("{func_ref},{f},14,-1"),
+                ]);
+            }
+        });
+        let mut strings = app_strings(&CALLBACK_STRINGS);
+        strings.extend(["weakref.WeakMethod", "_func_ref", "weakref.ReferenceType", "Auditor.on_order"]);
+        let list = first_suspects(&doc_with_roots(&objects, &refs, &roots, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!((first.pattern, first.owner), (Pattern::Listeners, Owner::Application), "{list:#?}");
+        assert!(first.items.contains("`Auditor.on_order`") && first.items.contains("held weakly"), "{}", first.items);
     }
 
     #[test]

@@ -250,14 +250,7 @@ pub(crate) fn owner_of_kept(cx: &Ctx, item: ObjIdx) -> Option<Owner> {
 /// application's registrations.
 pub(crate) fn callback_owner(cx: &Ctx, item: ObjIdx) -> Option<Owner> {
     let g = &cx.heap.graph;
-    // A bound method (flagged a function too) by its `__func__`.
-    let function = |o: ObjIdx| -> Option<ObjIdx> {
-        if cx.type_name(o) == "builtins.method" {
-            return g.out_refs(o).map(|(t, _)| t).find(|&t| cx.type_name(t) == "builtins.function");
-        }
-        cx.is_function(o).then_some(o)
-    };
-    let f = function(item).or_else(|| g.out_refs(item).take(16).find_map(|(t, _)| function(t)))?;
+    let f = callee(cx, item).or_else(|| g.out_refs(item).take(16).find_map(|(t, _)| callee(cx, t)))?;
     let owner = function_owner(cx, f)?;
     // A library's wrapper around the program's function (a closure the
     // library's `listen`/decorator made, capturing the function it calls):
@@ -266,6 +259,27 @@ pub(crate) fn callback_owner(cx: &Ctx, item: ObjIdx) -> Option<Owner> {
         return Some(Owner::Application);
     }
     Some(owner)
+}
+
+/// The function `o` calls, when it is a callback: a function; a bound
+/// method's `__func__` (a method is flagged a function too); the function
+/// a weak reference to it or a `weakref.WeakMethod` names (its `_func_ref`)
+/// — registries that hold their callbacks weakly (a signal's receivers
+/// connected with `weak=True`) still say whose code they call.
+fn callee(cx: &Ctx, o: ObjIdx) -> Option<ObjIdx> {
+    let g = &cx.heap.graph;
+    let function_of = |x: ObjIdx| -> Option<ObjIdx> {
+        if cx.type_name(x) == "builtins.method" {
+            return g.out_refs(x).map(|(t, _)| t).find(|&t| cx.type_name(t) == "builtins.function");
+        }
+        cx.is_function(x).then_some(x)
+    };
+    let weak_target = |r: ObjIdx| g.out_refs(r).find(|(_, l)| l.kind() == RefKind::Weak).and_then(|(t, _)| function_of(t));
+    match cx.type_name(o) {
+        "weakref.WeakMethod" => g.out_refs(o).find(|(_, l)| cx.snapshot.str(l.name()) == "_func_ref").and_then(|(r, _)| weak_target(r)),
+        "weakref.ReferenceType" => weak_target(o),
+        _ => function_of(o),
+    }
 }
 
 /// The owner of the module a function runs in (its `__globals__`).
@@ -292,15 +306,20 @@ fn wrapped_functions<'a>(cx: &'a Ctx, f: ObjIdx) -> impl Iterator<Item = ObjIdx>
 /// The callback a registration tuple holds (`(lookup_key, receiver,
 /// is_async)`, `(priority, handler)`): a function or bound method among its
 /// items, made per call (a closure or a bound method: a plain module-level
-/// function is the program's own, shared, and keeps nothing per event).
-pub(crate) fn tuple_callback(cx: &Ctx, tuple: ObjIdx) -> Option<ObjIdx> {
+/// function is the program's own, shared, and keeps nothing per event), or
+/// the function a `weakref.WeakMethod` among them calls; and whether it is
+/// held weakly so.
+pub(crate) fn tuple_callback(cx: &Ctx, tuple: ObjIdx) -> Option<(ObjIdx, bool)> {
     let g = &cx.heap.graph;
     if g.out_edges(tuple).len() > 4 {
         return None;
     }
-    g.out_refs(tuple)
-        .map(|(t, _)| t)
-        .find(|&t| cx.type_name(t) == "builtins.method" || (cx.is_function(t) && closure_capture(cx, t).is_some()))
+    g.out_refs(tuple).map(|(t, _)| t).find_map(|t| match cx.type_name(t) {
+        "builtins.method" => Some((t, false)),
+        // held weakly: named by the function it calls
+        "weakref.WeakMethod" => callee(cx, t).map(|f| (f, true)),
+        _ => (cx.is_function(t) && closure_capture(cx, t).is_some()).then_some((t, false)),
+    })
 }
 
 /// A linked chain: objects of one application type each keeping the next
