@@ -1999,6 +1999,33 @@ mod tests {
     }
 
     #[test]
+    fn what_a_container_keeps_only_through_its_items_is_held_for_them() {
+        // `['matches']` of `app` → a list of 300 `re.Match` objects of 150 B, each pointing
+        // into one of 20 strings of 30 KB that 15 matches share (the subject of each match):
+        // no match dominates its string, the list does
+        // strings: 6 'matches', 7 list, 8 re.Match, 9 str
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let list = objects.len();
+            objects.push(format!("{},7,2600,1,-1,-1", 0x90000 + 16 * list));
+            refs.push(format!("1,{list},2,6"));
+            let first_text = objects.len();
+            for t in 0..20 {
+                objects.push(format!("{},9,30000,0,-1,-1", 0x90000 + 16 * (first_text + t)));
+            }
+            for i in 0..300 {
+                let m = objects.len();
+                objects.push(format!("{},8,150,1,-1,-1", 0x90000 + 16 * m));
+                refs.extend([format!("{list},{m},4,-1"), format!("{m},{},0,-1", first_text + i / 15)]);
+            }
+        });
+        let strings = app_strings(&["'matches'", "builtins.list", "re.Match", "builtins.str"]);
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let first = list.first().expect("a suspect");
+        assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "matches".into() }, "{list:#?}");
+        assert!(matches!(&first.kind, SuspectKind::Accumulation { type_name, instances: 300, .. } if type_name == "re.Match"), "{list:#?}");
+    }
+
+    #[test]
     fn default_arguments_are_named_by_their_parameter() {
         for kw in [false, true] {
             let loaded = crate::load(&defaults_heap(kw)).unwrap();

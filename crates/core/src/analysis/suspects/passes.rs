@@ -150,7 +150,11 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
         // short ids keeps a 2 MB table beside 1.6 MB of strings, all of
         // it held for the items.
         let own = cx.heap.size_bytes.get(o as usize).copied().unwrap_or(0);
-        if (item_bytes as f64) < MIN_INSTANCE_SHARE * tree.retained_bytes(o).saturating_sub(own) as f64 {
+        let held = tree.retained_bytes(o).saturating_sub(own) as f64;
+        // What it keeps only through its items (objects they share: the
+        // log text 400 `re.Match` objects point into) is held for them too.
+        let item_bytes = if (item_bytes as f64) < MIN_INSTANCE_SHARE * held { item_bytes + kept_through_items(cx, o) } else { item_bytes };
+        if (item_bytes as f64) < MIN_INSTANCE_SHARE * held {
             continue;
         }
         // An accumulation under an instance's __dict__ belongs to the instance.
@@ -165,6 +169,14 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
         out.push(Accumulation { container, node: o, type_id: best as u32, count, item_bytes, example });
     }
     out
+}
+
+/// The bytes `o` keeps alive only through what it refers to: its children
+/// in the dominator tree it has no reference to (objects its items share,
+/// which no single item dominates).
+fn kept_through_items(cx: &Ctx, o: ObjIdx) -> u64 {
+    let direct: HashSet<ObjIdx> = cx.heap.graph.out_refs(o).map(|(t, _)| t).collect();
+    cx.tree.children(o).iter().filter(|c| !direct.contains(c)).map(|&c| cx.tree.retained_bytes(c)).sum()
 }
 
 /// Whether `dict` is a class's namespace whose functions are mostly the
