@@ -11,8 +11,10 @@
 //! `dist-packages` path components decide. `heapscope` (the exporter) counts
 //! as the interpreter's: its memory is in every snapshot.
 //!
-//! Objects. A module, a frame (by its code's file) and an instance of a
-//! class defined by the application or a third party own themselves.
+//! Objects. A module, a frame (by its code's file), a class (by the module
+//! that defines it: a third-party class the application imports stays
+//! third-party) and an instance of a class defined by the application or a
+//! third party own themselves.
 //! Everything else belongs to whoever owns its immediate dominator — the one
 //! object every path from the roots passes through — so a dict held only by
 //! the application's module is the application's, and an `OrderedDict`

@@ -118,72 +118,19 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     let mut out: Vec<Suspect> = Vec::new();
     let mut reported: HashSet<ObjIdx> = HashSet::new();
 
-    // Each accumulation's owner: its container's or its items'; a
-    // standard-library container of standard-library objects (not builtins
-    // other than functions and bound methods: callbacks) is the
-    // application's when those objects keep the application's alive.
     let mut accs = Vec::new();
     let mut generated: HashMap<ObjIdx, passes::GeneratedKeys> = HashMap::new();
     for acc in passes::accumulations(&cx, heap.object_count()) {
-        let mut owner = a.owners.of(acc.container).min(a.owners.of(acc.example));
-        let item_type = a.types.names[acc.type_id as usize].as_str();
-        let callbacks = matches!(item_type, "builtins.method" | "builtins.function");
-        if owner == Owner::Interpreter && (callbacks || !item_type.starts_with("builtins.")) {
-            owner = passes::owner_of_kept(&cx, acc.example).unwrap_or(Owner::Interpreter);
-        }
-        // A ContextVar's value is its variable's: the application's list in
-        // the interpreter's Context (the main thread's) is the application's.
-        if owner == Owner::Interpreter {
-            if let Some(var) = cx.context_var_of(acc.container) {
-                owner = a.owners.of(var);
-            }
-        }
-        // Loggers, handlers, timers and finalizers are made by a program's
-        // calls: the standard library makes a handful, hundreds are the program's.
-        // So are the warnings a registry records (one per distinct text):
-        // hundreds in a standard-library module's registry are the program's.
-        // Those whose callback is a library's function the library made (a
-        // finalizer per signal receiver): the library's.
-        let made = tables::item_kind(item_type).is_some() || is_warning_registry(&cx.holder(acc.node));
-        if owner == Owner::Interpreter && made && acc.count >= passes::MIN_PROGRAM_MADE {
-            owner = match passes::callback_owner(&cx, acc.example) {
-                Some(Owner::ThirdParty) => Owner::ThirdParty,
-                _ => Owner::Application,
-            };
-        }
         // The blocks of an `itertools.tee` buffer: reported whole below.
         if cx.type_name(acc.container) == passes::TEE_BLOCK {
             continue;
         }
         // Keys made per event (`'req-1041'`, see `passes::generated_keys`):
-        // the dict is a log, not a table; modules under such names
-        // (`sys.modules['plugin_17']`) are made by the program's calls —
-        // imports name modules after files, not counters.
-        // A dict subclass (a framework's `Config(dict)`) is a mapping too.
+        // the dict is a log, not a table. A dict subclass (a framework's
+        // `Config(dict)`) is a mapping too.
         let mapping = tables::is_mapping(a.types.name_of(acc.node)) || passes::has_dict_entries(&cx, acc.node);
         let keys = if mapping { passes::generated_keys(&cx, acc.node) } else { None };
-        // A library's mapping that gains hundreds of entries under keys made
-        // per event (`'FLAGS_r-000017'`, `':1:resp:r-000017'`, `(loader,
-        // 'tenant-3/campaign-17.html')`) stores what the program gives it,
-        // under the program's keys: a library keys its own tables by names
-        // and types, so the entries are the program's (`app.config[...]`,
-        // `cache.set(key, ..., timeout=None)`, templates by per-request name).
-        if owner == Owner::ThirdParty && acc.count >= passes::MIN_PROGRAM_MADE && keys.is_some() {
-            owner = Owner::Application;
-        }
-        if owner == Owner::Interpreter && item_type == "builtins.module" && keys.is_some() {
-            owner = Owner::Application;
-        }
-        // Hundreds of callbacks running the application's code (closures,
-        // bound methods made per call) in a library's container — its list
-        // of signal receivers, its listeners — are the application's
-        // registrations: the fix is in its code (unsubscribe, disconnect).
-        if owner != Owner::Application
-            && acc.count >= passes::MIN_PROGRAM_MADE
-            && passes::callback_owner(&cx, acc.example) == Some(Owner::Application)
-        {
-            owner = Owner::Application;
-        }
+        let owner = accumulation_owner(&cx, a, &acc, keys.is_some());
         if let Some(keys) = keys.filter(|_| owner != Owner::Interpreter) {
             generated.insert(acc.container, keys);
         }
@@ -779,6 +726,63 @@ struct Tree {
     keys: ObjIdx,
 }
 
+/// Whose leak an accumulation is: its container's or its items' owner,
+/// then the rules that give the interpreter's or a library's containers to
+/// the application when what they hold is the program's doing.
+/// `keyed_per_event`: the container is a mapping under keys made per event.
+fn accumulation_owner(cx: &Ctx, a: &Analysis, acc: &passes::Accumulation, keyed_per_event: bool) -> Owner {
+    let mut owner = a.owners.of(acc.container).min(a.owners.of(acc.example));
+    let item_type = a.types.names[acc.type_id as usize].as_str();
+    let many = acc.count >= passes::MIN_PROGRAM_MADE;
+    // The owner of the code the items call back, if they are callbacks (read for many items only).
+    let callbacks = if many { passes::callback_owner(cx, acc.example) } else { None };
+    // A standard-library container of standard-library objects (not builtins
+    // other than functions and bound methods: callbacks) is the
+    // application's when those objects keep the application's alive.
+    let callable_items = matches!(item_type, "builtins.method" | "builtins.function");
+    if owner == Owner::Interpreter && (callable_items || !item_type.starts_with("builtins.")) {
+        owner = passes::owner_of_kept(cx, acc.example).unwrap_or(Owner::Interpreter);
+    }
+    // A ContextVar's value is its variable's: the application's list in
+    // the interpreter's Context (the main thread's) is the application's.
+    if owner == Owner::Interpreter {
+        if let Some(var) = cx.context_var_of(acc.container) {
+            owner = a.owners.of(var);
+        }
+    }
+    // Loggers, handlers, timers and finalizers are made by a program's
+    // calls: the standard library makes a handful, hundreds are the
+    // program's — unless their callback is a library's code (a finalizer
+    // per signal receiver: the library's). So are the warnings a registry
+    // records (one per distinct text).
+    let made = tables::item_kind(item_type).is_some() || is_warning_registry(&cx.holder(acc.node));
+    if owner == Owner::Interpreter && made && many {
+        owner = if callbacks == Some(Owner::ThirdParty) { Owner::ThirdParty } else { Owner::Application };
+    }
+    // A library's mapping that gains hundreds of entries under keys made
+    // per event (`'FLAGS_r-000017'`, `':1:resp:r-000017'`, `(loader,
+    // 'tenant-3/campaign-17.html')`) stores what the program gives it,
+    // under the program's keys: a library keys its own tables by names
+    // and types, so the entries are the program's (`app.config[...]`,
+    // `cache.set(key, ..., timeout=None)`, templates by per-request name).
+    if owner == Owner::ThirdParty && many && keyed_per_event {
+        owner = Owner::Application;
+    }
+    // Modules under names made per event (`sys.modules['plugin_17']`) are
+    // made by the program's calls: imports name modules after files.
+    if owner == Owner::Interpreter && item_type == "builtins.module" && keyed_per_event {
+        owner = Owner::Application;
+    }
+    // Hundreds of callbacks running the application's code (closures,
+    // bound methods made per call) in a library's container — its list
+    // of signal receivers, its listeners — are the application's
+    // registrations: the fix is in its code (unsubscribe, disconnect).
+    if many && callbacks == Some(Owner::Application) {
+        owner = Owner::Application;
+    }
+    owner
+}
+
 /// A holder's name in prose and in code (`Metrics.hits`, `self.hits`).
 fn holder_code(holder: &Holder) -> (String, String) {
     match holder {
@@ -965,19 +969,18 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
             return (Pattern::ScheduledCallbacks, holder, items.to_string());
         }
         // `(lookup_key, receiver, is_async)` per `connect`: registrations of callbacks.
-        "builtins.tuple" if passes::tuple_callback(cx, acc.example).is_some() => {
-            let callback = passes::tuple_callback(cx, acc.example);
-            let f = callback.map_or("?", |(f, _)| cx.desc(f));
-            let f = f.strip_prefix("bound ").unwrap_or(f);
-            // A receiver held weakly is named by its function: the entry itself is what grows.
-            let items = if callback.is_some_and(|(_, weakly)| weakly) {
-                format!(
-                    "registered callbacks `{f}` in tuples, held weakly (each registration adds an entry; its object lives on elsewhere)"
-                )
-            } else {
-                format!("registered callbacks `{f}` in tuples (each keeps its callback and what it refers to)")
-            };
-            return (Pattern::Listeners, holder, items);
+        "builtins.tuple" => {
+            if let Some((f, weakly)) = passes::tuple_callback(cx, acc.example) {
+                let f = cx.desc(f);
+                let f = f.strip_prefix("bound ").unwrap_or(f);
+                // A receiver held weakly is named by its function: the entry itself is what grows.
+                let items = if weakly {
+                    format!("registered callbacks `{f}` in tuples, held weakly (each registration adds an entry; its object lives on elsewhere)")
+                } else {
+                    format!("registered callbacks `{f}` in tuples (each keeps its callback and what it refers to)")
+                };
+                return (Pattern::Listeners, holder, items);
+            }
         }
         "functools.partial" => {
             let what = partial_function(cx, acc.example);
@@ -1542,10 +1545,10 @@ mod tests {
         for (name, expected) in [(10, false), (11, true)] {
             let (objects, refs) = app_with_users(|objects, refs| {
                 let t = objects.len();
-                objects.push(format!("{},6,1000,5,7,-1", 0x90000 + 16 * t));
+                push_object(objects, "6,1000,5,7,-1");
                 refs.push(format!("1,{t},2,8"));
                 let d = objects.len();
-                objects.push(format!("{},3,600,1,-1,-1", 0x90000 + 16 * d));
+                push_object(objects, "3,600,1,-1,-1");
                 refs.push(format!("{t},{d},10,-1"));
                 for _ in 0..12 {
                     refs.push(format!("{d},{},2,-1", objects.len()));
@@ -1569,6 +1572,13 @@ mod tests {
                 assert_eq!(s.holder.to_string(), "`__dict__` of class `app.Handlers`");
             }
         }
+    }
+
+    /// Appends an object row (`type,size,flags,description,-1`) at an address
+    /// of its own (from its index); returns its index.
+    fn push_object(objects: &mut Vec<String>, row: &str) -> usize {
+        objects.push(format!("{},{row}", 0x90000 + 16 * objects.len()));
+        objects.len() - 1
     }
 
     /// [`doc`] with more roots (`object,kind,name,excess` rows) than module `app`.
@@ -1628,10 +1638,10 @@ mod tests {
             let (objects, refs) = app_with_users(|objects, refs| {
                 let (_, lib_dict) = library_module(objects, refs, &mut roots);
                 let (w, wd, registry, f) = (objects.len(), objects.len() + 1, objects.len() + 2, objects.len() + 3);
-                objects.push(format!("{},1,100,2,20,-1", 0x90000 + 16 * w));
-                objects.push(format!("{},3,300,1,-1,-1", 0x90000 + 16 * wd));
-                objects.push(format!("{},3,9000,1,-1,-1", 0x90000 + 16 * registry));
-                objects.push(format!("{},15,150,17,-1,-1", 0x90000 + 16 * f));
+                push_object(objects, "1,100,2,20,-1");
+                push_object(objects, "3,300,1,-1,-1");
+                push_object(objects, "3,9000,1,-1,-1");
+                push_object(objects, "15,150,17,-1,-1");
                 roots.push(format!("{w},0,-1,0"));
                 let home = if library { lib_dict } else { 1 };
                 refs.extend([
@@ -1642,8 +1652,8 @@ mod tests {
                 ]);
                 for _ in 0..250 {
                     let (info, method) = (objects.len(), objects.len() + 1);
-                    objects.push(format!("{},21,80,1,-1,-1", 0x90000 + 16 * info));
-                    objects.push(format!("{},23,64,17,-1,-1", 0x90000 + 16 * method));
+                    push_object(objects, "21,80,1,-1,-1");
+                    push_object(objects, "23,64,17,-1,-1");
                     refs.extend([format!("{registry},{info},2,-1"), format!("{info},{method},1,-1"), format!("{method},{f},0,-1")]);
                 }
             });
@@ -1663,18 +1673,18 @@ mod tests {
         let (objects, refs) = app_with_users(|objects, refs| {
             library_module(objects, refs, &mut roots);
             let (signal, list) = (objects.len(), objects.len() + 1);
-            objects.push(format!("{},10,48,1,-1,-1", 0x90000 + 16 * signal));
-            objects.push(format!("{},13,2000,1,-1,-1", 0x90000 + 16 * list));
+            push_object(objects, "10,48,1,-1,-1");
+            push_object(objects, "13,2000,1,-1,-1");
             refs.extend([format!("1,{signal},2,11"), format!("{signal},{list},1,12")]);
             for _ in 0..250 {
                 let (t, key, f, closure, cell, payload) =
                     (objects.len(), objects.len() + 1, objects.len() + 2, objects.len() + 3, objects.len() + 4, objects.len() + 5);
-                objects.push(format!("{},14,64,1,-1,-1", 0x90000 + 16 * t));
-                objects.push(format!("{},14,56,1,-1,-1", 0x90000 + 16 * key));
-                objects.push(format!("{},15,150,17,16,-1", 0x90000 + 16 * f));
-                objects.push(format!("{},14,48,1,-1,-1", 0x90000 + 16 * closure));
-                objects.push(format!("{},17,40,1,-1,-1", 0x90000 + 16 * cell));
-                objects.push(format!("{},3,3000,1,-1,-1", 0x90000 + 16 * payload));
+                push_object(objects, "14,64,1,-1,-1");
+                push_object(objects, "14,56,1,-1,-1");
+                push_object(objects, "15,150,17,16,-1");
+                push_object(objects, "14,48,1,-1,-1");
+                push_object(objects, "17,40,1,-1,-1");
+                push_object(objects, "3,3000,1,-1,-1");
                 refs.extend([
                     format!("{list},{t},4,-1"),
                     format!("{t},{key},4,-1"),
@@ -1705,16 +1715,16 @@ mod tests {
         let (objects, refs) = app_with_users(|objects, refs| {
             library_module(objects, refs, &mut roots);
             let (signal, list, f) = (objects.len(), objects.len() + 1, objects.len() + 2);
-            objects.push(format!("{},10,48,1,-1,-1", 0x90000 + 16 * signal));
-            objects.push(format!("{},13,2000,1,-1,-1", 0x90000 + 16 * list));
-            objects.push(format!("{},15,150,17,27,-1", 0x90000 + 16 * f));
+            push_object(objects, "10,48,1,-1,-1");
+            push_object(objects, "13,2000,1,-1,-1");
+            push_object(objects, "15,150,17,27,-1");
             refs.extend([format!("1,{signal},2,11"), format!("{signal},{list},1,12"), format!("{f},1,7,-1"), format!("1,{f},2,-1")]);
             for _ in 0..250 {
                 let (t, key, method, func_ref) = (objects.len(), objects.len() + 1, objects.len() + 2, objects.len() + 3);
-                objects.push(format!("{},14,64,1,-1,-1", 0x90000 + 16 * t));
-                objects.push(format!("{},14,2000,1,-1,-1", 0x90000 + 16 * key));
-                objects.push(format!("{},24,80,1,-1,-1", 0x90000 + 16 * method));
-                objects.push(format!("{},26,72,1,-1,-1", 0x90000 + 16 * func_ref));
+                push_object(objects, "14,64,1,-1,-1");
+                push_object(objects, "14,2000,1,-1,-1");
+                push_object(objects, "24,80,1,-1,-1");
+                push_object(objects, "26,72,1,-1,-1");
                 refs.extend([
                     format!("{list},{t},4,-1"),
                     format!("{t},{key},4,-1"),
@@ -1741,19 +1751,19 @@ mod tests {
         let (objects, refs) = app_with_users(|objects, refs| {
             let (_, lib_dict) = library_module(objects, refs, &mut roots);
             let (signal, list) = (objects.len(), objects.len() + 1);
-            objects.push(format!("{},10,48,1,-1,-1", 0x90000 + 16 * signal));
-            objects.push(format!("{},13,2000,1,-1,-1", 0x90000 + 16 * list));
+            push_object(objects, "10,48,1,-1,-1");
+            push_object(objects, "13,2000,1,-1,-1");
             refs.extend([format!("1,{signal},2,11"), format!("{signal},{list},1,12")]);
             for _ in 0..250 {
                 let at = objects.len();
                 let (wrap, wclosure, wcell, f, closure, cell, payload) = (at, at + 1, at + 2, at + 3, at + 4, at + 5, at + 6);
-                objects.push(format!("{},15,150,17,-1,-1", 0x90000 + 16 * wrap));
-                objects.push(format!("{},14,48,1,-1,-1", 0x90000 + 16 * wclosure));
-                objects.push(format!("{},17,40,1,-1,-1", 0x90000 + 16 * wcell));
-                objects.push(format!("{},15,150,17,16,-1", 0x90000 + 16 * f));
-                objects.push(format!("{},14,48,1,-1,-1", 0x90000 + 16 * closure));
-                objects.push(format!("{},17,40,1,-1,-1", 0x90000 + 16 * cell));
-                objects.push(format!("{},3,3000,1,-1,-1", 0x90000 + 16 * payload));
+                push_object(objects, "15,150,17,-1,-1");
+                push_object(objects, "14,48,1,-1,-1");
+                push_object(objects, "17,40,1,-1,-1");
+                push_object(objects, "15,150,17,16,-1");
+                push_object(objects, "14,48,1,-1,-1");
+                push_object(objects, "17,40,1,-1,-1");
+                push_object(objects, "3,3000,1,-1,-1");
                 refs.extend([
                     format!("{list},{wrap},4,-1"),
                     format!("{wrap},{lib_dict},7,-1"),
@@ -1789,19 +1799,19 @@ mod tests {
             let (objects, refs) = app_with_users(|objects, refs| {
                 library_module(objects, refs, &mut roots);
                 let signal = objects.len();
-                objects.push(format!("{},10,48,1,-1,-1", 0x90000 + 16 * signal));
+                push_object(objects, "10,48,1,-1,-1");
                 refs.push(format!("1,{signal},2,11"));
                 let table = if subclass {
                     signal
                 } else {
                     let d = objects.len();
-                    objects.push(format!("{},3,9000,1,-1,-1", 0x90000 + 16 * d));
+                    push_object(objects, "3,9000,1,-1,-1");
                     refs.push(format!("{signal},{d},1,12"));
                     d
                 };
                 for i in 0..250 {
                     let v = objects.len();
-                    objects.push(format!("{},3,3000,1,-1,-1", 0x90000 + 16 * v));
+                    push_object(objects, "3,3000,1,-1,-1");
                     refs.push(format!("{table},{v},2,{}", first_key + i));
                 }
             });
@@ -1822,15 +1832,15 @@ mod tests {
             let (objects, refs) = app_with_users(|objects, refs| {
                 for _ in 0..80 {
                     let d = objects.len();
-                    objects.push(format!("{},3,300,1,-1,-1", 0x90000 + 16 * d));
+                    push_object(objects, "3,300,1,-1,-1");
                     roots.push(format!("{d},3,-1,0"));
                     for _ in 0..2 {
                         refs.push(format!("{d},{},2,-1", objects.len()));
-                        objects.push(format!("{},4,2000,1,-1,-1", 0x90000 + 16 * objects.len()));
+                        push_object(objects, "4,2000,1,-1,-1");
                     }
                     if namespace {
                         refs.push(format!("{d},{},2,6", objects.len()));
-                        objects.push(format!("{},7,60,0,-1,-1", 0x90000 + 16 * objects.len()));
+                        push_object(objects, "7,60,0,-1,-1");
                     }
                 }
             });
@@ -1974,13 +1984,13 @@ mod tests {
         for objects_as_keys in [true, false] {
             let (objects, refs) = app_with_users(|objects, refs| {
                 let pending = objects.len();
-                objects.push(format!("{},3,9000,1,-1,-1", 0x90000 + 16 * pending));
+                push_object(objects, "3,9000,1,-1,-1");
                 refs.push(format!("1,{pending},2,6"));
                 for i in 0..300 {
                     let (key, job) = (objects.len(), objects.len() + 1);
                     let key_type = if objects_as_keys { 8 } else { 9 };
                     objects.push(format!("{},{key_type},40,1,-1,-1", 0x90000 + 16 * key));
-                    objects.push(format!("{},7,1000,1,-1,-1", 0x90000 + 16 * job));
+                    push_object(objects, "7,1000,1,-1,-1");
                     refs.extend([format!("{pending},{key},3,-1"), format!("{pending},{job},2,{}", 10 + i)]);
                 }
             });
@@ -2006,15 +2016,15 @@ mod tests {
         // strings: 6 'matches', 7 list, 8 re.Match, 9 str
         let (objects, refs) = app_with_users(|objects, refs| {
             let list = objects.len();
-            objects.push(format!("{},7,2600,1,-1,-1", 0x90000 + 16 * list));
+            push_object(objects, "7,2600,1,-1,-1");
             refs.push(format!("1,{list},2,6"));
             let first_text = objects.len();
-            for t in 0..20 {
-                objects.push(format!("{},9,30000,0,-1,-1", 0x90000 + 16 * (first_text + t)));
+            for _ in 0..20 {
+                push_object(objects, "9,30000,0,-1,-1");
             }
             for i in 0..300 {
                 let m = objects.len();
-                objects.push(format!("{},8,150,1,-1,-1", 0x90000 + 16 * m));
+                push_object(objects, "8,150,1,-1,-1");
                 refs.extend([format!("{list},{m},4,-1"), format!("{m},{},0,-1", first_text + i / 15)]);
             }
         });
