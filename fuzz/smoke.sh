@@ -25,7 +25,7 @@ if ! cargo fuzz build "${flags[@]}" >target/logs/build.log 2>&1; then
 fi
 # Inputs per target: about 20 s each on an idle 2-core machine (the v1 target
 # parses whole documents and is the slowest per input).
-for spec in load_v1:8000 load_pickle:300000 load_adhoc:200000; do
+for spec in load_v1:8000 load_pickle:300000 load_adhoc:200000 load_mprof:100000 series:15000; do
     target="${spec%%:*}"
     runs=$(( ${spec##*:} * scale ))
     scratch="target/fuzz-scratch/$target"
