@@ -212,8 +212,8 @@ fn HoldersTable(rows: Vec<GrowingHolderRow>, total: u32, open: impl Fn(Route) + 
                                     <span class="muted">{format!(" ({})", short_type(&h.holder_type))}</span>
                                     {(!h.monotonic).then(|| view! { <span class="badge">"not at every step"</span> })}
                                 </td>
-                                <td>{h.item_type.as_deref().map(short_type).unwrap_or_default()}</td>
-                                <td class="num" data-testid="holder-lengths">{arrows(&h.lengths)}</td>
+                                <td>{if h.lengths_in_bytes { "bytes of its own".to_string() } else { h.item_type.as_deref().map(short_type).unwrap_or_default() }}</td>
+                                <td class="num" data-testid="holder-lengths">{if h.lengths_in_bytes { h.lengths.iter().map(|b| format_bytes(*b)).collect::<Vec<_>>().join(" → ") } else { arrows(&h.lengths) }}</td>
                                 <td class="num">{h.retained_bytes.iter().map(|b| format_bytes(*b)).collect::<Vec<_>>().join(" → ")}</td>
                                 <td class="num" title=format!("{:+} bytes", h.own_growth_bytes)>{format_bytes_delta(h.own_growth_bytes)}</td>
                                 <td class="num">{format_bytes_delta(h.retained_growth_bytes)}</td>

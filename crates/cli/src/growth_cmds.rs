@@ -51,6 +51,10 @@ struct FindingJson {
     /// Per snapshot: lengths (holder), counts (type), cycles (garbage).
     #[serde(skip_serializing_if = "Option::is_none")]
     counts: Option<Vec<u64>>,
+    /// Holder: `counts` are the buffer's own sizes in bytes (a `bytearray`
+    /// or `array.array` that grows), not element counts.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    counts_in_bytes: bool,
     /// Per snapshot: retained bytes (holder), shallow bytes (type and garbage).
     #[serde(skip_serializing_if = "Option::is_none")]
     sizes_bytes: Option<Vec<u64>>,
@@ -138,6 +142,7 @@ fn finding_json(g: &Growth, last: SeriesHeap, f: &growth::Finding) -> FindingJso
         object_index: None,
         address: None,
         counts: None,
+        counts_in_bytes: false,
         sizes_bytes: None,
         monotonic: None,
         item_type: None,
@@ -150,6 +155,7 @@ fn finding_json(g: &Growth, last: SeriesHeap, f: &growth::Finding) -> FindingJso
             j.object_index = Some(h.object);
             j.address = address(h.object);
             j.counts = Some(h.lengths.clone());
+            j.counts_in_bytes = h.lengths_in_bytes;
             j.sizes_bytes = Some(h.retained_bytes.clone());
             j.monotonic = Some(h.monotonic);
             j.item_type = h.item_type.as_ref().map(|(t, _)| t.clone());

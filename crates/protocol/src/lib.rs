@@ -665,6 +665,10 @@ pub struct GrowingHolderRow {
     pub item_type: Option<String>,
     /// Per snapshot of the range.
     pub lengths: Vec<u64>,
+    /// A buffer that grows (`bytearray`, `array.array`): `lengths` are its
+    /// own sizes in bytes.
+    #[serde(default)]
+    pub lengths_in_bytes: bool,
     pub retained_bytes: Vec<u64>,
     pub own_growth_bytes: i64,
     pub retained_growth_bytes: i64,

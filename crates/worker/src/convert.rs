@@ -313,6 +313,7 @@ pub fn growth_report(
                 holder_type: h.holder_type.clone(),
                 item_type: h.item_type.as_ref().map(|(t, _)| t.clone()),
                 lengths: h.lengths.clone(),
+                lengths_in_bytes: h.lengths_in_bytes,
                 retained_bytes: h.retained_bytes.clone(),
                 own_growth_bytes: h.own_growth_bytes,
                 retained_growth_bytes: h.retained_growth_bytes(),

@@ -14,6 +14,7 @@ def serve(req):
     return body
 
 
+# step (repeated by a growth series)
 for n in range(800):
     serve(make_request(n))
 del n

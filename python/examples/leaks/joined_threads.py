@@ -15,6 +15,8 @@ class Pool:
 
 
 pool = Pool()
+
+# step (repeated by a growth series)
 for n in range(300):
     req = make_request(n)
     pool.run(dispatch, req)

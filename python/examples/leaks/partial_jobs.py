@@ -15,6 +15,7 @@ def serve(req):
     return body
 
 
+# step (repeated by a growth series)
 for n in range(600):
     serve(make_request(n))
 del n

@@ -17,6 +17,7 @@ def serve(req):
     return body
 
 
+# step (repeated by a growth series)
 for n in range(1500):
     serve(make_request(n))
 del n

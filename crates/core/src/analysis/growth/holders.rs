@@ -12,6 +12,17 @@
 //! held in the first snapshot (a container replaced by a new one at the
 //! same address holds only new objects).
 //!
+//! A *buffer* — an object with no element references whose own size grows
+//! at every step, by at least [`MIN_BUFFER_GROWTH`] (a `bytearray` appended
+//! to, an `array.array`) — is a holder too; its lengths are its shallow
+//! sizes in bytes (`lengths_in_bytes`). So is a *value replaced by a
+//! bigger one* under one name at every step (`self.text += line` on a
+//! `str`, `self.items = self.items + [x]`): a new object each time, so no
+//! lineage, but its referrer lives through the series and refers to a
+//! value of the same name in every snapshot whose retained size grew at
+//! every step, by at least the same minimum (`replaced`; lengths are the
+//! values' retained sizes).
+//!
 //! Candidates are ranked by their *own* growth of retained size: the growth
 //! of their retained bytes minus that of the growing holders they dominate
 //! (a module namespace that holds the growing list does not outrank it).
@@ -32,14 +43,25 @@ use super::SeriesHeap;
 /// Dominator steps walked up from a holder to find a growing holder above it.
 const MAX_CHAIN: usize = 4096;
 
+/// The least growth of a buffer's own size, first to last snapshot, that
+/// makes it a holder (an allocator's rounding or a small scratch buffer
+/// reused at one address stays under it).
+pub const MIN_BUFFER_GROWTH: u64 = 16 * 1024;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct GrowingHolder {
     /// The holder in the last heap.
     pub object: ObjIdx,
     /// The holder in each heap, oldest first.
     pub lineage: Vec<ObjIdx>,
-    /// Element references per snapshot.
+    /// Element references per snapshot (a buffer's shallow size in bytes
+    /// when `lengths_in_bytes`).
     pub lengths: Vec<u64>,
+    /// A buffer or a replaced value (module doc): `lengths` are sizes in bytes.
+    pub lengths_in_bytes: bool,
+    /// A value replaced by a bigger one under its name at every step
+    /// (module doc): `lineage` is the value of that name in each snapshot.
+    pub replaced: bool,
     /// Retained bytes per snapshot.
     pub retained_bytes: Vec<u64>,
     /// Growth of retained bytes (last − first) minus that of the growing
@@ -131,12 +153,22 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
             continue;
         }
         let len_last = length(last.snapshot, last.heap, o);
-        if len_last == 0 {
+        let size_of = |k: usize, x: ObjIdx| series[k].heap.size_bytes.get(x as usize).copied().unwrap_or(0);
+        // A buffer must have grown by the minimum since the first snapshot,
+        // whose size is at least 0: a cheap test before the lineage.
+        let buffer = len_last == 0;
+        if buffer && size_of(k_last, o) < MIN_BUFFER_GROWTH {
             continue;
         }
         let Some(lineage) = m.lineage(o) else { continue };
         let len_first = length(first.snapshot, first.heap, lineage[0]);
-        if len_last <= len_first {
+        if buffer {
+            let sizes: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| size_of(k, x)).collect();
+            let grows = sizes.windows(2).all(|w| w[1] > w[0]) && sizes[sizes.len() - 1] - sizes[0] >= MIN_BUFFER_GROWTH;
+            if len_first != 0 || !grows {
+                continue;
+            }
+        } else if len_last <= len_first {
             continue;
         }
         // The same holder is referred to the same way at both ends.
@@ -152,13 +184,19 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
         if home == Home::Exporter {
             continue;
         }
-        let lengths: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| length(series[k].snapshot, series[k].heap, x)).collect();
+        let lengths: Vec<u64> = lineage
+            .iter()
+            .enumerate()
+            .map(|(k, &x)| if buffer { size_of(k, x) } else { length(series[k].snapshot, series[k].heap, x) })
+            .collect();
         let retained_bytes: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| series[k].analysis.dominators.retained_bytes(x)).collect();
         let monotonic = lengths.windows(2).all(|w| w[1] > w[0]);
         candidates.push(GrowingHolder {
             object: o,
             lineage,
             lengths,
+            lengths_in_bytes: buffer,
+            replaced: false,
             retained_bytes,
             own_growth_bytes: 0,
             monotonic,
@@ -170,6 +208,7 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
             frame_local: None,
         });
     }
+    candidates.extend(replaced_values(series, m, last_view));
     // Own growth: subtract each holder's growth from the nearest growing holder above it.
     let at: HashMap<ObjIdx, usize> = candidates.iter().enumerate().map(|(i, c)| (c.object, i)).collect();
     let mut own: Vec<i64> = candidates.iter().map(|c| c.retained_growth_bytes()).collect();
@@ -208,6 +247,64 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
         c.frame_local = last_view.frame_local(c.object);
     }
     candidates
+}
+
+/// Values replaced by bigger ones under one name at every step (module doc).
+fn replaced_values(series: &[SeriesHeap], m: &Matching, view: &mut NamingView) -> Vec<GrowingHolder> {
+    let k_last = series.len() - 1;
+    let last = &series[k_last];
+    let tree = &last.analysis.dominators;
+    let mut out = Vec::new();
+    for o in 0..last.heap.object_count() as ObjIdx {
+        if !view.tree.reachable[o as usize] || tree.retained_bytes(o) < MIN_BUFFER_GROWTH || m.lineage(o).is_some() {
+            continue;
+        }
+        let Some((p, e)) = view.tree.parent(o) else { continue };
+        let label = last.heap.graph.label(e);
+        let name = last.snapshot.str(label.name());
+        if name.is_empty() || !matches!(label.kind(), RefKind::Attribute | RefKind::DictValue) {
+            continue;
+        }
+        let Some(referrers) = m.lineage(p) else { continue };
+        // The value of the same name in each snapshot.
+        let values: Option<Vec<ObjIdx>> = referrers
+            .iter()
+            .enumerate()
+            .map(|(k, &r)| {
+                let s = &series[k];
+                s.heap.graph.out_refs(r).find(|&(_, l)| l.kind() == label.kind() && s.snapshot.str(l.name()) == name).map(|(t, _)| t)
+            })
+            .collect();
+        let Some(values) = values else { continue };
+        let sizes: Vec<u64> = values.iter().enumerate().map(|(k, &v)| series[k].analysis.dominators.retained_bytes(v)).collect();
+        let grows = sizes.windows(2).all(|w| w[1] > w[0]) && sizes[sizes.len() - 1] - sizes[0] >= MIN_BUFFER_GROWTH;
+        // A new object at every step: one that lives on is a holder above.
+        let renewed = (1..values.len()).all(|k| m.prev[k].get(values[k] as usize).is_none_or(|&x| x != values[k - 1]));
+        if !grows || !renewed {
+            continue;
+        }
+        let home = view.home(o);
+        if home == Home::Exporter {
+            continue;
+        }
+        out.push(GrowingHolder {
+            object: o,
+            lineage: values,
+            lengths: sizes.clone(),
+            lengths_in_bytes: true,
+            replaced: true,
+            retained_bytes: sizes,
+            own_growth_bytes: 0,
+            monotonic: true,
+            home,
+            tier: 0,
+            holder_type: last.analysis.types.name_of(o).to_string(),
+            name: String::new(),
+            item_type: None,
+            frame_local: None,
+        });
+    }
+    out
 }
 
 /// The most common element type of `o` (among elements new since the first

@@ -198,7 +198,11 @@ pub fn snapshot_totals(s: SeriesHeap) -> SnapshotTotals {
 /// every step (together, by growth of size: a holder's own retained growth,
 /// the garbage's whole size growth), the program's survivor clusters,
 /// monotonic program and data types, other growing garbage, then the rest
-/// in the same order.
+/// in the same order. A standard-library holder that grew at every step and
+/// a survivor cluster held by the interpreter (a native reference: an
+/// `atexit` registration) rank as the program's when they account for a
+/// large share of the series' growth ([`is_bulk`]): the program put the
+/// memory there, by calling the library once per event.
 fn rank_findings(
     n: usize,
     growth_scale: u64,
@@ -209,13 +213,21 @@ fn rank_findings(
 ) -> Vec<Finding> {
     let mut out: Vec<(u8, Finding)> = Vec::new();
     for (i, h) in holders.iter().enumerate() {
-        let band = if h.tier == 0 { 0 } else { 3 + h.tier };
+        let band = match h.tier {
+            0 => 0,
+            3 if h.monotonic && is_bulk(h.own_growth_bytes.max(0) as u64, growth_scale) => 0,
+            t => 3 + t,
+        };
         let f =
             Finding { kind: FindingKind::Holder(i), reason: holder_reason(h), growth_bytes: h.own_growth_bytes, fix: Some(holder_fix(h)) };
         out.push((band, f));
     }
     for (i, c) in survivors.iter().enumerate() {
-        let band = if c.home == Home::Program && !is_speck(c.retained_bytes, growth_scale) { 1 } else { 8 };
+        let band = match c.home {
+            Home::Program if !is_speck(c.retained_bytes, growth_scale) => 1,
+            Home::Interpreter if is_bulk(c.retained_bytes, growth_scale) => 1,
+            _ => 8,
+        };
         let f =
             Finding { kind: FindingKind::Survivors(i), reason: survivor_reason(n, c), growth_bytes: c.retained_bytes as i64, fix: None };
         out.push((band, f));
@@ -259,12 +271,38 @@ fn is_speck(retained_bytes: u64, growth_scale: u64) -> bool {
     retained_bytes.saturating_mul(100) < growth_scale
 }
 
+/// At least a quarter of the series' growth of reachable memory: no cache
+/// of the interpreter's own (bounded, and small beside a program's leak).
+fn is_bulk(bytes: u64, growth_scale: u64) -> bool {
+    growth_scale > 0 && bytes.saturating_mul(4) >= growth_scale
+}
+
 fn arrows(values: &[u64]) -> String {
     values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" → ")
 }
 
 /// `` `Dispatcher.callbacks` (list): 250 → 500 → 750 bound methods, +237 KiB retained ``.
 pub fn holder_reason(h: &GrowingHolder) -> String {
+    if h.lengths_in_bytes {
+        // `` `Capture.raw` (bytearray): 120 KiB → 240 KiB → 360 KiB of its own, +240 KiB retained ``.
+        let sizes: Vec<String> = h.lengths.iter().map(|&b| format_bytes(b)).collect();
+        if h.replaced {
+            // `` `AccessLog.text` (str): replaced by a bigger one at every step, 120 KiB → 240 KiB → 360 KiB retained ``.
+            return format!(
+                "{} ({}): replaced by a bigger one at every step, {} retained",
+                quoted(&h.name),
+                short_type(&h.holder_type),
+                sizes.join(" → ")
+            );
+        }
+        return format!(
+            "{} ({}): {} of its own, {} retained",
+            quoted(&h.name),
+            short_type(&h.holder_type),
+            sizes.join(" → "),
+            signed_bytes(h.retained_growth_bytes())
+        );
+    }
     let what = match &h.item_type {
         Some((t, _)) => plural(t),
         None => "items".to_string(),
@@ -281,6 +319,18 @@ pub fn holder_reason(h: &GrowingHolder) -> String {
 
 /// What a survivor cluster is, in a series of `n` snapshots.
 pub fn survivor_reason(n: usize, c: &SurvivorCluster) -> String {
+    if c.root {
+        // `` 800 bound methods `TempUpload.cleanup` created after snapshot 1 and alive in snapshot 3, held by references from C only … ``.
+        return format!(
+            "{} {}{} created after snapshot 1 and alive in snapshot {n}, held by {}, {} retained ({} objects)",
+            c.count,
+            plural(&c.entry_type),
+            c.what.as_ref().map(|w| format!(" {w}")).unwrap_or_default(),
+            c.holder,
+            format_bytes(c.retained_bytes),
+            c.object_count
+        );
+    }
     format!(
         "{} {} created after snapshot 1 and alive in snapshot {n} under {}{}, {} retained ({} objects)",
         c.count,
@@ -343,6 +393,24 @@ pub fn holder_fix(h: &GrowingHolder) -> String {
             h.name
         );
     }
+    if h.replaced {
+        return match short_type(&h.holder_type) {
+            "str" | "bytes" | "bytearray" | "list" | "tuple" | "frozenset" => format!(
+                "`{}` is rebuilt bigger each time (`+=` on a str or bytes, `x = x + [item]`): write it out and reset it, or keep a bounded tail (collections.deque(maxlen=N) of parts)",
+                h.name
+            ),
+            _ => format!(
+                "each new value of `{}` keeps the one before it alive (a chain through an attribute such as `prev`): keep only the last N links (cut the oldest one's reference), or make the back reference a weakref.ref",
+                h.name
+            ),
+        };
+    }
+    if h.lengths_in_bytes {
+        return format!(
+            "`{}` only grows: write out or drop what it has served (del buf[:n]), or keep a bounded tail (collections.deque(maxlen=N) of chunks)",
+            h.name
+        );
+    }
     match holder {
         "list" | "collections.deque" => {
             format!("`{}` only grows: remove items when they are handled, or bound it (collections.deque(maxlen=N))", h.name)
@@ -377,8 +445,57 @@ mod tests {
             entry_type: "builtins.int".to_string(),
             holder: "frame".to_string(),
             step: "local n".to_string(),
+            root: false,
+            what: None,
             home,
         }
+    }
+
+    fn holder(own_growth: i64, tier: u8, monotonic: bool) -> GrowingHolder {
+        GrowingHolder {
+            object: 0,
+            lineage: vec![0, 0, 0],
+            lengths: vec![100, 200, 300],
+            lengths_in_bytes: false,
+            replaced: false,
+            retained_bytes: vec![0, own_growth as u64 / 2, own_growth as u64],
+            own_growth_bytes: own_growth,
+            monotonic,
+            home: if tier < 3 { Home::Program } else { Home::Interpreter },
+            tier,
+            holder_type: "builtins.dict".to_string(),
+            name: "weakref.finalize._registry".to_string(),
+            item_type: None,
+            frame_local: None,
+        }
+    }
+
+    #[test]
+    fn the_interpreters_holders_of_much_of_the_growth_rank_as_the_programs() {
+        let types = [TypeGrowth {
+            type_name: "builtins.bytearray".to_string(),
+            class: TypeClass::Data,
+            counts: vec![300, 600, 900],
+            sizes_bytes: vec![170_000, 340_000, 510_000],
+            monotonic: true,
+        }];
+        let kinds = |holders: &[GrowingHolder], survivors: &[SurvivorCluster]| {
+            rank_findings(3, 1_000_000, holders, survivors, &types, &[])
+                .into_iter()
+                .map(|f| f.kind.name().to_string() + &f.growth_bytes.to_string())
+                .collect::<Vec<_>>()
+        };
+        // A standard-library registry that grew at every step by half of all
+        // growth (weakref.finalize's, per call) comes first; by a tenth, or
+        // not at every step, after the program's types.
+        assert_eq!(kinds(&[holder(500_000, 3, true)], &[]), ["holder500000", "type340000"]);
+        assert_eq!(kinds(&[holder(100_000, 3, true)], &[]), ["type340000", "holder100000"]);
+        assert_eq!(kinds(&[holder(500_000, 3, false)], &[]), ["type340000", "holder500000"]);
+        // Survivors only C holds (atexit registrations), a third of the growth.
+        let native = SurvivorCluster { root: true, ..cluster(333_000, Home::Interpreter) };
+        assert_eq!(kinds(&[], std::slice::from_ref(&native)), ["survivors333000", "type340000"]);
+        let few = SurvivorCluster { retained_bytes: 50_000, ..native };
+        assert_eq!(kinds(&[], &[few]), ["type340000", "survivors50000"]);
     }
 
     #[test]

@@ -217,6 +217,8 @@ impl<'a> NamingView<'a> {
             (RefKind::DictValue, Some(n)) => format!("[{n}]"),
             (RefKind::Attribute, Some(n)) => format!(".{n}"),
             (RefKind::Closure, Some(n)) => format!(".<closure {n}>"),
+            // A suspended generator's or coroutine's local: `__main__.sink.<local received>`.
+            (RefKind::Local, Some(n)) => format!(".<local {n}>"),
             (RefKind::Defaults, Some("__defaults__" | "__kwdefaults__")) => return None,
             (RefKind::Defaults, Some(n)) => format!(".<default {n}>"),
             (RefKind::Cell, _) => return None,

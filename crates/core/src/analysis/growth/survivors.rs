@@ -1,6 +1,15 @@
-//! Survivors, memlab's method: objects created after the first snapshot
-//! and still alive in the last, clustered by the shape of their retainer
-//! path.
+//! Survivors, memlab's method: objects created after the first snapshot,
+//! already there in the one before the last and still alive in the last,
+//! clustered by the shape of their retainer path. (Of two snapshots, every
+//! object created since the first.) An object made after the one before
+//! the last has survived no dump yet: a list the program replaces each
+//! round is such an object in every series, and is not a survivor — unless
+//! it keeps survivors alive (the newest link of a chain that holds the
+//! older ones: `self.last = Entry(prev=self.last)`). So an entry (below)
+//! counts when it *retains* survived memory: itself, if it retains nothing
+//! else, or something it dominates. That also drops a container made anew
+//! at a freed container's address (matched as the same object, but holding
+//! only new objects).
 //!
 //! Only *entry* survivors are clustered: survivors whose parent on the
 //! shortest path from the roots existed in the first snapshot (the place
@@ -17,8 +26,9 @@
 
 use std::collections::HashMap;
 
+use crate::analysis::dominators::SUPER_ROOT;
 use crate::graph::ObjIdx;
-use crate::model::RefKind;
+use crate::model::{RefKind, RootKind};
 use crate::strings::NO_STRING;
 
 use super::matching::Matching;
@@ -39,6 +49,11 @@ pub struct SurvivorCluster {
     pub holder: String,
     /// How the entries are reached from it, e.g. `[*]`, `.cache`.
     pub step: String,
+    /// The entries are roots: `holder` says what holds them (`references
+    /// from C only`, `thread `worker``), and `what` names them when their
+    /// description does (`` `TempUpload.cleanup` `` for bound methods).
+    pub root: bool,
+    pub what: Option<String>,
     pub home: Home,
 }
 
@@ -60,11 +75,30 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
     let k = series.len() - 1;
     let n = last.heap.object_count();
     let born = &m.born[k];
+    // Created after the first snapshot and, with three or more, before the last.
+    let survived = |b: u16| b != 0 && (k < 2 || (b as usize) < k);
+    // Objects that dominate a survived object: marked up the dominator
+    // tree from each, stopping at the first already marked (linear).
+    let tree = &last.analysis.dominators;
+    let mut holds_survived = vec![false; n];
+    for x in 0..n as ObjIdx {
+        if !survived(born[x as usize]) {
+            continue;
+        }
+        let mut at = tree.idom(x);
+        while let Some(d) = at.filter(|&d| d != SUPER_ROOT && (d as usize) < n) {
+            if std::mem::replace(&mut holds_survived[d as usize], true) {
+                break;
+            }
+            at = tree.idom(d);
+        }
+    }
+    let retains_survived = |o: ObjIdx| if tree.retained_count(o) <= 1 { survived(born[o as usize]) } else { holds_survived[o as usize] };
     let mut shapes = Shapes { ids: HashMap::new(), of: vec![UNSET; n] };
     // cluster shape → (count, objects, bytes, representative, its retained, home)
     let mut clusters: HashMap<u32, (u64, u64, u64, ObjIdx, u64, Home)> = HashMap::new();
     for o in 0..n as ObjIdx {
-        if born[o as usize] == 0 || !view.tree.reachable[o as usize] {
+        if born[o as usize] == 0 || !view.tree.reachable[o as usize] || !retains_survived(o) {
             continue;
         }
         // An instance's `__dict__` materialized since is the instance's own
@@ -81,7 +115,6 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
             continue;
         }
         let shape = shape_of(view, &mut shapes, o);
-        let tree = &last.analysis.dominators;
         let (bytes, count) = (tree.retained_bytes(o), tree.retained_count(o) as u64);
         let c = clusters.entry(shape).or_insert((0, 0, 0, o, 0, home));
         c.0 += 1;
@@ -103,6 +136,8 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
             entry_type: view.types.name_of(representative).to_string(),
             holder: String::new(),
             step: String::new(),
+            root: false,
+            what: None,
             home,
         })
         .collect();
@@ -123,10 +158,28 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
                 label.kind().display(view.snapshot.strings.get(name))
             };
         } else {
-            c.holder = format!("root {}", short_type(&c.entry_type));
+            c.root = true;
+            c.holder = root_holder(view, c.representative);
+            let d = view.description(c.representative);
+            let d = d.strip_prefix("bound ").unwrap_or(d);
+            let callable = matches!(short_type(&c.entry_type), "method" | "function");
+            c.what = (callable && !d.is_empty()).then(|| format!("`{d}`"));
         }
     }
     out
+}
+
+/// What holds root `o`, in words: `references from C only` for a native root.
+fn root_holder(view: &NamingView, o: ObjIdx) -> String {
+    let Some(root) = view.heap.roots.iter().find(|r| r.object == o) else { return format!("root {}", short_type(view.types.name_of(o))) };
+    let name = view.snapshot.str(root.name);
+    match root.kind {
+        RootKind::Native => "references from C only (nothing in Python refers to them)".to_string(),
+        RootKind::Thread => format!("the frame of thread `{name}`"),
+        RootKind::Module => format!("module `{name}`"),
+        RootKind::Builtins => "`builtins`".to_string(),
+        RootKind::Unknown => format!("root {}", short_type(view.types.name_of(o))),
+    }
 }
 
 /// The kind and kept name of reference `edge` from `from` (module doc).
