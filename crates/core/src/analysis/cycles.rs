@@ -292,6 +292,10 @@ fn python_reference(cx: &Ctx, from: ObjIdx, edge: EdgeIdx) -> Option<String> {
             // An element of a list that is an attribute: `Parent.children[3]`.
             match cx.holder(from) {
                 crate::analysis::suspects::Holder::InstanceAttribute { class, name } => Some(format!("{class}.{name}[{i}]")),
+                crate::analysis::suspects::Holder::Within { inner, .. } => match *inner {
+                    crate::analysis::suspects::Holder::InstanceAttribute { class, name } => Some(format!("{class}.{name}[{i}]")),
+                    _ => None,
+                },
                 _ => None,
             }
         }

@@ -130,7 +130,7 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         // `Config(dict)`) is a mapping too.
         let mapping = tables::is_mapping(a.types.name_of(acc.node)) || passes::has_dict_entries(&cx, acc.node);
         let keys = if mapping { passes::generated_keys(&cx, acc.node) } else { None };
-        let owner = accumulation_owner(&cx, a, &acc, keys.is_some());
+        let owner = accumulation_owner(&cx, a, &acc, keys.as_ref());
         if let Some(keys) = keys.filter(|_| owner != Owner::Interpreter) {
             generated.insert(acc.container, keys);
         }
@@ -730,7 +730,8 @@ struct Tree {
 /// then the rules that give the interpreter's or a library's containers to
 /// the application when what they hold is the program's doing.
 /// `keyed_per_event`: the container is a mapping under keys made per event.
-fn accumulation_owner(cx: &Ctx, a: &Analysis, acc: &passes::Accumulation, keyed_per_event: bool) -> Owner {
+fn accumulation_owner(cx: &Ctx, a: &Analysis, acc: &passes::Accumulation, keys: Option<&passes::GeneratedKeys>) -> Owner {
+    let keyed_per_event = keys.is_some();
     let mut owner = a.owners.of(acc.container).min(a.owners.of(acc.example));
     let item_type = a.types.names[acc.type_id as usize].as_str();
     let many = acc.count >= passes::MIN_PROGRAM_MADE;
@@ -768,6 +769,15 @@ fn accumulation_owner(cx: &Ctx, a: &Analysis, acc: &passes::Accumulation, keyed_
     if owner == Owner::ThirdParty && many && keyed_per_event {
         owner = Owner::Application;
     }
+    // So is a standard-library mapping that gains hundreds of entries under
+    // str keys from one template made per event (`linecache.cache['<rule
+    // req-17>']` for source compiled per request): the standard library
+    // keys its tables by names, types, files (file paths are no one
+    // template) and `id()`s (a type's subclasses: int keys, never counted).
+    let one_str_template = |k: &passes::GeneratedKeys| k.template.starts_with(['\'', '"']) && k.in_template * 2 >= k.read;
+    if owner == Owner::Interpreter && many && keys.is_some_and(one_str_template) {
+        owner = Owner::Application;
+    }
     // Modules under names made per event (`sys.modules['plugin_17']`) are
     // made by the program's calls: imports name modules after files.
     if owner == Owner::Interpreter && item_type == "builtins.module" && keyed_per_event {
@@ -790,6 +800,11 @@ fn holder_code(holder: &Holder) -> (String, String) {
         Holder::ClassAttribute { class, name } => (format!("{class}.{name}"), format!("{class}.{name}")),
         Holder::InstanceAttribute { class, name } => (format!("{class}.{name}"), format!("self.{name}")),
         Holder::FunctionAttribute { function, name } => (format!("{function}.{name}"), format!("{function}.{name}")),
+        // `jar._cookies`: the attribute of the object the application keeps.
+        Holder::Within { inner, outer } => match (&**inner, holder_code(outer)) {
+            (Holder::InstanceAttribute { name, .. }, (prose, code)) if code != "d" => (format!("{prose}.{name}"), format!("{code}.{name}")),
+            _ => ("the dict".to_string(), "d".to_string()),
+        },
         _ => ("the dict".to_string(), "d".to_string()),
     }
 }
@@ -986,7 +1001,14 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
             let what = partial_function(cx, acc.example);
             return (Pattern::PendingJobs, holder, format!("jobs `functools.partial({what}, …)` not yet run (each with its arguments)"));
         }
-        "threading.Thread" => return (Pattern::KeptThreads, holder, "`threading.Thread` objects (with their attributes)".to_string()),
+        _ if passes::is_thread(cx, acc.example) => {
+            let items = if item_type == "threading.Thread" {
+                "`threading.Thread` objects (with their attributes)".to_string()
+            } else {
+                format!("`{item_type}` objects, subclasses of `threading.Thread` (with their attributes)")
+            };
+            return (Pattern::KeptThreads, holder, items);
+        }
         "_asyncio.Future" | "asyncio.futures.Future" | "concurrent.futures._base.Future" => {
             return (Pattern::PendingFutures, holder, format!("futures `{item_type}` (with their callbacks or results)"))
         }
@@ -1042,6 +1064,7 @@ fn plain_pattern(holder: &Holder, mapping: bool) -> Pattern {
         Holder::InstanceAttribute { .. } => Pattern::InstanceAttribute,
         Holder::FunctionAttribute { .. } => Pattern::FunctionAttribute,
         Holder::Cache { .. } => Pattern::UnboundedCache,
+        Holder::Within { outer, .. } => plain_pattern(outer, mapping),
         _ => Pattern::Container,
     }
 }
@@ -2151,5 +2174,126 @@ mod tests {
         assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "timers".into() }, "{list:#?}");
         assert_eq!((first.pattern, first.count), (Pattern::ScheduledCallbacks, 300), "{list:#?}");
         assert!(first.reason.contains("kept as a heap (`heapq`)"), "{}", first.reason);
+    }
+
+    #[test]
+    fn an_attribute_of_a_standard_library_object_is_named_by_where_the_application_keeps_it() {
+        // `settings` of `app` → an `app.Settings` → `.layers` (its `__dict__`) → a
+        // `collections.ChainMap` → `.maps` (its `__dict__`) → a list of 300 dicts of 1 KB
+        // strings: 6 app.Settings, 7 'settings', 8 'layers', 9 collections.ChainMap, 10 'maps', 11 list
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let settings = push_object(objects, "6,56,1,-1,-1");
+            let sdict = push_object(objects, "3,300,1,-1,-1");
+            let chain = push_object(objects, "9,56,1,-1,-1");
+            let cdict = push_object(objects, "3,300,1,-1,-1");
+            let list = push_object(objects, "11,2500,1,-1,-1");
+            refs.extend([
+                format!("1,{settings},2,7"),
+                format!("{settings},{sdict},13,-1"),
+                format!("{sdict},{chain},2,8"),
+                format!("{chain},{cdict},13,-1"),
+                format!("{cdict},{list},2,10"),
+            ]);
+            for _ in 0..300 {
+                let d = push_object(objects, "3,1000,1,-1,-1");
+                refs.push(format!("{list},{d},4,-1"));
+            }
+        });
+        let strings = app_strings(&["app.Settings", "'settings'", "'layers'", "collections.ChainMap", "'maps'", "builtins.list"]);
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let layers = list.iter().find(|s| s.count == 300).expect("the maps are a suspect");
+        assert_eq!(layers.reason.split(" holds").next().unwrap(), "`ChainMap.maps` in `Settings.layers`", "{list:#?}");
+        assert_eq!(layers.pattern, Pattern::InstanceAttribute, "{list:#?}");
+        assert!(layers.fix.contains("`self.layers = self.layers.parents`"), "{}", layers.fix);
+    }
+
+    #[test]
+    fn subclasses_of_thread_kept_in_a_list_are_kept_threads() {
+        // `['crawls']` → a list of 300 `app.FetchThread` objects (each with a `__dict__` of
+        // 1.5 KB), whose class's MRO is (FetchThread, threading.Thread, object)
+        // strings: 6 'crawls', 7 list, 8 app.FetchThread, 9 builtins.type, 10 builtins.tuple,
+        // 11 __class__, 12 'app.FetchThread' desc, 13 threading.Thread, 14 object
+        for subclass in [true, false] {
+            let (objects, refs) = app_with_users(|objects, refs| {
+                let class = push_object(objects, "9,1600,5,12,-1");
+                let mro = push_object(objects, "10,64,1,-1,-1");
+                let base = if subclass { "9,1600,5,13,-1" } else { "9,1600,5,14,-1" };
+                let thread = push_object(objects, base);
+                let object = push_object(objects, "9,1600,5,14,-1");
+                refs.extend([
+                    format!("1,{class},2,-1"),
+                    format!("{class},{mro},11,-1"),
+                    format!("{mro},{class},4,-1"),
+                    format!("{mro},{thread},4,-1"),
+                    format!("{mro},{object},4,-1"),
+                ]);
+                let list = push_object(objects, "7,2500,1,-1,-1");
+                refs.push(format!("1,{list},2,6"));
+                for _ in 0..300 {
+                    let t = push_object(objects, "8,56,1,-1,-1");
+                    let d = push_object(objects, "3,1500,1,-1,-1");
+                    refs.extend([format!("{list},{t},4,-1"), format!("{t},{d},13,-1"), format!("{t},{class},0,11")]);
+                }
+            });
+            let strings = app_strings(&[
+                "'crawls'",
+                "builtins.list",
+                "app.FetchThread",
+                "builtins.type",
+                "builtins.tuple",
+                "__class__",
+                "app.FetchThread",
+                "threading.Thread",
+                "builtins.object",
+            ]);
+            let list = first_suspects(&doc(&objects, &refs, &strings));
+            let crawls = list.iter().find(|s| s.count == 300).expect("the threads are a suspect");
+            let expected = if subclass { Pattern::KeptThreads } else { Pattern::ModuleGlobal };
+            assert_eq!(crawls.pattern, expected, "subclass {subclass}: {list:#?}");
+            if subclass {
+                assert!(crawls.reason.contains("subclasses of `threading.Thread`"), "{}", crawls.reason);
+            }
+        }
+    }
+
+    #[test]
+    fn a_standard_library_mapping_keyed_per_event_from_one_template_is_the_applications() {
+        // module `linecache` (a root) → its dict → `['cache']` → a dict of 250 tuples of 3 KB
+        // under keys `'<rule req-N>'` (source compiled per request), or under file paths
+        // (`'/usr/lib/python3.11/<name>.py'`: each its own template, the library's own)
+        // strings: 6 linecache, 7 'cache', 8 builtins.tuple, then the keys
+        let names: Vec<String> =
+            (0..250).map(|i: u32| (0..3).map(|d| char::from(b'a' + ((i / 26u32.pow(d)) % 26) as u8)).collect()).collect();
+        for per_request in [true, false] {
+            let keys: Vec<String> = if per_request {
+                (0..250).map(|i| format!("'<rule req-{i}>'")).collect()
+            } else {
+                names.iter().map(|n| format!("'/usr/lib/python3.11/{n}.py'")).collect()
+            };
+            let mut extra = vec!["linecache", "'cache'", "builtins.tuple"];
+            extra.extend(keys.iter().map(String::as_str));
+            let strings = app_strings(&extra);
+            let mut roots = Vec::new();
+            let (objects, refs) = app_with_users(|objects, refs| {
+                let m = push_object(objects, "1,100,2,6,-1");
+                let md = push_object(objects, "3,300,1,-1,-1");
+                let cache = push_object(objects, "3,9000,1,-1,-1");
+                roots.push(format!("{m},0,-1,0"));
+                refs.extend([format!("{m},{md},13,-1"), format!("{md},{cache},2,7")]);
+                for i in 0..250 {
+                    let t = push_object(objects, "8,3000,1,-1,-1");
+                    refs.push(format!("{cache},{t},2,{}", 9 + i));
+                }
+            });
+            let list = first_suspects(&doc_with_roots(&objects, &refs, &roots, &strings));
+            let cache = list.iter().find(|s| s.holder == Holder::ModuleGlobal { module: "linecache".into(), name: "cache".into() });
+            if per_request {
+                let cache = cache.expect("linecache.cache is a suspect");
+                assert_eq!(cache.owner, Owner::Application, "{list:#?}");
+                assert!(list[0].reason.contains("under keys made per event"), "{list:#?}");
+            } else {
+                assert!(cache.is_none(), "{list:#?}");
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@
 use std::fmt;
 
 use crate::analysis::dominators::{DominatorTree, SUPER_ROOT};
-use crate::analysis::owner::Owners;
+use crate::analysis::owner::{Owner, Owners};
 use crate::analysis::types::TypeIndex;
 use crate::graph::{EdgeLabel, ObjIdx};
 use crate::model::{flags, Heap, RefKind, RootKind, Snapshot};
@@ -48,6 +48,11 @@ pub enum Holder {
     Native,
     /// Anything else: `step` of `object` (e.g. "`[0]` of tuple @0x…"), or the object alone.
     Object { object: String, step: Option<String> },
+    /// The attribute `inner` (`ChainMap.maps`, `Event._waiters`) of a
+    /// standard-library object that the application keeps as `outer`
+    /// (`Settings.layers`, `` `jar` of module `app` ``): where the program
+    /// holds what grows.
+    Within { inner: Box<Holder>, outer: Box<Holder> },
 }
 
 impl fmt::Display for Holder {
@@ -74,6 +79,7 @@ impl fmt::Display for Holder {
             Holder::Native => f.write_str("C code (nothing in Python refers to them)"),
             Holder::Object { object, step: Some(step) } => write!(f, "`{step}` of {object}"),
             Holder::Object { object, step: None } => f.write_str(object),
+            Holder::Within { inner, outer } => write!(f, "{inner} in {outer}"),
         }
     }
 }
@@ -236,7 +242,52 @@ impl Ctx<'_> {
 
     /// What holds `o`, in Python's words (see [`Holder`]).
     pub fn holder(&self, o: ObjIdx) -> Holder {
-        self.holder_at(o, 2)
+        let holder = self.holder_at(o, 2);
+        // An attribute of a standard-library object (a `ChainMap`'s `maps`,
+        // an `asyncio.Event`'s `_waiters`, a `CookieJar`'s `_cookies`) is
+        // named by where the application keeps that object, when it does.
+        if matches!(holder, Holder::InstanceAttribute { .. }) {
+            if let Some(outer) = self.holder_object(o).and_then(|obj| self.application_name(obj)) {
+                return Holder::Within { inner: Box::new(holder), outer: Box::new(outer) };
+            }
+        }
+        holder
+    }
+
+    /// The application's name for `obj`, an instance of a standard-library
+    /// class: a global, a class or instance attribute, or a function's, of
+    /// the application's that refers to it — the reference from its
+    /// dominator first, else any such (an `asyncio.Event` is also referred
+    /// to by every coroutine waiting on it).
+    fn application_name(&self, obj: ObjIdx) -> Option<Holder> {
+        if self.is_type_object(obj) || self.is_module(obj) || self.owners.of_type(self.types.type_of(obj)) != Owner::Interpreter {
+            return None;
+        }
+        let g = &self.heap.graph;
+        let idom = self.tree.idom(obj);
+        let mut refs: Vec<(ObjIdx, EdgeLabel)> =
+            g.incoming(obj).take(4096).map(|(src, e)| (src, g.label(e))).filter(|(_, l)| l.is_strong()).collect();
+        refs.sort_by_key(|&(src, _)| Some(src) != idom);
+        refs.into_iter().filter(|&(src, _)| self.owners.of(src) == Owner::Application).find_map(|(src, label)| {
+            let name = self.label_name(label)?;
+            match label.kind() {
+                RefKind::DictValue => {
+                    if let Some(m) = self.namespace_module(src) {
+                        return Some(Holder::ModuleGlobal { module: self.desc(m).to_string(), name });
+                    }
+                    if let Some(class) = self.class_of_dict(src) {
+                        return Some(Holder::ClassAttribute { class: self.class_qualname(class), name });
+                    }
+                    let owner = self.dict_owner(src)?;
+                    if self.is_function(owner) {
+                        return Some(Holder::FunctionAttribute { function: self.desc(owner).to_string(), name });
+                    }
+                    Some(Holder::InstanceAttribute { class: self.class_name(owner), name })
+                }
+                RefKind::Attribute => Some(Holder::InstanceAttribute { class: self.class_name(src), name }),
+                _ => None,
+            }
+        })
     }
 
     /// A value of a dict that is itself a named attribute or global, named

@@ -750,6 +750,23 @@ pub(crate) fn has_traceback(cx: &Ctx, o: ObjIdx) -> bool {
     cx.heap.graph.successors(o).iter().any(|&t| cx.type_name(t) == "builtins.traceback")
 }
 
+/// Whether `o` is a `threading.Thread`: of that class or of a subclass
+/// (`threading.Timer`, the program's `class Worker(Thread)`), read from
+/// its class's MRO.
+pub(crate) fn is_thread(cx: &Ctx, o: ObjIdx) -> bool {
+    const THREAD: &str = "threading.Thread";
+    if cx.type_name(o) == THREAD {
+        return true;
+    }
+    let g = &cx.heap.graph;
+    let Some((class, _)) = g.out_refs(o).find(|&(t, l)| cx.is_type_object(t) && cx.snapshot.str(l.name()) == "__class__") else {
+        return false;
+    };
+    g.out_refs(class)
+        .filter(|&(_, l)| l.kind() == RefKind::Mro)
+        .any(|(mro, _)| g.successors(mro).iter().any(|&b| cx.is_type_object(b) && cx.desc(b) == THREAD))
+}
+
 /// The holder of a container inside a `weakref.Weak*` container, if it is one.
 pub(crate) fn weak_container_of(cx: &Ctx, o: ObjIdx) -> Option<ObjIdx> {
     let owner = cx.holder_object(o)?;

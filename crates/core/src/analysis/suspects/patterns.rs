@@ -247,7 +247,7 @@ impl Pattern {
                 "a functools.partial keeps its function and every argument bound to it (here what each job would work on) until the partial itself is dropped: run the jobs and remove each once run (a queue.Queue or a concurrent.futures executor that a worker drains), or drop the ones that will never run".to_string()
             }
             (Pattern::KeptThreads, _) => {
-                "a Thread object outlives its thread: once it has finished it still keeps its name, its locks and every attribute set on it (a subclass's results and inputs; one never started keeps its target and args too): remove each thread from the collection after join() (keep only its result), or use a concurrent.futures.ThreadPoolExecutor".to_string()
+                "a Thread object outlives its thread: once it has finished it still keeps its name, its locks and every attribute set on it (a subclass's results and inputs; one never started keeps its target and args too, and a threading.Timer keeps its function and arguments even after it has run): remove each thread from the collection after join() (keep only its result), or use a concurrent.futures.ThreadPoolExecutor".to_string()
             }
             (Pattern::PendingFutures, _) => {
                 "a future keeps its callbacks (and what they refer to) until it is done, and its result after: remove each future from the collection when it is done, cancelled or timed out (`finally: waiting.pop(msg_id, None)`, or fut.add_done_callback to remove it), and cancel the ones nobody waits for".to_string()
@@ -338,6 +338,27 @@ impl Pattern {
             }
             (Pattern::InstanceAttribute, Holder::InstanceAttribute { class, name }) => {
                 format!("remove entries from `{class}.{name}` when done, or bound it (an LRU, a maxlen deque, weak references)")
+            }
+            (
+                Pattern::ModuleGlobal | Pattern::InstanceAttribute | Pattern::ClassAttribute | Pattern::FunctionAttribute | Pattern::Container,
+                Holder::Within { inner, outer },
+            ) => {
+                let code = match &**outer {
+                    Holder::ModuleGlobal { name, .. } => name.clone(),
+                    Holder::InstanceAttribute { name, .. } => format!("self.{name}"),
+                    Holder::ClassAttribute { class, name } => format!("{class}.{name}"),
+                    Holder::FunctionAttribute { function, name } => format!("{function}.{name}"),
+                    other => other.to_string(),
+                };
+                match &**inner {
+                    Holder::InstanceAttribute { class, name } if class == "ChainMap" && name == "maps" => format!(
+                        "every new_child() adds a map in front of `{code}.maps` and none is dropped: go back to the parent when the scope ends (`{code} = {code}.parents`), or make each child from the base map instead of from the last child"
+                    ),
+                    Holder::InstanceAttribute { class, name } => format!(
+                        "`{code}` (a `{class}`) keeps what is added to it in its `{name}`, and nothing removes it: remove what is no longer needed (or replace `{code}` with a new one), or bound what is added"
+                    ),
+                    _ => "remove entries when done or bound the container; follow the retainer path to see who keeps it".to_string(),
+                }
             }
             (Pattern::LargeType, Holder::Type { name }) => {
                 format!("find what keeps the `{name}` objects (their retainers) and drop those references when done")
