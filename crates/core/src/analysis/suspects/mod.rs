@@ -367,6 +367,31 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         });
     }
 
+    for t in passes::node_trees(&cx) {
+        if !reported.insert(t.top) {
+            continue;
+        }
+        let type_name = a.types.names[t.type_id as usize].clone();
+        let holder = cx.holder(t.top);
+        let pattern = plain_pattern(&holder, false);
+        let retained = t.bytes;
+        let items = format!("`{type_name}` objects in a tree, each node keeping its children");
+        let (name, _) = holder_code(&holder);
+        let name = if name == "the dict" { holder.to_string() } else { format!("`{name}`") };
+        out.push(Suspect {
+            kind: SuspectKind::Accumulation { container: t.top, type_name: type_name.clone(), instances: t.nodes },
+            fix: format!("{name} is a tree whose nodes are added and never removed: remove a node from its parent's children when its work is done (and drop its parent link, or make that a weakref.ref), prune old branches, or bound how many children a node keeps"),
+            reason: format!("{holder} holds {} {items} ({} levels), {} retained", t.nodes, t.levels, format_bytes(retained)),
+            pattern,
+            holder,
+            owner: a.owners.of(t.top),
+            count: t.nodes as u64,
+            items,
+            retained_bytes: retained,
+            share: share(retained),
+        });
+    }
+
     for t in passes::tee_backlogs(&cx) {
         if !reported.insert(t.head) {
             continue;
@@ -2295,5 +2320,45 @@ mod tests {
                 assert!(cache.is_none(), "{list:#?}");
             }
         }
+    }
+
+    #[test]
+    fn a_tree_of_the_applications_nodes_is_one_suspect_named_by_its_top() {
+        // `root` of `app` → an `app.Span` → `.children` (a list) → 10 spans, each also in
+        // `by_user` (a dict), each → `.children` → 10 spans of 2 KB pointing back (`.parent`)
+        // strings: 6 app.Span, 7 list, 8 'root', 9 'children', 10 'parent', 11 'by_user'
+        let (objects, refs) = app_with_users(|objects, refs| {
+            let by_user = push_object(objects, "3,600,1,-1,-1");
+            refs.push(format!("1,{by_user},2,11"));
+            let span = |objects: &mut Vec<String>, refs: &mut Vec<String>, parent: Option<usize>, size: u32| {
+                let (s, d, c) = (
+                    push_object(objects, "6,56,1,-1,-1"),
+                    push_object(objects, &format!("3,{size},1,-1,-1")),
+                    push_object(objects, "7,120,1,-1,-1"),
+                );
+                refs.extend([format!("{s},{d},13,-1"), format!("{d},{c},2,9")]);
+                if let Some(p) = parent {
+                    refs.push(format!("{d},{p},2,10"));
+                }
+                (s, c)
+            };
+            let (root, children) = span(objects, refs, None, 300);
+            refs.push(format!("1,{root},2,8"));
+            for _ in 0..10 {
+                let (user, user_children) = span(objects, refs, Some(root), 300);
+                refs.extend([format!("{children},{user},4,-1"), format!("{by_user},{user},2,-1")]);
+                for _ in 0..10 {
+                    let (leaf, _) = span(objects, refs, Some(user), 2000);
+                    refs.push(format!("{user_children},{leaf},4,-1"));
+                }
+            }
+        });
+        let strings = app_strings(&["app.Span", "builtins.list", "'root'", "'children'", "'parent'", "'by_user'"]);
+        let list = first_suspects(&doc(&objects, &refs, &strings));
+        let first = &list[0];
+        assert_eq!(first.holder, Holder::ModuleGlobal { module: "app".into(), name: "root".into() }, "{list:#?}");
+        assert_eq!(first.count, 111, "{list:#?}");
+        assert!(first.reason.contains("in a tree") && first.reason.contains("(3 levels)"), "{}", first.reason);
+        assert!(first.retained_bytes > 200_000, "{list:#?}");
     }
 }

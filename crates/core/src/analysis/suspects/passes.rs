@@ -390,6 +390,120 @@ pub(crate) fn chains(cx: &Ctx) -> Vec<Chain> {
     out
 }
 
+/// A tree of the application's objects: objects of one application type,
+/// each keeping its children of that type alive through a container it
+/// holds (`parent.children.append(child)`, with or without a `child.parent`
+/// back reference), so that no one container holds many of them — the
+/// accumulation pass sees nothing. Found from each tree's top (a node no
+/// node of its type keeps); at least [`MIN_INSTANCES`] nodes, three levels
+/// or more, and twice as many nodes as levels (a tree, not a chain).
+pub(crate) struct NodeTree {
+    pub top: ObjIdx,
+    pub type_id: u32,
+    pub nodes: u32,
+    pub levels: u32,
+    /// What its nodes keep alive together.
+    pub bytes: u64,
+}
+
+pub(crate) fn node_trees(cx: &Ctx) -> Vec<NodeTree> {
+    let n = cx.heap.object_count();
+    // The node whose container holds `o`: a list, set, deque or dict (no
+    // instance's `__dict__`) referring to `o`, itself an attribute of a node
+    // of `o`'s type (`parent.children`) — the parent, whatever else also
+    // refers to `o` (an index of nodes by name); a back reference
+    // (`child.parent`) is no container and never counts.
+    let g = &cx.heap.graph;
+    let parent = |o: ObjIdx, t: u32| -> Option<ObjIdx> {
+        for c in g.strong_predecessors(o).take(16) {
+            let ct = cx.type_name(c);
+            if !(tables::is_sequence(ct) || tables::is_mapping(ct)) || cx.dict_owner(c).is_some() || cx.namespace_module(c).is_some() {
+                continue;
+            }
+            for d in g.strong_predecessors(c).take(8) {
+                let node = if cx.types.type_of(d) == t { Some(d) } else { cx.dict_owner(d) };
+                if let Some(node) = node.filter(|&x| x != o && cx.types.type_of(x) == t) {
+                    return Some(node);
+                }
+            }
+        }
+        None
+    };
+    // Per node: (its top, its level below the top), memoised up the tree.
+    let mut top_of: HashMap<ObjIdx, (ObjIdx, u32)> = HashMap::new();
+    let mut trees: HashMap<ObjIdx, (u32, u32, u32)> = HashMap::new();
+    let mut path = Vec::new();
+    for o in 0..n as ObjIdx {
+        let t = cx.types.type_of(o);
+        if cx.owners.of_type(t) != Owner::Application || cx.is_type_object(o) || top_of.contains_key(&o) {
+            continue;
+        }
+        path.clear();
+        let mut x = o;
+        let (top, base) = loop {
+            if let Some(&(top, level)) = top_of.get(&x) {
+                break (top, level);
+            }
+            match parent(x, t) {
+                Some(p) if path.len() < 4096 && !path.contains(&p) => {
+                    path.push(x);
+                    x = p;
+                }
+                _ => {
+                    top_of.insert(x, (x, 0));
+                    trees.entry(x).or_insert((t, 1, 0));
+                    break (x, 0);
+                }
+            }
+        };
+        for (i, &node) in path.iter().rev().enumerate() {
+            let level = base + 1 + i as u32;
+            top_of.insert(node, (top, level));
+            let e = trees.entry(top).or_insert((t, 1, 0));
+            e.1 += 1;
+            e.2 = e.2.max(level);
+        }
+    }
+    // What a tree keeps: each node's retained size, but for the nodes
+    // another node dominates (within three steps: counted in its size).
+    let tree = cx.tree;
+    let mut bytes: HashMap<ObjIdx, u64> = HashMap::new();
+    for (&node, &(top, _)) in &top_of {
+        if trees.get(&top).is_none_or(|&(_, nodes, _)| nodes < MIN_INSTANCES) {
+            continue;
+        }
+        let t = cx.types.type_of(node);
+        let mut x = node;
+        let mut inside = false;
+        for _ in 0..3 {
+            match tree.idom(x).filter(|&p| p != crate::analysis::dominators::SUPER_ROOT) {
+                Some(p) => x = p,
+                None => break,
+            }
+            if cx.types.type_of(x) == t && top_of.contains_key(&x) {
+                inside = true;
+                break;
+            }
+        }
+        if !inside {
+            *bytes.entry(top).or_default() += tree.retained_bytes(node);
+        }
+    }
+    let mut out: Vec<NodeTree> = trees
+        .into_iter()
+        .map(|(top, (type_id, nodes, deepest))| NodeTree {
+            top,
+            type_id,
+            nodes,
+            levels: deepest + 1,
+            bytes: bytes.get(&top).copied().unwrap_or(0),
+        })
+        .filter(|t| t.nodes >= MIN_INSTANCES && t.levels >= 3 && t.nodes >= 2 * t.levels)
+        .collect();
+    out.sort_by_key(|t| t.top);
+    out
+}
+
 /// The top of the tree an accumulation is a level of, if it is one: a
 /// mapping held as a value of a mapping of its own type (a trie of nested
 /// dicts, `root['profile']['17']`), or the attribute of an object of its
