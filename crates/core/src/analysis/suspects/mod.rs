@@ -14,6 +14,9 @@
 //!   held by the future it waits on, so no container dominates it);
 //! * **linked chains**: at least [`passes::MIN_INSTANCES`] objects of one
 //!   application type, each dominating the next (`entry.prev`);
+//! * **trees of the application's nodes**: objects of one application type
+//!   each keeping its children in a container attribute (`node.children`),
+//!   three levels or more ([`passes::node_trees`]);
 //! * **objects held only from C** (native roots nothing in Python refers
 //!   to, `atexit.register`), grouped by type and callback;
 //! * **single objects** of the application retaining at least 1 % of the heap;
