@@ -449,6 +449,9 @@ pub(crate) fn node_trees(cx: &Ctx) -> Vec<NodeTree> {
                     path.push(x);
                     x = p;
                 }
+                // A node with no parent and no child seen yet (most of the
+                // application's objects): recorded only once a child finds it.
+                _ if path.is_empty() => break (x, u32::MAX),
                 _ => {
                     top_of.insert(x, (x, 0));
                     trees.entry(x).or_insert((t, 1, 0));
@@ -456,6 +459,9 @@ pub(crate) fn node_trees(cx: &Ctx) -> Vec<NodeTree> {
                 }
             }
         };
+        if base == u32::MAX {
+            continue;
+        }
         for (i, &node) in path.iter().rev().enumerate() {
             let level = base + 1 + i as u32;
             top_of.insert(node, (top, level));
