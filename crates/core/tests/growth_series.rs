@@ -175,11 +175,13 @@ const LEAKS: &[(&str, &str)] = &[
     ("class_attribute", "__main__.SessionStore._sessions"),
     ("closure_cell", "Scheduler.jobs"),
     ("default_argument", "remember_visit.<default seen>"),
+    ("defaultdict_index", "EventIndex.by_user[*]"),
     ("listeners", "EventBus.listeners"),
     ("lru_unbounded", "__main__.render_report<internal>"),
     ("memory_handler", "__main__.audit_handler.buffer"),
     ("method_cache", "__main__.PriceQuote.price<internal>"),
     ("module_global", "__main__.large_data"),
+    ("setdefault_events", "__main__._activity[*]"),
     ("stored_exceptions", "__main__.errors"),
     ("thread_local", "__main__.context<internal>[…]['seen']"),
     ("weak_values", "Pool._registry.data"),
@@ -224,6 +226,8 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
         let in_bytes = matches!(program, "capture_buffer" | "latency_array" | "linked_history" | "str_log");
         assert_eq!(h.lengths_in_bytes, in_bytes, "{program}: {reasons:#?}");
         assert_eq!(h.replaced, matches!(program, "linked_history" | "str_log"), "{program}: {reasons:#?}");
+        // Lists in one dict, each growing by a few items: one finding.
+        assert_eq!(h.siblings > 0, matches!(program, "defaultdict_index" | "setdefault_events"), "{program}: {reasons:#?}");
         first += 1;
         top3 += 1;
     }
@@ -259,9 +263,9 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
     first += 1;
     top3 += 1;
     let n = LEAKS.len() + 3;
-    assert_eq!(n, 21);
+    assert_eq!(n, 23);
     eprintln!("growth: {n} leak programs, the leaking holder is the first finding in {first}, one of the first three in {top3}");
-    assert_eq!((first, top3), (21, 21));
+    assert_eq!((first, top3), (23, 23));
     let _ = std::fs::remove_dir_all(&root);
 }
 

@@ -23,6 +23,12 @@
 //! every step, by at least the same minimum (`replaced`; lengths are the
 //! values' retained sizes).
 //!
+//! Siblings: [`MIN_SIBLINGS`] or more holders of one type and tier that are
+//! elements of one container (`stats[user].append(…)`, a `defaultdict(list)`
+//! per key) are one finding, named by the container (`_activity[*]`), their
+//! lengths and sizes summed (`siblings`); each alone grows too little to be
+//! seen.
+//!
 //! Candidates are ranked by their *own* growth of retained size: the growth
 //! of their retained bytes minus that of the growing holders they dominate
 //! (a module namespace that holds the growing list does not outrank it).
@@ -47,6 +53,9 @@ const MAX_CHAIN: usize = 4096;
 /// makes it a holder (an allocator's rounding or a small scratch buffer
 /// reused at one address stays under it).
 pub const MIN_BUFFER_GROWTH: u64 = 16 * 1024;
+
+/// Growing holders in one container that are one finding (module doc).
+pub const MIN_SIBLINGS: usize = 3;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct GrowingHolder {
@@ -80,6 +89,11 @@ pub struct GrowingHolder {
     pub item_type: Option<(String, u64)>,
     /// How it is held when it is a local variable of a running frame.
     pub frame_local: Option<crate::analysis::suspects::Holder>,
+    /// Siblings (module doc): how many holders this finding sums, and the
+    /// container they are elements of; `object` and `lineage` are the one
+    /// that grew most. 0 and `None` for a single holder.
+    pub siblings: u32,
+    pub container: Option<ObjIdx>,
 }
 
 impl GrowingHolder {
@@ -206,6 +220,8 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
             name: String::new(),
             item_type: None,
             frame_local: None,
+            siblings: 0,
+            container: None,
         });
     }
     candidates.extend(replaced_values(series, m, last_view));
@@ -233,6 +249,7 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
             _ => 3,
         };
     }
+    let mut candidates = merge_siblings(candidates, last_view);
     candidates.sort_by(|a, b| {
         a.tier
             .cmp(&b.tier)
@@ -242,7 +259,11 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
     });
     candidates.truncate(limit);
     for c in &mut candidates {
-        c.name = last_view.python_name(c.object).unwrap_or_else(|| last_view.short(c.object));
+        let named = c.container.unwrap_or(c.object);
+        c.name = last_view.python_name(named).unwrap_or_else(|| last_view.short(named));
+        if c.container.is_some() {
+            c.name.push_str("[*]");
+        }
         c.item_type = item_type(m, k_last, last_view, c.object);
         c.frame_local = last_view.frame_local(c.object);
     }
@@ -302,8 +323,52 @@ fn replaced_values(series: &[SeriesHeap], m: &Matching, view: &mut NamingView) -
             name: String::new(),
             item_type: None,
             frame_local: None,
+            siblings: 0,
+            container: None,
         });
     }
+    out
+}
+
+/// Merges siblings (module doc): holders of one type and tier reached as
+/// elements (a dict value or an index, not a namespace key) of one container.
+fn merge_siblings(candidates: Vec<GrowingHolder>, view: &NamingView) -> Vec<GrowingHolder> {
+    let container_of = |c: &GrowingHolder| -> Option<ObjIdx> {
+        let (p, e) = view.tree.parent(c.object)?;
+        let kind = view.heap.graph.label(e).kind();
+        let element = matches!(kind, RefKind::DictValue | RefKind::Index);
+        (element && view.namespace_module(p).is_none() && !c.replaced).then_some(p)
+    };
+    let mut groups: HashMap<(ObjIdx, String, u8), Vec<usize>> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        if let Some(p) = container_of(c) {
+            groups.entry((p, c.holder_type.clone(), c.tier)).or_default().push(i);
+        }
+    }
+    let mut merged_into: Vec<Option<usize>> = vec![None; candidates.len()];
+    let mut sums: Vec<GrowingHolder> = Vec::new();
+    let mut keys: Vec<_> = groups.into_iter().filter(|(_, members)| members.len() >= MIN_SIBLINGS).collect();
+    keys.sort_by_key(|((p, _, tier), _)| (*p, *tier));
+    for ((p, _, _), members) in keys {
+        let top = *members
+            .iter()
+            .max_by_key(|&&i| (candidates[i].own_growth_bytes, std::cmp::Reverse(candidates[i].object)))
+            .unwrap_or(&members[0]);
+        let mut sum = candidates[top].clone();
+        let steps = sum.lengths.len();
+        sum.lengths = (0..steps).map(|k| members.iter().map(|&i| candidates[i].lengths[k]).sum()).collect();
+        sum.retained_bytes = (0..steps).map(|k| members.iter().map(|&i| candidates[i].retained_bytes[k]).sum()).collect();
+        sum.own_growth_bytes = members.iter().map(|&i| candidates[i].own_growth_bytes).sum();
+        sum.monotonic = sum.lengths.windows(2).all(|w| w[1] > w[0]);
+        sum.siblings = members.len() as u32;
+        sum.container = Some(p);
+        for &i in &members {
+            merged_into[i] = Some(sums.len());
+        }
+        sums.push(sum);
+    }
+    let mut out: Vec<GrowingHolder> = candidates.into_iter().zip(merged_into).filter(|(_, m)| m.is_none()).map(|(c, _)| c).collect();
+    out.extend(sums);
     out
 }
 

@@ -307,10 +307,16 @@ pub fn holder_reason(h: &GrowingHolder) -> String {
         Some((t, _)) => plural(t),
         None => "items".to_string(),
     };
+    // `` `__main__._activity[*]` (400 list objects, each growing): … ``.
+    let holder = if h.siblings > 0 {
+        format!("{} {}, each growing", h.siblings, plural(&h.holder_type))
+    } else {
+        short_type(&h.holder_type).to_string()
+    };
     format!(
         "{} ({}): {} {what}, {} retained{}",
         quoted(&h.name),
-        short_type(&h.holder_type),
+        holder,
         arrows(&h.lengths),
         signed_bytes(h.retained_growth_bytes()),
         if h.monotonic { "" } else { " (not growing at every step)" }
@@ -384,6 +390,13 @@ pub fn holder_fix(h: &GrowingHolder) -> String {
     }
     let item = h.item_type.as_ref().map(|(t, _)| t.as_str()).unwrap_or("");
     let holder = short_type(&h.holder_type);
+    if h.siblings > 0 {
+        let container = h.name.strip_suffix("[*]").unwrap_or(&h.name);
+        return format!(
+            "the {} in `{container}` each only grow: remove items when they are handled, bound each (collections.deque(maxlen=N)), and delete an entry when its key is done",
+            plural(&h.holder_type)
+        );
+    }
     if holder == "dict" && h.name.ends_with("<internal>") {
         return "give the cache a bound (functools.lru_cache(maxsize=N)) or call cache_clear() when the data changes".to_string();
     }
@@ -467,6 +480,8 @@ mod tests {
             name: "weakref.finalize._registry".to_string(),
             item_type: None,
             frame_local: None,
+            siblings: 0,
+            container: None,
         }
     }
 
