@@ -251,11 +251,25 @@ impl<'a> NamingView<'a> {
         let mut in_namespace = false;
         // The step after a frame is already in the frame local's name.
         let mut named_step = false;
+        // A step repeated along a chain (`<internal>` forty times down a
+        // linked list) is written twice, then `…`.
+        let mut last_step: Option<String> = None;
+        let mut repeats = 0;
         for (i, &x) in chain.iter().enumerate() {
             if i > 0 {
                 let (_, edge) = self.tree.parent(x)?;
                 if let (Some(n), Some(step), false) = (name.as_mut(), self.step_text(edge, in_namespace), named_step) {
-                    n.push_str(&step);
+                    if last_step.as_deref() == Some(step.as_str()) {
+                        repeats += 1;
+                    } else {
+                        repeats = 0;
+                    }
+                    match repeats {
+                        0 | 1 => n.push_str(&step),
+                        2 => n.push('…'),
+                        _ => {}
+                    }
+                    last_step = Some(step);
                 }
                 named_step = false;
                 let kind = self.heap.graph.label(edge).kind();
@@ -265,6 +279,7 @@ impl<'a> NamingView<'a> {
             if i + 1 < chain.len() {
                 if let Some(a) = self.anchor_name(x) {
                     name = Some(a);
+                    last_step = None;
                 } else if let Some(local) = self.frame_local(chain[i + 1]) {
                     // A running frame's local: "local `batch` of `consume` (thread `batcher`)".
                     name = Some(local.to_string());
