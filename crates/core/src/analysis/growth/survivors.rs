@@ -114,7 +114,7 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
         if home == Home::Exporter {
             continue;
         }
-        let shape = shape_of(view, &mut shapes, o);
+        let shape = shape_of(view, &mut shapes, born, o);
         let (bytes, count) = (tree.retained_bytes(o), tree.retained_count(o) as u64);
         let c = clusters.entry(shape).or_insert((0, 0, 0, o, 0, home));
         c.0 += 1;
@@ -159,7 +159,7 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
             };
         } else {
             c.root = true;
-            c.holder = root_holder(view, c.representative);
+            c.holder = root_holder(view, c.representative, c.count);
             let d = view.description(c.representative);
             let d = d.strip_prefix("bound ").unwrap_or(d);
             let callable = matches!(short_type(&c.entry_type), "method" | "function");
@@ -170,12 +170,13 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
 }
 
 /// What holds root `o`, in words: `references from C only` for a native root.
-fn root_holder(view: &NamingView, o: ObjIdx) -> String {
+fn root_holder(view: &NamingView, o: ObjIdx, count: u64) -> String {
     let Some(root) = view.heap.roots.iter().find(|r| r.object == o) else { return format!("root {}", short_type(view.types.name_of(o))) };
     let name = view.snapshot.str(root.name);
     match root.kind {
         RootKind::Native => "references from C only (nothing in Python refers to them)".to_string(),
         RootKind::Thread => format!("the frame of thread `{name}`"),
+        RootKind::Module if count > 1 => "`sys.modules` (each a module of its own, imported or made at run time)".to_string(),
         RootKind::Module => format!("module `{name}`"),
         RootKind::Builtins => "`builtins`".to_string(),
         RootKind::Unknown => format!("root {}", short_type(view.types.name_of(o))),
@@ -200,7 +201,7 @@ fn normalized(view: &NamingView, from: ObjIdx, edge: u32) -> (RefKind, u32) {
     (label.kind(), if keep { label.name() } else { NO_STRING })
 }
 
-fn shape_of(view: &NamingView, shapes: &mut Shapes, o: ObjIdx) -> u32 {
+fn shape_of(view: &NamingView, shapes: &mut Shapes, born: &[u16], o: ObjIdx) -> u32 {
     // Walk up to a known shape, then intern on the way down.
     let mut stack = Vec::new();
     let mut at = o;
@@ -221,7 +222,11 @@ fn shape_of(view: &NamingView, shapes: &mut Shapes, o: ObjIdx) -> u32 {
                 let (kind, name) = normalized(view, p, e);
                 (shapes.of[p as usize], kind as u8, name, ty)
             }
-            // A root: its shape is its type and description (a module's name).
+            // A root: its shape is its type and description (a module's
+            // name) — but for a root made since the first snapshot, its type
+            // alone: modules made per event (`sys.modules['plugin_17']`) are
+            // one cluster, not one each.
+            None if born.get(x as usize).is_some_and(|&b| b != 0) => (ROOT_SHAPE, u8::MAX, NO_STRING, ty),
             None => (ROOT_SHAPE, u8::MAX, view.heap.description[x as usize], ty),
         };
         let next = shapes.ids.len() as u32;
