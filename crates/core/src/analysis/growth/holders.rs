@@ -97,6 +97,30 @@ pub struct GrowingHolder {
 }
 
 impl GrowingHolder {
+    /// A holder of `holder_type` in the last heap, before ranking and naming
+    /// (own growth, tier, name, element type and frame are set later).
+    pub fn new(object: ObjIdx, lineage: Vec<ObjIdx>, lengths: Vec<u64>, retained_bytes: Vec<u64>, home: Home, holder_type: &str) -> Self {
+        let monotonic = lengths.windows(2).all(|w| w[1] > w[0]);
+        GrowingHolder {
+            object,
+            lineage,
+            lengths,
+            lengths_in_bytes: false,
+            replaced: false,
+            retained_bytes,
+            own_growth_bytes: 0,
+            monotonic,
+            home,
+            tier: 0,
+            holder_type: holder_type.to_string(),
+            name: String::new(),
+            item_type: None,
+            frame_local: None,
+            siblings: 0,
+            container: None,
+        }
+    }
+
     pub fn retained_growth_bytes(&self) -> i64 {
         *self.retained_bytes.last().unwrap_or(&0) as i64 - *self.retained_bytes.first().unwrap_or(&0) as i64
     }
@@ -204,25 +228,8 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
             .map(|(k, &x)| if buffer { size_of(k, x) } else { length(series[k].snapshot, series[k].heap, x) })
             .collect();
         let retained_bytes: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| series[k].analysis.dominators.retained_bytes(x)).collect();
-        let monotonic = lengths.windows(2).all(|w| w[1] > w[0]);
-        candidates.push(GrowingHolder {
-            object: o,
-            lineage,
-            lengths,
-            lengths_in_bytes: buffer,
-            replaced: false,
-            retained_bytes,
-            own_growth_bytes: 0,
-            monotonic,
-            home,
-            tier: 0,
-            holder_type: last.analysis.types.name_of(o).to_string(),
-            name: String::new(),
-            item_type: None,
-            frame_local: None,
-            siblings: 0,
-            container: None,
-        });
+        let holder = GrowingHolder::new(o, lineage, lengths, retained_bytes, home, last.analysis.types.name_of(o));
+        candidates.push(GrowingHolder { lengths_in_bytes: buffer, ..holder });
     }
     candidates.extend(replaced_values(series, m, last_view));
     // Own growth: subtract each holder's growth from the nearest growing holder above it.
@@ -308,24 +315,8 @@ fn replaced_values(series: &[SeriesHeap], m: &Matching, view: &mut NamingView) -
         if home == Home::Exporter {
             continue;
         }
-        out.push(GrowingHolder {
-            object: o,
-            lineage: values,
-            lengths: sizes.clone(),
-            lengths_in_bytes: true,
-            replaced: true,
-            retained_bytes: sizes,
-            own_growth_bytes: 0,
-            monotonic: true,
-            home,
-            tier: 0,
-            holder_type: last.analysis.types.name_of(o).to_string(),
-            name: String::new(),
-            item_type: None,
-            frame_local: None,
-            siblings: 0,
-            container: None,
-        });
+        let holder = GrowingHolder::new(o, values, sizes.clone(), sizes, home, last.analysis.types.name_of(o));
+        out.push(GrowingHolder { lengths_in_bytes: true, replaced: true, ..holder });
     }
     out
 }

@@ -465,35 +465,26 @@ mod tests {
     }
 
     fn holder(own_growth: i64, tier: u8, monotonic: bool) -> GrowingHolder {
-        GrowingHolder {
-            object: 0,
-            lineage: vec![0, 0, 0],
-            lengths: vec![100, 200, 300],
-            lengths_in_bytes: false,
-            replaced: false,
-            retained_bytes: vec![0, own_growth as u64 / 2, own_growth as u64],
-            own_growth_bytes: own_growth,
-            monotonic,
-            home: if tier < 3 { Home::Program } else { Home::Interpreter },
-            tier,
-            holder_type: "builtins.dict".to_string(),
-            name: "weakref.finalize._registry".to_string(),
-            item_type: None,
-            frame_local: None,
-            siblings: 0,
-            container: None,
-        }
+        let home = if tier < 3 { Home::Program } else { Home::Interpreter };
+        let retained = vec![0, own_growth as u64 / 2, own_growth as u64];
+        let h = GrowingHolder::new(0, vec![0, 0, 0], vec![100, 200, 300], retained, home, "builtins.dict");
+        GrowingHolder { own_growth_bytes: own_growth, monotonic, tier, name: "weakref.finalize._registry".to_string(), ..h }
     }
 
-    #[test]
-    fn the_interpreters_holders_of_much_of_the_growth_rank_as_the_programs() {
-        let types = [TypeGrowth {
+    /// 300 → 600 → 900 bytearrays, growing at every step (+340 KB shallow).
+    fn growing_bytearrays() -> [TypeGrowth; 1] {
+        [TypeGrowth {
             type_name: "builtins.bytearray".to_string(),
             class: TypeClass::Data,
             counts: vec![300, 600, 900],
             sizes_bytes: vec![170_000, 340_000, 510_000],
             monotonic: true,
-        }];
+        }]
+    }
+
+    #[test]
+    fn the_interpreters_holders_of_much_of_the_growth_rank_as_the_programs() {
+        let types = growing_bytearrays();
         let kinds = |holders: &[GrowingHolder], survivors: &[SurvivorCluster]| {
             rank_findings(3, 1_000_000, holders, survivors, &types, &[])
                 .into_iter()
@@ -515,13 +506,7 @@ mod tests {
 
     #[test]
     fn a_survivor_speck_ranks_after_the_growing_types() {
-        let types = [TypeGrowth {
-            type_name: "builtins.bytearray".to_string(),
-            class: TypeClass::Data,
-            counts: vec![300, 600, 900],
-            sizes_bytes: vec![170_000, 340_000, 510_000],
-            monotonic: true,
-        }];
+        let types = growing_bytearrays();
         let survivors = [cluster(300_000, Home::Program), cluster(28, Home::Program)];
         let kinds = |scale| {
             rank_findings(3, scale, &[], &survivors, &types, &[])
