@@ -391,9 +391,9 @@ pub fn holder_fix(h: &GrowingHolder) -> String {
     let item = h.item_type.as_ref().map(|(t, _)| t.as_str()).unwrap_or("");
     let holder = short_type(&h.holder_type);
     if h.siblings > 0 {
-        let container = h.name.strip_suffix("[*]").unwrap_or(&h.name);
+        let container = quoted(h.name.strip_suffix("[*]").unwrap_or(&h.name));
         return format!(
-            "the {} in `{container}` each only grow: remove items when they are handled, bound each (collections.deque(maxlen=N)), and delete an entry when its key is done",
+            "the {} in {container} each only grow: remove items when they are handled, bound each (collections.deque(maxlen=N)), and delete an entry when its key is done",
             plural(&h.holder_type)
         );
     }
@@ -402,38 +402,41 @@ pub fn holder_fix(h: &GrowingHolder) -> String {
     }
     if item == "builtins.method" {
         return format!(
-            "unsubscribe: remove the bound method from `{}` when its object is done, or keep weakref.WeakMethod references",
-            h.name
+            "unsubscribe: remove the bound method from {} when its object is done, or keep weakref.WeakMethod references",
+            quoted(&h.name)
         );
     }
     if h.replaced {
         return match short_type(&h.holder_type) {
             "str" | "bytes" | "bytearray" | "list" | "tuple" | "frozenset" => format!(
-                "`{}` is rebuilt bigger each time (`+=` on a str or bytes, `x = x + [item]`): write it out and reset it, or keep a bounded tail (collections.deque(maxlen=N) of parts)",
-                h.name
+                "{} is rebuilt bigger each time (`+=` on a str or bytes, `x = x + [item]`): write it out and reset it, or keep a bounded tail (collections.deque(maxlen=N) of parts)",
+                quoted(&h.name)
             ),
             _ => format!(
-                "each new value of `{}` keeps the one before it alive (a chain through an attribute such as `prev`): keep only the last N links (cut the oldest one's reference), or make the back reference a weakref.ref",
-                h.name
+                "each new value of {} keeps the one before it alive (a chain through an attribute such as `prev`): keep only the last N links (cut the oldest one's reference), or make the back reference a weakref.ref",
+                quoted(&h.name)
             ),
         };
     }
     if h.lengths_in_bytes {
         return format!(
-            "`{}` only grows: write out or drop what it has served (del buf[:n]), or keep a bounded tail (collections.deque(maxlen=N) of chunks)",
-            h.name
+            "{} only grows: write out or drop what it has served (del buf[:n]), or keep a bounded tail (collections.deque(maxlen=N) of chunks)",
+            quoted(&h.name)
         );
     }
     match holder {
         "list" | "collections.deque" => {
-            format!("`{}` only grows: remove items when they are handled, or bound it (collections.deque(maxlen=N))", h.name)
+            format!("{} only grows: remove items when they are handled, or bound it (collections.deque(maxlen=N))", quoted(&h.name))
         }
         "dict" | "collections.OrderedDict" | "collections.defaultdict" => {
-            format!("`{}` only grows: delete keys when they are done, bound it as an LRU cache, or use weakref.WeakValueDictionary", h.name)
+            format!(
+                "{} only grows: delete keys when they are done, bound it as an LRU cache, or use weakref.WeakValueDictionary",
+                quoted(&h.name)
+            )
         }
-        "set" => format!("`{}` only grows: discard members when they are done, or use weakref.WeakSet", h.name),
-        "cell" => format!("the closure keeps `{}` alive and growing: clear it, or do not capture the container", h.name),
-        _ => format!("`{}` holds more at every snapshot: find who adds to it and remove what is no longer needed", h.name),
+        "set" => format!("{} only grows: discard members when they are done, or use weakref.WeakSet", quoted(&h.name)),
+        "cell" => format!("the closure keeps {} alive and growing: clear it, or do not capture the container", quoted(&h.name)),
+        _ => format!("{} holds more at every snapshot: find who adds to it and remove what is no longer needed", quoted(&h.name)),
     }
 }
 

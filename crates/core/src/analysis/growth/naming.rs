@@ -290,7 +290,16 @@ impl<'a> NamingView<'a> {
                 in_namespace = true;
             }
         }
-        name
+        name.or_else(|| self.context_var(o))
+    }
+
+    /// `` ContextVar `audit_trail` `` for the value of a `contextvars.ContextVar`
+    /// in a context (an entry of the context's HAMT, named by the variable).
+    fn context_var(&self, o: ObjIdx) -> Option<String> {
+        let (node, edge) = self.tree.parent(o)?;
+        let name = self.snapshot.strings.get(self.heap.graph.label(edge).name()).filter(|n| !n.is_empty())?;
+        let hamt = short_type(self.types.name_of(node));
+        hamt.starts_with("hamt").then(|| format!("ContextVar `{}`", unquote(name)))
     }
 
     /// How `o` is held when its shortest path reaches it as a local variable
