@@ -200,14 +200,12 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
         }
         let Some(lineage) = m.lineage(o) else { continue };
         let len_first = length(first.snapshot, first.heap, lineage[0]);
-        if buffer {
-            let sizes: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| size_of(k, x)).collect();
-            let grows = sizes.windows(2).all(|w| w[1] > w[0]) && sizes[sizes.len() - 1] - sizes[0] >= MIN_BUFFER_GROWTH;
-            if len_first != 0 || !grows {
-                continue;
-            }
-        } else if len_last <= len_first {
-            continue;
+        // A buffer's lengths are its sizes, read once here.
+        let sizes: Option<Vec<u64>> = buffer.then(|| lineage.iter().enumerate().map(|(k, &x)| size_of(k, x)).collect());
+        match &sizes {
+            Some(sizes) if len_first != 0 || !grows_by_min(sizes) => continue,
+            None if len_last <= len_first => continue,
+            _ => {}
         }
         // The same holder is referred to the same way at both ends.
         let then = referred_as(first.snapshot, first.heap, lineage[0]);
@@ -222,11 +220,8 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
         if home == Home::Exporter {
             continue;
         }
-        let lengths: Vec<u64> = lineage
-            .iter()
-            .enumerate()
-            .map(|(k, &x)| if buffer { size_of(k, x) } else { length(series[k].snapshot, series[k].heap, x) })
-            .collect();
+        let lengths: Vec<u64> =
+            sizes.unwrap_or_else(|| lineage.iter().enumerate().map(|(k, &x)| length(series[k].snapshot, series[k].heap, x)).collect());
         let retained_bytes: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| series[k].analysis.dominators.retained_bytes(x)).collect();
         let holder = GrowingHolder::new(o, lineage, lengths, retained_bytes, home, last.analysis.types.name_of(o));
         candidates.push(GrowingHolder { lengths_in_bytes: buffer, ..holder });
@@ -305,10 +300,9 @@ fn replaced_values(series: &[SeriesHeap], m: &Matching, view: &mut NamingView) -
             .collect();
         let Some(values) = values else { continue };
         let sizes: Vec<u64> = values.iter().enumerate().map(|(k, &v)| series[k].analysis.dominators.retained_bytes(v)).collect();
-        let grows = sizes.windows(2).all(|w| w[1] > w[0]) && sizes[sizes.len() - 1] - sizes[0] >= MIN_BUFFER_GROWTH;
         // A new object at every step: one that lives on is a holder above.
         let renewed = (1..values.len()).all(|k| m.prev[k].get(values[k] as usize).is_none_or(|&x| x != values[k - 1]));
-        if !grows || !renewed {
+        if !grows_by_min(&sizes) || !renewed {
             continue;
         }
         let home = view.home(o);
@@ -319,6 +313,12 @@ fn replaced_values(series: &[SeriesHeap], m: &Matching, view: &mut NamingView) -
         out.push(GrowingHolder { lengths_in_bytes: true, replaced: true, ..holder });
     }
     out
+}
+
+/// Sizes that grew at every step, by at least [`MIN_BUFFER_GROWTH`] in all
+/// (buffers and replaced values).
+fn grows_by_min(sizes: &[u64]) -> bool {
+    sizes.windows(2).all(|w| w[1] > w[0]) && sizes.last().zip(sizes.first()).is_some_and(|(l, f)| l - f >= MIN_BUFFER_GROWTH)
 }
 
 /// Merges siblings (module doc): holders of one type and tier reached as
