@@ -41,6 +41,14 @@ fn analyse(o: &Opened) -> Result<Analysis> {
     Ok(Analysis::of_heap(&o.snapshot, heap))
 }
 
+/// [`analyse`], to the depth of [`Analysis::retention_only`].
+fn analyse_retention(o: &Opened) -> Result<Analysis> {
+    let Some(heap) = o.snapshot.heap.as_ref() else {
+        bail!("{}: this {} has no object graph (tracemalloc only); try `heapscope tracemalloc`", o.name, o.snapshot.format.describe())
+    };
+    Ok(Analysis::retention_only(&o.snapshot, heap))
+}
+
 /// The file's heap with its analysis (from [`analyse`]).
 fn view<'a>(o: &'a Opened, analysis: &'a Analysis) -> Result<HeapView<'a>> {
     HeapView::new(&o.snapshot, analysis).with_context(|| format!("{}: no object graph", o.name))
@@ -264,7 +272,8 @@ pub fn retainers(
 }
 
 pub fn dominators(o: &Opened, out: &mut Out, limit: usize, depth: usize, json: bool) -> Result<()> {
-    let analysis = analyse(o)?;
+    // Prints retention only: no cycles, per-type table or owners to compute.
+    let analysis = analyse_retention(o)?;
     let x = view(o, &analysis)?;
     let tree = &x.analysis.dominators;
     let reachable = tree.reachable_bytes();

@@ -194,11 +194,7 @@ impl Graph {
             (targets, sorted_labels)
         };
         drop(from);
-        let in_offsets = offsets_by(node_count, &out_targets);
-        let mut next: Vec<u32> = in_offsets[..node_count].to_vec();
-        let mut in_sources = vec![0; edge_count];
         let any_weak = out_labels.iter().any(|l| !l.is_strong());
-        let mut in_weak = if any_weak { vec![0u64; edge_count.div_ceil(64)] } else { Vec::new() };
         let mut out_weak = if any_weak { vec![0u64; edge_count.div_ceil(64)] } else { Vec::new() };
         if any_weak {
             for (e, l) in out_labels.iter().enumerate() {
@@ -207,26 +203,7 @@ impl Graph {
                 }
             }
         }
-        // Targets are random objects: `next[t]` and the slot it points to are
-        // cache misses on large heaps. Fetch the cursor of the target 16
-        // edges on, and the slot of the one 8 on (its cursor has arrived).
-        for node in 0..node_count {
-            let (start, end) = (out_offsets[node] as usize, out_offsets[node + 1] as usize);
-            for (e, (&t, &l)) in out_targets[start..end].iter().zip(&out_labels[start..end]).enumerate() {
-                if let Some(&ahead) = out_targets.get(start + e + 16) {
-                    prefetch(&next, ahead as usize);
-                }
-                if let Some(&ahead) = out_targets.get(start + e + 8) {
-                    prefetch(&in_sources, next[ahead as usize] as usize);
-                }
-                let slot = &mut next[t as usize];
-                in_sources[*slot as usize] = node as ObjIdx;
-                if any_weak && !l.is_strong() {
-                    in_weak[*slot as usize / 64] |= 1 << (*slot % 64);
-                }
-                *slot += 1;
-            }
-        }
+        let (in_offsets, in_sources, in_weak) = incoming(node_count, &out_offsets, &out_targets, &out_labels, any_weak);
         Graph { out_offsets, out_targets, out_labels, in_offsets, in_sources, in_weak, out_weak }
     }
 
@@ -362,6 +339,97 @@ impl Graph {
 }
 
 /// `offsets[i]..offsets[i+1]` is the run of entries whose key is `i`.
+/// The incoming side of the graph: each object's referrers in edge order
+/// (offsets, sources) and one bit per weak entry (empty without weak
+/// references). Natively the edges are cut in two at a referrer boundary
+/// near the middle, and each half is counted, then scattered, on a thread
+/// of its own: the second half's entries go after the first half's in every
+/// list, so the lists are exactly those of one pass in edge order.
+fn incoming(
+    node_count: usize,
+    out_offsets: &[u32],
+    targets: &[ObjIdx],
+    labels: &[EdgeLabel],
+    any_weak: bool,
+) -> (Vec<u32>, Vec<ObjIdx>, Vec<u64>) {
+    let edge_count = targets.len();
+    // The first referrer of the second half.
+    let mid = crate::parallel::halves(out_offsets);
+    let split = out_offsets[mid] as usize;
+    let count = |ts: &[ObjIdx]| {
+        let mut c = vec![0u32; node_count];
+        for &t in ts {
+            c[t as usize] += 1;
+        }
+        c
+    };
+    let halves = split < edge_count;
+    let (mut second, mut first) =
+        if halves { crate::parallel::join(|| count(&targets[split..]), || count(&targets[..split])) } else { (Vec::new(), count(targets)) };
+    // Offsets, and each half's cursor: where its next entry for a target goes.
+    let mut in_offsets = vec![0u32; node_count + 1];
+    let mut total = 0u32;
+    if halves {
+        for t in 0..node_count {
+            let (a, b) = (first[t], second[t]);
+            in_offsets[t] = total;
+            first[t] = total;
+            second[t] = total + a;
+            total += a + b;
+        }
+    } else {
+        for t in 0..node_count {
+            let a = first[t];
+            in_offsets[t] = total;
+            first[t] = total;
+            total += a;
+        }
+    }
+    in_offsets[node_count] = total;
+    let mut in_sources: Vec<ObjIdx> = vec![0; edge_count];
+    let slots = crate::parallel::DisjointSlots::new(&mut in_sources);
+    // Scatters the references of `nodes` through `next`; returns the slots of
+    // the weak ones. Targets are random objects: `next[t]` and the slot it
+    // points to are cache misses on large heaps, so the cursor of the target
+    // 16 edges on and the slot of the one 8 on are fetched ahead.
+    let scatter = |nodes: std::ops::Range<usize>, next: &mut [u32]| -> Vec<u32> {
+        let mut weak = Vec::new();
+        let end_edge = out_offsets[nodes.end] as usize;
+        for node in nodes {
+            let (start, end) = (out_offsets[node] as usize, out_offsets[node + 1] as usize);
+            for e in start..end {
+                if e + 16 < end_edge {
+                    prefetch(next, targets[e + 16] as usize);
+                }
+                if e + 8 < end_edge {
+                    slots.prefetch(next[targets[e + 8] as usize] as usize);
+                }
+                let slot = &mut next[targets[e] as usize];
+                // SAFETY: this half's cursor for a target runs over that
+                // target's slots of this half only, which no other cursor
+                // reaches: every slot is written by one thread, once.
+                unsafe { slots.write(*slot as usize, node as ObjIdx) };
+                if any_weak && !labels[e].is_strong() {
+                    weak.push(*slot);
+                }
+                *slot += 1;
+            }
+        }
+        weak
+    };
+    let (weak_second, weak_first) = if halves {
+        crate::parallel::join(|| scatter(mid..node_count, &mut second), || scatter(0..mid, &mut first))
+    } else {
+        (Vec::new(), scatter(0..node_count, &mut first))
+    };
+    drop((first, second));
+    let mut in_weak = if any_weak { vec![0u64; edge_count.div_ceil(64)] } else { Vec::new() };
+    for slot in weak_first.into_iter().chain(weak_second) {
+        in_weak[slot as usize / 64] |= 1 << (slot % 64);
+    }
+    (in_offsets, in_sources, in_weak)
+}
+
 fn offsets_by(node_count: usize, keys: &[ObjIdx]) -> Vec<u32> {
     let mut offsets = vec![0u32; node_count + 1];
     for &k in keys {
@@ -390,6 +458,31 @@ mod tests {
         assert_eq!(d(RefKind::Defaults, None), "__defaults__");
         assert_eq!(d(RefKind::Closure, Some("big")), "cell big");
         assert_eq!(d(RefKind::DictValue, Some("'seen'")), "['seen']");
+    }
+
+    /// Incoming lists in edge order with their weak bits, as one pass over
+    /// the sorted edges makes them — also when the edges are cut in two
+    /// halves counted and scattered on two threads.
+    #[test]
+    fn incoming_lists_keep_edge_order_and_weak_bits() {
+        let n = 700usize;
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % m
+        };
+        let edges: Vec<(ObjIdx, ObjIdx, bool)> = (0..5000).map(|_| (next(n) as ObjIdx, next(n / 7) as ObjIdx, next(9) == 0)).collect();
+        let labels = edges.iter().map(|&(_, _, weak)| EdgeLabel::new(if weak { RefKind::Weak } else { RefKind::Index }, 3)).collect();
+        let g = Graph::from_edges(n, edges.iter().map(|e| e.0).collect(), edges.iter().map(|e| e.1).collect(), labels);
+        let mut sorted = edges.clone();
+        sorted.sort_by_key(|e| e.0);
+        for t in 0..n as ObjIdx {
+            let expected: Vec<(ObjIdx, bool)> = sorted.iter().filter(|e| e.1 == t).map(|e| (e.0, e.2)).collect();
+            let (first, sources) = g.in_slots(t);
+            let got: Vec<(ObjIdx, bool)> = sources.iter().enumerate().map(|(i, &s)| (s, g.in_slot_is_weak(first + i))).collect();
+            assert_eq!(got, expected, "referrers of {t}");
+        }
+        assert!(crate::parallel::halves(&g.out_offsets) < n, "the edges were cut in two");
     }
 
     #[test]

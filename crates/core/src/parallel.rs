@@ -27,6 +27,65 @@ pub(crate) fn join<A, B>(side: impl FnOnce() -> A, here: impl FnOnce() -> B) -> 
     (side(), here())
 }
 
+/// Below this many references a pass is not cut in two (starting a thread
+/// costs more than it saves). The crate's unit tests cut even small passes,
+/// so that the two-thread paths meet their checks (the integration tests
+/// see the real threshold).
+#[cfg(not(test))]
+const SPLIT_MIN_ITEMS: usize = 1 << 16;
+#[cfg(test)]
+const SPLIT_MIN_ITEMS: usize = 16;
+
+/// Where to cut `0..n` in two for a pass over the items of each index,
+/// `offsets` being the CSR offsets (`n + 1` of them) of those items: the
+/// first index of the second half, near the middle item — or `n` (no
+/// second half) on wasm32, which has one thread, and for small passes.
+pub(crate) fn halves(offsets: &[u32]) -> usize {
+    let n = offsets.len().saturating_sub(1);
+    let items = offsets.last().copied().unwrap_or(0) as usize;
+    if cfg!(target_arch = "wasm32") || items < SPLIT_MIN_ITEMS {
+        return n;
+    }
+    offsets.partition_point(|&o| (o as usize) < items / 2).min(n)
+}
+
+/// A slice written from two threads at once, each thread at slots the other
+/// never touches (the graph's incoming lists, the dominator step's referrer
+/// lists: each thread fills the lists of its own half of the objects).
+pub(crate) struct DisjointSlots<'a, T> {
+    base: *mut T,
+    len: usize,
+    _slice: std::marker::PhantomData<&'a mut [T]>,
+}
+
+// SAFETY: the slots are reached only through `write`, whose callers write
+// each slot from one thread (its contract), and through prefetch hints.
+unsafe impl<T: Send> Sync for DisjointSlots<'_, T> {}
+
+impl<'a, T: Copy> DisjointSlots<'a, T> {
+    pub(crate) fn new(slice: &'a mut [T]) -> Self {
+        DisjointSlots { base: slice.as_mut_ptr(), len: slice.len(), _slice: std::marker::PhantomData }
+    }
+
+    /// Writes `value` at `i` (in bounds, or a panic).
+    ///
+    /// # Safety
+    /// No other thread reads or writes slot `i` while the slice is shared.
+    #[inline(always)]
+    pub(crate) unsafe fn write(&self, i: usize, value: T) {
+        assert!(i < self.len, "slot {i} out of {}", self.len);
+        // SAFETY: in bounds (checked above) of the borrowed slice; exclusive
+        // for this slot by the caller's contract.
+        unsafe { self.base.add(i).write(value) }
+    }
+
+    /// Hints that slot `i` will be written soon.
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, i: usize) {
+        crate::prefetch::prefetch_raw(self.base as *const T, self.len, i);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

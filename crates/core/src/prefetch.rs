@@ -11,12 +11,20 @@
 /// Hints that `slice[i]` will be read soon; out-of-range `i` is ignored.
 #[inline(always)]
 pub(crate) fn prefetch<T>(slice: &[T], i: usize) {
+    prefetch_raw(slice.as_ptr(), slice.len(), i);
+}
+
+/// [`prefetch`] of element `i` of the `len` elements at `base` (memory
+/// borrowed by the caller, possibly written by another thread meanwhile:
+/// a prefetch reads nothing the program sees).
+#[inline(always)]
+pub(crate) fn prefetch_raw<T>(base: *const T, len: usize, i: usize) {
     #[cfg(target_arch = "x86_64")]
-    if i < slice.len() {
+    if i < len {
         // SAFETY: the pointer is in bounds, and a prefetch never faults nor
         // changes memory.
-        unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(slice.as_ptr().add(i) as *const i8) }
+        unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(base.add(i) as *const i8) }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (slice, i);
+    let _ = (base, len, i);
 }

@@ -16,6 +16,7 @@
 
 use crate::analysis::strong_view::{BitSet, StrongView};
 use crate::graph::{EdgeIdx, ObjIdx};
+use crate::parallel::DisjointSlots;
 use crate::prefetch::prefetch;
 
 /// How many vertices ahead the random-access loops prefetch (per stage).
@@ -204,23 +205,39 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
         pred_offsets[w + 1] += pred_offsets[w];
     }
     let mut pred = vec![NONE; pred_offsets[count] as usize];
-    for (o, &w) in pre.iter().enumerate() {
-        if w == NONE || is_root.contains(o) {
-            continue;
-        }
-        let at = pred_offsets[w as usize] as usize;
-        if plain {
-            let (first, sources) = g.in_slots(o as ObjIdx);
-            for (i, (&v, slot)) in sources.iter().zip(&mut pred[at..]).enumerate() {
-                if !g.in_slot_is_weak(first + i) {
-                    *slot = pre[v as usize];
+    // Natively the objects are cut in two halves, each copied by a thread
+    // of its own: every object's run of `pred` is written by one thread.
+    let slots = DisjointSlots::new(&mut pred);
+    let copy = |objects: std::ops::Range<usize>| {
+        for o in objects {
+            let w = pre[o];
+            if w == NONE || is_root.contains(o) {
+                continue;
+            }
+            let at = pred_offsets[w as usize] as usize;
+            // SAFETY (both writes): `at + i` is in the run of vertex `w`,
+            // which holds one slot per incoming reference of `o` (the
+            // predecessors are some of them): no other object's run, and
+            // `o` is in one half only.
+            if plain {
+                let (first, sources) = g.in_slots(o as ObjIdx);
+                for (i, &v) in sources.iter().enumerate() {
+                    if !g.in_slot_is_weak(first + i) {
+                        unsafe { slots.write(at + i, pre[v as usize]) };
+                    }
+                }
+            } else {
+                for (i, v) in view.predecessors(o as ObjIdx).enumerate() {
+                    unsafe { slots.write(at + i, pre[v as usize]) };
                 }
             }
-        } else {
-            for (v, slot) in view.predecessors(o as ObjIdx).zip(&mut pred[at..]) {
-                *slot = pre[v as usize];
-            }
         }
+    };
+    let mid = crate::parallel::halves(in_offsets);
+    if mid < n {
+        crate::parallel::join(|| copy(mid..n), || copy(0..mid));
+    } else {
+        copy(0..n);
     }
     drop(pre);
 
@@ -285,56 +302,20 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
     }
     drop(semi);
 
-    // 4. Per-object results; retained sizes accumulate bottom-up.
-    let mut idom = vec![NO_DOMINATOR; n];
-    let mut retained_bytes = vec![0u64; n];
-    let mut retained_count = vec![0u32; n];
-    for w in 1..count {
-        if w + 2 * AHEAD < count {
-            let o = vertex[w + 2 * AHEAD] as usize;
-            prefetch(&idom, o);
-            prefetch(&retained_bytes, o);
-            prefetch(&retained_count, o);
-            prefetch(sizes, o);
-            prefetch(&vertex, idom_pre[w + 2 * AHEAD] as usize);
-        }
-        let o = vertex[w] as usize;
-        let d = idom_pre[w];
-        idom[o] = if d == 0 { SUPER_ROOT } else { vertex[d as usize] };
-        retained_bytes[o] = sizes.get(o).copied().unwrap_or(0);
-        retained_count[o] = 1;
-    }
-    // Retained sizes accumulate bottom-up (step 4) while the children lists
-    // are filled (step 5): natively side by side, each on arrays of its own
-    // (`parallel::join`).
-    let accumulate = |retained_bytes: &mut [u64], retained_count: &mut [u32]| -> u64 {
-        let mut reachable_bytes = 0u64;
-        for w in (1..count).rev() {
-            if w > 2 * AHEAD {
-                prefetch(&vertex, idom_pre[w - 2 * AHEAD] as usize);
+    // 4. Per-object results, natively on two threads: one writes the
+    // immediate dominators and fills the children lists from them, the
+    // other accumulates retained sizes bottom-up (disjoint arrays).
+    let dominators = || -> (Vec<ObjIdx>, Vec<u32>, Vec<ObjIdx>) {
+        let mut idom = vec![NO_DOMINATOR; n];
+        for w in 1..count {
+            if w + 2 * AHEAD < count {
+                prefetch(&idom, vertex[w + 2 * AHEAD] as usize);
+                prefetch(&vertex, idom_pre[w + 2 * AHEAD] as usize);
             }
-            if w > AHEAD {
-                let d = idom_pre[w - AHEAD] as usize;
-                if d != 0 {
-                    let p = vertex[d] as usize;
-                    prefetch(retained_bytes, p);
-                    prefetch(retained_count, p);
-                }
-            }
-            let o = vertex[w] as usize;
             let d = idom_pre[w];
-            if d == 0 {
-                reachable_bytes += retained_bytes[o];
-            } else {
-                let p = vertex[d as usize] as usize;
-                retained_bytes[p] += retained_bytes[o];
-                retained_count[p] = retained_count[p].saturating_add(retained_count[o]);
-            }
+            idom[vertex[w] as usize] = if d == 0 { SUPER_ROOT } else { vertex[d as usize] };
         }
-        reachable_bytes
-    };
-    // 5. Children lists, then each sorted by retained size (largest first).
-    let fill_children = || -> (Vec<u32>, Vec<ObjIdx>) {
+        // 5. Children lists (sorted below).
         let mut child_offsets = vec![0u32; n + 2];
         for &d in &idom {
             match d {
@@ -366,32 +347,86 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
             children[next[slot] as usize] = o;
             next[slot] += 1;
         }
-        drop(next);
-        (child_offsets, children)
+        (idom, child_offsets, children)
     };
-    let ((child_offsets, mut children), reachable_bytes) =
-        crate::parallel::join(fill_children, || accumulate(&mut retained_bytes, &mut retained_count));
+    let retained = || -> (Vec<u64>, Vec<u32>, u64) {
+        let mut retained_bytes = vec![0u64; n];
+        let mut retained_count = vec![0u32; n];
+        for w in 1..count {
+            if w + 2 * AHEAD < count {
+                let o = vertex[w + 2 * AHEAD] as usize;
+                prefetch(&retained_bytes, o);
+                prefetch(&retained_count, o);
+                prefetch(sizes, o);
+            }
+            let o = vertex[w] as usize;
+            retained_bytes[o] = sizes.get(o).copied().unwrap_or(0);
+            retained_count[o] = 1;
+        }
+        let mut reachable_bytes = 0u64;
+        for w in (1..count).rev() {
+            if w > 2 * AHEAD {
+                prefetch(&vertex, idom_pre[w - 2 * AHEAD] as usize);
+            }
+            if w > AHEAD {
+                let d = idom_pre[w - AHEAD] as usize;
+                if d != 0 {
+                    let p = vertex[d] as usize;
+                    prefetch(&retained_bytes, p);
+                    prefetch(&retained_count, p);
+                }
+            }
+            let o = vertex[w] as usize;
+            let d = idom_pre[w];
+            if d == 0 {
+                reachable_bytes += retained_bytes[o];
+            } else {
+                let p = vertex[d as usize] as usize;
+                retained_bytes[p] += retained_bytes[o];
+                retained_count[p] = retained_count[p].saturating_add(retained_count[o]);
+            }
+        }
+        (retained_bytes, retained_count, reachable_bytes)
+    };
+    let ((idom, child_offsets, mut children), (retained_bytes, retained_count, reachable_bytes)) =
+        crate::parallel::join(dominators, retained);
     drop(idom_pre);
     drop(vertex);
-    // Long runs sort (size, object) pairs: each size is read once instead of
-    // at every comparison (random reads of `retained_bytes`). The sort is
-    // stable either way, so ties keep their preorder.
-    let mut keyed: Vec<(u64, ObjIdx)> = Vec::new();
-    for slot in 0..=n {
-        let run = &mut children[child_offsets[slot] as usize..child_offsets[slot + 1] as usize];
-        if run.len() > 16 {
-            keyed.clear();
-            keyed.extend(run.iter().map(|&o| (retained_bytes[o as usize], o)));
-            keyed.sort_by_key(|&(k, _)| std::cmp::Reverse(k));
-            for (slot, &(_, o)) in run.iter_mut().zip(&keyed) {
-                *slot = o;
-            }
-        } else if run.len() > 1 {
-            run.sort_by(|&a, &b| retained_bytes[b as usize].cmp(&retained_bytes[a as usize]));
+    // Each list by retained size, largest first; natively the lists are cut
+    // in two halves, sorted by a thread each.
+    let mid = crate::parallel::halves(&child_offsets);
+    let (low, high) = children.split_at_mut(child_offsets[mid] as usize);
+    let sort = |slots: std::ops::Range<usize>, part: &mut [ObjIdx]| {
+        let base = child_offsets[slots.start] as usize;
+        let mut keyed: Vec<(u64, ObjIdx)> = Vec::new();
+        for slot in slots {
+            let run = &mut part[child_offsets[slot] as usize - base..child_offsets[slot + 1] as usize - base];
+            sort_by_retained(run, &retained_bytes, &mut keyed);
         }
+    };
+    if mid <= n {
+        crate::parallel::join(|| sort(mid..n + 1, high), || sort(0..mid, low));
+    } else {
+        sort(0..mid, low);
     }
-    drop(keyed);
     DominatorTree { idom, retained_bytes, retained_count, child_offsets, children, reachable_bytes }
+}
+
+/// Sorts one children list by retained size, largest first; ties keep their
+/// (preorder) order. Long runs sort `(size, object)` pairs in `keyed`: each
+/// size is read once instead of at every comparison (random reads of
+/// `retained_bytes`).
+fn sort_by_retained(run: &mut [ObjIdx], retained_bytes: &[u64], keyed: &mut Vec<(u64, ObjIdx)>) {
+    if run.len() > 16 {
+        keyed.clear();
+        keyed.extend(run.iter().map(|&o| (retained_bytes[o as usize], o)));
+        keyed.sort_by_key(|&(k, _)| std::cmp::Reverse(k));
+        for (slot, &(_, o)) in run.iter_mut().zip(keyed.iter()) {
+            *slot = o;
+        }
+    } else if run.len() > 1 {
+        run.sort_by(|&a, &b| retained_bytes[b as usize].cmp(&retained_bytes[a as usize]));
+    }
 }
 
 /// Prefetches what the depth-first search reads for a frame's first edges:
@@ -507,6 +542,19 @@ mod tests {
                 reached += usize::from(expected.is_some());
             }
             assert!(reached > 2000, "most objects are reachable ({reached})");
+            // Children lists and retained sizes agree with the dominators.
+            let mut listed = tree.top_level().len();
+            for o in 0..n {
+                let children = tree.children(o);
+                listed += children.len();
+                assert!(children.iter().all(|&c| tree.idom(c) == Some(o)), "children of {o}");
+                assert!(children.windows(2).all(|w| tree.retained_bytes(w[0]) >= tree.retained_bytes(w[1])), "order of {o}");
+                if tree.idom(o).is_some() {
+                    let below: u64 = children.iter().map(|&c| tree.retained_bytes(c)).sum();
+                    assert_eq!(tree.retained_bytes(o), sizes[o as usize] + below, "retained size of {o}");
+                }
+            }
+            assert_eq!(listed, reached);
             assert_eq!(tree.top_level().iter().map(|&t| tree.retained_count(t) as usize).sum::<usize>(), reached);
         }
     }

@@ -52,6 +52,13 @@ pub struct Analysis {
     pub owners: Owners,
 }
 
+/// How much of the analysis [`Analysis::of_heap_to`] computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    Everything,
+    Retention,
+}
+
 impl Analysis {
     /// Analyses the snapshot's heap; `None` when it has none (tracemalloc only).
     pub fn compute(snapshot: &Snapshot) -> Option<Analysis> {
@@ -59,6 +66,19 @@ impl Analysis {
     }
 
     pub fn of_heap(snapshot: &Snapshot, heap: &Heap) -> Analysis {
+        Analysis::of_heap_to(snapshot, heap, Depth::Everything)
+    }
+
+    /// What a command that prints only retention needs — roots, types,
+    /// distances and the dominator tree with retained sizes (what memlab's
+    /// full-heap analysis computes): `components`, `by_type` and `owners`
+    /// are left empty, so the cycle, per-type and ownership queries must not
+    /// be asked of it.
+    pub fn retention_only(snapshot: &Snapshot, heap: &Heap) -> Analysis {
+        Analysis::of_heap_to(snapshot, heap, Depth::Retention)
+    }
+
+    fn of_heap_to(snapshot: &Snapshot, heap: &Heap, depth: Depth) -> Analysis {
         let n = heap.object_count();
         let mut is_root = BitSet::new(n);
         let mut roots = Vec::new();
@@ -72,15 +92,23 @@ impl Analysis {
         let view = StrongView::new(&heap.graph, &none);
         // The dominator tree is the longest step; natively it runs beside the
         // others (the browser worker has one thread and runs them in turn).
+        let everything = depth == Depth::Everything;
         let ((types, distances, components), dominators) = crate::parallel::join(
-            || (TypeIndex::new(&snapshot.strings, heap), distance::distances(&view, &roots), scc::cyclic_components(&view)),
+            || {
+                let components = if everything { scc::cyclic_components(&view) } else { Components::default() };
+                (TypeIndex::new(&snapshot.strings, heap), distance::distances(&view, &roots), components)
+            },
             || dominators::dominator_tree(&view, &roots, &heap.size_bytes),
         );
         // Both read the dominator tree: side by side as well.
-        let (by_type, owners) = crate::parallel::join(
-            || aggregate::aggregate(heap, &types, &dominators, AggregateOptions::default()),
-            || Owners::compute(snapshot, heap, &types, &distances, &dominators),
-        );
+        let (by_type, owners) = if everything {
+            crate::parallel::join(
+                || aggregate::aggregate(heap, &types, &dominators, AggregateOptions::default()),
+                || Owners::compute(snapshot, heap, &types, &distances, &dominators),
+            )
+        } else {
+            (Vec::new(), Owners::default())
+        };
         Analysis { roots, is_root, types, distances, dominators, components, by_type, owners }
     }
 

@@ -522,6 +522,23 @@ mod tests {
         }
     }
 
+    /// Every index valid, one name past the strings: the quick check of a
+    /// file's references must still send it through the record-by-record one.
+    #[test]
+    fn a_reference_name_past_the_strings_is_a_warning() {
+        let text = doc(
+            r#"{"objects": [100,1,8,0,-1,-1, 200,1,8,0,-1,-1], "references": [0,1,2,1, 1,0,2,7], "roots": [0,0,-1,0]}"#,
+            r#"["", "builtins.int"]"#,
+        );
+        let loaded = load(text.as_bytes()).unwrap();
+        let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(warnings, ["reference name refers past the end of `strings` (in heap.references record 1)"]);
+        let heap = loaded.snapshot.heap.unwrap();
+        assert_eq!(heap.reference_count(), 2);
+        let names: Vec<crate::strings::StrId> = (0..2).map(|e| heap.graph.label(e).name()).collect();
+        assert_eq!(names, [1, crate::strings::NO_STRING]);
+    }
+
     #[test]
     fn structural_damage_is_an_error_with_a_location() {
         let text = small();

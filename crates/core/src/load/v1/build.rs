@@ -181,9 +181,16 @@ impl Document {
             raw.to.truncate(MAX_REFERENCES);
             raw.labels.truncate(MAX_REFERENCES);
         }
-        // Drop references that name unknown objects, compacting in place.
-        let mut kept = 0;
-        for e in 0..raw.from.len() {
+        // Drop references that name unknown objects, compacting in place
+        // (a file whose references are all valid is only read: the largest
+        // index and name, in passes the compiler vectorizes).
+        let largest = |column: &[u32]| column.iter().fold(0u32, |m, &x| m.max(x));
+        let largest_name = raw.labels.iter().fold(0u32, |m, l| m.max(l.name().wrapping_add(1)));
+        let all_valid = raw.from.is_empty()
+            || ((largest(&raw.from) as usize) < n && (largest(&raw.to) as usize) < n && !bad_string(largest_name.wrapping_sub(1)));
+        let first_checked = if all_valid { raw.from.len() } else { 0 };
+        let mut kept = first_checked;
+        for e in first_checked..raw.from.len() {
             let (f, t) = (raw.from[e], raw.to[e]);
             if (f as usize) < n && (t as usize) < n {
                 let mut label = raw.labels[e];
