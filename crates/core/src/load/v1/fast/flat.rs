@@ -301,6 +301,74 @@ mod tests {
         assert_eq!(checked, 21 * 3 * 2 * 12 * 9);
     }
 
+    /// Long texts of random tokens — values of 1–20 digits, signs, leading
+    /// zeros, `-0`, commas, spaces and stray bytes — read by the tokenizer,
+    /// whole or cut into two pieces, exactly as one window reads them.
+    #[test]
+    fn random_texts_in_pieces_agree_with_one_window() {
+        let mut seed = 0x853c_49e6_748f_ea9bu64;
+        let mut next = |m: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        let (mut accepted, mut refused, mut values) = (0, 0, 0);
+        for round in 0..4000 {
+            let mut text = String::new();
+            let width = 1 + round % 5;
+            let tokens = width as u64 * (10 + next(60));
+            let odd = next(4) == 0;
+            for t in 0..tokens {
+                if t > 0 {
+                    text.push_str(match next(if odd { 400 } else { 40_000 }) {
+                        0 => ",,",
+                        1 => ", ",
+                        2 => " ,",
+                        3 => "",
+                        4 => ",\n",
+                        _ => ",",
+                    });
+                }
+                match next(if odd { 300 } else { 30_000 }) {
+                    0 => text.push_str("-0"),
+                    1 => text.push('-'),
+                    2 => text.push_str("1.5"),
+                    3 => text.push_str("x"),
+                    4 => text.push_str("0123"),
+                    5 => text.push_str("1-2"),
+                    _ => {
+                        if next(3) == 0 {
+                            text.push('-');
+                        }
+                        let len = match next(10) {
+                            0 => {
+                                let longest = if next(100) == 0 { 6 } else { 4 };
+                                15 + next(longest)
+                            }
+                            1..=3 => 1,
+                            _ => 1 + next(9),
+                        };
+                        for d in 0..len {
+                            text.push(char::from(b'0' + if d == 0 { 1 + next(9) } else { next(10) } as u8));
+                        }
+                    }
+                }
+            }
+            let whole = fed(&text, width);
+            let bytes = text.as_bytes();
+            let cut = (1..bytes.len()).find(|&at| bytes[at - 1] == b',' && next(3) == 0).unwrap_or(0);
+            assert_eq!(in_pieces(&text, width, &[]), whole, "{text:?}");
+            assert_eq!(in_pieces(&text, width, &[cut]), whole, "{text:?} cut at {cut}");
+            match whole {
+                Some(v) => {
+                    accepted += 1;
+                    values += v.len();
+                }
+                None => refused += 1,
+            }
+        }
+        assert!(accepted > 1000 && refused > 1000 && values > 100_000, "{accepted} accepted, {refused} refused, {values} values");
+    }
+
     #[test]
     fn flat_arrays() {
         assert_eq!(fed("", 2), Some(vec![]));
