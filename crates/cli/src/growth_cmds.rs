@@ -77,9 +77,9 @@ pub fn growth(files: &[Opened], out: &mut Out, fail_if_grows: &[String], limit: 
         };
         heaps.push((f, heap));
     }
-    let analyses: Vec<Analysis> = heaps.iter().map(|(f, h)| Analysis::of_heap(&f.snapshot, h)).collect();
+    let analyses: &Vec<Analysis> = crate::kept_until_exit(heaps.iter().map(|(f, h)| Analysis::of_heap(&f.snapshot, h)).collect());
     let series: Vec<SeriesHeap> =
-        heaps.iter().zip(&analyses).map(|((f, h), a)| SeriesHeap { snapshot: &f.snapshot, heap: h, analysis: a }).collect();
+        heaps.iter().zip(analyses).map(|((f, h), a)| SeriesHeap { snapshot: &f.snapshot, heap: h, analysis: a }).collect();
     let g = growth::growth(&series, &GrowthOptions::default())?;
     let last = series[series.len() - 1];
     let findings: Vec<FindingJson> = g.findings.iter().map(|f| finding_json(&g, last, f)).collect();

@@ -14,6 +14,7 @@ use heapscope_core::analysis::strong_view::Exclusions;
 use heapscope_core::analysis::suspects::SuspectKind;
 use heapscope_core::analysis::Analysis;
 use heapscope_core::graph::ObjIdx;
+use heapscope_core::model::{Heap, Snapshot};
 use heapscope_core::units::{format_bytes, format_bytes_delta, format_count};
 use heapscope_core::HeapView;
 
@@ -34,19 +35,21 @@ const MAX_DOMINATOR_NODES: usize = 100_000;
 const MAX_INDENT_LEVEL: usize = 32;
 
 /// Analyses the file's heap; fails for a file without one.
-fn analyse(o: &Opened) -> Result<Analysis> {
-    let Some(heap) = o.snapshot.heap.as_ref() else {
-        bail!("{}: this {} has no object graph (tracemalloc only); try `heapscope tracemalloc`", o.name, o.snapshot.format.describe())
-    };
-    Ok(Analysis::of_heap(&o.snapshot, heap))
+/// Kept until the process ends (`kept_until_exit`).
+fn analyse(o: &Opened) -> Result<&'static Analysis> {
+    analyse_with(o, Analysis::of_heap)
 }
 
 /// [`analyse`], to the depth of [`Analysis::retention_only`].
-fn analyse_retention(o: &Opened) -> Result<Analysis> {
+fn analyse_retention(o: &Opened) -> Result<&'static Analysis> {
+    analyse_with(o, Analysis::retention_only)
+}
+
+fn analyse_with(o: &Opened, analysis: fn(&Snapshot, &Heap) -> Analysis) -> Result<&'static Analysis> {
     let Some(heap) = o.snapshot.heap.as_ref() else {
         bail!("{}: this {} has no object graph (tracemalloc only); try `heapscope tracemalloc`", o.name, o.snapshot.format.describe())
     };
-    Ok(Analysis::retention_only(&o.snapshot, heap))
+    Ok(crate::kept_until_exit(analysis(&o.snapshot, heap)))
 }
 
 /// The file's heap with its analysis (from [`analyse`]).
@@ -95,7 +98,7 @@ pub fn summary(o: &Opened, out: &mut Out, json: bool) -> Result<()> {
     };
     if s.heap.is_some() {
         let analysis = analyse(o)?;
-        let f = view(o, &analysis)?.overview();
+        let f = view(o, analysis)?.overview();
         doc.heap = Some(wire::HeapSummary {
             objects: f.object_count,
             references: f.reference_count,
@@ -149,7 +152,7 @@ pub fn summary(o: &Opened, out: &mut Out, json: bool) -> Result<()> {
 
 pub fn types(o: &Opened, out: &mut Out, by_module: bool, fold_dicts: bool, limit: usize, json: bool) -> Result<()> {
     let analysis = analyse(o)?;
-    let x = view(o, &analysis)?;
+    let x = view(o, analysis)?;
     let options = AggregateOptions { group_by: if by_module { GroupBy::Module } else { GroupBy::Type }, fold_instance_dicts: fold_dicts };
     let rows = if by_module || fold_dicts { x.analysis.aggregate(x.heap, options) } else { x.analysis.by_type.clone() };
     if json {
@@ -193,7 +196,7 @@ pub fn retainers(
     json: bool,
 ) -> Result<()> {
     let analysis = analyse(o)?;
-    let x = view(o, &analysis)?;
+    let x = view(o, analysis)?;
     let (target, note) = match (type_name, address) {
         (_, Some(a)) => (find(o, &x, a)?, None),
         (Some(t), None) => {
@@ -274,7 +277,7 @@ pub fn retainers(
 pub fn dominators(o: &Opened, out: &mut Out, limit: usize, depth: usize, json: bool) -> Result<()> {
     // Prints retention only: no cycles, per-type table or owners to compute.
     let analysis = analyse_retention(o)?;
-    let x = view(o, &analysis)?;
+    let x = view(o, analysis)?;
     let tree = &x.analysis.dominators;
     let reachable = tree.reachable_bytes();
     let share = |o: ObjIdx| tree.retained_bytes(o) as f64 / reachable.max(1) as f64;
@@ -325,7 +328,7 @@ pub fn dominators(o: &Opened, out: &mut Out, limit: usize, depth: usize, json: b
 
 pub fn cycles(o: &Opened, out: &mut Out, limit: usize, garbage_only: bool, hide_internal: bool, json: bool) -> Result<()> {
     let analysis = analyse(o)?;
-    let x = view(o, &analysis)?;
+    let x = view(o, analysis)?;
     let all = x.analysis.cycles(x.snapshot, x.heap);
     let garbage = x.overview().garbage_cycle_count;
     let cycles: Vec<_> = CycleFilter { garbage_only, hide_internal }.apply(&all).map(|(_, c)| c).collect();
@@ -398,7 +401,7 @@ pub fn cycles(o: &Opened, out: &mut Out, limit: usize, garbage_only: bool, hide_
 
 pub fn suspects(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<()> {
     let analysis = analyse(o)?;
-    let x = view(o, &analysis)?;
+    let x = view(o, analysis)?;
     let list = x.analysis.suspects(x.snapshot, x.heap, limit);
     if json {
         let doc: Vec<wire::Suspect> = list
@@ -445,7 +448,7 @@ pub fn suspects(o: &Opened, out: &mut Out, limit: usize, json: bool) -> Result<(
 
 pub fn search(o: &Opened, out: &mut Out, query: &str, limit: usize, json: bool) -> Result<()> {
     let analysis = analyse(o)?;
-    let x = view(o, &analysis)?;
+    let x = view(o, analysis)?;
     let found = x.analysis.search(x.snapshot, x.heap, query, limit);
     if json {
         let doc: Vec<wire::SearchHit> =

@@ -210,26 +210,29 @@ pub fn warn(message: &str) {
 fn run(cli: Cli, out: &mut Out) -> Result<ExitCode> {
     let json = cli.json;
     let options = load_options()?;
-    let open = |p: &Path| open(p, &options);
+    // Each command runs once and the process ends: what it opens and
+    // computes is kept until then ([`kept_until_exit`]).
+    let owned = |p: &Path| open(p, &options);
+    let open = |p: &Path| owned(p).map(kept_until_exit);
     match cli.command {
-        Command::Summary { file } => heap_cmds::summary(&open(&file)?, out, json),
-        Command::Types { file, by_module, fold_dicts, limit } => heap_cmds::types(&open(&file)?, out, by_module, fold_dicts, limit, json),
+        Command::Summary { file } => heap_cmds::summary(open(&file)?, out, json),
+        Command::Types { file, by_module, fold_dicts, limit } => heap_cmds::types(open(&file)?, out, by_module, fold_dicts, limit, json),
         Command::Retainers { file, r#type, address, paths, ignore } => {
-            heap_cmds::retainers(&open(&file)?, out, r#type.as_deref(), address.as_deref(), paths, &ignore, json)
+            heap_cmds::retainers(open(&file)?, out, r#type.as_deref(), address.as_deref(), paths, &ignore, json)
         }
-        Command::Dominators { file, limit, depth } => heap_cmds::dominators(&open(&file)?, out, limit, depth, json),
+        Command::Dominators { file, limit, depth } => heap_cmds::dominators(open(&file)?, out, limit, depth, json),
         Command::Cycles { file, limit, garbage_only, hide_internal } => {
-            heap_cmds::cycles(&open(&file)?, out, limit, garbage_only, hide_internal, json)
+            heap_cmds::cycles(open(&file)?, out, limit, garbage_only, hide_internal, json)
         }
-        Command::Suspects { file, limit } => heap_cmds::suspects(&open(&file)?, out, limit, json),
-        Command::Search { file, query, limit } => heap_cmds::search(&open(&file)?, out, &query, limit, json),
+        Command::Suspects { file, limit } => heap_cmds::suspects(open(&file)?, out, limit, json),
+        Command::Search { file, query, limit } => heap_cmds::search(open(&file)?, out, &query, limit, json),
         Command::Diff { before, after, max_growth, limit } => {
-            let grew = heap_cmds::diff(&open(&before)?, &open(&after)?, out, &max_growth, limit, json)?;
+            let grew = heap_cmds::diff(open(&before)?, open(&after)?, out, &max_growth, limit, json)?;
             return Ok(if grew { ExitCode::from(EXIT_GREW) } else { ExitCode::SUCCESS });
         }
         Command::Growth { files, fail_if_grows, limit } => {
-            let opened = files.iter().map(|f| open(f)).collect::<Result<Vec<_>>>()?;
-            let grew = growth_cmds::growth(&opened, out, &fail_if_grows, limit, json)?;
+            let opened = kept_until_exit(files.iter().map(|f| owned(f)).collect::<Result<Vec<_>>>()?);
+            let grew = growth_cmds::growth(opened, out, &fail_if_grows, limit, json)?;
             return Ok(if grew { ExitCode::from(EXIT_GREW) } else { ExitCode::SUCCESS });
         }
         Command::Mprof { files, limit } => mprof_cmds::mprof(&files, out, limit, json),
@@ -237,12 +240,20 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode> {
             let other = compare.as_deref().map(open).transpose()?;
             let filters = tm_cmds::filters(&include, &exclude, &include_domain, &exclude_domain);
             let opts = tm_cmds::Options { group_by: &group_by, cumulative, filters: &filters, limit, json };
-            tm_cmds::tracemalloc(&open(&file)?, other.as_ref(), out, &opts)
+            tm_cmds::tracemalloc(open(&file)?, other, out, &opts)
         }
         Command::Synth { objects, out: path, seed } => synth(objects, &path, seed, out, json),
-        Command::ToHeapsnapshot { file, out: path } => to_heapsnapshot(&open(&file)?, &path, out),
+        Command::ToHeapsnapshot { file, out: path } => to_heapsnapshot(open(&file)?, &path, out),
     }?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `value`, never freed: the kernel takes a process's memory back at once
+/// when it ends, where freeing each column of a heap of millions of objects
+/// takes tens of milliseconds (docs/perf-native.md). For what a command
+/// opens or computes, which it keeps to its end anyway.
+pub fn kept_until_exit<T>(value: T) -> &'static T {
+    Box::leak(Box::new(value))
 }
 
 /// The load limits: the core's, lowered by `HEAPSCOPE_MAX_DECOMPRESSED_BYTES`.
