@@ -332,7 +332,7 @@ mod tests {
                     0 => text.push_str("-0"),
                     1 => text.push('-'),
                     2 => text.push_str("1.5"),
-                    3 => text.push_str("x"),
+                    3 => text.push('x'),
                     4 => text.push_str("0123"),
                     5 => text.push_str("1-2"),
                     _ => {
