@@ -338,7 +338,6 @@ impl Graph {
     }
 }
 
-/// `offsets[i]..offsets[i+1]` is the run of entries whose key is `i`.
 /// The incoming side of the graph: each object's referrers in edge order
 /// (offsets, sources) and one bit per weak entry (empty without weak
 /// references). Natively the edges are cut in two at a referrer boundary
@@ -430,6 +429,7 @@ fn incoming(
     (in_offsets, in_sources, in_weak)
 }
 
+/// `offsets[i]..offsets[i+1]` is the run of entries whose key is `i`.
 fn offsets_by(node_count: usize, keys: &[ObjIdx]) -> Vec<u32> {
     let mut offsets = vec![0u32; node_count + 1];
     for &k in keys {
