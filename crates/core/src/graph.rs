@@ -466,11 +466,8 @@ mod tests {
     #[test]
     fn incoming_lists_keep_edge_order_and_weak_bits() {
         let n = 700usize;
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |m: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % m
-        };
+        let mut rng = crate::test_rng::Lcg::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |m: usize| rng.below(m as u64) as usize;
         let edges: Vec<(ObjIdx, ObjIdx, bool)> = (0..5000).map(|_| (next(n) as ObjIdx, next(n / 7) as ObjIdx, next(9) == 0)).collect();
         let labels = edges.iter().map(|&(_, _, weak)| EdgeLabel::new(if weak { RefKind::Weak } else { RefKind::Index }, 3)).collect();
         let g = Graph::from_edges(n, edges.iter().map(|e| e.0).collect(), edges.iter().map(|e| e.1).collect(), labels);

@@ -15,6 +15,8 @@ mod parallel;
 mod prefetch;
 pub mod strings;
 pub mod synth;
+#[cfg(test)]
+mod test_rng;
 pub mod units;
 pub mod view;
 

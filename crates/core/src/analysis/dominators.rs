@@ -404,8 +404,10 @@ pub fn dominator_tree(view: &StrongView, roots: &[ObjIdx], sizes: &[u64]) -> Dom
             sort_by_retained(run, &retained_bytes, &mut keyed);
         }
     };
-    if mid <= n {
-        crate::parallel::join(|| sort(mid..n + 1, high), || sort(0..mid, low));
+    // n + 1 lists: one per object and the super-root's.
+    let lists = n + 1;
+    if mid < lists {
+        crate::parallel::join(|| sort(mid..lists, high), || sort(0..mid, low));
     } else {
         sort(0..mid, low);
     }
@@ -481,11 +483,8 @@ mod tests {
     #[test]
     fn matches_cooper_harvey_kennedy_on_a_deep_graph() {
         let n = 3000u32;
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |m: u32| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((seed >> 33) % m as u64) as u32
-        };
+        let mut rng = crate::test_rng::Lcg::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |m: u32| rng.below(u64::from(m)) as u32;
         let mut edges: Vec<(ObjIdx, ObjIdx, bool)> = Vec::new();
         for i in 0..n - 1 {
             if i % 500 != 499 {

@@ -201,11 +201,8 @@ mod tests {
     /// components and excluded objects.
     #[test]
     fn components_keep_the_textbook_order() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |m: u32| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((seed >> 33) % m as u64) as u32
-        };
+        let mut rng = crate::test_rng::Lcg::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |m: u32| rng.below(u64::from(m)) as u32;
         let mut cyclic = 0;
         for round in 0..40 {
             let n = 20 + next(200);

@@ -185,6 +185,8 @@ impl Document {
         // (a file whose references are all valid is only read: the largest
         // index and name, in passes the compiler vectorizes).
         let largest = |column: &[u32]| column.iter().fold(0u32, |m, &x| m.max(x));
+        // Names shifted up by one, so that "no name" (`NO_STRING`, the
+        // largest id) counts as the smallest.
         let largest_name = raw.labels.iter().fold(0u32, |m, l| m.max(l.name().wrapping_add(1)));
         let all_valid = raw.from.is_empty()
             || ((largest(&raw.from) as usize) < n && (largest(&raw.to) as usize) < n && !bad_string(largest_name.wrapping_sub(1)));

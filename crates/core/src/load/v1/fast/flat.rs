@@ -306,11 +306,8 @@ mod tests {
     /// whole or cut into two pieces, exactly as one window reads them.
     #[test]
     fn random_texts_in_pieces_agree_with_one_window() {
-        let mut seed = 0x853c_49e6_748f_ea9bu64;
-        let mut next = |m: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) % m
-        };
+        let mut rng = crate::test_rng::Lcg::new(0x853c_49e6_748f_ea9b);
+        let mut next = |m: u64| rng.below(m);
         let (mut accepted, mut refused, mut values) = (0, 0, 0);
         for round in 0..4000 {
             let mut text = String::new();
