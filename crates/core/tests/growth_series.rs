@@ -16,6 +16,7 @@
 use std::path::PathBuf;
 use std::process::{Child, Command};
 
+use heapscope_core::analysis::growth::holders::Grouping;
 use heapscope_core::analysis::growth::naming::Home;
 use heapscope_core::analysis::growth::{growth, FindingKind, Growth, GrowthError, GrowthOptions, SeriesHeap};
 use heapscope_core::{Analysis, Snapshot};
@@ -186,6 +187,10 @@ const LEAKS: &[(&str, &str)] = &[
     ("stored_exceptions", "__main__.errors"),
     ("thread_local", "__main__.context<internal>[…]['seen']"),
     ("weak_values", "Pool._registry.data"),
+    // A tree of nodes, growing in three branches: one finding, named by its top.
+    ("route_tree", "Router.root"),
+    // One list attribute of each value of a dict, each growing a little.
+    ("parent_tree", "__main__._by_user[*].children"),
 ];
 
 fn run_leak(program: &str, out: &std::path::Path) {
@@ -227,8 +232,16 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
         let in_bytes = matches!(program, "capture_buffer" | "latency_array" | "linked_history" | "str_log");
         assert_eq!(h.lengths_in_bytes, in_bytes, "{program}: {reasons:#?}");
         assert_eq!(h.replaced, matches!(program, "linked_history" | "str_log"), "{program}: {reasons:#?}");
-        // Lists in one dict, each growing by a few items: one finding.
-        assert_eq!(h.siblings > 0, matches!(program, "defaultdict_index" | "setdefault_events"), "{program}: {reasons:#?}");
+        // Lists in one dict, each growing by a few items, and the levels of
+        // one tree: one finding.
+        let grouping = match program {
+            "defaultdict_index" | "setdefault_events" => Grouping::Elements,
+            "parent_tree" => Grouping::Attribute("children".into()),
+            "route_tree" => Grouping::Tree(Some("children".into())),
+            _ => Grouping::Single,
+        };
+        assert_eq!(h.grouping, grouping, "{program}: {reasons:#?}");
+        assert_eq!(h.siblings > 0, h.grouping != Grouping::Single, "{program}: {reasons:#?}");
         first += 1;
         top3 += 1;
     }
@@ -279,9 +292,9 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
     first += 1;
     top3 += 1;
     let n = LEAKS.len() + 5;
-    assert_eq!(n, 26);
+    assert_eq!(n, 28);
     eprintln!("growth: {n} leak programs, the leaking holder is the first finding in {first}, one of the first three in {top3}");
-    assert_eq!((first, top3), (26, 26));
+    assert_eq!((first, top3), (28, 28));
     let _ = std::fs::remove_dir_all(&root);
 }
 

@@ -25,9 +25,15 @@
 //!
 //! Siblings: [`MIN_SIBLINGS`] or more holders of one type and tier that are
 //! elements of one container (`stats[user].append(…)`, a `defaultdict(list)`
-//! per key) are one finding, named by the container (`_activity[*]`), their
-//! lengths and sizes summed (`siblings`); each alone grows too little to be
-//! seen.
+//! per key), or one attribute of objects that are (`by_user[k].children`),
+//! are one finding, named by the container (`_activity[*]`,
+//! `_by_user[*].children`), their lengths and sizes summed (`siblings`);
+//! each alone grows too little to be seen. Holders at the levels of one
+//! tree — node objects each keeping its children in a container under one
+//! attribute (`node.children[segment] = Node()`), or containers nested in
+//! containers of their own type — are one finding named by the tree's top
+//! (`Router.root`) once [`MIN_TREE_HOLDERS`] of them grow: the growth is
+//! spread over its branches.
 //!
 //! Candidates are ranked by their *own* growth of retained size: the growth
 //! of their retained bytes minus that of the growing holders they dominate
@@ -56,6 +62,12 @@ pub const MIN_BUFFER_GROWTH: u64 = 16 * 1024;
 
 /// Growing holders in one container that are one finding (module doc).
 pub const MIN_SIBLINGS: usize = 3;
+
+/// Growing holders in one tree that are one finding (module doc).
+pub const MIN_TREE_HOLDERS: usize = 2;
+
+/// How far up a holder's shortest path the levels of a tree are followed.
+const MAX_TREE_LEVELS: usize = 256;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct GrowingHolder {
@@ -90,10 +102,27 @@ pub struct GrowingHolder {
     /// How it is held when it is a local variable of a running frame.
     pub frame_local: Option<crate::analysis::suspects::Holder>,
     /// Siblings (module doc): how many holders this finding sums, and the
-    /// container they are elements of; `object` and `lineage` are the one
-    /// that grew most. 0 and `None` for a single holder.
+    /// container they are elements of (for a tree: its top); `object` and
+    /// `lineage` are the one that grew most. 0 and `None` for a single holder.
     pub siblings: u32,
     pub container: Option<ObjIdx>,
+    /// How the summed holders hang under `container`.
+    pub grouping: Grouping,
+}
+
+/// How the holders of one finding are related (module doc).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Grouping {
+    /// One holder.
+    Single,
+    /// Elements of one container: `_activity[*]`.
+    Elements,
+    /// One attribute of the elements of one container: `_by_user[*].children`.
+    Attribute(String),
+    /// The levels of one tree, named by its top: node objects keeping their
+    /// children under this attribute (`Some("children")`), or containers
+    /// nested in containers (`None`).
+    Tree(Option<String>),
 }
 
 impl GrowingHolder {
@@ -118,6 +147,7 @@ impl GrowingHolder {
             frame_local: None,
             siblings: 0,
             container: None,
+            grouping: Grouping::Single,
         }
     }
 
@@ -263,8 +293,10 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
     for c in &mut candidates {
         let named = c.container.unwrap_or(c.object);
         c.name = last_view.python_name(named).unwrap_or_else(|| last_view.short(named));
-        if c.container.is_some() {
-            c.name.push_str("[*]");
+        match &c.grouping {
+            Grouping::Elements => c.name.push_str("[*]"),
+            Grouping::Attribute(a) => c.name.push_str(&format!("[*].{a}")),
+            Grouping::Single | Grouping::Tree(_) => {}
         }
         c.item_type = item_type(m, k_last, last_view, c.object);
         c.frame_local = last_view.frame_local(c.object);
@@ -321,26 +353,28 @@ fn grows_by_min(sizes: &[u64]) -> bool {
     sizes.windows(2).all(|w| w[1] > w[0]) && sizes.last().zip(sizes.first()).is_some_and(|(l, f)| l - f >= MIN_BUFFER_GROWTH)
 }
 
-/// Merges siblings (module doc): holders of one type and tier reached as
-/// elements (a dict value or an index, not a namespace key) of one container.
+/// Merges siblings and the holders of one tree (module doc): holders of
+/// one type and tier in one group (see [`group_of`]).
 fn merge_siblings(candidates: Vec<GrowingHolder>, view: &NamingView) -> Vec<GrowingHolder> {
-    let container_of = |c: &GrowingHolder| -> Option<ObjIdx> {
-        let (p, e) = view.tree.parent(c.object)?;
-        let kind = view.heap.graph.label(e).kind();
-        let element = matches!(kind, RefKind::DictValue | RefKind::Index);
-        (element && view.namespace_module(p).is_none() && !c.replaced).then_some(p)
-    };
-    let mut groups: HashMap<(ObjIdx, String, u8), Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<(ObjIdx, Grouping, String, u8), Vec<usize>> = HashMap::new();
     for (i, c) in candidates.iter().enumerate() {
-        if let Some(p) = container_of(c) {
-            groups.entry((p, c.holder_type.clone(), c.tier)).or_default().push(i);
+        if c.replaced {
+            continue;
+        }
+        if let Some((p, grouping)) = group_of(view, c.object) {
+            groups.entry((p, grouping, c.holder_type.clone(), c.tier)).or_default().push(i);
         }
     }
     let mut merged_into: Vec<Option<usize>> = vec![None; candidates.len()];
     let mut sums: Vec<GrowingHolder> = Vec::new();
-    let mut keys: Vec<_> = groups.into_iter().filter(|(_, members)| members.len() >= MIN_SIBLINGS).collect();
-    keys.sort_by_key(|((p, _, tier), _)| (*p, *tier));
-    for ((p, _, _), members) in keys {
+    let mut keys: Vec<_> = groups
+        .into_iter()
+        .filter(|((_, grouping, _, _), members)| {
+            members.len() >= if matches!(grouping, Grouping::Tree(_)) { MIN_TREE_HOLDERS } else { MIN_SIBLINGS }
+        })
+        .collect();
+    keys.sort_by_key(|((p, _, _, tier), members)| (*p, *tier, members[0]));
+    for ((p, grouping, _, _), members) in keys {
         let top = *members
             .iter()
             .max_by_key(|&&i| (candidates[i].own_growth_bytes, std::cmp::Reverse(candidates[i].object)))
@@ -353,6 +387,7 @@ fn merge_siblings(candidates: Vec<GrowingHolder>, view: &NamingView) -> Vec<Grow
         sum.monotonic = sum.lengths.windows(2).all(|w| w[1] > w[0]);
         sum.siblings = members.len() as u32;
         sum.container = Some(p);
+        sum.grouping = grouping;
         for &i in &members {
             merged_into[i] = Some(sums.len());
         }
@@ -361,6 +396,96 @@ fn merge_siblings(candidates: Vec<GrowingHolder>, view: &NamingView) -> Vec<Grow
     let mut out: Vec<GrowingHolder> = candidates.into_iter().zip(merged_into).filter(|(_, m)| m.is_none()).map(|(c, _)| c).collect();
     out.extend(sums);
     out
+}
+
+/// The group a holder belongs to, by its shortest path (module doc): the
+/// top of the tree it is a level of; else the container it is an element
+/// of (a dict value or an index, not a namespace key); else the container
+/// whose elements hold it under one attribute.
+fn group_of(view: &NamingView, holder: ObjIdx) -> Option<(ObjIdx, Grouping)> {
+    if let Some(tree) = tree_of(view, holder) {
+        return Some(tree);
+    }
+    let (p, e) = view.tree.parent(holder)?;
+    if is_element_edge(view, e) && is_plain_container(view, p) {
+        return Some((p, Grouping::Elements));
+    }
+    let (node, attribute) = node_attribute(view, holder)?;
+    let (c, e) = view.tree.parent(node)?;
+    (is_element_edge(view, e) && is_plain_container(view, c)).then(|| (c, Grouping::Attribute(attribute)))
+}
+
+/// The top of the tree `holder` is a level of (module doc), if it is one:
+/// walking up its shortest path, each step either a container held as an
+/// element of a container of the holder's type, or a node (an instance of
+/// one program class) holding such a container under the holder's
+/// attribute and held as an element of one. A tree has a node above the
+/// holder's own, or two levels of nested containers.
+fn tree_of(view: &NamingView, holder: ObjIdx) -> Option<(ObjIdx, Grouping)> {
+    let holder_type = view.types.type_of(holder);
+    let mut node: Option<(u32, String)> = None;
+    let (mut x, mut top, mut levels) = (holder, None, 0);
+    for _ in 0..MAX_TREE_LEVELS {
+        // `x`: a container of the holder's type.
+        let Some((p, e)) = view.tree.parent(x) else { break };
+        if is_element_edge(view, e) && view.types.type_of(p) == holder_type && is_plain_container(view, p) {
+            (x, top, levels) = (p, Some(p), levels + 1);
+            continue;
+        }
+        let Some((n, attribute)) = node_attribute(view, x) else { break };
+        let kind = (view.types.type_of(n), attribute);
+        if node.as_ref().is_some_and(|k| *k != kind) {
+            break;
+        }
+        node = Some(kind);
+        if levels > 0 {
+            top = Some(n);
+        }
+        // The node is an element of its parent's container of the holder's type.
+        let Some((c, e)) = view.tree.parent(n) else { break };
+        if !(is_element_edge(view, e) && view.types.type_of(c) == holder_type && is_plain_container(view, c)) {
+            break;
+        }
+        (x, top, levels) = (c, Some(c), levels + 1);
+    }
+    let top = top?;
+    match node {
+        Some((_, attribute)) => Some((top, Grouping::Tree(Some(attribute)))),
+        None => (levels >= 2).then_some((top, Grouping::Tree(None))),
+    }
+}
+
+/// Whether `edge` makes its target an element of its source (a dict value
+/// or an index: not an attribute or a namespace key).
+fn is_element_edge(view: &NamingView, edge: crate::graph::EdgeIdx) -> bool {
+    matches!(view.heap.graph.label(edge).kind(), RefKind::DictValue | RefKind::Index)
+}
+
+/// A container of the program's data: no module namespace, no instance's
+/// or class's own `__dict__`.
+fn is_plain_container(view: &NamingView, o: ObjIdx) -> bool {
+    if view.namespace_module(o).is_some() {
+        return false;
+    }
+    view.tree.parent(o).is_none_or(|(_, e)| !matches!(view.heap.graph.label(e).kind(), RefKind::InstanceDict | RefKind::ClassDict))
+}
+
+/// The instance of a program class that holds `o` as an attribute (inline,
+/// in a slot, or in its `__dict__`), with the attribute's name.
+fn node_attribute(view: &NamingView, o: ObjIdx) -> Option<(ObjIdx, String)> {
+    let (p, e) = view.tree.parent(o)?;
+    let label = view.heap.graph.label(e);
+    let name = view.snapshot.strings.get(label.name()).filter(|n| !n.is_empty())?;
+    let node = match label.kind() {
+        RefKind::Attribute => p,
+        RefKind::DictValue => {
+            let (owner, e) = view.tree.parent(p)?;
+            (view.heap.graph.label(e).kind() == RefKind::InstanceDict).then_some(owner)?
+        }
+        _ => return None,
+    };
+    let name = name.strip_prefix('\'').and_then(|n| n.strip_suffix('\'')).unwrap_or(name);
+    (view.class_of(node) == crate::analysis::suspects::TypeClass::User).then(|| (node, name.to_string()))
 }
 
 /// The most common element type of `o` (among elements new since the first

@@ -25,7 +25,7 @@ pub mod survivors;
 use std::fmt;
 
 use garbage::GrowingGarbage;
-use holders::{plural, GrowingHolder};
+use holders::{plural, Grouping, GrowingHolder};
 use matching::Matching;
 use naming::{short_type, Home, NamingView};
 use per_type::TypeGrowth;
@@ -307,11 +307,13 @@ pub fn holder_reason(h: &GrowingHolder) -> String {
         Some((t, _)) => plural(t),
         None => "items".to_string(),
     };
-    // `` `__main__._activity[*]` (400 list objects, each growing): … ``.
-    let holder = if h.siblings > 0 {
-        format!("{} {}, each growing", h.siblings, plural(&h.holder_type))
-    } else {
-        short_type(&h.holder_type).to_string()
+    // `` `__main__._activity[*]` (400 list objects, each growing): … ``,
+    // `` `Router.root` (a tree: 3 `.children` dicts growing): … ``.
+    let holder = match &h.grouping {
+        Grouping::Single => short_type(&h.holder_type).to_string(),
+        Grouping::Elements | Grouping::Attribute(_) => format!("{} {}, each growing", h.siblings, plural(&h.holder_type)),
+        Grouping::Tree(Some(a)) => format!("a tree: {} `.{a}` {}s growing", h.siblings, short_type(&h.holder_type)),
+        Grouping::Tree(None) => format!("a tree of nested {}s: {} growing", short_type(&h.holder_type), h.siblings),
     };
     format!(
         "{} ({}): {} {what}, {} retained{}",
@@ -390,12 +392,35 @@ pub fn holder_fix(h: &GrowingHolder) -> String {
     }
     let item = h.item_type.as_ref().map(|(t, _)| t.as_str()).unwrap_or("");
     let holder = short_type(&h.holder_type);
-    if h.siblings > 0 {
-        let container = quoted(h.name.strip_suffix("[*]").unwrap_or(&h.name));
-        return format!(
-            "the {} in {container} each only grow: remove items when they are handled, bound each (collections.deque(maxlen=N)), and delete an entry when its key is done",
-            plural(&h.holder_type)
-        );
+    match &h.grouping {
+        Grouping::Single => {}
+        Grouping::Elements => {
+            let container = quoted(h.name.strip_suffix("[*]").unwrap_or(&h.name));
+            return format!(
+                "the {} in {container} each only grow: remove items when they are handled, bound each (collections.deque(maxlen=N)), and delete an entry when its key is done",
+                plural(&h.holder_type)
+            );
+        }
+        Grouping::Attribute(a) => {
+            let container = quoted(h.name.strip_suffix(&format!("[*].{a}")).unwrap_or(&h.name));
+            return format!(
+                "the `.{a}` {} of the items of {container} each only grow: remove items when they are handled, bound each (collections.deque(maxlen=N)), and delete an item of {container} when its key is done",
+                plural(&h.holder_type)
+            );
+        }
+        Grouping::Tree(Some(a)) => {
+            return format!(
+                "{} is a tree whose nodes are added and never removed: remove a node from its parent's `.{a}` when its work is done (and drop its parent link, or make that a weakref.ref), prune old branches, or bound how many children a node keeps",
+                quoted(&h.name)
+            );
+        }
+        Grouping::Tree(None) => {
+            return format!(
+                "{} is a tree of nested {}s that only gains branches: key it by what repeats (not by an id), delete a branch when its work is done, or bound it",
+                quoted(&h.name),
+                short_type(&h.holder_type)
+            );
+        }
     }
     if holder == "dict" && h.name.ends_with("<internal>") {
         return "give the cache a bound (functools.lru_cache(maxsize=N)) or call cache_clear() when the data changes".to_string();
