@@ -61,7 +61,7 @@ pub fn growing_garbage(series: &[SeriesHeap]) -> Vec<GrowingGarbage> {
     for (k, s) in series.iter().enumerate() {
         let a = s.analysis;
         let cx = Ctx::new(s.snapshot, s.heap, &a.types, &a.dominators, &a.owners);
-        for cause in garbage_causes(&cx, a, Collector::of(s.snapshot, s.heap)) {
+        for cause in garbage_causes(&cx, a, Collector::of(s.snapshot, s.heap), 0) {
             let g = cause.group;
             let type_name = a.types.names[g.type_id as usize].clone();
             let i = *by_type.entry(type_name.clone()).or_insert_with(|| {

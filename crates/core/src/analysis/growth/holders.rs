@@ -108,6 +108,9 @@ pub struct GrowingHolder {
     pub container: Option<ObjIdx>,
     /// How the summed holders hang under `container`.
     pub grouping: Grouping,
+    /// The holder is an object's own `__dict__` (attributes set per event):
+    /// named by the object, whose type this is.
+    pub attributes_of: Option<String>,
 }
 
 /// How the holders of one finding are related (module doc).
@@ -148,6 +151,7 @@ impl GrowingHolder {
             siblings: 0,
             container: None,
             grouping: Grouping::Single,
+            attributes_of: None,
         }
     }
 
@@ -291,7 +295,14 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
     });
     candidates.truncate(limit);
     for c in &mut candidates {
-        let named = c.container.unwrap_or(c.object);
+        let mut named = c.container.unwrap_or(c.object);
+        // An object's own `__dict__` is named by the object (`__main__.g`).
+        if let Some((owner, e)) = last_view.tree.parent(named).filter(|_| c.grouping == Grouping::Single) {
+            if last_view.heap.graph.label(e).kind() == RefKind::InstanceDict {
+                named = owner;
+                c.attributes_of = Some(last_view.types.name_of(owner).to_string());
+            }
+        }
         c.name = last_view.python_name(named).unwrap_or_else(|| last_view.short(named));
         match &c.grouping {
             Grouping::Elements => c.name.push_str("[*]"),

@@ -310,7 +310,11 @@ pub fn holder_reason(h: &GrowingHolder) -> String {
     // `` `__main__._activity[*]` (400 list objects, each growing): … ``,
     // `` `Router.root` (a tree: 3 `.children` dicts growing): … ``.
     let holder = match &h.grouping {
-        Grouping::Single => short_type(&h.holder_type).to_string(),
+        Grouping::Single => match &h.attributes_of {
+            // `` `__main__.g` (attributes of _AppGlobals): … ``.
+            Some(t) => format!("attributes of {}", short_type(t)),
+            None => short_type(&h.holder_type).to_string(),
+        },
         Grouping::Elements | Grouping::Attribute(_) => format!("{} {}, each growing", h.siblings, plural(&h.holder_type)),
         Grouping::Tree(Some(a)) => format!("a tree: {} `.{a}` {}s growing", h.siblings, short_type(&h.holder_type)),
         Grouping::Tree(None) => format!("a tree of nested {}s: {} growing", short_type(&h.holder_type), h.siblings),
@@ -421,6 +425,12 @@ pub fn holder_fix(h: &GrowingHolder) -> String {
                 short_type(&h.holder_type)
             );
         }
+    }
+    if h.attributes_of.is_some() {
+        return format!(
+            "{} gains attributes (setattr) and never loses them: delete each when its work is done (delattr), or keep such entries in a dict you bound instead of as attributes",
+            quoted(&h.name)
+        );
     }
     if holder == "dict" && h.name.ends_with("<internal>") {
         return "give the cache a bound (functools.lru_cache(maxsize=N)) or call cache_clear() when the data changes".to_string();

@@ -266,7 +266,10 @@ pub fn module_owner(name: &str, file: Option<&str>, env: Option<&PythonEnvironme
                 return owner;
             }
         }
-        if recorded == Some(None) || env.builtin_module_names.binary_search_by(|m| m.as_str().cmp(top)).is_ok() {
+        // A module without a file is the interpreter's only when its name is
+        // (a built-in or frozen one): a program makes its own at run time
+        // (`types.ModuleType("app_state")` put in `sys.modules`).
+        if env.builtin_module_names.binary_search_by(|m| m.as_str().cmp(top)).is_ok() {
             return Owner::Interpreter;
         }
         if let Some(names) = &env.stdlib_module_names {
@@ -339,6 +342,7 @@ mod tests {
             stdlib_module_names: Some(vec!["json".into(), "os".into()]),
             builtin_module_names: vec!["sys".into()],
             module_files: vec![
+                ("app_state".into(), None),
                 ("json".into(), Some("/usr/lib/python3.11/json/__init__.py".into())),
                 ("requests".into(), Some("/srv/venv/lib/python3.11/site-packages/requests/__init__.py".into())),
                 ("sys".into(), None),
@@ -357,6 +361,8 @@ mod tests {
         assert_eq!(module_owner("sys", None, Some(&e)), Owner::Interpreter);
         assert_eq!(module_owner("tools", None, Some(&e)), Owner::Application);
         assert_eq!(module_owner("__main__", None, Some(&e)), Owner::Application);
+        // No file, and not a built-in or standard-library name: the program made it.
+        assert_eq!(module_owner("app_state", None, Some(&e)), Owner::Application);
         // Not in the recorded names: the environment's list wins over the built-in one.
         assert_eq!(module_owner("csv", None, Some(&e)), Owner::Application);
     }

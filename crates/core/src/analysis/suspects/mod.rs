@@ -128,6 +128,13 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         if cx.type_name(acc.container) == passes::TEE_BLOCK {
             continue;
         }
+        // Weak references in a weak container (the `KeyedRef` values of a
+        // `WeakValueDictionary`, a `WeakSet`'s refs) are its own storage:
+        // an entry lasts while something else keeps its object, which is
+        // the holder to find.
+        if weak_container_of(&cx, acc.container).is_some() && tables::is_weak_reference(&a.types.names[acc.type_id as usize]) {
+            continue;
+        }
         // Keys made per event (`'req-1041'`, see `passes::generated_keys`):
         // the dict is a log, not a table. A dict subclass (a framework's
         // `Config(dict)`) is a mapping too.
@@ -206,6 +213,8 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             format_bytes(retained)
         );
         let fix = match generated.get(&acc.container) {
+            // An object's own `__dict__` under names made per event: `setattr(g, …)`.
+            Some(k) if pattern.strength() == 2 && acc.node != acc.container => attributes_fix(&holder, k),
             Some(k) if pattern.strength() == 2 => keyed_fix(&holder, k),
             _ => pattern.fix(&holder, gc_disabled),
         };
@@ -533,8 +542,10 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         });
     }
 
-    if collector != Collector::Enabled {
-        for GarbageCause { group: g, fix } in garbage_causes(&cx, a, collector) {
+    {
+        // A collector that runs frees them soon, unless they are much of the heap.
+        let least = if collector == Collector::Enabled { (LARGE_GARBAGE_SHARE * total as f64) as u64 } else { 0 };
+        for GarbageCause { group: g, fix } in garbage_causes(&cx, a, collector, least) {
             let type_name = a.types.names[g.type_id as usize].clone();
             let class = type_name.rsplit('.').next().unwrap_or(&type_name).to_string();
             let holder = Holder::Garbage { type_name: class.clone() };
@@ -542,11 +553,12 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
                 kind: SuspectKind::Garbage { type_name, cycles: g.cycles, objects: g.objects, example: g.example },
                 fix,
                 reason: format!(
-                    "{} unreachable cycles of `{class}` ({}): {} objects, {} that the collector will not free",
+                    "{} unreachable cycles of `{class}` ({}): {} objects, {} {}",
                     g.cycles,
                     collector.why(),
                     g.objects,
-                    format_bytes(g.size_bytes)
+                    format_bytes(g.size_bytes),
+                    collector.stays()
                 ),
                 pattern: Pattern::GarbageCycles,
                 holder,
@@ -647,6 +659,9 @@ pub enum Collector {
     Disabled,
     /// `gc.set_threshold(0)`: no automatic collection.
     NoAutomatic,
+    /// A first-generation threshold of [`RARE_THRESHOLD`] or more (this
+    /// one): automatic collection is rare.
+    Rare(u64),
     /// Some objects are kept in `gc.garbage` (`gc.DEBUG_SAVEALL`, or
     /// uncollectable before Python 3.4).
     SavesGarbage,
@@ -654,12 +669,28 @@ pub enum Collector {
     Enabled,
 }
 
+/// A first-generation gc threshold from which automatic collection is rare
+/// (CPython's default is 700, 2000 from 3.13).
+pub const RARE_THRESHOLD: u64 = 20_000;
+
+/// Unreachable cycles waiting for a collector that does run are a suspect
+/// once they are this share of the reachable memory: that much of the
+/// heap stays until the next full collection.
+pub const LARGE_GARBAGE_SHARE: f64 = 0.1;
+
 impl Collector {
     pub fn of(snapshot: &Snapshot, heap: &Heap) -> Collector {
+        // `[700, 10, 10]`: the first generation's threshold.
+        let threshold = snapshot
+            .process
+            .get("gc.thresholds")
+            .and_then(|t| t.trim().strip_prefix('[')?.split([',', ']']).next()?.trim().parse::<u64>().ok());
         if snapshot.process.get("gc.enabled") == Some("false") {
             Collector::Disabled
-        } else if snapshot.process.get("gc.thresholds").is_some_and(|t| t.starts_with("[0,") || t == "[0]") {
+        } else if threshold == Some(0) {
             Collector::NoAutomatic
+        } else if let Some(t) = threshold.filter(|&t| t >= RARE_THRESHOLD) {
+            Collector::Rare(t)
         } else if heap.flags.iter().any(|f| f & crate::model::flags::GARBAGE != 0) {
             Collector::SavesGarbage
         } else {
@@ -673,12 +704,22 @@ impl Collector {
     }
 
     /// Why unreachable cycles stay: "gc is disabled".
-    pub fn why(self) -> &'static str {
+    pub fn why(self) -> String {
         match self {
-            Collector::Disabled => "gc is disabled",
-            Collector::NoAutomatic => "automatic collection is off (threshold 0)",
-            Collector::SavesGarbage => "kept in gc.garbage",
-            Collector::Enabled => "waiting for the collector",
+            Collector::Disabled => "gc is disabled".into(),
+            Collector::NoAutomatic => "automatic collection is off (threshold 0)".into(),
+            Collector::Rare(t) => format!("automatic collection is rare: gc threshold {t}"),
+            Collector::SavesGarbage => "kept in gc.garbage".into(),
+            Collector::Enabled => "waiting for the collector".into(),
+        }
+    }
+
+    /// How long the memory of unreachable cycles stays, after their size.
+    fn stays(self) -> &'static str {
+        match self {
+            Collector::Enabled => "that stay until the next full collection",
+            Collector::Rare(_) => "that stay until a collection runs",
+            _ => "that the collector will not free",
         }
     }
 
@@ -691,6 +732,9 @@ impl Collector {
                 Collector::NoAutomatic => {
                     "restore automatic collection (gc.set_threshold(700)) or call gc.collect() periodically, or break the cycle: make the back reference a weakref.ref".to_string()
                 }
+                Collector::Rare(_) => {
+                    "lower the gc threshold (gc.set_threshold(700)) or call gc.collect() periodically, or break the cycle: make the back reference a weakref.ref".to_string()
+                }
                 Collector::SavesGarbage => Pattern::GarbageCycles.fix(&Holder::Garbage { type_name: String::new() }, false),
                 Collector::Enabled => {
                     "call gc.collect() before the dump to see whether they go; break the cycle (make the back reference a weakref.ref) to free them at once".to_string()
@@ -701,6 +745,9 @@ impl Collector {
             Collector::Disabled => format!("{cycle_fix}; or re-enable the collector (gc.enable())"),
             Collector::NoAutomatic => {
                 format!("{cycle_fix}; or restore automatic collection (gc.set_threshold(700)) or call gc.collect() periodically")
+            }
+            Collector::Rare(_) => {
+                format!("{cycle_fix}; or lower the gc threshold (gc.set_threshold(700)) or call gc.collect() periodically")
             }
             Collector::SavesGarbage => format!("{cycle_fix}; empty gc.garbage and stop gc.DEBUG_SAVEALL"),
             Collector::Enabled => format!("{cycle_fix} to free them at once; call gc.collect() before the dump to see whether they go"),
@@ -717,11 +764,12 @@ pub(crate) struct GarbageCause {
 
 /// The garbage of one heap, each group with the reference to break named
 /// from one of its cycles and the collector's part of the fix.
-pub(crate) fn garbage_causes(cx: &Ctx, a: &Analysis, collector: Collector) -> Vec<GarbageCause> {
+pub(crate) fn garbage_causes(cx: &Ctx, a: &Analysis, collector: Collector, least_bytes: u64) -> Vec<GarbageCause> {
     let none = Exclusions::none();
     let view = StrongView::new(&cx.heap.graph, &none);
     passes::garbage(cx, a)
         .into_iter()
+        .filter(|group| group.size_bytes >= least_bytes)
         .map(|group| {
             let mut example = cycles::describe(cx.heap, &view, &a.types, &group.members, &a.distances, &a.dominators);
             cycles::explain(cx, &mut example);
@@ -854,6 +902,17 @@ fn keyed_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
     }
     format!(
         "`{name}` gains an entry per `{}` key and never loses one: delete the entry when its request or session is over (`{code}.pop(key, None)`), or bound it (an LRU with a maximum size, or entries that expire after a time)",
+        keys.template
+    )
+}
+
+/// The fix for an object that gains an attribute per event (its own
+/// `__dict__` keyed like [`keyed_fix`]'s dicts: `setattr(g, "ctx_" + id, …)`).
+fn attributes_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
+    let (name, code) = holder_code(holder);
+    let code = if code == "d" { "obj".to_string() } else { code };
+    format!(
+        "`{name}` gains an attribute per `{}` name (setattr) and never loses one: delete it when its request or session is over (`delattr({code}, name)`), or keep such entries in a dict you bound instead of as attributes",
         keys.template
     )
 }

@@ -114,6 +114,9 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
         let mapping = mappings[types.type_of(o) as usize];
         let (mut best, mut many_bytes): (Option<usize>, u64) = (None, 0);
         let mut best_value: Option<usize> = None;
+        // The kind of the mapping's first reference to each object, read
+        // once (a dict of thousands of types asks for many of them).
+        let mut first_kind: Option<HashMap<ObjIdx, RefKind>> = None;
         for (i, &(child_type, _)) in child_types.iter().enumerate() {
             let t = child_type as usize;
             if tally_count[t] >= min_count[t] {
@@ -123,8 +126,14 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
                 if mapping && !summed[t] {
                     summed[t] = true;
                     many_bytes += tally_bytes[t];
-                    let value =
-                        cx.heap.graph.out_refs(o).find(|&(x, _)| x == children[i]).is_some_and(|(_, l)| l.kind() == RefKind::DictValue);
+                    let kinds = first_kind.get_or_insert_with(|| {
+                        let mut kinds = HashMap::new();
+                        for (x, l) in cx.heap.graph.out_refs(o) {
+                            kinds.entry(x).or_insert(l.kind());
+                        }
+                        kinds
+                    });
+                    let value = kinds.get(&children[i]) == Some(&RefKind::DictValue);
                     if value && best_value.is_none_or(|b| tally_bytes[t] > tally_bytes[b]) {
                         best_value = Some(t);
                     }

@@ -142,3 +142,19 @@ mod tests {
         assert_eq!(classify_type("builtins.some_c_thing"), TypeClass::Infrastructure);
     }
 }
+
+/// Whether a type is a weak reference (or a proxy): what it refers to is
+/// not kept alive through it.
+pub fn is_weak_reference(type_name: &str) -> bool {
+    matches!(
+        type_name,
+        "weakref.ReferenceType"
+            | "weakref.ProxyType"
+            | "weakref.CallableProxyType"
+            | "weakref.KeyedRef"
+            | "weakref.WeakMethod"
+            | "builtins.weakref"
+            | "builtins.weakproxy"
+            | "builtins.weakcallableproxy"
+    )
+}
