@@ -284,14 +284,11 @@ fn open(path: &Path, options: &LoadOptions) -> Result<Opened> {
         // Parsed as it is read; the file is opened again if the core needs a second pass.
         heapscope_core::load::load_source(&file_source::FileSource::new(path, len), options)
     } else {
-        // A pipe (`<(zcat …)`) or device can be read only once: whole, within the cap.
-        let mut bytes = Vec::new();
-        let cap = options.max_decompressed_bytes.saturating_add(1 << 20);
-        let file = std::fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
-        file.take(cap + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
-        if bytes.len() as u64 > cap {
-            return Err(heapscope_core::load::too_large(bytes.len() as u64, options.max_decompressed_bytes)).with_context(|| name.clone());
-        }
+        // A pipe (`<(zcat …)`) or device can be read only once: whole, within
+        // the cap, unless its first bytes already show it is no snapshot.
+        let bytes = read_unseekable(path, &name, options.max_decompressed_bytes, |head| {
+            heapscope_core::load::refusal_from_head(head).map(anyhow::Error::from)
+        })?;
         heapscope_core::load::load_source(&bytes, options)
     };
     let Loaded { snapshot, warnings, warning_count } = loaded.with_context(|| name.clone())?;
@@ -300,6 +297,26 @@ fn open(path: &Path, options: &LoadOptions) -> Result<Opened> {
         warn(&format!("{name}: {warning_count} {noun} while loading; first: {first}"));
     }
     Ok(Opened { name, snapshot, warnings: warning_count })
+}
+
+/// Reads a file whole, within `max` bytes (and a MiB), asking `refuse`
+/// about its first 64 KiB before the rest is read: a pipe or a device that
+/// is no input of ours (`/dev/zero`, `<(yes)`) fails at once instead of
+/// after gigabytes.
+pub fn read_unseekable(path: &Path, name: &str, max: u64, refuse: impl Fn(&[u8]) -> Option<anyhow::Error>) -> Result<Vec<u8>> {
+    const HEAD: u64 = 64 << 10;
+    let cap = max.saturating_add(1 << 20);
+    let mut file = std::fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
+    let mut bytes = Vec::new();
+    (&mut file).take(HEAD).read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
+    if let Some(e) = refuse(&bytes) {
+        return Err(e.context(name.to_string()));
+    }
+    file.take(cap + 1 - bytes.len() as u64).read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
+    if bytes.len() as u64 > cap {
+        return Err(heapscope_core::load::too_large(bytes.len() as u64, max)).with_context(|| name.to_string());
+    }
+    Ok(bytes)
 }
 
 fn to_heapsnapshot(o: &Opened, path: &Path, out: &mut Out) -> Result<()> {

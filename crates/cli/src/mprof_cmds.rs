@@ -22,8 +22,10 @@ struct FileDoc {
     file: String,
     /// `mprof_run` or `line_report`.
     kind: &'static str,
-    /// Warnings about lines that did not parse (all of them).
+    /// Warnings about lines that did not parse (the first 100).
     warnings: Vec<String>,
+    /// Lines that did not parse, all of them.
+    skipped_lines: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     run: Option<RunDoc>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,11 +68,19 @@ struct LineDoc {
     tables: u64,
 }
 
+const NOT_A_PROFILE: &str =
+    "not a memory_profiler file (expected `mprof run` data — MEM/FUNC/CHLD/CMDLINE lines — or an @profile report starting with `Filename:`)";
+
 pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Result<()> {
     let mut docs = Vec::new();
     for path in files {
         let name = path.display().to_string();
-        let mut bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
+        // Within the load cap; a file whose first bytes are no profile is refused at once.
+        let max = heapscope_core::load::MAX_DECOMPRESSED_BYTES;
+        let mut bytes = crate::read_unseekable(path, &name, max, |head| {
+            let known = head.starts_with(&[0x1f, 0x8b]) || detect_profile(head).is_some() || head.iter().all(u8::is_ascii_whitespace);
+            (!known).then(|| anyhow::anyhow!(NOT_A_PROFILE))
+        })?;
         if bytes.starts_with(&[0x1f, 0x8b]) {
             bytes = heapscope_core::load::gunzip(&bytes).with_context(|| name.clone())?;
         }
@@ -82,7 +92,8 @@ pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Resu
                 FileDoc {
                     file: name,
                     kind: "mprof_run",
-                    warnings: warnings.iter().map(|w| w.to_string()).collect(),
+                    warnings: warnings.kept.iter().map(|w| w.to_string()).collect(),
+                    skipped_lines: warnings.total,
                     run: Some(RunDoc {
                         cmdline: run.cmdline.clone(),
                         samples: s.sample_count as u64,
@@ -121,12 +132,19 @@ pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Resu
                         tables: g.tables as u64,
                     })
                     .collect();
-                FileDoc { file: name, kind: "line_report", warnings: warnings.iter().map(|w| w.to_string()).collect(), run: None, lines: Some(lines) }
+                FileDoc {
+                    file: name,
+                    kind: "line_report",
+                    warnings: warnings.kept.iter().map(|w| w.to_string()).collect(),
+                    skipped_lines: warnings.total,
+                    run: None,
+                    lines: Some(lines),
+                }
             }
-            None => bail!("{name}: not a memory_profiler file (expected `mprof run` data — MEM/FUNC/CHLD/CMDLINE lines — or an @profile report starting with `Filename:`)"),
+            None => bail!("{name}: {NOT_A_PROFILE}"),
         };
         if let Some(first) = doc.warnings.first() {
-            crate::warn(&format!("{}: {} line(s) skipped; first: {first}", doc.file, doc.warnings.len()));
+            crate::warn(&format!("{}: {} line(s) skipped; first: {first}", doc.file, doc.skipped_lines));
         }
         docs.push(doc);
     }

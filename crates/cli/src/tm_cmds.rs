@@ -10,7 +10,7 @@ use crate::wire;
 use crate::Opened;
 
 fn frames(tb: &TracebackKey) -> Vec<wire::Frame> {
-    tb.iter().map(|f| wire::Frame { filename: f.filename.clone(), lineno: f.lineno }).collect()
+    tb.iter().map(|f| wire::Frame { filename: f.filename.to_string(), lineno: f.lineno }).collect()
 }
 
 fn where_(tb: &TracebackKey) -> String {

@@ -512,6 +512,24 @@ fn mprof_reads_runs_and_line_reports() {
     let o = run(&["mprof", &file("x.json", b"{}")]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("not a memory_profiler file"), "{}", stderr(&o));
+    // Thousands of damaged lines: all counted, the first hundred kept.
+    let many = file("many.dat", format!("MEM 1.0 100.0\n{}", "junk\n".repeat(5000)).as_bytes());
+    let o = run(&["mprof", "--json", &many]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["files"][0]["skipped_lines"].as_u64(), v["files"][0]["warnings"].as_array().map(Vec::len)), (Some(5000), Some(100)));
+}
+
+/// A device or a pipe that is no input of ours is refused at its first
+/// bytes, not after it has been read to the size cap (4 GiB of zeros).
+#[test]
+#[cfg(unix)]
+fn an_endless_device_is_refused_at_its_first_bytes() {
+    let o = run(&["summary", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not a heap snapshot"), "{}", stderr(&o));
+    let o = run(&["mprof", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not a memory_profiler file"), "{}", stderr(&o));
 }
 
 #[test]

@@ -78,6 +78,11 @@ pub struct Warnings {
 impl Warnings {
     pub const LIMIT: usize = 100;
 
+    /// No warning at all.
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
     pub fn push(&mut self, message: impl Into<String>, location: Option<Location>) {
         self.total += 1;
         if self.kept.len() < Self::LIMIT {

@@ -28,3 +28,35 @@ fn the_acceptance_corpus() {
         }
     }
 }
+
+/// A pickle whose one traceback (memoized) fails on its last frame, shared
+/// by many traces: each trace is skipped with a warning, and the traceback
+/// is refused once — not walked again per trace (which made a 200 KB file
+/// take minutes).
+#[test]
+fn a_shared_bad_traceback_is_refused_once_per_file() {
+    let (frames, traces) = (30_000usize, 30_000usize);
+    let s = |t: &str| [&[0x8c, t.len() as u8][..], t.as_bytes()].concat();
+    let mut p: Vec<u8> = b"\x80\x02ctracemalloc\nSnapshot\n)\x81}(".to_vec();
+    p.extend(s("traceback_limit"));
+    p.extend(b"K\x01");
+    p.extend(s("traces"));
+    // Frame ("a.py", 1) as memo 0.
+    p.extend(s("a.py"));
+    p.extend(b"K\x01\x86q\x000");
+    // The traceback: the frame `frames` times, then ("a.py", -1); memo 1.
+    p.extend(b"(");
+    p.extend(b"h\x00".repeat(frames));
+    p.extend(s("a.py"));
+    p.extend(b"J");
+    p.extend((-1i32).to_le_bytes());
+    p.extend(b"\x86tq\x010");
+    // A trace (domain 0, 16 bytes, that traceback); memo 2; the list of traces.
+    p.extend(b"K\x00K\x10h\x01\x87q\x020](");
+    p.extend(b"h\x02".repeat(traces));
+    p.extend(b"eub.");
+    let loaded = heapscope_core::load(&p).unwrap();
+    assert_eq!(loaded.warning_count, traces as u64);
+    assert!(loaded.warnings[0].to_string().contains("a line number is out of range"), "{}", loaded.warnings[0]);
+    assert!(loaded.snapshot.tracemalloc.as_ref().unwrap().traces.is_empty());
+}

@@ -24,7 +24,7 @@ fn expected() -> Value {
 }
 
 fn frames_json(tb: &TracebackKey) -> Value {
-    Value::Array(tb.iter().map(|f| serde_json::json!([f.filename, f.lineno])).collect())
+    Value::Array(tb.iter().map(|f| serde_json::json!([&*f.filename, f.lineno])).collect())
 }
 
 fn stats_json(stats: &[Statistic]) -> Value {

@@ -188,10 +188,10 @@ impl Session {
     /// A heap snapshot, or a memory_profiler file (told apart by content),
     /// with its warnings.
     fn parse(&self, source: &dyn Source) -> Result<(Content, Vec<String>), heapscope_core::LoadError> {
-        let texts = |w: Vec<heapscope_core::Diagnostic>| -> Vec<String> {
-            let mut out: Vec<String> = w.iter().take(convert::MAX_WARNINGS).map(|d| d.to_string()).collect();
-            if w.len() > convert::MAX_WARNINGS {
-                out.push(format!("… and {} more line(s) skipped", w.len() - convert::MAX_WARNINGS));
+        let texts = |w: heapscope_core::diagnostic::Warnings| -> Vec<String> {
+            let mut out: Vec<String> = w.kept.iter().take(convert::MAX_WARNINGS).map(|d| d.to_string()).collect();
+            if w.total > out.len() as u64 {
+                out.push(format!("… and {} more line(s) skipped", w.total - out.len() as u64));
             }
             out
         };

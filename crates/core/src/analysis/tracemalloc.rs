@@ -40,7 +40,9 @@ impl std::error::Error for CumulativeTraceback {}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FrameKey {
-    pub filename: String,
+    /// Shared by every key of one file: a traceback key of a thousand
+    /// frames of one long file name holds the name once.
+    pub filename: std::sync::Arc<str>,
     pub lineno: u32,
 }
 
@@ -68,9 +70,28 @@ fn python_order(a: &TracebackKey, b: &TracebackKey) -> std::cmp::Ordering {
     a.iter().rev().cmp(b.iter().rev())
 }
 
-fn frame_key(t: &Tracemalloc, strings: &StringTable, frame: u32) -> FrameKey {
-    let f = t.frames[frame as usize];
-    FrameKey { filename: strings.str(f.filename).to_string(), lineno: f.lineno }
+/// Frame keys, each file name made once.
+struct FrameKeys<'a> {
+    t: &'a Tracemalloc,
+    strings: &'a StringTable,
+    names: HashMap<u32, std::sync::Arc<str>>,
+}
+
+impl<'a> FrameKeys<'a> {
+    fn new(t: &'a Tracemalloc, strings: &'a StringTable) -> Self {
+        FrameKeys { t, strings, names: HashMap::new() }
+    }
+
+    fn key(&mut self, frame: u32) -> FrameKey {
+        let f = self.t.frames[frame as usize];
+        let strings = self.strings;
+        let filename = self.names.entry(f.filename).or_insert_with(|| strings.str(f.filename).into()).clone();
+        FrameKey { filename, lineno: f.lineno }
+    }
+
+    fn traceback(&mut self, frames: &[u32]) -> TracebackKey {
+        frames.iter().map(|&f| self.key(f)).collect()
+    }
 }
 
 /// `Snapshot._group_by`.
@@ -83,8 +104,9 @@ fn group(
     if cumulative && by == GroupBy::Traceback {
         return Err(CumulativeTraceback);
     }
-    let key_of_frame = |frame: u32| -> FrameKey {
-        let mut k = frame_key(t, strings, frame);
+    let mut keys = FrameKeys::new(t, strings);
+    let mut key_of_frame = |frame: u32| -> FrameKey {
+        let mut k = keys.key(frame);
         if by == GroupBy::Filename {
             k.lineno = 0;
         }
@@ -111,8 +133,9 @@ fn group(
                 add(vec![key_of_frame(f)], size, count);
             }
         } else {
+            // By traceback, `key_of_frame` keeps each frame's line.
             let key = match by {
-                GroupBy::Traceback => frames.iter().map(|&f| frame_key(t, strings, f)).collect(),
+                GroupBy::Traceback => frames.iter().map(|&f| key_of_frame(f)).collect(),
                 _ => frames.first().map(|&f| vec![key_of_frame(f)]).unwrap_or_default(),
             };
             add(key, size, count);
@@ -178,15 +201,28 @@ impl TraceFilter {
         }
     }
 
-    fn matches(&self, t: &Tracemalloc, strings: &StringTable, trace: &Trace) -> bool {
+    /// Per frame of `t`, whether it matches a filename filter's pattern and
+    /// line (each file name matched once, not once per trace); empty for a
+    /// domain filter.
+    fn frame_matches(&self, t: &Tracemalloc, strings: &StringTable) -> Vec<bool> {
+        let TraceFilter::Filename { pattern, lineno, .. } = self else { return Vec::new() };
+        let mut by_name: HashMap<u32, bool> = HashMap::new();
+        t.frames
+            .iter()
+            .map(|fr| {
+                let name = *by_name.entry(fr.filename).or_insert_with(|| fnmatch(strings.str(fr.filename), pattern));
+                name && lineno.is_none_or(|l| l == fr.lineno)
+            })
+            .collect()
+    }
+
+    /// `frame_ok`: [`TraceFilter::frame_matches`].
+    fn matches(&self, t: &Tracemalloc, frame_ok: &[bool], trace: &Trace) -> bool {
         match self {
             TraceFilter::Domain { inclusive, domain } => (trace.domain == *domain) ^ !inclusive,
-            TraceFilter::Filename { inclusive, pattern, lineno, all_frames, domain } => {
+            TraceFilter::Filename { inclusive, all_frames, domain, .. } => {
                 let frames = &t.tracebacks[trace.traceback as usize];
-                let impl_ = |f: u32| {
-                    let fr = t.frames[f as usize];
-                    fnmatch(strings.str(fr.filename), pattern) && lineno.is_none_or(|l| l == fr.lineno)
-                };
+                let impl_ = |f: u32| frame_ok[f as usize];
                 let res = if *all_frames {
                     if frames.iter().any(|&f| impl_(f)) {
                         *inclusive
@@ -216,10 +252,11 @@ fn normalize_filename(f: &str) -> String {
 
 /// `Snapshot.filter_traces(filters)`: a copy with the traces that pass.
 pub fn filter_traces(t: &Tracemalloc, strings: &StringTable, filters: &[TraceFilter]) -> Tracemalloc {
-    let include: Vec<&TraceFilter> = filters.iter().filter(|f| f.inclusive()).collect();
-    let exclude: Vec<&TraceFilter> = filters.iter().filter(|f| !f.inclusive()).collect();
+    let with_frames = |f: &'_ TraceFilter| (f.clone(), f.frame_matches(t, strings));
+    let include: Vec<(TraceFilter, Vec<bool>)> = filters.iter().filter(|f| f.inclusive()).map(with_frames).collect();
+    let exclude: Vec<(TraceFilter, Vec<bool>)> = filters.iter().filter(|f| !f.inclusive()).map(with_frames).collect();
     let keep = |tr: &Trace| {
-        (include.is_empty() || include.iter().any(|f| f.matches(t, strings, tr))) && !exclude.iter().any(|f| !f.matches(t, strings, tr))
+        (include.is_empty() || include.iter().any(|(f, ok)| f.matches(t, ok, tr))) && !exclude.iter().any(|(f, ok)| !f.matches(t, ok, tr))
     };
     Tracemalloc { traces: t.traces.iter().filter(|tr| keep(tr)).copied().collect(), ..t.clone() }
 }
@@ -322,7 +359,7 @@ pub fn allocation_site(snapshot: &Snapshot, heap: &Heap, object: u32) -> Option<
     let t = snapshot.tracemalloc.as_ref()?;
     let tb = *heap.traceback.get(object as usize)?;
     let frames = t.tracebacks.get(tb as usize)?;
-    Some(frames.iter().map(|&f| frame_key(t, &snapshot.strings, f)).collect())
+    Some(FrameKeys::new(t, &snapshot.strings).traceback(frames))
 }
 
 /// Heap objects grouped by the most recent frame of their allocation
@@ -339,14 +376,13 @@ pub fn objects_by_site(snapshot: &Snapshot, heap: &Heap, by: GroupBy) -> Vec<(Tr
         }
     }
     let mut sites: HashMap<TracebackKey, (u64, u64)> = HashMap::new();
+    let mut keys = FrameKeys::new(t, &snapshot.strings);
     for (tb, (count, size)) in per_tb {
         let frames = &t.tracebacks[tb as usize];
         let key: TracebackKey = match by {
-            GroupBy::Traceback => frames.iter().map(|&f| frame_key(t, &snapshot.strings, f)).collect(),
-            GroupBy::Lineno => frames.first().map(|&f| vec![frame_key(t, &snapshot.strings, f)]).unwrap_or_default(),
-            GroupBy::Filename => {
-                frames.first().map(|&f| vec![FrameKey { lineno: 0, ..frame_key(t, &snapshot.strings, f) }]).unwrap_or_default()
-            }
+            GroupBy::Traceback => keys.traceback(frames),
+            GroupBy::Lineno => frames.first().map(|&f| vec![keys.key(f)]).unwrap_or_default(),
+            GroupBy::Filename => frames.first().map(|&f| vec![FrameKey { lineno: 0, ..keys.key(f) }]).unwrap_or_default(),
         };
         let e = sites.entry(key).or_insert((0, 0));
         e.0 += count;

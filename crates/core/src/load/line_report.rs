@@ -14,7 +14,7 @@
 //! `def` line precedes them. A row that does not parse is a warning naming
 //! its line; a text without any table is an error. Never panics.
 
-use crate::diagnostic::{Diagnostic, LoadError, Location};
+use crate::diagnostic::{LoadError, Location, Warnings};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineRow {
@@ -75,10 +75,10 @@ pub fn looks_like(bytes: &[u8]) -> bool {
 }
 
 /// Parses a report (module doc).
-pub fn parse(bytes: &[u8]) -> Result<(LineReport, Vec<Diagnostic>), LoadError> {
+pub fn parse(bytes: &[u8]) -> Result<(LineReport, Warnings), LoadError> {
     let text = String::from_utf8_lossy(bytes);
     let mut report = LineReport::default();
-    let mut warnings = Vec::new();
+    let mut warnings = Warnings::default();
     // Inside a table: after its `=` rule.
     let mut in_rows = false;
     let mut function: Option<String> = None;
@@ -94,7 +94,7 @@ pub fn parse(bytes: &[u8]) -> Result<(LineReport, Vec<Diagnostic>), LoadError> {
         }
         let Some(table) = report.tables.last_mut() else {
             if !trimmed.is_empty() {
-                warnings.push(Diagnostic::new(format!("text before the first `Filename:` line: `{}`", clip(trimmed)), at));
+                warnings.push(format!("text before the first `Filename:` line: `{}`", clip(trimmed)), at);
             }
             continue;
         };
@@ -110,7 +110,7 @@ pub fn parse(bytes: &[u8]) -> Result<(LineReport, Vec<Diagnostic>), LoadError> {
             continue;
         }
         if !in_rows {
-            warnings.push(Diagnostic::new(format!("expected the `Line #` header and its `=` rule, found `{}`", clip(trimmed)), at));
+            warnings.push(format!("expected the `Line #` header and its `=` rule, found `{}`", clip(trimmed)), at);
             continue;
         }
         match row(line, table.has_occurrences) {
@@ -124,7 +124,7 @@ pub fn parse(bytes: &[u8]) -> Result<(LineReport, Vec<Diagnostic>), LoadError> {
                 r.function = function.clone();
                 table.rows.push(r);
             }
-            Err(message) => warnings.push(Diagnostic::new(message, at)),
+            Err(message) => warnings.push(message, at),
         }
     }
     if report.tables.is_empty() {
@@ -216,6 +216,8 @@ pub struct GrewMost<'a> {
 /// as its "increment".
 pub fn grew_most(report: &LineReport, limit: usize) -> Vec<GrewMost<'_>> {
     let mut best: Vec<GrewMost> = Vec::new();
+    // Each (file, line) once, however many tables show it.
+    let mut seen: std::collections::HashMap<(&str, u32), usize> = std::collections::HashMap::new();
     for (t, table) in report.tables.iter().enumerate() {
         for r in &table.rows {
             let Some(inc) = r.increment_mib else { continue };
@@ -223,7 +225,7 @@ pub fn grew_most(report: &LineReport, limit: usize) -> Vec<GrewMost<'_>> {
             if code.starts_with('@') || code.starts_with("def ") || code.starts_with("async def ") {
                 continue;
             }
-            match best.iter_mut().find(|g| g.filename == table.filename && g.row.lineno == r.lineno) {
+            match seen.get(&(table.filename.as_str(), r.lineno)).map(|&i| &mut best[i]) {
                 Some(g) => {
                     g.tables += 1;
                     if inc > g.row.increment_mib.unwrap_or(f64::NEG_INFINITY) {
@@ -231,7 +233,10 @@ pub fn grew_most(report: &LineReport, limit: usize) -> Vec<GrewMost<'_>> {
                         g.row = r;
                     }
                 }
-                None => best.push(GrewMost { table: t, filename: &table.filename, row: r, tables: 1 }),
+                None => {
+                    seen.insert((&table.filename, r.lineno), best.len());
+                    best.push(GrewMost { table: t, filename: &table.filename, row: r, tables: 1 });
+                }
             }
         }
     }
@@ -304,7 +309,8 @@ mod tests {
     fn bad_rows_are_warnings_and_no_table_is_an_error() {
         let (r, w) = parse(format!("{NEW}    9     1.0 MiB\nxx garbage\n").as_bytes()).unwrap();
         assert_eq!(r.tables[0].rows.len(), 4);
-        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!(w.total, 2, "{w:?}");
+        let w = w.kept;
         assert!(w[0].to_string().contains("without an increment") && w[0].to_string().contains("line 9"), "{}", w[0]);
         assert!(w[1].to_string().contains("line number"));
         assert!(parse(b"hello\n").unwrap_err().to_string().contains("no `Filename:` line"));

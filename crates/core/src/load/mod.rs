@@ -221,6 +221,22 @@ fn gunzip_with(bytes: &[u8], max_bytes: u64, eager: u64) -> Result<Vec<u8>, Load
     Ok(out)
 }
 
+/// The error [`load_with`] would give for a file that starts with `head`,
+/// when those bytes already show it is no snapshot — so that a pipe or a
+/// device is refused at its first bytes instead of being read whole first.
+/// `None` when it may be one (JSON, a pickle, gzip, only whitespace so far).
+pub fn refusal_from_head(head: &[u8]) -> Option<LoadError> {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return None;
+    }
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let first = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    match body[first] {
+        b'{' | b'[' | 0x80 => None,
+        _ => load_plain(body).err(),
+    }
+}
+
 fn load_plain(bytes: &[u8]) -> Result<Loaded, LoadError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = body.iter().position(|b| !b.is_ascii_whitespace());

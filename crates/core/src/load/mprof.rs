@@ -12,7 +12,7 @@
 //! A line that does not parse is a warning naming the line; a file with no
 //! sample and no function at all is an error. Never panics.
 
-use crate::diagnostic::{Diagnostic, LoadError, Location};
+use crate::diagnostic::{LoadError, Location, Warnings};
 
 /// Memory at a moment.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,10 +59,14 @@ pub fn looks_like(bytes: &[u8]) -> bool {
 }
 
 /// Parses an `mprof run` file (module doc).
-pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Vec<Diagnostic>), LoadError> {
+/// Its warnings: one per line that is no record (the first
+/// [`Warnings::LIMIT`] kept).
+pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Warnings), LoadError> {
     let text = String::from_utf8_lossy(bytes);
     let mut run = MprofRun::default();
-    let mut warnings = Vec::new();
+    let mut warnings = Warnings::default();
+    // Child series by id (a file may name many children).
+    let mut children: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, line) in text.lines().enumerate() {
         let at = Some(Location::LineColumn { line: i + 1, column: 1 });
         let line = line.trim_end_matches('\r');
@@ -79,20 +83,23 @@ pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Vec<Diagnostic>), LoadError> {
             "MEM" => sample(&values[..values.len().min(2)], 2).map(|s| run.samples.push(s)),
             "FUNC" => func(&values).map(|f| run.functions.push(f)),
             "CHLD" => match values.split_first() {
-                Some((id, rest)) => sample(rest, 2).map(|s| match run.children.iter_mut().find(|c| c.id == *id) {
-                    Some(c) => c.samples.push(s),
-                    None => run.children.push(ChildSeries { id: id.to_string(), samples: vec![s] }),
+                Some((id, rest)) => sample(rest, 2).map(|s| match children.get(*id) {
+                    Some(&c) => run.children[c].samples.push(s),
+                    None => {
+                        children.insert(id.to_string(), run.children.len());
+                        run.children.push(ChildSeries { id: id.to_string(), samples: vec![s] });
+                    }
                 }),
                 None => Err("a CHLD line needs a child id, MiB and a time".to_string()),
             },
             _ => Err(format!("not an mprof record (expected CMDLINE, MEM, FUNC or CHLD): `{}`", clip(line))),
         };
         if let Err(message) = result {
-            warnings.push(Diagnostic::new(message, at));
+            warnings.push(message, at);
         }
     }
     if run.samples.is_empty() && run.functions.is_empty() && run.children.is_empty() {
-        let why = match warnings.first() {
+        let why = match warnings.kept.first() {
             Some(w) => format!("; first problem: {w}"),
             None => String::new(),
         };
@@ -169,15 +176,20 @@ pub fn summarize(run: &MprofRun) -> MprofSummary {
         _ => Some(s),
     });
     let mut functions: Vec<FunctionGrowth> = Vec::new();
+    let mut by_name: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for f in &run.functions {
         let growth = f.end.mem_mib - f.start.mem_mib;
-        match functions.iter_mut().find(|g| g.name == f.name) {
-            Some(g) => {
+        match by_name.get(f.name.as_str()) {
+            Some(&i) => {
+                let g = &mut functions[i];
                 g.calls += 1;
                 g.total_growth_mib += growth;
                 g.max_growth_mib = g.max_growth_mib.max(growth);
             }
-            None => functions.push(FunctionGrowth { name: f.name.clone(), calls: 1, total_growth_mib: growth, max_growth_mib: growth }),
+            None => {
+                by_name.insert(&f.name, functions.len());
+                functions.push(FunctionGrowth { name: f.name.clone(), calls: 1, total_growth_mib: growth, max_growth_mib: growth });
+            }
         }
     }
     functions.sort_by(|a, b| b.total_growth_mib.total_cmp(&a.total_growth_mib).then(a.name.cmp(&b.name)));
@@ -216,6 +228,23 @@ fn fit(samples: &[Sample]) -> Option<(f64, f64)> {
 mod tests {
     use super::*;
 
+    /// Many children, many functions: each found by name, not by a search
+    /// of those before it.
+    #[test]
+    fn many_children_and_functions() {
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&format!("CHLD {i} 1.0 {i}.5\nCHLD {i} 2.0 {i}.7\nFUNC f{} 1.0 {i}.0 2.0 {i}.1\n", i % 5000));
+        }
+        let (run, warnings) = parse(text.as_bytes()).unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(run.children.len(), 20_000);
+        assert!(run.children.iter().enumerate().all(|(i, c)| c.id == i.to_string() && c.samples.len() == 2));
+        let s = summarize(&run);
+        assert_eq!(s.functions.len(), 5000);
+        assert!(s.functions.iter().all(|f| f.calls == 4));
+    }
+
     #[test]
     fn reads_records_and_warns_per_line() {
         let text = "CMDLINE python app.py\nMEM 10.5 100.0\nMEM 12.5 101.0\nFUNC __main__.f 10.0 100.1 12.0 100.9 1\n\
@@ -226,7 +255,7 @@ mod tests {
         assert_eq!(run.functions[0].level, Some(1));
         assert_eq!(run.functions[1].level, None);
         assert_eq!(run.children[0].id, "42");
-        let lines: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        let lines: Vec<String> = warnings.kept.iter().map(|w| w.to_string()).collect();
         assert_eq!(lines.len(), 3, "{lines:?}");
         assert!(lines[0].contains("memory `x` is not a number") && lines[0].contains("line 7"), "{lines:?}");
         assert!(lines[1].contains("not an mprof record") && lines[1].contains("line 8"));

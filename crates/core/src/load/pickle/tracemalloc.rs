@@ -20,7 +20,9 @@ struct Converter<'a> {
     strings: StringTable,
     str_ids: HashMap<&'a str, StrId>,
     frames: HashMap<(StrId, u32), u32>,
-    tracebacks: HashMap<Id, u32>,
+    /// Tracebacks read, by pickle value: the index, or why it was refused
+    /// (a memoized bad traceback is refused once, not walked per trace).
+    tracebacks: HashMap<Id, Result<u32, String>>,
     t: Tracemalloc,
     warnings: Warnings,
 }
@@ -130,9 +132,15 @@ impl<'a> Converter<'a> {
     }
 
     fn traceback(&mut self, id: Id, total_nframe: Option<u32>) -> Result<u32, String> {
-        if let Some(&tb) = self.tracebacks.get(&id) {
-            return Ok(tb);
+        if let Some(tb) = self.tracebacks.get(&id) {
+            return tb.clone();
         }
+        let tb = self.read_traceback(id, total_nframe);
+        self.tracebacks.insert(id, tb.clone());
+        tb
+    }
+
+    fn read_traceback(&mut self, id: Id, total_nframe: Option<u32>) -> Result<u32, String> {
         let (Value::Tuple(frames) | Value::List(frames)) = self.get(id) else { return Err("the traceback is not a tuple".to_string()) };
         let mut indices = Vec::with_capacity(frames.len());
         for &f in frames {
@@ -160,7 +168,6 @@ impl<'a> Converter<'a> {
         let tb = self.t.tracebacks.len() as u32;
         self.t.tracebacks.push(indices);
         self.t.total_nframe.push(total_nframe);
-        self.tracebacks.insert(id, tb);
         Ok(tb)
     }
 }
