@@ -423,7 +423,7 @@ fn group_of(view: &NamingView, holder: ObjIdx) -> Option<(ObjIdx, Grouping)> {
     }
     let (node, attribute) = node_attribute(view, holder)?;
     let (c, e) = view.tree.parent(node)?;
-    (is_element_edge(view, e) && is_plain_container(view, c)).then(|| (c, Grouping::Attribute(attribute)))
+    (is_element_edge(view, e) && is_plain_container(view, c)).then_some((c, Grouping::Attribute(attribute)))
 }
 
 /// The top of the tree `holder` is a level of (module doc), if it is one:

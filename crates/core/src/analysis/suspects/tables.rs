@@ -126,6 +126,22 @@ pub fn is_sequence(name: &str) -> bool {
     matches!(name, "builtins.list" | "builtins.set" | "collections.deque" | "builtins.tuple")
 }
 
+/// Whether a type is a weak reference (or a proxy): what it refers to is
+/// not kept alive through it.
+pub fn is_weak_reference(type_name: &str) -> bool {
+    matches!(
+        type_name,
+        "weakref.ReferenceType"
+            | "weakref.ProxyType"
+            | "weakref.CallableProxyType"
+            | "weakref.KeyedRef"
+            | "weakref.WeakMethod"
+            | "builtins.weakref"
+            | "builtins.weakproxy"
+            | "builtins.weakcallableproxy"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,20 +157,4 @@ mod tests {
         assert_eq!(classify_type("_io.TextIOWrapper"), TypeClass::Infrastructure);
         assert_eq!(classify_type("builtins.some_c_thing"), TypeClass::Infrastructure);
     }
-}
-
-/// Whether a type is a weak reference (or a proxy): what it refers to is
-/// not kept alive through it.
-pub fn is_weak_reference(type_name: &str) -> bool {
-    matches!(
-        type_name,
-        "weakref.ReferenceType"
-            | "weakref.ProxyType"
-            | "weakref.CallableProxyType"
-            | "weakref.KeyedRef"
-            | "weakref.WeakMethod"
-            | "builtins.weakref"
-            | "builtins.weakproxy"
-            | "builtins.weakcallableproxy"
-    )
 }
