@@ -12,6 +12,10 @@
 //! held in the first snapshot (a container replaced by a new one at the
 //! same address holds only new objects).
 //!
+//! An object with no element references whose unnamed internal
+//! references grow at every step (a `pickle.Pickler`'s memo, kept by its C
+//! code) is a holder of those (`internal`).
+//!
 //! A *buffer* — an object with no element references whose own size grows
 //! at every step, by at least [`MIN_BUFFER_GROWTH`] (a `bytearray` appended
 //! to, an `array.array`) — is a holder too; its lengths are its shallow
@@ -111,6 +115,10 @@ pub struct GrowingHolder {
     /// The holder is an object's own `__dict__` (attributes set per event):
     /// named by the object, whose type this is.
     pub attributes_of: Option<String>,
+    /// Its lengths count unnamed internal references: an object with no
+    /// elements whose C code keeps more objects at every step (a
+    /// `pickle.Pickler`'s memo).
+    pub internal: bool,
 }
 
 /// How the holders of one finding are related (module doc).
@@ -152,6 +160,7 @@ impl GrowingHolder {
             container: None,
             grouping: Grouping::Single,
             attributes_of: None,
+            internal: false,
         }
     }
 
@@ -170,9 +179,45 @@ fn is_element_label(snapshot: &Snapshot, l: crate::graph::EdgeLabel) -> bool {
     l.is_strong() && (is_element(l.kind()) || snapshot.format == SourceFormat::AdHocJson)
 }
 
+/// Which references of a holder are its elements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counted {
+    /// Dict values, list items, attributes, cell contents.
+    Elements,
+    /// Unnamed internal references, for an object with no elements whose C
+    /// code keeps objects out of Python's reach (a `pickle.Pickler`'s memo).
+    Internal,
+}
+
+impl Counted {
+    fn counts(self, snapshot: &Snapshot, l: crate::graph::EdgeLabel) -> bool {
+        match self {
+            Counted::Elements => is_element_label(snapshot, l),
+            Counted::Internal => l.is_strong() && l.kind() == RefKind::Internal && snapshot.str(l.name()).is_empty(),
+        }
+    }
+}
+
 /// The number of strong element references of `o`.
 pub fn length(snapshot: &Snapshot, heap: &Heap, o: ObjIdx) -> u64 {
-    heap.graph.out_refs(o).filter(|&(_, l)| is_element_label(snapshot, l)).count() as u64
+    counted_length(snapshot, heap, o, Counted::Elements)
+}
+
+fn counted_length(snapshot: &Snapshot, heap: &Heap, o: ObjIdx, counted: Counted) -> u64 {
+    heap.graph.out_refs(o).filter(|&(_, l)| counted.counts(snapshot, l)).count() as u64
+}
+
+/// Whether an object's unnamed internal references may be its elements:
+/// not a frame, function, class, module or code object, whose internal
+/// references are their own parts.
+fn may_hold_internally(view: &NamingView, o: ObjIdx) -> bool {
+    use crate::model::flags;
+    let f = view.heap.flags[o as usize];
+    f & (flags::FRAME | flags::FUNCTION | flags::TYPE | flags::MODULE) == 0
+        && !matches!(
+            short_type(view.types.name_of(o)),
+            "code" | "cell" | "method" | "function" | "type" | "module" | "frame" | "generator" | "coroutine" | "async_generator"
+        )
 }
 
 /// How `o` is referred to, up to 32 ways: `(is a key or attribute, name)`.
@@ -200,17 +245,17 @@ fn referred_as(snapshot: &Snapshot, heap: &Heap, o: ObjIdx) -> Vec<(u8, String)>
 /// of its elements in the last. A holder that grows keeps what it held; a
 /// container replaced by a new one at the same address (CPython reuses a
 /// freed slot at once) holds only new objects.
-fn keeps_elements(series: &[SeriesHeap], m: &Matching, lineage: &[ObjIdx]) -> bool {
+fn keeps_elements(series: &[SeriesHeap], m: &Matching, lineage: &[ObjIdx], counted: Counted) -> bool {
     let (first, last) = (&series[0], &series[series.len() - 1]);
-    let then: std::collections::HashSet<ObjIdx> = elements(first.snapshot, first.heap, lineage[0]).collect();
+    let then: std::collections::HashSet<ObjIdx> = elements(first.snapshot, first.heap, lineage[0], counted).collect();
     if then.is_empty() {
         return true;
     }
-    elements(last.snapshot, last.heap, lineage[lineage.len() - 1]).any(|e| m.lineage(e).is_some_and(|l| then.contains(&l[0])))
+    elements(last.snapshot, last.heap, lineage[lineage.len() - 1], counted).any(|e| m.lineage(e).is_some_and(|l| then.contains(&l[0])))
 }
 
-fn elements<'a>(snapshot: &'a Snapshot, heap: &'a Heap, o: ObjIdx) -> impl Iterator<Item = ObjIdx> + 'a {
-    heap.graph.out_refs(o).filter(move |&(_, l)| is_element_label(snapshot, l)).map(|(t, _)| t)
+fn elements<'a>(snapshot: &'a Snapshot, heap: &'a Heap, o: ObjIdx, counted: Counted) -> impl Iterator<Item = ObjIdx> + 'a {
+    heap.graph.out_refs(o).filter(move |&(_, l)| counted.counts(snapshot, l)).map(|(t, _)| t)
 }
 
 /// Growing holders of the series, ranked (module doc); at most `limit`.
@@ -224,7 +269,14 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
         if m.born[k_last][o as usize] != 0 || !last_view.tree.reachable[o as usize] {
             continue;
         }
-        let len_last = length(last.snapshot, last.heap, o);
+        let mut counted = Counted::Elements;
+        let mut len_last = length(last.snapshot, last.heap, o);
+        if len_last == 0 && may_hold_internally(last_view, o) {
+            let internal = counted_length(last.snapshot, last.heap, o, Counted::Internal);
+            if internal > 0 {
+                (counted, len_last) = (Counted::Internal, internal);
+            }
+        }
         let size_of = |k: usize, x: ObjIdx| series[k].heap.size_bytes.get(x as usize).copied().unwrap_or(0);
         // A buffer must have grown by the minimum since the first snapshot,
         // whose size is at least 0: a cheap test before the lineage.
@@ -233,7 +285,7 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
             continue;
         }
         let Some(lineage) = m.lineage(o) else { continue };
-        let len_first = length(first.snapshot, first.heap, lineage[0]);
+        let len_first = counted_length(first.snapshot, first.heap, lineage[0], counted);
         // A buffer's lengths are its sizes, read once here.
         let sizes: Option<Vec<u64>> = buffer.then(|| lineage.iter().enumerate().map(|(k, &x)| size_of(k, x)).collect());
         match &sizes {
@@ -247,18 +299,28 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
         if !now.is_empty() && !then.is_empty() && !now.iter().any(|r| then.contains(r)) {
             continue;
         }
-        if !keeps_elements(series, m, &lineage) {
+        if !keeps_elements(series, m, &lineage, counted) {
             continue;
         }
         let home = last_view.home(o);
         if home == Home::Exporter {
             continue;
         }
-        let lengths: Vec<u64> =
-            sizes.unwrap_or_else(|| lineage.iter().enumerate().map(|(k, &x)| length(series[k].snapshot, series[k].heap, x)).collect());
+        let lengths: Vec<u64> = sizes.unwrap_or_else(|| {
+            lineage.iter().enumerate().map(|(k, &x)| counted_length(series[k].snapshot, series[k].heap, x, counted)).collect()
+        });
+        // Internal references are a holder's only when they grew at every step.
+        if counted == Counted::Internal && !lengths.windows(2).all(|w| w[1] > w[0]) {
+            continue;
+        }
         let retained_bytes: Vec<u64> = lineage.iter().enumerate().map(|(k, &x)| series[k].analysis.dominators.retained_bytes(x)).collect();
+        // More elements but not a byte more kept (a closure cell at a reused
+        // address now holding a shared object): nothing grew that it holds.
+        if retained_bytes.last() <= retained_bytes.first() {
+            continue;
+        }
         let holder = GrowingHolder::new(o, lineage, lengths, retained_bytes, home, last.analysis.types.name_of(o));
-        candidates.push(GrowingHolder { lengths_in_bytes: buffer, ..holder });
+        candidates.push(GrowingHolder { lengths_in_bytes: buffer, internal: counted == Counted::Internal, ..holder });
     }
     candidates.extend(replaced_values(series, m, last_view));
     // Own growth: subtract each holder's growth from the nearest growing holder above it.
@@ -309,7 +371,7 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
             Grouping::Attribute(a) => c.name.push_str(&format!("[*].{a}")),
             Grouping::Single | Grouping::Tree(_) => {}
         }
-        c.item_type = item_type(m, k_last, last_view, c.object);
+        c.item_type = item_type(m, k_last, last_view, c.object, if c.internal { Counted::Internal } else { Counted::Elements });
         c.frame_local = last_view.frame_local(c.object);
     }
     candidates
@@ -501,9 +563,8 @@ fn node_attribute(view: &NamingView, o: ObjIdx) -> Option<(ObjIdx, String)> {
 
 /// The most common element type of `o` (among elements new since the first
 /// snapshot when there are any).
-fn item_type(m: &Matching, k_last: usize, view: &NamingView, o: ObjIdx) -> Option<(String, u64)> {
-    let g = &view.heap.graph;
-    let elements: Vec<ObjIdx> = g.out_refs(o).filter(|&(_, l)| is_element_label(view.snapshot, l)).map(|(t, _)| t).collect();
+fn item_type(m: &Matching, k_last: usize, view: &NamingView, o: ObjIdx, counted: Counted) -> Option<(String, u64)> {
+    let elements: Vec<ObjIdx> = elements(view.snapshot, view.heap, o, counted).collect();
     let new: Vec<ObjIdx> = elements.iter().copied().filter(|&t| m.born[k_last][t as usize] > 0).collect();
     let pool = if new.is_empty() { &elements } else { &new };
     let mut counts: HashMap<u32, u64> = HashMap::new();

@@ -313,6 +313,8 @@ pub fn holder_reason(h: &GrowingHolder) -> String {
         Grouping::Single => match &h.attributes_of {
             // `` `__main__.g` (attributes of _AppGlobals): … ``.
             Some(t) => format!("attributes of {}", short_type(t)),
+            // `` `ReplicationLog.pickler` (_pickle.Pickler, internal references): … ``.
+            None if h.internal => format!("{}, internal references", short_type(&h.holder_type)),
             None => short_type(&h.holder_type).to_string(),
         },
         Grouping::Elements | Grouping::Attribute(_) => format!("{} {}, each growing", h.siblings, plural(&h.holder_type)),
@@ -425,6 +427,18 @@ pub fn holder_fix(h: &GrowingHolder) -> String {
                 short_type(&h.holder_type)
             );
         }
+    }
+    if h.internal {
+        if short_type(&h.holder_type).ends_with("Pickler") {
+            return format!(
+                "{} is a pickle.Pickler whose memo keeps every object it has written: call its clear_memo() after each dump(), or make a new Pickler per message",
+                quoted(&h.name)
+            );
+        }
+        return format!(
+            "{} keeps more objects at every snapshot through references only its C code holds: find the calls that add to it, and clear it or make a new one when they are done",
+            quoted(&h.name)
+        );
     }
     if h.attributes_of.is_some() {
         return format!(

@@ -145,13 +145,18 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
     out.truncate(limit);
     for c in &mut out {
         if let Some((p, e)) = view.tree.parent(c.representative) {
-            c.holder = view.python_name(p).unwrap_or_else(|| view.short(p));
+            // An object's own `__dict__` is named by the object (as holders are).
+            let named = match view.tree.parent(p) {
+                Some((owner, d)) if view.heap.graph.label(d).kind() == RefKind::InstanceDict => owner,
+                _ => p,
+            };
+            c.holder = view.python_name(named).unwrap_or_else(|| view.short(named));
             let label = view.heap.graph.label(e);
             let (kind, name) = normalized(view, p, e);
             c.step = if name == NO_STRING {
                 match kind {
                     RefKind::Index | RefKind::DictValue => "[*]".to_string(),
-                    RefKind::DictKey => "key".to_string(),
+                    RefKind::DictKey => " (as keys)".to_string(),
                     k => k.display(None),
                 }
             } else {

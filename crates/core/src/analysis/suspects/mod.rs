@@ -112,6 +112,10 @@ pub struct Suspect {
 /// How many of the largest dict suspects are compared for side tables.
 const SIDE_TABLES_COMPARED: usize = 64;
 
+/// A type's row is left out when holders of that type already reported
+/// retain this share of what its instances retain.
+const COVERED_TYPE_SHARE: f64 = 0.8;
+
 pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) -> Vec<Suspect> {
     let cx = Ctx::new(snapshot, heap, &a.types, &a.dominators, &a.owners);
     let total = a.dominators.reachable_bytes().max(1);
@@ -178,12 +182,16 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
                     i.count += acc.count;
                     i.lists += 1;
                     i.owner = i.owner.min(owner);
+                    match i.item_types.iter_mut().find(|(t, _)| *t == acc.type_id) {
+                        Some((_, n)) => *n += acc.count,
+                        None => i.item_types.push((acc.type_id, acc.count)),
+                    }
                 }
                 None => indexes.push(Index {
                     top,
                     owner,
                     list_type: cx.types.type_of(acc.container),
-                    type_id: acc.type_id,
+                    item_types: vec![(acc.type_id, acc.count)],
                     count: acc.count,
                     lists: 1,
                 }),
@@ -213,6 +221,12 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             format_bytes(retained)
         );
         let fix = match generated.get(&acc.container) {
+            // A pickler's memo keeps every object it wrote (C state, no entries to remove).
+            _ if matches!(cx.type_name(acc.container), "_pickle.Pickler" | "pickle._Pickler") => {
+                let (name, code) = holder_code(&holder);
+                let code = if code == "d" { "pickler".to_string() } else { code };
+                format!("`{name}` is a pickle.Pickler whose memo keeps every object it has written: call `{code}.clear_memo()` after each dump(), or make a new Pickler per message")
+            }
             // An object's own `__dict__` under names made per event: `setattr(g, …)`.
             Some(k) if pattern.strength() == 2 && acc.node != acc.container => attributes_fix(&holder, k),
             Some(k) if pattern.strength() == 2 => keyed_fix(&holder, k),
@@ -275,10 +289,18 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         let holder = cx.holder(i.top);
         let pattern = plain_pattern(&holder, false);
         let retained = a.dominators.retained_bytes(i.top);
-        let item_type = &a.types.names[i.type_id as usize];
+        // The lists' item types, most items first: `float` and `int`.
+        let mut item_types = i.item_types.clone();
+        item_types.sort_by_key(|&(t, n)| (std::cmp::Reverse(n), t));
+        let named: Vec<String> = item_types.iter().take(2).map(|&(t, _)| format!("`{}`", a.types.names[t as usize])).collect();
+        let item_type = match item_types.len() {
+            1 => named[0].clone(),
+            2 => format!("{} and {}", named[0], named[1]),
+            _ => format!("{}, {} and other", named[0], named[1]),
+        };
         let list_type = a.types.names[i.list_type as usize].clone();
         let list = list_type.strip_prefix("builtins.").unwrap_or(&list_type);
-        let items = format!("`{item_type}` objects in {} {list}s", i.lists);
+        let items = format!("{item_type} objects in {} {list}s", i.lists);
         let (name, _) = holder_code(&holder);
         let name = if name == "the dict" { holder.to_string() } else { format!("`{name}`") };
         out.push(Suspect {
@@ -520,6 +542,12 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         if owner == Owner::Interpreter {
             continue;
         }
+        // A type whose instances are holders reported above (one `g`
+        // object whose attributes accumulate): the same finding again.
+        let covered: u64 = reported.iter().filter(|&&o| a.types.type_of(o) == t).map(|&o| a.dominators.retained_bytes(o)).sum();
+        if covered as f64 >= COVERED_TYPE_SHARE * row.retained_bytes as f64 {
+            continue;
+        }
         let holder = cx.type_holder(t);
         let pattern = Pattern::LargeType;
         out.push(Suspect {
@@ -544,7 +572,8 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
 
     {
         // A collector that runs frees them soon, unless they are much of the heap.
-        let least = if collector == Collector::Enabled { (LARGE_GARBAGE_SHARE * total as f64) as u64 } else { 0 };
+        let least =
+            if collector == Collector::Enabled { ((LARGE_GARBAGE_SHARE * total as f64) as u64).max(LARGE_GARBAGE_BYTES) } else { 0 };
         for GarbageCause { group: g, fix } in garbage_causes(&cx, a, collector, least) {
             let type_name = a.types.names[g.type_id as usize].clone();
             let class = type_name.rsplit('.').next().unwrap_or(&type_name).to_string();
@@ -674,9 +703,12 @@ pub enum Collector {
 pub const RARE_THRESHOLD: u64 = 20_000;
 
 /// Unreachable cycles waiting for a collector that does run are a suspect
-/// once they are this share of the reachable memory: that much of the
-/// heap stays until the next full collection.
+/// once they are this share of the reachable memory, and at least
+/// [`LARGE_GARBAGE_BYTES`]: that much of the heap stays until the next full
+/// collection.
 pub const LARGE_GARBAGE_SHARE: f64 = 0.1;
+/// See [`LARGE_GARBAGE_SHARE`].
+pub const LARGE_GARBAGE_BYTES: u64 = 1 << 20;
 
 impl Collector {
     pub fn of(snapshot: &Snapshot, heap: &Heap) -> Collector {
@@ -785,8 +817,8 @@ struct Index {
     owner: Owner,
     /// The type of the lists.
     list_type: u32,
-    /// The type of their items.
-    type_id: u32,
+    /// The types of their items, with how many of each.
+    item_types: Vec<(u32, u32)>,
     count: u32,
     lists: u32,
 }
