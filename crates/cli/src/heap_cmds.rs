@@ -455,6 +455,10 @@ pub fn search(o: &Opened, out: &mut Out, query: &str, limit: usize, json: bool) 
             found.hits.iter().map(|h| wire::SearchHit { object: object(&x, h.object), matched: h.matched.as_str() }).collect();
         return Ok(out.json(&doc)?);
     }
+    if found.hits.is_empty() {
+        // Said on stdout: an empty answer is still an answer.
+        out.line(&format!("no object's address, type or description contains `{}`", query))?;
+    }
     for h in &found.hits {
         out.line(&format!("{}  ({})", x.describe(h.object), h.matched.as_str()))?;
     }

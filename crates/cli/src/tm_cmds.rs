@@ -91,6 +91,10 @@ pub fn tracemalloc(o: &Opened, older: Option<&Opened>, out: &mut Out, opts: &Opt
         let doc: Vec<wire::Statistic> = rows.into_iter().map(|(_, s)| s).collect();
         return Ok(out.json(&doc)?);
     }
+    if rows.is_empty() {
+        let why = if opts.filters.is_empty() { "the snapshot has no traces" } else { "no trace passes the filters" };
+        out.line(&format!("no statistics: {why}"))?;
+    }
     for (line, stat) in &rows {
         out.line(line)?;
         if show_traceback {

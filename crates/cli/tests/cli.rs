@@ -80,6 +80,8 @@ fn retainers_by_address_and_ignoring_a_retainer() {
     let search = run(&["search", heap, "app.mod0", "--json"]);
     let hits: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
     assert!(!hits.as_array().unwrap().is_empty());
+    let none = run(&["search", heap, "no-such-thing-anywhere"]);
+    assert!(String::from_utf8_lossy(&none.stdout).contains("no object's address, type or description contains `no-such-thing-anywhere`"));
     let _ = first_hop;
     let dict = v["paths"][0]["steps"][0]["to_index"].as_u64().unwrap();
     let summary: serde_json::Value = serde_json::from_slice(&run(&["retainers", heap, "--address", &address, "--json"]).stdout).unwrap();
@@ -135,6 +137,9 @@ fn tracemalloc_matches_python_statistics() {
     assert!(all > 0);
     assert_eq!(total(&["tracemalloc", &after, "--json", "--limit", "100000", "--include-domain", "0"]), all);
     assert_eq!(total(&["tracemalloc", &after, "--json", "--limit", "100000", "--exclude-domain", "0"]), 0);
+    // An empty answer says why, in the table.
+    let o = run(&["tracemalloc", &after, "--exclude-domain", "0"]);
+    assert!(o.status.success() && String::from_utf8_lossy(&o.stdout).contains("no trace passes the filters"), "{}", stderr(&o));
     let o = run(&["tracemalloc", &after, "--group-by", "traceback", "--cumulative"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cumulative"), "{}", stderr(&o));

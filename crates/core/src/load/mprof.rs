@@ -108,9 +108,15 @@ pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Warnings), LoadError> {
     Ok((run, warnings))
 }
 
+/// The largest magnitude a time (s) or a memory (MiB) may have: past it
+/// (10^12 MiB, or 30,000 years) a value is a damaged line, and sums and
+/// differences of such values overflow to infinity.
+const MAX_MAGNITUDE: f64 = 1e12;
+
 fn number(text: &str, what: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
+        Ok(v) if v.is_finite() && v.abs() <= MAX_MAGNITUDE => Ok(v),
+        Ok(v) if v.is_finite() => Err(format!("{what} `{}` is not believable", clip(text))),
         _ => Err(format!("{what} `{}` is not a number", clip(text))),
     }
 }
@@ -120,7 +126,11 @@ fn sample(values: &[&str], need: usize) -> Result<Sample, String> {
     if values.len() < need {
         return Err(format!("expected MiB and a time, found {} value(s)", values.len()));
     }
-    Ok(Sample { mem_mib: number(values[0], "memory")?, time_s: number(values[1], "time")? })
+    let mem_mib = number(values[0], "memory")?;
+    if mem_mib < 0.0 {
+        return Err(format!("memory `{}` is negative", clip(values[0])));
+    }
+    Ok(Sample { mem_mib, time_s: number(values[1], "time")? })
 }
 
 /// `<name> <MiB> <time> <MiB> <time> [level]`.
@@ -256,6 +266,11 @@ mod tests {
         assert_eq!(run.functions[1].level, None);
         assert_eq!(run.children[0].id, "42");
         let lines: Vec<String> = warnings.kept.iter().map(|w| w.to_string()).collect();
+        // Damaged values: infinite sums come from believable-looking text.
+        let (_, w) = parse(b"MEM 1 1\nMEM 1e308 2\nMEM -3 3\nMEM 2 -1e300\n").unwrap();
+        let damaged: Vec<String> = w.kept.iter().map(|w| w.to_string()).collect();
+        assert_eq!(damaged.len(), 3, "{damaged:?}");
+        assert!(damaged[0].contains("not believable") && damaged[1].contains("negative") && damaged[2].contains("time"), "{damaged:?}");
         assert_eq!(lines.len(), 3, "{lines:?}");
         assert!(lines[0].contains("memory `x` is not a number") && lines[0].contains("line 7"), "{lines:?}");
         assert!(lines[1].contains("not an mprof record") && lines[1].contains("line 8"));
