@@ -254,8 +254,17 @@ mod tests {
             br#"{"form\u0061t": "heapscope", "version": 1, "heap": {"objects": [7, 0, 16, 0, -1, -1]}, "strings": [""]}"#.to_vec(),
             gz(br#"{"format": "heapscope", "version": 1, "heap": {"objects": [7, 0, 16, 0, -1, -1],, "strings": [""]}"#),
             br#"{"format": "heapscope", "version": 1, "meta": {"object_fields": []}}"#.to_vec(),
+            // A repeated member is refused, not merged or replaced.
+            br#"{"format": "heapscope", "version": 1, "heap": {"objects": [7, 0, 16, 0, -1, -1], "objects": [8, 0, 16, 0, -1, -1]}, "strings": [""]}"#.to_vec(),
+            br#"{"format": "heapscope", "version": 1, "heap": {"objects": []}, "strings": [""], "heap": {"objects": []}}"#.to_vec(),
         ];
         let options = LoadOptions::default();
+        let n = inputs.len();
+        for (at, section) in [(n - 2, "`heap`"), (n - 1, "the document")] {
+            let e = load_source(&inputs[at], &options).err().map(|e| e.to_string()).unwrap_or_default();
+            let key = if at == n - 2 { "objects" } else { "heap" };
+            assert!(e.contains(&format!("duplicate key `{key}` in {section}")), "{e}");
+        }
         for bytes in &inputs {
             let want = super::super::load(bytes).map(|l| format!("{:?} {:?}", l.snapshot, l.warnings)).map_err(|e| e.to_string());
             let got = load_source(bytes, &options).map(|l| format!("{:?} {:?}", l.snapshot, l.warnings)).map_err(|e| e.to_string());

@@ -57,9 +57,17 @@ fn parse_stream_in<'s>(reader: &mut dyn Read, ahead: &dyn Fn() -> Option<Box<dyn
     let mut doc = Document::default();
     let mut meta_seen = false;
     let mut p = Stream::new(reader, pieces);
+    // A repeated member goes to the serde path, which refuses it.
+    let mut seen: Vec<Vec<u8>> = Vec::new();
     if !p.open_document()? {
         loop {
             let key = p.key()?;
+            if super::visit::DOCUMENT_KEYS.iter().any(|k| k.as_bytes() == key.as_slice()) {
+                if seen.contains(&key) {
+                    return None;
+                }
+                seen.push(key.clone());
+            }
             match key.as_slice() {
                 b"format" => {
                     let value: serde_json::Value = serde_json::from_slice(p.value()?).ok()?;
@@ -516,8 +524,15 @@ impl<'r> Stream<'r> {
             self.pos += 1;
             return Some(());
         }
+        let mut seen: Vec<Vec<u8>> = Vec::new();
         loop {
             let key = self.key()?;
+            if super::visit::HEAP_KEYS.iter().any(|k| k.as_bytes() == key.as_slice()) {
+                if seen.contains(&key) {
+                    return None;
+                }
+                seen.push(key.clone());
+            }
             match key.as_slice() {
                 b"objects" => {
                     let layout = objects_layout::<JsonError>(meta).ok()?;

@@ -47,6 +47,21 @@ pub(super) fn meta_from<'de, R: serde_json::de::Read<'de>>(de: &mut serde_json::
 
 pub(super) struct DocumentVisitor<'a>(pub(super) &'a mut Document);
 
+/// The members of a section that are read (a repeated one is an error:
+/// JSON leaves its meaning open, and taking either would hide half a file).
+pub(super) const DOCUMENT_KEYS: [&str; 7] = ["format", "version", "meta", "process", "heap", "tracemalloc", "strings"];
+pub(super) const HEAP_KEYS: [&str; 4] = ["objects", "references", "roots", "changed_during_dump"];
+
+/// Refuses `key` when it is one of `keys` and was seen before in its object.
+fn once<E: de::Error>(seen: &mut Vec<&'static str>, keys: &[&'static str], key: &str, section: &str) -> Result<(), E> {
+    let Some(&k) = keys.iter().find(|&&k| k == key) else { return Ok(()) };
+    if seen.contains(&k) {
+        return Err(E::custom(format!("duplicate key `{key}` in {section}")));
+    }
+    seen.push(k);
+    Ok(())
+}
+
 impl<'de> Visitor<'de> for DocumentVisitor<'_> {
     type Value = ();
 
@@ -56,7 +71,9 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let doc = self.0;
+        let mut seen = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
+            once(&mut seen, &DOCUMENT_KEYS, &key, "the document")?;
             match key.as_str() {
                 "format" => {
                     let value: serde_json::Value = map.next_value()?;
@@ -306,7 +323,9 @@ impl<'de> Visitor<'de> for HeapSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let HeapSeed { meta, heap, warnings, tracebacks_seen } = self;
+        let mut seen = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
+            once(&mut seen, &HEAP_KEYS, &key, "`heap`")?;
             match key.as_str() {
                 "objects" => {
                     let layout = objects_layout(meta)?;
