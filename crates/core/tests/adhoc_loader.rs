@@ -87,3 +87,20 @@ fn an_array_of_no_usable_record_is_an_error() {
     let loaded = heapscope_core::load(br#"[[1], {"id": 1, "type": "a"}]"#).unwrap();
     assert_eq!(loaded.snapshot.heap.unwrap().object_count(), 1);
 }
+
+/// String ids give the same address in every file, whatever the record's
+/// position (so `diff` and `growth` match the object), apart from integer ids.
+#[test]
+fn a_string_id_has_one_address_in_every_file() {
+    let address_of = |text: &[u8], description: &str| {
+        let loaded = heapscope_core::load(text).unwrap();
+        let (s, heap) = (&loaded.snapshot, loaded.snapshot.heap.as_ref().unwrap());
+        (0..heap.object_count()).find(|&o| s.str(heap.description[o]) == description).map(|o| heap.address[o]).unwrap()
+    };
+    let first = br#"[{"id": 0, "type": "a", "repr": "int"}, {"id": "req-1", "type": "b", "repr": "str"}]"#;
+    let second = br#"[{"id": "x", "type": "c"}, {"id": "y", "type": "c"}, {"id": "req-1", "type": "b", "repr": "str"}, {"id": 0, "type": "a", "repr": "int"}]"#;
+    assert_eq!(address_of(first, "str"), address_of(second, "str"));
+    assert_eq!(address_of(first, "int"), 0);
+    assert_ne!(address_of(first, "str"), 0);
+    assert!(address_of(first, "str") >= 1 << 63);
+}

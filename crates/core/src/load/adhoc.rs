@@ -1,8 +1,10 @@
 //! Reader for the ad-hoc dumps people write by hand: a JSON array of
 //! `{"id": …, "type": "…", "size": …, "referents": [ids], "repr": "…"}`.
 //!
-//! `id` is an integer (used as the address) or a string; `repr` is
-//! optional. The roots are the objects no other object refers to. A record
+//! `id` is an integer (used as the address) or a string (its address is
+//! derived from the text, so that the same id has the same address in
+//! every file and `diff`/`growth` match it; see [`string_id_address`]);
+//! `repr` is optional. The roots are the objects no other object refers to. A record
 //! with a problem is a warning: a missing or duplicate id skips the record,
 //! a bad size counts as 0, unknown referents are dropped.
 //!
@@ -266,7 +268,7 @@ impl Builder {
                 self.int_ids.insert(i, object);
             }
             Scalar::Str(s) => {
-                self.address.push(object as u64);
+                self.address.push(string_id_address(&s));
                 self.str_ids.insert(s.into_boxed_str(), object);
             }
             _ => unreachable!("ids are integers or strings (checked above)"),
@@ -588,4 +590,15 @@ impl<'de> serde::Deserialize<'de> for Key {
         }
         d.deserialize_identifier(KeyVisitor)
     }
+}
+
+/// The address of an object whose id is a string: the id's 64-bit FNV-1a
+/// hash with the top bit set (integer ids, real addresses, stay below it),
+/// the same in every file, where the record's position would differ.
+pub(crate) fn string_id_address(id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h | 1 << 63
 }
