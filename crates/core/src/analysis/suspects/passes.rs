@@ -47,6 +47,10 @@ pub(crate) struct Accumulation {
     pub example: ObjIdx,
 }
 
+/// How many item types of one mapping are looked up by a search of its
+/// references before they are put in a map (see [`accumulations`]).
+const SEARCHED_TYPES: u32 = 8;
+
 pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
     let (types, tree) = (cx.types, cx.tree);
     let mut tally_bytes: Vec<u64> = vec![0; types.len()];
@@ -114,9 +118,11 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
         let mapping = mappings[types.type_of(o) as usize];
         let (mut best, mut many_bytes): (Option<usize>, u64) = (None, 0);
         let mut best_value: Option<usize> = None;
-        // The kind of the mapping's first reference to each object, read
+        // The kind of the mapping's first reference to an object: a search
+        // of its references for the first few types asked, then a map read
         // once (a dict of thousands of types asks for many of them).
         let mut first_kind: Option<HashMap<ObjIdx, RefKind>> = None;
+        let mut asked = 0;
         for (i, &(child_type, _)) in child_types.iter().enumerate() {
             let t = child_type as usize;
             if tally_count[t] >= min_count[t] {
@@ -126,14 +132,20 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
                 if mapping && !summed[t] {
                     summed[t] = true;
                     many_bytes += tally_bytes[t];
-                    let kinds = first_kind.get_or_insert_with(|| {
-                        let mut kinds = HashMap::new();
-                        for (x, l) in cx.heap.graph.out_refs(o) {
-                            kinds.entry(x).or_insert(l.kind());
-                        }
-                        kinds
-                    });
-                    let value = kinds.get(&children[i]) == Some(&RefKind::DictValue);
+                    asked += 1;
+                    let kind = if asked <= SEARCHED_TYPES {
+                        cx.heap.graph.out_refs(o).find(|&(x, _)| x == children[i]).map(|(_, l)| l.kind())
+                    } else {
+                        let kinds = first_kind.get_or_insert_with(|| {
+                            let mut kinds = HashMap::new();
+                            for (x, l) in cx.heap.graph.out_refs(o) {
+                                kinds.entry(x).or_insert(l.kind());
+                            }
+                            kinds
+                        });
+                        kinds.get(&children[i]).copied()
+                    };
+                    let value = kind == Some(RefKind::DictValue);
                     if value && best_value.is_none_or(|b| tally_bytes[t] > tally_bytes[b]) {
                         best_value = Some(t);
                     }
