@@ -210,3 +210,28 @@ fn framework_leak_programs() {
     assert!(programs.len() >= 12, "expected at least 12 framework leak programs in {}", dir.display());
     check_programs(&py, "frameworks", programs);
 }
+
+/// A `functools.lru_cache` with a `maxsize`, full, is no leak: it is not
+/// among the first suspects with a "bound it" fix; the unbounded one beside
+/// it is the first suspect.
+#[test]
+fn a_bounded_lru_cache_is_no_leak() {
+    let py = PathBuf::from("python3");
+    if !interpreter_works(&py) {
+        eprintln!("python3 is not installed: the program cannot run");
+        return;
+    }
+    let source = "import functools\n\
+        @functools.lru_cache(maxsize=2000)\n\
+        def bounded(n):\n    return 'page %d ' % n * 20\n\
+        @functools.lru_cache(maxsize=None)\n\
+        def unbounded(n):\n    return 'row %d ' % n * 20\n\
+        for i in range(6000):\n    bounded(i)\n    unbounded(i)\n";
+    let p = Program { name: "bounded_cache".into(), source: source.into(), expect: String::new(), pattern: String::new(), imports: None };
+    let suspects = suspects_of(&py, "python3", &p);
+    let shown: Vec<String> = suspects.iter().map(|s| format!("[{}] {} / {}", s.pattern.name(), s.reason, s.fix)).collect();
+    assert!(suspects[0].reason.contains("`unbounded`") && suspects[0].pattern.name() == "unbounded_cache", "{shown:#?}");
+    for s in suspects.iter().filter(|s| s.reason.contains("`bounded`")) {
+        assert!(s.pattern.name() != "unbounded_cache" && s.fix.contains("no leak"), "{shown:#?}");
+    }
+}

@@ -227,6 +227,8 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
                 let code = if code == "d" { "pickler".to_string() } else { code };
                 format!("`{name}` is a pickle.Pickler whose memo keeps every object it has written: call `{code}.clear_memo()` after each dump(), or make a new Pickler per message")
             }
+            // An lru_cache with a maxsize is no leak: it stops at its bound.
+            _ if lru_wrapper_of(&cx, acc.container).and_then(|w| cx.cache_is_unbounded(w)) == Some(false) => bounded_cache_fix(&holder),
             // An object's own `__dict__` under names made per event: `setattr(g, …)`.
             Some(k) if pattern.strength() == 2 && acc.node != acc.container => attributes_fix(&holder, k),
             Some(k) if pattern.strength() == 2 => keyed_fix(&holder, k),
@@ -481,6 +483,12 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
 
     for o in passes::large_objects(&cx, &reported) {
         let holder = cx.holder(o);
+        // A bounded lru_cache's dict: no leak, and said already when its
+        // wrapper was an accumulation.
+        let bounded_cache = lru_wrapper_of(&cx, o).filter(|&w| cx.cache_is_unbounded(w) == Some(false));
+        if bounded_cache.is_some_and(|w| reported.contains(&w)) {
+            continue;
+        }
         let pattern = match &holder {
             Holder::ClosureCell { .. } => Pattern::ClosureCell,
             Holder::DefaultArgument { .. } => Pattern::DefaultArgument,
@@ -489,6 +497,7 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             Holder::FrameLocal { thread: Some(_), .. } => Pattern::FrameLocal,
             Holder::RaisedIn { .. } => Pattern::StoredExceptions,
             Holder::ClassAttribute { .. } => Pattern::ClassAttribute,
+            Holder::Cache { .. } if bounded_cache.is_some() => Pattern::LargeObject,
             Holder::Cache { .. } => Pattern::UnboundedCache,
             // A buffer a program writes to (a StringIO of debug output, a
             // bytearray extended per request): a log, like a list appended to.
@@ -504,6 +513,7 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             _ => Pattern::LargeObject,
         };
         let fix = match (&holder, pattern) {
+            _ if bounded_cache.is_some() => bounded_cache_fix(&holder),
             (Holder::ModuleGlobal { name, .. }, Pattern::GrowingBuffer) if is_text(cx.type_name(o)) => growing_text_fix(name),
             (Holder::InstanceAttribute { name, .. }, Pattern::GrowingBuffer) if is_text(cx.type_name(o)) => {
                 growing_text_fix(&format!("self.{name}"))
@@ -938,6 +948,23 @@ fn keyed_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
     )
 }
 
+/// The `functools.lru_cache` wrapper that `c` is, or whose cache `c` is
+/// (reached from it by an internal reference).
+fn lru_wrapper_of(cx: &Ctx, c: ObjIdx) -> Option<ObjIdx> {
+    const WRAPPER: &str = "functools._lru_cache_wrapper";
+    if cx.type_name(c) == WRAPPER {
+        return Some(c);
+    }
+    cx.reached_from(c).map(|(src, _)| src).filter(|&src| cx.type_name(src) == WRAPPER)
+}
+
+/// The fix for a large `lru_cache` that has a bound.
+fn bounded_cache_fix(holder: &Holder) -> String {
+    format!(
+        "{holder} is bounded (maxsize set): it stops growing at its bound, so it is no leak; lower maxsize if this memory matters, or call cache_clear() when its data changes"
+    )
+}
+
 /// The fix for an object that gains an attribute per event (its own
 /// `__dict__` keyed like [`keyed_fix`]'s dicts: `setattr(g, "ctx_" + id, …)`).
 fn attributes_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
@@ -1076,12 +1103,13 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         let what = cx.desc(acc.example);
         return (Pattern::RuntimeClasses, holder, format!("classes such as `{what}` (each with its `__dict__`, methods and MRO)"));
     }
-    if let Some((src, _)) = cx.reached_from(c) {
-        if cx.type_name(src) == "functools._lru_cache_wrapper" {
-            let unbounded = cx.cache_is_unbounded(src).unwrap_or(item_type != "functools._lru_list_elem");
-            let pattern = if unbounded { Pattern::UnboundedCache } else { Pattern::Container };
-            return (pattern, holder, "cached results (an unbounded lru_cache)".to_string());
+    if let Some(wrapper) = lru_wrapper_of(cx, c) {
+        let unbounded = cx.cache_is_unbounded(wrapper).unwrap_or(item_type != "functools._lru_list_elem");
+        if unbounded {
+            return (Pattern::UnboundedCache, holder, "cached results (an unbounded lru_cache)".to_string());
         }
+        // Big perhaps, but no leak: ranked with the large objects.
+        return (Pattern::LargeObject, holder, "cached results (a bounded lru_cache: it stops at its maxsize)".to_string());
     }
     match item_type {
         "builtins.method" => {
