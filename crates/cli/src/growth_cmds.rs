@@ -114,7 +114,8 @@ pub fn growth(files: &[Opened], out: &mut Out, fail_if_grows: &[String], limit: 
         }
         for (i, f) in findings.iter().take(limit).enumerate() {
             out.line(&format!("{:>3}. [{}] {}", i + 1, f.kind, f.reason))?;
-            if let (Some(fix), "garbage") = (&f.fix, f.kind) {
+            // Holders and garbage carry a fix (survivors and types do not).
+            if let Some(fix) = &f.fix {
                 out.line(&format!("       fix: {fix}"))?;
             }
             if let Some(path) = &f.path {

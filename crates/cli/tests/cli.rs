@@ -486,6 +486,10 @@ fn growth_ranks_the_growing_holder_and_fails_ci() {
     assert_eq!(first["counts"], serde_json::json!([10, 20, 30]));
     assert!(first["reason"].as_str().unwrap().contains("10 → 20 → 30 Item objects"), "{first:#}");
     assert_eq!(v["snapshots"].as_array().unwrap().len(), 3);
+    // The table shows the holder's fix under it, as the JSON has it.
+    let text = String::from_utf8_lossy(&run(&["growth", &s[0], &s[1], &s[2]]).stdout).to_string();
+    let fix = first["fix"].as_str().unwrap();
+    assert!(text.lines().nth(2).is_some_and(|l| l.trim() == format!("fix: {fix}")), "{text}");
     // A type that grew at every step fails CI; one that did not passes.
     let o = run(&["growth", &s[0], &s[1], &s[2], "--fail-if-grows", "Item"]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
