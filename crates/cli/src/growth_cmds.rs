@@ -119,7 +119,7 @@ pub fn growth(files: &[Opened], out: &mut Out, fail_if_grows: &[String], limit: 
                 out.line(&format!("       fix: {fix}"))?;
             }
             if let Some(path) = &f.path {
-                out.line(&format!("       path: {}", path.join(" → ")))?;
+                out.line(&format!("       path: {}", shown_path(path)))?;
             }
         }
         if g.findings.len() > limit {
@@ -191,6 +191,18 @@ fn finding_json(g: &Growth, last: SeriesHeap, f: &growth::Finding) -> FindingJso
 }
 
 /// The shortest path from a root to `o`, as `module __main__`, `.bus`, … steps.
+/// A path for the table: a long one (a chain of thousands of closures)
+/// keeps its first and last steps and says how many are left out.
+fn shown_path(path: &[String]) -> String {
+    const HEAD: usize = 8;
+    const TAIL: usize = 12;
+    if path.len() <= HEAD + TAIL + 1 {
+        return path.join(" → ");
+    }
+    let left_out = path.len() - HEAD - TAIL;
+    format!("{} → … {left_out} steps … → {}", path[..HEAD].join(" → "), path[path.len() - TAIL..].join(" → "))
+}
+
 fn path(v: SeriesHeap, o: u32) -> Vec<String> {
     let p = v.analysis.retainer_paths(v.snapshot, v.heap, o, 1, &heapscope_core::analysis::strong_view::Exclusions::none());
     let Some(first) = p.paths.first() else { return Vec::new() };
@@ -224,4 +236,16 @@ fn failures(g: &Growth, targets: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_long_path_keeps_its_ends() {
+        let path: Vec<String> = (0..2000).map(|i| format!("s{i}")).collect();
+        let shown = super::shown_path(&path);
+        assert!(shown.starts_with("s0 → s1") && shown.ends_with("s1998 → s1999"), "{shown}");
+        assert!(shown.contains("→ s7 → … 1980 steps … → s1988 →"), "{shown}");
+        assert_eq!(super::shown_path(&path[..21]), path[..21].join(" → "));
+    }
 }
