@@ -603,6 +603,37 @@ def test_dict_subclass_keys_once_each(tmp_path, validate):
     assert h.by_address(info["key_obj"]) not in native
 
 
+def test_a_read_instance_dict_is_its_objects(tmp_path, validate):
+    # `obj.__dict__` makes the instance dict of an object whose values were
+    # inline; on CPython 3.13 gc then still reports the values, not the dict,
+    # so the dict looked held from C alone (a native root beside its object).
+    # It is the object's `instance_dict`, holds the attributes, and no
+    # instance makes a dict by being exported.
+    doc, proc = run_script(tmp_path, """
+        import json
+
+        class Plain(object):
+            def __init__(self, n):
+                self.payload = ["payload %d" % n]
+                self.n = n
+
+        read = Plain(1)
+        vars(read)
+        unread = Plain(2)
+        print(json.dumps({"read": id(read), "dict": id(read.__dict__), "payload": id(read.payload), "unread": id(unread)}))
+    """)
+    validate(doc)
+    info = last_json_line(proc.stdout)
+    h = Heap(doc)
+    read, d = h.by_address(info["read"]), h.by_address(info["dict"])
+    assert (d, "instance_dict") in [(b, k) for b, k, _ in h.out[read]]
+    assert (h.by_address(info["payload"]), "dict_value", "'payload'") in h.out[d]
+    assert d not in {o for o, k, _, _ in h.roots if k == "native"}
+    # the unread instance has no dict in the file (none was made)
+    unread = h.by_address(info["unread"])
+    assert all(k != "instance_dict" for _, k, _ in h.out[unread]) or sys.version_info < (3, 11)
+
+
 def test_swallowed_exceptions_are_counted_in_meta(tmp_path, validate):
     # Odd's __sizeof__ is int's C method: sys.getsizeof raises TypeError for
     # it.  The exporter goes on (size 0) and counts each one in meta.

@@ -199,6 +199,25 @@ const LEAKS: &[(&str, &str)] = &[
     ("weak_cache_observers", "Settings.observers"),
     // A pickler's memo, kept by its C code: its internal references grow.
     ("pickler_memo", "ReplicationLog.pickler"),
+    // A mock records every call: one finding for its call lists, its class's fix.
+    ("mock_calls", "__main__.statsd"),
+    // A hook that wraps the one it replaces, kept by the interpreter's `sys` dict.
+    ("excepthook_chain", "sys.excepthook"),
+    // `catch_warnings(record=True)` never exited: the list behind `log.append`.
+    ("warnings_record", "warnings._showwarnmsg_impl.__self__"),
+    // Callbacks for a loop that no longer runs.
+    ("stopped_loop", "Publisher.loop._ready"),
+    // A Flag's pseudo-members, one per value converted.
+    ("flag_values", "__main__.Perm._value2member_map_"),
+];
+
+/// What the first finding's fix must say, for the programs whose holder's
+/// class gives the fix.
+const CLASS_FIXES: &[(&str, &str)] = &[
+    ("mock_calls", "reset_mock()"),
+    ("pickler_memo", "clear_memo()"),
+    ("stopped_loop", "event loop that does not run"),
+    ("flag_values", "pseudo-member"),
 ];
 
 fn run_leak(program: &str, out: &std::path::Path) {
@@ -234,12 +253,20 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
     for (&(program, name), (_, (holders, findings, _, reasons))) in LEAKS.iter().zip(results.by_ref()) {
         let FindingKind::Holder(i) = findings[0].kind else { panic!("{program}: first finding is not a holder: {reasons:#?}") };
         let h = &holders[i];
-        assert_eq!(h.name, name, "{program}: {reasons:#?}");
+        match program {
+            // Which of the mock's call lists stays is not fixed: both grow alike.
+            "mock_calls" => assert!(h.name.starts_with(&format!("{name}.")), "{program}: {reasons:#?}"),
+            _ => assert_eq!(h.name, name, "{program}: {reasons:#?}"),
+        }
+        if let Some(&(_, says)) = CLASS_FIXES.iter().find(|&&(p, _)| p == program) {
+            let fix = findings[0].fix.as_deref().unwrap_or_default();
+            assert!(fix.contains(says), "{program}: the fix does not say `{says}`: {fix}");
+        }
         assert!(h.monotonic && h.lengths[0] < h.lengths[1] && h.lengths[1] < h.lengths[2], "{program}: {:?}", h.lengths);
         // A bytearray or array that grows, a str or chain replaced by a bigger one: sizes.
-        let in_bytes = matches!(program, "capture_buffer" | "latency_array" | "linked_history" | "str_log");
+        let in_bytes = matches!(program, "capture_buffer" | "latency_array" | "linked_history" | "str_log" | "excepthook_chain");
         assert_eq!(h.lengths_in_bytes, in_bytes, "{program}: {reasons:#?}");
-        assert_eq!(h.replaced, matches!(program, "linked_history" | "str_log"), "{program}: {reasons:#?}");
+        assert_eq!(h.replaced, matches!(program, "linked_history" | "str_log" | "excepthook_chain"), "{program}: {reasons:#?}");
         // Lists in one dict, each growing by a few items, and the levels of
         // one tree: one finding.
         let grouping = match program {
@@ -309,9 +336,9 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
     first += 1;
     top3 += 1;
     let n = LEAKS.len() + 6;
-    assert_eq!(n, 33);
+    assert_eq!(n, 38);
     eprintln!("growth: {n} leak programs, the leaking holder is the first finding in {first}, one of the first three in {top3}");
-    assert_eq!((first, top3), (33, 33));
+    assert_eq!((first, top3), (38, 38));
     let _ = std::fs::remove_dir_all(&root);
 }
 

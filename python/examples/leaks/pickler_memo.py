@@ -1,5 +1,6 @@
 # expect: `ReplicationLog.pickler`
 # pattern: instance_attribute
+# not on: 3.8: its C Pickler does not show its memo to gc (heapscope says "held only from C")
 # Events are streamed to a replication log with one long-lived
 # pickle.Pickler (to save re-creating it per event). Its memo remembers
 # every object it has pickled - and keeps each alive - until clear_memo(),

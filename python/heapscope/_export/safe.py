@@ -58,6 +58,58 @@ _ModuleType = types.ModuleType
 _FrameType = types.FrameType
 _CodeType = types.CodeType
 _BuiltinFunctionType = types.BuiltinFunctionType
+def _managed_dict_reader():
+    """CPython 3.13-3.14 (GIL builds): a reader of the word where an object
+    whose type keeps attribute values inline stores its instance dict once
+    one was made (``PyManagedDictPointer``, three words before the object;
+    the object owns that memory).  None elsewhere, or without ctypes."""
+    if not ((3, 13) <= sys.version_info[:2] < (3, 15)):
+        return None
+    try:
+        import sysconfig
+        if sysconfig.get_config_var("Py_GIL_DISABLED"):
+            return None
+        import ctypes
+        at = ctypes.c_void_p.from_address
+        offset = 3 * ctypes.sizeof(ctypes.c_void_p)
+    except Exception:
+        return None
+    return lambda o: at(id(o) - offset).value
+
+
+_managed_dict_word = _managed_dict_reader()
+
+
+def _materialized_dict(o, refs, dict_get):
+    """CPython 3.13+: gc reports the inline attribute values of an object, not
+    its instance dict, even once ``o.__dict__`` made one (the dict shares the
+    values) -- which then looks held from C alone.  Returns refs with that
+    dict in place of the values it holds (as 3.11-3.12 report it), or refs
+    unchanged when there is no such dict.  Never makes a dict: the getter
+    runs only when one exists."""
+    if _managed_dict_word is None or dict_get is None:
+        return refs
+    try:
+        if not _managed_dict_word(o):
+            return refs
+        d = dict_get(o)
+    except Exception:
+        return refs
+    if type(d) is not dict or any(d is r for r in refs):
+        return refs
+    pending = {}
+    for v in dict.values(d):
+        pending[id(v)] = pending.get(id(v), 0) + 1
+    out = [d]
+    for x in refs:
+        n = pending.get(id(x), 0)
+        if n:
+            pending[id(x)] = n - 1
+        else:
+            out.append(x)
+    return out
+
+
 import contextvars as _contextvars  # noqa: E402  (C module, always there from 3.7)
 _ContextVar = _contextvars.ContextVar
 _Context = _contextvars.Context

@@ -17,7 +17,7 @@ from .format_v1 import (_CHUNK, DESC_MAX, F_GARBAGE, F_MODULE, K_ATTR, K_CLOSURE
 from .labelers import SYN_NOT_HELD, SYN_UNLESS_REPORTED
 from .describers import _desc_len
 from .safe import (_IMMORTAL, _PY311, _bytes_len, _dict_items, _bytes_repr, _FunctionType, _float_repr, _get_referents,
-                   _getsizeof, _has, _int_bitlen, _int_repr, _is_tracked, _module_dict_get, _mro, _obj_getattr,
+                   _getsizeof, _has, _int_bitlen, _int_repr, _is_tracked, _materialized_dict, _module_dict_get, _mro, _obj_getattr,
                    _simple_key_repr, _str_len, _str_repr)
 from .typeinfo import H_DICT, H_LABELED, H_NOREF, H_SEQ, H_SET, MAX_LEARN, _TypeInfos, learned_names
 from .writers import _IntWriter
@@ -529,6 +529,8 @@ class _Walker(_TypeInfos):
                     except Exception as ex:
                         _note("walker.referents", ex)
                         refs = []
+                    if ti.inline:
+                        refs = _materialized_dict(o, refs, ti.dict_get)
                     labels = None
                     syn = None
                     fa = ti.fast

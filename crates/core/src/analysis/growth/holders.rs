@@ -49,6 +49,7 @@
 use std::collections::HashMap;
 
 use crate::analysis::dominators::SUPER_ROOT;
+use crate::analysis::suspects::patterns::class_fix as class_fix_named;
 use crate::graph::ObjIdx;
 use crate::model::{Heap, RefKind, Snapshot, SourceFormat};
 
@@ -119,6 +120,9 @@ pub struct GrowingHolder {
     /// elements whose C code keeps more objects at every step (a
     /// `pickle.Pickler`'s memo).
     pub internal: bool,
+    /// The fix its class gives (`suspects::patterns::class_fix`): a
+    /// mock's `reset_mock()`, a pickler's `clear_memo()`.
+    pub class_fix: Option<String>,
 }
 
 /// How the holders of one finding are related (module doc).
@@ -161,6 +165,7 @@ impl GrowingHolder {
             grouping: Grouping::Single,
             attributes_of: None,
             internal: false,
+            class_fix: None,
         }
     }
 
@@ -356,6 +361,9 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
             .then(a.object.cmp(&b.object))
     });
     candidates.truncate(limit);
+    // The object each holder's class fix is for: one finding per object (a
+    // mock's `mock_calls` and `method_calls` are the mock's).
+    let mut fixed_object: Vec<Option<ObjIdx>> = Vec::with_capacity(candidates.len());
     for c in &mut candidates {
         let mut named = c.container.unwrap_or(c.object);
         // An object's own `__dict__` is named by the object (`__main__.g`).
@@ -373,7 +381,13 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
         }
         c.item_type = item_type(m, k_last, last_view, c.object, if c.internal { Counted::Internal } else { Counted::Elements });
         c.frame_local = last_view.frame_local(c.object);
+        let by_class = if c.grouping == Grouping::Single { class_fix(last_view, c.object, &c.name) } else { None };
+        fixed_object.push(by_class.as_ref().map(|(o, _)| *o));
+        c.class_fix = by_class.map(|(_, fix)| fix);
     }
+    let mut seen = std::collections::HashSet::new();
+    let mut fixed_object = fixed_object.into_iter();
+    candidates.retain(|_| fixed_object.next().flatten().is_none_or(|o| seen.insert(o)));
     candidates
 }
 
@@ -583,4 +597,16 @@ pub fn plural(type_name: &str) -> String {
         "function" => "functions".to_string(),
         t => format!("{} objects", t.rsplit('.').next().unwrap_or(t)),
     }
+}
+
+/// The fix `o`'s class, or the class of the object it is an attribute of,
+/// gives (`suspects::patterns::class_fix`); `name` is `o`'s Python name.
+/// Also the object the fix is for.
+fn class_fix(view: &NamingView, o: ObjIdx, name: &str) -> Option<(ObjIdx, String)> {
+    if let Some(fix) = class_fix_named(view.types.name_of(o), None, name) {
+        return Some((o, fix));
+    }
+    let (object, attribute) = view.attribute_of(o)?;
+    let object_name = name.strip_suffix(&format!(".{attribute}")).unwrap_or(name);
+    class_fix_named(view.types.name_of(object), Some(&attribute), object_name).map(|fix| (object, fix))
 }

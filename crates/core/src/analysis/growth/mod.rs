@@ -396,6 +396,9 @@ pub fn holder_fix(h: &GrowingHolder) -> String {
     if let Some(local @ crate::analysis::suspects::Holder::FrameLocal { .. }) = &h.frame_local {
         return crate::analysis::suspects::Pattern::FrameLocal.fix(local, false);
     }
+    if let Some(fix) = &h.class_fix {
+        return fix.clone();
+    }
     let item = h.item_type.as_ref().map(|(t, _)| t.as_str()).unwrap_or("");
     let holder = short_type(&h.holder_type);
     match &h.grouping {
@@ -429,12 +432,6 @@ pub fn holder_fix(h: &GrowingHolder) -> String {
         }
     }
     if h.internal {
-        if short_type(&h.holder_type).ends_with("Pickler") {
-            return format!(
-                "{} is a pickle.Pickler whose memo keeps every object it has written: call its clear_memo() after each dump(), or make a new Pickler per message",
-                quoted(&h.name)
-            );
-        }
         return format!(
             "{} keeps more objects at every snapshot through references only its C code holds: find the calls that add to it, and clear it or make a new one when they are done",
             quoted(&h.name)

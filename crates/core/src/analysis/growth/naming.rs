@@ -223,6 +223,8 @@ impl<'a> NamingView<'a> {
             (RefKind::Defaults, Some(n)) => format!(".<default {n}>"),
             (RefKind::Cell, _) => return None,
             (RefKind::Internal, Some("__closure__")) => return None,
+            // A bound built-in method's object: `warnings._showwarnmsg_impl.__self__`.
+            (RefKind::Internal, Some("__self__")) => ".__self__".to_string(),
             (kind, name) => kind.display(name),
         })
     }
@@ -275,9 +277,15 @@ impl<'a> NamingView<'a> {
                 let kind = self.heap.graph.label(edge).kind();
                 in_namespace = matches!(kind, RefKind::InstanceDict | RefKind::ClassDict);
             }
+            // A module's namespace reached without its module (a root: the
+            // `sys` module's dict, which the interpreter holds) reads as the module.
+            let namespace_of = if i == 0 { self.namespace_module(x) } else { None };
             // The holder itself is no anchor: its name is how it is reached.
             if i + 1 < chain.len() {
-                if let Some(a) = self.anchor_name(x) {
+                if let Some(m) = namespace_of {
+                    name = Some(self.description(m).to_string());
+                    last_step = None;
+                } else if let Some(a) = self.anchor_name(x) {
                     name = Some(a);
                     last_step = None;
                 } else if let Some(local) = self.frame_local(chain[i + 1]) {
@@ -286,11 +294,27 @@ impl<'a> NamingView<'a> {
                     named_step = true;
                 }
             }
-            if self.is_module(x) {
+            if self.is_module(x) || namespace_of.is_some() {
                 in_namespace = true;
             }
         }
-        name.or_else(|| self.context_var(o))
+        name.or_else(|| self.context_var(o)).or_else(|| self.module_attribute(o))
+    }
+
+    /// `gc.callbacks` for a root that a module's namespace also refers to
+    /// (the interpreter holds it, so no path from a root passes through
+    /// the module).
+    fn module_attribute(&self, o: ObjIdx) -> Option<String> {
+        let g = &self.heap.graph;
+        if self.tree.parent(o).is_some() {
+            return None;
+        }
+        g.incoming(o).take(64).find_map(|(d, e)| {
+            let label = g.label(e);
+            let key = self.snapshot.strings.get(label.name()).filter(|n| !n.is_empty())?;
+            let m = (label.kind() == RefKind::DictValue).then(|| self.namespace_module(d)).flatten()?;
+            Some(format!("{}.{}", self.description(m), unquote(key)))
+        })
     }
 
     /// `` ContextVar `audit_trail` `` for the value of a `contextvars.ContextVar`
@@ -309,6 +333,22 @@ impl<'a> NamingView<'a> {
         let label = self.heap.graph.label(edge);
         let variable = self.snapshot.strings.get(label.name()).filter(|n| !n.is_empty())?;
         (label.kind() == RefKind::Local && self.is_frame(frame)).then(|| frame_local(self.snapshot, self.heap, frame, variable.to_string()))
+    }
+
+    /// The object `o` is an attribute of, and the attribute's name: through
+    /// a slot or C attribute, or the object's (or class's) `__dict__`.
+    pub fn attribute_of(&self, o: ObjIdx) -> Option<(ObjIdx, String)> {
+        let (p, e) = self.tree.parent(o)?;
+        let label = self.heap.graph.label(e);
+        let name = unquote(self.snapshot.strings.get(label.name()).filter(|n| !n.is_empty())?).to_string();
+        match label.kind() {
+            RefKind::Attribute => Some((p, name)),
+            RefKind::DictValue => {
+                let (q, e) = self.tree.parent(p)?;
+                matches!(self.heap.graph.label(e).kind(), RefKind::InstanceDict | RefKind::ClassDict).then_some((q, name))
+            }
+            _ => None,
+        }
     }
 
     /// `list @0x7f…`.

@@ -153,6 +153,12 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
             c.holder = view.python_name(named).unwrap_or_else(|| view.short(named));
             let label = view.heap.graph.label(e);
             let (kind, name) = normalized(view, p, e);
+            // A module's global (`__main__.recent`, `sys.excepthook`) is named whole.
+            let module = view.namespace_module(p).filter(|_| kind == RefKind::DictValue && name != NO_STRING);
+            if let (Some(m), Some(key)) = (module, view.snapshot.strings.get(name)) {
+                c.holder = format!("{}.{}", view.description(m), key.trim_matches('\''));
+                continue;
+            }
             c.step = if name == NO_STRING {
                 match kind {
                     RefKind::Index | RefKind::DictValue => "[*]".to_string(),

@@ -57,7 +57,7 @@ use crate::analysis::owner::Owner;
 use crate::analysis::strong_view::{Exclusions, StrongView};
 use crate::analysis::Analysis;
 use crate::graph::ObjIdx;
-use crate::model::{Heap, Snapshot};
+use crate::model::{Heap, RefKind, Snapshot};
 use crate::units::format_bytes;
 use naming::Ctx;
 use passes::{closure_capture, has_traceback, partial_function, weak_container_of};
@@ -174,6 +174,9 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     }
     index_of.retain(|_, top| per_index[top] >= 2);
     let mut indexes: Vec<Index> = Vec::new();
+    // Findings whose fix is their object's class's (see `class_fix_of`):
+    // (index in `out`, the object).
+    let mut by_class_object: Vec<(usize, ObjIdx)> = Vec::new();
     for (acc, owner) in accs {
         reported.insert(acc.container);
         if let Some(&top) = index_of.get(&acc.container) {
@@ -220,13 +223,13 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             (100.0 * acc.item_bytes as f64 / retained.max(1) as f64).min(100.0),
             format_bytes(retained)
         );
+        let by_class = class_fix_of(&cx, acc.container, &holder);
+        if let Some((object, _)) = &by_class {
+            by_class_object.push((out.len(), *object));
+        }
         let fix = match generated.get(&acc.container) {
-            // A pickler's memo keeps every object it wrote (C state, no entries to remove).
-            _ if matches!(cx.type_name(acc.container), "_pickle.Pickler" | "pickle._Pickler") => {
-                let (name, code) = holder_code(&holder);
-                let code = if code == "d" { "pickler".to_string() } else { code };
-                format!("`{name}` is a pickle.Pickler whose memo keeps every object it has written: call `{code}.clear_memo()` after each dump(), or make a new Pickler per message")
-            }
+            // A mock's calls, a pickler's memo: the class's own API is the fix.
+            _ if by_class.is_some() => by_class.map(|(_, fix)| fix).unwrap_or_default(),
             // An lru_cache with a maxsize is no leak: it stops at its bound.
             _ if lru_wrapper_of(&cx, acc.container).and_then(|w| cx.cache_is_unbounded(w)) == Some(false) => bounded_cache_fix(&holder),
             // An object's own `__dict__` under names made per event: `setattr(g, …)`.
@@ -247,6 +250,22 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             reason,
         });
     }
+
+    // One object, one finding: a mock's call lists (`mock_calls`,
+    // `method_calls`) are the mock's; the finding that retains most stays.
+    let mut keep: HashMap<ObjIdx, usize> = HashMap::new();
+    for &(i, object) in &by_class_object {
+        let best = keep.entry(object).or_insert(i);
+        if out[i].retained_bytes > out[*best].retained_bytes {
+            *best = i;
+        }
+    }
+    let dropped: HashSet<usize> = by_class_object.iter().map(|&(i, _)| i).filter(|i| !keep.values().any(|k| k == i)).collect();
+    let mut i = 0;
+    out.retain(|_| {
+        i += 1;
+        !dropped.contains(&(i - 1))
+    });
 
     for t in trees {
         if !reported.insert(t.top) {
@@ -396,6 +415,33 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             pattern,
             holder,
             owner: a.owners.of(c.head),
+            count: c.length as u64,
+            items,
+            retained_bytes: retained,
+            share: share(retained),
+        });
+    }
+
+    for c in passes::closure_chains(&cx) {
+        if !reported.insert(c.head) {
+            continue;
+        }
+        let function = cx.desc(c.head).to_string();
+        let holder = cx.holder(c.head);
+        let pattern = Pattern::LinkedChain;
+        let retained = a.dominators.retained_bytes(c.head);
+        let link = c.link.as_deref().unwrap_or("prev");
+        let items = format!("closures `{function}`, each keeping the one it replaced through its captured `{link}`");
+        let short = function.rsplit('.').next().unwrap_or(&function);
+        out.push(Suspect {
+            kind: SuspectKind::Accumulation { container: c.head, type_name: "builtins.function".to_string(), instances: c.length },
+            fix: format!(
+                "each call makes a new `{short}` that wraps the one before it (its `{link}`), so every one stays alive with what it captured: install the wrapper once (check whether it is already installed, or keep the original and wrap that), or capture only what it needs instead of the previous wrapper"
+            ),
+            reason: format!("{holder} holds a chain of {} {items}, {} retained", c.length, format_bytes(retained)),
+            pattern,
+            holder,
+            owner: c.owner,
             count: c.length as u64,
             items,
             retained_bytes: retained,
@@ -927,6 +973,30 @@ fn holder_code(holder: &Holder) -> (String, String) {
     }
 }
 
+/// The fix a holder's class gives (`patterns::class_fix`), and the object
+/// it is for: the container itself (a pickler with its memo) or the object
+/// the container is an attribute of (a mock's `method_calls`, a loop's
+/// `_ready`, an enum class's `_value2member_map_`).
+fn class_fix_of(cx: &Ctx, container: ObjIdx, holder: &Holder) -> Option<(ObjIdx, String)> {
+    let (_, code) = holder_code(holder);
+    let named =
+        |class: &str, code: &str| if code == "d" { class.rsplit('.').next().unwrap_or(class).to_lowercase() } else { code.to_string() };
+    let class = cx.type_name(container);
+    if let Some(fix) = patterns::class_fix(class, None, &named(class, &code)) {
+        return Some((container, fix));
+    }
+    let (src, label) = cx.reached_from(container)?;
+    let object = match label.kind() {
+        RefKind::Attribute => src,
+        RefKind::DictValue => cx.dict_owner(src).or_else(|| cx.class_of_dict(src))?,
+        _ => return None,
+    };
+    let attribute = cx.label_name(label)?;
+    let class = cx.type_name(object);
+    let code = code.strip_suffix(&format!(".{attribute}")).unwrap_or(&code);
+    patterns::class_fix(class, Some(&attribute), &named(class, code)).map(|fix| (object, fix))
+}
+
 /// The fix for an ordinary dict that gains an entry per event (see
 /// `passes::generated_keys`): remove each when its event is over, or bound it.
 fn keyed_fix(holder: &Holder, keys: &passes::GeneratedKeys) -> String {
@@ -1093,6 +1163,9 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         }
         Some(ItemKind::Logger) => return (Pattern::LoggerRegistry, holder, format!("`{item_type}` objects (one per logger name)")),
         Some(ItemKind::LogHandler) => return (Pattern::LogHandlers, holder, format!("`{item_type}` handlers")),
+        Some(ItemKind::RecordedWarning) => {
+            return (Pattern::RecordedWarnings, holder, "recorded warnings `warnings.WarningMessage` (each with its message)".to_string())
+        }
         None => {}
     }
     if item_type == "builtins.module" {

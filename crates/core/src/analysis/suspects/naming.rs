@@ -224,10 +224,15 @@ impl Ctx<'_> {
                 best = Some((src, label));
             }
             if Some(src) == idom {
-                break;
+                return best;
             }
         }
-        best
+        // An object with many referrers (a mock its child mocks refer back
+        // to): its dominator's reference may come later (bounded for hubs).
+        let from_idom = idom.and_then(|d| {
+            g.incoming(o).skip(64).take(1 << 16).find(|&(src, e)| src == d && g.label(e).is_strong()).map(|(src, e)| (src, g.label(e)))
+        });
+        from_idom.or(best)
     }
 
     /// The name a label gives: `'cache'` → `cache`.
@@ -385,6 +390,11 @@ impl Ctx<'_> {
             },
             (RefKind::Internal, _) if self.type_name(src) == "functools._lru_cache_wrapper" => {
                 Holder::Cache { function: self.cached_function(src).unwrap_or_else(|| self.short(src)) }
+            }
+            // The object of a bound built-in method kept as a callback
+            // (`warnings._showwarnmsg_impl = log.append`): named through the method.
+            (_, Some(field)) if field == "__self__" && self.type_name(src) == "builtins.builtin_function_or_method" => {
+                self.subscripted(src, ".__self__", depth).unwrap_or_else(|| self.fallback(src, label))
             }
             (RefKind::DictValue, None) if self.thread_local_of(src).is_some() => {
                 Holder::Object { object: self.short(src), step: Some("[…]".into()) }

@@ -411,6 +411,63 @@ pub(crate) fn chains(cx: &Ctx) -> Vec<Chain> {
     out
 }
 
+/// A chain of closures: a function made per call that captures the one it
+/// replaces (`prev = sys.excepthook; def hook(...): ...; prev(...)`, a
+/// wrapper applied again at every call), so each keeps the one before it
+/// alive through a cell, back to the first. Functions of one qualified name
+/// of code that is not the interpreter's; found from each chain's head (a
+/// closure no closure of its name keeps).
+pub(crate) struct ClosureChain {
+    pub head: ObjIdx,
+    pub length: u32,
+    /// The captured variable that links one closure to the next (`prev`).
+    pub link: Option<String>,
+    pub owner: Owner,
+}
+
+pub(crate) fn closure_chains(cx: &Ctx) -> Vec<ClosureChain> {
+    let g = &cx.heap.graph;
+    let tree = cx.tree;
+    // The closure `f` keeps alive through one of its cells, with the same
+    // name, and that cell's variable.
+    let next = |f: ObjIdx| -> Option<(ObjIdx, ObjIdx)> {
+        let closure = g.out_refs(f).find(|(_, l)| cx.snapshot.str(l.name()) == "__closure__")?.0;
+        if tree.idom(closure) != Some(f) {
+            return None;
+        }
+        g.out_refs(closure).filter(|(_, l)| l.kind() == RefKind::Closure).take(64).find_map(|(cell, _)| {
+            let (t, _) = g.out_refs(cell).next()?;
+            (tree.idom(cell) == Some(closure) && tree.idom(t) == Some(cell) && cx.is_function(t) && cx.desc(t) == cx.desc(f))
+                .then_some((t, cell))
+        })
+    };
+    let mut out = Vec::new();
+    for o in 0..cx.heap.object_count() as ObjIdx {
+        if !cx.is_function(o) || cx.type_name(o) != "builtins.function" {
+            continue;
+        }
+        // A head: not kept by a closure of its name through a cell.
+        let up = |x: ObjIdx| tree.idom(x).filter(|&d| d != crate::analysis::dominators::SUPER_ROOT);
+        let kept_by_one = up(o).and_then(up).and_then(up).is_some_and(|f| cx.is_function(f) && next(f).is_some_and(|(t, _)| t == o));
+        if kept_by_one {
+            continue;
+        }
+        let Some((second, cell)) = next(o) else { continue };
+        let Some(owner) = function_owner(cx, o).filter(|&w| w != Owner::Interpreter) else { continue };
+        let mut length = 2u32;
+        let mut x = second;
+        while let Some((y, _)) = next(x) {
+            x = y;
+            length += 1;
+        }
+        if length >= MIN_INSTANCES {
+            let link = g.incoming(cell).find(|(_, e)| g.label(*e).kind() == RefKind::Closure).and_then(|(_, e)| cx.label_name(g.label(e)));
+            out.push(ClosureChain { head: o, length, link, owner });
+        }
+    }
+    out
+}
+
 /// A tree of the application's objects: objects of one application type,
 /// each keeping its children of that type alive through a container it
 /// holds (`parent.children.append(child)`, with or without a `child.parent`

@@ -53,6 +53,9 @@ pub enum Pattern {
     LinkedChain,
     /// `logging` handlers added again and again to a logger (`logger.addHandler` per call).
     LogHandlers,
+    /// The list of a `warnings.catch_warnings(record=True)` that stays
+    /// entered: every warning shown since, with its message.
+    RecordedWarnings,
     /// The `warnings` module's record of the warnings a module has shown
     /// (`__warningregistry__`): one entry per distinct message text.
     WarningRegistry,
@@ -131,6 +134,7 @@ impl Pattern {
             Pattern::ModuleRegistry => "module_registry",
             Pattern::ContextVar => "context_var",
             Pattern::LogHandlers => "log_handlers",
+            Pattern::RecordedWarnings => "recorded_warnings",
             Pattern::LinkedChain => "linked_chain",
             Pattern::NativeHeld => "native_held",
             Pattern::ClosureCell => "closure_cell",
@@ -182,6 +186,7 @@ impl Pattern {
             | Pattern::ContextVar
             | Pattern::NativeHeld
             | Pattern::LogHandlers
+            | Pattern::RecordedWarnings
             | Pattern::WarningRegistry
             | Pattern::ExitStack
             | Pattern::TeeBacklog
@@ -301,6 +306,9 @@ impl Pattern {
             (Pattern::LogHandlers, _) => {
                 "a logger keeps every handler added to it: add handlers once at start-up (logging.config), or call logger.removeHandler(h) and h.close() when done".to_string()
             }
+            (Pattern::RecordedWarnings, _) => {
+                "a `warnings.catch_warnings(record=True)` was entered and never exited (or stays open for the program's life): its list keeps every warning shown since, with its message: use it as a `with` block around the code it checks, or read and clear the list (`del log[:]`) as you go".to_string()
+            }
             (Pattern::NativeHeld, _) => {
                 "a registry in C holds them for the life of the process — callbacks given to atexit.register, signal.signal, sys.settrace or a C extension: unregister them when done (atexit.unregister(fn)), or register one function that cleans up a weakref.WeakSet".to_string()
             }
@@ -366,6 +374,37 @@ impl Pattern {
             _ => "remove entries when done or bound the container; follow the retainer path to see who keeps it".to_string(),
         }
     }
+}
+
+/// The fix for a holder that is (an attribute of) an object of a class
+/// whose own API is the fix, whatever the shape says: a mock records every
+/// call until `reset_mock()`, a pickler's memo lives until `clear_memo()`.
+/// `class` is the object's type, `attribute` the holder's name on it (none
+/// when the holder is the object itself), `object` how code names the
+/// object (`statsd`, `self.loop`, `Perm`).
+pub fn class_fix(class: &str, attribute: Option<&str>, object: &str) -> Option<String> {
+    let short = class.rsplit('.').next().unwrap_or(class);
+    if class.starts_with("unittest.mock.") && short.ends_with("Mock") {
+        return Some(format!(
+            "`{object}` is a `unittest.mock.{short}`: it records every call it gets (`mock_calls`, `method_calls`, `call_args_list`, and each child mock its own) with its arguments: call `{object}.reset_mock()` once the calls are checked, or use a real or no-op object outside tests"
+        ));
+    }
+    if matches!(class, "_pickle.Pickler" | "pickle._Pickler") {
+        return Some(format!(
+            "`{object}` is a pickle.Pickler whose memo keeps every object it has written: call `{object}.clear_memo()` after each dump(), or make a new Pickler per message"
+        ));
+    }
+    if short.ends_with("EventLoop") && attribute == Some("_ready") {
+        return Some(format!(
+            "`{object}` is an asyncio event loop that does not run: what is given to it (call_soon, call_soon_threadsafe, a future's done callbacks) waits in its `_ready` queue with its arguments until it runs: run it (run_forever, run_until_complete), schedule on the loop that runs (asyncio.get_running_loop()), or close a loop that is done and stop using it"
+        ));
+    }
+    if matches!(class, "enum.EnumType" | "enum.EnumMeta") && attribute == Some("_value2member_map_") {
+        return Some(format!(
+            "`{object}(value)` caches a new pseudo-member in `_value2member_map_` for each distinct value it converts (a flag combination, a value `_missing_` accepts), and keeps it: convert only values made of its defined members (mask the input first), or keep such values as plain ints"
+        ));
+    }
+    None
 }
 
 /// The rank of a suspect's shape: its pattern's [`Pattern::strength`], with

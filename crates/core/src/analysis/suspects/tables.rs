@@ -89,7 +89,8 @@ pub const QUEUE_TYPES: &[&str] = &[
 /// scheduled callbacks (a timer keeps its callback and arguments until it
 /// fires), finalizers (registered until their object dies), loggers
 /// (`logging` keeps every logger it made), `logging` handlers (a logger
-/// keeps every handler added to it).
+/// keeps every handler added to it), recorded warnings (the list of a
+/// `warnings.catch_warnings(record=True)`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemKind {
     Generator,
@@ -97,6 +98,8 @@ pub enum ItemKind {
     Finalizer,
     Logger,
     LogHandler,
+    /// `warnings.WarningMessage`: only `catch_warnings(record=True)` keeps them.
+    RecordedWarning,
 }
 
 /// The [`ItemKind`] of a type of items, if it is one.
@@ -107,6 +110,7 @@ pub fn item_kind(name: &str) -> Option<ItemKind> {
         "weakref.finalize._Info" | "weakref.finalize" => Some(ItemKind::Finalizer),
         "logging.Logger" | "logging.PlaceHolder" => Some(ItemKind::Logger),
         _ if name.starts_with("logging.") && name.ends_with("Handler") => Some(ItemKind::LogHandler),
+        "warnings.WarningMessage" => Some(ItemKind::RecordedWarning),
         _ => None,
     }
 }
