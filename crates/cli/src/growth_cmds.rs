@@ -77,6 +77,9 @@ pub fn growth(files: &[Opened], out: &mut Out, fail_if_grows: &[String], limit: 
         };
         heaps.push((f, heap));
     }
+    for (f, h) in &heaps {
+        super::heap_cmds::enough_memory_for(&f.name, h)?;
+    }
     let analyses: &Vec<Analysis> = crate::kept_until_exit(heaps.iter().map(|(f, h)| Analysis::of_heap(&f.snapshot, h)).collect());
     let series: Vec<SeriesHeap> =
         heaps.iter().zip(analyses).map(|((f, h), a)| SeriesHeap { snapshot: &f.snapshot, heap: h, analysis: a }).collect();

@@ -49,7 +49,23 @@ fn analyse_with(o: &Opened, analysis: fn(&Snapshot, &Heap) -> Analysis) -> Resul
     let Some(heap) = o.snapshot.heap.as_ref() else {
         bail!("{}: this {} has no object graph (tracemalloc only); try `heapscope tracemalloc`", o.name, o.snapshot.format.describe())
     };
+    enough_memory_for(&o.name, heap)?;
     Ok(crate::kept_until_exit(analysis(&o.snapshot, heap)))
+}
+
+/// Fails when the analysis of `heap` could not allocate what it needs (an
+/// address-space limit): a clear refusal instead of an abort midway.
+pub fn enough_memory_for(name: &str, heap: &Heap) -> Result<()> {
+    let need = Analysis::memory_estimate(heap);
+    if !heapscope_core::load::can_allocate(need) {
+        bail!(
+            "{name}: not enough memory to analyse this heap (about {} MiB more for {} objects and {} references)",
+            need >> 20,
+            heap.object_count(),
+            heap.reference_count()
+        );
+    }
+    Ok(())
 }
 
 /// The file's heap with its analysis (from [`analyse`]).

@@ -357,3 +357,57 @@ fn hostile_inputs_never_crash_any_command() {
     );
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\n"));
 }
+
+/// Small gzip files that expand to valid inputs far too large for the
+/// memory a process may have: under an address-space limit (`ulimit -v`,
+/// 512 MiB; a 10^5-object heap loads under 128 MiB) each is refused with "not enough memory" and exit code 1, never
+/// an abort (exit 134 before: the loaders' columns, the pickle machine and
+/// the graph allocated infallibly). Deterministic: what fails is an
+/// allocation past the limit, whatever the machine's memory or load.
+#[test]
+#[cfg(target_os = "linux")]
+fn inputs_too_large_for_the_memory_limit_are_refused() {
+    let dir: PathBuf = std::env::temp_dir().join(format!("heapscope-oom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let gz_of = |head: &[u8], unit: &[u8], count: usize, tail: &[u8]| {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(head).unwrap();
+        let block = unit.repeat(1 << 20);
+        for _ in 0..count >> 20 {
+            enc.write_all(&block).unwrap();
+        }
+        enc.write_all(tail).unwrap();
+        enc.finish().unwrap()
+    };
+    let m = 40 << 20; // 4.2×10^7 references or values
+    let files = [
+        // v1: one object referring to itself m times (12 B per reference in the columns).
+        (
+            "v1",
+            gz_of(
+                br#"{"format":"heapscope","version":1,"meta":{"object_fields":["address","type","size"],"reference_fields":["from","to"],"root_fields":["object","kind"]},"heap":{"objects":[16,1,8],"roots":[0,0],"references":[0,0"#,
+                b",0,0",
+                m,
+                br#"]},"strings":["","app.T"]}"#,
+            ),
+        ),
+        // ad-hoc: one record whose referents name it m times.
+        ("adhoc", gz_of(br#"[{"id": 1, "type": "t", "size": 1, "referents": [1"#, b",1", m, b"]}]")),
+        // pickle: m `None` opcodes, each a value on the machine's stack.
+        ("pickle", gz_of(b"\x80\x02", b"N", m, b".")),
+    ];
+    for (name, bytes) in files {
+        let path = dir.join(format!("{name}.gz"));
+        std::fs::write(&path, bytes).unwrap();
+        let o = Command::new("sh")
+            .args(["-c", "ulimit -v 524288 && exec \"$0\" summary \"$1\""])
+            .arg(env!("CARGO_BIN_EXE_heapscope"))
+            .arg(&path)
+            .output()
+            .expect("run heapscope under sh");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains("not enough memory") && stderr.lines().count() == 1, "{name}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -45,6 +45,11 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Loaded, LoadError> {
         return Err(LoadError::new(format!("not enough memory for {edges} references"), None));
     }
     run_pass(bytes, &mut builder, Pass::References)?;
+    // The graph, and a label per reference.
+    let labels = builder.from.len() as u64 * std::mem::size_of::<crate::graph::EdgeLabel>() as u64;
+    if let Some(refusal) = super::graph_memory_refusal(builder.address.len(), builder.from.len(), labels) {
+        return Err(refusal);
+    }
     Ok(builder.finish())
 }
 

@@ -79,6 +79,38 @@ impl Default for LoadOptions {
     }
 }
 
+/// Whether `bytes` more can be allocated now: reserved and given back at
+/// once, no page touched. Under an address-space limit (`ulimit -v`) or in
+/// wasm32's 4 GiB this says no where the allocation itself would abort the
+/// process; an overcommitting kernel says yes.
+/// Requests under [`PROBED_FROM`] are not tried: a process that got this
+/// far can have that much.
+pub fn can_allocate(bytes: u64) -> bool {
+    if bytes < PROBED_FROM {
+        return true;
+    }
+    let mut probe: Vec<u8> = Vec::new();
+    usize::try_from(bytes).is_ok_and(|b| probe.try_reserve_exact(b).is_ok())
+}
+
+/// See [`can_allocate`].
+const PROBED_FROM: u64 = 256 << 20;
+
+/// How a refusal for want of memory starts (the v1 fast path returns it
+/// rather than declining: the serde path would fail the same way, slower).
+pub(crate) const NOT_ENOUGH_MEMORY: &str = "not enough memory";
+
+/// The refusal of a heap whose graph would not fit in the memory left (see
+/// [`can_allocate`]): building it takes up to 12 bytes per reference (the
+/// references reordered by referrer, the incoming side) and 12 per object
+/// beyond the records read, and `extra` bytes the loader adds.
+pub(crate) fn graph_memory_refusal(objects: usize, references: usize, extra: u64) -> Option<LoadError> {
+    let bytes = references as u64 * 12 + (objects as u64 + 1) * 12 + extra;
+    (!can_allocate(bytes)).then(|| {
+        LoadError::new(format!("{NOT_ENOUGH_MEMORY} for this heap's graph ({} MiB more for {references} references)", bytes >> 20), None)
+    })
+}
+
 /// Loads a snapshot from the bytes of a file, gzip-compressed or not.
 pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
     load_with(bytes, &LoadOptions::default())

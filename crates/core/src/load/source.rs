@@ -87,8 +87,8 @@ fn load_source_reading_whole_up_to(source: &dyn Source, options: &LoadOptions, w
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
         let open = || open_plain(source, max).ok();
         if let Some(mut reader) = open() {
-            if let Some(loaded) = super::v1::parse_stream(&mut *reader, &open) {
-                return Ok(loaded);
+            if let Some(done) = super::v1::parse_stream_or_refuse(&mut *reader, &open) {
+                return done;
             }
         }
         let stored = source.stored_len().saturating_mul(if gzip { 8 } else { 1 });

@@ -39,16 +39,25 @@ use build::RawHeap;
 use visit::DocumentVisitor;
 
 pub(crate) fn parse(bytes: &[u8]) -> Result<Loaded, LoadError> {
-    if let Some(loaded) = fast::parse(bytes) {
-        return Ok(loaded);
+    if let Some(done) = fast::parse_or_refuse(bytes) {
+        return done;
     }
     parse_with_serde(bytes)
 }
 
 /// Parses the plain text `reader` yields as it is read (see
 /// [`fast::parse_stream`]); `None`: read the whole text and [`parse`] it.
+#[cfg(test)]
 pub(crate) fn parse_stream<'s>(reader: &mut dyn std::io::Read, ahead: &dyn Fn() -> Option<Box<dyn std::io::Read + 's>>) -> Option<Loaded> {
     fast::parse_stream(reader, ahead)
+}
+
+/// [`parse_stream`], or the refusal of a heap too large for the memory left.
+pub(crate) fn parse_stream_or_refuse<'s>(
+    reader: &mut dyn std::io::Read,
+    ahead: &dyn Fn() -> Option<Box<dyn std::io::Read + 's>>,
+) -> Option<Result<Loaded, LoadError>> {
+    fast::parse_stream_or_refuse(reader, ahead)
 }
 
 /// The reference reader: every document goes through it when the fast path

@@ -132,6 +132,18 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         if cx.type_name(acc.container) == passes::TEE_BLOCK {
             continue;
         }
+        // A module's namespace holding functions, classes or modules holds
+        // its own definitions and imports, not an accumulation (a script
+        // dumped while its `<module>` frame runs: the frame shares the
+        // namespace, so the module does not dominate it) — unless there are
+        // hundreds (`globals()[name] = f` per event).
+        let definitions = matches!(
+            a.types.names[acc.type_id as usize].as_str(),
+            "builtins.function" | "builtins.builtin_function_or_method" | "builtins.module"
+        ) || cx.is_type_object(acc.example);
+        if definitions && acc.count < passes::MIN_PROGRAM_MADE && cx.namespace_module(acc.container).is_some() {
+            continue;
+        }
         // Weak references in a weak container (the `KeyedRef` values of a
         // `WeakValueDictionary`, a `WeakSet`'s refs) are its own storage:
         // an entry lasts while something else keeps its object, which is
@@ -1814,6 +1826,39 @@ mod tests {
             if let Some(s) = functions {
                 assert_eq!(s.holder.to_string(), "`__dict__` of class `app.Handlers`");
             }
+        }
+    }
+
+    #[test]
+    fn a_running_scripts_namespace_of_its_own_functions_is_no_suspect() {
+        // module `app` → its dict, which a running frame also refers to (`f_globals`,
+        // as a script's `<module>` frame does: the module does not dominate it) → 12
+        // functions of 3 KB, the first a closure whose cell `memo` keeps a 3 MB dict
+        // (a decorated function); then 250 of them, one per event (`globals()[name] = f`)
+        // strings: 6 builtins.function, 7 builtins.frame, 8 handler, 9 __closure__,
+        // 10 memo, 11 builtins.tuple, 12 builtins.cell
+        for (count, expected) in [(12, false), (250, true)] {
+            let mut frame = 0;
+            let (objects, refs) = app_with_users(|objects, refs| {
+                frame = push_object(objects, "7,400,9,-1,-1");
+                refs.push(format!("{frame},1,7,-1"));
+                for i in 0..count {
+                    refs.push(format!("1,{},2,-1", objects.len()));
+                    let f = push_object(objects, "6,3000,17,8,-1");
+                    if i == 0 {
+                        let closure = push_object(objects, "11,48,1,-1,-1");
+                        let cell = push_object(objects, "12,40,1,-1,-1");
+                        let memo = push_object(objects, "3,3000000,1,-1,-1");
+                        refs.extend([format!("{f},{closure},0,9"), format!("{closure},{cell},9,10"), format!("{cell},{memo},5,10")]);
+                    }
+                }
+            });
+            let strings =
+                app_strings(&["builtins.function", "builtins.frame", "handler", "__closure__", "memo", "builtins.tuple", "builtins.cell"]);
+            let list = first_suspects(&doc_with_roots(&objects, &refs, &[format!("{frame},1,-1,0")], &strings));
+            let functions =
+                list.iter().any(|s| matches!(&s.kind, SuspectKind::Accumulation { type_name, .. } if type_name == "builtins.function"));
+            assert_eq!(functions, expected, "{count} functions: {list:#?}");
         }
     }
 

@@ -5,7 +5,7 @@
 use super::Document;
 use crate::diagnostic::{LoadError, Location};
 use crate::graph::{EdgeLabel, Graph, ObjIdx};
-use crate::load::Loaded;
+use crate::load::{Loaded, NOT_ENOUGH_MEMORY};
 use crate::model::{saturate_sizes, Heap, Root, RootKind, Snapshot, SourceFormat, Tracemalloc, MAX_TOTAL_BYTES};
 use crate::strings::{StrId, StringTable, NO_STRING};
 
@@ -21,6 +21,26 @@ pub(super) struct RawHeap {
     pub(super) to: Vec<u32>,
     pub(super) labels: Vec<EdgeLabel>,
     pub(super) roots: Vec<(i64, i64, i64, i64)>,
+    /// A column could not grow (an allocation failed): the load is refused
+    /// with "not enough memory" instead of the process aborting.
+    pub(super) out_of_memory: bool,
+}
+
+/// Appends `x` to `column`, growing it by `try_reserve` (doubling): a heap
+/// too large for the memory left (an address-space limit, wasm32's 4 GiB)
+/// sets `out_of_memory` and drops the value (and every value after it
+/// that would need more room).
+#[inline]
+pub(super) fn push_or_note<T>(column: &mut Vec<T>, x: T, out_of_memory: &mut bool) {
+    if column.len() == column.capacity() {
+        // Once one failed, the rest are dropped without asking again (a
+        // failing reservation is a system call per record).
+        if *out_of_memory || column.try_reserve(column.capacity().max(4096)).is_err() {
+            *out_of_memory = true;
+            return;
+        }
+    }
+    column.push(x);
 }
 
 /// A multiply-fold hash for object addresses (SipHash costs 4× more and the
@@ -129,7 +149,7 @@ impl Document {
         let string_count = strings.len();
         let tracemalloc = self.tracemalloc.take().map(|t| self.check_tracemalloc(t, string_count));
         let traceback_count = tracemalloc.as_ref().map_or(0, |t| t.tracebacks.len());
-        let heap = self.heap.take().map(|raw| self.build_heap(raw, string_count, traceback_count));
+        let heap = self.heap.take().map(|raw| self.build_heap(raw, string_count, traceback_count)).transpose()?;
         if heap.is_none() && tracemalloc.is_none() {
             self.warnings.push("the snapshot has neither a `heap` nor a `tracemalloc` section", None);
         }
@@ -137,8 +157,17 @@ impl Document {
         Ok(Loaded::new(snapshot, self.warnings))
     }
 
-    fn build_heap(&mut self, mut raw: RawHeap, string_count: usize, traceback_count: usize) -> Heap {
+    fn build_heap(&mut self, mut raw: RawHeap, string_count: usize, traceback_count: usize) -> Result<Heap, LoadError> {
         let n = raw.address.len();
+        if raw.out_of_memory {
+            return Err(LoadError::new(
+                format!(
+                    "{NOT_ENOUGH_MEMORY} for this heap: an allocation failed after {n} objects and {} references (its records take about 34 bytes per object and 12 per reference, its analysis about 100 more per object)",
+                    raw.from.len()
+                ),
+                None,
+            ));
+        }
         let bad_string = |id: StrId| id != NO_STRING && id as usize >= string_count;
         for i in 0..n {
             let record = || Some(Location::Record { section: "heap.objects", index: i as u64 });
@@ -242,8 +271,11 @@ impl Document {
                 None,
             );
         }
+        if let Some(refusal) = crate::load::graph_memory_refusal(n, raw.from.len(), 0) {
+            return Err(refusal);
+        }
         let graph = Graph::from_edges(n, raw.from, raw.to, raw.labels);
-        Heap {
+        Ok(Heap {
             address: raw.address,
             type_name: raw.type_name,
             size_bytes: raw.size_bytes,
@@ -252,7 +284,7 @@ impl Document {
             traceback: raw.traceback,
             graph,
             roots,
-        }
+        })
     }
 
     fn check_tracemalloc(&mut self, mut t: Tracemalloc, string_count: usize) -> Tracemalloc {

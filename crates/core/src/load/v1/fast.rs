@@ -27,7 +27,7 @@ use super::visit::{
     TracemallocSeed, CHANGED_DURING_DUMP,
 };
 use super::{Document, Meta};
-use crate::diagnostic::Warnings;
+use crate::diagnostic::{LoadError, Warnings};
 use crate::load::Loaded;
 use crate::model::Tracemalloc;
 use crate::strings::StringTable;
@@ -37,10 +37,17 @@ use flat::{is_ws, Flat};
 
 type JsonError = serde_json::Error;
 
-/// Parses `bytes` on the fast path; `None` means "use the serde path".
+/// Parses `bytes` on the fast path; `None` means "use the serde path" (tests).
+#[cfg(test)]
 pub(super) fn parse(bytes: &[u8]) -> Option<Loaded> {
+    parse_or_refuse(bytes).and_then(Result::ok)
+}
+
+/// [`parse`], or the refusal of a heap too large for the memory left (the
+/// serde path would only fail the same way, slower).
+pub(super) fn parse_or_refuse(bytes: &[u8]) -> Option<Result<Loaded, LoadError>> {
     let mut reader = bytes;
-    parse_stream(&mut reader, &|| Some(Box::new(bytes)))
+    parse_stream_in(&mut reader, &|| Some(Box::new(bytes)), Pieces::here())
 }
 
 /// Parses the plain text that `reader` yields, as it is read: at most a
@@ -48,12 +55,25 @@ pub(super) fn parse(bytes: &[u8]) -> Option<Loaded> {
 /// such as `strings`). `ahead` opens the same text again from its start; it
 /// is used only when a section comes before `meta`, to find `meta` first.
 /// `None` means "use the serde path" (a read error included).
+#[cfg(test)]
 pub(super) fn parse_stream<'s>(reader: &mut dyn Read, ahead: &dyn Fn() -> Option<Box<dyn Read + 's>>) -> Option<Loaded> {
+    parse_stream_or_refuse(reader, ahead).and_then(Result::ok)
+}
+
+/// [`parse_stream`], or the refusal of a heap too large for the memory left.
+pub(super) fn parse_stream_or_refuse<'s>(
+    reader: &mut dyn Read,
+    ahead: &dyn Fn() -> Option<Box<dyn Read + 's>>,
+) -> Option<Result<Loaded, LoadError>> {
     parse_stream_in(reader, ahead, Pieces::here())
 }
 
 /// [`parse_stream`] with the flat arrays parsed as `pieces` says.
-fn parse_stream_in<'s>(reader: &mut dyn Read, ahead: &dyn Fn() -> Option<Box<dyn Read + 's>>, pieces: Pieces) -> Option<Loaded> {
+fn parse_stream_in<'s>(
+    reader: &mut dyn Read,
+    ahead: &dyn Fn() -> Option<Box<dyn Read + 's>>,
+    pieces: Pieces,
+) -> Option<Result<Loaded, LoadError>> {
     let mut doc = Document::default();
     let mut meta_seen = false;
     let mut p = Stream::new(reader, pieces);
@@ -117,7 +137,11 @@ fn parse_stream_in<'s>(reader: &mut dyn Read, ahead: &dyn Fn() -> Option<Box<dyn
         return None;
     }
     drop(p);
-    doc.finish().ok()
+    match doc.finish() {
+        Ok(loaded) => Some(Ok(loaded)),
+        Err(e) if e.0.message.starts_with(crate::load::NOT_ENOUGH_MEMORY) => Some(Err(e)),
+        Err(_) => None,
+    }
 }
 
 /// Reads the `heap` or `tracemalloc` section at the stream's position.
@@ -727,7 +751,7 @@ impl<'r> Stream<'r> {
 pub(super) fn parse_threaded(bytes: &[u8], read: usize, size: usize, threads: usize) -> Option<Loaded> {
     use crate::load::InPieces;
     let pieces = Pieces { after: 0, size, threads };
-    parse_stream_in(&mut InPieces { bytes, piece: read }, &|| Some(Box::new(InPieces { bytes, piece: read })), pieces)
+    parse_stream_in(&mut InPieces { bytes, piece: read }, &|| Some(Box::new(InPieces { bytes, piece: read })), pieces).and_then(Result::ok)
 }
 
 /// A heap of `n` objects with 4 references each (several MB for tens of
@@ -787,12 +811,13 @@ mod tests {
             let text = big_document(60_000, deltas);
             assert!(text.len() > 2 * BLOCK, "{} bytes: more than the window, so the pieces start", text.len());
             let again = || Some(Box::new(&text[..]) as Box<dyn Read>);
-            let one = parse_stream_in(&mut &text[..], &again, Pieces::ONE_THREAD).expect("one thread");
+            let one = parse_stream_in(&mut &text[..], &again, Pieces::ONE_THREAD).and_then(Result::ok).expect("one thread");
             let expected = (format!("{:?}", one.snapshot), format!("{:?}", one.warnings));
             let heap = one.snapshot.heap.as_ref().unwrap();
             assert_eq!((heap.object_count(), heap.reference_count(), one.warnings.len()), (60_000, 240_000, 0));
             for pieces in [Pieces::here(), Pieces { after: BLOCK, size: 1000, threads: 2 }, Pieces { after: 0, size: 37, threads: 3 }] {
-                let many = parse_stream_in(&mut &text[..], &again, pieces).unwrap_or_else(|| panic!("{pieces:?} declined"));
+                let many =
+                    parse_stream_in(&mut &text[..], &again, pieces).and_then(Result::ok).unwrap_or_else(|| panic!("{pieces:?} declined"));
                 assert_eq!((format!("{:?}", many.snapshot), format!("{:?}", many.warnings)), expected, "{pieces:?}");
             }
         }

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::build::{str_id, RawHeap};
+use super::build::{push_or_note, str_id, RawHeap};
 use super::{Document, Layout, Meta, MAX_RECORD_WIDTH, MAX_SANE_SIZE_BYTES};
 use crate::diagnostic::{LoadError, Location, Warnings};
 use crate::graph::EdgeLabel;
@@ -249,13 +249,14 @@ pub(super) fn objects_sink<'a>(layout: &'a Layout<6>, heap: &'a mut RawHeap, war
             warnings.push(format!("size {size} is not believable; counted as 0"), at());
             0
         };
-        heap.address.push(address.max(0) as u64);
-        heap.type_name.push(str_id(layout.get(r, TYPE, -1)));
-        heap.size_bytes.push(size);
-        heap.flags.push((layout.get(r, FLAGS, 0) & 0x7f) as u8);
-        heap.description.push(str_id(layout.get(r, DESCRIPTION, -1)));
+        let oom = &mut heap.out_of_memory;
+        push_or_note(&mut heap.address, address.max(0) as u64, oom);
+        push_or_note(&mut heap.type_name, str_id(layout.get(r, TYPE, -1)), oom);
+        push_or_note(&mut heap.size_bytes, size, oom);
+        push_or_note(&mut heap.flags, (layout.get(r, FLAGS, 0) & 0x7f) as u8, oom);
+        push_or_note(&mut heap.description, str_id(layout.get(r, DESCRIPTION, -1)), oom);
         let tb = layout.get(r, TRACEBACK, -1);
-        heap.traceback.push(if tb < 0 { u32::MAX } else { u32::try_from(tb).unwrap_or(u32::MAX - 1) });
+        push_or_note(&mut heap.traceback, if tb < 0 { u32::MAX } else { u32::try_from(tb).unwrap_or(u32::MAX - 1) }, oom);
     }
 }
 
@@ -284,15 +285,20 @@ pub(super) fn references_sink<'a>(
             );
             RefKind::Internal
         });
-        heap.from.push(index(from));
-        heap.to.push(index(layout.get(r, 1, -1)));
-        heap.labels.push(EdgeLabel::new(kind, str_id(layout.get(r, 3, -1))));
+        let oom = &mut heap.out_of_memory;
+        push_or_note(&mut heap.from, index(from), oom);
+        push_or_note(&mut heap.to, index(layout.get(r, 1, -1)), oom);
+        push_or_note(&mut heap.labels, EdgeLabel::new(kind, str_id(layout.get(r, 3, -1))), oom);
     }
 }
 
 pub(super) fn roots_sink<'a>(layout: &'a Layout<4>, heap: &'a mut RawHeap) -> impl FnMut(u64, &[i64]) + 'a {
     move |_: u64, r: &[i64]| {
-        heap.roots.push((layout.get(r, 0, -1), layout.get(r, 1, -1), layout.get(r, 2, -1), layout.get(r, 3, 0)));
+        push_or_note(
+            &mut heap.roots,
+            (layout.get(r, 0, -1), layout.get(r, 1, -1), layout.get(r, 2, -1), layout.get(r, 3, 0)),
+            &mut heap.out_of_memory,
+        );
     }
 }
 
