@@ -209,6 +209,8 @@ const LEAKS: &[(&str, &str)] = &[
     ("stopped_loop", "Publisher.loop._ready"),
     // A Flag's pseudo-members, one per value converted.
     ("flag_values", "__main__.Perm._value2member_map_"),
+    // A singledispatch registry, a dict behind a mappingproxy: named as the proxy.
+    ("singledispatch_registry", "encode.registry"),
 ];
 
 /// What the first finding's fix must say, for the programs whose holder's
@@ -218,6 +220,7 @@ const CLASS_FIXES: &[(&str, &str)] = &[
     ("pickler_memo", "clear_memo()"),
     ("stopped_loop", "event loop that does not run"),
     ("flag_values", "pseudo-member"),
+    ("singledispatch_registry", "functools.singledispatch"),
 ];
 
 fn run_leak(program: &str, out: &std::path::Path) {
@@ -336,9 +339,9 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
     first += 1;
     top3 += 1;
     let n = LEAKS.len() + 6;
-    assert_eq!(n, 38);
+    assert_eq!(n, 39);
     eprintln!("growth: {n} leak programs, the leaking holder is the first finding in {first}, one of the first three in {top3}");
-    assert_eq!((first, top3), (38, 38));
+    assert_eq!((first, top3), (39, 39));
     let _ = std::fs::remove_dir_all(&root);
 }
 

@@ -606,6 +606,15 @@ fn class_fix(view: &NamingView, o: ObjIdx, name: &str) -> Option<(ObjIdx, String
     if let Some(fix) = class_fix_named(view.types.name_of(o), None, name) {
         return Some((o, fix));
     }
+    // A singledispatch function's registry: the dict behind its `registry` mappingproxy.
+    if let Some((proxy, _)) = view.tree.parent(o).filter(|&(p, _)| view.types.name_of(p) == "builtins.mappingproxy") {
+        let (f, attribute) = view.attribute_of(proxy)?;
+        if attribute != "registry" || view.types.name_of(f) != "builtins.function" {
+            return None;
+        }
+        let object_name = name.strip_suffix(".registry").unwrap_or(name);
+        return class_fix_named("functools.singledispatch", Some("registry"), object_name).map(|fix| (f, fix));
+    }
     let (object, attribute) = view.attribute_of(o)?;
     let object_name = name.strip_suffix(&format!(".{attribute}")).unwrap_or(name);
     class_fix_named(view.types.name_of(object), Some(&attribute), object_name).map(|fix| (object, fix))

@@ -223,6 +223,10 @@ impl<'a> NamingView<'a> {
             (RefKind::Defaults, Some(n)) => format!(".<default {n}>"),
             (RefKind::Cell, _) => return None,
             (RefKind::Internal, Some("__closure__")) => return None,
+            // The dict behind a mappingproxy reads as the proxy (`encode.registry`).
+            (RefKind::Internal, _) if self.heap.graph.source(edge).is_some_and(|s| self.types.name_of(s) == "builtins.mappingproxy") => {
+                return None
+            }
             // A bound built-in method's object: `warnings._showwarnmsg_impl.__self__`.
             (RefKind::Internal, Some("__self__")) => ".__self__".to_string(),
             (kind, name) => kind.display(name),

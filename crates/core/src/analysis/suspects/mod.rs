@@ -998,6 +998,17 @@ fn class_fix_of(cx: &Ctx, container: ObjIdx, holder: &Holder) -> Option<(ObjIdx,
         return Some((container, fix));
     }
     let (src, label) = cx.reached_from(container)?;
+    // A singledispatch function's registry: a dict behind the mappingproxy
+    // that is the function's `registry` attribute.
+    if cx.type_name(src) == "builtins.mappingproxy" {
+        let (f, label) = cx.reached_from(src)?;
+        let function = cx.dict_owner(f).filter(|&o| cx.is_function(o))?;
+        if label.kind() != RefKind::DictValue || cx.label_name(label).as_deref() != Some("registry") {
+            return None;
+        }
+        let code = code.strip_suffix(".registry").unwrap_or(&code);
+        return patterns::class_fix("functools.singledispatch", Some("registry"), code).map(|fix| (function, fix));
+    }
     let object = match label.kind() {
         RefKind::Attribute => src,
         RefKind::DictValue => cx.dict_owner(src).or_else(|| cx.class_of_dict(src))?,

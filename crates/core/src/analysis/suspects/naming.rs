@@ -391,6 +391,12 @@ impl Ctx<'_> {
             (RefKind::Internal, _) if self.type_name(src) == "functools._lru_cache_wrapper" => {
                 Holder::Cache { function: self.cached_function(src).unwrap_or_else(|| self.short(src)) }
             }
+            // The dict behind a `types.MappingProxyType` (a singledispatch
+            // function's `registry`): named as the proxy is.
+            (RefKind::Internal, _) if depth > 0 && self.type_name(src) == "builtins.mappingproxy" => match self.holder_at(src, depth - 1) {
+                Holder::Object { .. } => self.fallback(src, label),
+                named => named,
+            },
             // The object of a bound built-in method kept as a callback
             // (`warnings._showwarnmsg_impl = log.append`): named through the method.
             (_, Some(field)) if field == "__self__" && self.type_name(src) == "builtins.builtin_function_or_method" => {

@@ -399,6 +399,12 @@ pub fn class_fix(class: &str, attribute: Option<&str>, object: &str) -> Option<S
             "`{object}` is an asyncio event loop that does not run: what is given to it (call_soon, call_soon_threadsafe, a future's done callbacks) waits in its `_ready` queue with its arguments until it runs: run it (run_forever, run_until_complete), schedule on the loop that runs (asyncio.get_running_loop()), or close a loop that is done and stop using it"
         ));
     }
+    // (a function's `registry` behind a mappingproxy: see `class_fix_of`)
+    if class == "functools.singledispatch" {
+        return Some(format!(
+            "`{object}` is a functools.singledispatch function whose registry keeps every class registered with it, and its implementation: register implementations once, at import time, for classes made once; a class made per call (type(), dataclasses.make_dataclass, namedtuple) is a new key each time — make it once and reuse it, or dispatch on a common base class"
+        ));
+    }
     if matches!(class, "enum.EnumType" | "enum.EnumMeta") && attribute == Some("_value2member_map_") {
         return Some(format!(
             "`{object}(value)` caches a new pseudo-member in `_value2member_map_` for each distinct value it converts (a flag combination, a value `_missing_` accepts), and keeps it: convert only values made of its defined members (mask the input first), or keep such values as plain ints"
