@@ -96,6 +96,13 @@ pub fn can_allocate(bytes: u64) -> bool {
 /// See [`can_allocate`].
 const PROBED_FROM: u64 = 256 << 20;
 
+/// Room for one more item in `v`: when it is full it grows (doubling) by
+/// `try_reserve`; false when that fails — the loaders' columns grow so, and
+/// a heap too large for the memory left is refused instead of aborting.
+pub(crate) fn room_for_one<T>(v: &mut Vec<T>) -> bool {
+    v.len() < v.capacity() || v.try_reserve(v.capacity().max(4096)).is_ok()
+}
+
 /// How a refusal for want of memory starts (the v1 fast path returns it
 /// rather than declining: the serde path would fail the same way, slower).
 pub(crate) const NOT_ENOUGH_MEMORY: &str = "not enough memory";

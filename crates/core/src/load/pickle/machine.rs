@@ -201,9 +201,9 @@ impl<'a> Machine<'a> {
             // An opcode adds at most one value and one stack slot: room for
             // them is reserved fallibly, so a pickle too large for the memory
             // left is refused instead of aborting the process.
-            if !room_for_one(&mut self.arena) || !room_for_one(&mut self.stack) {
+            if !crate::load::room_for_one(&mut self.arena) || !crate::load::room_for_one(&mut self.stack) {
                 return Err(err(
-                    format!("not enough memory for this pickle: an allocation failed after {} values", self.arena.len()),
+                    format!("{} for this pickle: an allocation failed after {} values", crate::load::NOT_ENOUGH_MEMORY, self.arena.len()),
                     self.at,
                 ));
             }
@@ -397,9 +397,4 @@ pub(super) fn run(bytes: &[u8]) -> Result<(Vec<Value>, Id), LoadError> {
     let mut m = Machine { bytes, pos: 0, arena: Vec::new(), stack: Vec::new(), memo: HashMap::new(), at: 0 };
     let top = m.run()?;
     Ok((m.arena, top))
-}
-
-/// Grows `v` (doubling) by `try_reserve` when it is full; false when that fails.
-fn room_for_one<T>(v: &mut Vec<T>) -> bool {
-    v.len() < v.capacity() || v.try_reserve(v.capacity().max(1024)).is_ok()
 }

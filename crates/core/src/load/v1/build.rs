@@ -35,7 +35,7 @@ pub(super) fn push_or_note<T>(column: &mut Vec<T>, x: T, out_of_memory: &mut boo
     if column.len() == column.capacity() {
         // Once one failed, the rest are dropped without asking again (a
         // failing reservation is a system call per record).
-        if *out_of_memory || column.try_reserve(column.capacity().max(4096)).is_err() {
+        if *out_of_memory || !crate::load::room_for_one(column) {
             *out_of_memory = true;
             return;
         }
