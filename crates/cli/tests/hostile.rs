@@ -411,3 +411,39 @@ fn inputs_too_large_for_the_memory_limit_are_refused() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A string of 540 MiB (a few MB of gzip) under a 512 MiB address
+/// space limit: cut, with the warning, and the heap opens — the string is
+/// decoded a window at a time, never held whole (before: the whole string
+/// was in the window, so refused here, and 4 GB in memory for a 4 GB one).
+/// Its lone surrogate escape, far into the text, reads as U+FFFD without
+/// the whole file being read again.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_string_longer_than_the_memory_limit_is_cut_not_held() {
+    let dir: PathBuf = std::env::temp_dir().join(format!("heapscope-long-string-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(
+        br#"{"format":"heapscope","version":1,"heap":{"objects":[16,1,8,0,-1,-1],"references":[],"roots":[0,0,-1,0]},"strings":["","app.T"#,
+    )
+    .unwrap();
+    let block = [&b"long text ".repeat(104_857)[..], br"\\\u00e9"].concat(); // 1 MiB
+    for _ in 0..540 {
+        enc.write_all(&block).unwrap();
+    }
+    enc.write_all(br#"\ud800"]}"#).unwrap();
+    let path = dir.join("long.json.gz");
+    std::fs::write(&path, enc.finish().unwrap()).unwrap();
+    let o = Command::new("sh")
+        .args(["-c", "ulimit -v 524288 && exec \"$0\" summary \"$1\""])
+        .arg(env!("CARGO_BIN_EXE_heapscope"))
+        .arg(&path)
+        .output()
+        .expect("run heapscope under sh");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 lone UTF-16 surrogate escape(s)"), "{stderr}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("objects"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

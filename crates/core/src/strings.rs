@@ -21,7 +21,7 @@ pub struct StringTable {
     bytes: String,
     ends: Vec<u32>,
     /// Strings cut to [`MAX_STRING_BYTES`]: how many, and the longest one's length in bytes.
-    shortened: (u64, usize),
+    shortened: (u64, u64),
 }
 
 impl StringTable {
@@ -43,15 +43,26 @@ impl StringTable {
 
     #[cold]
     fn push_shortened(&mut self, s: &str) {
-        let cut = (0..=MAX_STRING_BYTES).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
-        self.bytes.push_str(&s[..cut]);
-        self.bytes.push_str(&format!("… ({} characters)", crate::units::format_count(s.chars().count() as u64)));
-        self.shortened = (self.shortened.0 + 1, self.shortened.1.max(s.len()));
+        self.bytes.push_str(cut_text(s, s.len() as u64, s.chars().count() as u64).as_str());
+        self.shortened = (self.shortened.0 + 1, self.shortened.1.max(s.len() as u64));
+    }
+
+    /// Appends a string of `bytes` bytes and `chars` characters of which
+    /// only `start` was kept (at least its first [`MAX_STRING_BYTES`], or
+    /// all of it): what a loader that never holds a long string whole has.
+    pub fn push_cut(&mut self, start: &str, bytes: u64, chars: u64) -> StrId {
+        if bytes as usize == start.len() {
+            return self.push(start);
+        }
+        self.bytes.push_str(cut_text(start, bytes, chars).as_str());
+        self.shortened = (self.shortened.0 + 1, self.shortened.1.max(bytes));
+        self.ends.push(self.bytes.len() as u32);
+        (self.ends.len() - 1) as StrId
     }
 
     /// How many strings were cut to [`MAX_STRING_BYTES`], and the longest
     /// one's length in bytes; `None` when none was.
-    pub fn shortened(&self) -> Option<(u64, usize)> {
+    pub fn shortened(&self) -> Option<(u64, u64)> {
         (self.shortened.0 > 0).then_some(self.shortened)
     }
 
@@ -84,6 +95,14 @@ impl StringTable {
     }
 }
 
+/// The first [`MAX_STRING_BYTES`] of `start` (cut at a character) and
+/// `… (N characters)`.
+fn cut_text(start: &str, bytes: u64, chars: u64) -> String {
+    let cut = (0..=MAX_STRING_BYTES.min(start.len())).rev().find(|&i| start.is_char_boundary(i)).unwrap_or(0);
+    debug_assert!(bytes > MAX_STRING_BYTES as u64);
+    format!("{}… ({} characters)", &start[..cut], crate::units::format_count(chars))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +133,6 @@ mod tests {
         assert_eq!(t.str(ids[0]), format!("{}… (4,097 characters)", "a".repeat(MAX_STRING_BYTES)));
         assert_eq!(t.str(ids[1]), format!("x{}… (4,097 characters)", "é".repeat((MAX_STRING_BYTES - 1) / 2)));
         assert_eq!(t.str(ids[2]), whole);
-        assert_eq!(t.shortened(), Some((2, 1 + 2 * MAX_STRING_BYTES)));
+        assert_eq!(t.shortened(), Some((2, 1 + 2 * MAX_STRING_BYTES as u64)));
     }
 }

@@ -37,7 +37,7 @@ impl Loaded {
             let message = format!(
                 "{count} string(s) longer than {} bytes were cut there (the longest had {} bytes): no type name, key or path is that long, so the file may be damaged",
                 crate::strings::MAX_STRING_BYTES,
-                crate::units::format_count(longest as u64)
+                crate::units::format_count(longest)
             );
             warnings.push_front(message, None);
         }
@@ -337,13 +337,19 @@ fn with_lone_surrogates(body: &[u8], parse: fn(&[u8]) -> Result<Loaded, LoadErro
         return Err(error);
     }
     let mut loaded = parse(&fixed)?;
+    note_lone_surrogates(&mut loaded, count, first.map(|at| at as u64));
+    Ok(loaded)
+}
+
+/// Says, before every other warning, that `count` lone surrogate escapes
+/// were read as U+FFFD, the first at byte `first` of the text.
+pub(super) fn note_lone_surrogates(loaded: &mut Loaded, count: u64, first: Option<u64>) {
     let warning = Diagnostic::new(
         format!("{count} lone UTF-16 surrogate escape(s) (like \\ud800) are not characters; read as U+FFFD"),
-        first.map(|at| Location::Byte(at as u64)),
+        first.map(Location::Byte),
     );
     loaded.warnings.insert(0, warning);
     loaded.warning_count += 1;
-    Ok(loaded)
 }
 
 /// Whether a JSON error may come from a lone UTF-16 surrogate escape.
@@ -355,7 +361,7 @@ fn mentions_lone_surrogate(error: &LoadError) -> bool {
 /// Replaces every `\uD800`–`\uDFFF` escape inside a JSON string that is not
 /// part of a high+low pair with `\ufffd`, in place. Returns how many, and
 /// the byte offset of the first.
-fn replace_lone_surrogates(text: &mut [u8]) -> (u64, Option<usize>) {
+pub(crate) fn replace_lone_surrogates(text: &mut [u8]) -> (u64, Option<usize>) {
     fn escape_at(t: &[u8], i: usize) -> Option<u16> {
         if t.get(i) != Some(&b'\\') || t.get(i + 1) != Some(&b'u') {
             return None;

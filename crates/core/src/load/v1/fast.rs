@@ -5,8 +5,9 @@
 //! per-element visitor costs ≈ 15 ns per integer; this module walks the
 //! top-level object and the `heap` object with a minimal tokenizer, parses
 //! those arrays with a tight loop (digits, `-`, `,`, whitespace) straight
-//! into the same record sinks the serde path uses, and hands every other
-//! value (`meta`, `process`, `strings`, `tracemalloc`, unknown keys) to
+//! into the same record sinks the serde path uses, decodes the `strings`
+//! one at a time (a long one a window at a time, [`string`]), and hands
+//! every other value (`meta`, `process`, `tracemalloc`, unknown keys) to
 //! serde_json as a sub-slice.
 //!
 //! It only ever succeeds: on anything unexpected (a syntax error, a float, a
@@ -15,7 +16,9 @@
 //! heapscope snapshot…) it returns `None` and the caller parses the whole
 //! document again with the serde path, which reports what and where. So the
 //! result, warnings included, is the serde path's result, and errors are
-//! exactly the serde path's errors.
+//! exactly the serde path's errors — the serde path after its rewrite of
+//! lone UTF-16 surrogate escapes (`\ud800`), which this path reads as
+//! U+FFFD where they are (`LoneSurrogates`) instead of declining.
 
 use std::io::Read;
 
@@ -33,7 +36,9 @@ use crate::model::Tracemalloc;
 use crate::strings::StringTable;
 
 mod flat;
+mod string;
 use flat::{is_ws, Flat};
+use string::{Step, StringDecoder};
 
 type JsonError = serde_json::Error;
 
@@ -76,6 +81,7 @@ fn parse_stream_in<'s>(
 ) -> Option<Result<Loaded, LoadError>> {
     let mut doc = Document::default();
     let mut meta_seen = false;
+    let mut lone = LoneSurrogates::default();
     let mut p = Stream::new(reader, pieces);
     // A repeated member goes to the serde path, which refuses it.
     let mut seen: Vec<Vec<u8>> = Vec::new();
@@ -102,11 +108,13 @@ fn parse_stream_in<'s>(
                 }
                 b"snapshot" | b"nodes" | b"edges" if doc.format.is_none() => return None,
                 b"meta" => {
-                    doc.meta = serde_json::from_slice::<Meta>(p.value()?).ok()?;
+                    let at = p.offset();
+                    doc.meta = lone.read(p.value()?, at, |v| serde_json::from_slice::<Meta>(v).ok())?;
                     meta_seen = true;
                 }
                 b"process" => {
-                    doc.process = process_info(serde_json::from_slice(p.value()?).ok()?);
+                    let at = p.offset();
+                    doc.process = process_info(lone.read(p.value()?, at, |v| serde_json::from_slice(v).ok())?);
                 }
                 b"heap" | b"tracemalloc" if !meta_seen => {
                     // A section before `meta`: find `meta` ahead, then read the section.
@@ -115,17 +123,15 @@ fn parse_stream_in<'s>(
                         doc.meta = meta;
                     }
                     meta_seen = true;
-                    section(&mut p, &key, &mut doc)?;
+                    section(&mut p, &key, &mut doc, &mut lone)?;
                 }
-                b"heap" | b"tracemalloc" => section(&mut p, &key, &mut doc)?,
+                b"heap" | b"tracemalloc" => section(&mut p, &key, &mut doc, &mut lone)?,
                 b"strings" => {
                     let mut table = StringTable::new();
-                    p.strings(&mut table)?;
+                    p.strings(&mut table, &mut lone)?;
                     doc.strings = Some(table);
                 }
-                _ => {
-                    with_serde(p.value()?, |de| <IgnoredAny as serde::Deserialize>::deserialize(de).map(|_| ()))?;
-                }
+                _ => ignore(p.value()?)?,
             }
             if !p.next_member()? {
                 break;
@@ -138,25 +144,75 @@ fn parse_stream_in<'s>(
     }
     drop(p);
     match doc.finish() {
-        Ok(loaded) => Some(Ok(loaded)),
+        Ok(mut loaded) => {
+            if lone.count > 0 {
+                crate::load::note_lone_surrogates(&mut loaded, lone.count, lone.first);
+            }
+            Some(Ok(loaded))
+        }
         Err(e) if e.0.message.starts_with(crate::load::NOT_ENOUGH_MEMORY) => Some(Err(e)),
         Err(_) => None,
     }
 }
 
 /// Reads the `heap` or `tracemalloc` section at the stream's position.
-fn section(p: &mut Stream<'_>, key: &[u8], doc: &mut Document) -> Option<()> {
+fn section(p: &mut Stream<'_>, key: &[u8], doc: &mut Document, lone: &mut LoneSurrogates) -> Option<()> {
     if key == b"heap" {
         let mut heap = RawHeap::default();
         p.heap(&doc.meta, &mut heap, &mut doc.warnings, &mut doc.object_tracebacks_seen)?;
         doc.heap = Some(heap);
     } else {
-        let mut t = Tracemalloc::default();
-        let seed = TracemallocSeed { meta: &doc.meta, t: &mut t, warnings: &mut doc.warnings };
-        with_serde(p.value()?, |de| seed.deserialize(de))?;
+        let at = p.offset();
+        let (t, warnings) = lone.read(p.value()?, at, |v| {
+            let (mut t, mut warnings) = (Tracemalloc::default(), doc.warnings.clone());
+            let seed = TracemallocSeed { meta: &doc.meta, t: &mut t, warnings: &mut warnings };
+            with_serde(v, |de| seed.deserialize(de))?;
+            Some((t, warnings))
+        })?;
         doc.tracemalloc = Some(t);
+        doc.warnings = warnings;
     }
     Some(())
+}
+
+/// Validates one value serde has no use for.
+fn ignore(value: &[u8]) -> Option<()> {
+    with_serde(value, |de| <IgnoredAny as serde::Deserialize>::deserialize(de).map(|_| ()))
+}
+
+/// Lone UTF-16 surrogate escapes read as U+FFFD so far, and where the first
+/// was (a byte offset in the text after its byte order mark): the warning
+/// the whole-file path gives after its rewrite
+/// ([`crate::load::note_lone_surrogates`]), without reading the file again.
+#[derive(Debug, Default)]
+struct LoneSurrogates {
+    count: u64,
+    first: Option<u64>,
+}
+
+impl LoneSurrogates {
+    fn add(&mut self, count: u64, first: Option<u64>) {
+        self.count += count;
+        if let Some(at) = first {
+            self.first = Some(self.first.map_or(at, |f| f.min(at)));
+        }
+    }
+
+    /// `parse` over a value starting at byte `at`; a value with lone
+    /// surrogate escapes is parsed from a copy with each made `\ufffd`
+    /// (serde refuses them), as the whole-file path does.
+    fn read<T>(&mut self, value: &[u8], at: u64, parse: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
+        if memchr::memmem::find(value, b"\\u").is_none() {
+            return parse(value);
+        }
+        let mut copy = value.to_vec();
+        let (count, first) = crate::load::replace_lone_surrogates(&mut copy);
+        if count == 0 {
+            return parse(value);
+        }
+        self.add(count, first.map(|f| at + f as u64));
+        parse(&copy)
+    }
 }
 
 /// From the start of a document: skips the top-level members up to `meta`
@@ -170,7 +226,9 @@ fn meta_ahead(reader: &mut dyn Read) -> Option<Option<Meta>> {
     loop {
         let key = p.key()?;
         if key == b"meta" {
-            return Some(Some(serde_json::from_slice::<Meta>(p.value()?).ok()?));
+            // Its lone surrogates are counted when the main pass reads it.
+            let value = p.value()?;
+            return Some(Some(LoneSurrogates::default().read(value, 0, |v| serde_json::from_slice::<Meta>(v).ok())?));
         }
         p.skip_value()?;
         if !p.next_member()? {
@@ -191,6 +249,11 @@ fn with_serde(
 
 /// How much is asked of the reader at a time.
 const BLOCK: usize = 1 << 20;
+
+/// A string without escapes is held whole up to this many bytes; a longer
+/// one (cut to [`crate::strings::MAX_STRING_BYTES`] anyway) is decoded a
+/// window at a time.
+const LONG_STRING: usize = BLOCK / 2;
 
 /// How the flat arrays are parsed: an array longer than `after` bytes is
 /// parsed from there on in pieces of about `size` bytes by `threads`
@@ -238,11 +301,15 @@ struct Stream<'r> {
     pos: usize,
     mark: Option<usize>,
     eof: bool,
+    /// Bytes dropped before `buf[0]`, and the byte order mark's length:
+    /// where a byte of the window is in the text.
+    dropped: u64,
+    bom: u64,
 }
 
 impl<'r> Stream<'r> {
     fn new(reader: &'r mut dyn Read, pieces: Pieces) -> Self {
-        Stream { reader, pieces, buf: Vec::new(), end: 0, pos: 0, mark: None, eof: false }
+        Stream { reader, pieces, buf: Vec::new(), end: 0, pos: 0, mark: None, eof: false, dropped: 0, bom: 0 }
     }
 
     /// Reads more after the window's end, dropping what is no longer
@@ -254,6 +321,7 @@ impl<'r> Stream<'r> {
         }
         let keep = self.mark.unwrap_or(self.pos).min(self.pos);
         if keep > 0 {
+            self.dropped += keep as u64;
             self.buf.copy_within(keep..self.end, 0);
             self.end -= keep;
             self.pos -= keep;
@@ -313,7 +381,14 @@ impl<'r> Stream<'r> {
         }
         if self.buf[self.pos..self.end].starts_with(b"\xEF\xBB\xBF") {
             self.pos += 3;
+            self.bom = 3;
         }
+    }
+
+    /// Where `pos` is in the text after its byte order mark (what the
+    /// whole-file path, which strips the mark, calls a byte offset).
+    fn offset(&self) -> u64 {
+        (self.dropped + self.pos as u64).saturating_sub(self.bom)
     }
 
     /// The document's start: a byte order mark, then `{`. `true` when the
@@ -463,7 +538,7 @@ impl<'r> Stream<'r> {
     /// holds one string, not the array). A string without escapes goes in
     /// as it stands, after the checks serde would make (UTF-8, no control
     /// characters); one with escapes is decoded by serde on its own.
-    fn strings(&mut self, table: &mut StringTable) -> Option<()> {
+    fn strings(&mut self, table: &mut StringTable, lone: &mut LoneSurrogates) -> Option<()> {
         self.expect(b'[')?;
         self.ws()?;
         if self.peek()? == b']' {
@@ -475,7 +550,7 @@ impl<'r> Stream<'r> {
             if self.peek()? != b'"' {
                 return None;
             }
-            self.string_into(table)?;
+            self.string_into(table, lone)?;
             if table.byte_len() > u32::MAX as usize / 2 {
                 return None;
             }
@@ -491,47 +566,67 @@ impl<'r> Stream<'r> {
         }
     }
 
-    /// Reads the string whose `"` is at `pos` into `table`.
-    fn string_into(&mut self, table: &mut StringTable) -> Option<()> {
+    /// Reads the string whose `"` is at `pos` into `table`: as it stands
+    /// when it is short and has no escapes (after the checks serde would
+    /// make: UTF-8, no control characters), else decoded a window at a time.
+    fn string_into(&mut self, table: &mut StringTable, lone: &mut LoneSurrogates) -> Option<()> {
         self.mark = Some(self.pos);
-        let found = self.find_string_end();
+        let found = self.find_plain_string_end();
         let open = self.mark.take()?;
-        let (close, escaped) = found?;
+        let Some(close) = found? else {
+            self.pos = open + 1;
+            return self.decode_string(table, lone);
+        };
         let text = &self.buf[open + 1..close];
         self.pos = close + 1;
-        if escaped {
-            table.push(&serde_json::from_slice::<String>(&self.buf[open..=close]).ok()?);
-        } else if text.iter().all(|&c| c >= 0x20) {
-            table.push(std::str::from_utf8(text).ok()?);
-        } else {
+        if !text.iter().all(|&c| c >= 0x20) {
             return None;
         }
+        table.push(std::str::from_utf8(text).ok()?);
         Some(())
     }
 
-    /// The position of the `"` that closes the string opened at `mark`
-    /// (kept in the window) and whether the string has escapes.
-    fn find_string_end(&mut self) -> Option<(usize, bool)> {
-        // Scanned bytes after the opening quote; positions move when the window does.
-        let mut scanned = 1;
-        let mut escaped = false;
+    /// The rest of a string from `pos` (after its opening quote) through
+    /// [`StringDecoder`]: the window holds a block, not the string.
+    #[cold]
+    fn decode_string(&mut self, table: &mut StringTable, lone: &mut LoneSurrogates) -> Option<()> {
+        let start = self.offset();
+        let mut decoder = StringDecoder::default();
         loop {
-            let from = self.mark? + scanned;
-            match memchr::memchr2(b'"', b'\\', self.buf.get(from..self.end).unwrap_or(&[])) {
-                Some(i) if self.buf[from + i] == b'"' => return Some((from + i, escaped)),
-                Some(i) if from + i + 1 < self.end => {
-                    // An escape: step over its second byte too.
-                    escaped = true;
-                    scanned += i + 2;
+            match decoder.feed(&self.buf[self.pos..self.end], self.eof)? {
+                Step::Done(n) => {
+                    self.pos += n;
+                    break;
                 }
-                Some(i) => {
-                    scanned += i;
+                Step::More(n) => {
+                    self.pos += n;
                     if !self.more()? {
                         return None;
                     }
                 }
+            }
+        }
+        let (count, first) = decoder.finish(table);
+        lone.add(count, first.map(|at| start + at));
+        Some(())
+    }
+
+    /// The position of the `"` that closes the string opened at `mark`
+    /// (kept in the window), or `Some(None)` at its first escape or past
+    /// [`LONG_STRING`] bytes: that string is decoded instead.
+    fn find_plain_string_end(&mut self) -> Option<Option<usize>> {
+        // Scanned bytes after the opening quote; positions move when the window does.
+        let mut scanned = 1;
+        loop {
+            let from = self.mark? + scanned;
+            match memchr::memchr2(b'"', b'\\', self.buf.get(from..self.end).unwrap_or(&[])) {
+                Some(i) if self.buf[from + i] == b'"' => return Some(Some(from + i)),
+                Some(_) => return Some(None),
                 None => {
                     scanned = self.end.max(from) - self.mark?;
+                    if scanned > LONG_STRING {
+                        return Some(None);
+                    }
                     if !self.more()? {
                         return None;
                     }
@@ -594,9 +689,7 @@ impl<'r> Stream<'r> {
                         warnings.push(CHANGED_DURING_DUMP, None);
                     }
                 }
-                _ => {
-                    with_serde(self.value()?, |de| <IgnoredAny as serde::Deserialize>::deserialize(de).map(|_| ()))?;
-                }
+                _ => ignore(self.value()?)?,
             }
             if !self.next_member()? {
                 return Some(());
