@@ -292,11 +292,27 @@ fn open(path: &Path, options: &LoadOptions) -> Result<Opened> {
         heapscope_core::load::load_source(&bytes, options)
     };
     let Loaded { snapshot, warnings, warning_count } = loaded.with_context(|| name.clone())?;
-    if let Some(first) = warnings.first() {
-        let noun = if warning_count == 1 { "warning" } else { "warnings" };
-        warn(&format!("{name}: {warning_count} {noun} while loading; first: {first}"));
-    }
+    say_load_warnings(&name, &warnings, warning_count);
     Ok(Opened { name, snapshot, warnings: warning_count })
+}
+
+/// How many load warnings are printed, one a line (the rest are counted).
+const WARNINGS_SHOWN: usize = 5;
+
+/// The first [`WARNINGS_SHOWN`] load warnings, each on a line of its own,
+/// and how many more there were.
+fn say_load_warnings(name: &str, warnings: &[heapscope_core::diagnostic::Diagnostic], count: u64) {
+    let Some(first) = warnings.first() else { return };
+    let noun = if count == 1 { "warning" } else { "warnings" };
+    warn(&format!("{name}: {count} {noun} while loading; first: {first}"));
+    // The kept list ends with a "… and N more warnings" line only past 100.
+    let shown = warnings.len().min(WARNINGS_SHOWN);
+    for next in &warnings[1..shown] {
+        warn(&format!("{name}: then: {next}"));
+    }
+    if count > shown as u64 {
+        warn(&format!("{name}: … and {} more", count - shown as u64));
+    }
 }
 
 /// Reads a file whole, within `max` bytes (and a MiB), asking `refuse`

@@ -293,6 +293,12 @@ fn data_errors_and_warnings_name_the_file() {
     let o = run(&["summary", &path]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stderr(&o).starts_with(&format!("heapscope: {path}: 999 warnings while loading; first: size -5")), "{}", stderr(&o));
+    // The first five, a line each, then the count of the rest.
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    assert!(lines[1..5].iter().all(|l| l.starts_with(&format!("heapscope: {path}: then: size -5"))), "{lines:?}");
+    assert_eq!(lines[5], format!("heapscope: {path}: … and 994 more"));
     let v: serde_json::Value = serde_json::from_slice(&run(&["summary", &path, "--json"]).stdout).unwrap();
     assert_eq!(v["warnings"], 999);
 }
