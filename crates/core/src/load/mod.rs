@@ -7,6 +7,7 @@
 
 mod adhoc;
 mod environment;
+mod gzip;
 pub mod line_report;
 pub mod mprof;
 mod pickle;
@@ -205,7 +206,7 @@ fn gunzip_with(bytes: &[u8], max_bytes: u64, eager: u64) -> Result<Vec<u8>, Load
             None,
         )
     };
-    let mut decoder = flate2::read::MultiGzDecoder::new(bytes);
+    let mut decoder = gzip::members(bytes);
     // The gzip trailer's size (mod 2^32) is a hint for the first allocation only.
     let hint = bytes.len().checked_sub(4).map_or(0, |i| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as u64);
     let mut out: Vec<u8> = Vec::new();
@@ -256,7 +257,7 @@ fn gunzip_with(bytes: &[u8], max_bytes: u64, eager: u64) -> Result<Vec<u8>, Load
     if out.try_reserve_exact(total as usize).is_err() {
         return Err(LoadError::new(format!("not enough memory to decompress the file ({} MiB)", total >> 20), None));
     }
-    flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| corrupt(e, 0))?;
+    gzip::members(bytes).read_to_end(&mut out).map_err(|e| corrupt(e, 0))?;
     Ok(out)
 }
 

@@ -114,7 +114,7 @@ fn open_plain<'s>(source: &'s dyn Source, max: u64) -> std::io::Result<Box<dyn R
     (&mut reader).take(2).read_to_end(&mut magic)?;
     let whole = std::io::Cursor::new(magic.clone()).chain(reader);
     let plain: Box<dyn Read + 's> = if magic == [0x1f, 0x8b] {
-        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(1 << 16, whole)))
+        Box::new(super::gzip::members(std::io::BufReader::with_capacity(1 << 16, whole)))
     } else {
         Box::new(whole)
     };
@@ -150,7 +150,7 @@ fn head(source: &dyn Source, n: usize) -> Result<(Vec<u8>, bool), LoadError> {
         return Err(read_error(&e, head.len() as u64));
     }
     if head.starts_with(&[0x1f, 0x8b]) {
-        let mut reader = flate2::read::MultiGzDecoder::new(source.open().map_err(|e| read_error(&e, 0))?);
+        let mut reader = super::gzip::members(std::io::BufReader::new(source.open().map_err(|e| read_error(&e, 0))?));
         let mut plain = Vec::new();
         // A truncated stream still yields its first bytes; the load says what is wrong.
         let _ = (&mut reader).take(n as u64).read_to_end(&mut plain);
