@@ -606,6 +606,9 @@ fn class_fix(view: &NamingView, o: ObjIdx, name: &str) -> Option<(ObjIdx, String
     if let Some(fix) = class_fix_named(view.types.name_of(o), None, name) {
         return Some((o, fix));
     }
+    if name == crate::analysis::suspects::patterns::CODEC_SEARCH_PATH {
+        return Some((o, crate::analysis::suspects::patterns::codec_search_path_fix()));
+    }
     // A singledispatch function's registry: the dict behind its `registry` mappingproxy.
     if let Some((proxy, _)) = view.tree.parent(o).filter(|&(p, _)| view.types.name_of(p) == "builtins.mappingproxy") {
         let (f, attribute) = view.attribute_of(proxy)?;

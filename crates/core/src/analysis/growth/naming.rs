@@ -13,6 +13,7 @@
 use crate::analysis::owner::{module_owner, Owner};
 use crate::analysis::strong_view::{Exclusions, StrongView};
 use crate::analysis::suspects::naming::{frame_local, Holder};
+use crate::analysis::suspects::patterns::{is_codec_search_path, CODEC_SEARCH_PATH};
 use crate::analysis::suspects::{classify_type, TypeClass};
 use crate::analysis::types::TypeIndex;
 use crate::graph::{EdgeIdx, ObjIdx};
@@ -302,7 +303,17 @@ impl<'a> NamingView<'a> {
                 in_namespace = true;
             }
         }
-        name.or_else(|| self.context_var(o)).or_else(|| self.module_attribute(o))
+        name.or_else(|| self.context_var(o)).or_else(|| self.module_attribute(o)).or_else(|| self.codec_search_path(o))
+    }
+
+    /// The interpreter's codec search path, a root list no Python name
+    /// refers to (`suspects::patterns::is_codec_search_path`).
+    fn codec_search_path(&self, o: ObjIdx) -> Option<String> {
+        if self.tree.parent(o).is_some() {
+            return None;
+        }
+        let first = self.heap.graph.out_refs(o).next().map(|(f, _)| f).filter(|&f| self.is_function(f));
+        is_codec_search_path(self.types.name_of(o), first.map(|f| self.description(f))).then(|| CODEC_SEARCH_PATH.to_string())
     }
 
     /// `gc.callbacks` for a root that a module's namespace also refers to

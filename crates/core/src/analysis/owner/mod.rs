@@ -287,6 +287,14 @@ pub fn module_owner(name: &str, file: Option<&str>, env: Option<&PythonEnvironme
     }
 }
 
+/// Whether `module` (a dotted name) is of the standard library, by the
+/// list of its top-level modules (the exporter's own list, when it wrote
+/// one, is not at hand here).
+pub fn is_stdlib_module(module: &str) -> bool {
+    let top = module.split('.').next().unwrap_or(module);
+    STDLIB_MODULES.binary_search(&top).is_ok()
+}
+
 /// The owner of code in a file: under a site directory (or a
 /// `site-packages`/`dist-packages` component), third-party; under the
 /// standard library's directories, the interpreter's; otherwise the application's.

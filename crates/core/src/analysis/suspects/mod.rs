@@ -189,6 +189,8 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     // Findings whose fix is their object's class's (see `class_fix_of`):
     // (index in `out`, the object).
     let mut by_class_object: Vec<(usize, ObjIdx)> = Vec::new();
+    // Containers whose fix their (or their owner's) class gives.
+    let mut class_fixed: HashSet<ObjIdx> = HashSet::new();
     for (acc, owner) in accs {
         reported.insert(acc.container);
         if let Some(&top) = index_of.get(&acc.container) {
@@ -238,6 +240,7 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
         let by_class = class_fix_of(&cx, acc.container, &holder);
         if let Some((object, _)) = &by_class {
             by_class_object.push((out.len(), *object));
+            class_fixed.insert(acc.container);
         }
         let fix = match generated.get(&acc.container) {
             // A mock's calls, a pickler's memo: the class's own API is the fix.
@@ -696,6 +699,12 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     let mut keys_of: HashMap<ObjIdx, HashSet<&str>> = HashMap::new();
     let mut side: HashSet<ObjIdx> = HashSet::new();
     for &(i, small, n) in &tables {
+        // A standard-library object's own table (a selector's `_fd_to_key`,
+        // by file descriptor) is keyed by what its code chose: small ints
+        // shared with the program's table (users by uid) are a coincidence.
+        if matches!(out[i].holder, Holder::Within { .. }) {
+            continue;
+        }
         let bigger = tables.iter().find(|&&(_, b, m)| {
             b != small
                 && m > n
@@ -736,9 +745,14 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     }
     let rank = |s: &Suspect| {
         let (container, items, keyed) = match &s.kind {
-            SuspectKind::Accumulation { container, type_name, .. } => {
-                (Some(a.types.name_of(*container)), Some(type_name.as_str()), generated.contains_key(container) || side.contains(container))
-            }
+            // A mapping whose class explains why it only grows (a selector's
+            // keys until unregister(), a pickler's memo) is no table the
+            // program looks things up in: it ranks with the lists.
+            SuspectKind::Accumulation { container, type_name, .. } => (
+                Some(a.types.name_of(*container)),
+                Some(type_name.as_str()),
+                generated.contains_key(container) || side.contains(container) || class_fixed.contains(container),
+            ),
             _ => (None, None, false),
         };
         (s.owner, patterns::rank(s.pattern, container, items, keyed))
@@ -1166,6 +1180,17 @@ fn classify_accumulation(cx: &Ctx, acc: &passes::Accumulation) -> (Pattern, Hold
         let what = what.strip_prefix("bound ").unwrap_or(what);
         let holder = Holder::Object { object: format!("the C state of module `{}`", cx.desc(c)), step: None };
         return (Pattern::NativeHeld, holder, format!("callbacks `{what}` (and what they refer to)"));
+    }
+    // The interpreter's codec search path: a list only C refers to, whose
+    // first function is `encodings.search_function` (registered at start-up);
+    // every `codecs.register()` appends for the life of the interpreter.
+    if cx.reached_from(c).is_none() {
+        let first = cx.heap.graph.out_refs(c).next().map(|(f, _)| f).filter(|&f| cx.is_function(f));
+        if patterns::is_codec_search_path(cx.type_name(c), first.map(|f| cx.desc(f))) {
+            let what = cx.desc(acc.example);
+            let holder = Holder::Object { object: patterns::CODEC_SEARCH_PATH.to_string(), step: None };
+            return (Pattern::NativeHeld, holder, format!("codec search functions `{what}` (and what they refer to)"));
+        }
     }
     let holder = cx.holder(c);
     if is_warning_registry(&holder) {

@@ -309,6 +309,7 @@ impl Pattern {
             (Pattern::RecordedWarnings, _) => {
                 "a `warnings.catch_warnings(record=True)` was entered and never exited (or stays open for the program's life): its list keeps every warning shown since, with its message: use it as a `with` block around the code it checks, or read and clear the list (`del log[:]`) as you go".to_string()
             }
+            (Pattern::NativeHeld, Holder::Object { object, .. }) if object == CODEC_SEARCH_PATH => codec_search_path_fix(),
             (Pattern::NativeHeld, _) => {
                 "a registry in C holds them for the life of the process — callbacks given to atexit.register, signal.signal, sys.settrace or a C extension: unregister them when done (atexit.unregister(fn)), or register one function that cleans up a weakref.WeakSet".to_string()
             }
@@ -340,6 +341,11 @@ impl Pattern {
                     _ => "the buffer".to_string(),
                 };
                 format!("`{name}` is only written to: send the output to a file or a logging handler, empty it once its content is used (`{name}.seek(0); {name}.truncate()` for a StringIO/BytesIO, `del {name}[:]` for a bytearray), or keep the last entries in a collections.deque(maxlen=N)")
+            }
+            // A list or dict of the interpreter's (`sys.meta_path`, `sys.path`):
+            // not the program's to delete, but what the program adds to it is.
+            (Pattern::ModuleGlobal, Holder::ModuleGlobal { module, name }) if crate::analysis::owner::is_stdlib_module(module) => {
+                format!("`{module}.{name}` belongs to `{module}` and lives as long as the process: remove what the program adds to it once that is no longer needed (`{module}.{name}.remove(item)`), and add once per process, not per call")
             }
             (Pattern::ModuleGlobal, Holder::ModuleGlobal { name, .. }) => {
                 format!("`del {name}` or rebind it when done, bound it, or move it into the function that uses it")
@@ -376,6 +382,20 @@ impl Pattern {
     }
 }
 
+/// How a finding names the interpreter's list of codec search functions
+/// (no Python name refers to it).
+pub const CODEC_SEARCH_PATH: &str = "the interpreter's codec search path (`codecs.register`)";
+
+/// Whether a list only C refers to is the interpreter's codec search path:
+/// its first item is the function `encodings` registers at start-up.
+pub fn is_codec_search_path(type_name: &str, first_item_function: Option<&str>) -> bool {
+    type_name == "builtins.list" && first_item_function == Some("search_function")
+}
+
+pub fn codec_search_path_fix() -> String {
+    "each codecs.register(fn) adds a search function for the life of the interpreter (and all it refers to): register one function once, at import time, that looks names up in a table the program can change, or call codecs.unregister(fn) (Python 3.10+) when it is no longer needed".to_string()
+}
+
 /// The fix for a holder that is (an attribute of) an object of a class
 /// whose own API is the fix, whatever the shape says: a mock records every
 /// call until `reset_mock()`, a pickler's memo lives until `clear_memo()`.
@@ -403,6 +423,28 @@ pub fn class_fix(class: &str, attribute: Option<&str>, object: &str) -> Option<S
     if class == "functools.singledispatch" {
         return Some(format!(
             "`{object}` is a functools.singledispatch function whose registry keeps every class registered with it, and its implementation: register implementations once, at import time, for classes made once; a class made per call (type(), dataclasses.make_dataclass, namedtuple) is a new key each time — make it once and reuse it, or dispatch on a common base class"
+        ));
+    }
+    if class.starts_with("selectors.")
+        && short.ends_with("Selector")
+        && matches!(attribute, None | Some("_fd_to_key" | "_map" | "_readers" | "_writers"))
+    {
+        return Some(format!(
+            "`{object}` is a selectors selector: it keeps a SelectorKey (the file object and its data) for each register() until unregister(): call `{object}.unregister(fileobj)` before closing each file object (a closed one stays registered)"
+        ));
+    }
+    if class == "zipfile.ZipFile" && matches!(attribute, None | Some("filelist" | "NameToInfo" | "fp")) {
+        return Some(format!(
+            "`{object}` is a zipfile.ZipFile kept open for writing: it keeps a ZipInfo for every member written (`filelist`, `NameToInfo`) and, on a BytesIO, every compressed byte, until close(): close it after each batch and start a new archive, or write it to a file"
+        ));
+    }
+    if matches!(
+        (class, attribute),
+        ("concurrent.futures._base.Future", Some("_done_callbacks"))
+            | ("_asyncio.Future" | "asyncio.futures.Future" | "_asyncio.Task" | "asyncio.tasks.Task", Some("_callbacks"))
+    ) {
+        return Some(format!(
+            "`{object}` is a future that has not completed: each add_done_callback() keeps its callback (and all the callback closes over) until it completes: call `{object}.remove_done_callback(fn)` when the work the callback was for ends, or register one callback that looks up what is still open"
         ));
     }
     if matches!(class, "enum.EnumType" | "enum.EnumMeta") && attribute == Some("_value2member_map_") {
