@@ -447,6 +447,11 @@ pub fn class_fix(class: &str, attribute: Option<&str>, object: &str) -> Option<S
             "`{object}` is a future that has not completed: each add_done_callback() keeps its callback (and all the callback closes over) until it completes: call `{object}.remove_done_callback(fn)` when the work the callback was for ends, or register one callback that looks up what is still open"
         ));
     }
+    if class == "tarfile.TarFile" && matches!(attribute, None | Some("members")) {
+        return Some(format!(
+            "`{object}` is a tarfile.TarFile: it keeps a TarInfo for every member it has read or written (`members`, for getmembers()), in stream mode (\"r|\") too: empty `{object}.members` after each member when reading a stream that does not end, or close it and open a new one per archive"
+        ));
+    }
     if matches!(class, "enum.EnumType" | "enum.EnumMeta") && attribute == Some("_value2member_map_") {
         return Some(format!(
             "`{object}(value)` caches a new pseudo-member in `_value2member_map_` for each distinct value it converts (a flag combination, a value `_missing_` accepts), and keeps it: convert only values made of its defined members (mask the input first), or keep such values as plain ints"
@@ -484,6 +489,26 @@ pub fn rank(pattern: Pattern, container_type: Option<&str>, item_type: Option<&s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standard_library_classes_that_keep_what_they_are_given_say_how_to_let_go() {
+        let cases = [
+            ("selectors.SelectSelector", Some("_fd_to_key"), "sel.unregister(fileobj)"),
+            ("selectors.EpollSelector", None, "sel.unregister(fileobj)"),
+            ("zipfile.ZipFile", Some("filelist"), "close()"),
+            ("concurrent.futures._base.Future", Some("_done_callbacks"), "sel.remove_done_callback(fn)"),
+            ("_asyncio.Future", Some("_callbacks"), "sel.remove_done_callback(fn)"),
+            ("tarfile.TarFile", Some("members"), "empty `sel.members`"),
+        ];
+        for (class, attribute, says) in cases {
+            let fix = class_fix(class, attribute, "sel").unwrap_or_else(|| panic!("no fix for {class}"));
+            assert!(fix.contains(says), "{class}: {fix}");
+        }
+        // Their other attributes, and look-alike names elsewhere, are no such case.
+        assert_eq!(class_fix("selectors.SelectSelector", Some("cache"), "sel"), None);
+        assert_eq!(class_fix("app.Future", Some("_callbacks"), "f"), None);
+        assert_eq!(class_fix("zipfile.ZipInfo", None, "z"), None);
+    }
 
     #[test]
     fn a_mapping_of_lists_ranks_with_the_lists() {
