@@ -54,6 +54,24 @@ def test_big_bytes_in_dict(tmp_path, validate):
     assert_no_exporter_objects(h)
 
 
+def test_a_bounded_deque_says_its_maxlen(tmp_path, validate):
+    doc, proc = run_script(tmp_path, """
+        import collections, json
+        class Sub(collections.deque):
+            pass
+        recent = collections.deque(range(10), maxlen=4)
+        plain = collections.deque([1, 2])
+        sub = Sub([1], maxlen=9)
+        print(json.dumps({"recent": id(recent), "plain": id(plain)}))
+    """)
+    validate(doc)
+    info = last_json_line(proc.stdout)
+    h = Heap(doc)
+    # the analysis reads `maxlen=` to call the deque bounded (no leak)
+    assert h.desc(h.by_address(info["recent"])) == "len=4 maxlen=4"
+    assert h.desc(h.by_address(info["plain"])) == "len=2"
+
+
 HOSTILE = """
     import json, sys, gc
     CALLS = []

@@ -179,7 +179,17 @@ _DESCRIBERS = {
     type(object.__init__): _desc_builtin, type(str.__add__): _desc_builtin,
 }
 if _deque is not None:
-    _DESCRIBERS[_deque] = _desc_len
+    _DEQUE_LEN, _DEQUE_MAXLEN = _deque.__len__, _deque.__dict__["maxlen"].__get__
+
+    def _desc_deque(o, strings, ti):
+        # "len=N maxlen=M" for a bounded deque: it stops growing at M (the
+        # analysis then says so instead of calling it a leak)
+        m = _DEQUE_MAXLEN(o, _deque)
+        if m is None:
+            return strings.add("len=%d" % _DEQUE_LEN(o))
+        return strings.add("len=%d maxlen=%d" % (_DEQUE_LEN(o), m))
+
+    _DESCRIBERS[_deque] = _desc_deque
 _SUB_DESCRIBERS = {str: _desc_str, bytes: _desc_bytes, bytearray: _desc_bytes,
                    int: _desc_int, float: _desc_float, type: _desc_type,
                    _ModuleType: _desc_module}

@@ -191,6 +191,8 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
     let mut by_class_object: Vec<(usize, ObjIdx)> = Vec::new();
     // Containers whose fix their (or their owner's) class gives.
     let mut class_fixed: HashSet<ObjIdx> = HashSet::new();
+    // Deques with a `maxlen`: no leak, listed after the rest.
+    let mut bounded: HashSet<ObjIdx> = HashSet::new();
     for (acc, owner) in accs {
         reported.insert(acc.container);
         if let Some(&top) = index_of.get(&acc.container) {
@@ -242,7 +244,13 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             by_class_object.push((out.len(), *object));
             class_fixed.insert(acc.container);
         }
+        let maxlen = deque_maxlen(&cx, acc.container);
+        if maxlen.is_some() {
+            bounded.insert(acc.container);
+        }
         let fix = match generated.get(&acc.container) {
+            // A deque(maxlen=N): it stops at its bound.
+            _ if maxlen.is_some() => bounded_deque_fix(&holder, maxlen.unwrap_or_default()),
             // A mock's calls, a pickler's memo: the class's own API is the fix.
             _ if by_class.is_some() => by_class.map(|(_, fix)| fix).unwrap_or_default(),
             // An lru_cache with a maxsize is no leak: it stops at its bound.
@@ -755,7 +763,8 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             ),
             _ => (None, None, false),
         };
-        (s.owner, patterns::rank(s.pattern, container, items, keyed))
+        let last = matches!(&s.kind, SuspectKind::Accumulation { container, .. } if bounded.contains(container));
+        (s.owner, if last { u8::MAX } else { patterns::rank(s.pattern, container, items, keyed) })
     };
     out.sort_by(|x, y| rank(x).cmp(&rank(y)).then(y.retained_bytes.cmp(&x.retained_bytes)));
     out.truncate(limit);
@@ -1066,6 +1075,21 @@ fn lru_wrapper_of(cx: &Ctx, c: ObjIdx) -> Option<ObjIdx> {
 }
 
 /// The fix for a large `lru_cache` that has a bound.
+/// The `maxlen` of a `collections.deque` that has one (the exporter
+/// describes it `len=N maxlen=M`).
+fn deque_maxlen(cx: &Ctx, container: ObjIdx) -> Option<u64> {
+    if cx.type_name(container) != "collections.deque" {
+        return None;
+    }
+    cx.desc(container).split(' ').find_map(|w| w.strip_prefix("maxlen="))?.parse().ok()
+}
+
+fn bounded_deque_fix(holder: &Holder, maxlen: u64) -> String {
+    format!(
+        "{holder} is bounded (deque maxlen={maxlen}): it keeps the last {maxlen} items and stops growing there, so it is no leak; lower maxlen if this memory matters"
+    )
+}
+
 fn bounded_cache_fix(holder: &Holder) -> String {
     format!(
         "{holder} is bounded (maxsize set): it stops growing at its bound, so it is no leak; lower maxsize if this memory matters, or call cache_clear() when its data changes"
@@ -1612,6 +1636,46 @@ mod tests {
         assert_eq!(first.pattern, Pattern::FunctionAttribute);
         assert!(first.reason.starts_with("`handle.seen` (an attribute of the function) holds 300"), "{}", first.reason);
         assert!(first.fix.contains("`handle.seen` lives as long as the function"), "{}", first.fix);
+    }
+
+    /// `RECENT`, a deque of 400 dicts, beside `log`, a list of 300 smaller
+    /// ones: with `maxlen` the deque is bounded — no leak, listed after the
+    /// list, with a fix that says so; without, it is the bigger list-like
+    /// holder and comes first.
+    #[test]
+    fn a_deque_with_a_maxlen_is_bounded_and_listed_last() {
+        for maxlen in [true, false] {
+            // strings: 6 'RECENT', 7 'log', 8 collections.deque, 9 builtins.list, 10, 11 its descriptions
+            let (objects, refs) = app_with_users(|objects, refs| {
+                let d = objects.len();
+                objects.push(format!("128,8,4000,1,{},-1", if maxlen { 10 } else { 11 }));
+                refs.push(format!("1,{d},2,6"));
+                for i in 0..400 {
+                    refs.push(format!("{d},{},4,-1", objects.len()));
+                    objects.push(format!("{},3,500,1,-1,-1", 0x40000 + 16 * i));
+                }
+                let l = objects.len();
+                objects.push("144,9,2456,1,-1,-1".to_string());
+                refs.push(format!("1,{l},2,7"));
+                for i in 0..300 {
+                    refs.push(format!("{l},{},4,-1", objects.len()));
+                    objects.push(format!("{},3,300,1,-1,-1", 0x80000 + 16 * i));
+                }
+            });
+            let strings = app_strings(&["'RECENT'", "'log'", "collections.deque", "builtins.list", "len=400 maxlen=400", "len=400"]);
+            let list = first_suspects(&doc(&objects, &refs, &strings));
+            let at = |name: &str| {
+                let holder = Holder::ModuleGlobal { module: "app".into(), name: name.into() };
+                list.iter().position(|s| s.holder == holder).unwrap_or_else(|| panic!("{name} not listed: {list:#?}"))
+            };
+            let (recent, log) = (at("RECENT"), at("log"));
+            assert_eq!(recent > log, maxlen, "maxlen {maxlen}: {list:#?}");
+            let says_bounded = list[recent].fix.contains("bounded (deque maxlen=400): it keeps the last 400 items");
+            assert_eq!(says_bounded, maxlen, "{}", list[recent].fix);
+            if maxlen {
+                assert_eq!(recent, list.len() - 1, "{list:#?}");
+            }
+        }
     }
 
     /// `['started']` → a dict of 300 strs (1000 bytes each: less than
