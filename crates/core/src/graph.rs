@@ -177,8 +177,13 @@ impl Graph {
     pub fn from_edges(node_count: usize, from: Vec<ObjIdx>, to: Vec<ObjIdx>, labels: Vec<EdgeLabel>) -> Graph {
         debug_assert!(from.len() == to.len() && to.len() == labels.len());
         let edge_count = from.len();
-        let out_offsets = offsets_by(node_count, &from);
-        let sorted = from.windows(2).all(|w| w[0] <= w[1]);
+        // The offsets (and whether the edges come sorted by referrer: every
+        // file the exporter writes) beside the weak bits in file order.
+        let ((out_offsets, sorted), file_weak) = crate::parallel::join_for(
+            edge_count,
+            || (offsets_by(node_count, &from), from.windows(2).all(|w| w[0] <= w[1])),
+            || weak_bits(&labels),
+        );
         let (out_targets, out_labels) = if sorted {
             (to, labels)
         } else {
@@ -194,15 +199,8 @@ impl Graph {
             (targets, sorted_labels)
         };
         drop(from);
-        let any_weak = out_labels.iter().any(|l| !l.is_strong());
-        let mut out_weak = if any_weak { vec![0u64; edge_count.div_ceil(64)] } else { Vec::new() };
-        if any_weak {
-            for (e, l) in out_labels.iter().enumerate() {
-                if !l.is_strong() {
-                    out_weak[e / 64] |= 1 << (e % 64);
-                }
-            }
-        }
+        let out_weak = if sorted { file_weak } else { weak_bits(&out_labels) };
+        let any_weak = !out_weak.is_empty();
         let (in_offsets, in_sources, in_weak) = incoming(node_count, &out_offsets, &out_targets, &out_labels, any_weak);
         Graph { out_offsets, out_targets, out_labels, in_offsets, in_sources, in_weak, out_weak }
     }
@@ -430,6 +428,20 @@ fn incoming(
 }
 
 /// `offsets[i]..offsets[i+1]` is the run of entries whose key is `i`.
+/// One bit per edge, set for a weak one; empty when none is.
+fn weak_bits(labels: &[EdgeLabel]) -> Vec<u64> {
+    if labels.iter().all(|l| l.is_strong()) {
+        return Vec::new();
+    }
+    let mut bits = vec![0u64; labels.len().div_ceil(64)];
+    for (e, l) in labels.iter().enumerate() {
+        if !l.is_strong() {
+            bits[e / 64] |= 1 << (e % 64);
+        }
+    }
+    bits
+}
+
 fn offsets_by(node_count: usize, keys: &[ObjIdx]) -> Vec<u32> {
     let mut offsets = vec![0u32; node_count + 1];
     for &k in keys {

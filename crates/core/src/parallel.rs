@@ -36,6 +36,22 @@ const SPLIT_MIN_ITEMS: usize = 1 << 16;
 #[cfg(test)]
 const SPLIT_MIN_ITEMS: usize = 16;
 
+/// Whether two passes over `items` items each are worth a thread: not on
+/// wasm32 (one thread), not for small passes.
+pub(crate) fn two_threads_for(items: usize) -> bool {
+    !cfg!(target_arch = "wasm32") && items >= SPLIT_MIN_ITEMS
+}
+
+/// Runs `side` on another thread beside `here` when [`two_threads_for`]
+/// `items`, else one after the other on this thread.
+pub(crate) fn join_for<A: Send, B>(items: usize, side: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
+    if two_threads_for(items) {
+        join(side, here)
+    } else {
+        (side(), here())
+    }
+}
+
 /// Where to cut `0..n` in two for a pass over the items of each index,
 /// `offsets` being the CSR offsets (`n + 1` of them) of those items: the
 /// first index of the second half, near the middle item — or `n` (no

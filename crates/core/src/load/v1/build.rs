@@ -169,21 +169,43 @@ impl Document {
             ));
         }
         let bad_string = |id: StrId| id != NO_STRING && id as usize >= string_count;
-        for i in 0..n {
-            let record = || Some(Location::Record { section: "heap.objects", index: i as u64 });
-            if bad_string(raw.type_name[i]) {
-                self.warnings.push("type name refers past the end of `strings`", record());
-                raw.type_name[i] = NO_STRING;
+        // Whether every reference names known objects and strings (every
+        // file the exporter writes): three folds the compiler vectorizes, on
+        // the other thread while this one checks the objects.
+        let refs_valid = || {
+            let largest = |column: &[u32]| column.iter().fold(0u32, |m, &x| m.max(x));
+            // Names shifted up by one, so that "no name" (`NO_STRING`, the
+            // largest id) counts as the smallest.
+            let largest_name = raw.labels.iter().fold(0u32, |m, l| m.max(l.name().wrapping_add(1)));
+            raw.from.is_empty()
+                || ((largest(&raw.from) as usize) < n && (largest(&raw.to) as usize) < n && !bad_string(largest_name.wrapping_sub(1)))
+        };
+        let check_objects = || {
+            // The record-by-record check only when a fold finds a bad one.
+            let any_bad = |ids: &[u32], limit: usize| ids.iter().fold(false, |bad, &id| bad | (id != NO_STRING && id as usize >= limit));
+            if !any_bad(&raw.type_name, string_count)
+                && !any_bad(&raw.description, string_count)
+                && !any_bad(&raw.traceback, traceback_count)
+            {
+                return;
             }
-            if bad_string(raw.description[i]) {
-                self.warnings.push("description refers past the end of `strings`", record());
-                raw.description[i] = NO_STRING;
+            for i in 0..n {
+                let record = || Some(Location::Record { section: "heap.objects", index: i as u64 });
+                if bad_string(raw.type_name[i]) {
+                    self.warnings.push("type name refers past the end of `strings`", record());
+                    raw.type_name[i] = NO_STRING;
+                }
+                if bad_string(raw.description[i]) {
+                    self.warnings.push("description refers past the end of `strings`", record());
+                    raw.description[i] = NO_STRING;
+                }
+                if raw.traceback[i] != u32::MAX && raw.traceback[i] as usize >= traceback_count {
+                    self.warnings.push("traceback refers past the end of `tracemalloc.tracebacks`", record());
+                    raw.traceback[i] = u32::MAX;
+                }
             }
-            if raw.traceback[i] != u32::MAX && raw.traceback[i] as usize >= traceback_count {
-                self.warnings.push("traceback refers past the end of `tracemalloc.tracebacks`", record());
-                raw.traceback[i] = u32::MAX;
-            }
-        }
+        };
+        let (all_valid, ()) = crate::parallel::join_for(raw.from.len(), refs_valid, check_objects);
         if !self.object_tracebacks_seen {
             raw.traceback.iter_mut().for_each(|t| *t = u32::MAX);
         }
@@ -211,14 +233,7 @@ impl Document {
             raw.labels.truncate(MAX_REFERENCES);
         }
         // Drop references that name unknown objects, compacting in place
-        // (a file whose references are all valid is only read: the largest
-        // index and name, in passes the compiler vectorizes).
-        let largest = |column: &[u32]| column.iter().fold(0u32, |m, &x| m.max(x));
-        // Names shifted up by one, so that "no name" (`NO_STRING`, the
-        // largest id) counts as the smallest.
-        let largest_name = raw.labels.iter().fold(0u32, |m, l| m.max(l.name().wrapping_add(1)));
-        let all_valid = raw.from.is_empty()
-            || ((largest(&raw.from) as usize) < n && (largest(&raw.to) as usize) < n && !bad_string(largest_name.wrapping_sub(1)));
+        // (a file whose references are all valid is only read: `all_valid`).
         let first_checked = if all_valid { raw.from.len() } else { 0 };
         let mut kept = first_checked;
         for e in first_checked..raw.from.len() {
