@@ -59,7 +59,7 @@ pub(crate) fn join_for<A: Send, B>(items: usize, side: impl FnOnce() -> A + Send
 pub(crate) fn halves(offsets: &[u32]) -> usize {
     let n = offsets.len().saturating_sub(1);
     let items = offsets.last().copied().unwrap_or(0) as usize;
-    if cfg!(target_arch = "wasm32") || items < SPLIT_MIN_ITEMS {
+    if !two_threads_for(items) {
         return n;
     }
     offsets.partition_point(|&o| (o as usize) < items / 2).min(n)

@@ -51,7 +51,7 @@ impl StringTable {
     /// only `start` was kept (at least its first [`MAX_STRING_BYTES`], or
     /// all of it): what a loader that never holds a long string whole has.
     pub fn push_cut(&mut self, start: &str, bytes: u64, chars: u64) -> StrId {
-        if bytes as usize == start.len() {
+        if bytes == start.len() as u64 {
             return self.push(start);
         }
         self.bytes.push_str(cut_text(start, bytes, chars).as_str());

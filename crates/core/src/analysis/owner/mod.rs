@@ -280,7 +280,7 @@ pub fn module_owner(name: &str, file: Option<&str>, env: Option<&PythonEnvironme
             return Owner::ThirdParty;
         }
     }
-    if STDLIB_MODULES.binary_search(&top).is_ok() {
+    if is_stdlib_module(top) {
         Owner::Interpreter
     } else {
         Owner::Application

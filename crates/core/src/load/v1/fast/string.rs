@@ -106,11 +106,7 @@ impl StringDecoder {
     /// Puts the string into `table` (cut there when long) and returns how
     /// many lone surrogates it had and where the first started.
     pub(super) fn finish(self, table: &mut StringTable) -> (u64, Option<u64>) {
-        if self.bytes as usize == self.kept.len() {
-            table.push(&self.kept);
-        } else {
-            table.push_cut(&self.kept, self.bytes, self.chars);
-        }
+        table.push_cut(&self.kept, self.bytes, self.chars);
         (self.lone, self.first_lone)
     }
 }
