@@ -73,6 +73,7 @@ fn the_leaking_holder_is_the_first_finding() {
     let root = std::env::temp_dir().join(format!("heapscope-growth-{}", std::process::id()));
     let mut programs: Vec<(&str, Option<&str>)> = PATTERNS.iter().map(|&(p, n)| (p, Some(n))).collect();
     programs.push(("steady", None));
+    programs.push(("bounded", None));
     // The programs run side by side; each is waited for before its files are read.
     let children: Vec<Child> = programs.iter().map(|(p, _)| start(p, &root.join(p))).collect();
     let mut hits = 0;
@@ -95,6 +96,20 @@ fn the_leaking_holder_is_the_first_finding() {
             None => {
                 let growing = g.holders.iter().filter(|h| h.tier == 0).map(|h| h.name.clone()).collect::<Vec<_>>();
                 assert!(growing.is_empty(), "{program}: no leak, yet {growing:?} grew at every step");
+                if *program == "bounded" {
+                    // Entries of the bounded caches survive a dump, and each
+                    // cluster of them is turnover, said so, ranked after the types.
+                    let program_clusters: Vec<_> = g.survivors.iter().filter(|c| c.home == Home::Program).collect();
+                    assert!(program_clusters.len() >= 2, "{program}: {reasons:#?}");
+                    assert!(program_clusters.iter().all(|c| c.steady), "{program}: {reasons:#?}");
+                    let first_program_survivors =
+                        g.findings.iter().position(|f| matches!(f.kind, FindingKind::Survivors(i) if g.survivors[i].home == Home::Program));
+                    let first_type = g.findings.iter().position(|f| matches!(f.kind, FindingKind::Type(_)));
+                    if let (Some(s), Some(t)) = (first_program_survivors, first_type) {
+                        assert!(t < s, "{program}: {reasons:#?}");
+                    }
+                    assert!(reasons.iter().filter(|r| r.contains("replaced older ones")).count() >= 2, "{program}: {reasons:#?}");
+                }
             }
         }
     }

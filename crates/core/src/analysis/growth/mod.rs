@@ -224,6 +224,8 @@ fn rank_findings(
     }
     for (i, c) in survivors.iter().enumerate() {
         let band = match c.home {
+            // Turnover under a bounded holder is no growth (survivors.rs).
+            _ if c.steady => 8,
             Home::Program if !is_speck(c.retained_bytes, growth_scale) => 1,
             Home::Interpreter if is_bulk(c.retained_bytes, growth_scale) => 1,
             _ => 8,
@@ -346,13 +348,14 @@ pub fn survivor_reason(n: usize, c: &SurvivorCluster) -> String {
         );
     }
     format!(
-        "{} {} created after snapshot 1 and alive in snapshot {n} under {}{}, {} retained ({} objects)",
+        "{} {} created after snapshot 1 and alive in snapshot {n} under {}{}, {} retained ({} objects){}",
         c.count,
         plural(&c.entry_type),
         quoted(&c.holder),
         c.step,
         format_bytes(c.retained_bytes),
-        c.object_count
+        c.object_count,
+        if c.steady { "; they replaced older ones: what holds them retains no more objects than in snapshot 1" } else { "" }
     )
 }
 
@@ -510,6 +513,7 @@ mod tests {
             root: false,
             what: None,
             home,
+            steady: false,
         }
     }
 

@@ -23,6 +23,14 @@
 //! by the retained bytes of their entries, the program's before the
 //! interpreter's; the exporter's own are dropped. Linear in the objects:
 //! each object's shape is interned once.
+//!
+//! A cluster whose every entry hangs off a holder that retains no more
+//! objects in the last snapshot than in the first (or off a tuple, which
+//! cannot take new ones: one holding new objects is itself new, matched by
+//! a reused address) is *turnover*, not growth: a
+//! `deque(maxlen=…)`, a full `lru_cache`, a ring buffer or a dict trimmed to
+//! a size replaces old entries with new ones, which are survivors by the
+//! definition above while nothing accumulates ([`SurvivorCluster::steady`]).
 
 use std::collections::HashMap;
 
@@ -55,6 +63,10 @@ pub struct SurvivorCluster {
     pub root: bool,
     pub what: Option<String>,
     pub home: Home,
+    /// Every entry's holder (the old object it hangs off) retains no more
+    /// bytes in the last snapshot than in the first: the entries replaced
+    /// others (module doc). Never set for roots.
+    pub steady: bool,
 }
 
 /// Interned path shapes: `(parent shape, reference kind, name, type)` → id.
@@ -95,15 +107,30 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
     }
     let retains_survived = |o: ObjIdx| if tree.retained_count(o) <= 1 { survived(born[o as usize]) } else { holds_survived[o as usize] };
     let mut shapes = Shapes { ids: HashMap::new(), of: vec![UNSET; n] };
-    // cluster shape → (count, objects, bytes, representative, its retained, home)
-    let mut clusters: HashMap<u32, (u64, u64, u64, ObjIdx, u64, Home)> = HashMap::new();
+    // Whether an old object retains no more objects now than in the first
+    // snapshot (asked once per holder). Objects, not bytes: a bounded dict
+    // of strings retains a few bytes more or less as their lengths vary.
+    let first = &series[0].analysis.dominators;
+    let mut steady_holder: HashMap<ObjIdx, bool> = HashMap::new();
+    let mut is_steady = |p: ObjIdx| {
+        *steady_holder.entry(p).or_insert_with(|| {
+            // An immutable container refers to what it was made with: one that
+            // holds new objects was made anew at a freed one's address.
+            let immutable =
+                matches!(view.types.name_of(p).strip_prefix("builtins.").unwrap_or(view.types.name_of(p)), "tuple" | "frozenset");
+            immutable || m.lineage(p).and_then(|l| l.first().copied()).is_some_and(|p0| tree.retained_count(p) <= first.retained_count(p0))
+        })
+    };
+    // cluster shape → (count, objects, bytes, representative, its retained, home, steady)
+    let mut clusters: HashMap<u32, (u64, u64, u64, ObjIdx, u64, Home, bool)> = HashMap::new();
     for o in 0..n as ObjIdx {
         if born[o as usize] == 0 || !view.tree.reachable[o as usize] || !retains_survived(o) {
             continue;
         }
         // An instance's `__dict__` materialized since is the instance's own
         // storage, not memory the program added: what it holds counts.
-        let entry = match view.tree.parent(o) {
+        let parent = view.tree.parent(o);
+        let entry = match parent {
             Some((p, e)) => born[p as usize] == 0 && !matches!(view.heap.graph.label(e).kind(), RefKind::InstanceDict | RefKind::ClassDict),
             None => true,
         };
@@ -116,7 +143,9 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
         }
         let shape = shape_of(view, &mut shapes, born, o);
         let (bytes, count) = (tree.retained_bytes(o), tree.retained_count(o) as u64);
-        let c = clusters.entry(shape).or_insert((0, 0, 0, o, 0, home));
+        let steady = parent.is_some_and(|(p, _)| is_steady(p));
+        let c = clusters.entry(shape).or_insert((0, 0, 0, o, 0, home, true));
+        c.6 &= steady;
         c.0 += 1;
         c.1 += count;
         c.2 += bytes;
@@ -128,7 +157,7 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
     }
     let mut out: Vec<SurvivorCluster> = clusters
         .into_values()
-        .map(|(count, object_count, retained_bytes, representative, _, home)| SurvivorCluster {
+        .map(|(count, object_count, retained_bytes, representative, _, home, steady)| SurvivorCluster {
             count,
             object_count,
             retained_bytes,
@@ -139,6 +168,7 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
             root: false,
             what: None,
             home,
+            steady,
         })
         .collect();
     out.sort_by(|a, b| a.home.cmp(&b.home).then(b.retained_bytes.cmp(&a.retained_bytes)).then(a.representative.cmp(&b.representative)));
