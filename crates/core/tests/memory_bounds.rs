@@ -144,3 +144,46 @@ fn a_large_declined_document_is_not_read_whole_for_its_error() {
     let whole = heapscope_core::load(&text).unwrap_err();
     assert_eq!(e.0.message, whole.0.message);
 }
+
+/// A member the reader has no use for — at the top of the document or in
+/// `heap` — is checked as it is read, never held: 12 MiB of nested arrays,
+/// strings and numbers under two unknown keys load holding under 4 MiB, with
+/// the same model as a whole read; the same value made invalid near its end
+/// is refused with the whole read's message.
+#[test]
+fn a_huge_unknown_member_is_checked_not_held() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let filler = |bytes: usize, bad: bool| -> Vec<u8> {
+        let mut v = b"[".to_vec();
+        let unit: &[u8] = br#"[[1, -2.5e3, "a \"quoted\" \u00e9 string", {"k": [true, false, null]}], {}], "#;
+        while v.len() < bytes {
+            v.extend_from_slice(unit);
+        }
+        v.extend_from_slice(if bad { b"[1,, 2]]" } else { b"[[[[]]]]]" });
+        v
+    };
+    let document = |bad: bool| -> Vec<u8> {
+        let mut text = br#"{"format": "heapscope", "version": 1, "extra": "#.to_vec();
+        text.extend_from_slice(&filler(6 << 20, false));
+        text.extend_from_slice(br#", "heap": {"future": "#);
+        text.extend_from_slice(&filler(6 << 20, bad));
+        text.extend_from_slice(br#", "objects": [16, 0, 48, 0, -1, -1, 32, 0, 48, 0, -1, -1], "references": [0, 1, 0, -1], "roots": [0, 0, 0, 0]}, "strings": ["builtins.dict"]}"#);
+        text
+    };
+    let options = heapscope_core::load::LoadOptions::default();
+    let text = document(false);
+    let (streamed, peak) = peak_during(|| heapscope_core::load::load_source(&InPieces { bytes: &text, piece: 256 << 10 }, &options));
+    let streamed = streamed.unwrap();
+    assert!(peak < 4 << 20, "peak {peak} bytes for a {}-byte document", text.len());
+    let whole = heapscope_core::load(&text).unwrap();
+    let heap = streamed.snapshot.heap.as_ref().unwrap();
+    assert_eq!((heap.object_count(), heap.reference_count()), (2, 1));
+    assert_eq!(format!("{:?}", streamed.snapshot.heap), format!("{:?}", whole.snapshot.heap));
+    assert_eq!(streamed.warnings.len(), whole.warnings.len());
+
+    let text = document(true);
+    let streamed = heapscope_core::load::load_source(&InPieces { bytes: &text, piece: 256 << 10 }, &options).unwrap_err();
+    let whole = heapscope_core::load(&text).unwrap_err();
+    assert_eq!(streamed.0.message, whole.0.message);
+    assert!(streamed.0.message.contains("expected value"), "{streamed}");
+}

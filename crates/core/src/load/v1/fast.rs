@@ -131,7 +131,7 @@ fn parse_stream_in<'s>(
                     p.strings(&mut table, &mut lone)?;
                     doc.strings = Some(table);
                 }
-                _ => ignore(p.value()?)?,
+                _ => p.ignore_value()?,
             }
             if !p.next_member()? {
                 break;
@@ -173,11 +173,6 @@ fn section(p: &mut Stream<'_>, key: &[u8], doc: &mut Document, lone: &mut LoneSu
         doc.warnings = warnings;
     }
     Some(())
-}
-
-/// Validates one value serde has no use for.
-fn ignore(value: &[u8]) -> Option<()> {
-    with_serde(value, |de| <IgnoredAny as serde::Deserialize>::deserialize(de).map(|_| ()))
 }
 
 /// Lone UTF-16 surrogate escapes read as U+FFFD so far, and where the first
@@ -465,6 +460,43 @@ impl<'r> Stream<'r> {
         Some(&self.buf[start..self.pos])
     }
 
+    /// Steps over a value the document has no use for (an unknown member),
+    /// checked by serde as it is read: `IgnoredAny` over the window, which
+    /// keeps a byte per open bracket and no more, so a huge value is never
+    /// held whole (it was, for serde, before) and accepts exactly what the
+    /// whole-file path's `IgnoredAny` accepts.
+    fn ignore_value(&mut self) -> Option<()> {
+        /// The window as a reader, counting the bytes handed to serde.
+        struct Window<'a, 'r> {
+            p: &'a mut Stream<'r>,
+            handed: u64,
+        }
+        impl Read for Window<'_, '_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                match self.p.fill() {
+                    Some(true) => {}
+                    Some(false) => return Ok(0),
+                    None => return Err(std::io::Error::other("the file could not be read")),
+                }
+                let n = (self.p.end - self.p.pos).min(out.len());
+                out[..n].copy_from_slice(&self.p.buf[self.p.pos..self.p.pos + n]);
+                self.p.pos += n;
+                self.handed += n as u64;
+                Ok(n)
+            }
+        }
+        let mut window = Window { p: self, handed: 0 };
+        let mut values = serde_json::Deserializer::from_reader(&mut window).into_iter::<IgnoredAny>();
+        values.next()?.ok()?;
+        let used = values.byte_offset() as u64;
+        drop(values);
+        // serde reads a byte at a time and looks one past the value: that byte
+        // was handed out last, after the window last moved, so it is still there.
+        let over = usize::try_from(window.handed.checked_sub(used)?).ok()?;
+        window.p.pos = window.p.pos.checked_sub(over)?;
+        Some(())
+    }
+
     /// Steps over one value without validating it.
     fn skip_value(&mut self) -> Option<()> {
         match self.peek()? {
@@ -689,7 +721,7 @@ impl<'r> Stream<'r> {
                         warnings.push(CHANGED_DURING_DUMP, None);
                     }
                 }
-                _ => ignore(self.value()?)?,
+                _ => self.ignore_value()?,
             }
             if !self.next_member()? {
                 return Some(());
