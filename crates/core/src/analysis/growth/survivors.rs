@@ -121,8 +121,8 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
             immutable || m.lineage(p).and_then(|l| l.first().copied()).is_some_and(|p0| tree.retained_count(p) <= first.retained_count(p0))
         })
     };
-    // cluster shape → (count, objects, bytes, representative, its retained, home, steady)
-    let mut clusters: HashMap<u32, (u64, u64, u64, ObjIdx, u64, Home, bool)> = HashMap::new();
+    // Cluster shape → the cluster so far, and its representative's retained bytes.
+    let mut clusters: HashMap<u32, (SurvivorCluster, u64)> = HashMap::new();
     for o in 0..n as ObjIdx {
         if born[o as usize] == 0 || !view.tree.reachable[o as usize] || !retains_survived(o) {
             continue;
@@ -144,32 +144,35 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
         let shape = shape_of(view, &mut shapes, born, o);
         let (bytes, count) = (tree.retained_bytes(o), tree.retained_count(o) as u64);
         let steady = parent.is_some_and(|(p, _)| is_steady(p));
-        let c = clusters.entry(shape).or_insert((0, 0, 0, o, 0, home, true));
-        c.6 &= steady;
-        c.0 += 1;
-        c.1 += count;
-        c.2 += bytes;
-        if bytes > c.4 || (bytes == c.4 && o < c.3) {
-            c.3 = o;
-            c.4 = bytes;
+        let (c, representative_bytes) = clusters.entry(shape).or_insert_with(|| {
+            let empty = SurvivorCluster {
+                count: 0,
+                object_count: 0,
+                retained_bytes: 0,
+                representative: o,
+                entry_type: String::new(),
+                holder: String::new(),
+                step: String::new(),
+                root: false,
+                what: None,
+                home,
+                steady: true,
+            };
+            (empty, 0)
+        });
+        c.steady &= steady;
+        c.count += 1;
+        c.object_count += count;
+        c.retained_bytes += bytes;
+        if bytes > *representative_bytes || (bytes == *representative_bytes && o < c.representative) {
+            c.representative = o;
+            *representative_bytes = bytes;
         }
-        c.5 = c.5.min(home);
+        c.home = c.home.min(home);
     }
     let mut out: Vec<SurvivorCluster> = clusters
         .into_values()
-        .map(|(count, object_count, retained_bytes, representative, _, home, steady)| SurvivorCluster {
-            count,
-            object_count,
-            retained_bytes,
-            representative,
-            entry_type: view.types.name_of(representative).to_string(),
-            holder: String::new(),
-            step: String::new(),
-            root: false,
-            what: None,
-            home,
-            steady,
-        })
+        .map(|(c, _)| SurvivorCluster { entry_type: view.types.name_of(c.representative).to_string(), ..c })
         .collect();
     out.sort_by(|a, b| a.home.cmp(&b.home).then(b.retained_bytes.cmp(&a.retained_bytes)).then(a.representative.cmp(&b.representative)));
     out.truncate(limit);
