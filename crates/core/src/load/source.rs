@@ -227,6 +227,28 @@ mod tests {
     /// Whatever the input, a load from a source says what a load of the
     /// same bytes says: the streaming path only ever succeeds, and declines
     /// to the whole-file path for everything else.
+    /// `process` nested past serde's recursion limit (128) loads, read as
+    /// "…" below 16 levels, by the fast path and the whole-file path alike;
+    /// shallower values are kept as they are.
+    #[test]
+    fn a_process_nested_past_the_recursion_limit_loads_cut() {
+        let deep = format!("{}\"bottom\"{}", "[".repeat(5000), "]".repeat(5000));
+        let shallow = format!("{}{{\"x\": 1}}{}", "[".repeat(10), "]".repeat(10));
+        let text = format!(
+            r#"{{"format": "heapscope", "version": 1, "process": {{"argv": {deep}, "gc": {{"enabled": true, "stats": {shallow}}}, "implementation": "cpython"}}, "heap": {{"objects": [7, 0, 16, 0, -1, -1], "references": [], "roots": [0, 0, -1, 0]}}, "strings": [""]}}"#
+        );
+        let options = LoadOptions::default();
+        let whole = super::super::load(text.as_bytes()).unwrap();
+        let streamed = load_source(&text.as_bytes(), &options).unwrap();
+        assert_eq!(format!("{:?}", streamed.snapshot), format!("{:?}", whole.snapshot));
+        let process = &streamed.snapshot.process;
+        assert_eq!(process.get("implementation"), Some("cpython"));
+        assert_eq!(process.get("gc.enabled"), Some("true"));
+        assert_eq!(process.get("gc.stats"), Some(shallow.replace(' ', "").as_str()));
+        let argv = process.get("argv").unwrap();
+        assert!(argv.starts_with(&format!("{}\"…\"", "[".repeat(15))), "{argv}");
+    }
+
     #[test]
     fn a_source_loads_what_its_bytes_load() {
         let good = r#"{"format": "heapscope", "version": 1, "heap": {"objects": [7, 0, 16, 0, -1, -1], "references": [], "roots": [0, 0, -1, 0]}, "strings": [""]}"#;

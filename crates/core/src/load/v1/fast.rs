@@ -27,7 +27,7 @@ use serde::de::{DeserializeSeed, IgnoredAny};
 use super::build::RawHeap;
 use super::visit::{
     objects_layout, objects_sink, process_info, reference_kinds, references_layout, references_sink, roots_layout, roots_sink,
-    TracemallocSeed, CHANGED_DURING_DUMP,
+    ProcessValue, TracemallocSeed, CHANGED_DURING_DUMP,
 };
 use super::{Document, Meta};
 use crate::diagnostic::{LoadError, Warnings};
@@ -114,7 +114,11 @@ fn parse_stream_in<'s>(
                 }
                 b"process" => {
                     let at = p.offset();
-                    doc.process = process_info(lone.read(p.value()?, at, |v| serde_json::from_slice(v).ok())?);
+                    doc.process = process_info(lone.read(p.value()?, at, |v| {
+                        let mut de = serde_json::Deserializer::from_slice(v);
+                        let value = ProcessValue.deserialize(&mut de).ok()?;
+                        de.end().ok().map(|()| value)
+                    })?);
                 }
                 b"heap" | b"tracemalloc" if !meta_seen => {
                     // A section before `meta`: find `meta` ahead, then read the section.

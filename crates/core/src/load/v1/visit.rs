@@ -100,7 +100,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
                     return Err(de::Error::custom("v8 snapshot"));
                 }
                 "meta" => doc.meta = map.next_value()?,
-                "process" => doc.process = process_info(map.next_value()?),
+                "process" => doc.process = process_info(map.next_value_seed(ProcessValue)?),
                 "heap" => {
                     let mut heap = RawHeap::default();
                     map.next_value_seed(HeapSeed {
@@ -134,6 +134,82 @@ impl<'de> DeserializeSeed<'de> for DocumentVisitor<'_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
+    }
+}
+
+/// How deep `process` is read: nothing shows it deeper (its display pairs
+/// go three levels down), and serde refuses a whole file nested past 128.
+const PROCESS_DEPTH: usize = 16;
+
+/// `process` as a JSON value whose values nested deeper than
+/// [`PROCESS_DEPTH`] are read as `"…"` (checked, not kept) instead of
+/// refusing the file for serde's recursion limit.
+pub(super) struct ProcessValue;
+
+impl<'de> DeserializeSeed<'de> for ProcessValue {
+    type Value = serde_json::Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<serde_json::Value, D::Error> {
+        BoundedValue(PROCESS_DEPTH).deserialize(d)
+    }
+}
+
+/// A JSON value, at most this many levels deep (0: the value is skipped).
+struct BoundedValue(usize);
+
+impl<'de> DeserializeSeed<'de> for BoundedValue {
+    type Value = serde_json::Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<serde_json::Value, D::Error> {
+        if self.0 == 0 {
+            d.deserialize_ignored_any(IgnoredAny)?;
+            return Ok(serde_json::Value::String("…".to_string()));
+        }
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BoundedValue {
+    type Value = serde_json::Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<serde_json::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(BoundedValue(self.0 - 1))? {
+            out.push(v);
+        }
+        Ok(serde_json::Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<serde_json::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(BoundedValue(self.0 - 1))?;
+            out.insert(k, v);
+        }
+        Ok(serde_json::Value::Object(out))
     }
 }
 
