@@ -374,6 +374,14 @@ pub fn growing_holders(series: &[SeriesHeap], m: &Matching, last_view: &mut Nami
             }
         }
         c.name = last_view.python_name(named).unwrap_or_else(|| last_view.short(named));
+        // Reached through a C module's own reference (`_pickle<internal>`)
+        // but also a module's global: named as code names it.
+        let private = c.name.starts_with('_') && !c.name.starts_with("__main__");
+        if (private || c.name.contains("<internal>")) && c.grouping == Grouping::Single {
+            if let Some((module, key)) = module_global_alias(last_view, named).filter(|(m, _)| !m.starts_with('_')) {
+                c.name = format!("{module}.{key}");
+            }
+        }
         match &c.grouping {
             Grouping::Elements => c.name.push_str("[*]"),
             Grouping::Attribute(a) => c.name.push_str(&format!("[*].{a}")),
@@ -599,6 +607,19 @@ pub fn plural(type_name: &str) -> String {
     }
 }
 
+/// The module global that refers to `o`, as (module, name): `("copyreg",
+/// "dispatch_table")`; a public module's before a private one's
+/// (`warnings.filters`, not `_warnings.filters`: the same list).
+fn module_global_alias(view: &NamingView, o: ObjIdx) -> Option<(String, String)> {
+    let globals = view.heap.graph.incoming(o).take(64).filter_map(|(dict, e)| {
+        let label = view.heap.graph.label(e);
+        let module = view.namespace_module(dict).filter(|_| label.kind() == RefKind::DictValue)?;
+        let key = view.snapshot.strings.get(label.name())?;
+        Some((view.description(module).to_string(), key.trim_matches('\'').to_string()))
+    });
+    globals.min_by_key(|(module, _)| module.starts_with('_'))
+}
+
 /// The fix `o`'s class, or the class of the object it is an attribute of,
 /// gives (`suspects::patterns::class_fix`); `name` is `o`'s Python name.
 /// Also the object the fix is for.
@@ -608,6 +629,19 @@ fn class_fix(view: &NamingView, o: ObjIdx, name: &str) -> Option<(ObjIdx, String
     }
     if name == crate::analysis::suspects::patterns::CODEC_SEARCH_PATH {
         return Some((o, crate::analysis::suspects::patterns::codec_search_path_fix()));
+    }
+    // A global of a standard-library module (`sys.path`, `warnings.filters`,
+    // `copyreg.dispatch_table`): the suspects' fix, not "bound it" (the
+    // module needs its list). A list the interpreter holds (a root:
+    // `warnings.filters` lives in its state) is known by its name.
+    let is_name = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let global = module_global_alias(view, o).or_else(|| {
+        let (module, key) = name.split_once('.').filter(|(_, k)| view.tree.parent(o).is_none() && is_name(k))?;
+        Some((module.to_string(), key.to_string()))
+    });
+    if let Some((module, key)) = global.filter(|(m, _)| crate::analysis::owner::is_stdlib_module(m)) {
+        let mapping = crate::analysis::suspects::tables::is_mapping(view.types.name_of(o));
+        return Some((o, crate::analysis::suspects::patterns::stdlib_global_fix(&module, &key, Some(mapping))));
     }
     // A singledispatch function's registry: the dict behind its `registry` mappingproxy.
     if let Some((proxy, _)) = view.tree.parent(o).filter(|&(p, _)| view.types.name_of(p) == "builtins.mappingproxy") {

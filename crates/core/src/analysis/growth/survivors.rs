@@ -24,7 +24,7 @@
 //! interpreter's; the exporter's own are dropped. Linear in the objects:
 //! each object's shape is interned once.
 //!
-//! A cluster whose every entry hangs off a holder that retains no more
+//! A cluster whose entries (three in four) hang off a holder that retains no more
 //! objects in the last snapshot than in the first (or off a tuple, which
 //! cannot take new ones: one holding new objects is itself new, matched by
 //! a reused address) is *turnover*, not growth: a
@@ -63,9 +63,9 @@ pub struct SurvivorCluster {
     pub root: bool,
     pub what: Option<String>,
     pub home: Home,
-    /// Every entry's holder (the old object it hangs off) retains no more
-    /// bytes in the last snapshot than in the first: the entries replaced
-    /// others (module doc). Never set for roots.
+    /// The holders (the old objects they hang off) of three in four entries
+    /// retain no more objects in the last snapshot than in the first: the
+    /// entries replaced others (module doc). Never set for roots.
     pub steady: bool,
 }
 
@@ -121,8 +121,9 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
             immutable || m.lineage(p).and_then(|l| l.first().copied()).is_some_and(|p0| tree.retained_count(p) <= first.retained_count(p0))
         })
     };
-    // Cluster shape → the cluster so far, and its representative's retained bytes.
-    let mut clusters: HashMap<u32, (SurvivorCluster, u64)> = HashMap::new();
+    // Cluster shape → the cluster so far, its representative's retained
+    // bytes, and how many of its entries hang off a steady holder.
+    let mut clusters: HashMap<u32, (SurvivorCluster, u64, u64)> = HashMap::new();
     for o in 0..n as ObjIdx {
         if born[o as usize] == 0 || !view.tree.reachable[o as usize] || !retains_survived(o) {
             continue;
@@ -144,7 +145,7 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
         let shape = shape_of(view, &mut shapes, born, o);
         let (bytes, count) = (tree.retained_bytes(o), tree.retained_count(o) as u64);
         let steady = parent.is_some_and(|(p, _)| is_steady(p));
-        let (c, representative_bytes) = clusters.entry(shape).or_insert_with(|| {
+        let (c, representative_bytes, steady_entries) = clusters.entry(shape).or_insert_with(|| {
             let empty = SurvivorCluster {
                 count: 0,
                 object_count: 0,
@@ -156,11 +157,11 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
                 root: false,
                 what: None,
                 home,
-                steady: true,
+                steady: false,
             };
-            (empty, 0)
+            (empty, 0, 0)
         });
-        c.steady &= steady;
+        *steady_entries += steady as u64;
         c.count += 1;
         c.object_count += count;
         c.retained_bytes += bytes;
@@ -172,7 +173,13 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
     }
     let mut out: Vec<SurvivorCluster> = clusters
         .into_values()
-        .map(|(c, _)| SurvivorCluster { entry_type: view.types.name_of(c.representative).to_string(), ..c })
+        .map(|(c, _, steady_entries)| SurvivorCluster {
+            entry_type: view.types.name_of(c.representative).to_string(),
+            // Three in four: an entry matched at a reused address now and then
+            // hangs off a holder that looks as if it grew.
+            steady: steady_entries * 4 >= c.count * 3,
+            ..c
+        })
         .collect();
     out.sort_by(|a, b| a.home.cmp(&b.home).then(b.retained_bytes.cmp(&a.retained_bytes)).then(a.representative.cmp(&b.representative)));
     out.truncate(limit);

@@ -955,7 +955,8 @@ fn accumulation_owner(cx: &Ctx, a: &Analysis, acc: &passes::Accumulation, keys: 
     // program's — unless their callback is a library's code (a finalizer
     // per signal receiver: the library's). So are the warnings a registry
     // records (one per distinct text).
-    let made = tables::item_kind(item_type).is_some() || is_warning_registry(&cx.holder(acc.node));
+    let holder = cx.holder(acc.node);
+    let made = tables::item_kind(item_type).is_some() || is_warning_registry(&holder) || is_program_filled_registry(&holder);
     if owner == Owner::Interpreter && made && many {
         owner = if callbacks == Some(Owner::ThirdParty) { Owner::ThirdParty } else { Owner::Application };
     }
@@ -1124,6 +1125,21 @@ fn most_common_function(cx: &Ctx, acc: &passes::Accumulation) -> String {
 /// `__warningregistry__` global (or the `warnings` module's `onceregistry`).
 fn is_warning_registry(holder: &Holder) -> bool {
     matches!(holder, Holder::ModuleGlobal { module, name } if name == "__warningregistry__" || (module == "warnings" && name == "onceregistry"))
+}
+
+/// The interpreter's lists that only the program fills past a handful:
+/// import paths and hooks, meta path finders, warning filters. Hundreds of
+/// entries are the program's calls (`sys.path.append(…)`,
+/// `warnings.filterwarnings(…)` per request), whatever their type.
+fn is_program_filled_registry(holder: &Holder) -> bool {
+    match holder {
+        Holder::ModuleGlobal { module, name } => match module.as_str() {
+            "sys" => matches!(name.as_str(), "path" | "path_hooks" | "meta_path"),
+            "warnings" | "_warnings" => name == "filters",
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// What modules made at run time are, named by their registry and one of them.

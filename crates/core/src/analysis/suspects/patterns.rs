@@ -345,7 +345,7 @@ impl Pattern {
             // A list or dict of the interpreter's (`sys.meta_path`, `sys.path`):
             // not the program's to delete, but what the program adds to it is.
             (Pattern::ModuleGlobal, Holder::ModuleGlobal { module, name }) if crate::analysis::owner::is_stdlib_module(module) => {
-                format!("`{module}.{name}` belongs to `{module}` and lives as long as the process: remove what the program adds to it once that is no longer needed (`{module}.{name}.remove(item)`), and add once per process, not per call")
+                stdlib_global_fix(module, name, None)
             }
             (Pattern::ModuleGlobal, Holder::ModuleGlobal { name, .. }) => {
                 format!("`del {name}` or rebind it when done, bound it, or move it into the function that uses it")
@@ -394,6 +394,19 @@ pub fn is_codec_search_path(type_name: &str, first_item_function: Option<&str>) 
 
 pub fn codec_search_path_fix() -> String {
     "each codecs.register(fn) adds a search function for the life of the interpreter (and all it refers to): register one function once, at import time, that looks names up in a table the program can change, or call codecs.unregister(fn) (Python 3.10+) when it is no longer needed".to_string()
+}
+
+/// The fix for a list or dict of a standard-library module that the program
+/// fills (`sys.path`, `warnings.filters`, `copyreg.dispatch_table`): not
+/// the program's to delete, but what it adds is. `mapping`: whether it is a
+/// dict (`None`: not known, both ways are said).
+pub fn stdlib_global_fix(module: &str, name: &str, mapping: Option<bool>) -> String {
+    let code = match mapping {
+        Some(true) => format!("`del {module}.{name}[key]`"),
+        Some(false) => format!("`{module}.{name}.remove(item)`"),
+        None => format!("`{module}.{name}.remove(item)`, or `del {module}.{name}[key]` for a dict"),
+    };
+    format!("`{module}.{name}` belongs to `{module}` and lives as long as the process: remove what the program adds to it once that is no longer needed ({code}), and add once per process, not per call")
 }
 
 /// The fix for a holder that is (an attribute of) an object of a class
@@ -452,6 +465,21 @@ pub fn class_fix(class: &str, attribute: Option<&str>, object: &str) -> Option<S
             "`{object}` is a tarfile.TarFile: it keeps a TarInfo for every member it has read or written (`members`, for getmembers()), in stream mode (\"r|\") too: empty `{object}.members` after each member when reading a stream that does not end, or close it and open a new one per archive"
         ));
     }
+    if matches!(
+        (class, attribute),
+        ("asyncio.queues.Queue" | "asyncio.queues.PriorityQueue" | "asyncio.queues.LifoQueue", Some("_queue"))
+            | ("queue.Queue" | "queue.PriorityQueue" | "queue.LifoQueue", Some("queue"))
+    ) {
+        let bounded = if class.starts_with("asyncio.") { "asyncio.Queue(maxsize=N)" } else { "queue.Queue(maxsize=N)" };
+        return Some(format!(
+            "`{object}` is a queue that nothing takes from fast enough: each put() keeps its item until a get(): run its consumer (a task awaiting get(), a thread calling get()) or more of them, make it bounded ({bounded}: put() then waits, so the producer slows down instead of memory growing), or stop putting when no one consumes"
+        ));
+    }
+    if matches!(class, "email.message.Message" | "email.message.EmailMessage" | "email.message.MIMEPart") && attribute == Some("_payload") {
+        return Some(format!(
+            "`{object}` is an email message that keeps every part attached to it (add_attachment, attach, set_content): send or write out the message and start a new one per batch instead of adding to one that lives as long as the process"
+        ));
+    }
     if matches!(class, "enum.EnumType" | "enum.EnumMeta") && attribute == Some("_value2member_map_") {
         return Some(format!(
             "`{object}(value)` caches a new pseudo-member in `_value2member_map_` for each distinct value it converts (a flag combination, a value `_missing_` accepts), and keeps it: convert only values made of its defined members (mask the input first), or keep such values as plain ints"
@@ -499,6 +527,9 @@ mod tests {
             ("concurrent.futures._base.Future", Some("_done_callbacks"), "sel.remove_done_callback(fn)"),
             ("_asyncio.Future", Some("_callbacks"), "sel.remove_done_callback(fn)"),
             ("tarfile.TarFile", Some("members"), "empty `sel.members`"),
+            ("asyncio.queues.Queue", Some("_queue"), "asyncio.Queue(maxsize=N)"),
+            ("queue.Queue", Some("queue"), "queue.Queue(maxsize=N)"),
+            ("email.message.EmailMessage", Some("_payload"), "start a new one"),
         ];
         for (class, attribute, says) in cases {
             let fix = class_fix(class, attribute, "sel").unwrap_or_else(|| panic!("no fix for {class}"));
@@ -508,6 +539,15 @@ mod tests {
         assert_eq!(class_fix("selectors.SelectSelector", Some("cache"), "sel"), None);
         assert_eq!(class_fix("app.Future", Some("_callbacks"), "f"), None);
         assert_eq!(class_fix("zipfile.ZipInfo", None, "z"), None);
+        assert_eq!(class_fix("asyncio.queues.Queue", Some("_getters"), "q"), None);
+        // A dict of the standard library's, a list, or either.
+        assert!(stdlib_global_fix("copyreg", "dispatch_table", Some(true)).contains("`del copyreg.dispatch_table[key]`"));
+        assert!(stdlib_global_fix("sys", "path", Some(false)).contains("`sys.path.remove(item)`"));
+        let either = stdlib_global_fix("_warnings", "filters", None);
+        assert!(
+            either.contains("`_warnings.filters.remove(item)`") && either.contains("`del _warnings.filters[key]` for a dict"),
+            "{either}"
+        );
     }
 
     #[test]
