@@ -396,6 +396,15 @@ fn quoted(name: &str) -> String {
 
 /// The one-line fix for a growing holder, from what it is and what it holds.
 pub fn holder_fix(h: &GrowingHolder) -> String {
+    let fix = shape_fix(h);
+    match &h.item_type {
+        Some((item, _)) if h.class_fix.is_none() => crate::analysis::suspects::tables::with_release(fix, item),
+        _ => fix,
+    }
+}
+
+/// [`holder_fix`] by the holder's shape and class.
+fn shape_fix(h: &GrowingHolder) -> String {
     if let Some(local @ crate::analysis::suspects::Holder::FrameLocal { .. }) = &h.frame_local {
         return crate::analysis::suspects::Pattern::FrameLocal.fix(local, false);
     }

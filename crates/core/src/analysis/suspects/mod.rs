@@ -260,6 +260,7 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             Some(k) if pattern.strength() == 2 => keyed_fix(&holder, k),
             _ => pattern.fix(&holder, gc_disabled),
         };
+        let fix = tables::with_release(fix, &type_name);
         out.push(Suspect {
             kind: SuspectKind::Accumulation { container: acc.container, type_name, instances: acc.count },
             fix,

@@ -518,6 +518,19 @@ pub fn rank(pattern: Pattern, container_type: Option<&str>, item_type: Option<&s
 mod tests {
     use super::*;
 
+    /// Holders of connections, maps, files and executors are told to release
+    /// each one, unless the fix already says how.
+    #[test]
+    fn holders_of_what_needs_closing_say_to_close_it() {
+        use super::super::tables::with_release;
+        let fix = with_release("delete the entry".to_string(), "sqlite3.Connection");
+        assert!(fix.starts_with("delete the entry; call close() on each `Connection`"), "{fix}");
+        assert!(with_release("x".to_string(), "mmap.mmap").contains("close() on each `mmap`"));
+        assert!(with_release("x".to_string(), "concurrent.futures.thread.ThreadPoolExecutor").contains("shutdown()"));
+        assert_eq!(with_release("f.close() them".to_string(), "_io.TextIOWrapper"), "f.close() them");
+        assert_eq!(with_release("x".to_string(), "builtins.dict"), "x");
+    }
+
     #[test]
     fn standard_library_classes_that_keep_what_they_are_given_say_how_to_let_go() {
         let cases = [

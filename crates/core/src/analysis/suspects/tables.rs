@@ -120,6 +120,44 @@ pub fn is_buffer(name: &str) -> bool {
     matches!(name, "builtins.bytearray" | "_io.StringIO" | "_io.BytesIO" | "array.array")
 }
 
+/// Objects that hold an OS handle or memory outside the Python objects
+/// (a file descriptor, a database connection, a mapping, a worker thread)
+/// until a call releases it: the call. Dropping the last reference
+/// releases them too, but late and silently; code that keeps them
+/// should say when they are done.
+pub fn release_call(item_type: &str) -> Option<&'static str> {
+    Some(match item_type {
+        "sqlite3.Connection"
+        | "mmap.mmap"
+        | "socket.socket"
+        | "ssl.SSLSocket"
+        | "http.client.HTTPConnection"
+        | "http.client.HTTPSConnection"
+        | "tempfile.SpooledTemporaryFile"
+        | "tempfile._TemporaryFileWrapper"
+        | "zipfile.ZipFile"
+        | "tarfile.TarFile"
+        | "_io.TextIOWrapper"
+        | "_io.BufferedReader"
+        | "_io.BufferedWriter"
+        | "_io.BufferedRandom"
+        | "_io.FileIO" => "close()",
+        "concurrent.futures.thread.ThreadPoolExecutor" | "concurrent.futures.process.ProcessPoolExecutor" => "shutdown()",
+        _ => return None,
+    })
+}
+
+/// The fix for a holder of such objects, told to release each one too.
+pub fn with_release(fix: String, item_type: &str) -> String {
+    match release_call(item_type) {
+        Some(call) if !fix.contains(call) => {
+            let short = item_type.rsplit('.').next().unwrap_or(item_type);
+            format!("{fix}; call {call} on each `{short}` as it is dropped: it holds an OS handle or memory outside the Python objects until then")
+        }
+        _ => fix,
+    }
+}
+
 /// Whether a container type is a mapping (looked up by key).
 pub fn is_mapping(name: &str) -> bool {
     matches!(name, "builtins.dict" | "collections.OrderedDict" | "collections.defaultdict" | "collections.Counter")
