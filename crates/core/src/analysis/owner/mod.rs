@@ -117,11 +117,13 @@ impl Owners {
                 )
             })
             .collect();
+        // Each namespace's `__file__`, looked up once: modules may share one.
+        let mut files = std::collections::HashMap::new();
         for o in 0..n as ObjIdx {
             let oi = o as usize;
             if heap.flags[oi] & flags::MODULE != 0 || module_type[types.of_object[oi] as usize] {
                 let name = snapshot.str(heap.description[oi]);
-                let owner = module_owner(name, module_file(snapshot, heap, o).as_deref(), env);
+                let owner = module_owner(name, module_file(snapshot, heap, o, &mut files).as_deref(), env);
                 modules.push((name, owner));
                 intrinsic[oi] = Some(owner);
             } else if heap.flags[oi] & flags::FRAME != 0 {
@@ -329,11 +331,21 @@ fn frame_file(description: &str) -> Option<&str> {
 }
 
 /// A module's `__file__`, read from its namespace (the description of the
-/// string, without its quotes; it may be cut short).
-fn module_file(snapshot: &Snapshot, heap: &Heap, module: ObjIdx) -> Option<String> {
+/// string, without its quotes; it may be cut short). `files` keeps each
+/// namespace's answer: a hostile file may give many modules one namespace
+/// of many entries, which would be read once per module.
+fn module_file(
+    snapshot: &Snapshot,
+    heap: &Heap,
+    module: ObjIdx,
+    files: &mut std::collections::HashMap<ObjIdx, Option<ObjIdx>>,
+) -> Option<String> {
     let g = &heap.graph;
     let ns = g.out_refs(module).find(|(_, l)| l.kind() == RefKind::InstanceDict)?.0;
-    let (file, _) = g.out_refs(ns).find(|(_, l)| l.kind() == RefKind::DictValue && snapshot.str(l.name()) == "'__file__'")?;
+    let file = *files.entry(ns).or_insert_with(|| {
+        g.out_refs(ns).find(|(_, l)| l.kind() == RefKind::DictValue && snapshot.str(l.name()) == "'__file__'").map(|(f, _)| f)
+    });
+    let file = file?;
     let d = snapshot.str(heap.description[file as usize]);
     let d = d.strip_prefix('\'').unwrap_or(d);
     Some(d.strip_suffix('\'').unwrap_or(d).to_string())
@@ -358,6 +370,31 @@ mod tests {
             ],
             ..Default::default()
         }
+    }
+
+    /// Many modules sharing one namespace of many entries (a hostile file):
+    /// each namespace's `__file__` is looked up once, not once per module
+    /// (2·10^5 × 2·10^5 name comparisons before: minutes). Layout as
+    /// `/tmp/hostile3/modshare.py` wrote it.
+    #[test]
+    fn modules_sharing_one_big_namespace_are_read_once() {
+        let (m, e) = (200_000usize, 200_000usize);
+        let mut text = String::from(
+            r#"{"format":"heapscope","version":1,"meta":{"object_fields":["address_delta","type","size","flags","description"],"reference_fields":["from","to","kind","name"],"root_fields":["object","kind","name","excess"]},"heap":{"objects":[4096,1,72,2,2"#,
+        );
+        text.push_str(&",16,1,72,2,2".repeat(m - 1));
+        text.push_str(",16,3,100,1,-1");
+        text.push_str(&",16,4,28,0,-1".repeat(e));
+        text.push_str(r#"],"references":["#);
+        let refs: Vec<String> = (0..m).map(|i| format!("{i},{m},13,-1")).chain((0..e).map(|j| format!("{m},{},2,5", m + 1 + j))).collect();
+        text.push_str(&refs.join(","));
+        text.push_str(r#"],"roots":["#);
+        text.push_str(&(0..m).map(|i| format!("{i},0,2,0")).collect::<Vec<_>>().join(","));
+        text.push_str(r#"]},"strings":["","builtins.module","app","builtins.dict","builtins.int","'k'"]}"#);
+        let loaded = crate::load::load(text.as_bytes()).unwrap();
+        let analysis = crate::analysis::Analysis::compute(&loaded.snapshot).unwrap();
+        assert_eq!(analysis.owners.of(0), Owner::Application);
+        assert_eq!(analysis.owners.of((m - 1) as ObjIdx), Owner::Application);
     }
 
     #[test]
