@@ -611,13 +611,8 @@ pub fn plural(type_name: &str) -> String {
 /// "dispatch_table")`; a public module's before a private one's
 /// (`warnings.filters`, not `_warnings.filters`: the same list).
 fn module_global_alias(view: &NamingView, o: ObjIdx) -> Option<(String, String)> {
-    let globals = view.heap.graph.incoming(o).take(64).filter_map(|(dict, e)| {
-        let label = view.heap.graph.label(e);
-        let module = view.namespace_module(dict).filter(|_| label.kind() == RefKind::DictValue)?;
-        let key = view.snapshot.strings.get(label.name())?;
-        Some((view.description(module).to_string(), key.trim_matches('\'').to_string()))
-    });
-    globals.min_by_key(|(module, _)| module.starts_with('_'))
+    let globals = view.heap.graph.incoming(o).take(64).filter_map(|(dict, e)| view.module_global(dict, e));
+    globals.min_by_key(|(module, _)| module.starts_with('_')).map(|(m, k)| (m.to_string(), k.to_string()))
 }
 
 /// The fix `o`'s class, or the class of the object it is an attribute of,

@@ -137,6 +137,16 @@ impl<'a> NamingView<'a> {
         self.snapshot.str(self.heap.description[o as usize])
     }
 
+    /// The module global that reference `edge` from `dict` is, as (module,
+    /// name without quotes): `("sys", "excepthook")`, when `dict` is a
+    /// module's namespace and the reference one of its values.
+    pub fn module_global(&self, dict: ObjIdx, edge: EdgeIdx) -> Option<(&str, &str)> {
+        let label = self.heap.graph.label(edge);
+        let module = self.namespace_module(dict).filter(|_| label.kind() == RefKind::DictValue)?;
+        let key = self.snapshot.strings.get(label.name())?;
+        Some((self.description(module), key.trim_matches('\'')))
+    }
+
     /// The module a module-namespace dict belongs to.
     pub fn namespace_module(&self, o: ObjIdx) -> Option<ObjIdx> {
         if self.types.name_of(o) != "builtins.dict" {

@@ -191,14 +191,13 @@ pub fn survivors(series: &[SeriesHeap], m: &Matching, view: &mut NamingView, lim
                 _ => p,
             };
             c.holder = view.python_name(named).unwrap_or_else(|| view.short(named));
-            let label = view.heap.graph.label(e);
-            let (kind, name) = normalized(view, p, e);
             // A module's global (`__main__.recent`, `sys.excepthook`) is named whole.
-            let module = view.namespace_module(p).filter(|_| kind == RefKind::DictValue && name != NO_STRING);
-            if let (Some(m), Some(key)) = (module, view.snapshot.strings.get(name)) {
-                c.holder = format!("{}.{}", view.description(m), key.trim_matches('\''));
+            if let Some((module, key)) = view.module_global(p, e) {
+                c.holder = format!("{module}.{key}");
                 continue;
             }
+            let label = view.heap.graph.label(e);
+            let (kind, name) = normalized(view, p, e);
             c.step = if name == NO_STRING {
                 match kind {
                     RefKind::Index | RefKind::DictValue => "[*]".to_string(),

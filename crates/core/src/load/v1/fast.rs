@@ -115,9 +115,9 @@ fn parse_stream_in<'s>(
                 b"process" => {
                     let at = p.offset();
                     doc.process = process_info(lone.read(p.value()?, at, |v| {
-                        let mut de = serde_json::Deserializer::from_slice(v);
-                        let value = ProcessValue.deserialize(&mut de).ok()?;
-                        de.end().ok().map(|()| value)
+                        let mut value = None;
+                        with_serde(v, |de| ProcessValue.deserialize(de).map(|x| value = Some(x)))?;
+                        value
                     })?);
                 }
                 b"heap" | b"tracemalloc" if !meta_seen => {
