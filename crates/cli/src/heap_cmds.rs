@@ -282,10 +282,19 @@ pub fn retainers(
     }
     if paths.truncated {
         out.blank()?;
-        out.line(&format!(
-            "(the path search stopped early after {} steps, its budget for a heap this size; there may be more paths)",
-            paths.work
-        ))?;
+        if paths.step_bound_reached {
+            let listed: usize = paths.paths.iter().map(|p| p.steps.len()).sum();
+            out.line(&format!(
+                "(the path search stopped after {} paths: they hold {} references, the most one answer lists; there may be more paths)",
+                paths.paths.len(),
+                format_count(listed as u64)
+            ))?;
+        } else {
+            out.line(&format!(
+                "(the path search stopped early after {} steps, its budget for a heap this size; there may be more paths)",
+                paths.work
+            ))?;
+        }
     }
     Ok(())
 }

@@ -10,7 +10,7 @@
 //! [`Exclusions`](crate::analysis::strong_view::Exclusions) and search again.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use crate::analysis::distance::{Distances, UNREACHABLE};
 use crate::analysis::strong_view::{BitSet, StrongView};
@@ -28,6 +28,15 @@ pub const SEARCH_STATES_PER_OBJECT: usize = 1;
 /// equally short paths it holds (a "ladder" has exponentially many).
 pub const BASE_SEARCH_WORK: u64 = 2_000_000;
 pub const WORK_PER_ELEMENT: u64 = 1;
+/// References described in the paths returned, all paths together: the
+/// first path is returned whole however long it is, a following one only
+/// while the total stays within this (the output's memory bound: a path
+/// down a linked list of 10^6 nodes is 10^6 steps, and K of them K·10^6).
+pub const MAX_PATH_STEPS: usize = 1_000_000;
+/// An object with more strong references than this is a hub: the step
+/// from it to the next object of a path is found in an index of its
+/// references built once per search, not by scanning them again per path.
+const HUB_OUT_DEGREE: usize = 64;
 
 /// One reference of a path or referrer list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,10 +81,13 @@ impl RetainerPath {
 #[derive(Debug, Clone, Default)]
 pub struct RetainerPaths {
     pub paths: Vec<RetainerPath>,
-    /// The search stopped early (at its state or work budget) before
-    /// finding `k` paths; more paths may exist.
+    /// The search stopped early (at its state or work budget, or at
+    /// [`MAX_PATH_STEPS`]) before finding `k` paths; more paths may exist.
     pub truncated: bool,
-    /// Steps the search took (referrers looked at, suffix entries walked).
+    /// It stopped because the next path would pass [`MAX_PATH_STEPS`].
+    pub step_bound_reached: bool,
+    /// Steps the search took (referrers looked at, suffix entries walked,
+    /// references scanned to describe a path).
     pub work: u64,
     /// Whether any root reaches the target through the references searched
     /// (with ignored retainers left out).
@@ -132,6 +144,8 @@ pub fn retainer_paths(
     // (f = depth + suffix length, deeper suffix first, state)
     let mut queue = BinaryHeap::new();
     queue.push(Reverse((depth(target), Reverse(0u32), 0u32)));
+    let mut edges = EdgeFinder::default();
+    let mut steps_kept = 0usize;
     while let Some(Reverse((_, _, s))) = queue.pop() {
         let (node, len, min_depth, next) =
             (states[s as usize].node, states[s as usize].len, states[s as usize].min_depth, states[s as usize].next);
@@ -155,7 +169,13 @@ pub fn retainer_paths(
             }
         }
         if is_root.contains(node as usize) {
-            out.paths.push(materialize(snapshot, heap, view, &states, s));
+            if !out.paths.is_empty() && (steps_kept + len as usize > MAX_PATH_STEPS || out.work + u64::from(len) > budget) {
+                out.truncated = true;
+                out.step_bound_reached = steps_kept + len as usize > MAX_PATH_STEPS;
+                break;
+            }
+            steps_kept += len as usize;
+            out.paths.push(materialize(snapshot, heap, view, &states, s, &mut edges, &mut out.work));
             if out.paths.len() >= k {
                 break;
             }
@@ -195,9 +215,45 @@ struct SearchState {
     min_depth: u32,
 }
 
-fn materialize(snapshot: &Snapshot, heap: &Heap, view: &StrongView, states: &[SearchState], start: u32) -> RetainerPath {
+/// Finds the reference `from → to` that a path step stands for, counting
+/// the references it scans as work.
+#[derive(Default)]
+struct EdgeFinder {
+    /// Per hub: its first strong reference to each of its targets.
+    hubs: HashMap<ObjIdx, HashMap<ObjIdx, EdgeIdx>>,
+}
+
+impl EdgeFinder {
+    fn find(&mut self, view: &StrongView, from: ObjIdx, to: ObjIdx, work: &mut u64) -> Option<EdgeIdx> {
+        let degree = view.graph.out_edges(from).len();
+        if degree <= HUB_OUT_DEGREE {
+            *work += degree as u64;
+            return view.edge_between(from, to);
+        }
+        let index = self.hubs.entry(from).or_insert_with(|| {
+            *work += degree as u64;
+            let mut index = HashMap::new();
+            for (e, t) in view.out_edges(from) {
+                index.entry(t).or_insert(e);
+            }
+            index
+        });
+        *work += 1;
+        index.get(&to).copied()
+    }
+}
+
+fn materialize(
+    snapshot: &Snapshot,
+    heap: &Heap,
+    view: &StrongView,
+    states: &[SearchState],
+    start: u32,
+    edges: &mut EdgeFinder,
+    work: &mut u64,
+) -> RetainerPath {
     let root = states[start as usize].node;
-    let mut steps = Vec::new();
+    let mut steps = Vec::with_capacity(states[start as usize].len as usize);
     let mut at = start;
     loop {
         let next = states[at as usize].next;
@@ -205,7 +261,7 @@ fn materialize(snapshot: &Snapshot, heap: &Heap, view: &StrongView, states: &[Se
             break;
         }
         let (from, to) = (states[at as usize].node, states[next as usize].node);
-        if let Some(edge) = view.edge_between(from, to) {
+        if let Some(edge) = edges.find(view, from, to, work) {
             steps.push(step(snapshot, heap, from, edge));
         }
         at = next;
@@ -222,21 +278,8 @@ mod tests {
     use crate::strings::{StringTable, NO_STRING};
     use crate::Analysis;
 
-    /// A root over two chains `a` and `b` of `n` rungs, each rung joined both
-    /// ways (`a_i ↔ b_i`), each step going up both chains (`a_i → a_i+1`,
-    /// `b_i → b_i+1`): exponentially many paths, and every sideways step
-    /// makes the search walk a long suffix.
-    fn ladder(n: u32) -> Snapshot {
-        let a = |i: u32| 1 + i;
-        let b = |i: u32| 1 + n + i;
-        let mut edges = vec![(0, a(0)), (0, b(0))];
-        for i in 0..n {
-            edges.extend([(a(i), b(i)), (b(i), a(i))]);
-            if i + 1 < n {
-                edges.extend([(a(i), a(i + 1)), (b(i), b(i + 1))]);
-            }
-        }
-        let count = (2 * n + 1) as usize;
+    /// Object 0 (a module root) and `count` objects joined by `edges`.
+    fn heap_of(count: usize, edges: Vec<(u32, u32)>) -> Snapshot {
         let (from, to): (Vec<u32>, Vec<u32>) = edges.into_iter().unzip();
         let labels = vec![EdgeLabel::new(RefKind::Attribute, NO_STRING); from.len()];
         let heap = Heap {
@@ -258,6 +301,23 @@ mod tests {
         }
     }
 
+    /// A root over two chains `a` and `b` of `n` rungs, each rung joined both
+    /// ways (`a_i ↔ b_i`), each step going up both chains (`a_i → a_i+1`,
+    /// `b_i → b_i+1`): exponentially many paths, and every sideways step
+    /// makes the search walk a long suffix.
+    fn ladder(n: u32) -> Snapshot {
+        let a = |i: u32| 1 + i;
+        let b = |i: u32| 1 + n + i;
+        let mut edges = vec![(0, a(0)), (0, b(0))];
+        for i in 0..n {
+            edges.extend([(a(i), b(i)), (b(i), a(i))]);
+            if i + 1 < n {
+                edges.extend([(a(i), a(i + 1)), (b(i), b(i + 1))]);
+            }
+        }
+        heap_of((2 * n + 1) as usize, edges)
+    }
+
     /// The path search's work stays within its linear budget on growing
     /// ladders (it used to walk a suffix per state: quadratic), still finds
     /// the shortest paths first, and says that it stopped early.
@@ -274,5 +334,52 @@ mod tests {
             assert!(found.truncated, "n={n}: the search must say it stopped early");
             assert_eq!(found.paths[0].steps.len(), n as usize, "n={n}: the first path is a shortest one");
         }
+    }
+
+    /// The root refers to `middles` objects, each of which refers to the
+    /// head of one chain of `chain` objects ending at the target: every path
+    /// is `chain + 2` references long, and there are `middles` of them.
+    /// Asking for many used to build them all (200 paths down a 10^6 chain:
+    /// out of memory); now the paths listed hold at most `MAX_PATH_STEPS`
+    /// references beyond the first, and the answer says it stopped.
+    #[test]
+    fn many_long_paths_are_listed_within_the_step_bound() {
+        let (middles, chain) = (1_000u32, 100_000u32);
+        let head = 1 + middles;
+        let target = head + chain;
+        let mut edges: Vec<(u32, u32)> = (1..=middles).flat_map(|m| [(0, m), (m, head)]).collect();
+        edges.extend((head..target).map(|c| (c, c + 1)));
+        let s = heap_of(target as usize + 1, edges);
+        let heap = s.heap.as_ref().unwrap();
+        let a = Analysis::of_heap(&s, heap);
+        let found = a.retainer_paths(&s, heap, target, 200, &Exclusions::none());
+        let longest = found.paths.iter().map(|p| p.steps.len()).max().unwrap();
+        let total: usize = found.paths.iter().map(|p| p.steps.len()).sum();
+        assert_eq!(longest, chain as usize + 2);
+        assert!(found.paths.len() >= 2, "more than the first path fits: {}", found.paths.len());
+        assert!(total <= MAX_PATH_STEPS + longest, "{total} steps listed");
+        assert!(found.truncated && found.step_bound_reached, "the search must say it stopped before 200 paths, and why");
+    }
+
+    /// The root refers to 10^5 objects that all refer to the target: path
+    /// `i` goes through the root's `i`-th reference. Describing the step
+    /// out of the root scanned its references up to that one for each path
+    /// (10^4 paths: 5×10^7 references, past the work budget, so the answer
+    /// was cut short); the hub's index is built once.
+    #[test]
+    fn paths_through_a_hub_find_their_step_once() {
+        let fan = 100_000u32;
+        let target = fan + 1;
+        let edges: Vec<(u32, u32)> = (1..=fan).flat_map(|m| [(0, m), (m, target)]).collect();
+        let s = heap_of(target as usize + 1, edges);
+        let heap = s.heap.as_ref().unwrap();
+        let a = Analysis::of_heap(&s, heap);
+        let found = a.retainer_paths(&s, heap, target, 10_000, &Exclusions::none());
+        assert_eq!(found.paths.len(), 10_000);
+        assert!(!found.truncated);
+        assert!(found.work < 1_000_000, "{} steps", found.work);
+        let middles: std::collections::HashSet<ObjIdx> = found.paths.iter().map(|p| p.steps[0].to).collect();
+        assert_eq!(middles.len(), 10_000, "each path through another middle");
+        assert!(found.paths.iter().all(|p| p.steps[0].from == 0 && p.steps[1].to == target));
     }
 }
