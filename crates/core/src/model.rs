@@ -106,6 +106,8 @@ pub mod flags {
     pub const FUNCTION: u8 = 16;
     pub const FINALIZER: u8 = 32;
     pub const GARBAGE: u8 = 64;
+    /// The format's name of each bit, bit 0 first (`meta.object_flags`).
+    pub const NAMES: [&str; 7] = ["gc_tracked", "module", "type", "frame", "function", "finalizer", "garbage"];
 }
 
 /// The gc object graph: one entry per object in each column.

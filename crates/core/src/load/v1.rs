@@ -33,6 +33,7 @@ const MAX_RECORD_WIDTH: usize = 64;
 mod build;
 mod exporter_errors;
 mod fast;
+mod object_flags;
 mod visit;
 
 use build::RawHeap;
@@ -215,6 +216,8 @@ struct Meta {
     trace_fields: Vec<String>,
     /// What the exporter caught while writing (`exporter_errors::warning`).
     exporter_errors: Option<serde_json::Value>,
+    /// Each flag's bit (`object_flags::FlagBits`); `None`: the standard bits.
+    object_flags: Option<serde_json::Value>,
 }
 
 impl Default for Meta {
@@ -229,6 +232,7 @@ impl Default for Meta {
             frame_fields: v(&["filename", "lineno"]),
             trace_fields: v(&["domain", "size", "traceback"]),
             exporter_errors: None,
+            object_flags: None,
         }
     }
 }
@@ -369,6 +373,49 @@ mod tests {
                 .unwrap_or_else(|| panic!("fast path declined {text} in pieces of {size} by {threads}"));
             assert_eq!(format!("{:?}", threaded.snapshot), format!("{:?}", slow.snapshot), "{size} by {threads}");
             assert_eq!(format!("{:?}", threaded.warnings), format!("{:?}", slow.warnings), "{size} by {threads}");
+        }
+    }
+
+    /// A file declaring its own flag bits (`meta.object_flags`) has its
+    /// flags read through them — they used to be read with the standard
+    /// bits, silently: a module taken as a frame, garbage as a type —, by
+    /// the fast path and the serde path alike; a declaration that cannot be
+    /// meant (not one bit, a bit given twice) is refused, naming the flag.
+    #[test]
+    fn declared_flag_bits_are_read_through() {
+        let with_flags = |flags: &str, records: &str| {
+            format!(
+                r#"{{"format": "heapscope", "version": 1, "meta": {{"object_fields": ["address", "type", "size", "flags"], "object_flags": {flags}}}, "heap": {{"objects": [{records}], "references": [], "roots": [0, 0, -1, 0]}}, "strings": [""]}}"#
+            )
+        };
+        use crate::model::flags::*;
+        // The standard layout, declared: read as it is.
+        let standard = r#"{"gc_tracked": 1, "module": 2, "type": 4, "frame": 8, "function": 16, "finalizer": 32, "garbage": 64}"#;
+        let text = with_flags(standard, "1,0,16,3, 2,0,16,64");
+        let loaded = parse_with_serde(text.as_bytes()).unwrap();
+        assert_eq!(loaded.snapshot.heap.as_ref().unwrap().flags, vec![GC_TRACKED | MODULE, GARBAGE]);
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        agrees_with(&text, loaded);
+        // Another layout, with a flag heapscope does not know and two left out.
+        let remapped = r#"{"garbage": 1, "module": 256, "gc_tracked": 4, "type": 2, "frame": 1024, "weakrefable": 8}"#;
+        let text = with_flags(remapped, "1,0,16,260, 2,0,16,13, 3,0,16,1026");
+        let loaded = parse_with_serde(text.as_bytes()).unwrap();
+        assert_eq!(loaded.snapshot.heap.as_ref().unwrap().flags, vec![MODULE | GC_TRACKED, GARBAGE | GC_TRACKED, TYPE | FRAME]);
+        let warnings = format!("{:?}", loaded.warnings);
+        assert!(warnings.contains("`weakrefable` this heapscope does not know"), "{warnings}");
+        assert!(warnings.contains("no bit for `function`, `finalizer`"), "{warnings}");
+        agrees_with(&text, loaded);
+        for (flags, says) in [
+            (r#"{"module": 3}"#, "gives `module` the value 3; expected one bit"),
+            (r#"{"module": -2}"#, "gives `module` the value -2"),
+            (r#"{"type": "4"}"#, "gives `type` the value \"4\""),
+            (r#"{"module": 2, "garbage": 2}"#, "gives `module` and `garbage` the same bit (2)"),
+            (r#"[1, 2]"#, "`meta.object_flags` is not an object"),
+        ] {
+            let text = with_flags(flags, "1,0,16,3");
+            let error = parse_with_serde(text.as_bytes()).unwrap_err().to_string();
+            assert!(error.contains(says), "{flags}: {error}");
+            assert_eq!(super::super::load(text.as_bytes()).unwrap_err().to_string(), error, "{flags}: the loader says the same");
         }
     }
 

@@ -142,6 +142,11 @@ impl Document {
             // First: it says how far every number in the file can be trusted.
             self.warnings.push_front(warning, None);
         }
+        if let Ok(bits) = super::object_flags::FlagBits::of(self.meta.object_flags.as_ref()) {
+            for warning in bits.warnings(self.meta.object_flags.as_ref()) {
+                self.warnings.push(warning, None);
+            }
+        }
         let strings = self.strings.take().unwrap_or_else(|| {
             self.warnings.push("the snapshot has no `strings` table; names are missing", None);
             StringTable::new()

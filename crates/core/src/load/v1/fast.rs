@@ -25,6 +25,7 @@ use std::io::Read;
 use serde::de::{DeserializeSeed, IgnoredAny};
 
 use super::build::RawHeap;
+use super::object_flags::FlagBits;
 use super::visit::{
     objects_layout, objects_sink, process_info, reference_kinds, references_layout, references_sink, roots_layout, roots_sink,
     ProcessValue, TracemallocSeed, CHANGED_DURING_DUMP,
@@ -691,8 +692,9 @@ impl<'r> Stream<'r> {
             match key.as_slice() {
                 b"objects" => {
                     let layout = objects_layout::<JsonError>(meta).ok()?;
+                    let bits = FlagBits::of(meta.object_flags.as_ref()).ok()?;
                     *tracebacks_seen = layout.at[5].is_some();
-                    let mut sink = objects_sink(&layout, heap, warnings);
+                    let mut sink = objects_sink(&layout, &bits, heap, warnings);
                     self.flat(layout.width, &mut sink)?;
                     drop(sink);
                     // The record count is known only at the end: give back what

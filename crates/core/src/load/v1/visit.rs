@@ -7,6 +7,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::build::{push_or_note, str_id, RawHeap};
+use super::object_flags::FlagBits;
 use super::{Document, Layout, Meta, MAX_RECORD_WIDTH, MAX_SANE_SIZE_BYTES};
 use crate::diagnostic::{LoadError, Location, Warnings};
 use crate::graph::EdgeLabel;
@@ -299,7 +300,12 @@ pub(super) fn reference_kinds(meta: &Meta) -> Vec<Option<RefKind>> {
 }
 
 /// Turns one `heap.objects` record into a row of the object columns.
-pub(super) fn objects_sink<'a>(layout: &'a Layout<6>, heap: &'a mut RawHeap, warnings: &'a mut Warnings) -> impl FnMut(u64, &[i64]) + 'a {
+pub(super) fn objects_sink<'a>(
+    layout: &'a Layout<6>,
+    bits: &'a FlagBits,
+    heap: &'a mut RawHeap,
+    warnings: &'a mut Warnings,
+) -> impl FnMut(u64, &[i64]) + 'a {
     const ADDRESS: usize = 0;
     const TYPE: usize = 1;
     const SIZE: usize = 2;
@@ -329,7 +335,7 @@ pub(super) fn objects_sink<'a>(layout: &'a Layout<6>, heap: &'a mut RawHeap, war
         push_or_note(&mut heap.address, address.max(0) as u64, oom);
         push_or_note(&mut heap.type_name, str_id(layout.get(r, TYPE, -1)), oom);
         push_or_note(&mut heap.size_bytes, size, oom);
-        push_or_note(&mut heap.flags, (layout.get(r, FLAGS, 0) & 0x7f) as u8, oom);
+        push_or_note(&mut heap.flags, bits.read(layout.get(r, FLAGS, 0)), oom);
         push_or_note(&mut heap.description, str_id(layout.get(r, DESCRIPTION, -1)), oom);
         let tb = layout.get(r, TRACEBACK, -1);
         push_or_note(&mut heap.traceback, if tb < 0 { u32::MAX } else { u32::try_from(tb).unwrap_or(u32::MAX - 1) }, oom);
@@ -411,8 +417,9 @@ impl<'de> Visitor<'de> for HeapSeed<'_> {
             match key.as_str() {
                 "objects" => {
                     let layout = objects_layout(meta)?;
+                    let bits = FlagBits::of(meta.object_flags.as_ref()).map_err(de::Error::custom)?;
                     *tracebacks_seen = layout.at[5].is_some();
-                    let mut sink = objects_sink(&layout, heap, warnings);
+                    let mut sink = objects_sink(&layout, &bits, heap, warnings);
                     map.next_value_seed(FlatSeed { width: layout.width, section: "heap.objects", sink: &mut sink })?;
                 }
                 "references" => {
