@@ -20,7 +20,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use heapscope_core::load::{LoadOptions, MAX_DECOMPRESSED_BYTES};
 use heapscope_core::{Loaded, Snapshot};
@@ -231,6 +231,10 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode> {
             return Ok(if grew { ExitCode::from(EXIT_GREW) } else { ExitCode::SUCCESS });
         }
         Command::Growth { files, fail_if_grows, limit } => {
+            if files.len() > heapscope_core::analysis::growth::MAX_SERIES {
+                // Before reading any of them.
+                bail!("{}", heapscope_core::analysis::growth::GrowthError::TooMany(files.len()));
+            }
             let opened = kept_until_exit(files.iter().map(|f| owned(f)).collect::<Result<Vec<_>>>()?);
             let grew = growth_cmds::growth(opened, out, &fail_if_grows, limit, json)?;
             return Ok(if grew { ExitCode::from(EXIT_GREW) } else { ExitCode::SUCCESS });

@@ -623,3 +623,16 @@ fn a_long_retainer_path_shows_its_ends_in_text_and_every_step_in_json() {
     assert_eq!(v["paths"][0]["steps"].as_array().unwrap().len(), n - 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A series longer than growth can number (an object's snapshot of birth is
+/// a `u16`: 65,537 files wrapped it) is refused before any file is read.
+#[test]
+fn growth_refuses_more_snapshots_than_it_can_number() {
+    let one = std::path::PathBuf::from(bus_heap("g-many.json", 1));
+    // Named from its folder: 65,536 full paths pass the argument list's limit.
+    let mut args = vec!["growth"];
+    args.extend(std::iter::repeat_n("g-many.json", heapscope_core::analysis::growth::MAX_SERIES + 1));
+    let o = bin().current_dir(one.parent().unwrap()).args(&args).output().expect("run heapscope");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("at most 65535 snapshots (got 65536)"), "{}", stderr(&o));
+}

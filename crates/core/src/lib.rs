@@ -17,6 +17,7 @@ pub mod strings;
 pub mod synth;
 #[cfg(test)]
 mod test_rng;
+pub mod timestamp;
 pub mod units;
 pub mod view;
 

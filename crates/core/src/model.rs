@@ -239,6 +239,12 @@ impl ProcessInfo {
     pub fn get(&self, key: &str) -> Option<&str> {
         self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
+
+    /// When the snapshot was written (its `time`), in seconds since the
+    /// epoch, whatever time zone the text is in.
+    pub fn time_seconds(&self) -> Option<f64> {
+        crate::timestamp::seconds_since_epoch(self.get("time")?)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -417,6 +417,30 @@ fn objects_match_by_address_type_and_fixed_size() {
     assert!(matches!(analyse(one), Err(GrowthError::TooFew(1))));
 }
 
+/// A series is one process: each snapshot is checked against the first that
+/// names a pid (a file without one in the middle let pid 5 be followed by
+/// pid 6), and the order by time compares instants, not text (a file
+/// written later an hour east sorts first as text).
+#[test]
+fn a_series_is_checked_as_one_process_in_time_order() {
+    let with = |fields: &[(&str, &str)]| {
+        let mut s = bus(&[3, 4]);
+        s.process.fields.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        s
+    };
+    let snaps = [with(&[("pid", "5")]), with(&[]), with(&[("pid", "6")])];
+    match analyse(&snaps) {
+        Err(e @ GrowthError::OtherProcess { a: 0, b: 2, .. }) => assert!(e.to_string().contains("snapshots 1 and 3"), "{e}"),
+        other => panic!("{:?}", other.map(|(_, r)| r)),
+    }
+    let snaps = [with(&[("pid", "5"), ("time", "2026-11-28T10:30:00+01:00")]), with(&[("pid", "5"), ("time", "2026-11-28T10:00:00Z")])];
+    let (g, _) = analyse(&snaps).unwrap();
+    assert!(g.warnings.is_empty(), "09:30 UTC, then 10:00 UTC: {:?}", g.warnings);
+    let snaps = [with(&[("time", "2026-11-28T10:00:00Z")]), with(&[("time", "2026-11-28T10:30:00+01:00")])];
+    let (g, _) = analyse(&snaps).unwrap();
+    assert!(g.warnings.iter().any(|w| w.contains("snapshot 2 (2026-11-28T10:30:00+01:00) is older than snapshot 1")), "{:?}", g.warnings);
+}
+
 /// `app.Bus` (root) → list 2 → the given element ids (`app.Item`s).
 fn bus(elements: &[u64]) -> Snapshot {
     let mut objs = vec![

@@ -56,12 +56,37 @@ pub(crate) struct OpenFile {
     pub cycles: Option<Vec<Cycle>>,
 }
 
+/// A time stamp's seconds, ordered (never NaN: parsed from digits).
+#[derive(Debug, Clone, Copy)]
+struct OrderedTime(f64);
+
+impl PartialEq for OrderedTime {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for OrderedTime {}
+
+impl PartialOrd for OrderedTime {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedTime {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
 impl OpenFile {
-    /// What orders files oldest first: their time stamps (to the second),
+    /// What orders files oldest first: the instants their time stamps say
+    /// (to the second, whatever the time zone),
     /// then their dump sequence numbers (dumps of one second; a folder's
     /// names need not sort by sequence: `-10-` before `-9-`), then load order.
-    fn age(&self) -> (Option<&str>, Option<u64>, usize) {
-        (self.time.as_deref(), self.sequence, self.order)
+    fn age(&self) -> (Option<OrderedTime>, Option<u64>, usize) {
+        (self.time.as_deref().and_then(heapscope_core::timestamp::seconds_since_epoch).map(OrderedTime), self.sequence, self.order)
     }
 
     /// The file's heap with its analysis; `None` for tracemalloc-only files.

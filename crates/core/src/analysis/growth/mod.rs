@@ -118,6 +118,8 @@ pub struct Growth {
 pub enum GrowthError {
     /// Fewer than two heaps.
     TooFew(usize),
+    /// More snapshots than [`MAX_SERIES`].
+    TooMany(usize),
     /// Snapshots `a` and `b` (0-based) come from different processes.
     OtherProcess { a: usize, b: usize, what: String },
 }
@@ -126,6 +128,7 @@ impl fmt::Display for GrowthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             GrowthError::TooFew(n) => write!(f, "growth needs at least two heap snapshots of one process, oldest first (got {n})"),
+            GrowthError::TooMany(n) => write!(f, "growth compares at most {MAX_SERIES} snapshots (got {n}); pick fewer, e.g. every tenth"),
             GrowthError::OtherProcess { a, b, what } => write!(
                 f,
                 "snapshots {} and {} come from different processes ({what}): objects cannot be matched across processes",
@@ -138,6 +141,10 @@ impl fmt::Display for GrowthError {
 
 impl std::error::Error for GrowthError {}
 
+/// The most snapshots one series may have (an object's snapshot of birth
+/// is a `u16`).
+pub const MAX_SERIES: usize = u16::MAX as usize;
+
 /// The process identity fields that must agree across a series.
 const IDENTITY: &[&str] = &["pid", "process.start_time", "process.boot_id"];
 
@@ -146,18 +153,37 @@ pub fn growth(series: &[SeriesHeap], options: &GrowthOptions) -> Result<Growth, 
     if series.len() < 2 {
         return Err(GrowthError::TooFew(series.len()));
     }
-    let mut warnings = Vec::new();
-    for (k, w) in series.windows(2).enumerate() {
-        for key in IDENTITY {
-            if let (Some(a), Some(b)) = (w[0].snapshot.process.get(key), w[1].snapshot.process.get(key)) {
-                if a != b {
-                    return Err(GrowthError::OtherProcess { a: k, b: k + 1, what: format!("{key} {a} vs {b}") });
+    if series.len() > MAX_SERIES {
+        return Err(GrowthError::TooMany(series.len()));
+    }
+    // Every snapshot against the first that says (a pid missing from one
+    // file in the middle does not let the next one differ).
+    for key in IDENTITY {
+        let mut first: Option<(usize, &str)> = None;
+        for (k, s) in series.iter().enumerate() {
+            let Some(value) = s.snapshot.process.get(key) else { continue };
+            match first {
+                None => first = Some((k, value)),
+                Some((a, v)) if v != value => {
+                    return Err(GrowthError::OtherProcess { a, b: k, what: format!("{key} {v} vs {value}") });
                 }
+                Some(_) => {}
             }
         }
-        if let (Some(a), Some(b)) = (w[0].snapshot.process.get("time"), w[1].snapshot.process.get("time")) {
+    }
+    let mut warnings = Vec::new();
+    for (k, w) in series.windows(2).enumerate() {
+        // By the instant each was written, whatever its time zone.
+        if let (Some(a), Some(b)) = (w[0].snapshot.process.time_seconds(), w[1].snapshot.process.time_seconds()) {
             if b < a {
-                warnings.push(format!("snapshot {} ({b}) is older than snapshot {} ({a}): give the files oldest first", k + 2, k + 1));
+                let time = |i: usize| w[i].snapshot.process.get("time").unwrap_or_default();
+                warnings.push(format!(
+                    "snapshot {} ({}) is older than snapshot {} ({}): give the files oldest first",
+                    k + 2,
+                    time(1),
+                    k + 1,
+                    time(0)
+                ));
             }
         }
         if let (Some(a), Some(b)) = (w[0].snapshot.process.get("process.sequence"), w[1].snapshot.process.get("process.sequence")) {
