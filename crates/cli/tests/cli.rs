@@ -534,6 +534,35 @@ fn mprof_reads_runs_and_line_reports() {
     assert_eq!((v["files"][0]["skipped_lines"].as_u64(), v["files"][0]["warnings"].as_array().map(Vec::len)), (Some(5000), Some(100)));
 }
 
+/// `mprof run --multiprocess` data: each child's peak is in the text as in
+/// the JSON. Samples out of time order are read in time order with a
+/// warning naming the line; a FUNC that ends before it starts is left out.
+#[test]
+fn mprof_shows_children_and_samples_in_time_order() {
+    let dat = data("mprof/children.dat");
+    let text = stdout(&run(&["mprof", &dat]));
+    assert!(text.contains("  child 2813: 12 samples; peak 43.3 MiB at "), "{text}");
+    let v: serde_json::Value = serde_json::from_slice(&run(&["mprof", &dat, "--json"]).stdout).unwrap();
+    let child = &v["files"][0]["run"]["child_processes"][0];
+    assert_eq!((child["id"].as_str(), child["samples"].as_u64()), (Some("2813"), Some(12)), "{v:#}");
+    let many: String = (0..15).map(|i| format!("CHLD {} {}.0 {}.5\n", 100 + i, i + 1, 100 + i)).collect();
+    let text = stdout(&run(&["mprof", &file("kids.dat", format!("MEM 1.0 100.0\n{many}").as_bytes()), "--limit", "2"]));
+    assert!(text.contains("child 114: 1 samples; peak 15.0 MiB at 14.5 s\n  child 113:") && text.contains("… 13 more children"), "{text}");
+    let back = file("back.dat", b"MEM 1.0 100.0\nMEM 3.0 102.0\nMEM 2.0 101.0\nFUNC m.f 1.0 101.5 2.0 101.2\n");
+    let o = run(&["mprof", &back, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("1 MEM sample(s) go back in time: the first is 1.000 s earlier than the one before it; they are read in time order (at line 3, column 1)"), "{e}");
+    assert!(e.contains("1 line(s) skipped; first: FUNC `m.f` ends 0.300 s before it starts"), "{e}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &v["files"][0];
+    assert_eq!(
+        (f["skipped_lines"].as_u64(), f["run"]["peak_at_s"].as_f64(), f["run"]["functions"].as_array().map(Vec::len)),
+        (Some(1), Some(2.0), Some(0)),
+        "{v:#}"
+    );
+}
+
 /// A device or a pipe that is no input of ours is refused at its first
 /// bytes, not after it has been read to the size cap (4 GiB of zeros).
 #[test]
