@@ -31,6 +31,9 @@ struct FileDoc {
     /// How many of `warnings` are notes (the rest are skipped lines).
     #[serde(skip)]
     notes: usize,
+    /// Rows of a line report, all tables.
+    #[serde(skip)]
+    rows: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     run: Option<RunDoc>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -113,6 +116,7 @@ pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Resu
                     warnings: warnings.kept.iter().map(|w| w.to_string()).collect(),
                     skipped_lines: run.skipped_lines,
                     notes: (warnings.total - run.skipped_lines) as usize,
+                    rows: 0,
                     run: Some(RunDoc {
                         cmdline: run.cmdline.clone(),
                         samples: s.sample_count as u64,
@@ -166,8 +170,9 @@ pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Resu
                     file: name,
                     kind: "line_report",
                     warnings: warnings.kept.iter().map(|w| w.to_string()).collect(),
-                    skipped_lines: warnings.total,
-                    notes: 0,
+                    skipped_lines: report.skipped_lines,
+                    notes: (warnings.total - report.skipped_lines) as usize,
+                    rows: report.tables.iter().map(|t| t.rows.len()).sum(),
                     run: None,
                     lines: Some(lines),
                 }
@@ -217,6 +222,12 @@ pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Resu
             if r.children > r.child_processes.len() as u64 {
                 out.line(&format!("  … {} more children", r.children - r.child_processes.len() as u64))?;
             }
+        }
+        if d.lines.as_ref().is_some_and(Vec::is_empty) {
+            out.line(&format!(
+                "  no line to rank: none of its {} row(s) has a measured increment other than a `@profile`/`def` line",
+                d.rows
+            ))?;
         }
         for l in d.lines.iter().flatten() {
             out.line(&format!(

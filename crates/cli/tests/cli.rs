@@ -563,6 +563,37 @@ fn mprof_shows_children_and_samples_in_time_order() {
     );
 }
 
+/// A line report: `nan` rows are counted on stderr; a report with no
+/// usable row fails (exit 1) saying why; one with nothing to rank says so.
+#[test]
+fn mprof_line_reports_say_what_they_could_not_use() {
+    let header = "Filename: app.py\n\nLine #    Mem usage    Increment   Line Contents\n================================================\n";
+    let nan = file(
+        "nan.txt",
+        format!("{header}     1     38.8 MiB      0.0 MiB   @profile\n     2                             def f():\n     3      nan MiB      nan MiB       x = 1\n     4     40.0 MiB      1.2 MiB       y = 2\n").as_bytes(),
+    );
+    let o = run(&["mprof", &nan]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("{nan}: 1 row(s) have `nan` memory (memory_profiler could not measure them)")), "{}", stderr(&o));
+    assert!(stderr(&o).contains("(at line 7, column 1)") && !stderr(&o).contains("skipped"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("+1.2 MiB  app.py:4 in f()  y = 2"), "{}", stdout(&o));
+    let junk = file("junk.txt", format!("{header}garbage\nmore garbage\n").as_bytes());
+    let o = run(&["mprof", &junk]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(&format!("heapscope: {junk}: no usable row in this @profile report: 2 line(s) did not parse; the first:")),
+        "{e}"
+    );
+    assert!(stdout(&o).is_empty());
+    let defs = file(
+        "defs.txt",
+        format!("{header}     1     38.8 MiB     38.8 MiB   @profile\n     2                             def f():\n").as_bytes(),
+    );
+    let text = stdout(&run(&["mprof", &defs]));
+    assert!(text.contains("no line to rank: none of its 2 row(s) has a measured increment"), "{text}");
+}
+
 /// A device or a pipe that is no input of ours is refused at its first
 /// bytes, not after it has been read to the size cap (4 GiB of zeros).
 #[test]
