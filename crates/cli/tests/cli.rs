@@ -105,7 +105,58 @@ fn diff_fails_ci_past_the_growth_limit() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["new_objects"].as_u64().unwrap() >= 2000);
     let o = run(&["diff", b, a, "--max-growth", "Request"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// A limit that could never fail (a type in neither snapshot, a typo) is
+/// refused with exit 2 and the closest types; so is a limit without a
+/// number or a type, before any file is read.
+#[test]
+fn diff_refuses_a_limit_that_can_never_fail() {
+    let before = synth("gate-before.json", 2000, 9);
+    let after = synth("gate-after.json", 3000, 9);
+    let (b, a) = (before.to_str().unwrap(), after.to_str().unwrap());
+    let o = run(&["diff", b, a, "--max-growth", "Request=1000000", "--max-growth", "Reqest=100"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "heapscope: --max-growth `Reqest=100`: no type `Reqest` in either snapshot (by full name or last component), \
+         so this gate can never fail; did you mean `app.models.Request`?"
+    );
+    assert!(stdout(&o).is_empty());
+    for (spec, says) in [
+        ("Request=", "the number is missing after `Request=`"),
+        ("=5", "the type is missing"),
+        ("Request=ten", "`ten` is not a whole number"),
+    ] {
+        let o = run(&["diff", "no-such-file", "no-such-file", "--max-growth", spec]);
+        assert_eq!(o.status.code(), Some(2), "{spec}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{spec}: {}", stderr(&o));
+    }
+}
+
+/// `--limit 0` would print nothing, which reads as "there is nothing":
+/// refused with exit 2, as any bad argument.
+#[test]
+fn a_limit_of_zero_is_refused() {
+    let heap = synth("limit0.json", 1000, 4);
+    let heap = heap.to_str().unwrap();
+    for args in [
+        vec!["suspects", heap],
+        vec!["types", heap],
+        vec!["tracemalloc", heap],
+        vec!["mprof", heap],
+        vec!["retainers", heap, "--type", "x", "--paths"],
+    ] {
+        let mut args = args.clone();
+        if args[0] != "retainers" {
+            args.push("--limit");
+        }
+        args.push("0");
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("0 would show nothing; give 1 or more"), "{args:?}: {}", stderr(&o));
+    }
 }
 
 #[test]
@@ -502,6 +553,20 @@ fn growth_ranks_the_growing_holder_and_fails_ci() {
     assert!(stderr(&o).contains("type app.Item grew: 10 → 20 → 30"), "{}", stderr(&o));
     let o = run(&["growth", &s[0], &s[1], &s[2], "--fail-if-grows", "app.Bus"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A name that can match nothing is refused (exit 2), with the closest names.
+    let o = run(&["growth", &s[0], &s[1], &s[2], "--fail-if-grows", "Itme"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "heapscope: --fail-if-grows `Itme`: no type or holder of that name in any snapshot (no string of theirs contains `Itme`), \
+         so this gate can never fail; did you mean `app.Item`?"
+    );
+    // The holder's own name passes while it does not grow (it is not among
+    // the growing holders, but its words are in the snapshots).
+    let holder = first["name"].as_str().unwrap().to_string();
+    let flat: Vec<String> = ["f1.json", "f2.json", "f3.json"].iter().map(|n| bus_heap(n, 10)).collect();
+    let o = run(&["growth", &flat[0], &flat[1], &flat[2], "--fail-if-grows", &holder]);
+    assert_eq!(o.status.code(), Some(0), "{holder}: {}", stderr(&o));
     // One snapshot is not a series.
     let o = run(&["growth", &s[0]]);
     assert_eq!(o.status.code(), Some(2));
