@@ -5,11 +5,12 @@
 use anyhow::{bail, Result};
 use heapscope_core::analysis::growth::{self, FindingKind, Growth, GrowthOptions, SeriesHeap};
 use heapscope_core::analysis::Analysis;
+use heapscope_core::graph::RefKind;
 use heapscope_core::units::format_bytes;
 use serde::Serialize;
 
 use crate::out::Out;
-use crate::Opened;
+use crate::{gate, Opened};
 
 #[derive(Serialize)]
 struct GrowthDoc {
@@ -85,6 +86,9 @@ pub fn growth(files: &[Opened], out: &mut Out, fail_if_grows: &[String], limit: 
         heaps.iter().zip(analyses).map(|((f, h), a)| SeriesHeap { snapshot: &f.snapshot, heap: h, analysis: a }).collect();
     let g = growth::growth(&series, &GrowthOptions::default())?;
     let last = series[series.len() - 1];
+    for target in fail_if_grows {
+        never_matches(&series, &g, target)?;
+    }
     let findings: Vec<FindingJson> = g.findings.iter().map(|f| finding_json(&g, last, f)).collect();
     let failures = failures(&g, fail_if_grows);
     for w in &g.warnings {
@@ -217,19 +221,55 @@ fn path(v: SeriesHeap, o: u32) -> Vec<String> {
     out
 }
 
+/// Words the namer writes itself, which no snapshot need contain: the
+/// kinds of reference (`<internal>`, `.<closure big>`, `key`, `element`),
+/// "local `batch` of `consume` (thread `batcher`)", `ContextVar`, indices
+/// and addresses (`list @0x7f…`).
+fn written_by_namer(word: &str) -> bool {
+    const WORDS: &[&str] = &["element", "default", "of", "thread", "ContextVar", "self", "value", "class", "instance", "dict"];
+    WORDS.contains(&word)
+        || RefKind::ALL.iter().any(|k| k.format_name() == word)
+        || word.chars().all(|c| c.is_ascii_digit())
+        || word.starts_with("0x")
+}
+
+/// An error (exit 2) when `target` can name nothing in the series: no type
+/// of any snapshot, no holder the analysis found, and a word of it (a run
+/// of letters, digits and `_`) that no string of any snapshot contains, so
+/// no holder of that name can exist. A holder that exists but did not grow
+/// is not in `g.holders`; the words of its name are in the snapshots.
+fn never_matches(series: &[SeriesHeap], g: &Growth, target: &str) -> Result<()> {
+    let mut types: Vec<&str> = series.iter().flat_map(|s| gate::type_names(s.snapshot, s.heap)).collect();
+    types.sort_unstable();
+    types.dedup();
+    let holder_names = g.holders.iter().map(|h| h.name.as_str());
+    if types.iter().copied().chain(holder_names).any(|n| gate::names(n, target)) {
+        return Ok(());
+    }
+    let words: Vec<&str> =
+        target.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty() && !written_by_namer(w)).collect();
+    let missing = words.iter().find(|w| !series.iter().any(|s| s.snapshot.strings.iter().any(|text| text.contains(*w))));
+    let nothing = match (words.is_empty(), missing) {
+        (true, _) => "a name without a word names no type or holder".to_string(),
+        (false, Some(missing)) => format!("no type or holder of that name in any snapshot (no string of theirs contains `{missing}`)"),
+        (false, None) => return Ok(()),
+    };
+    let close = gate::close_matches(target, types.iter().copied().chain(g.holders.iter().map(|h| h.name.as_str())));
+    Err(gate::never_trips(&format!("--fail-if-grows `{target}`"), &nothing, &close))
+}
+
 /// `--fail-if-grows NAME`: a holder (by Python name, or its last component)
 /// or a type (full name or last component) that grew at every step.
 fn failures(g: &Growth, targets: &[String]) -> Vec<String> {
-    let last_part = |s: &str| s.rsplit('.').next().map(str::to_string).unwrap_or_default();
     let mut out = Vec::new();
     for t in targets {
         for h in &g.holders {
-            if h.monotonic && (h.name == *t || last_part(&h.name) == *t) {
+            if h.monotonic && gate::names(&h.name, t) {
                 out.push(format!("holder `{}` grew: {}", h.name, h.lengths.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" → ")));
             }
         }
         for ty in &g.types {
-            if ty.monotonic && (ty.type_name == *t || last_part(&ty.type_name) == *t) {
+            if ty.monotonic && gate::names(&ty.type_name, t) {
                 out.push(format!(
                     "type {} grew: {} objects",
                     ty.type_name,

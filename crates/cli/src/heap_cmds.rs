@@ -21,7 +21,7 @@ use heapscope_core::HeapView;
 use crate::out::Out;
 use crate::table;
 use crate::wire;
-use crate::Opened;
+use crate::{gate, MaxGrowth, Opened};
 
 /// Referrers listed by `retainers` (all are counted).
 const REFERRERS_SHOWN: usize = 20;
@@ -494,25 +494,33 @@ pub fn search(o: &Opened, out: &mut Out, query: &str, limit: usize, json: bool) 
 }
 
 /// Returns whether some type grew past its `--max-growth` limit.
-pub fn diff(before: &Opened, after: &Opened, out: &mut Out, max_growth: &[String], limit: usize, json: bool) -> Result<bool> {
+/// A limit whose type is in neither snapshot could never fail: an error
+/// (exit 2) naming the closest types.
+pub fn diff(before: &Opened, after: &Opened, out: &mut Out, max_growth: &[MaxGrowth], limit: usize, json: bool) -> Result<bool> {
     let (Some(bh), Some(ah)) = (&before.snapshot.heap, &after.snapshot.heap) else {
         let which = if before.snapshot.heap.is_none() { &before.name } else { &after.name };
         bail!("{which}: diff needs two heap snapshots; for tracemalloc use `heapscope tracemalloc AFTER --compare BEFORE`")
     };
-    let mut limits = Vec::new();
-    for spec in max_growth {
-        let (t, n) = spec.rsplit_once('=').with_context(|| format!("--max-growth `{spec}`: expected TYPE=N"))?;
-        let n: i64 = n.parse().with_context(|| format!("--max-growth `{spec}`: {n} is not a number"))?;
-        limits.push((t.to_string(), n));
+    if !max_growth.is_empty() {
+        let mut types = gate::type_names(&before.snapshot, bh);
+        types.extend(gate::type_names(&after.snapshot, ah));
+        types.sort_unstable();
+        types.dedup();
+        for m in max_growth {
+            if !types.iter().any(|t| gate::names(t, &m.type_name)) {
+                let nothing = format!("no type `{}` in either snapshot (by full name or last component)", m.type_name);
+                let close = gate::close_matches(&m.type_name, types.iter().copied());
+                return Err(gate::never_trips(&format!("--max-growth `{}`", m.spec), &nothing, &close));
+            }
+        }
     }
     let d = heapscope_core::analysis::diff::diff(&before.snapshot, bh, &after.snapshot, ah);
     // A limit names a type exactly or by its last component (`Request` for `app.models.Request`).
-    let matches = |name: &str, t: &str| name == t || name.rsplit('.').next() == Some(t);
     let mut failures = Vec::new();
-    for (t, n) in &limits {
-        let grown: i64 = d.types.iter().filter(|r| matches(&r.type_name, t)).map(|r| r.count_delta()).sum();
-        if grown > *n {
-            failures.push(format!("{t} grew by {grown} objects (limit {n})"));
+    for m in max_growth {
+        let grown: i64 = d.types.iter().filter(|r| gate::names(&r.type_name, &m.type_name)).map(|r| r.count_delta()).sum();
+        if grown > m.max_objects {
+            failures.push(format!("{} grew by {grown} objects (limit {})", m.type_name, m.max_objects));
         }
     }
     if json {

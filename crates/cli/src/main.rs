@@ -2,11 +2,13 @@
 //!
 //! Every command prints a readable table, or JSON with `--json` (the wire
 //! format in [`wire`], documented in docs/cli.md). Bad input is one line on
-//! stderr and exit code 1; `diff --max-growth` exits with 3 when a type grew
-//! past its limit. A closed output pipe (`heapscope types F | head -1`) ends
+//! stderr and exit code 1; bad arguments, and a CI gate that names nothing
+//! in the snapshots (so could never fail), exit with 2; `diff --max-growth`
+//! and `growth --fail-if-grows` exit with 3 when their gate trips. A closed output pipe (`heapscope types F | head -1`) ends
 //! the command quietly with exit code 0, as Unix tools do.
 
 mod file_source;
+pub(crate) mod gate;
 mod growth_cmds;
 mod heap_cmds;
 mod heapsnapshot;
@@ -50,7 +52,7 @@ enum Command {
         /// Count an instance's `__dict__` as part of the instance.
         #[arg(long)]
         fold_dicts: bool,
-        #[arg(long, default_value_t = 30)]
+        #[arg(long, default_value_t = 30, value_parser = at_least_one)]
         limit: usize,
     },
     /// Why an object is alive: its referrers and the shortest paths from the roots.
@@ -63,7 +65,7 @@ enum Command {
         #[arg(long)]
         address: Option<String>,
         /// How many paths to show.
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 3, value_parser = at_least_one)]
         paths: usize,
         /// Ignore this retainer (an address); repeatable.
         #[arg(long = "ignore")]
@@ -73,7 +75,7 @@ enum Command {
     Dominators {
         file: PathBuf,
         /// Children shown per node.
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = at_least_one)]
         limit: usize,
         /// Levels shown below the roots.
         #[arg(long, default_value_t = 3)]
@@ -82,7 +84,7 @@ enum Command {
     /// Reference cycles, with a reference to break for each.
     Cycles {
         file: PathBuf,
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, value_parser = at_least_one)]
         limit: usize,
         /// Only cycles no root reaches (garbage).
         #[arg(long)]
@@ -94,14 +96,14 @@ enum Command {
     /// Where the application's memory accumulates, named in Python terms, each with a fix.
     Suspects {
         file: PathBuf,
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = at_least_one)]
         limit: usize,
     },
     /// Find objects by address, type name or description.
     Search {
         file: PathBuf,
         query: String,
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, value_parser = at_least_one)]
         limit: usize,
     },
     /// Per-type growth between two heap snapshots; fails CI with --max-growth.
@@ -109,9 +111,9 @@ enum Command {
         before: PathBuf,
         after: PathBuf,
         /// Fail (exit 3) when TYPE gained more than N objects, e.g. `Request=100`; repeatable.
-        #[arg(long = "max-growth", value_name = "TYPE=N")]
-        max_growth: Vec<String>,
-        #[arg(long, default_value_t = 30)]
+        #[arg(long = "max-growth", value_name = "TYPE=N", value_parser = max_growth)]
+        max_growth: Vec<MaxGrowth>,
+        #[arg(long, default_value_t = 30, value_parser = at_least_one)]
         limit: usize,
     },
     /// What grows across heap snapshots of one process (oldest first): growing holders, survivors, types.
@@ -121,14 +123,14 @@ enum Command {
         /// Fail (exit 3) when this holder (Python name, e.g. `EventBus.listeners`) or type grew at every step; repeatable.
         #[arg(long = "fail-if-grows", value_name = "TYPE|HOLDER")]
         fail_if_grows: Vec<String>,
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, value_parser = at_least_one)]
         limit: usize,
     },
     /// memory_profiler files: `mprof run` data (peak, growth rate, functions) and `@profile` reports (lines that grew most).
     Mprof {
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = at_least_one)]
         limit: usize,
     },
     /// tracemalloc statistics, as `Snapshot.statistics()` / `compare_to()` compute them.
@@ -153,7 +155,7 @@ enum Command {
         /// Drop traces of this address space (`tracemalloc.DomainFilter(False, N)`); repeatable.
         #[arg(long)]
         exclude_domain: Vec<u32>,
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, value_parser = at_least_one)]
         limit: usize,
     },
     /// Write a realistic synthetic heap (format v1), for benchmarks.
@@ -177,6 +179,42 @@ enum Command {
 /// Exit code when `diff --max-growth` finds a type over its limit.
 const EXIT_GREW: u8 = 3;
 
+/// Exit code of bad arguments (clap's), and of a gate that can never fail.
+const EXIT_USAGE: u8 = 2;
+
+/// `--limit N`: 0 would show nothing and read as if there were nothing.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("0 would show nothing; give 1 or more".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{text}` is not a count")),
+    }
+}
+
+/// One `--max-growth TYPE=N`.
+#[derive(Clone, Debug)]
+pub struct MaxGrowth {
+    /// A type's full name or last component.
+    pub type_name: String,
+    /// Objects the type may gain (negative: it must shrink by as many).
+    pub max_objects: i64,
+    /// As given, for messages.
+    pub spec: String,
+}
+
+fn max_growth(spec: &str) -> Result<MaxGrowth, String> {
+    let Some((t, n)) = spec.rsplit_once('=') else { return Err("expected TYPE=N, e.g. Request=100".to_string()) };
+    let type_name = t.trim();
+    if type_name.is_empty() {
+        return Err("the type is missing (expected TYPE=N, e.g. Request=100)".to_string());
+    }
+    if n.trim().is_empty() {
+        return Err(format!("the number is missing after `{type_name}=` (expected TYPE=N, e.g. {type_name}=100)"));
+    }
+    let max_objects = n.trim().parse::<i64>().map_err(|_| format!("`{n}` is not a whole number of objects"))?;
+    Ok(MaxGrowth { type_name: type_name.to_string(), max_objects, spec: spec.to_string() })
+}
+
 /// Environment variable that lowers the decompressed-size cap (bytes).
 const MAX_DECOMPRESSED_ENV: &str = "HEAPSCOPE_MAX_DECOMPRESSED_BYTES";
 
@@ -190,6 +228,10 @@ pub(crate) fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<gate::NeverTrips>().is_some() => {
+            let _ = writeln!(std::io::stderr(), "heapscope: {}", terminal_safe(&format!("{e:#}")));
+            ExitCode::from(EXIT_USAGE)
+        }
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "heapscope: {}", terminal_safe(&format!("{e:#}")));
             ExitCode::FAILURE

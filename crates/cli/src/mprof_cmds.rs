@@ -22,10 +22,18 @@ struct FileDoc {
     file: String,
     /// `mprof_run` or `line_report`.
     kind: &'static str,
-    /// Warnings about lines that did not parse (the first 100).
+    /// Warnings (the first 100): notes about the file as a whole (samples
+    /// out of time order, rows without numbers) first, then one per line
+    /// that was left out.
     warnings: Vec<String>,
-    /// Lines that did not parse, all of them.
+    /// Lines left out, all of them.
     skipped_lines: u64,
+    /// How many of `warnings` are notes (the rest are skipped lines).
+    #[serde(skip)]
+    notes: usize,
+    /// Rows of a line report, all tables.
+    #[serde(skip)]
+    rows: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     run: Option<RunDoc>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,9 +50,22 @@ struct RunDoc {
     peak_at_s: Option<f64>,
     /// Least-squares slope over the samples.
     growth_mib_per_s: Option<f64>,
+    /// Child processes (`CHLD` samples, `mprof run --multiprocess`).
     children: u64,
+    /// Per child, largest peak first (at most `--limit`).
+    child_processes: Vec<ChildDoc>,
     /// Largest total growth first.
     functions: Vec<FunctionDoc>,
+}
+
+#[derive(Serialize)]
+struct ChildDoc {
+    /// The child's pid as mprof wrote it.
+    id: String,
+    samples: u64,
+    peak_mib: Option<f64>,
+    /// Seconds after the run's start (its first sample).
+    peak_at_s: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -88,12 +109,14 @@ pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Resu
             Some(ProfileKind::MprofRun) => {
                 let (run, warnings) = mprof::parse(&bytes).with_context(|| name.clone())?;
                 let s = summarize(&run);
-                let t0 = run.samples.first().map(|s| s.time_s);
+                let t0 = run.start_s();
                 FileDoc {
                     file: name,
                     kind: "mprof_run",
                     warnings: warnings.kept.iter().map(|w| w.to_string()).collect(),
-                    skipped_lines: warnings.total,
+                    skipped_lines: run.skipped_lines,
+                    notes: (warnings.total - run.skipped_lines) as usize,
+                    rows: 0,
                     run: Some(RunDoc {
                         cmdline: run.cmdline.clone(),
                         samples: s.sample_count as u64,
@@ -102,6 +125,17 @@ pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Resu
                         peak_at_s: s.peak.zip(t0).map(|(p, t0)| p.time_s - t0),
                         growth_mib_per_s: s.slope_mib_per_s,
                         children: run.children.len() as u64,
+                        child_processes: s
+                            .children
+                            .iter()
+                            .take(limit)
+                            .map(|c| ChildDoc {
+                                id: c.id.clone(),
+                                samples: c.sample_count as u64,
+                                peak_mib: c.peak.map(|p| p.mem_mib),
+                                peak_at_s: c.peak.zip(t0).map(|(p, t0)| p.time_s - t0),
+                            })
+                            .collect(),
                         functions: s
                             .functions
                             .iter()
@@ -136,14 +170,20 @@ pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Resu
                     file: name,
                     kind: "line_report",
                     warnings: warnings.kept.iter().map(|w| w.to_string()).collect(),
-                    skipped_lines: warnings.total,
+                    skipped_lines: report.skipped_lines,
+                    notes: (warnings.total - report.skipped_lines) as usize,
+                    rows: report.tables.iter().map(|t| t.rows.len()).sum(),
                     run: None,
                     lines: Some(lines),
                 }
             }
             None => bail!("{name}: {NOT_A_PROFILE}"),
         };
-        if let Some(first) = doc.warnings.first() {
+        let (notes, skipped) = doc.warnings.split_at(doc.notes.min(doc.warnings.len()));
+        for note in notes {
+            crate::warn(&format!("{}: {note}", doc.file));
+        }
+        if let Some(first) = skipped.first() {
             crate::warn(&format!("{}: {} line(s) skipped; first: {first}", doc.file, doc.skipped_lines));
         }
         docs.push(doc);
@@ -172,6 +212,22 @@ pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Resu
                     f.total_growth_mib, f.calls, f.name, f.max_growth_mib
                 ))?;
             }
+            for c in &r.child_processes {
+                let peak = match (c.peak_mib, c.peak_at_s) {
+                    (Some(p), Some(t)) => format!("peak {p:.1} MiB at {t:.1} s"),
+                    _ => "no sample".to_string(),
+                };
+                out.line(&format!("  child {}: {} samples; {peak}", c.id, c.samples))?;
+            }
+            if r.children > r.child_processes.len() as u64 {
+                out.line(&format!("  … {} more children", r.children - r.child_processes.len() as u64))?;
+            }
+        }
+        if d.lines.as_ref().is_some_and(Vec::is_empty) {
+            out.line(&format!(
+                "  no line to rank: none of its {} row(s) has a measured increment other than a `@profile`/`def` line",
+                d.rows
+            ))?;
         }
         for l in d.lines.iter().flatten() {
             out.line(&format!(

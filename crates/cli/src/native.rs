@@ -8,7 +8,7 @@
 mod cli;
 
 // The modules of `main.rs` name each other from the crate root (`crate::out`).
-use cli::{kept_until_exit, out, read_unseekable, table, warn, wire, Opened};
+use cli::{gate, kept_until_exit, out, read_unseekable, table, warn, wire, MaxGrowth, Opened};
 
 fn main() -> std::process::ExitCode {
     cli::main()

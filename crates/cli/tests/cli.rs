@@ -105,7 +105,58 @@ fn diff_fails_ci_past_the_growth_limit() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["new_objects"].as_u64().unwrap() >= 2000);
     let o = run(&["diff", b, a, "--max-growth", "Request"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// A limit that could never fail (a type in neither snapshot, a typo) is
+/// refused with exit 2 and the closest types; so is a limit without a
+/// number or a type, before any file is read.
+#[test]
+fn diff_refuses_a_limit_that_can_never_fail() {
+    let before = synth("gate-before.json", 2000, 9);
+    let after = synth("gate-after.json", 3000, 9);
+    let (b, a) = (before.to_str().unwrap(), after.to_str().unwrap());
+    let o = run(&["diff", b, a, "--max-growth", "Request=1000000", "--max-growth", "Reqest=100"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "heapscope: --max-growth `Reqest=100`: no type `Reqest` in either snapshot (by full name or last component), \
+         so this gate can never fail; did you mean `app.models.Request`?"
+    );
+    assert!(stdout(&o).is_empty());
+    for (spec, says) in [
+        ("Request=", "the number is missing after `Request=`"),
+        ("=5", "the type is missing"),
+        ("Request=ten", "`ten` is not a whole number"),
+    ] {
+        let o = run(&["diff", "no-such-file", "no-such-file", "--max-growth", spec]);
+        assert_eq!(o.status.code(), Some(2), "{spec}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{spec}: {}", stderr(&o));
+    }
+}
+
+/// `--limit 0` would print nothing, which reads as "there is nothing":
+/// refused with exit 2, as any bad argument.
+#[test]
+fn a_limit_of_zero_is_refused() {
+    let heap = synth("limit0.json", 1000, 4);
+    let heap = heap.to_str().unwrap();
+    for args in [
+        vec!["suspects", heap],
+        vec!["types", heap],
+        vec!["tracemalloc", heap],
+        vec!["mprof", heap],
+        vec!["retainers", heap, "--type", "x", "--paths"],
+    ] {
+        let mut args = args.clone();
+        if args[0] != "retainers" {
+            args.push("--limit");
+        }
+        args.push("0");
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("0 would show nothing; give 1 or more"), "{args:?}: {}", stderr(&o));
+    }
 }
 
 #[test]
@@ -502,6 +553,20 @@ fn growth_ranks_the_growing_holder_and_fails_ci() {
     assert!(stderr(&o).contains("type app.Item grew: 10 → 20 → 30"), "{}", stderr(&o));
     let o = run(&["growth", &s[0], &s[1], &s[2], "--fail-if-grows", "app.Bus"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A name that can match nothing is refused (exit 2), with the closest names.
+    let o = run(&["growth", &s[0], &s[1], &s[2], "--fail-if-grows", "Itme"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "heapscope: --fail-if-grows `Itme`: no type or holder of that name in any snapshot (no string of theirs contains `Itme`), \
+         so this gate can never fail; did you mean `app.Item`?"
+    );
+    // The holder's own name passes while it does not grow (it is not among
+    // the growing holders, but its words are in the snapshots).
+    let holder = first["name"].as_str().unwrap().to_string();
+    let flat: Vec<String> = ["f1.json", "f2.json", "f3.json"].iter().map(|n| bus_heap(n, 10)).collect();
+    let o = run(&["growth", &flat[0], &flat[1], &flat[2], "--fail-if-grows", &holder]);
+    assert_eq!(o.status.code(), Some(0), "{holder}: {}", stderr(&o));
     // One snapshot is not a series.
     let o = run(&["growth", &s[0]]);
     assert_eq!(o.status.code(), Some(2));
@@ -532,6 +597,66 @@ fn mprof_reads_runs_and_line_reports() {
     let o = run(&["mprof", "--json", &many]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!((v["files"][0]["skipped_lines"].as_u64(), v["files"][0]["warnings"].as_array().map(Vec::len)), (Some(5000), Some(100)));
+}
+
+/// `mprof run --multiprocess` data: each child's peak is in the text as in
+/// the JSON. Samples out of time order are read in time order with a
+/// warning naming the line; a FUNC that ends before it starts is left out.
+#[test]
+fn mprof_shows_children_and_samples_in_time_order() {
+    let dat = data("mprof/children.dat");
+    let text = stdout(&run(&["mprof", &dat]));
+    assert!(text.contains("  child 2813: 12 samples; peak 43.3 MiB at "), "{text}");
+    let v: serde_json::Value = serde_json::from_slice(&run(&["mprof", &dat, "--json"]).stdout).unwrap();
+    let child = &v["files"][0]["run"]["child_processes"][0];
+    assert_eq!((child["id"].as_str(), child["samples"].as_u64()), (Some("2813"), Some(12)), "{v:#}");
+    let many: String = (0..15).map(|i| format!("CHLD {} {}.0 {}.5\n", 100 + i, i + 1, 100 + i)).collect();
+    let text = stdout(&run(&["mprof", &file("kids.dat", format!("MEM 1.0 100.0\n{many}").as_bytes()), "--limit", "2"]));
+    assert!(text.contains("child 114: 1 samples; peak 15.0 MiB at 14.5 s\n  child 113:") && text.contains("… 13 more children"), "{text}");
+    let back = file("back.dat", b"MEM 1.0 100.0\nMEM 3.0 102.0\nMEM 2.0 101.0\nFUNC m.f 1.0 101.5 2.0 101.2\n");
+    let o = run(&["mprof", &back, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("1 MEM sample(s) go back in time: the first is 1.000 s earlier than the one before it; they are read in time order (at line 3, column 1)"), "{e}");
+    assert!(e.contains("1 line(s) skipped; first: FUNC `m.f` ends 0.300 s before it starts"), "{e}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &v["files"][0];
+    assert_eq!(
+        (f["skipped_lines"].as_u64(), f["run"]["peak_at_s"].as_f64(), f["run"]["functions"].as_array().map(Vec::len)),
+        (Some(1), Some(2.0), Some(0)),
+        "{v:#}"
+    );
+}
+
+/// A line report: `nan` rows are counted on stderr; a report with no
+/// usable row fails (exit 1) saying why; one with nothing to rank says so.
+#[test]
+fn mprof_line_reports_say_what_they_could_not_use() {
+    let header = "Filename: app.py\n\nLine #    Mem usage    Increment   Line Contents\n================================================\n";
+    let nan = file(
+        "nan.txt",
+        format!("{header}     1     38.8 MiB      0.0 MiB   @profile\n     2                             def f():\n     3      nan MiB      nan MiB       x = 1\n     4     40.0 MiB      1.2 MiB       y = 2\n").as_bytes(),
+    );
+    let o = run(&["mprof", &nan]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("{nan}: 1 row(s) have `nan` memory (memory_profiler could not measure them)")), "{}", stderr(&o));
+    assert!(stderr(&o).contains("(at line 7, column 1)") && !stderr(&o).contains("skipped"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("+1.2 MiB  app.py:4 in f()  y = 2"), "{}", stdout(&o));
+    let junk = file("junk.txt", format!("{header}garbage\nmore garbage\n").as_bytes());
+    let o = run(&["mprof", &junk]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(&format!("heapscope: {junk}: no usable row in this @profile report: 2 line(s) did not parse; the first:")),
+        "{e}"
+    );
+    assert!(stdout(&o).is_empty());
+    let defs = file(
+        "defs.txt",
+        format!("{header}     1     38.8 MiB     38.8 MiB   @profile\n     2                             def f():\n").as_bytes(),
+    );
+    let text = stdout(&run(&["mprof", &defs]));
+    assert!(text.contains("no line to rank: none of its 2 row(s) has a measured increment"), "{text}");
 }
 
 /// A device or a pipe that is no input of ours is refused at its first

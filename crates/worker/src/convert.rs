@@ -374,16 +374,7 @@ fn thinned<T: Copy>(items: &[T], max: usize) -> Vec<T> {
 /// the earliest record when there is no `MEM` line).
 pub fn mprof_run(file_name: &str, run: &MprofRun, warnings: &[String], max_points: usize) -> MprofRunData {
     let summary = mprof::summarize(run);
-    let start = run
-        .samples
-        .first()
-        .map(|s| s.time_s)
-        .or_else(|| {
-            let times =
-                run.functions.iter().map(|f| f.start.time_s).chain(run.children.iter().flat_map(|c| c.samples.iter().map(|s| s.time_s)));
-            times.reduce(f64::min)
-        })
-        .unwrap_or(0.0);
+    let start = run.start_s().unwrap_or(0.0);
     let point = |s: Sample| TimePoint { seconds: s.time_s - start, mib: s.mem_mib };
     let points = |samples: &[Sample]| thinned(samples, max_points).into_iter().map(point).collect::<Vec<_>>();
     MprofRunData {

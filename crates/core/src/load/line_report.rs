@@ -12,7 +12,11 @@
 //! of a function that was profiled more than once); a table holds every
 //! profiled function of its file. Rows are assigned to the function whose
 //! `def` line precedes them. A row that does not parse is a warning naming
-//! its line; a text without any table is an error. Never panics.
+//! its line. A row whose numbers are `nan` (memory_profiler prints them
+//! when it could not measure a line) is kept without numbers, and one
+//! warning counts them and names the line of the first. A text without any
+//! table, or whose tables hold no row that parses, is an error. Never
+//! panics.
 
 use crate::diagnostic::{LoadError, Location, Warnings};
 
@@ -64,6 +68,9 @@ impl LineTable {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineReport {
     pub tables: Vec<LineTable>,
+    /// Lines left out (each a warning; the note about rows without
+    /// numbers, when there is one, comes before them).
+    pub skipped_lines: u64,
 }
 
 /// Whether `bytes` look like a line report: a `Filename:` line, then a
@@ -82,6 +89,8 @@ pub fn parse(bytes: &[u8]) -> Result<(LineReport, Warnings), LoadError> {
     // Inside a table: after its `=` rule.
     let mut in_rows = false;
     let mut function: Option<String> = None;
+    // Rows with `nan` numbers, and the line of the first.
+    let mut unmeasured: (u64, usize) = (0, 0);
     for (i, raw) in text.lines().enumerate() {
         let at = Some(Location::LineColumn { line: i + 1, column: 1 });
         let line = raw.trim_end_matches('\r');
@@ -114,7 +123,7 @@ pub fn parse(bytes: &[u8]) -> Result<(LineReport, Warnings), LoadError> {
             continue;
         }
         match row(line, table.has_occurrences) {
-            Ok(mut r) => {
+            Ok((mut r, unknown)) => {
                 let code = r.contents.trim_start();
                 let def = code.strip_prefix("async def ").or_else(|| code.strip_prefix("def "));
                 if let Some(def) = def {
@@ -122,16 +131,38 @@ pub fn parse(bytes: &[u8]) -> Result<(LineReport, Warnings), LoadError> {
                     function = (!name.is_empty()).then_some(name);
                 }
                 r.function = function.clone();
+                if unknown {
+                    if unmeasured.0 == 0 {
+                        unmeasured.1 = i + 1;
+                    }
+                    unmeasured.0 += 1;
+                }
                 table.rows.push(r);
             }
             Err(message) => warnings.push(message, at),
         }
     }
+    // Every warning so far is a line left out.
+    report.skipped_lines = warnings.total;
     if report.tables.is_empty() {
         return Err(LoadError::new(
             "not a memory_profiler line report: no `Filename:` line (expected the text `@profile` prints)",
             Some(Location::Byte(0)),
         ));
+    }
+    if report.tables.iter().all(|t| t.rows.is_empty()) {
+        let why = match warnings.kept.first() {
+            Some(w) => format!("{} line(s) did not parse; the first: {w}", report.skipped_lines),
+            None => "its tables end after their header".to_string(),
+        };
+        return Err(LoadError::new(format!("no usable row in this @profile report: {why}"), None));
+    }
+    if unmeasured.0 > 0 {
+        let message = format!(
+            "{} row(s) have `nan` memory (memory_profiler could not measure them): kept without numbers, left out of the lines that grew most",
+            unmeasured.0
+        );
+        warnings.push_front(message, Some(Location::LineColumn { line: unmeasured.1, column: 1 }));
     }
     Ok((report, warnings))
 }
@@ -146,11 +177,13 @@ fn contents_column(has_occurrences: bool) -> usize {
     }
 }
 
-/// `<float> <unit>` at the start of `s` (after blanks), in MiB, and the rest.
-fn amount(s: &str) -> Option<(f64, &str)> {
+/// `<float> <unit>` at the start of `s` (after blanks), in MiB (`None`
+/// for `nan`, which memory_profiler prints for a line it could not
+/// measure, or an infinity), and the rest.
+fn amount(s: &str) -> Option<(Option<f64>, &str)> {
     let s = s.trim_start();
     let (num, rest) = s.split_once(' ')?;
-    let value: f64 = num.parse().ok().filter(|v: &f64| v.is_finite())?;
+    let value: Option<f64> = num.parse::<f64>().ok().map(|v| Some(v).filter(|v| v.is_finite()))?;
     let rest = rest.trim_start();
     let (unit, rest) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
     let scale = match unit {
@@ -161,10 +194,11 @@ fn amount(s: &str) -> Option<(f64, &str)> {
         "TiB" => 1024.0 * 1024.0,
         _ => return None,
     };
-    Some((value * scale, rest))
+    Some((value.map(|v| v * scale).filter(|v| v.is_finite()), rest))
 }
 
-fn row(line: &str, has_occurrences: bool) -> Result<LineRow, String> {
+/// A row, and whether its numbers are `nan`.
+fn row(line: &str, has_occurrences: bool) -> Result<(LineRow, bool), String> {
     let body = line.trim_start();
     let digits = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
     let lineno: u32 = body[..digits].parse().map_err(|_| format!("a row must start with a line number: `{}`", clip(line)))?;
@@ -176,7 +210,7 @@ fn row(line: &str, has_occurrences: bool) -> Result<LineRow, String> {
             Some(c) if line[..col].trim().chars().all(|ch| ch.is_ascii_digit()) => c.to_string(),
             _ => after_no.trim_start().to_string(),
         };
-        return Ok(LineRow { lineno, mem_mib: None, increment_mib: None, occurrences: None, contents, function: None });
+        return Ok((LineRow { lineno, mem_mib: None, increment_mib: None, occurrences: None, contents, function: None }, false));
     };
     let (inc, rest) = amount(rest).ok_or_else(|| format!("line {lineno}: memory usage without an increment: `{}`", clip(line)))?;
     let (occurrences, rest) = if has_occurrences {
@@ -189,7 +223,8 @@ fn row(line: &str, has_occurrences: bool) -> Result<LineRow, String> {
     };
     // The contents follow three blanks; the rest of the indentation is the code's.
     let contents = rest.strip_prefix("   ").unwrap_or(rest.trim_start()).to_string();
-    Ok(LineRow { lineno, mem_mib: Some(mem), increment_mib: Some(inc), occurrences, contents, function: None })
+    let unknown = mem.is_none() || inc.is_none();
+    Ok((LineRow { lineno, mem_mib: mem, increment_mib: inc, occurrences, contents, function: None }, unknown))
 }
 
 fn clip(s: &str) -> String {
@@ -303,6 +338,119 @@ mod tests {
         let top = grew_most(&r, 2);
         assert_eq!((top[0].row.lineno, top[0].filename), (3, "old.py"));
         assert_eq!((top[1].row.lineno, top[1].filename), (5, "app.py"));
+    }
+
+    /// Tables as memory_profiler prints them (its `show_results` templates):
+    /// 0.61 with `Occurrences` (`{:>6} {:>12} {:>12}  {:>10}   {}`), and
+    /// versions before 0.58 without (`{:>6} {:>12} {:>12}   {}`), at the
+    /// default precision and at `precision=3`; a line that did not run is
+    /// blank up to the contents column, which is 47 or 35.
+    const REAL_NEW: &str = concat!(
+        "Filename: app.py\n",
+        "\n",
+        "Line #    Mem usage    Increment  Occurrences   Line Contents\n",
+        "=============================================================\n",
+        "     1     38.8 MiB      0.0 MiB           1   @profile\n",
+        "     2                                         def my_func():\n",
+        "     3     46.4 MiB      7.6 MiB           1       a = [1] * (10 ** 6)\n",
+        "     4                                         \n",
+        "     5                                             # comment\n",
+        "     6    199.0 MiB    152.6 MiB           1       b = [2] * (2 * 10 ** 7)\n",
+        "     7     46.5 MiB   -152.5 MiB           1       del b\n",
+    );
+    const REAL_OLD: &str = concat!(
+        "Filename: app.py\n",
+        "\n",
+        "Line #    Mem usage    Increment   Line Contents\n",
+        "================================================\n",
+        "     1     38.8 MiB      0.0 MiB   @profile\n",
+        "     2                             def my_func():\n",
+        "     3     46.4 MiB      7.6 MiB       a = [1] * (10 ** 6)\n",
+        "     4                             \n",
+        "     5                                 # comment\n",
+        "     6    199.0 MiB    152.6 MiB       b = [2] * (2 * 10 ** 7)\n",
+        "     7     46.5 MiB   -152.5 MiB       del b\n",
+    );
+    const REAL_OLD_PRECISION_3: &str = concat!(
+        "Filename: app.py\n",
+        "\n",
+        "Line #    Mem usage    Increment   Line Contents\n",
+        "================================================\n",
+        "     1   38.800 MiB    0.000 MiB   @profile\n",
+        "     2                             def my_func():\n",
+        "     3   46.400 MiB    7.600 MiB       a = [1] * (10 ** 6)\n",
+        "     4                             \n",
+        "     5                                 # comment\n",
+        "     6  199.000 MiB  152.600 MiB       b = [2] * (2 * 10 ** 7)\n",
+        "     7   46.500 MiB -152.500 MiB       del b\n",
+    );
+
+    #[test]
+    fn reads_real_tables_with_and_without_occurrences() {
+        type Row<'a> = (u32, Option<f64>, Option<f64>, Option<u64>, &'a str, Option<&'a str>);
+        for (text, occurrences) in [(REAL_NEW, Some(1)), (REAL_OLD, None), (REAL_OLD_PRECISION_3, None)] {
+            let (r, w) = parse(text.as_bytes()).unwrap();
+            assert!(w.is_empty(), "{w:?}");
+            let t = &r.tables[0];
+            assert_eq!(t.has_occurrences, occurrences.is_some());
+            let rows: Vec<Row> = t
+                .rows
+                .iter()
+                .map(|r| (r.lineno, r.mem_mib, r.increment_mib, r.occurrences, r.contents.as_str(), r.function.as_deref()))
+                .collect();
+            let f = Some("my_func");
+            let expected: Vec<Row> = vec![
+                (1, Some(38.8), Some(0.0), occurrences, "@profile", None),
+                (2, None, None, None, "def my_func():", f),
+                (3, Some(46.4), Some(7.6), occurrences, "    a = [1] * (10 ** 6)", f),
+                (4, None, None, None, "", f),
+                (5, None, None, None, "    # comment", f),
+                (6, Some(199.0), Some(152.6), occurrences, "    b = [2] * (2 * 10 ** 7)", f),
+                (7, Some(46.5), Some(-152.5), occurrences, "    del b", f),
+            ];
+            assert_eq!(rows, expected, "{text}");
+            // An editor that strips trailing blanks changes nothing.
+            let stripped: String = text.lines().map(|l| format!("{}\n", l.trim_end())).collect();
+            assert_eq!(parse(stripped.as_bytes()).unwrap().0, r);
+        }
+    }
+
+    /// memory_profiler prints `nan MiB` for a line it could not measure:
+    /// the row is kept without numbers, and one warning counts such rows.
+    #[test]
+    fn rows_of_nan_are_kept_without_numbers_and_counted() {
+        let new = format!(
+            "{REAL_NEW}     8      nan MiB      nan MiB           1       return a\n     9      nan MiB      nan MiB           2       pass\n"
+        );
+        let old = format!("{REAL_OLD}     8      nan MiB      nan MiB       return a\n     9      nan MiB      nan MiB       pass\n");
+        for (text, occurrences) in [(new, Some(2)), (old, None)] {
+            let (r, w) = parse(text.as_bytes()).unwrap();
+            let rows = &r.tables[0].rows;
+            assert_eq!(rows.len(), 9);
+            let last = &rows[8];
+            assert_eq!(
+                (last.lineno, last.mem_mib, last.increment_mib, last.occurrences, last.contents.as_str()),
+                (9, None, None, occurrences, "    pass")
+            );
+            assert_eq!((w.total, r.skipped_lines), (1, 0), "{w:?}");
+            let note = w.kept[0].to_string();
+            assert!(note.starts_with("2 row(s) have `nan` memory") && note.contains("(at line 12, column 1)"), "{note}");
+            assert!(grew_most(&r, 10).iter().all(|g| g.row.lineno < 8));
+        }
+    }
+
+    /// A report whose every row is skipped says why instead of showing nothing.
+    #[test]
+    fn a_report_without_a_usable_row_is_an_error() {
+        let header =
+            "Filename: app.py\n\nLine #    Mem usage    Increment   Line Contents\n================================================\n";
+        let e = parse(format!("{header}garbage\n     x MiB\n").as_bytes()).unwrap_err().to_string();
+        assert!(e.starts_with("no usable row in this @profile report: 2 line(s) did not parse; the first: a row must start"), "{e}");
+        assert!(e.contains("line 5"), "{e}");
+        let e = parse(header.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("no usable row") && e.contains("end after their header"), "{e}");
+        // One usable row is enough.
+        assert!(parse(format!("{header}     2                             def f():\ngarbage\n").as_bytes()).is_ok());
     }
 
     #[test]

@@ -9,8 +9,14 @@
 //! * `CHLD <pid> <MiB> <time>` — a sample of a child process
 //!   (`--multiprocess`).
 //!
-//! A line that does not parse is a warning naming the line; a file with no
-//! sample and no function at all is an error. Never panics.
+//! A line that does not parse is a warning naming the line, and so is a
+//! FUNC record that ends before it starts (it is left out: its growth
+//! would have no direction). Samples that go back in time (a clock stepped
+//! back, files joined out of order) are kept and put in time order, so the
+//! timeline, the peak's time and the growth rate read them as they
+//! happened; one warning per file says how many went back and where the
+//! first is. A file with no sample and no function at all is an error.
+//! Never panics.
 
 use crate::diagnostic::{LoadError, Location, Warnings};
 
@@ -42,10 +48,27 @@ pub struct ChildSeries {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MprofRun {
     pub cmdline: Option<String>,
-    /// In file order.
+    /// In time order (the file's order, unless some went back in time).
     pub samples: Vec<Sample>,
+    /// In file order.
     pub functions: Vec<FuncSpan>,
+    /// Each child's samples in time order.
     pub children: Vec<ChildSeries>,
+    /// Lines left out: no record, or a record that cannot be right. Each is
+    /// a warning; the warnings about samples out of time order (kept, not
+    /// skipped) come before them.
+    pub skipped_lines: u64,
+}
+
+impl MprofRun {
+    /// When the run starts: its first sample, or the earliest record when
+    /// there is no `MEM` line.
+    pub fn start_s(&self) -> Option<f64> {
+        self.samples.first().map(|s| s.time_s).or_else(|| {
+            let functions = self.functions.iter().map(|f| f.start.time_s);
+            functions.chain(self.children.iter().flat_map(|c| c.samples.iter().map(|s| s.time_s))).reduce(f64::min)
+        })
+    }
 }
 
 /// Whether `bytes` look like an `mprof run` file: the first non-blank line
@@ -59,14 +82,19 @@ pub fn looks_like(bytes: &[u8]) -> bool {
 }
 
 /// Parses an `mprof run` file (module doc).
-/// Its warnings: one per line that is no record (the first
-/// [`Warnings::LIMIT`] kept).
+/// Its warnings: one for the MEM samples and one for the CHLD samples that
+/// go back in time, first, then one per line left out (the first
+/// [`Warnings::LIMIT`] kept; `skipped_lines` counts these).
 pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Warnings), LoadError> {
     let text = String::from_utf8_lossy(bytes);
     let mut run = MprofRun::default();
     let mut warnings = Warnings::default();
     // Child series by id (a file may name many children).
     let mut children: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut main_back = Backwards::default();
+    let mut child_back = Backwards::default();
+    // Children with a sample that goes back in time (their series are sorted).
+    let mut unordered_children: Vec<usize> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let at = Some(Location::LineColumn { line: i + 1, column: 1 });
         let line = line.trim_end_matches('\r');
@@ -80,11 +108,20 @@ pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Warnings), LoadError> {
                 run.cmdline = Some(rest.to_string());
                 Ok(())
             }
-            "MEM" => sample(&values[..values.len().min(2)], 2).map(|s| run.samples.push(s)),
+            "MEM" => sample(&values[..values.len().min(2)], 2).map(|s| {
+                main_back.check(run.samples.last(), s, i + 1, None);
+                run.samples.push(s);
+            }),
             "FUNC" => func(&values).map(|f| run.functions.push(f)),
             "CHLD" => match values.split_first() {
                 Some((id, rest)) => sample(rest, 2).map(|s| match children.get(*id) {
-                    Some(&c) => run.children[c].samples.push(s),
+                    Some(&c) => {
+                        let series = &mut run.children[c];
+                        if child_back.check(series.samples.last(), s, i + 1, Some(&series.id)) && unordered_children.last() != Some(&c) {
+                            unordered_children.push(c);
+                        }
+                        series.samples.push(s);
+                    }
                     None => {
                         children.insert(id.to_string(), run.children.len());
                         run.children.push(ChildSeries { id: id.to_string(), samples: vec![s] });
@@ -95,8 +132,26 @@ pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Warnings), LoadError> {
             _ => Err(format!("not an mprof record (expected CMDLINE, MEM, FUNC or CHLD): `{}`", clip(line))),
         };
         if let Err(message) = result {
+            run.skipped_lines += 1;
             warnings.push(message, at);
         }
+    }
+    // Stable sorts: samples at the same time keep their file order.
+    let by_time = |a: &Sample, b: &Sample| a.time_s.total_cmp(&b.time_s);
+    if main_back.count > 0 {
+        run.samples.sort_by(by_time);
+    }
+    unordered_children.sort_unstable();
+    unordered_children.dedup();
+    for &c in &unordered_children {
+        run.children[c].samples.sort_by(by_time);
+    }
+    // Notes go first, in this order (each `push_front` goes before the last).
+    if let Some(note) = child_back.note("CHLD", unordered_children.len()) {
+        warnings.push_front(note.0, note.1);
+    }
+    if let Some(note) = main_back.note("MEM", 0) {
+        warnings.push_front(note.0, note.1);
     }
     if run.samples.is_empty() && run.functions.is_empty() && run.children.is_empty() {
         let why = match warnings.kept.first() {
@@ -106,6 +161,43 @@ pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Warnings), LoadError> {
         return Err(LoadError::new(format!("no memory samples (MEM, FUNC or CHLD lines) in this mprof file{why}"), None));
     }
     Ok((run, warnings))
+}
+
+/// Samples of one kind that are earlier than the sample before them (of
+/// the same process).
+#[derive(Default)]
+struct Backwards {
+    count: u64,
+    /// The first: its line, how far back it went (s), and its child's id.
+    first: Option<(usize, f64, Option<String>)>,
+}
+
+impl Backwards {
+    /// Counts `s` when it is earlier than `previous`; whether it is.
+    fn check(&mut self, previous: Option<&Sample>, s: Sample, line: usize, child: Option<&str>) -> bool {
+        let Some(p) = previous.filter(|p| s.time_s < p.time_s) else { return false };
+        self.count += 1;
+        if self.first.is_none() {
+            self.first = Some((line, p.time_s - s.time_s, child.map(str::to_string)));
+        }
+        true
+    }
+
+    /// The warning, when some sample went back (`children`: how many
+    /// children's series did, for CHLD).
+    fn note(&self, record: &str, children: usize) -> Option<(String, Option<Location>)> {
+        let (line, back_s, child) = self.first.as_ref()?;
+        let of = match child {
+            Some(id) => format!(" in {children} child process(es) (the first of child {id})"),
+            None => String::new(),
+        };
+        let message = format!(
+            "{} {record} sample(s) go back in time{of}: the first is {back_s:.3} s earlier than the one before it; \
+             they are read in time order",
+            self.count
+        );
+        Some((message, Some(Location::LineColumn { line: *line, column: 1 })))
+    }
 }
 
 /// The largest magnitude a time (s) or a memory (MiB) may have: past it
@@ -142,7 +234,17 @@ fn func(values: &[&str]) -> Result<FuncSpan, String> {
         Some(l) => Some(l.parse::<u32>().map_err(|_| format!("stack level `{}` is not a count", clip(l)))?),
         None => None,
     };
-    Ok(FuncSpan { name: values[0].to_string(), start: sample(&values[1..3], 2)?, end: sample(&values[3..5], 2)?, level })
+    let (start, end) = (sample(&values[1..3], 2)?, sample(&values[3..5], 2)?);
+    if end.time_s < start.time_s {
+        return Err(format!(
+            "FUNC `{}` ends {:.3} s before it starts (at {} s, started at {} s): left out",
+            clip(values[0]),
+            start.time_s - end.time_s,
+            end.time_s,
+            start.time_s
+        ));
+    }
+    Ok(FuncSpan { name: values[0].to_string(), start, end, level })
 }
 
 /// At most 60 characters of a line, for messages.
@@ -167,6 +269,16 @@ pub struct MprofSummary {
     pub fit_start_mib: Option<f64>,
     /// Per function name, largest total growth first.
     pub functions: Vec<FunctionGrowth>,
+    /// Per child process, largest peak first.
+    pub children: Vec<ChildSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChildSummary {
+    pub id: String,
+    pub sample_count: usize,
+    /// The child's largest sample.
+    pub peak: Option<Sample>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -181,10 +293,7 @@ pub struct FunctionGrowth {
 pub fn summarize(run: &MprofRun) -> MprofSummary {
     let first = run.samples.iter().map(|s| s.time_s).fold(f64::INFINITY, f64::min);
     let last = run.samples.iter().map(|s| s.time_s).fold(f64::NEG_INFINITY, f64::max);
-    let peak = run.samples.iter().copied().fold(None, |best: Option<Sample>, s| match best {
-        Some(b) if b.mem_mib >= s.mem_mib => Some(b),
-        _ => Some(s),
-    });
+    let peak = peak_of(&run.samples);
     let mut functions: Vec<FunctionGrowth> = Vec::new();
     let mut by_name: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for f in &run.functions {
@@ -204,6 +313,10 @@ pub fn summarize(run: &MprofRun) -> MprofSummary {
     }
     functions.sort_by(|a, b| b.total_growth_mib.total_cmp(&a.total_growth_mib).then(a.name.cmp(&b.name)));
     let fit = fit(&run.samples);
+    let mut children: Vec<ChildSummary> =
+        run.children.iter().map(|c| ChildSummary { id: c.id.clone(), sample_count: c.samples.len(), peak: peak_of(&c.samples) }).collect();
+    let peak_mib = |c: &ChildSummary| c.peak.map_or(f64::NEG_INFINITY, |p| p.mem_mib);
+    children.sort_by(|a, b| peak_mib(b).total_cmp(&peak_mib(a)).then_with(|| a.id.cmp(&b.id)));
     MprofSummary {
         sample_count: run.samples.len(),
         duration_s: if run.samples.is_empty() { 0.0 } else { last - first },
@@ -211,7 +324,16 @@ pub fn summarize(run: &MprofRun) -> MprofSummary {
         slope_mib_per_s: fit.map(|(slope, _)| slope),
         fit_start_mib: fit.map(|(_, start)| start),
         functions,
+        children,
     }
+}
+
+/// The largest sample (the earliest of equal ones).
+fn peak_of(samples: &[Sample]) -> Option<Sample> {
+    samples.iter().copied().fold(None, |best: Option<Sample>, s| match best {
+        Some(b) if b.mem_mib >= s.mem_mib => Some(b),
+        _ => Some(s),
+    })
 }
 
 /// Least-squares line of memory over time: its slope (MiB/s) and its value
@@ -282,6 +404,57 @@ mod tests {
         assert!((s.fit_start_mib.unwrap() - 10.5).abs() < 1e-9);
         assert_eq!(s.functions[0].name, "__main__.f");
         assert!((s.functions[0].total_growth_mib - 2.0).abs() < 1e-9);
+    }
+
+    /// A sample earlier than the one before it: kept, put in time order,
+    /// and one warning names the first; the start, the peak's time and
+    /// the slope read the samples as they happened.
+    #[test]
+    fn samples_that_go_back_in_time_are_read_in_time_order() {
+        let text = "MEM 10.0 103.0\nMEM 12.0 104.0\nMEM 13.0 101.5\nMEM 14.0 105.0\nMEM 9.0 100.0\nMEM 15.0 106.0\n\
+                    CHLD 7 1.0 100.0\nCHLD 7 2.0 99.0\nCHLD 8 5.0 100.0\n";
+        let (run, warnings) = parse(text.as_bytes()).unwrap();
+        let times: Vec<f64> = run.samples.iter().map(|s| s.time_s).collect();
+        assert_eq!(times, [100.0, 101.5, 103.0, 104.0, 105.0, 106.0]);
+        assert_eq!(run.start_s(), Some(100.0));
+        assert_eq!(run.children[0].samples.iter().map(|s| s.time_s).collect::<Vec<_>>(), [99.0, 100.0]);
+        assert_eq!((warnings.total, run.skipped_lines), (2, 0));
+        let notes: Vec<String> = warnings.kept.iter().map(|w| w.to_string()).collect();
+        assert!(
+            notes[0].starts_with("2 MEM sample(s) go back in time: the first is 2.500 s earlier") && notes[0].contains("line 3"),
+            "{notes:?}"
+        );
+        assert!(notes[1].contains("1 CHLD sample(s) go back in time in 1 child process(es) (the first of child 7)"), "{notes:?}");
+        assert!(notes[1].contains("line 8"), "{notes:?}");
+        let s = summarize(&run);
+        assert_eq!(s.peak.map(|p| p.time_s - run.start_s().unwrap()), Some(6.0));
+        // Memory rises with time once the samples are in order.
+        assert!(s.slope_mib_per_s.unwrap() > 0.5, "{s:?}");
+        assert!((s.fit_start_mib.unwrap() - 9.0).abs() < 1.0, "{s:?}");
+        // In order: no note.
+        let (_, w) = parse(b"MEM 1 1\nMEM 1 1\nMEM 2 2\n").unwrap();
+        assert!(w.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn a_function_that_ends_before_it_starts_is_left_out() {
+        let text = "MEM 1.0 100.0\nFUNC m.f 1.0 100.5 5.0 100.2 0\nFUNC m.g 1.0 100.1 2.0 100.3\n";
+        let (run, warnings) = parse(text.as_bytes()).unwrap();
+        assert_eq!(run.functions.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["m.g"]);
+        assert_eq!(run.skipped_lines, 1);
+        let w = warnings.kept[0].to_string();
+        assert!(w.contains("FUNC `m.f` ends 0.300 s before it starts") && w.contains("left out") && w.contains("line 2"), "{w}");
+        assert_eq!(summarize(&run).functions.len(), 1);
+    }
+
+    #[test]
+    fn children_are_summarized_by_peak() {
+        let (run, _) = parse(b"MEM 1 100\nCHLD 11 5.0 100.5\nCHLD 12 9.0 100.6\nCHLD 11 7.0 101.0\nCHLD 12 3.0 101.2\n").unwrap();
+        let s = summarize(&run);
+        let got: Vec<(&str, usize, Option<f64>)> =
+            s.children.iter().map(|c| (c.id.as_str(), c.sample_count, c.peak.map(|p| p.mem_mib))).collect();
+        assert_eq!(got, [("12", 2, Some(9.0)), ("11", 2, Some(7.0))]);
+        assert_eq!(s.children[0].peak.unwrap().time_s, 100.6);
     }
 
     #[test]
