@@ -273,7 +273,7 @@ pub fn refusal_from_head(head: &[u8]) -> Option<LoadError> {
     let first = body.iter().position(|b| !b.is_ascii_whitespace())?;
     match body[first] {
         b'{' | b'[' | 0x80 => None,
-        _ => load_plain(body).err(),
+        _ => load_plain(head).err(),
     }
 }
 
@@ -285,6 +285,13 @@ fn load_plain(bytes: &[u8]) -> Result<Loaded, LoadError> {
     };
     if matches!(body, [b'{' | b'[', 0, ..]) {
         return Err(not_a_snapshot(body)); // UTF-16 without a byte-order mark
+    }
+    if body.len() < bytes.len() && body.starts_with(b"\x1F\x8B") {
+        return Err(LoadError::new(
+            "gzip data behind a UTF-8 byte-order mark (EF BB BF): the compressed file was saved as text by something; \
+             remove its first 3 bytes (`tail -c +4 FILE > FILE.gz`) or export it again",
+            Some(Location::Byte(0)),
+        ));
     }
     match body[first] {
         b'{' => with_lone_surrogates(body, v1::parse),
@@ -496,8 +503,9 @@ mod tests {
         let doc = br#"{"format":"heapscope","version":1}"#;
         let utf16le: Vec<u8> = doc.iter().flat_map(|&b| [b, 0]).collect();
         let utf16be: Vec<u8> = doc.iter().flat_map(|&b| [0, b]).collect();
-        let cases: [(Vec<u8>, &str); 8] = [
+        let cases: [(Vec<u8>, &str); 9] = [
             (gz(&[&gz(&[doc])]), "gzip-compressed twice"),
+            ([b"\xEF\xBB\xBF".as_slice(), &gz(&[doc])].concat(), "gzip data behind a UTF-8 byte-order mark"),
             (b"BZh91AY&SY".to_vec(), "bzip2-compressed"),
             (b"\xFD7zXZ\x00\x00".to_vec(), "xz-compressed"),
             (b"\x28\xB5\x2F\xFD\x00".to_vec(), "zstd-compressed"),
@@ -510,6 +518,9 @@ mod tests {
             let e = load(&bytes).unwrap_err();
             assert!(e.to_string().contains(what), "{what}: {e}");
             assert_eq!(e.0.location, Some(Location::Byte(0)), "{what}");
+            if let Some(early) = refusal_from_head(&bytes[..bytes.len().min(64)]) {
+                assert_eq!(early.to_string(), e.to_string(), "{what}: refused at its first bytes as when read whole");
+            }
         }
     }
 

@@ -155,7 +155,7 @@ fn json_error_with(e: &serde_json::Error, big_integer: Option<&str>) -> LoadErro
     let at = Some(Location::LineColumn { line: e.line(), column: e.column() });
     if let Some(number) = big_integer {
         let shown: String = number.chars().take(40).collect();
-        return LoadError::new(format!("integer too large: {shown} does not fit in 64 bits"), at);
+        return LoadError::new(format!("integer too large: {shown} is outside the signed 64-bit range (−2^63 to 2^63 − 1)"), at);
     }
     let what = match e.classify() {
         Category::Eof => "the file ends too early (truncated?)".to_string(),
@@ -557,6 +557,38 @@ mod tests {
         assert_eq!(load(&gz).unwrap().snapshot.heap.unwrap().object_count(), 3);
     }
 
+    /// A value of another type in a flat array names its section, record
+    /// and field, whole or streamed.
+    #[test]
+    fn a_wrong_value_in_a_record_names_its_field() {
+        for (heap, says) in [
+            (r#""objects": [1,0,16,0,-1,-1, 2,0,1.5,0,-1,-1], "references": [], "roots": []"#, "field `size` of heap.objects record 1"),
+            (r#""objects": [1,0,16,0,-1,-1], "references": [0,0,"x",-1], "roots": []"#, "field `kind` of heap.references record 0"),
+            (r#""objects": [1,0,16,0,-1,-1], "references": [], "roots": [0,0,-1,true]"#, "field `excess` of heap.roots record 0"),
+        ] {
+            let text = format!(r#"{{"format": "heapscope", "version": 1, "heap": {{{heap}}}, "strings": [""]}}"#);
+            let e = load(text.as_bytes()).unwrap_err().to_string();
+            assert!(e.contains(says) && e.contains("expected an integer"), "{says}: {e}");
+            let streamed = crate::load::load_source(&text.as_bytes(), &crate::load::LoadOptions::default()).unwrap_err().to_string();
+            assert_eq!(streamed, e);
+        }
+    }
+
+    /// Every object at a shared address is said to share it with the first
+    /// one there (the third used to be named after the second).
+    #[test]
+    fn objects_sharing_an_address_name_the_first() {
+        let text = doc(
+            r#"{"objects": [100,1,8,0,-1,-1, 100,1,8,0,-1,-1, 100,1,8,0,-1,-1], "references": [], "roots": []}"#,
+            r#"["", "builtins.int"]"#,
+        );
+        let warnings: Vec<String> = load(text.as_bytes()).unwrap().warnings.iter().map(|w| w.to_string()).collect();
+        for record in [1, 2] {
+            let expected = format!("address 0x64 is also used by object 0; diffs match the first (in heap.objects record {record})");
+            assert!(warnings.contains(&expected), "missing {expected:?} in {warnings:#?}");
+        }
+    }
+
     #[test]
     fn bad_records_are_warnings() {
         let text = doc(
@@ -701,7 +733,7 @@ mod tests {
         for big in ["18446744073709551616", "9223372036854775808", "-99999999999999999999"] {
             let text = format!(r#"{{"format": "heapscope", "version": 1, "heap": {{"objects": [1, 2, {big}, 0, -1, -1]}}}}"#);
             let e = load(text.as_bytes()).unwrap_err().to_string();
-            assert!(e.starts_with(&format!("integer too large: {big} does not fit in 64 bits")), "{e}");
+            assert!(e.starts_with(&format!("integer too large: {big} is outside the signed 64-bit range")), "{e}");
             assert!(e.contains("line 1, column"), "{e}");
         }
         let e = load(br#"{"format": "heapscope", "version": 1, "heap": {"objects": [1, 2, 1.5e3, 0, -1, -1]}}"#).unwrap_err().to_string();

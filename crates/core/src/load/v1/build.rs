@@ -220,11 +220,14 @@ impl Document {
         let distinct = increasing(&raw.address) || distinct_by_bitmap(&raw.address) == Some(true);
         let mut seen: AddressMap<u32> = AddressMap::with_capacity_and_hasher(if distinct { 0 } else { n }, Default::default());
         for (i, &a) in raw.address.iter().enumerate().filter(|_| !distinct) {
-            if let Some(first) = seen.insert(a, i as u32) {
+            if let Some(&first) = seen.get(&a) {
+                // Named by the first object at the address, however many follow.
                 self.warnings.push(
                     format!("address {a:#x} is also used by object {first}; diffs match the first"),
                     Some(Location::Record { section: "heap.objects", index: i as u64 }),
                 );
+            } else {
+                seen.insert(a, i as u32);
             }
         }
         drop(seen);

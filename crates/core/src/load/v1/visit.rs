@@ -239,10 +239,55 @@ pub(super) fn process_info(value: serde_json::Value) -> ProcessInfo {
     ProcessInfo { fields, environment: crate::load::environment::python_environment(&value) }
 }
 
+/// One integer of a flat array: a value of another type is named by its
+/// section, record and field (`a floating point 1.5, expected an integer:
+/// field `size` of heap.objects record 0`).
+struct IntSeed<'a> {
+    section: &'static str,
+    record: u64,
+    field: Option<&'a String>,
+}
+
+impl<'de> DeserializeSeed<'de> for IntSeed<'_> {
+    type Value = i64;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<i64, D::Error> {
+        d.deserialize_i64(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IntSeed<'_> {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self.field {
+            Some(field) => write!(f, "an integer: field `{}` of {} record {}", clip_name(field), self.section, self.record),
+            None => write!(f, "an integer: {} record {}", self.section, self.record),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+    }
+}
+
+/// A field name is the file's text: at most 40 characters of it in a message.
+fn clip_name(name: &str) -> String {
+    match name.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &name[..end]),
+        None => name.to_string(),
+    }
+}
+
 /// Streams one flat integer array, calling `sink` with each full record.
 pub(super) struct FlatSeed<'a, F> {
     pub(super) width: usize,
     pub(super) section: &'static str,
+    /// The record's field names (`meta`), for what a wrong value says.
+    pub(super) fields: &'a [String],
     pub(super) sink: &'a mut F,
 }
 
@@ -264,7 +309,7 @@ impl<'de, F: FnMut(u64, &[i64])> Visitor<'de> for FlatSeed<'_, F> {
         let mut record = [0i64; MAX_RECORD_WIDTH];
         let mut filled = 0;
         let mut index = 0u64;
-        while let Some(v) = seq.next_element::<i64>()? {
+        while let Some(v) = seq.next_element_seed(IntSeed { section: self.section, record: index, field: self.fields.get(filled) })? {
             record[filled] = v;
             filled += 1;
             if filled == self.width {
@@ -420,18 +465,33 @@ impl<'de> Visitor<'de> for HeapSeed<'_> {
                     let bits = FlagBits::of(meta.object_flags.as_ref()).map_err(de::Error::custom)?;
                     *tracebacks_seen = layout.at[5].is_some();
                     let mut sink = objects_sink(&layout, &bits, heap, warnings);
-                    map.next_value_seed(FlatSeed { width: layout.width, section: "heap.objects", sink: &mut sink })?;
+                    map.next_value_seed(FlatSeed {
+                        width: layout.width,
+                        section: "heap.objects",
+                        fields: &meta.object_fields,
+                        sink: &mut sink,
+                    })?;
                 }
                 "references" => {
                     let layout = references_layout(meta)?;
                     let kinds = reference_kinds(meta);
                     let mut sink = references_sink(&layout, &kinds, heap, warnings);
-                    map.next_value_seed(FlatSeed { width: layout.width, section: "heap.references", sink: &mut sink })?;
+                    map.next_value_seed(FlatSeed {
+                        width: layout.width,
+                        section: "heap.references",
+                        fields: &meta.reference_fields,
+                        sink: &mut sink,
+                    })?;
                 }
                 "roots" => {
                     let layout = roots_layout(meta)?;
                     let mut sink = roots_sink(&layout, heap);
-                    map.next_value_seed(FlatSeed { width: layout.width, section: "heap.roots", sink: &mut sink })?;
+                    map.next_value_seed(FlatSeed {
+                        width: layout.width,
+                        section: "heap.roots",
+                        fields: &meta.root_fields,
+                        sink: &mut sink,
+                    })?;
                 }
                 "changed_during_dump" => {
                     if map.next_value::<serde_json::Value>()? == serde_json::Value::Bool(true) {
@@ -485,7 +545,12 @@ impl<'de> Visitor<'de> for TracemallocSeed<'_> {
                         });
                         t.frames.push(Frame { filename: str_id(layout.get(r, 0, -1)), lineno });
                     };
-                    map.next_value_seed(FlatSeed { width: layout.width, section: "tracemalloc.frames", sink: &mut sink })?;
+                    map.next_value_seed(FlatSeed {
+                        width: layout.width,
+                        section: "tracemalloc.frames",
+                        fields: &meta.frame_fields,
+                        sink: &mut sink,
+                    })?;
                 }
                 "tracebacks" => t.tracebacks = map.next_value()?,
                 "traceback_total_nframe" => {
@@ -504,7 +569,12 @@ impl<'de> Visitor<'de> for TracemallocSeed<'_> {
                             _ => warnings.push(format!("trace ({domain}, {size}, {tb}) is out of range; skipped"), at()),
                         }
                     };
-                    map.next_value_seed(FlatSeed { width: layout.width, section: "tracemalloc.traces", sink: &mut sink })?;
+                    map.next_value_seed(FlatSeed {
+                        width: layout.width,
+                        section: "tracemalloc.traces",
+                        fields: &meta.trace_fields,
+                        sink: &mut sink,
+                    })?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
