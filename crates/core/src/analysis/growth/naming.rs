@@ -240,7 +240,13 @@ impl<'a> NamingView<'a> {
             }
             // A bound built-in method's object: `warnings._showwarnmsg_impl.__self__`.
             (RefKind::Internal, Some("__self__")) => ".__self__".to_string(),
-            (kind, name) => kind.display(name),
+            // Every other step is `.x`, `[x]` or `<x>` (`render<internal>`,
+            // a dict's key: `_CONNECTIONS<key>[0]`), never a bare word run
+            // into the name before it.
+            (kind, name) => match kind.display(name) {
+                d if d.starts_with(['.', '[', '<']) => d,
+                d => format!("<{d}>"),
+            },
         })
     }
 
@@ -398,4 +404,27 @@ fn unquote(n: &str) -> &str {
 /// `builtins.list` → `list`; other names stay qualified.
 pub fn short_type(t: &str) -> &str {
     t.strip_prefix("builtins.").unwrap_or(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Analysis;
+
+    /// A step of every kind joins the name with a separator: objects in a
+    /// tuple key of a module's dict were named `` `__main__._CONNECTIONSkey[0]` ``.
+    #[test]
+    fn steps_through_dict_keys_read_apart() {
+        // module __main__ → its dict → ['_CONNECTIONS'] dict → key tuple → [0] Conn
+        let text = r#"{"format": "heapscope", "version": 1, "strings": ["", "builtins.module", "__main__", "builtins.dict", "'_CONNECTIONS'", "builtins.tuple", "__main__.Conn", "0"],
+            "heap": {"objects": [1,1,64,3,2,-1, 2,3,64,1,-1,-1, 3,3,64,1,-1,-1, 4,5,48,1,-1,-1, 5,6,48,1,-1,-1],
+                     "references": [0,1,13,-1, 1,2,2,4, 2,3,3,-1, 3,4,4,7],
+                     "roots": [0,0,2,0]}}"#;
+        let snapshot = crate::load::load(text.as_bytes()).unwrap().snapshot;
+        let heap = snapshot.heap.as_ref().unwrap();
+        let a = Analysis::of_heap(&snapshot, heap);
+        let view = NamingView::new(&snapshot, heap, &a.types, &a.roots);
+        assert_eq!(view.python_name(3).as_deref(), Some("__main__._CONNECTIONS<key>"));
+        assert_eq!(view.python_name(4).as_deref(), Some("__main__._CONNECTIONS<key>[0]"));
+    }
 }
