@@ -285,8 +285,10 @@ pub fn retainers(
         if paths.step_bound_reached {
             let listed: usize = paths.paths.iter().map(|p| p.steps.len()).sum();
             out.line(&format!(
-                "(the path search stopped after {} paths: they hold {} references, the most one answer lists; there may be more paths)",
+                "(the path search stopped after {} path{}: {} {} references, the most one answer lists; there may be more paths)",
                 paths.paths.len(),
+                if paths.paths.len() == 1 { "" } else { "s" },
+                if paths.paths.len() == 1 { "it holds" } else { "they hold" },
                 format_count(listed as u64)
             ))?;
         } else {

@@ -16,6 +16,8 @@ mod prefetch;
 pub mod strings;
 pub mod synth;
 #[cfg(test)]
+mod test_heap;
+#[cfg(test)]
 mod test_rng;
 pub mod timestamp;
 pub mod units;

@@ -579,26 +579,7 @@ mod tests {
                 edges.extend([(at(i), at(i + 1)), (at(i), at(i + 2))]);
             }
         }
-        let objects = (1 + count * n) as usize;
-        let (from, to): (Vec<u32>, Vec<u32>) = edges.into_iter().unzip();
-        let labels = vec![EdgeLabel::new(RefKind::Attribute, NO_STRING); from.len()];
-        let heap = Heap {
-            address: (0..objects as u64).collect(),
-            type_name: vec![NO_STRING; objects],
-            size_bytes: vec![16; objects],
-            flags: vec![0; objects],
-            description: vec![NO_STRING; objects],
-            traceback: vec![u32::MAX; objects],
-            graph: Graph::from_edges(objects, from, to, labels),
-            roots: vec![Root { object: 0, kind: RootKind::Module, name: NO_STRING, excess: 0 }],
-        };
-        let s = Snapshot {
-            format: SourceFormat::HeapscopeV1,
-            process: Default::default(),
-            strings: StringTable::new(),
-            heap: Some(heap),
-            tracemalloc: None,
-        };
+        let s = crate::test_heap::snapshot_of_edges((1 + count * n) as usize, edges, 16);
         let heap = s.heap.as_ref().unwrap();
         let a = Analysis::of_heap(&s, heap);
         work::take();
@@ -620,27 +601,7 @@ mod tests {
     /// two-object cycle are not tried one by one.
     #[test]
     fn single_breaks_are_found_and_twins_are_not_tried() {
-        let build = |objects: usize, edges: Vec<(u32, u32)>| {
-            let (from, to): (Vec<u32>, Vec<u32>) = edges.into_iter().unzip();
-            let labels = vec![EdgeLabel::new(RefKind::Attribute, NO_STRING); from.len()];
-            let heap = Heap {
-                address: (0..objects as u64).collect(),
-                type_name: vec![NO_STRING; objects],
-                size_bytes: vec![16; objects],
-                flags: vec![0; objects],
-                description: vec![NO_STRING; objects],
-                traceback: vec![u32::MAX; objects],
-                graph: Graph::from_edges(objects, from, to, labels),
-                roots: vec![Root { object: 0, kind: RootKind::Module, name: NO_STRING, excess: 0 }],
-            };
-            Snapshot {
-                format: SourceFormat::HeapscopeV1,
-                process: Default::default(),
-                strings: StringTable::new(),
-                heap: Some(heap),
-                tracemalloc: None,
-            }
-        };
+        let build = |objects: usize, edges: Vec<(u32, u32)>| crate::test_heap::snapshot_of_edges(objects, edges, 16);
         // 0 → 1 → 2 → 3 → 1, and 1 → 3: every loop goes through 3 → 1.
         let s = build(4, vec![(0, 1), (1, 2), (2, 3), (3, 1), (1, 3)]);
         let heap = s.heap.as_ref().unwrap();

@@ -273,32 +273,10 @@ fn materialize(
 mod tests {
     use super::*;
     use crate::analysis::strong_view::Exclusions;
-    use crate::graph::{EdgeLabel, Graph};
-    use crate::model::{Root, RootKind, SourceFormat};
-    use crate::strings::{StringTable, NO_STRING};
     use crate::Analysis;
 
-    /// Object 0 (a module root) and `count` objects joined by `edges`.
     fn heap_of(count: usize, edges: Vec<(u32, u32)>) -> Snapshot {
-        let (from, to): (Vec<u32>, Vec<u32>) = edges.into_iter().unzip();
-        let labels = vec![EdgeLabel::new(RefKind::Attribute, NO_STRING); from.len()];
-        let heap = Heap {
-            address: (0..count as u64).collect(),
-            type_name: vec![NO_STRING; count],
-            size_bytes: vec![8; count],
-            flags: vec![0; count],
-            description: vec![NO_STRING; count],
-            traceback: vec![u32::MAX; count],
-            graph: Graph::from_edges(count, from, to, labels),
-            roots: vec![Root { object: 0, kind: RootKind::Module, name: NO_STRING, excess: 0 }],
-        };
-        Snapshot {
-            format: SourceFormat::HeapscopeV1,
-            process: Default::default(),
-            strings: StringTable::new(),
-            heap: Some(heap),
-            tracemalloc: None,
-        }
+        crate::test_heap::snapshot_of_edges(count, edges, 8)
     }
 
     /// A root over two chains `a` and `b` of `n` rungs, each rung joined both

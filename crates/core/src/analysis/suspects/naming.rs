@@ -262,6 +262,17 @@ impl Ctx<'_> {
     /// What holds `o`, in Python's words (see [`Holder`]).
     pub fn holder(&self, o: ObjIdx) -> Holder {
         let holder = self.holder_at(o, 2);
+        // An attribute of a descriptor is named through the class attribute
+        // that is the descriptor (`Request.body._values`, not
+        // `Field._values` for every field of every class); it is still the
+        // descriptor's own attribute (`self._values` in its methods).
+        if let Holder::InstanceAttribute { name, .. } = &holder {
+            if let Some((class, attribute)) =
+                self.holder_object(o).filter(|&obj| self.is_descriptor(obj)).and_then(|obj| self.class_attribute_of(obj))
+            {
+                return Holder::InstanceAttribute { class: format!("{class}.{attribute}"), name: name.clone() };
+            }
+        }
         // An attribute of a standard-library object (a `ChainMap`'s `maps`,
         // an `asyncio.Event`'s `_waiters`, a `CookieJar`'s `_cookies`) is
         // named by where the application keeps that object, when it does.
@@ -271,6 +282,39 @@ impl Ctx<'_> {
             }
         }
         holder
+    }
+
+    /// Whether `obj`'s class (or one of the first classes of its MRO)
+    /// defines `__get__`, `__set__` or `__delete__`.
+    fn is_descriptor(&self, obj: ObjIdx) -> bool {
+        let g = &self.heap.graph;
+        let named = |l: EdgeLabel, names: &[&str]| self.label_name(l).is_some_and(|n| names.contains(&n.as_str()));
+        let Some(class) =
+            g.out_refs(obj).take(32).find(|&(_, l)| l.kind() == RefKind::Internal && named(l, &["__class__"])).map(|(t, _)| t)
+        else {
+            return false;
+        };
+        let mro = g.out_refs(class).find(|&(_, l)| l.kind() == RefKind::Mro).map(|(t, _)| t);
+        let classes = std::iter::once(class).chain(mro.into_iter().flat_map(|m| g.successors(m).iter().copied().take(8)));
+        classes.filter(|&c| self.is_type_object(c)).any(|c| {
+            g.out_refs(c).filter(|&(_, l)| l.kind() == RefKind::ClassDict).any(|(dict, _)| {
+                g.out_refs(dict).take(4096).any(|(_, l)| l.kind() == RefKind::DictValue && named(l, &["__get__", "__set__", "__delete__"]))
+            })
+        })
+    }
+
+    /// The class and attribute name under which a class's namespace holds
+    /// `obj` (`(Request, body)`), if one does.
+    fn class_attribute_of(&self, obj: ObjIdx) -> Option<(String, String)> {
+        let g = &self.heap.graph;
+        g.incoming(obj).take(64).find_map(|(src, e)| {
+            let label = g.label(e);
+            if label.kind() != RefKind::DictValue || !label.is_strong() {
+                return None;
+            }
+            let class = self.class_of_dict(src)?;
+            Some((self.class_qualname(class), self.label_name(label)?))
+        })
     }
 
     /// The application's name for `obj`, an instance of a standard-library

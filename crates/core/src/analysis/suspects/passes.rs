@@ -167,6 +167,13 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
         if types.names[best] == "builtins.function" && class_body(cx, o, children) {
             continue;
         }
+        // A class's namespace that dominates items it does not refer to
+        // holds them through its attributes' objects (instances kept as
+        // keys by two descriptors of one class): those objects' own
+        // containers are the suspects, not "`__dict__` of class".
+        if cx.class_of_dict(o).is_some() && !held_directly(cx, o, children, best as u32) {
+            continue;
+        }
         // The container's own table grows with its items: a set of 20,000
         // short ids keeps a 2 MB table beside 1.6 MB of strings, all of
         // it held for the items.
@@ -190,6 +197,13 @@ pub(crate) fn accumulations(cx: &Ctx, n: usize) -> Vec<Accumulation> {
         out.push(Accumulation { container, node: o, type_id: best as u32, count, item_bytes, example });
     }
     out
+}
+
+/// Whether `o` refers to any of the first few of its dominator-tree
+/// `children` of type `item` itself.
+fn held_directly(cx: &Ctx, o: ObjIdx, children: &[ObjIdx], item: u32) -> bool {
+    let items: Vec<ObjIdx> = children.iter().copied().filter(|&c| cx.types.type_of(c) == item).take(8).collect();
+    cx.heap.graph.out_refs(o).take(4096).any(|(t, _)| items.contains(&t))
 }
 
 /// The bytes `o` keeps alive only through what it refers to: its children
@@ -1159,8 +1173,20 @@ pub(crate) fn key_template(repr: &str) -> Option<String> {
     }
     let mut out = String::with_capacity(repr.len());
     let (mut run, mut digit) = (String::new(), false);
+    // A run with a digit is an id (`#`); a word before its digits stays
+    // (`'doc17'` → `'doc#'`) unless it could be hex (`'deadbeef42'` → `'#'`).
     let flush = |out: &mut String, run: &mut String, digit: &mut bool| {
-        out.push_str(if *digit { "#" } else { run });
+        let word = run.trim_end_matches(|c: char| c.is_ascii_digit());
+        let prefixed =
+            *digit && !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphabetic()) && !word.bytes().all(|b| b.is_ascii_hexdigit());
+        match (*digit, prefixed) {
+            (true, true) => {
+                out.push_str(word);
+                out.push('#');
+            }
+            (true, false) => out.push('#'),
+            (false, _) => out.push_str(run),
+        }
         run.clear();
         *digit = false;
     };
@@ -1265,7 +1291,13 @@ mod tests {
         assert_eq!(t("'req-1041'").as_deref(), Some("'req-#'"));
         assert_eq!(t("'tenant_plugin_req_17'").as_deref(), Some("'tenant_plugin_req_#'"));
         assert_eq!(t("'3f2a9c1e-5b7d-4c2a-9e1f-0a1b2c3d4e5f'").as_deref(), Some("'#-#-#-#-#'"));
-        assert_eq!(t("'text/html /search?q=item17'").as_deref(), Some("'text/html /search?q=#'"));
+        assert_eq!(t("'text/html /search?q=item17'").as_deref(), Some("'text/html /search?q=item#'"));
+        assert_eq!(t("'doc2999'").as_deref(), Some("'doc#'"));
+        assert_eq!(t("'user_42'").as_deref(), Some("'user_#'"));
+        // hex runs, and letters after digits, are ids whole
+        assert_eq!(t("'deadbeef42'").as_deref(), Some("'#'"));
+        assert_eq!(t("'42abc'").as_deref(), Some("'#'"));
+        assert_eq!(t("'v2beta'").as_deref(), Some("'#'"));
         assert_eq!(t("\"it's 42\"").as_deref(), Some("\"it's #\""));
         // timestamps, id(obj), 64-bit ids
         assert_eq!(t("1764260000.123456").as_deref(), Some("<float>"));
