@@ -13,8 +13,10 @@ fn frames(tb: &TracebackKey) -> Vec<wire::Frame> {
     tb.iter().map(|f| wire::Frame { filename: f.filename.to_string(), lineno: f.lineno }).collect()
 }
 
+/// What `str(Traceback)` shows: its oldest frame (`Traceback[0]`; the key
+/// holds the frames most recent first, tracemalloc's internal order).
 fn where_(tb: &TracebackKey) -> String {
-    tb.first().map_or("<no frame>".to_string(), |f| format!("{}:{}", f.filename, f.lineno))
+    tb.last().map_or("<no frame>".to_string(), |f| format!("{}:{}", f.filename, f.lineno))
 }
 
 /// `tracemalloc.Filter`s by filename pattern and `DomainFilter`s, in that order.
@@ -98,7 +100,8 @@ pub fn tracemalloc(o: &Opened, older: Option<&Opened>, out: &mut Out, opts: &Opt
     for (line, stat) in &rows {
         out.line(line)?;
         if show_traceback {
-            for f in &stat.traceback {
+            // Oldest first, as `Traceback.format()` lists them.
+            for f in stat.traceback.iter().rev() {
                 out.line(&format!("    {}:{}", f.filename, f.lineno))?;
             }
         }

@@ -191,6 +191,19 @@ fn tracemalloc_matches_python_statistics() {
     // An empty answer says why, in the table.
     let o = run(&["tracemalloc", &after, "--exclude-domain", "0"]);
     assert!(o.status.success() && String::from_utf8_lossy(&o.stdout).contains("no trace passes the filters"), "{}", stderr(&o));
+    // Grouped by traceback, a row reads as `str(Statistic)`: its oldest
+    // frame (two tracebacks called from different lines read apart), then
+    // the frames oldest first, as `Traceback.format()` lists them.
+    let o = run(&["tracemalloc", &after, "--group-by", "traceback", "--limit", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let first = &expected["after"]["traceback/False"][0][0];
+    let oldest = first.as_array().unwrap().last().unwrap();
+    let at = |f: &serde_json::Value| format!("{}:{}", f[0].as_str().unwrap(), f[1]);
+    assert!(text.starts_with(&format!("{}: size=", at(oldest))), "{text}");
+    let listed: Vec<&str> = text.lines().skip(1).map(str::trim).collect();
+    let frames: Vec<String> = first.as_array().unwrap().iter().rev().map(at).collect();
+    assert_eq!(listed, frames);
     let o = run(&["tracemalloc", &after, "--group-by", "traceback", "--cumulative"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cumulative"), "{}", stderr(&o));

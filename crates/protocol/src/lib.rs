@@ -562,7 +562,8 @@ pub struct SuggestedBreak {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AllocationRow {
-    /// `file:line` frames, most recent first (one for lineno/filename).
+    /// `file:line` frames, oldest first as `Traceback.format()` lists them
+    /// (the first is what `str(Statistic)` shows; one for lineno/filename).
     pub frames: Vec<String>,
     pub size_bytes: u64,
     pub count: u64,

@@ -212,8 +212,11 @@ pub fn cycle_detail(v: &HeapView, index: usize, c: &Cycle) -> CycleDetail {
 /// A statistic or a difference as a row; grouped by file, tracemalloc keys
 /// carry line 0, so the file is shown alone.
 pub fn allocation_row(key: &tm::TracebackKey, by: tm::GroupBy, size_bytes: u64, count: u64, diff: Option<(i64, i64)>) -> AllocationRow {
+    // Oldest first, as `Traceback.format()` lists them; the first is what
+    // `str(Statistic)` shows.
     let frames = key
         .iter()
+        .rev()
         .map(|f| if by == tm::GroupBy::Filename { f.filename.to_string() } else { format!("{}:{}", f.filename, f.lineno) })
         .collect();
     let (size_diff_bytes, count_diff) = diff.unwrap_or((0, 0));

@@ -250,7 +250,7 @@ fn render(a: &Answer) -> String {
         ),
         Answer::Allocations { rows, total_bytes, total_count, compared } => format!(
             "{total_bytes} B in {total_count} compared {compared} [{}]",
-            list(rows, |r| format!("{}:{}:{}:{:+}:{:+}", r.frames.join("<"), r.size_bytes, r.count, r.size_diff_bytes, r.count_diff))
+            list(rows, |r| format!("{}:{}:{}:{:+}:{:+}", r.frames.join(">"), r.size_bytes, r.count, r.size_diff_bytes, r.count_diff))
         ),
         Answer::AllocationTree { root } => {
             fn node(n: &heapscope_protocol::FlameNode) -> String {
@@ -438,7 +438,7 @@ fn cases() -> Vec<(&'static [&'static str], Query, &'static str)> {
         (
             &["traces", "traces_before"],
             Query::Allocations { grouping: AllocationGrouping::Traceback, cumulative: false, compare: true, limit: 10 },
-            "180 B in 3 compared true [a.py:1:130:2:+70:+1 b.py:2<a.py:1:50:1:+50:+1]",
+            "180 B in 3 compared true [a.py:1:130:2:+70:+1 a.py:1>b.py:2:50:1:+50:+1]",
         ),
         (
             HEAP,
