@@ -85,7 +85,7 @@ fn child_json(path: &Path) {
     let t_dom = step(&mut || dom = Some(dominators::dominator_tree(&view, &roots, &heap.size_bytes)));
     let t_scc = step(&mut || drop(scc::cyclic_components(&view)));
     let (types, dom, dist) = (types.expect("types"), dom.expect("dominators"), dist.expect("distances"));
-    let t_agg = step(&mut || drop(aggregate::aggregate(heap, &types, &dom, Default::default())));
+    let t_agg = step(&mut || drop(aggregate::aggregate(heap, &types, &dom, None, Default::default())));
     let t_owners = step(&mut || drop(Owners::compute(s, heap, &types, &dist, &dom)));
     let n = heap.object_count();
     let m = heap.reference_count();
@@ -157,7 +157,7 @@ fn child(path: &Path) {
         let _c = scc::cyclic_components(&view);
         let t_scc = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let _r = aggregate::aggregate(heap, &types, &dom, Default::default());
+        let _r = aggregate::aggregate(heap, &types, &dom, None, Default::default());
         let t_agg = t.elapsed().as_secs_f64();
         eprintln!("parts: types {t_types:.3} distances {t_dist:.3} dominators {t_dom:.3} scc {t_scc:.3} aggregate {t_agg:.3}");
     }

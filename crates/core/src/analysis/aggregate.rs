@@ -5,6 +5,7 @@
 //! dominates (a list of Nodes holding Nodes is not counted twice).
 
 use crate::analysis::dominators::{DominatorTree, SUPER_ROOT};
+use crate::analysis::owner::Owners;
 use std::collections::HashMap;
 
 use crate::analysis::types::{module_of, TypeIndex};
@@ -37,7 +38,15 @@ pub struct AggregateRow {
 }
 
 /// One row per type (or module), largest retained size first.
-pub fn aggregate(heap: &Heap, types: &TypeIndex, tree: &DominatorTree, options: AggregateOptions) -> Vec<AggregateRow> {
+/// By module, a type's module is the one `owners` found defining it (a
+/// nested class's is its module's), else its name's (`types::module_of`).
+pub fn aggregate(
+    heap: &Heap,
+    types: &TypeIndex,
+    tree: &DominatorTree,
+    owners: Option<&Owners>,
+    options: AggregateOptions,
+) -> Vec<AggregateRow> {
     let n = heap.object_count();
     // Group key of each object.
     let (names, mut key): (Vec<String>, Vec<u32>) = match options.group_by {
@@ -48,9 +57,11 @@ pub fn aggregate(heap: &Heap, types: &TypeIndex, tree: &DominatorTree, options: 
             let module_of_type: Vec<u32> = types
                 .names
                 .iter()
-                .map(|t| {
+                .enumerate()
+                .map(|(i, t)| {
                     work::tick(1);
-                    *index.entry(module_of(t)).or_insert_with_key(|m| {
+                    let module = owners.and_then(|o| o.module_of_type(i as u32)).unwrap_or_else(|| module_of(t));
+                    *index.entry(module).or_insert_with_key(|m| {
                         names.push(m.to_string());
                         (names.len() - 1) as u32
                     })
@@ -144,10 +155,39 @@ mod tests {
             let roots: Vec<ObjIdx> = (0..n as ObjIdx).collect();
             let tree = crate::analysis::dominators::dominator_tree(&StrongView::new(&heap.graph, &none), &roots, &heap.size_bytes);
             work::take();
-            let rows = aggregate(&heap, &types, &tree, AggregateOptions { group_by: GroupBy::Module, fold_instance_dicts: false });
+            let rows = aggregate(&heap, &types, &tree, None, AggregateOptions { group_by: GroupBy::Module, fold_instance_dicts: false });
             let steps = work::take();
             assert_eq!(rows.len(), n);
             assert!(steps <= 2 * n as u64, "{steps} steps for {n} modules");
         }
+    }
+
+    /// By module, a nested class and a class made in a function count
+    /// under the module that defines them (they read as modules
+    /// `__main__.Outer` and `__main__.factory.<locals>`), and a bare type
+    /// name (`dict`, as a hand-written list may write it) under `builtins`.
+    #[test]
+    fn classes_count_under_the_module_that_defines_them() {
+        let text = r#"{"format": "heapscope", "version": 1,
+            "strings": ["", "builtins.module", "__main__", "__main__.Outer.Inner", "__main__.factory.<locals>.Local", "dict", "app.models", "app.models.Request"],
+            "heap": {"objects": [1,1,64,3,2,-1, 2,3,16,1,-1,-1, 3,3,16,1,-1,-1, 4,4,16,1,-1,-1, 5,5,16,1,-1,-1, 6,1,64,3,6,-1, 7,7,16,1,-1,-1],
+                     "references": [0,1,1,-1, 0,2,1,-1, 0,3,1,-1, 0,4,1,-1, 5,6,1,-1],
+                     "roots": [0,0,2,0, 5,0,6,0]}}"#;
+        let snapshot = crate::load::load(text.as_bytes()).unwrap().snapshot;
+        let heap = snapshot.heap.as_ref().unwrap();
+        let a = crate::Analysis::of_heap(&snapshot, heap);
+        let mut rows: Vec<(String, u64)> = a
+            .aggregate(heap, AggregateOptions { group_by: GroupBy::Module, fold_instance_dicts: false })
+            .into_iter()
+            .map(|r| (r.name, r.count))
+            .collect();
+        rows.sort();
+        // The two module objects are `builtins.module`s.
+        let expected = [("__main__", 3), ("app.models", 1), ("builtins", 3)];
+        assert_eq!(rows, expected.map(|(m, c)| (m.to_string(), c)));
+        // By the name alone (no module objects to go by).
+        assert_eq!(module_of("__main__.factory.<locals>.Local"), "__main__");
+        assert_eq!(module_of("dict"), "builtins");
+        assert_eq!(module_of("app.Outer.Inner"), "app.Outer");
     }
 }

@@ -110,7 +110,7 @@ impl Analysis {
         // Both read the dominator tree: side by side as well.
         let (by_type, owners) = if everything {
             crate::parallel::join(
-                || aggregate::aggregate(heap, &types, &dominators, AggregateOptions::default()),
+                || aggregate::aggregate(heap, &types, &dominators, None, AggregateOptions::default()),
                 || Owners::compute(snapshot, heap, &types, &distances, &dominators),
             )
         } else {
@@ -149,7 +149,7 @@ impl Analysis {
     }
 
     pub fn aggregate(&self, heap: &Heap, options: AggregateOptions) -> Vec<AggregateRow> {
-        aggregate::aggregate(heap, &self.types, &self.dominators, options)
+        aggregate::aggregate(heap, &self.types, &self.dominators, Some(&self.owners), options)
     }
 
     pub fn search(&self, snapshot: &Snapshot, heap: &Heap, query: &str, limit: usize) -> search::Found {

@@ -67,12 +67,24 @@ impl TypeIndex {
     }
 }
 
-/// The module part of a qualified type name: `app.models.Request` →
-/// `app.models`; a name without a dot is its own module.
+/// The module part of a qualified type name by the name alone:
+/// `app.models.Request` → `app.models`; a class made in a function,
+/// `app.views.make.<locals>.Local` → `app.views`; a name without a dot
+/// (`dict`, as a hand-written list may put it) → `builtins`. A nested
+/// class (`app.Outer.Inner`) reads as `app.Outer` here: the heap's module
+/// objects tell it apart (`owner::Owners::module_of_type`).
 pub fn module_of(type_name: &str) -> &str {
+    if let Some(i) = type_name.find(".<locals>") {
+        let function = &type_name[..i];
+        return match function.rfind('.') {
+            Some(j) if j > 0 => &function[..j],
+            _ => function,
+        };
+    }
     match type_name.rfind('.') {
         Some(i) if i > 0 => &type_name[..i],
-        _ => type_name,
+        _ if type_name.is_empty() || type_name.starts_with(['?', '<']) => type_name,
+        _ => "builtins",
     }
 }
 

@@ -166,6 +166,14 @@ fn json_error_with(e: &serde_json::Error, big_integer: Option<&str>) -> LoadErro
     // serde_json appends " at line L column C" to its message; we say it ourselves.
     let detail = e.to_string();
     let detail = detail.split(" at line ").next().unwrap_or("").to_string();
+    // serde's own words about a value take the heading; the readers' own
+    // messages (a field list in `meta`, a ragged array) say what is wrong
+    // themselves.
+    const SERDE: [&str; 7] =
+        ["invalid type", "invalid value", "invalid length", "missing field", "unknown field", "duplicate field", "unknown variant"];
+    if e.classify() == Category::Data && !SERDE.iter().any(|s| detail.starts_with(s)) {
+        return LoadError::new(detail, at);
+    }
     LoadError::new(format!("{what}: {detail}"), at)
 }
 
@@ -648,7 +656,7 @@ mod tests {
         assert!(e.contains("version 2 is not supported"), "{e}");
 
         let e = load(br#"{"name": "my-package", "version": "1.0.0"}"#).unwrap_err().to_string();
-        assert!(e.contains("wrong type") || e.contains("not a heapscope"), "{e}");
+        assert!(e.starts_with("`version` must be an integer") || e.contains("not a heapscope"), "{e}");
 
         let e = load(br#"{"name": "my-package"}"#).unwrap_err().to_string();
         assert!(e.contains("not a heapscope snapshot"), "{e}");
@@ -867,6 +875,8 @@ mod tests {
         for (text, what) in [(twice, "heap.objects names `address` twice (again at position 1)"), (refs, "names `to` twice")] {
             for e in [load(text.as_bytes()).unwrap_err().to_string(), parse_with_serde(text.as_bytes()).unwrap_err().to_string()] {
                 assert!(e.contains(what), "{e}");
+                // The reader's own message, not under serde's "a value has the wrong type".
+                assert!(e.starts_with("meta's field list for"), "{e}");
             }
         }
     }

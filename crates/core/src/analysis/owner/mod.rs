@@ -74,6 +74,10 @@ pub struct Owners {
     totals: [OwnerTotals; 3],
     /// Owner of each type's *definition* (its module), by type id.
     of_type: Vec<Owner>,
+    /// The module that defines each type, by type id: the longest prefix
+    /// of its name that is a module of the heap (`app.Outer.Inner` →
+    /// `app`), else `types::module_of`.
+    module_of_type: Vec<String>,
 }
 
 impl Owners {
@@ -84,6 +88,11 @@ impl Owners {
     /// The owner of the module that defines a type (by type id).
     pub fn of_type(&self, type_id: u32) -> Owner {
         self.of_type.get(type_id as usize).copied().unwrap_or(Owner::Interpreter)
+    }
+
+    /// The module that defines a type (by type id), when owners were computed.
+    pub fn module_of_type(&self, type_id: u32) -> Option<&str> {
+        self.module_of_type.get(type_id as usize).map(String::as_str)
     }
 
     pub fn totals(&self, owner: Owner) -> OwnerTotals {
@@ -131,7 +140,14 @@ impl Owners {
             }
         }
         modules.sort_unstable();
-        let of_type: Vec<Owner> = types.names.iter().map(|t| defining_module_owner(&modules, t, env)).collect();
+        let (of_type, module_of_type): (Vec<Owner>, Vec<String>) = types
+            .names
+            .iter()
+            .map(|t| {
+                let (module, owner) = defining_module(&modules, t, env);
+                (owner, module.to_string())
+            })
+            .unzip();
         // A class owns itself by the module that defines it, as a module
         // does: `sqlalchemy`'s `Column` is third-party even when the
         // application's module imports it (its namespace and methods with it).
@@ -139,7 +155,7 @@ impl Owners {
             if owner.is_none() && heap.flags[o] & flags::TYPE != 0 {
                 let name = snapshot.str(heap.description[o]);
                 if !name.is_empty() && !name.starts_with('?') {
-                    *owner = Some(defining_module_owner(&modules, name, env));
+                    *owner = Some(defining_module(&modules, name, env).1);
                 }
             }
         }
@@ -231,22 +247,23 @@ impl Owners {
                 x
             })
             .collect();
-        Owners { of_object, totals, of_type }
+        Owners { of_object, totals, of_type, module_of_type }
     }
 }
 
-/// The owner of the module that defines `qualified` (`app.models.Request`,
-/// `app.Outer.Inner`): the longest prefix that names a module of the heap
-/// (`modules`, sorted by name), else the name's module part by name alone.
-fn defining_module_owner(modules: &[(&str, Owner)], qualified: &str, env: Option<&PythonEnvironment>) -> Owner {
+/// The module that defines `qualified` (`app.models.Request`,
+/// `app.Outer.Inner`) and its owner: the longest prefix that names a module
+/// of the heap (`modules`, sorted by name), else the name's module part by
+/// name alone.
+fn defining_module<'q>(modules: &[(&str, Owner)], qualified: &'q str, env: Option<&PythonEnvironment>) -> (&'q str, Owner) {
     let mut m = module_of(qualified);
     loop {
         if let Ok(i) = modules.binary_search_by(|(name, _)| (*name).cmp(m)) {
-            return modules[i].1;
+            return (m, modules[i].1);
         }
         match m.rfind('.') {
             Some(i) if i > 0 => m = &m[..i],
-            _ => return module_owner(module_of(qualified), None, env),
+            _ => return (module_of(qualified), module_owner(module_of(qualified), None, env)),
         }
     }
 }
