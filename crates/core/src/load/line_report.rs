@@ -11,7 +11,9 @@
 //! A report may hold several tables (several files, or one table per call
 //! of a function that was profiled more than once); a table holds every
 //! profiled function of its file. Rows are assigned to the function whose
-//! `def` line precedes them. A row that does not parse is a warning naming
+//! `def` line precedes them; a `def` indented deeper than that function's
+//! own (a function defined in its body) does not start a function, its
+//! rows are the enclosing function's. A row that does not parse is a warning naming
 //! its line. A row whose numbers are `nan` (memory_profiler prints them
 //! when it could not measure a line) is kept without numbers, and one
 //! warning counts them and names the line of the first. A text without any
@@ -88,7 +90,8 @@ pub fn parse(bytes: &[u8]) -> Result<(LineReport, Warnings), LoadError> {
     let mut warnings = Warnings::default();
     // Inside a table: after its `=` rule.
     let mut in_rows = false;
-    let mut function: Option<String> = None;
+    // The current function, and the indentation of its `def` line.
+    let mut function: Option<(String, usize)> = None;
     // Rows with `nan` numbers, and the line of the first.
     let mut unmeasured: (u64, usize) = (0, 0);
     for (i, raw) in text.lines().enumerate() {
@@ -125,12 +128,16 @@ pub fn parse(bytes: &[u8]) -> Result<(LineReport, Warnings), LoadError> {
         match row(line, table.has_occurrences) {
             Ok((mut r, unknown)) => {
                 let code = r.contents.trim_start();
+                let indent = r.contents.len() - code.len();
                 let def = code.strip_prefix("async def ").or_else(|| code.strip_prefix("def "));
-                if let Some(def) = def {
+                // A `def` indented deeper than the current function's is a
+                // function defined in its body: its rows are the current one's.
+                let nested = function.as_ref().is_some_and(|(_, outer)| indent > *outer);
+                if let Some(def) = def.filter(|_| !nested) {
                     let name: String = def.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                    function = (!name.is_empty()).then_some(name);
+                    function = (!name.is_empty()).then_some((name, indent));
                 }
-                r.function = function.clone();
+                r.function = function.as_ref().map(|(name, _)| name.clone());
                 if unknown {
                     if unmeasured.0 == 0 {
                         unmeasured.1 = i + 1;
@@ -437,6 +444,50 @@ mod tests {
             assert!(note.starts_with("2 row(s) have `nan` memory") && note.contains("(at line 12, column 1)"), "{note}");
             assert!(grew_most(&r, 10).iter().all(|g| g.row.lineno < 8));
         }
+    }
+
+    /// A function defined in the profiled function's body (memory_profiler
+    /// shows its lines in the enclosing function's table) does not take
+    /// over the rows after it; a `def` back at the header's indentation
+    /// (another profiled method of the class) starts a function again.
+    #[test]
+    fn a_nested_def_is_a_row_of_the_enclosing_function() {
+        let text = concat!(
+            "Filename: app.py\n",
+            "\n",
+            "Line #    Mem usage    Increment  Occurrences   Line Contents\n",
+            "=============================================================\n",
+            "     3     40.0 MiB     40.0 MiB           1   @profile\n",
+            "     4                                         def outer():\n",
+            "     5     40.0 MiB      0.0 MiB           1       def helper(x):\n",
+            "     6     40.0 MiB      0.0 MiB           0           return x\n",
+            "     7    540.0 MiB    500.0 MiB           1       big = [0] * 10**8\n",
+            "     8    540.0 MiB      0.0 MiB           1       return big\n",
+            "\n\n",
+            "Filename: app.py\n",
+            "\n",
+            "Line #    Mem usage    Increment  Occurrences   Line Contents\n",
+            "=============================================================\n",
+            "    11     40.0 MiB     40.0 MiB           1       @profile\n",
+            "    12                                             def load(self):\n",
+            "    13     40.0 MiB      0.0 MiB           1           async def fetch():\n",
+            "    14                                                 pass\n",
+            "    15     41.0 MiB      1.0 MiB           1           self.x = [0] * 1000\n",
+            "    16     41.0 MiB      0.0 MiB           1       @profile\n",
+            "    17                                             def save(self):\n",
+            "    18     42.0 MiB      1.0 MiB           1           self.y = [0] * 1000\n",
+        );
+        let (r, w) = parse(text.as_bytes()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let owners = |t: &LineTable| -> Vec<(u32, Option<String>)> { t.rows.iter().map(|r| (r.lineno, r.function.clone())).collect() };
+        let f = |n: &str| Some(n.to_string());
+        assert_eq!(owners(&r.tables[0]), (3..=8).map(|l| (l, if l == 3 { None } else { f("outer") })).collect::<Vec<_>>());
+        let second: Vec<Option<String>> = owners(&r.tables[1]).into_iter().map(|(_, o)| o).collect();
+        assert_eq!(second, [None, f("load"), f("load"), f("load"), f("load"), f("load"), f("save"), f("save")]);
+        let groups: Vec<(Option<&str>, usize)> = r.tables[1].functions().into_iter().map(|(f, rows)| (f, rows.len())).collect();
+        assert_eq!(groups, [(Some("load"), 5), (Some("save"), 3)]);
+        let top = grew_most(&r, 1);
+        assert_eq!((top[0].row.lineno, top[0].row.function.as_deref()), (7, Some("outer")));
     }
 
     /// A report whose every row is skipped says why instead of showing nothing.
