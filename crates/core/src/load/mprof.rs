@@ -34,7 +34,8 @@ pub struct FuncSpan {
     pub name: String,
     pub start: Sample,
     pub end: Sample,
-    /// Stack level (0 outermost), when the file records it.
+    /// Stack level, when the file records it: memory_profiler counts the
+    /// `@profile`d calls in progress, this one included (1 outermost).
     pub level: Option<u32>,
 }
 
@@ -281,12 +282,21 @@ pub struct ChildSummary {
     pub peak: Option<Sample>,
 }
 
+/// A function's calls. A call made inside another call of the same
+/// function (recursion: its span lies within the other's and, when the
+/// file records levels, its level is deeper) is *nested*: it is counted in
+/// `calls` and `nested_calls`, but its growth is already part of the
+/// enclosing call's, so the growths are those of the outermost calls only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionGrowth {
     pub name: String,
+    /// Every call, nested ones included.
     pub calls: u64,
-    /// Sum over calls of memory at exit minus memory at entry.
+    /// Calls made inside another call of the same function.
+    pub nested_calls: u64,
+    /// Sum over the outermost calls of memory at exit minus memory at entry.
     pub total_growth_mib: f64,
+    /// The largest growth of an outermost call.
     pub max_growth_mib: f64,
 }
 
@@ -294,22 +304,48 @@ pub fn summarize(run: &MprofRun) -> MprofSummary {
     let first = run.samples.iter().map(|s| s.time_s).fold(f64::INFINITY, f64::min);
     let last = run.samples.iter().map(|s| s.time_s).fold(f64::NEG_INFINITY, f64::max);
     let peak = peak_of(&run.samples);
-    let mut functions: Vec<FunctionGrowth> = Vec::new();
+    // Each function's calls, in order of their start (outer before inner at the same time).
+    let mut calls: Vec<(&str, Vec<&FuncSpan>)> = Vec::new();
     let mut by_name: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for f in &run.functions {
-        let growth = f.end.mem_mib - f.start.mem_mib;
-        match by_name.get(f.name.as_str()) {
-            Some(&i) => {
-                let g = &mut functions[i];
-                g.calls += 1;
-                g.total_growth_mib += growth;
-                g.max_growth_mib = g.max_growth_mib.max(growth);
+        let i = *by_name.entry(f.name.as_str()).or_insert_with(|| {
+            calls.push((f.name.as_str(), Vec::new()));
+            calls.len() - 1
+        });
+        calls[i].1.push(f);
+    }
+    let mut functions: Vec<FunctionGrowth> = Vec::with_capacity(calls.len());
+    for (name, mut spans) in calls {
+        spans.sort_by(|a, b| {
+            a.start.time_s.total_cmp(&b.start.time_s).then(a.level.cmp(&b.level)).then(b.end.time_s.total_cmp(&a.end.time_s))
+        });
+        let mut g = FunctionGrowth {
+            name: name.to_string(),
+            calls: spans.len() as u64,
+            nested_calls: 0,
+            total_growth_mib: 0.0,
+            max_growth_mib: f64::NEG_INFINITY,
+        };
+        // The outermost call in progress: a nested call lies within it.
+        let mut outer: Option<&FuncSpan> = None;
+        for f in spans {
+            let inside = outer.is_some_and(|o| {
+                let deeper = match (o.level, f.level) {
+                    (Some(lo), Some(lf)) => lf > lo,
+                    _ => true,
+                };
+                deeper && f.start.time_s >= o.start.time_s && f.end.time_s <= o.end.time_s
+            });
+            if inside {
+                g.nested_calls += 1;
+                continue;
             }
-            None => {
-                by_name.insert(&f.name, functions.len());
-                functions.push(FunctionGrowth { name: f.name.clone(), calls: 1, total_growth_mib: growth, max_growth_mib: growth });
-            }
+            outer = Some(f);
+            let growth = f.end.mem_mib - f.start.mem_mib;
+            g.total_growth_mib += growth;
+            g.max_growth_mib = g.max_growth_mib.max(growth);
         }
+        functions.push(g);
     }
     functions.sort_by(|a, b| b.total_growth_mib.total_cmp(&a.total_growth_mib).then(a.name.cmp(&b.name)));
     let fit = fit(&run.samples);
@@ -445,6 +481,32 @@ mod tests {
         let w = warnings.kept[0].to_string();
         assert!(w.contains("FUNC `m.f` ends 0.300 s before it starts") && w.contains("left out") && w.contains("line 2"), "{w}");
         assert_eq!(summarize(&run).functions.len(), 1);
+    }
+
+    /// memory_profiler writes a recursive function's calls with growing
+    /// stack levels, each spanning the ones inside it: one allocation of
+    /// 100 MiB is counted once, in the outermost call; the calls nested in
+    /// it are counted as such. Calls one after another are all outermost,
+    /// even at the same instant.
+    #[test]
+    fn a_recursive_function_counts_its_outermost_calls_growth() {
+        let mut text = String::from("CMDLINE python app.py\nMEM 50 1000\nMEM 150 1010\n");
+        for level in 1..=10 {
+            let (start, end) = (1000.0 + level as f64 * 0.1, 1019.0 - level as f64 * 0.1);
+            text.push_str(&format!("FUNC __main__.rec 50.0000 {start:.4} 150.0000 {end:.4} {level}\n"));
+        }
+        // Two later calls one after another (the second starts as the first ends), and one at the same instant.
+        text.push_str("FUNC __main__.rec 150.0 1020.0 160.0 1021.0 1\nFUNC __main__.rec 160.0 1021.0 165.0 1021.0 1\n");
+        text.push_str("FUNC __main__.rec 165.0 1021.0 166.0 1021.0 1\n");
+        // Another function inside the recursion, and the same shape without levels.
+        text.push_str("FUNC __main__.leaf 60.0 1005.0 150.0 1006.0 11\n");
+        text.push_str("FUNC m.old 10.0 1.0 30.0 9.0\nFUNC m.old 10.0 2.0 30.0 8.0\nFUNC m.old 30.0 10.0 31.0 11.0\n");
+        let (run, w) = parse(text.as_bytes()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let s = summarize(&run);
+        let got: Vec<(&str, u64, u64, f64, f64)> =
+            s.functions.iter().map(|f| (f.name.as_str(), f.calls, f.nested_calls, f.total_growth_mib, f.max_growth_mib)).collect();
+        assert_eq!(got, [("__main__.rec", 13, 9, 116.0, 100.0), ("__main__.leaf", 1, 0, 90.0, 90.0), ("m.old", 3, 1, 21.0, 20.0)]);
     }
 
     #[test]
