@@ -656,6 +656,29 @@ fn mprof_counts_a_recursive_functions_growth_once() {
     );
 }
 
+/// Two runs joined into one file are refused (exit 1) naming the second
+/// CMDLINE; tab-separated fields and `\r`-only line ends are read.
+#[test]
+fn mprof_refuses_joined_runs_and_reads_tabs_and_carriage_returns() {
+    let two = file("two_runs.dat", b"CMDLINE python a.py\nMEM 10 100\nMEM 20 101\nCMDLINE python b.py\nMEM 500 5000\n");
+    let o = run(&["mprof", &two]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!("{two}: two runs in one file: a second CMDLINE line (the first is line 1)")) && e.contains("line 4"),
+        "{e}"
+    );
+    for (name, text) in [
+        ("tabs.dat", "CMDLINE\tpython app.py\nMEM\t12.5\t1000.0\nMEM\t13.5\t1001.0\n"),
+        ("cr.dat", "CMDLINE python app.py\rMEM 12.5 1000.0\rMEM 13.5 1001.0\r"),
+    ] {
+        let o = run(&["mprof", &file(name, text.as_bytes())]);
+        assert!(o.status.success() && stderr(&o).is_empty(), "{name}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("  command: python app.py\n  2 samples over 1.0 s; peak 13.5 MiB at 1.0 s"), "{name}: {out}");
+    }
+}
+
 /// A line report: `nan` rows are counted on stderr; a report with no
 /// usable row fails (exit 1) saying why; one with nothing to rank says so.
 #[test]

@@ -9,6 +9,10 @@
 //! * `CHLD <pid> <MiB> <time>` — a sample of a child process
 //!   (`--multiprocess`).
 //!
+//! Fields are separated by blanks (memory_profiler writes one space; tabs
+//! are read too), and lines end with `\n`, `\r\n` or a lone `\r`. A file
+//! with a second CMDLINE line is several runs joined together: it is an
+//! error naming the line (each run is read from a file of its own).
 //! A line that does not parse is a warning naming the line, and so is a
 //! FUNC record that ends before it starts (it is left out: its growth
 //! would have no direction). Samples that go back in time (a clock stepped
@@ -72,14 +76,32 @@ impl MprofRun {
     }
 }
 
+/// The lines of `text`, each ended by `\n`, `\r\n` or a `\r` alone (a
+/// file with classic Mac line ends is read line by line too).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match s.find(['\n', '\r']) {
+            Some(end) => {
+                let next = if s[end..].starts_with("\r\n") { end + 2 } else { end + 1 };
+                rest = Some(&s[next..]).filter(|r| !r.is_empty());
+                Some(&s[..end])
+            }
+            None => {
+                rest = None;
+                Some(s)
+            }
+        }
+    })
+}
+
 /// Whether `bytes` look like an `mprof run` file: the first non-blank line
 /// starts with one of its record names.
 pub fn looks_like(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
-    text.lines().find(|l| !l.trim().is_empty()).is_some_and(|l| {
-        let first = l.split_whitespace().next().unwrap_or("");
-        matches!(first, "CMDLINE" | "MEM" | "FUNC" | "CHLD")
-    })
+    let first = lines(&text).find(|l| !l.trim().is_empty()).and_then(|l| l.split_whitespace().next());
+    matches!(first, Some("CMDLINE" | "MEM" | "FUNC" | "CHLD"))
 }
 
 /// Parses an `mprof run` file (module doc).
@@ -96,17 +118,30 @@ pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Warnings), LoadError> {
     let mut child_back = Backwards::default();
     // Children with a sample that goes back in time (their series are sorted).
     let mut unordered_children: Vec<usize> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    // The line of the first CMDLINE.
+    let mut cmdline_at: Option<usize> = None;
+    for (i, line) in lines(&text).enumerate() {
         let at = Some(Location::LineColumn { line: i + 1, column: 1 });
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
+        let line = line.trim_start();
+        if line.is_empty() {
             continue;
         }
-        let (field, rest) = line.split_once(' ').unwrap_or((line, ""));
+        // memory_profiler separates fields with a space; any blank will do.
+        let (field, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
         let values: Vec<&str> = rest.split_whitespace().collect();
         let result = match field {
             "CMDLINE" => {
-                run.cmdline = Some(rest.to_string());
+                if let Some(first) = cmdline_at {
+                    return Err(LoadError::new(
+                        format!(
+                            "two runs in one file: a second CMDLINE line (the first is line {first}); `mprof run` writes one \
+                             per file, so this is files joined together — split it into one file per run and give each"
+                        ),
+                        at,
+                    ));
+                }
+                cmdline_at = Some(i + 1);
+                run.cmdline = Some(rest.trim().to_string());
                 Ok(())
             }
             "MEM" => sample(&values[..values.len().min(2)], 2).map(|s| {
@@ -517,6 +552,40 @@ mod tests {
             s.children.iter().map(|c| (c.id.as_str(), c.sample_count, c.peak.map(|p| p.mem_mib))).collect();
         assert_eq!(got, [("12", 2, Some(9.0)), ("11", 2, Some(7.0))]);
         assert_eq!(s.children[0].peak.unwrap().time_s, 100.6);
+    }
+
+    /// Two runs joined (`cat a.dat b.dat`) would read as one run with the
+    /// second command only and a growth fitted across both processes.
+    #[test]
+    fn a_second_cmdline_is_an_error_naming_its_line() {
+        let e = parse(b"CMDLINE python a.py\nMEM 10 100\nMEM 20 101\nCMDLINE python b.py\nMEM 500 5000\nMEM 100 5001\n").unwrap_err();
+        let e = e.to_string();
+        assert!(e.starts_with("two runs in one file: a second CMDLINE line (the first is line 1)"), "{e}");
+        assert!(e.contains("line 4"), "{e}");
+        // CMDLINE last (as some versions write it) is one run.
+        let (run, w) = parse(b"MEM 10 100\nMEM 20 101\nCMDLINE python a.py\n").unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((run.cmdline.as_deref(), run.samples.len()), (Some("python a.py"), 2));
+    }
+
+    /// Tab-separated fields and `\r`-only or `\r\n` line ends read as the
+    /// space-separated, `\n`-ended file does; line numbers count each line.
+    #[test]
+    fn tabs_and_carriage_returns_are_read() {
+        let plain = "CMDLINE python app.py\nMEM 12.5 1000.0\nMEM 13.5 1001.0\nFUNC m.f 12.5 1000.0 13.5 1001.0 1\nCHLD 7 1.0 1000.5\n";
+        let (expected, w) = parse(plain.as_bytes()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        // The command line is the command's text, blanks and all.
+        let blanks = |sep: &str| plain.replace(' ', sep).replace(&format!("python{sep}app.py"), "python app.py");
+        for text in [blanks("\t"), plain.replace('\n', "\r"), plain.replace('\n', "\r\n"), blanks(" \t ")] {
+            assert!(looks_like(text.as_bytes()), "{text:?}");
+            let (run, w) = parse(text.as_bytes()).unwrap();
+            assert!(w.is_empty(), "{text:?}: {w:?}");
+            assert_eq!(run, expected, "{text:?}");
+        }
+        let (_, w) = parse(b"CMDLINE x\rMEM 1 1\rMEM x 2\r\rMEM 3 3\r").unwrap();
+        assert_eq!(w.total, 1);
+        assert!(w.kept[0].to_string().contains("line 3"), "{w:?}");
     }
 
     #[test]
