@@ -186,11 +186,13 @@ fn contents_column(has_occurrences: bool) -> usize {
 
 /// `<float> <unit>` at the start of `s` (after blanks), in MiB (`None`
 /// for `nan`, which memory_profiler prints for a line it could not
-/// measure, or an infinity), and the rest.
-fn amount(s: &str) -> Option<(Option<f64>, &str)> {
+/// measure), and the rest; `Ok(None)` when `s` starts with no amount, an
+/// error when its number is out of range (`1e400 MiB`, or past 2^1024 MiB
+/// in MiB).
+fn amount(s: &str) -> Result<Option<(Option<f64>, &str)>, String> {
     let s = s.trim_start();
-    let (num, rest) = s.split_once(' ')?;
-    let value: Option<f64> = num.parse::<f64>().ok().map(|v| Some(v).filter(|v| v.is_finite()))?;
+    let Some((num, rest)) = s.split_once(' ') else { return Ok(None) };
+    let Ok(value) = num.parse::<f64>() else { return Ok(None) };
     let rest = rest.trim_start();
     let (unit, rest) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
     let scale = match unit {
@@ -199,9 +201,16 @@ fn amount(s: &str) -> Option<(Option<f64>, &str)> {
         "MiB" => 1.0,
         "GiB" => 1024.0,
         "TiB" => 1024.0 * 1024.0,
-        _ => return None,
+        _ => return Ok(None),
     };
-    Some((value.map(|v| v * scale).filter(|v| v.is_finite()), rest))
+    if value.is_nan() {
+        return Ok(Some((None, rest)));
+    }
+    let mib = value * scale;
+    if !mib.is_finite() {
+        return Err(format!("`{} {unit}` is out of range", clip(num)));
+    }
+    Ok(Some((Some(mib), rest)))
 }
 
 /// A row, and whether its numbers are `nan`.
@@ -212,14 +221,17 @@ fn row(line: &str, has_occurrences: bool) -> Result<(LineRow, bool), String> {
     let after_no = &body[digits..];
     let col = contents_column(has_occurrences);
     // A line that did not run: blanks up to the contents column.
-    let Some((mem, rest)) = amount(after_no) else {
+    let mem = amount(after_no).map_err(|e| format!("line {lineno}: memory usage {e}: `{}`", clip(line)))?;
+    let Some((mem, rest)) = mem else {
         let contents = match line.get(col..) {
             Some(c) if line[..col].trim().chars().all(|ch| ch.is_ascii_digit()) => c.to_string(),
             _ => after_no.trim_start().to_string(),
         };
         return Ok((LineRow { lineno, mem_mib: None, increment_mib: None, occurrences: None, contents, function: None }, false));
     };
-    let (inc, rest) = amount(rest).ok_or_else(|| format!("line {lineno}: memory usage without an increment: `{}`", clip(line)))?;
+    let (inc, rest) = amount(rest)
+        .map_err(|e| format!("line {lineno}: increment {e}: `{}`", clip(line)))?
+        .ok_or_else(|| format!("line {lineno}: memory usage without an increment: `{}`", clip(line)))?;
     let (occurrences, rest) = if has_occurrences {
         let r = rest.trim_start();
         let end = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
@@ -502,6 +514,22 @@ mod tests {
         assert!(e.contains("no usable row") && e.contains("end after their header"), "{e}");
         // One usable row is enough.
         assert!(parse(format!("{header}     2                             def f():\ngarbage\n").as_bytes()).is_ok());
+    }
+
+    /// A number too large for a float (`1e400`) is a damaged row, not a
+    /// line memory_profiler could not measure (`nan`).
+    #[test]
+    fn an_amount_out_of_range_is_a_bad_row_not_nan() {
+        let text = format!(
+            "{REAL_NEW}     8     1e400 MiB      1.0 MiB           1       z = 2\n     9     40.0 MiB     -inf MiB           1       w = 3\n\
+                  10     40.0 MiB      1e308 TiB           1       v = 4\n"
+        );
+        let (r, w) = parse(text.as_bytes()).unwrap();
+        assert_eq!((r.tables[0].rows.len(), r.skipped_lines, w.total), (7, 3, 3), "{w:?}");
+        let w: Vec<String> = w.kept.iter().map(|w| w.to_string()).collect();
+        assert!(w[0].starts_with("line 8: memory usage `1e400 MiB` is out of range") && w[0].contains("line 12,"), "{w:?}");
+        assert!(w[1].starts_with("line 9: increment `-inf MiB` is out of range"), "{w:?}");
+        assert!(w[2].starts_with("line 10: increment `1e308 TiB` is out of range"), "{w:?}");
     }
 
     #[test]
