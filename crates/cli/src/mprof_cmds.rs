@@ -72,6 +72,9 @@ struct ChildDoc {
 struct FunctionDoc {
     name: String,
     calls: u64,
+    /// Calls made inside another call of the same function (recursion):
+    /// their growth is part of the enclosing call's, counted once.
+    nested_calls: u64,
     total_growth_mib: f64,
     max_growth_mib: f64,
 }
@@ -143,6 +146,7 @@ pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Resu
                             .map(|f| FunctionDoc {
                                 name: f.name.clone(),
                                 calls: f.calls,
+                                nested_calls: f.nested_calls,
                                 total_growth_mib: f.total_growth_mib,
                                 max_growth_mib: f.max_growth_mib,
                             })
@@ -207,8 +211,13 @@ pub fn mprof(files: &[PathBuf], out: &mut Out, limit: usize, json: bool) -> Resu
                 out.line(&format!("  growth {g:+.2} MiB/s ({:+.1} MiB/min)", g * 60.0))?;
             }
             for f in &r.functions {
+                let nested = if f.nested_calls > 0 {
+                    format!(" ({} nested, counted in the calls around them)", f.nested_calls)
+                } else {
+                    String::new()
+                };
                 out.line(&format!(
-                    "  {:+.1} MiB in {} call(s) of {} (largest {:+.1} MiB)",
+                    "  {:+.1} MiB in {} call(s){nested} of {} (largest {:+.1} MiB)",
                     f.total_growth_mib, f.calls, f.name, f.max_growth_mib
                 ))?;
             }

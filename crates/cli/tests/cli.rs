@@ -641,6 +641,57 @@ fn mprof_shows_children_and_samples_in_time_order() {
     );
 }
 
+/// A recursive `@profile` function (memory_profiler writes each call with
+/// its stack level): one 100 MiB allocation inside 10 nested calls is
+/// +100 MiB, and the nested calls are said to be nested.
+#[test]
+fn mprof_counts_a_recursive_functions_growth_once() {
+    let mut text = String::from("CMDLINE python app.py\nMEM 50.0 1000.0\nMEM 150.0 1010.0\n");
+    for level in 1..=10 {
+        text.push_str(&format!(
+            "FUNC __main__.rec 50.0 {:.4} 150.0 {:.4} {level}\n",
+            1000.0 + level as f64 * 0.1,
+            1019.0 - level as f64 * 0.1
+        ));
+    }
+    let dat = file("recursive.dat", text.as_bytes());
+    let out = stdout(&run(&["mprof", &dat]));
+    assert!(
+        out.contains("  +100.0 MiB in 10 call(s) (9 nested, counted in the calls around them) of __main__.rec (largest +100.0 MiB)\n"),
+        "{out}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&run(&["mprof", &dat, "--json"]).stdout).unwrap();
+    let f = &v["files"][0]["run"]["functions"][0];
+    assert_eq!(
+        (f["calls"].as_u64(), f["nested_calls"].as_u64(), f["total_growth_mib"].as_f64()),
+        (Some(10), Some(9), Some(100.0)),
+        "{v:#}"
+    );
+}
+
+/// Two runs joined into one file are refused (exit 1) naming the second
+/// CMDLINE; tab-separated fields and `\r`-only line ends are read.
+#[test]
+fn mprof_refuses_joined_runs_and_reads_tabs_and_carriage_returns() {
+    let two = file("two_runs.dat", b"CMDLINE python a.py\nMEM 10 100\nMEM 20 101\nCMDLINE python b.py\nMEM 500 5000\n");
+    let o = run(&["mprof", &two]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!("{two}: two runs in one file: a second CMDLINE line (the first is line 1)")) && e.contains("line 4"),
+        "{e}"
+    );
+    for (name, text) in [
+        ("tabs.dat", "CMDLINE\tpython app.py\nMEM\t12.5\t1000.0\nMEM\t13.5\t1001.0\n"),
+        ("cr.dat", "CMDLINE python app.py\rMEM 12.5 1000.0\rMEM 13.5 1001.0\r"),
+    ] {
+        let o = run(&["mprof", &file(name, text.as_bytes())]);
+        assert!(o.status.success() && stderr(&o).is_empty(), "{name}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("  command: python app.py\n  2 samples over 1.0 s; peak 13.5 MiB at 1.0 s"), "{name}: {out}");
+    }
+}
+
 /// A line report: `nan` rows are counted on stderr; a report with no
 /// usable row fails (exit 1) saying why; one with nothing to rank says so.
 #[test]

@@ -11,7 +11,9 @@
 //! A report may hold several tables (several files, or one table per call
 //! of a function that was profiled more than once); a table holds every
 //! profiled function of its file. Rows are assigned to the function whose
-//! `def` line precedes them. A row that does not parse is a warning naming
+//! `def` line precedes them; a `def` indented deeper than that function's
+//! own (a function defined in its body) does not start a function, its
+//! rows are the enclosing function's. A row that does not parse is a warning naming
 //! its line. A row whose numbers are `nan` (memory_profiler prints them
 //! when it could not measure a line) is kept without numbers, and one
 //! warning counts them and names the line of the first. A text without any
@@ -88,7 +90,8 @@ pub fn parse(bytes: &[u8]) -> Result<(LineReport, Warnings), LoadError> {
     let mut warnings = Warnings::default();
     // Inside a table: after its `=` rule.
     let mut in_rows = false;
-    let mut function: Option<String> = None;
+    // The current function, and the indentation of its `def` line.
+    let mut function: Option<(String, usize)> = None;
     // Rows with `nan` numbers, and the line of the first.
     let mut unmeasured: (u64, usize) = (0, 0);
     for (i, raw) in text.lines().enumerate() {
@@ -125,12 +128,16 @@ pub fn parse(bytes: &[u8]) -> Result<(LineReport, Warnings), LoadError> {
         match row(line, table.has_occurrences) {
             Ok((mut r, unknown)) => {
                 let code = r.contents.trim_start();
+                let indent = r.contents.len() - code.len();
                 let def = code.strip_prefix("async def ").or_else(|| code.strip_prefix("def "));
-                if let Some(def) = def {
+                // A `def` indented deeper than the current function's is a
+                // function defined in its body: its rows are the current one's.
+                let nested = function.as_ref().is_some_and(|(_, outer)| indent > *outer);
+                if let Some(def) = def.filter(|_| !nested) {
                     let name: String = def.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                    function = (!name.is_empty()).then_some(name);
+                    function = (!name.is_empty()).then_some((name, indent));
                 }
-                r.function = function.clone();
+                r.function = function.as_ref().map(|(name, _)| name.clone());
                 if unknown {
                     if unmeasured.0 == 0 {
                         unmeasured.1 = i + 1;
@@ -179,11 +186,13 @@ fn contents_column(has_occurrences: bool) -> usize {
 
 /// `<float> <unit>` at the start of `s` (after blanks), in MiB (`None`
 /// for `nan`, which memory_profiler prints for a line it could not
-/// measure, or an infinity), and the rest.
-fn amount(s: &str) -> Option<(Option<f64>, &str)> {
+/// measure), and the rest; `Ok(None)` when `s` starts with no amount, an
+/// error when its number is out of range (`1e400 MiB`, or past 2^1024 MiB
+/// in MiB).
+fn amount(s: &str) -> Result<Option<(Option<f64>, &str)>, String> {
     let s = s.trim_start();
-    let (num, rest) = s.split_once(' ')?;
-    let value: Option<f64> = num.parse::<f64>().ok().map(|v| Some(v).filter(|v| v.is_finite()))?;
+    let Some((num, rest)) = s.split_once(' ') else { return Ok(None) };
+    let Ok(value) = num.parse::<f64>() else { return Ok(None) };
     let rest = rest.trim_start();
     let (unit, rest) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
     let scale = match unit {
@@ -192,9 +201,16 @@ fn amount(s: &str) -> Option<(Option<f64>, &str)> {
         "MiB" => 1.0,
         "GiB" => 1024.0,
         "TiB" => 1024.0 * 1024.0,
-        _ => return None,
+        _ => return Ok(None),
     };
-    Some((value.map(|v| v * scale).filter(|v| v.is_finite()), rest))
+    if value.is_nan() {
+        return Ok(Some((None, rest)));
+    }
+    let mib = value * scale;
+    if !mib.is_finite() {
+        return Err(format!("`{} {unit}` is out of range", clip(num)));
+    }
+    Ok(Some((Some(mib), rest)))
 }
 
 /// A row, and whether its numbers are `nan`.
@@ -205,14 +221,17 @@ fn row(line: &str, has_occurrences: bool) -> Result<(LineRow, bool), String> {
     let after_no = &body[digits..];
     let col = contents_column(has_occurrences);
     // A line that did not run: blanks up to the contents column.
-    let Some((mem, rest)) = amount(after_no) else {
+    let mem = amount(after_no).map_err(|e| format!("line {lineno}: memory usage {e}: `{}`", clip(line)))?;
+    let Some((mem, rest)) = mem else {
         let contents = match line.get(col..) {
             Some(c) if line[..col].trim().chars().all(|ch| ch.is_ascii_digit()) => c.to_string(),
             _ => after_no.trim_start().to_string(),
         };
         return Ok((LineRow { lineno, mem_mib: None, increment_mib: None, occurrences: None, contents, function: None }, false));
     };
-    let (inc, rest) = amount(rest).ok_or_else(|| format!("line {lineno}: memory usage without an increment: `{}`", clip(line)))?;
+    let (inc, rest) = amount(rest)
+        .map_err(|e| format!("line {lineno}: increment {e}: `{}`", clip(line)))?
+        .ok_or_else(|| format!("line {lineno}: memory usage without an increment: `{}`", clip(line)))?;
     let (occurrences, rest) = if has_occurrences {
         let r = rest.trim_start();
         let end = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
@@ -439,6 +458,50 @@ mod tests {
         }
     }
 
+    /// A function defined in the profiled function's body (memory_profiler
+    /// shows its lines in the enclosing function's table) does not take
+    /// over the rows after it; a `def` back at the header's indentation
+    /// (another profiled method of the class) starts a function again.
+    #[test]
+    fn a_nested_def_is_a_row_of_the_enclosing_function() {
+        let text = concat!(
+            "Filename: app.py\n",
+            "\n",
+            "Line #    Mem usage    Increment  Occurrences   Line Contents\n",
+            "=============================================================\n",
+            "     3     40.0 MiB     40.0 MiB           1   @profile\n",
+            "     4                                         def outer():\n",
+            "     5     40.0 MiB      0.0 MiB           1       def helper(x):\n",
+            "     6     40.0 MiB      0.0 MiB           0           return x\n",
+            "     7    540.0 MiB    500.0 MiB           1       big = [0] * 10**8\n",
+            "     8    540.0 MiB      0.0 MiB           1       return big\n",
+            "\n\n",
+            "Filename: app.py\n",
+            "\n",
+            "Line #    Mem usage    Increment  Occurrences   Line Contents\n",
+            "=============================================================\n",
+            "    11     40.0 MiB     40.0 MiB           1       @profile\n",
+            "    12                                             def load(self):\n",
+            "    13     40.0 MiB      0.0 MiB           1           async def fetch():\n",
+            "    14                                                 pass\n",
+            "    15     41.0 MiB      1.0 MiB           1           self.x = [0] * 1000\n",
+            "    16     41.0 MiB      0.0 MiB           1       @profile\n",
+            "    17                                             def save(self):\n",
+            "    18     42.0 MiB      1.0 MiB           1           self.y = [0] * 1000\n",
+        );
+        let (r, w) = parse(text.as_bytes()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let owners = |t: &LineTable| -> Vec<(u32, Option<String>)> { t.rows.iter().map(|r| (r.lineno, r.function.clone())).collect() };
+        let f = |n: &str| Some(n.to_string());
+        assert_eq!(owners(&r.tables[0]), (3..=8).map(|l| (l, if l == 3 { None } else { f("outer") })).collect::<Vec<_>>());
+        let second: Vec<Option<String>> = owners(&r.tables[1]).into_iter().map(|(_, o)| o).collect();
+        assert_eq!(second, [None, f("load"), f("load"), f("load"), f("load"), f("load"), f("save"), f("save")]);
+        let groups: Vec<(Option<&str>, usize)> = r.tables[1].functions().into_iter().map(|(f, rows)| (f, rows.len())).collect();
+        assert_eq!(groups, [(Some("load"), 5), (Some("save"), 3)]);
+        let top = grew_most(&r, 1);
+        assert_eq!((top[0].row.lineno, top[0].row.function.as_deref()), (7, Some("outer")));
+    }
+
     /// A report whose every row is skipped says why instead of showing nothing.
     #[test]
     fn a_report_without_a_usable_row_is_an_error() {
@@ -451,6 +514,22 @@ mod tests {
         assert!(e.contains("no usable row") && e.contains("end after their header"), "{e}");
         // One usable row is enough.
         assert!(parse(format!("{header}     2                             def f():\ngarbage\n").as_bytes()).is_ok());
+    }
+
+    /// A number too large for a float (`1e400`) is a damaged row, not a
+    /// line memory_profiler could not measure (`nan`).
+    #[test]
+    fn an_amount_out_of_range_is_a_bad_row_not_nan() {
+        let text = format!(
+            "{REAL_NEW}     8     1e400 MiB      1.0 MiB           1       z = 2\n     9     40.0 MiB     -inf MiB           1       w = 3\n\
+                  10     40.0 MiB      1e308 TiB           1       v = 4\n"
+        );
+        let (r, w) = parse(text.as_bytes()).unwrap();
+        assert_eq!((r.tables[0].rows.len(), r.skipped_lines, w.total), (7, 3, 3), "{w:?}");
+        let w: Vec<String> = w.kept.iter().map(|w| w.to_string()).collect();
+        assert!(w[0].starts_with("line 8: memory usage `1e400 MiB` is out of range") && w[0].contains("line 12,"), "{w:?}");
+        assert!(w[1].starts_with("line 9: increment `-inf MiB` is out of range"), "{w:?}");
+        assert!(w[2].starts_with("line 10: increment `1e308 TiB` is out of range"), "{w:?}");
     }
 
     #[test]

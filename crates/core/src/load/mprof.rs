@@ -9,6 +9,10 @@
 //! * `CHLD <pid> <MiB> <time>` — a sample of a child process
 //!   (`--multiprocess`).
 //!
+//! Fields are separated by blanks (memory_profiler writes one space; tabs
+//! are read too), and lines end with `\n`, `\r\n` or a lone `\r`. A file
+//! with a second CMDLINE line is several runs joined together: it is an
+//! error naming the line (each run is read from a file of its own).
 //! A line that does not parse is a warning naming the line, and so is a
 //! FUNC record that ends before it starts (it is left out: its growth
 //! would have no direction). Samples that go back in time (a clock stepped
@@ -34,7 +38,8 @@ pub struct FuncSpan {
     pub name: String,
     pub start: Sample,
     pub end: Sample,
-    /// Stack level (0 outermost), when the file records it.
+    /// Stack level, when the file records it: memory_profiler counts the
+    /// `@profile`d calls in progress, this one included (1 outermost).
     pub level: Option<u32>,
 }
 
@@ -71,14 +76,32 @@ impl MprofRun {
     }
 }
 
+/// The lines of `text`, each ended by `\n`, `\r\n` or a `\r` alone (a
+/// file with classic Mac line ends is read line by line too).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match s.find(['\n', '\r']) {
+            Some(end) => {
+                let next = if s[end..].starts_with("\r\n") { end + 2 } else { end + 1 };
+                rest = Some(&s[next..]).filter(|r| !r.is_empty());
+                Some(&s[..end])
+            }
+            None => {
+                rest = None;
+                Some(s)
+            }
+        }
+    })
+}
+
 /// Whether `bytes` look like an `mprof run` file: the first non-blank line
 /// starts with one of its record names.
 pub fn looks_like(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
-    text.lines().find(|l| !l.trim().is_empty()).is_some_and(|l| {
-        let first = l.split_whitespace().next().unwrap_or("");
-        matches!(first, "CMDLINE" | "MEM" | "FUNC" | "CHLD")
-    })
+    let first = lines(&text).find(|l| !l.trim().is_empty()).and_then(|l| l.split_whitespace().next());
+    matches!(first, Some("CMDLINE" | "MEM" | "FUNC" | "CHLD"))
 }
 
 /// Parses an `mprof run` file (module doc).
@@ -95,17 +118,30 @@ pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Warnings), LoadError> {
     let mut child_back = Backwards::default();
     // Children with a sample that goes back in time (their series are sorted).
     let mut unordered_children: Vec<usize> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    // The line of the first CMDLINE.
+    let mut cmdline_at: Option<usize> = None;
+    for (i, line) in lines(&text).enumerate() {
         let at = Some(Location::LineColumn { line: i + 1, column: 1 });
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
+        let line = line.trim_start();
+        if line.is_empty() {
             continue;
         }
-        let (field, rest) = line.split_once(' ').unwrap_or((line, ""));
+        // memory_profiler separates fields with a space; any blank will do.
+        let (field, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
         let values: Vec<&str> = rest.split_whitespace().collect();
         let result = match field {
             "CMDLINE" => {
-                run.cmdline = Some(rest.to_string());
+                if let Some(first) = cmdline_at {
+                    return Err(LoadError::new(
+                        format!(
+                            "two runs in one file: a second CMDLINE line (the first is line {first}); `mprof run` writes one \
+                             per file, so this is files joined together — split it into one file per run and give each"
+                        ),
+                        at,
+                    ));
+                }
+                cmdline_at = Some(i + 1);
+                run.cmdline = Some(rest.trim().to_string());
                 Ok(())
             }
             "MEM" => sample(&values[..values.len().min(2)], 2).map(|s| {
@@ -281,12 +317,21 @@ pub struct ChildSummary {
     pub peak: Option<Sample>,
 }
 
+/// A function's calls. A call made inside another call of the same
+/// function (recursion: its span lies within the other's and, when the
+/// file records levels, its level is deeper) is *nested*: it is counted in
+/// `calls` and `nested_calls`, but its growth is already part of the
+/// enclosing call's, so the growths are those of the outermost calls only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionGrowth {
     pub name: String,
+    /// Every call, nested ones included.
     pub calls: u64,
-    /// Sum over calls of memory at exit minus memory at entry.
+    /// Calls made inside another call of the same function.
+    pub nested_calls: u64,
+    /// Sum over the outermost calls of memory at exit minus memory at entry.
     pub total_growth_mib: f64,
+    /// The largest growth of an outermost call.
     pub max_growth_mib: f64,
 }
 
@@ -294,22 +339,48 @@ pub fn summarize(run: &MprofRun) -> MprofSummary {
     let first = run.samples.iter().map(|s| s.time_s).fold(f64::INFINITY, f64::min);
     let last = run.samples.iter().map(|s| s.time_s).fold(f64::NEG_INFINITY, f64::max);
     let peak = peak_of(&run.samples);
-    let mut functions: Vec<FunctionGrowth> = Vec::new();
+    // Each function's calls, in order of their start (outer before inner at the same time).
+    let mut calls: Vec<(&str, Vec<&FuncSpan>)> = Vec::new();
     let mut by_name: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for f in &run.functions {
-        let growth = f.end.mem_mib - f.start.mem_mib;
-        match by_name.get(f.name.as_str()) {
-            Some(&i) => {
-                let g = &mut functions[i];
-                g.calls += 1;
-                g.total_growth_mib += growth;
-                g.max_growth_mib = g.max_growth_mib.max(growth);
+        let i = *by_name.entry(f.name.as_str()).or_insert_with(|| {
+            calls.push((f.name.as_str(), Vec::new()));
+            calls.len() - 1
+        });
+        calls[i].1.push(f);
+    }
+    let mut functions: Vec<FunctionGrowth> = Vec::with_capacity(calls.len());
+    for (name, mut spans) in calls {
+        spans.sort_by(|a, b| {
+            a.start.time_s.total_cmp(&b.start.time_s).then(a.level.cmp(&b.level)).then(b.end.time_s.total_cmp(&a.end.time_s))
+        });
+        let mut g = FunctionGrowth {
+            name: name.to_string(),
+            calls: spans.len() as u64,
+            nested_calls: 0,
+            total_growth_mib: 0.0,
+            max_growth_mib: f64::NEG_INFINITY,
+        };
+        // The outermost call in progress: a nested call lies within it.
+        let mut outer: Option<&FuncSpan> = None;
+        for f in spans {
+            let inside = outer.is_some_and(|o| {
+                let deeper = match (o.level, f.level) {
+                    (Some(lo), Some(lf)) => lf > lo,
+                    _ => true,
+                };
+                deeper && f.start.time_s >= o.start.time_s && f.end.time_s <= o.end.time_s
+            });
+            if inside {
+                g.nested_calls += 1;
+                continue;
             }
-            None => {
-                by_name.insert(&f.name, functions.len());
-                functions.push(FunctionGrowth { name: f.name.clone(), calls: 1, total_growth_mib: growth, max_growth_mib: growth });
-            }
+            outer = Some(f);
+            let growth = f.end.mem_mib - f.start.mem_mib;
+            g.total_growth_mib += growth;
+            g.max_growth_mib = g.max_growth_mib.max(growth);
         }
+        functions.push(g);
     }
     functions.sort_by(|a, b| b.total_growth_mib.total_cmp(&a.total_growth_mib).then(a.name.cmp(&b.name)));
     let fit = fit(&run.samples);
@@ -447,6 +518,32 @@ mod tests {
         assert_eq!(summarize(&run).functions.len(), 1);
     }
 
+    /// memory_profiler writes a recursive function's calls with growing
+    /// stack levels, each spanning the ones inside it: one allocation of
+    /// 100 MiB is counted once, in the outermost call; the calls nested in
+    /// it are counted as such. Calls one after another are all outermost,
+    /// even at the same instant.
+    #[test]
+    fn a_recursive_function_counts_its_outermost_calls_growth() {
+        let mut text = String::from("CMDLINE python app.py\nMEM 50 1000\nMEM 150 1010\n");
+        for level in 1..=10 {
+            let (start, end) = (1000.0 + level as f64 * 0.1, 1019.0 - level as f64 * 0.1);
+            text.push_str(&format!("FUNC __main__.rec 50.0000 {start:.4} 150.0000 {end:.4} {level}\n"));
+        }
+        // Two later calls one after another (the second starts as the first ends), and one at the same instant.
+        text.push_str("FUNC __main__.rec 150.0 1020.0 160.0 1021.0 1\nFUNC __main__.rec 160.0 1021.0 165.0 1021.0 1\n");
+        text.push_str("FUNC __main__.rec 165.0 1021.0 166.0 1021.0 1\n");
+        // Another function inside the recursion, and the same shape without levels.
+        text.push_str("FUNC __main__.leaf 60.0 1005.0 150.0 1006.0 11\n");
+        text.push_str("FUNC m.old 10.0 1.0 30.0 9.0\nFUNC m.old 10.0 2.0 30.0 8.0\nFUNC m.old 30.0 10.0 31.0 11.0\n");
+        let (run, w) = parse(text.as_bytes()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let s = summarize(&run);
+        let got: Vec<(&str, u64, u64, f64, f64)> =
+            s.functions.iter().map(|f| (f.name.as_str(), f.calls, f.nested_calls, f.total_growth_mib, f.max_growth_mib)).collect();
+        assert_eq!(got, [("__main__.rec", 13, 9, 116.0, 100.0), ("__main__.leaf", 1, 0, 90.0, 90.0), ("m.old", 3, 1, 21.0, 20.0)]);
+    }
+
     #[test]
     fn children_are_summarized_by_peak() {
         let (run, _) = parse(b"MEM 1 100\nCHLD 11 5.0 100.5\nCHLD 12 9.0 100.6\nCHLD 11 7.0 101.0\nCHLD 12 3.0 101.2\n").unwrap();
@@ -455,6 +552,40 @@ mod tests {
             s.children.iter().map(|c| (c.id.as_str(), c.sample_count, c.peak.map(|p| p.mem_mib))).collect();
         assert_eq!(got, [("12", 2, Some(9.0)), ("11", 2, Some(7.0))]);
         assert_eq!(s.children[0].peak.unwrap().time_s, 100.6);
+    }
+
+    /// Two runs joined (`cat a.dat b.dat`) would read as one run with the
+    /// second command only and a growth fitted across both processes.
+    #[test]
+    fn a_second_cmdline_is_an_error_naming_its_line() {
+        let e = parse(b"CMDLINE python a.py\nMEM 10 100\nMEM 20 101\nCMDLINE python b.py\nMEM 500 5000\nMEM 100 5001\n").unwrap_err();
+        let e = e.to_string();
+        assert!(e.starts_with("two runs in one file: a second CMDLINE line (the first is line 1)"), "{e}");
+        assert!(e.contains("line 4"), "{e}");
+        // CMDLINE last (as some versions write it) is one run.
+        let (run, w) = parse(b"MEM 10 100\nMEM 20 101\nCMDLINE python a.py\n").unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((run.cmdline.as_deref(), run.samples.len()), (Some("python a.py"), 2));
+    }
+
+    /// Tab-separated fields and `\r`-only or `\r\n` line ends read as the
+    /// space-separated, `\n`-ended file does; line numbers count each line.
+    #[test]
+    fn tabs_and_carriage_returns_are_read() {
+        let plain = "CMDLINE python app.py\nMEM 12.5 1000.0\nMEM 13.5 1001.0\nFUNC m.f 12.5 1000.0 13.5 1001.0 1\nCHLD 7 1.0 1000.5\n";
+        let (expected, w) = parse(plain.as_bytes()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        // The command line is the command's text, blanks and all.
+        let blanks = |sep: &str| plain.replace(' ', sep).replace(&format!("python{sep}app.py"), "python app.py");
+        for text in [blanks("\t"), plain.replace('\n', "\r"), plain.replace('\n', "\r\n"), blanks(" \t ")] {
+            assert!(looks_like(text.as_bytes()), "{text:?}");
+            let (run, w) = parse(text.as_bytes()).unwrap();
+            assert!(w.is_empty(), "{text:?}: {w:?}");
+            assert_eq!(run, expected, "{text:?}");
+        }
+        let (_, w) = parse(b"CMDLINE x\rMEM 1 1\rMEM x 2\r\rMEM 3 3\r").unwrap();
+        assert_eq!(w.total, 1);
+        assert!(w.kept[0].to_string().contains("line 3"), "{w:?}");
     }
 
     #[test]
