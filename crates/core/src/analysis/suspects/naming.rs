@@ -268,7 +268,7 @@ impl Ctx<'_> {
         // descriptor's own attribute (`self._values` in its methods).
         if let Holder::InstanceAttribute { name, .. } = &holder {
             if let Some((class, attribute)) =
-                self.holder_object(o).filter(|&obj| self.is_descriptor(obj)).and_then(|obj| self.class_attribute_of(obj))
+                self.holder_object(o).and_then(|obj| self.class_attribute_of(obj).filter(|_| self.is_descriptor(obj)))
             {
                 return Holder::InstanceAttribute { class: format!("{class}.{attribute}"), name: name.clone() };
             }
@@ -307,12 +307,12 @@ impl Ctx<'_> {
     /// `obj` (`(Request, body)`), if one does.
     fn class_attribute_of(&self, obj: ObjIdx) -> Option<(String, String)> {
         let g = &self.heap.graph;
-        g.incoming(obj).take(64).find_map(|(src, e)| {
-            let label = g.label(e);
-            if label.kind() != RefKind::DictValue || !label.is_strong() {
-                return None;
-            }
+        // The referrers first (a class's namespace among the first few), its
+        // reference to `obj` only then: a list of 10^6 items that holds
+        // `obj` too is never scanned.
+        g.predecessors(obj).iter().take(64).find_map(|&src| {
             let class = self.class_of_dict(src)?;
+            let (_, label) = g.out_refs(src).find(|&(t, l)| t == obj && l.kind() == RefKind::DictValue && l.is_strong())?;
             Some((self.class_qualname(class), self.label_name(label)?))
         })
     }
