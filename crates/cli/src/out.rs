@@ -12,13 +12,19 @@ use std::io::{self, BufWriter, Stdout, Write};
 use serde::Serialize;
 
 /// Whether `c` must not reach a terminal (or a JSON consumer that renders
-/// text) raw: C0 controls, DEL, C1 controls, and the Unicode format
-/// characters that reorder or hide text (bidi embeddings, overrides and
-/// isolates, marks, line/paragraph separators, zero-width joiners and BOM).
+/// text) raw: C0 controls, DEL, C1 controls, and the Unicode characters
+/// that reorder, hide or show nothing: bidi embeddings, overrides and
+/// isolates, marks, line/paragraph separators, zero-width joiners and BOM,
+/// the soft hyphen, the grapheme joiner, fillers (Hangul), variation
+/// selectors, interlinear annotations, invisible operators and the tag
+/// characters (U+E0000 block).
 pub fn is_unsafe(c: char) -> bool {
     matches!(c,
-        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}'
-        | '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{AD}' | '\u{34F}'
+        | '\u{061C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}' | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}'
     )
 }
 
@@ -83,7 +89,10 @@ impl serde_json::ser::Formatter for SafeFormatter {
         for (i, c) in fragment.char_indices() {
             if is_unsafe(c) {
                 w.write_all(&fragment.as_bytes()[start..i])?;
-                write!(w, "\\u{:04x}", c as u32)?;
+                // Past U+FFFF, JSON's escape is a UTF-16 surrogate pair.
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    write!(w, "\\u{:04x}", unit)?;
+                }
                 start = i + c.len_utf8();
             }
         }
@@ -131,5 +140,16 @@ mod tests {
         let mut ser = serde_json::Serializer::with_formatter(&mut buf, SafeFormatter(serde_json::ser::PrettyFormatter::new()));
         "a\u{202e}b\u{1b}c\u{7f}\u{9b}é".serialize(&mut ser).unwrap();
         assert_eq!(String::from_utf8(buf).unwrap(), r#""a\u202eb\u001bc\u007f\u009bé""#);
+        // Invisible characters past the bidi controls, in text and in JSON
+        // (a tag character as a surrogate pair, which JSON readers decode).
+        for c in ['\u{ad}', '\u{34f}', '\u{180e}', '\u{206a}', '\u{3164}', '\u{fe0f}', '\u{fff9}', '\u{e0041}', '\u{e0100}'] {
+            assert_eq!(terminal_safe(&format!("x{c}y")), format!("x\\u{{{:x}}}y", c as u32));
+        }
+        let mut buf = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut buf, SafeFormatter(serde_json::ser::PrettyFormatter::new()));
+        "a\u{e0041}b".serialize(&mut ser).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert_eq!(text, r#""a\udb40\udc41b""#);
+        assert_eq!(serde_json::from_str::<String>(&text).unwrap(), "a\u{e0041}b");
     }
 }

@@ -6,6 +6,8 @@
 //! keep CPython's own `_format_size` so they compare line by line with
 //! `Snapshot.statistics()` output.
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::out::{terminal_safe, Out};
 
 /// tracemalloc's `_format_size`: `12.3 KiB`, `4096 B`, with `+` when `sign`.
@@ -24,16 +26,25 @@ pub fn size(bytes: f64, sign: bool) -> String {
 }
 
 /// A table: the first row is the header; columns after the first are
-/// right-aligned. Cells are measured after escaping control characters.
+/// right-aligned. Cells are measured after escaping control characters, in
+/// terminal columns (a combining mark takes none, a CJK character two).
 pub fn print(out: &mut Out, rows: &[Vec<String>]) -> std::io::Result<()> {
+    for line in lines(rows) {
+        out.line(&line)?;
+    }
+    Ok(())
+}
+
+/// The lines [`print`] writes.
+fn lines(rows: &[Vec<String>]) -> Vec<String> {
     let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| terminal_safe(c).into_owned()).collect()).collect();
-    let Some(first) = rows.first() else { return Ok(()) };
-    let widths: Vec<usize> =
-        (0..first.len()).map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0)).collect();
+    let Some(first) = rows.first() else { return Vec::new() };
+    let widths: Vec<usize> = (0..first.len()).map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| s.width())).max().unwrap_or(0)).collect();
+    let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c].saturating_sub(cell.chars().count());
+            let pad = widths[c].saturating_sub(cell.width());
             if c == 0 {
                 line.push_str(cell);
                 if row.len() > 1 {
@@ -45,9 +56,9 @@ pub fn print(out: &mut Out, rows: &[Vec<String>]) -> std::io::Result<()> {
                 line.push_str(cell);
             }
         }
-        out.line(line.trim_end())?;
+        out.push(line.trim_end().to_string());
     }
-    Ok(())
+    out
 }
 
 #[cfg(test)]
@@ -59,5 +70,21 @@ mod tests {
         assert_eq!(super::size(-2048.0, true), "-2048 B");
         assert_eq!(super::size(5.0 * 1024.0 * 1024.0, true), "+5120 KiB");
         assert_eq!(super::size(50.0 * 1024.0 * 1024.0, false), "50.0 MiB");
+    }
+
+    /// Columns line up in terminal columns: a combining mark takes none, a
+    /// CJK character two, an escaped character its escape.
+    #[test]
+    fn columns_line_up_on_screen() {
+        let rows: Vec<Vec<String>> =
+            [["type", "count"], ["app.Cafe\u{301}", "1"], ["app.\u{8868}\u{793a}", "22"], ["app.x\u{202e}", "333"]]
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect();
+        let lines = super::lines(&rows);
+        use unicode_width::UnicodeWidthStr;
+        let widths: Vec<usize> = lines.iter().map(|l| l.width()).collect();
+        assert!(widths.iter().all(|&w| w == widths[0]), "{lines:#?}");
+        assert!(lines[3].contains("\\u{202e}"), "{lines:#?}");
     }
 }
