@@ -65,6 +65,18 @@ fn structural_damage_is_an_error() {
     assert!(e.contains("line 1"), "{e}");
     let loaded = heapscope_core::load(b"[]").unwrap();
     assert_eq!(loaded.warnings[0].message, "the array holds no objects");
+    // A key given twice in a record: the first pass kept the last
+    // `referents`, the second added the edges of both.
+    for (text, key) in [
+        (
+            &br#"[{"id": 1, "type": "a", "referents": [2], "referents": [3]}, {"id": 2, "type": "b"}, {"id": 3, "type": "c"}]"#[..],
+            "referents",
+        ),
+        (br#"[{"id": 1, "id": 2, "type": "a"}]"#, "id"),
+    ] {
+        let e = err(text);
+        assert!(e.contains(&format!("a record names `{key}` twice")) && e.contains("line 1"), "{e}");
+    }
 }
 
 /// An array none of whose records is an object with an `id` is not an

@@ -377,13 +377,37 @@ impl<'de> Visitor<'de> for RecordSeed {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut fields = Fields::default();
+        // A key given twice would be read one way here and another in the
+        // second pass (which adds every `referents` list): refused, as
+        // the v1 reader refuses a repeated key.
+        fn once<T, E: de::Error>(slot: &Option<T>, name: &str) -> Result<(), E> {
+            match slot {
+                Some(_) => Err(E::custom(format!("a record names `{name}` twice"))),
+                None => Ok(()),
+            }
+        }
         while let Some(key) = map.next_key::<Key>()? {
             match key {
-                Key::Id => fields.id = Some(map.next_value_seed(ScalarSeed)?),
-                Key::Type => fields.type_name = Some(map.next_value_seed(ScalarSeed)?),
-                Key::Size => fields.size = Some(map.next_value_seed(ScalarSeed)?),
-                Key::Repr => fields.repr = Some(map.next_value_seed(ScalarSeed)?),
-                Key::Referents => fields.referents = Some(map.next_value_seed(ReferentsSeed(None))?),
+                Key::Id => {
+                    once(&fields.id, "id")?;
+                    fields.id = Some(map.next_value_seed(ScalarSeed)?);
+                }
+                Key::Type => {
+                    once(&fields.type_name, "type")?;
+                    fields.type_name = Some(map.next_value_seed(ScalarSeed)?);
+                }
+                Key::Size => {
+                    once(&fields.size, "size")?;
+                    fields.size = Some(map.next_value_seed(ScalarSeed)?);
+                }
+                Key::Repr => {
+                    once(&fields.repr, "repr")?;
+                    fields.repr = Some(map.next_value_seed(ScalarSeed)?);
+                }
+                Key::Referents => {
+                    once(&fields.referents, "referents")?;
+                    fields.referents = Some(map.next_value_seed(ReferentsSeed(None))?);
+                }
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
