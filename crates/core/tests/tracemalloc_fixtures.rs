@@ -173,3 +173,20 @@ fn bad_traces_are_warnings() {
     assert!(w.iter().any(|w| w == "size -5 is not believable; trace skipped (in traces record 2)"), "{w:?}");
     assert!(w.iter().any(|w| w == "the trace has 2 fields; expected 3 or 4; trace skipped (in traces record 3)"), "{w:?}");
 }
+
+/// A frame in a `.pyc` file is matched as its `.py` file, as CPython's
+/// `Filter` normalises the frame's name as well as the pattern.
+#[test]
+fn a_pyc_frame_matches_as_its_py_file() {
+    let text = br#"{"format": "heapscope", "version": 1, "strings": ["", "x.pyc", "y.py"],
+        "tracemalloc": {"traceback_limit": 1, "frames": [1, 3, 2, 4], "tracebacks": [[0], [1]], "traces": [0, 100, 0, 0, 50, 1]}}"#;
+    let s = heapscope_core::load(text).unwrap().snapshot;
+    let t = s.tracemalloc.as_ref().unwrap();
+    let kept = |pattern: &str, inclusive: bool| -> u64 {
+        filter_traces(t, &s.strings, &[TraceFilter::filename(inclusive, pattern)]).traces.iter().map(|tr| tr.size_bytes).sum()
+    };
+    assert_eq!(kept("?.py", true), 150);
+    assert_eq!(kept("x.py", true), 100);
+    assert_eq!(kept("*.pyc", true), 150, "the pattern is normalised too: *.py");
+    assert_eq!(kept("x.py", false), 50);
+}

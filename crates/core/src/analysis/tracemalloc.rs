@@ -210,7 +210,9 @@ impl TraceFilter {
         t.frames
             .iter()
             .map(|fr| {
-                let name = *by_name.entry(fr.filename).or_insert_with(|| fnmatch(strings.str(fr.filename), pattern));
+                // The frame's file name is normalised as the pattern is
+                // (`Filter._match_frame_impl`): `x.pyc` matches `x.py`.
+                let name = *by_name.entry(fr.filename).or_insert_with(|| fnmatch(&normalize_filename(strings.str(fr.filename)), pattern));
                 name && lineno.is_none_or(|l| l == fr.lineno)
             })
             .collect()
