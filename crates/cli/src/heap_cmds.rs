@@ -223,7 +223,11 @@ pub fn retainers(
     };
     let mut exclusions = Exclusions::none();
     for a in ignore {
-        exclusions.exclude_object(find(o, &x, a)?);
+        let ignored = find(o, &x, a).with_context(|| format!("--ignore {a}"))?;
+        if ignored == target {
+            bail!("{}: --ignore {a} is the object being explained; ignore one of its retainers", o.name);
+        }
+        exclusions.exclude_object(ignored);
     }
     let paths = x.analysis.retainer_paths(x.snapshot, x.heap, target, k, &exclusions);
     // Ranked as the UI ranks them: strong first, nearest a root first.

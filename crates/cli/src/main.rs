@@ -62,13 +62,13 @@ enum Command {
         #[arg(long, conflicts_with = "address", required_unless_present = "address")]
         r#type: Option<String>,
         /// Explain the object at this address (0x… or decimal).
-        #[arg(long)]
+        #[arg(long, value_parser = an_address)]
         address: Option<String>,
         /// How many paths to show.
         #[arg(long, default_value_t = 3, value_parser = at_least_one)]
         paths: usize,
         /// Ignore this retainer (an address); repeatable.
-        #[arg(long = "ignore")]
+        #[arg(long = "ignore", value_parser = an_address)]
         ignore: Vec<String>,
     },
     /// The dominator tree: what each object keeps alive on its own.
@@ -183,6 +183,14 @@ const EXIT_GREW: u8 = 3;
 const EXIT_USAGE: u8 = 2;
 
 /// `--limit N`: 0 would show nothing and read as if there were nothing.
+/// An address as `retainers` takes it (checked before any file is read).
+fn an_address(text: &str) -> Result<String, String> {
+    match heapscope_core::analysis::search::parse_address(text) {
+        Some(_) => Ok(text.to_string()),
+        None => Err(format!("`{text}` is not an address (0x… or decimal)")),
+    }
+}
+
 fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(0) => Err("0 would show nothing; give 1 or more".to_string()),

@@ -87,9 +87,19 @@ fn retainers_by_address_and_ignoring_a_retainer() {
     let summary: serde_json::Value = serde_json::from_slice(&run(&["retainers", heap, "--address", &address, "--json"]).stdout).unwrap();
     let dict_addr = summary["paths"][0]["steps"].as_array().unwrap().iter().find(|s| s["from_index"].as_u64() == Some(dict));
     assert!(dict_addr.is_some());
+    // Ignoring the object itself would say it has no path: refused.
     let o = run(&["retainers", heap, "--address", &address, "--ignore", &address, "--json"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v["paths"].as_array().unwrap().is_empty(), "an ignored object has no path");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is the object being explained"), "{}", stderr(&o));
+    // An --ignore that matches nothing says which option it was.
+    let o = run(&["retainers", heap, "--address", &address, "--ignore", "0x1"]);
+    assert!(stderr(&o).contains("--ignore 0x1") && stderr(&o).contains("no object has address 0x1"), "{}", stderr(&o));
+    // A malformed address is refused before any file is read.
+    for bad in ["0x+1000", "12ab", ""] {
+        let o = run(&["retainers", "no-such-file.json", "--address", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        assert!(stderr(&o).contains("is not an address"), "{bad}: {}", stderr(&o));
+    }
 }
 
 #[test]

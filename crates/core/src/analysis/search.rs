@@ -35,13 +35,18 @@ pub struct Found {
     pub total: usize,
 }
 
-/// Parses an address written as `0x…` (hex) or plain decimal.
+/// Parses an address written as `0x…` (hex) or plain decimal (digits
+/// only: no sign, as Rust's parsers would take `+`).
 pub fn parse_address(text: &str) -> Option<u64> {
     let t = text.trim();
-    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => t.parse().ok(),
+    let (digits, radix) = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => (hex, 16),
+        None => (t, 10),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
     }
+    u64::from_str_radix(digits, radix).ok()
 }
 
 /// Objects whose address equals `query`, or whose type name or
@@ -122,5 +127,16 @@ mod tests {
         let spaces = search(&snapshot, heap, &types, " ", 10);
         assert_eq!(spaces.hits, vec![Hit { object: 1, matched: Matched::Description }]);
         assert_eq!(search(&snapshot, heap, &types, " 0x1000 ", 10).total, 1, "spaces around a query are not part of it");
+        for (text, address) in [
+            ("0x1000", Some(4096)),
+            ("4096", Some(4096)),
+            ("0X1f", Some(31)),
+            ("0x+1000", None),
+            ("+4096", None),
+            ("0x", None),
+            ("-1", None),
+        ] {
+            assert_eq!(parse_address(text), address, "{text}");
+        }
     }
 }
