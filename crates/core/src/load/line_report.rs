@@ -79,7 +79,7 @@ pub struct LineReport {
 /// `Line #` header, within the first 4 KiB.
 pub fn looks_like(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut lines = super::mprof::lines(&text).map(str::trim).filter(|l| !l.is_empty());
     lines.next().is_some_and(|l| l.starts_with("Filename:")) && lines.next().is_some_and(|l| l.starts_with("Line #"))
 }
 
@@ -94,7 +94,7 @@ pub fn parse(bytes: &[u8]) -> Result<(LineReport, Warnings), LoadError> {
     let mut function: Option<(String, usize)> = None;
     // Rows with `nan` numbers, and the line of the first.
     let mut unmeasured: (u64, usize) = (0, 0);
-    for (i, raw) in text.lines().enumerate() {
+    for (i, raw) in super::mprof::lines(&text).enumerate() {
         let at = Some(Location::LineColumn { line: i + 1, column: 1 });
         let line = raw.trim_end_matches('\r');
         let trimmed = line.trim();
@@ -431,6 +431,12 @@ mod tests {
             // An editor that strips trailing blanks changes nothing.
             let stripped: String = text.lines().map(|l| format!("{}\n", l.trim_end())).collect();
             assert_eq!(parse(stripped.as_bytes()).unwrap().0, r);
+            // Nor do Windows or classic Mac line ends.
+            for end in ["\r\n", "\r"] {
+                let other: String = text.lines().map(|l| format!("{l}{end}")).collect();
+                assert!(looks_like(other.as_bytes()), "{end:?}");
+                assert_eq!(parse(other.as_bytes()).unwrap().0, r, "{end:?}");
+            }
         }
     }
 

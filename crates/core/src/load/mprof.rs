@@ -77,8 +77,9 @@ impl MprofRun {
 }
 
 /// The lines of `text`, each ended by `\n`, `\r\n` or a `\r` alone (a
-/// file with classic Mac line ends is read line by line too).
-fn lines(text: &str) -> impl Iterator<Item = &str> {
+/// file with classic Mac line ends is read line by line too); memory
+/// profiler's line reports are read by it as well.
+pub(super) fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let s = rest?;
