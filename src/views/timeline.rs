@@ -94,7 +94,9 @@ fn RunFacts(run: MprofRunData) -> impl IntoView {
                         {run.grew_most.iter().map(|f| view! {
                             <tr>
                                 <td class="mono">{f.name.clone()}</td>
-                                <td class="num">{f.calls.to_string()}</td>
+                                <td class="num" title=(f.nested_calls > 0).then_some("calls inside an outer call of the same function: their growth is counted in it")>{
+                                    if f.nested_calls > 0 { format!("{} ({} nested)", f.calls, f.nested_calls) } else { f.calls.to_string() }
+                                }</td>
                                 <td class="num">{format!("{:+.2} MiB", f.total_growth_mib)}</td>
                                 <td class="num">{format!("{:+.2} MiB", f.max_growth_mib)}</td>
                             </tr>

@@ -760,6 +760,9 @@ pub struct ChildLine {
 pub struct FunctionGrowthRow {
     pub name: String,
     pub calls: u64,
+    /// Of `calls`, those inside an outer call of the same function (a
+    /// recursive `@profile`): their growth is the outer call's.
+    pub nested_calls: u64,
     pub total_growth_mib: f64,
     pub max_growth_mib: f64,
 }

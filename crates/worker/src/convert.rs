@@ -409,6 +409,7 @@ pub fn mprof_run(file_name: &str, run: &MprofRun, warnings: &[String], max_point
             .map(|f| FunctionGrowthRow {
                 name: f.name.clone(),
                 calls: f.calls,
+                nested_calls: f.nested_calls,
                 total_growth_mib: f.total_growth_mib,
                 max_growth_mib: f.max_growth_mib,
             })
@@ -461,5 +462,26 @@ pub fn line_report(file_name: &str, report: &LineReport, warnings: &[String], li
             .collect(),
         row_total: report.tables.iter().map(|t| t.rows.len() as u64).sum(),
         warnings: warnings.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A recursive `@profile` function's row says how many of its calls
+    /// were nested, as the CLI does: the page's column reads "10 (9 nested)".
+    #[test]
+    fn a_recursive_function_row_counts_its_nested_calls() {
+        let mut text = String::from("CMDLINE python app.py\nMEM 50 1000\nMEM 150 1010\n");
+        for level in 1..=10 {
+            let (start, end) = (1000.0 + level as f64 * 0.1, 1009.0 - level as f64 * 0.1);
+            text.push_str(&format!("FUNC __main__.rec 50.0000 {start:.4} 150.0000 {end:.4} {level}\n"));
+        }
+        let (run, _) = mprof::parse(text.as_bytes()).unwrap();
+        let data = mprof_run("app.dat", &run, &[], 100);
+        let row = &data.grew_most[0];
+        assert_eq!((row.name.as_str(), row.calls, row.nested_calls), ("__main__.rec", 10, 9));
+        assert!((row.total_growth_mib - 100.0).abs() < 1e-9, "{row:?}");
     }
 }
