@@ -380,34 +380,20 @@ impl<'de> Visitor<'de> for RecordSeed {
         // A key given twice would be read one way here and another in the
         // second pass (which adds every `referents` list): refused, as
         // the v1 reader refuses a repeated key.
-        fn once<T, E: de::Error>(slot: &Option<T>, name: &str) -> Result<(), E> {
-            match slot {
-                Some(_) => Err(E::custom(format!("a record names `{name}` twice"))),
-                None => Ok(()),
+        fn put<T, E: de::Error>(slot: &mut Option<T>, name: &str, value: T) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::custom(format!("a record names `{name}` twice")));
             }
+            *slot = Some(value);
+            Ok(())
         }
         while let Some(key) = map.next_key::<Key>()? {
             match key {
-                Key::Id => {
-                    once(&fields.id, "id")?;
-                    fields.id = Some(map.next_value_seed(ScalarSeed)?);
-                }
-                Key::Type => {
-                    once(&fields.type_name, "type")?;
-                    fields.type_name = Some(map.next_value_seed(ScalarSeed)?);
-                }
-                Key::Size => {
-                    once(&fields.size, "size")?;
-                    fields.size = Some(map.next_value_seed(ScalarSeed)?);
-                }
-                Key::Repr => {
-                    once(&fields.repr, "repr")?;
-                    fields.repr = Some(map.next_value_seed(ScalarSeed)?);
-                }
-                Key::Referents => {
-                    once(&fields.referents, "referents")?;
-                    fields.referents = Some(map.next_value_seed(ReferentsSeed(None))?);
-                }
+                Key::Id => put(&mut fields.id, "id", map.next_value_seed(ScalarSeed)?)?,
+                Key::Type => put(&mut fields.type_name, "type", map.next_value_seed(ScalarSeed)?)?,
+                Key::Size => put(&mut fields.size, "size", map.next_value_seed(ScalarSeed)?)?,
+                Key::Repr => put(&mut fields.repr, "repr", map.next_value_seed(ScalarSeed)?)?,
+                Key::Referents => put(&mut fields.referents, "referents", map.next_value_seed(ReferentsSeed(None))?)?,
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
