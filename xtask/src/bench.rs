@@ -499,7 +499,7 @@ fn memlab(
         let kind = heap.name();
         let v8 = PathBuf::from(format!("{OUT_DIR}/{kind}-{n}.heapsnapshot"));
         if is_stale(&v8, Path::new(&source)) {
-            run(Command::new("target/release/heapscope").args(["to-heapsnapshot", &source, "--out"]).arg(&v8))?;
+            run(Command::new(crate::release_bin("heapscope")).args(["to-heapsnapshot", &source, "--out"]).arg(&v8))?;
         }
         // heapscope: the whole process, from reading the file to the answer.
         let answers = PathBuf::from(format!("{OUT_DIR}/heapscope-dominators-{kind}-{n}.json"));
@@ -578,7 +578,7 @@ fn synth_file(n: u64) -> Result<String, String> {
     let file = format!("{OUT_DIR}/synth-{n}.heapscope.json");
     if !Path::new(&file).exists() {
         let tmp = format!("{file}.tmp");
-        run(Command::new("target/release/heapscope").args(["synth", "--objects", &n.to_string(), "--out", &tmp]))?;
+        run(Command::new(crate::release_bin("heapscope")).args(["synth", "--objects", &n.to_string(), "--out", &tmp]))?;
         std::fs::rename(&tmp, &file).map_err(|e| format!("{file}: {e}"))?;
     }
     Ok(file)
@@ -637,10 +637,10 @@ fn is_stale(derived: &Path, source: &Path) -> bool {
 /// `times`, read by [`parse_time_file`]) when `timer`.
 fn heapscope_timed(timer: bool, times: &Path) -> Command {
     if !timer {
-        return Command::new("target/release/heapscope");
+        return Command::new(crate::release_bin("heapscope"));
     }
     let mut c = Command::new("/usr/bin/time");
-    c.args(["-f", "%U %S %M", "-o"]).arg(times).arg("target/release/heapscope");
+    c.args(["-f", "%U %S %M", "-o"]).arg(times).arg(crate::release_bin("heapscope"));
     c
 }
 

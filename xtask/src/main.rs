@@ -63,6 +63,13 @@ fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the project root").to_path_buf()
 }
 
+/// A binary of the release build: in `$CARGO_TARGET_DIR/release/` when that
+/// is set (as cargo puts it there), else `target/release/`.
+pub fn release_bin(name: &str) -> PathBuf {
+    let dir = std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()).map_or_else(|| PathBuf::from("target"), PathBuf::from);
+    dir.join("release").join(name)
+}
+
 /// Runs a command, echoing it; an error names the command that failed.
 pub fn run(cmd: &mut Command) -> Result<(), String> {
     eprintln!("$ {}", describe(cmd));
@@ -124,7 +131,7 @@ fn bench_browser(args: &[String]) -> Result<(), String> {
     for n in &sizes {
         let file = format!("target/bench/synth-{n}.heapscope.json");
         if !Path::new(&file).exists() {
-            run(Command::new("target/release/heapscope").args(["synth", "--objects", n, "--out", &file]))?;
+            run(Command::new(release_bin("heapscope")).args(["synth", "--objects", n, "--out", &file]))?;
         }
         files.push(file);
     }
@@ -184,9 +191,9 @@ fn test() -> Result<(), String> {
     let wheel = built.clone().and_then(|()| wheel::build(Path::new("dist-single/heapscope.html")));
     let mut pytest = Command::new("python3");
     pytest.args(["-m", "pytest", "python/tests", "-q"]);
-    let native = Path::new("target/release/heapscope-native");
+    let native = release_bin("heapscope-native");
     if wheel.is_ok() && native.is_file() {
-        pytest.env("HEAPSCOPE_TEST_NATIVE", native.canonicalize().unwrap_or_else(|_| native.to_path_buf()));
+        pytest.env("HEAPSCOPE_TEST_NATIVE", native.canonicalize().unwrap_or_else(|_| native.clone()));
     }
     steps.push(("python exporter tests".into(), run(&mut pytest)));
     // The exporter supports Python 3.8+: where the oldest and newest

@@ -384,6 +384,36 @@ mod tests {
         }
     }
 
+    /// The fast path hands records to the sinks in batches (thousands of
+    /// values); records needing a warning (a negative address, a size past
+    /// belief, an unknown reference kind) scattered over several batches
+    /// give the same columns and the same warnings, in record order, as the
+    /// serde path's one record at a time.
+    #[test]
+    fn warnings_of_batched_records_come_in_record_order() {
+        let n = 6_000i64;
+        let (mut objects, mut references) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            let address = if i % 997 == 5 { -i } else { 0x1000 + 16 * i };
+            let size = match i % 1499 {
+                5 => -3,
+                7 => 1i64 << 50,
+                _ => 32,
+            };
+            objects.push(format!("{address},1,{size},0,-1,-1"));
+            let kind = if i % 1301 == 5 { 99 } else { 1 };
+            references.push(format!("{i},{},{kind},-1", (i * 7) % n));
+        }
+        let heap = format!(r#"{{"objects": [{}], "references": [{}], "roots": [0,0,-1,0]}}"#, objects.join(","), references.join(","));
+        let text = doc(&heap, r#"["", "builtins.object"]"#);
+        let slow = parse_with_serde(text.as_bytes()).unwrap();
+        let warnings = format!("{:?}", slow.warnings);
+        for says in ["negative address -5", "size -3 is not believable", "unknown reference kind 99"] {
+            assert!(warnings.contains(says), "{says}: {warnings}");
+        }
+        agrees_with(&text, slow);
+    }
+
     /// A file declaring its own flag bits (`meta.object_flags`) has its
     /// flags read through them — they used to be read with the standard
     /// bits, silently: a module taken as a frame, garbage as a type —, by

@@ -344,7 +344,15 @@ pub(super) fn reference_kinds(meta: &Meta) -> Vec<Option<RefKind>> {
     meta.reference_kinds.iter().map(|k| RefKind::from_format_name(k)).collect()
 }
 
-/// Turns one `heap.objects` record into a row of the object columns.
+/// Room for `n` more items in each column (growing by doubling, as
+/// [`push_or_note`] does): false when one cannot grow, and then the batch
+/// goes record by record through [`push_or_note`], which notes it.
+fn room_for<T>(column: &mut Vec<T>, n: usize, out_of_memory: bool) -> bool {
+    !out_of_memory && (column.capacity() - column.len() >= n || column.try_reserve(n.max(column.capacity()).max(4096)).is_ok())
+}
+
+/// Turns `heap.objects` records (whole ones, `layout.width` values each,
+/// the first numbered `first`) into rows of the object columns.
 pub(super) fn objects_sink<'a>(
     layout: &'a Layout<6>,
     bits: &'a FlagBits,
@@ -359,35 +367,82 @@ pub(super) fn objects_sink<'a>(
     const TRACEBACK: usize = 5;
     let address_delta = layout.delta[ADDRESS];
     let mut previous_address = 0i64;
-    move |i: u64, r: &[i64]| {
-        let at = || Some(Location::Record { section: "heap.objects", index: i });
-        let mut address = layout.get(r, ADDRESS, 0);
-        if address_delta {
-            address = previous_address.wrapping_add(address);
-            previous_address = address;
-        }
-        if address < 0 {
-            warnings.push(format!("negative address {address}"), at());
-        }
-        let size = layout.get(r, SIZE, 0);
-        let size = if (0..=MAX_SANE_SIZE_BYTES).contains(&size) {
-            size as u64
-        } else {
-            warnings.push(format!("size {size} is not believable; counted as 0"), at());
-            0
+    move |first: u64, rs: &[i64]| {
+        let records = rs.chunks_exact(layout.width);
+        let n = records.len();
+        let address_of = |previous: &mut i64, r: &[i64]| {
+            let mut address = layout.get(r, ADDRESS, 0);
+            if address_delta {
+                address = previous.wrapping_add(address);
+                *previous = address;
+            }
+            address
         };
-        let oom = &mut heap.out_of_memory;
-        push_or_note(&mut heap.address, address.max(0) as u64, oom);
-        push_or_note(&mut heap.type_name, str_id(layout.get(r, TYPE, -1)), oom);
-        push_or_note(&mut heap.size_bytes, size, oom);
-        push_or_note(&mut heap.flags, bits.read(layout.get(r, FLAGS, 0)), oom);
-        push_or_note(&mut heap.description, str_id(layout.get(r, DESCRIPTION, -1)), oom);
-        let tb = layout.get(r, TRACEBACK, -1);
-        push_or_note(&mut heap.traceback, if tb < 0 { u32::MAX } else { u32::try_from(tb).unwrap_or(u32::MAX - 1) }, oom);
+        let traceback = |tb: i64| if tb < 0 { u32::MAX } else { u32::try_from(tb).unwrap_or(u32::MAX - 1) };
+        let oom = heap.out_of_memory;
+        let room = room_for(&mut heap.address, n, oom)
+            && room_for(&mut heap.type_name, n, oom)
+            && room_for(&mut heap.size_bytes, n, oom)
+            && room_for(&mut heap.flags, n, oom)
+            && room_for(&mut heap.description, n, oom)
+            && room_for(&mut heap.traceback, n, oom);
+        // The columns a batch at a time (tight loops, no growth checks); the
+        // warnings, when a record needs one, from a second pass in record order.
+        let previous_at_start = previous_address;
+        let mut suspicious = false;
+        if room {
+            heap.address.extend(records.clone().map(|r| {
+                let address = address_of(&mut previous_address, r);
+                suspicious |= address < 0;
+                address.max(0) as u64
+            }));
+            heap.size_bytes.extend(records.clone().map(|r| {
+                let size = layout.get(r, SIZE, 0);
+                let believable = (0..=MAX_SANE_SIZE_BYTES).contains(&size);
+                suspicious |= !believable;
+                if believable {
+                    size as u64
+                } else {
+                    0
+                }
+            }));
+            heap.type_name.extend(records.clone().map(|r| str_id(layout.get(r, TYPE, -1))));
+            heap.flags.extend(records.clone().map(|r| bits.read(layout.get(r, FLAGS, 0))));
+            heap.description.extend(records.clone().map(|r| str_id(layout.get(r, DESCRIPTION, -1))));
+            heap.traceback.extend(records.clone().map(|r| traceback(layout.get(r, TRACEBACK, -1))));
+            if !suspicious {
+                return;
+            }
+        }
+        let mut previous = previous_at_start;
+        for (i, r) in (first..).zip(records) {
+            let at = || Some(Location::Record { section: "heap.objects", index: i });
+            let address = address_of(&mut previous, r);
+            if address < 0 {
+                warnings.push(format!("negative address {address}"), at());
+            }
+            let size = layout.get(r, SIZE, 0);
+            let believable = (0..=MAX_SANE_SIZE_BYTES).contains(&size);
+            if !believable {
+                warnings.push(format!("size {size} is not believable; counted as 0"), at());
+            }
+            if room {
+                continue;
+            }
+            let oom = &mut heap.out_of_memory;
+            push_or_note(&mut heap.address, address.max(0) as u64, oom);
+            push_or_note(&mut heap.type_name, str_id(layout.get(r, TYPE, -1)), oom);
+            push_or_note(&mut heap.size_bytes, if believable { size as u64 } else { 0 }, oom);
+            push_or_note(&mut heap.flags, bits.read(layout.get(r, FLAGS, 0)), oom);
+            push_or_note(&mut heap.description, str_id(layout.get(r, DESCRIPTION, -1)), oom);
+            push_or_note(&mut heap.traceback, traceback(layout.get(r, TRACEBACK, -1)), oom);
+        }
+        previous_address = previous;
     }
 }
 
-/// Turns one `heap.references` record into an edge.
+/// Turns `heap.references` records (whole ones, the first numbered
+/// `first`) into edges.
 pub(super) fn references_sink<'a>(
     layout: &'a Layout<4>,
     kinds: &'a [Option<RefKind>],
@@ -396,36 +451,73 @@ pub(super) fn references_sink<'a>(
 ) -> impl FnMut(u64, &[i64]) + 'a {
     let from_delta = layout.delta[0];
     let mut previous_from = 0i64;
-    move |i: u64, r: &[i64]| {
+    move |first: u64, rs: &[i64]| {
         let index = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
-        let mut from = layout.get(r, 0, -1);
-        if from_delta {
-            from = previous_from.wrapping_add(from);
-            previous_from = from;
+        let records = rs.chunks_exact(layout.width);
+        let n = records.len();
+        let kind_of = |r: &[i64]| usize::try_from(layout.get(r, 2, 0)).ok().and_then(|k| kinds.get(k).copied().flatten());
+        let oom = heap.out_of_memory;
+        if room_for(&mut heap.from, n, oom) && room_for(&mut heap.to, n, oom) && room_for(&mut heap.labels, n, oom) {
+            // A batch at a time; the warnings (unknown kinds) from a second
+            // pass, in record order, when there are any.
+            if from_delta {
+                heap.from.extend(records.clone().map(|r| {
+                    previous_from = previous_from.wrapping_add(layout.get(r, 0, -1));
+                    index(previous_from)
+                }));
+            } else {
+                heap.from.extend(records.clone().map(|r| index(layout.get(r, 0, -1))));
+            }
+            heap.to.extend(records.clone().map(|r| index(layout.get(r, 1, -1))));
+            let mut unknown = false;
+            heap.labels.extend(records.clone().map(|r| {
+                let kind = kind_of(r);
+                unknown |= kind.is_none();
+                EdgeLabel::new(kind.unwrap_or(RefKind::Internal), str_id(layout.get(r, 3, -1)))
+            }));
+            if unknown {
+                for (i, r) in (first..).zip(records) {
+                    if kind_of(r).is_none() {
+                        unknown_kind(warnings, layout.get(r, 2, 0), i);
+                    }
+                }
+            }
+            return;
         }
-        let kind_index = layout.get(r, 2, 0);
-        let kind = usize::try_from(kind_index).ok().and_then(|k| kinds.get(k).copied().flatten());
-        let kind = kind.unwrap_or_else(|| {
-            warnings.push(
-                format!("unknown reference kind {kind_index}; read as internal"),
-                Some(Location::Record { section: "heap.references", index: i }),
-            );
-            RefKind::Internal
-        });
-        let oom = &mut heap.out_of_memory;
-        push_or_note(&mut heap.from, index(from), oom);
-        push_or_note(&mut heap.to, index(layout.get(r, 1, -1)), oom);
-        push_or_note(&mut heap.labels, EdgeLabel::new(kind, str_id(layout.get(r, 3, -1))), oom);
+        for (i, r) in (first..).zip(records) {
+            let mut from = layout.get(r, 0, -1);
+            if from_delta {
+                from = previous_from.wrapping_add(from);
+                previous_from = from;
+            }
+            let kind = kind_of(r).unwrap_or_else(|| {
+                unknown_kind(warnings, layout.get(r, 2, 0), i);
+                RefKind::Internal
+            });
+            let oom = &mut heap.out_of_memory;
+            push_or_note(&mut heap.from, index(from), oom);
+            push_or_note(&mut heap.to, index(layout.get(r, 1, -1)), oom);
+            push_or_note(&mut heap.labels, EdgeLabel::new(kind, str_id(layout.get(r, 3, -1))), oom);
+        }
     }
 }
 
+fn unknown_kind(warnings: &mut Warnings, kind_index: i64, record: u64) {
+    warnings.push(
+        format!("unknown reference kind {kind_index}; read as internal"),
+        Some(Location::Record { section: "heap.references", index: record }),
+    );
+}
+
 pub(super) fn roots_sink<'a>(layout: &'a Layout<4>, heap: &'a mut RawHeap) -> impl FnMut(u64, &[i64]) + 'a {
-    move |_: u64, r: &[i64]| {
-        push_or_note(
-            &mut heap.roots,
-            (layout.get(r, 0, -1), layout.get(r, 1, -1), layout.get(r, 2, -1), layout.get(r, 3, 0)),
-            &mut heap.out_of_memory,
-        );
+    move |_: u64, rs: &[i64]| {
+        for r in rs.chunks_exact(layout.width) {
+            push_or_note(
+                &mut heap.roots,
+                (layout.get(r, 0, -1), layout.get(r, 1, -1), layout.get(r, 2, -1), layout.get(r, 3, 0)),
+                &mut heap.out_of_memory,
+            );
+        }
     }
 }
 

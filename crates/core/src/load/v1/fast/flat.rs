@@ -52,12 +52,21 @@ fn int_at(body: &[u8], mut i: usize) -> Option<(i64, usize)> {
     Some((if negative { -v } else { v }, i))
 }
 
-/// The state of a flat integer array between windows: the record being
-/// filled and whether a value or a comma comes next.
+/// Values collected before they go to the sink: whole records are handed
+/// over in batches of about this many values (one call per batch, so the
+/// sinks fill their columns in tight loops).
+const BATCH: usize = 4096;
+
+/// The state of a flat integer array between windows: the values not yet
+/// handed to the sink (a partial record, or a batch being collected) and
+/// whether a value or a comma comes next.
+///
+/// The sink takes `(index, values)`: `values` holds one or more whole
+/// records (`values.len()` is a multiple of the width), the first of which
+/// is record `index` of the array.
 pub(super) struct Flat {
     width: usize,
-    record: [i64; MAX_RECORD_WIDTH],
-    filled: usize,
+    pending: Vec<i64>,
     index: u64,
     /// A comma was read: a value must follow.
     need_value: bool,
@@ -67,8 +76,18 @@ pub(super) struct Flat {
 
 impl Flat {
     pub(super) fn new(width: usize) -> Self {
-        debug_assert!(width <= MAX_RECORD_WIDTH);
-        Flat { width, record: [0; MAX_RECORD_WIDTH], filled: 0, index: 0, need_value: false, after_value: false }
+        debug_assert!((1..=MAX_RECORD_WIDTH).contains(&width));
+        Flat { width, pending: Vec::new(), index: 0, need_value: false, after_value: false }
+    }
+
+    /// Hands the whole records of `pending` to the sink and keeps the rest.
+    fn flush(&mut self, sink: &mut impl FnMut(u64, &[i64])) {
+        let whole = self.pending.len() - self.pending.len() % self.width;
+        if whole > 0 {
+            sink(self.index, &self.pending[..whole]);
+            self.index += (whole / self.width) as u64;
+            self.pending.drain(..whole);
+        }
     }
 
     /// Parses `body`, a run of whole tokens (`ws int ws (, ws int ws)*`, possibly
@@ -91,31 +110,32 @@ impl Flat {
                 return Some(());
             }
         }
-        loop {
-            let (v, next) = int_at(body, i)?;
+        self.pending.reserve(BATCH + self.width);
+        let parsed = loop {
+            let Some((v, next)) = int_at(body, i) else { break None };
             i = next;
-            self.record[self.filled] = v;
-            self.filled += 1;
+            self.pending.push(v);
             self.need_value = false;
-            if self.filled == self.width {
-                sink(self.index, &self.record[..self.width]);
-                self.index += 1;
-                self.filled = 0;
+            if self.pending.len() >= BATCH {
+                self.flush(sink);
             }
             i = skip_ws(body, i);
             if i == n {
                 self.after_value = true;
-                return Some(());
+                break Some(());
             }
             if body[i] != b',' {
-                return None;
+                break None;
             }
             self.need_value = true;
             i = skip_ws(body, i + 1);
             if i == n {
-                return Some(());
+                break Some(());
             }
-        }
+        };
+        parsed?;
+        self.flush(sink);
+        Some(())
     }
 
     /// Takes the next piece of the array, tokenized elsewhere: `None` when
@@ -129,26 +149,19 @@ impl Flat {
             Some(_) => {}
         }
         let mut values = &piece.values[..];
-        if self.filled > 0 {
-            let take = (self.width - self.filled).min(values.len());
-            self.record[self.filled..self.filled + take].copy_from_slice(&values[..take]);
-            self.filled += take;
+        if !self.pending.is_empty() {
+            let take = (self.width - self.pending.len() % self.width).min(values.len());
+            self.pending.extend_from_slice(&values[..take]);
             values = &values[take..];
-            if self.filled == self.width {
-                sink(self.index, &self.record[..self.width]);
-                self.index += 1;
-                self.filled = 0;
-            }
+            self.flush(sink);
         }
-        if self.filled == 0 {
-            let mut records = values.chunks_exact(self.width);
-            for record in &mut records {
-                sink(self.index, record);
-                self.index += 1;
+        if self.pending.is_empty() {
+            let whole = values.len() - values.len() % self.width;
+            if whole > 0 {
+                sink(self.index, &values[..whole]);
+                self.index += (whole / self.width) as u64;
             }
-            let rest = records.remainder();
-            self.record[..rest.len()].copy_from_slice(rest);
-            self.filled = rest.len();
+            self.pending.extend_from_slice(&values[whole..]);
         }
         self.after_value = piece.last == Some(Token::Value);
         self.need_value = piece.last == Some(Token::Comma);
@@ -157,7 +170,7 @@ impl Flat {
 
     /// At the closing `]`: no dangling comma, no partial record.
     pub(super) fn finish(&self) -> Option<()> {
-        (!self.need_value && self.filled == 0).then_some(())
+        (!self.need_value && self.pending.is_empty()).then_some(())
     }
 }
 
@@ -229,7 +242,10 @@ mod tests {
     fn fed(body: &str, width: usize) -> Option<Vec<i64>> {
         let mut out = Vec::new();
         let mut flat = Flat::new(width);
-        flat.feed(body.as_bytes(), &mut |_, r: &[i64]| out.extend_from_slice(r))?;
+        flat.feed(body.as_bytes(), &mut |_, r: &[i64]| {
+            assert!(!r.is_empty() && r.len().is_multiple_of(width), "whole records only");
+            out.extend_from_slice(r)
+        })?;
         flat.finish()?;
         Some(out)
     }
@@ -242,7 +258,8 @@ mod tests {
         let mut expected_index = 0;
         let mut sink = |i: u64, r: &[i64]| {
             assert_eq!(i, expected_index);
-            expected_index += 1;
+            assert!(!r.is_empty() && r.len().is_multiple_of(width), "whole records only");
+            expected_index += (r.len() / width) as u64;
             out.extend_from_slice(r)
         };
         let mut from = 0;
