@@ -113,8 +113,9 @@ pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Warnings), LoadError> {
     let text = String::from_utf8_lossy(bytes);
     let mut run = MprofRun::default();
     let mut warnings = Warnings::default();
-    // Child series by id (a file may name many children).
-    let mut children: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Child series by id (a file may name many children), keyed by the
+    // text's own slices: one copy of each id, in its series.
+    let mut children: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut main_back = Backwards::default();
     let mut child_back = Backwards::default();
     // Children with a sample that goes back in time (their series are sorted).
@@ -160,7 +161,7 @@ pub fn parse(bytes: &[u8]) -> Result<(MprofRun, Warnings), LoadError> {
                         series.samples.push(s);
                     }
                     None => {
-                        children.insert(id.to_string(), run.children.len());
+                        children.insert(id, run.children.len());
                         run.children.push(ChildSeries { id: id.to_string(), samples: vec![s] });
                     }
                 }),
@@ -388,7 +389,8 @@ pub fn summarize(run: &MprofRun) -> MprofSummary {
     let mut children: Vec<ChildSummary> =
         run.children.iter().map(|c| ChildSummary { id: c.id.clone(), sample_count: c.samples.len(), peak: peak_of(&c.samples) }).collect();
     let peak_mib = |c: &ChildSummary| c.peak.map_or(f64::NEG_INFINITY, |p| p.mem_mib);
-    children.sort_by(|a, b| peak_mib(b).total_cmp(&peak_mib(a)).then_with(|| a.id.cmp(&b.id)));
+    // Ids are distinct: an unstable sort gives the one order.
+    children.sort_unstable_by(|a, b| peak_mib(b).total_cmp(&peak_mib(a)).then_with(|| a.id.cmp(&b.id)));
     MprofSummary {
         sample_count: run.samples.len(),
         duration_s: if run.samples.is_empty() { 0.0 } else { last - first },
