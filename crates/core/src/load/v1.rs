@@ -293,6 +293,13 @@ impl<const N: usize> Layout<N> {
         Ok(Layout { width: fields.len(), at, delta })
     }
 
+    /// Whether the record holds exactly the first `k` fields, each at its
+    /// own place (the layouts writers use): the sinks then read them at
+    /// fixed offsets.
+    fn in_place(&self, k: usize) -> bool {
+        self.width == k && (0..N).all(|i| self.at[i] == (i < k).then_some(i))
+    }
+
     #[inline]
     fn get(&self, record: &[i64], field: usize, default: i64) -> i64 {
         self.at[field].map_or(default, |i| record[i])
@@ -392,7 +399,7 @@ mod tests {
     #[test]
     fn warnings_of_batched_records_come_in_record_order() {
         let n = 6_000i64;
-        let (mut objects, mut references) = (Vec::new(), Vec::new());
+        let (mut objects, mut references, mut reordered) = (Vec::new(), Vec::new(), Vec::new());
         for i in 0..n {
             let address = if i % 997 == 5 { -i } else { 0x1000 + 16 * i };
             let size = match i % 1499 {
@@ -403,15 +410,27 @@ mod tests {
             objects.push(format!("{address},1,{size},0,-1,-1"));
             let kind = if i % 1301 == 5 { 99 } else { 1 };
             references.push(format!("{i},{},{kind},-1", (i * 7) % n));
+            reordered.push(format!("-1,{kind},{},{i}", (i * 7) % n));
         }
-        let heap = format!(r#"{{"objects": [{}], "references": [{}], "roots": [0,0,-1,0]}}"#, objects.join(","), references.join(","));
-        let text = doc(&heap, r#"["", "builtins.object"]"#);
-        let slow = parse_with_serde(text.as_bytes()).unwrap();
-        let warnings = format!("{:?}", slow.warnings);
-        for says in ["negative address -5", "size -3 is not believable", "unknown reference kind 99"] {
-            assert!(warnings.contains(says), "{says}: {warnings}");
+        let heap = |references: &[String]| {
+            format!(r#"{{"objects": [{}], "references": [{}], "roots": [0,0,-1,0]}}"#, objects.join(","), references.join(","))
+        };
+        // The layout every writer uses (read at fixed places), and the
+        // references' fields in another order (read through the layout).
+        let standard = doc(&heap(&references), r#"["", "builtins.object"]"#);
+        let other = standard
+            .replace(r#""reference_fields": ["from","to","kind","name"]"#, r#""reference_fields": ["name","kind","to","from"]"#)
+            .replace(&references.join(","), &reordered.join(","));
+        assert_ne!(other, standard);
+        for text in [standard, other] {
+            let slow = parse_with_serde(text.as_bytes()).unwrap();
+            let warnings = format!("{:?}", slow.warnings);
+            for says in ["negative address -5", "size -3 is not believable", "unknown reference kind 99"] {
+                assert!(warnings.contains(says), "{says}: {warnings}");
+            }
+            assert_eq!(slow.snapshot.heap.as_ref().unwrap().reference_count(), n as usize);
+            agrees_with(&text, slow);
         }
-        agrees_with(&text, slow);
     }
 
     /// A file declaring its own flag bits (`meta.object_flags`) has its

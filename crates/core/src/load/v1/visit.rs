@@ -378,7 +378,6 @@ pub(super) fn objects_sink<'a>(
             }
             address
         };
-        let traceback = |tb: i64| if tb < 0 { u32::MAX } else { u32::try_from(tb).unwrap_or(u32::MAX - 1) };
         let oom = heap.out_of_memory;
         let room = room_for(&mut heap.address, n, oom)
             && room_for(&mut heap.type_name, n, oom)
@@ -389,27 +388,21 @@ pub(super) fn objects_sink<'a>(
         // The columns a batch at a time (tight loops, no growth checks); the
         // warnings, when a record needs one, from a second pass in record order.
         let previous_at_start = previous_address;
-        let mut suspicious = false;
         if room {
-            heap.address.extend(records.clone().map(|r| {
-                let address = address_of(&mut previous_address, r);
-                suspicious |= address < 0;
-                address.max(0) as u64
-            }));
-            heap.size_bytes.extend(records.clone().map(|r| {
-                let size = layout.get(r, SIZE, 0);
-                let believable = (0..=MAX_SANE_SIZE_BYTES).contains(&size);
-                suspicious |= !believable;
-                if believable {
-                    size as u64
-                } else {
-                    0
-                }
-            }));
-            heap.type_name.extend(records.clone().map(|r| str_id(layout.get(r, TYPE, -1))));
-            heap.flags.extend(records.clone().map(|r| bits.read(layout.get(r, FLAGS, 0))));
-            heap.description.extend(records.clone().map(|r| str_id(layout.get(r, DESCRIPTION, -1))));
-            heap.traceback.extend(records.clone().map(|r| traceback(layout.get(r, TRACEBACK, -1))));
+            let delta = address_delta.then_some(&mut previous_address);
+            let all = |r: &[i64]| {
+                let get = |field, default| layout.get(r, field, default);
+                (get(ADDRESS, 0), get(TYPE, -1), get(SIZE, 0), get(FLAGS, 0), get(DESCRIPTION, -1), get(TRACEBACK, -1))
+            };
+            // The layouts writers use (every field; the exporter's, without
+            // tracebacks): fixed places, no look-ups.
+            let suspicious = if layout.in_place(6) {
+                push_objects(heap, rs.as_chunks::<6>().0.iter().map(|r| (r[0], r[1], r[2], r[3], r[4], r[5])), delta, bits)
+            } else if layout.in_place(5) {
+                push_objects(heap, rs.as_chunks::<5>().0.iter().map(|r| (r[0], r[1], r[2], r[3], r[4], -1)), delta, bits)
+            } else {
+                push_objects(heap, records.clone().map(all), delta, bits)
+            };
             if !suspicious {
                 return;
             }
@@ -435,7 +428,7 @@ pub(super) fn objects_sink<'a>(
             push_or_note(&mut heap.size_bytes, if believable { size as u64 } else { 0 }, oom);
             push_or_note(&mut heap.flags, bits.read(layout.get(r, FLAGS, 0)), oom);
             push_or_note(&mut heap.description, str_id(layout.get(r, DESCRIPTION, -1)), oom);
-            push_or_note(&mut heap.traceback, traceback(layout.get(r, TRACEBACK, -1)), oom);
+            push_or_note(&mut heap.traceback, traceback_id(layout.get(r, TRACEBACK, -1)), oom);
         }
         previous_address = previous;
     }
@@ -458,23 +451,18 @@ pub(super) fn references_sink<'a>(
         let kind_of = |r: &[i64]| usize::try_from(layout.get(r, 2, 0)).ok().and_then(|k| kinds.get(k).copied().flatten());
         let oom = heap.out_of_memory;
         if room_for(&mut heap.from, n, oom) && room_for(&mut heap.to, n, oom) && room_for(&mut heap.labels, n, oom) {
-            // A batch at a time; the warnings (unknown kinds) from a second
-            // pass, in record order, when there are any.
-            if from_delta {
-                heap.from.extend(records.clone().map(|r| {
-                    previous_from = previous_from.wrapping_add(layout.get(r, 0, -1));
-                    index(previous_from)
-                }));
+            // A batch at a time, as (from, to, kind, name); the warnings
+            // (unknown kinds) from a second pass, in record order, when
+            // there are any.
+            let unknown = if layout.in_place(4) {
+                // The layout every writer uses: fixed places, no look-ups.
+                let fields = rs.as_chunks::<4>().0.iter().map(|r| (r[0], r[1], r[2], r[3]));
+                push_references(heap, fields, from_delta.then_some(&mut previous_from), kinds)
             } else {
-                heap.from.extend(records.clone().map(|r| index(layout.get(r, 0, -1))));
-            }
-            heap.to.extend(records.clone().map(|r| index(layout.get(r, 1, -1))));
-            let mut unknown = false;
-            heap.labels.extend(records.clone().map(|r| {
-                let kind = kind_of(r);
-                unknown |= kind.is_none();
-                EdgeLabel::new(kind.unwrap_or(RefKind::Internal), str_id(layout.get(r, 3, -1)))
-            }));
+                let fields =
+                    records.clone().map(|r| (layout.get(r, 0, -1), layout.get(r, 1, -1), layout.get(r, 2, 0), layout.get(r, 3, -1)));
+                push_references(heap, fields, from_delta.then_some(&mut previous_from), kinds)
+            };
             if unknown {
                 for (i, r) in (first..).zip(records) {
                     if kind_of(r).is_none() {
@@ -500,6 +488,82 @@ pub(super) fn references_sink<'a>(
             push_or_note(&mut heap.labels, EdgeLabel::new(kind, str_id(layout.get(r, 3, -1))), oom);
         }
     }
+}
+
+/// Appends objects given as `(address, type, size, flags, description,
+/// traceback)` (`address` added to `previous_address` first when the file
+/// stores deltas) to columns with room for them all, a column at a time;
+/// whether one needs a warning (a negative address, a size past belief).
+#[inline(always)]
+fn push_objects(
+    heap: &mut RawHeap,
+    records: impl Iterator<Item = (i64, i64, i64, i64, i64, i64)> + Clone,
+    previous_address: Option<&mut i64>,
+    bits: &FlagBits,
+) -> bool {
+    let mut suspicious = false;
+    match previous_address {
+        Some(previous) => heap.address.extend(records.clone().map(|(address, ..)| {
+            *previous = previous.wrapping_add(address);
+            suspicious |= *previous < 0;
+            (*previous).max(0) as u64
+        })),
+        None => heap.address.extend(records.clone().map(|(address, ..)| {
+            suspicious |= address < 0;
+            address.max(0) as u64
+        })),
+    }
+    heap.size_bytes.extend(records.clone().map(|(_, _, size, ..)| {
+        let believable = (0..=MAX_SANE_SIZE_BYTES).contains(&size);
+        suspicious |= !believable;
+        if believable {
+            size as u64
+        } else {
+            0
+        }
+    }));
+    heap.type_name.extend(records.clone().map(|(_, type_name, ..)| str_id(type_name)));
+    heap.flags.extend(records.clone().map(|(_, _, _, flags, ..)| bits.read(flags)));
+    heap.description.extend(records.clone().map(|(.., description, _)| str_id(description)));
+    heap.traceback.extend(records.map(|(.., tb)| traceback_id(tb)));
+    suspicious
+}
+
+/// A traceback field as a column value: none for a negative one.
+fn traceback_id(tb: i64) -> u32 {
+    if tb < 0 {
+        u32::MAX
+    } else {
+        u32::try_from(tb).unwrap_or(u32::MAX - 1)
+    }
+}
+
+/// Appends references given as `(from, to, kind, name)` (`from` added to
+/// `previous_from` first when the file stores deltas) to columns with room
+/// for them all, a column at a time; whether one had an unknown kind.
+#[inline(always)]
+fn push_references(
+    heap: &mut RawHeap,
+    records: impl Iterator<Item = (i64, i64, i64, i64)> + Clone,
+    previous_from: Option<&mut i64>,
+    kinds: &[Option<RefKind>],
+) -> bool {
+    let index = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+    match previous_from {
+        Some(previous) => heap.from.extend(records.clone().map(|(from, ..)| {
+            *previous = previous.wrapping_add(from);
+            index(*previous)
+        })),
+        None => heap.from.extend(records.clone().map(|(from, ..)| index(from))),
+    }
+    heap.to.extend(records.clone().map(|(_, to, ..)| index(to)));
+    let mut unknown = false;
+    heap.labels.extend(records.map(|(_, _, kind, name)| {
+        let kind = usize::try_from(kind).ok().and_then(|k| kinds.get(k).copied().flatten());
+        unknown |= kind.is_none();
+        EdgeLabel::new(kind.unwrap_or(RefKind::Internal), str_id(name))
+    }));
+    unknown
 }
 
 fn unknown_kind(warnings: &mut Warnings, kind_index: i64, record: u64) {
