@@ -213,6 +213,7 @@ fn test() -> Result<(), String> {
                 "-m",
                 "pytest",
                 "python/tests/test_exporter.py",
+                "python/tests/test_exporter_consistency.py",
                 "python/tests/test_leaks.py",
                 "-q",
                 "-p",

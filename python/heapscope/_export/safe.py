@@ -74,7 +74,8 @@ def _managed_dict_reader():
         offset = 3 * ctypes.sizeof(ctypes.c_void_p)
     except Exception:
         return None
-    return lambda o: at(id(o) - offset).value
+    # Defaults, not a closure: no cells of the exporter's in the heap it dumps.
+    return lambda o, at=at, offset=offset: at(id(o) - offset).value
 
 
 _managed_dict_word = _managed_dict_reader()
