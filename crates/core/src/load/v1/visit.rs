@@ -282,7 +282,8 @@ fn clip_name(name: &str) -> String {
     }
 }
 
-/// Streams one flat integer array, calling `sink` with each full record.
+/// Streams one flat integer array, calling `sink` with each full record
+/// (a batch of one: the sinks take one or more whole records a call).
 pub(super) struct FlatSeed<'a, F> {
     pub(super) width: usize,
     pub(super) section: &'static str,
@@ -445,7 +446,6 @@ pub(super) fn references_sink<'a>(
     let from_delta = layout.delta[0];
     let mut previous_from = 0i64;
     move |first: u64, rs: &[i64]| {
-        let index = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
         let records = rs.chunks_exact(layout.width);
         let n = records.len();
         let kind_of = |r: &[i64]| usize::try_from(layout.get(r, 2, 0)).ok().and_then(|k| kinds.get(k).copied().flatten());
@@ -483,8 +483,8 @@ pub(super) fn references_sink<'a>(
                 RefKind::Internal
             });
             let oom = &mut heap.out_of_memory;
-            push_or_note(&mut heap.from, index(from), oom);
-            push_or_note(&mut heap.to, index(layout.get(r, 1, -1)), oom);
+            push_or_note(&mut heap.from, object_index(from), oom);
+            push_or_note(&mut heap.to, object_index(layout.get(r, 1, -1)), oom);
             push_or_note(&mut heap.labels, EdgeLabel::new(kind, str_id(layout.get(r, 3, -1))), oom);
         }
     }
@@ -529,6 +529,12 @@ fn push_objects(
     suspicious
 }
 
+/// A reference's end as a column value: out of range (a warning when the
+/// graph is built) for one that is not an object index.
+fn object_index(v: i64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
 /// A traceback field as a column value: none for a negative one.
 fn traceback_id(tb: i64) -> u32 {
     if tb < 0 {
@@ -548,15 +554,14 @@ fn push_references(
     previous_from: Option<&mut i64>,
     kinds: &[Option<RefKind>],
 ) -> bool {
-    let index = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
     match previous_from {
         Some(previous) => heap.from.extend(records.clone().map(|(from, ..)| {
             *previous = previous.wrapping_add(from);
-            index(*previous)
+            object_index(*previous)
         })),
-        None => heap.from.extend(records.clone().map(|(from, ..)| index(from))),
+        None => heap.from.extend(records.clone().map(|(from, ..)| object_index(from))),
     }
-    heap.to.extend(records.clone().map(|(_, to, ..)| index(to)));
+    heap.to.extend(records.clone().map(|(_, to, ..)| object_index(to)));
     let mut unknown = false;
     heap.labels.extend(records.map(|(_, _, kind, name)| {
         let kind = usize::try_from(kind).ok().and_then(|k| kinds.get(k).copied().flatten());
