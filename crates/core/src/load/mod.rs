@@ -101,7 +101,13 @@ const PROBED_FROM: u64 = 256 << 20;
 /// `try_reserve`; false when that fails — the loaders' columns grow so, and
 /// a heap too large for the memory left is refused instead of aborting.
 pub(crate) fn room_for_one<T>(v: &mut Vec<T>) -> bool {
-    v.len() < v.capacity() || v.try_reserve(v.capacity().max(4096)).is_ok()
+    room_for(v, 1)
+}
+
+/// Room for `n` more items in `v`, growing the same way (doubling, or by
+/// `n` when that is more); false when that fails.
+pub(crate) fn room_for<T>(v: &mut Vec<T>, n: usize) -> bool {
+    v.capacity() - v.len() >= n || v.try_reserve(n.max(v.capacity()).max(4096)).is_ok()
 }
 
 /// How a refusal for want of memory starts (the v1 fast path returns it

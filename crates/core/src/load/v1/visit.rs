@@ -345,11 +345,11 @@ pub(super) fn reference_kinds(meta: &Meta) -> Vec<Option<RefKind>> {
     meta.reference_kinds.iter().map(|k| RefKind::from_format_name(k)).collect()
 }
 
-/// Room for `n` more items in each column (growing by doubling, as
-/// [`push_or_note`] does): false when one cannot grow, and then the batch
-/// goes record by record through [`push_or_note`], which notes it.
+/// Room for `n` more items in a column ([`crate::load::room_for`]) unless a
+/// column already could not grow: then the batch goes record by record
+/// through [`push_or_note`], which notes it.
 fn room_for<T>(column: &mut Vec<T>, n: usize, out_of_memory: bool) -> bool {
-    !out_of_memory && (column.capacity() - column.len() >= n || column.try_reserve(n.max(column.capacity()).max(4096)).is_ok())
+    !out_of_memory && crate::load::room_for(column, n)
 }
 
 /// Turns `heap.objects` records (whole ones, `layout.width` values each,
