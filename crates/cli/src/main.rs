@@ -29,6 +29,11 @@ use heapscope_core::{Loaded, Snapshot};
 
 use out::{terminal_safe, Out};
 
+/// The system allocator, with the fresh pages of large blocks faulted in
+/// ahead by an idle-priority thread (`heapscope-prefault`).
+#[global_allocator]
+static ALLOCATOR: heapscope_prefault::Prefaulting = heapscope_prefault::Prefaulting;
+
 #[derive(Parser)]
 #[command(name = "heapscope", version, about = "Explore Python heap snapshots: who holds what, and why")]
 struct Cli {
@@ -227,6 +232,7 @@ fn max_growth(spec: &str) -> Result<MaxGrowth, String> {
 const MAX_DECOMPRESSED_ENV: &str = "HEAPSCOPE_MAX_DECOMPRESSED_BYTES";
 
 pub(crate) fn main() -> ExitCode {
+    heapscope_prefault::start();
     let cli = Cli::parse();
     let mut out = Out::new();
     let result = run(cli, &mut out).and_then(|code| {

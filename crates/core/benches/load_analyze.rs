@@ -22,6 +22,10 @@ use heapscope_core::analysis::strong_view::Exclusions;
 use heapscope_core::synth::{write_v1, SynthOptions};
 use heapscope_core::{load, Analysis};
 
+/// The `heapscope` CLI's allocator: what is measured is what the CLI does.
+#[global_allocator]
+static ALLOCATOR: heapscope_prefault::Prefaulting = heapscope_prefault::Prefaulting;
+
 /// CPU seconds used by the whole process so far (every thread, also ended ones).
 fn cpu_s() -> f64 {
     #[repr(C)]
@@ -203,6 +207,7 @@ fn child(path: &Path) {
 }
 
 fn main() {
+    heapscope_prefault::start();
     let json = std::env::args().any(|a| a == "--json");
     if let Ok(path) = std::env::var("HEAPSCOPE_BENCH_CHILD") {
         if json {
