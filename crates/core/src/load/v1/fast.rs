@@ -784,23 +784,31 @@ impl<'r> Stream<'r> {
     /// ([`Flat::accept`]) while the tokenizers work on the pieces after.
     /// The sink runs on this thread only. Same records, same refusals as
     /// one thread (the test `pieces_agree_with_one_thread`).
+    ///
+    /// What the window already holds is copied into the pieces; after that
+    /// the text is read straight into the pieces' buffers (the integer cut
+    /// at a piece's end carried into the next), so the reading thread —
+    /// the one every other waits for — copies the text once, not twice.
+    /// What follows the closing `]` goes back into the window.
     #[cfg(not(target_arch = "wasm32"))]
     fn flat_in_pieces(&mut self, mut flat: Flat, sink: &mut impl FnMut(u64, &[i64])) -> Option<()> {
         use std::sync::mpsc;
         /// Pieces queued per tokenizer beyond the one it works on.
         const DEPTH: usize = 2;
         let Pieces { size, threads, .. } = self.pieces;
+        let is_int = |c: &u8| c.is_ascii_digit() || *c == b'-';
         #[cfg(not(target_arch = "wasm32"))]
         let parsed = std::thread::scope(|scope| {
-            // Per tokenizer: pieces to it (with a buffer to fill), integers back.
-            let mut to: Vec<mpsc::SyncSender<(Vec<u8>, flat::Piece)>> = Vec::new();
+            // Per tokenizer: pieces to it (a buffer and how many of its bytes
+            // are text), integers back.
+            let mut to: Vec<mpsc::SyncSender<(Vec<u8>, usize, flat::Piece)>> = Vec::new();
             let mut back: Vec<mpsc::Receiver<(Vec<u8>, Option<flat::Piece>)>> = Vec::new();
             for _ in 0..threads {
-                let (job_tx, job_rx) = mpsc::sync_channel::<(Vec<u8>, flat::Piece)>(DEPTH);
+                let (job_tx, job_rx) = mpsc::sync_channel::<(Vec<u8>, usize, flat::Piece)>(DEPTH);
                 let (done_tx, done_rx) = mpsc::channel();
                 let tokenizer = move || {
-                    for (bytes, mut piece) in job_rx {
-                        let ok = flat::tokenize(&bytes, &mut piece).is_some();
+                    for (bytes, len, mut piece) in job_rx {
+                        let ok = flat::tokenize(&bytes[..len], &mut piece).is_some();
                         if done_tx.send((bytes, ok.then_some(piece))).is_err() {
                             return;
                         }
@@ -830,37 +838,116 @@ impl<'r> Stream<'r> {
                 spare.push((bytes, piece));
                 Some(())
             };
+            // Read straight into the pieces: the integer cut at the last
+            // piece's end, and where the next byte read is in the text.
+            let mut carry = [0u8; MAX_FLAT_TOKEN];
+            let mut carried = 0;
+            let mut next_at = 0u64;
+            let mut direct = false;
             loop {
-                if !self.fill()? {
-                    return None;
-                }
-                let window = &self.buf[self.pos..self.end];
-                let span = &window[..window.len().min(size)];
-                let is_int = |c: &u8| c.is_ascii_digit() || *c == b'-';
-                // The piece: up to `]`, else up to the last byte of the span that
-                // cannot be inside an integer (past the span if it is all digits).
-                let (len, closes) = match memchr::memchr(b']', span) {
-                    Some(close) => (close, true),
-                    None => match span.iter().rposition(|c| !is_int(c)).or_else(|| window.iter().position(|c| !is_int(c))) {
-                        Some(last) if window[last] == b']' => (last, true),
-                        Some(last) => (last + 1, false),
-                        None if window.len() > MAX_FLAT_TOKEN => return None,
-                        None => {
-                            if !self.more()? {
-                                return None;
-                            }
-                            continue;
+                if !direct && self.pos >= self.end {
+                    if self.mark.is_some() {
+                        // The window must keep what is marked: read into it.
+                        if !self.fill()? {
+                            return None;
                         }
-                    },
-                };
+                    } else {
+                        direct = true;
+                        next_at = self.dropped + self.end as u64;
+                    }
+                }
                 if sent - taken == threads * (DEPTH + 1) {
                     take(&mut taken, &mut spare, &mut flat)?;
                 }
                 let (mut bytes, piece) = spare.pop().unwrap_or_default();
-                bytes.clear();
-                bytes.extend_from_slice(&window[..len]);
-                self.pos += len + closes as usize;
-                to[sent % threads].send((bytes, piece)).ok()?;
+                let (len, closes) = if direct {
+                    // At least one read (the carry alone is less than a token).
+                    let room = size.max(MAX_FLAT_TOKEN) + MAX_FLAT_TOKEN;
+                    if bytes.len() < room {
+                        bytes.resize(room, 0);
+                    }
+                    bytes[..carried].copy_from_slice(&carry[..carried]);
+                    let mut filled = carried;
+                    while !self.eof {
+                        match self.reader.read(&mut bytes[filled..room]) {
+                            Ok(n) => {
+                                self.eof = n == 0;
+                                filled += n;
+                                next_at += n as u64;
+                                if filled >= size {
+                                    break;
+                                }
+                            }
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                            Err(_) => return None,
+                        }
+                    }
+                    let text = &bytes[..filled];
+                    carried = 0;
+                    match memchr::memchr(b']', text) {
+                        Some(close) => {
+                            // The rest of the text goes back into the window.
+                            let rest = &text[close + 1..];
+                            if self.buf.len() < rest.len() {
+                                self.buf.resize(rest.len(), 0);
+                            }
+                            self.buf[..rest.len()].copy_from_slice(rest);
+                            (self.pos, self.end) = (0, rest.len());
+                            self.dropped = next_at - rest.len() as u64;
+                            (close, true)
+                        }
+                        None => match text.iter().rposition(|c| !is_int(c)) {
+                            Some(last) if filled - last - 1 <= MAX_FLAT_TOKEN => {
+                                carried = filled - last - 1;
+                                carry[..carried].copy_from_slice(&text[last + 1..]);
+                                (last + 1, false)
+                            }
+                            // An integer too long, or the text ends inside the array.
+                            _ if filled > MAX_FLAT_TOKEN || self.eof => return None,
+                            _ => {
+                                carried = filled;
+                                carry[..carried].copy_from_slice(text);
+                                spare.push((bytes, piece));
+                                continue;
+                            }
+                        },
+                    }
+                } else {
+                    let window = &self.buf[self.pos..self.end];
+                    let span = &window[..window.len().min(size)];
+                    // The piece: up to `]`, else up to the last byte of the span that
+                    // cannot be inside an integer (past the span if it is all digits).
+                    let (len, closes) = match memchr::memchr(b']', span) {
+                        Some(close) => (close, true),
+                        None => match span.iter().rposition(|c| !is_int(c)).or_else(|| window.iter().position(|c| !is_int(c))) {
+                            Some(last) if window[last] == b']' => (last, true),
+                            Some(last) => (last + 1, false),
+                            None if window.len() > MAX_FLAT_TOKEN => return None,
+                            None => {
+                                // The start of an integer: carried into the next read.
+                                if self.mark.is_some() {
+                                    spare.push((bytes, piece));
+                                    if !self.more()? {
+                                        return None;
+                                    }
+                                    continue;
+                                }
+                                carried = window.len();
+                                carry[..carried].copy_from_slice(window);
+                                self.pos = self.end;
+                                spare.push((bytes, piece));
+                                continue;
+                            }
+                        },
+                    };
+                    if bytes.len() < len {
+                        bytes.resize(len, 0);
+                    }
+                    bytes[..len].copy_from_slice(&window[..len]);
+                    self.pos += len + closes as usize;
+                    (len, closes)
+                };
+                to[sent % threads].send((bytes, len, piece)).ok()?;
                 sent += 1;
                 if closes {
                     break;
