@@ -243,6 +243,13 @@ const LEAKS: &[(&str, &str)] = &[
     // The list `_warnings` holds in the interpreter's state: named by the public module's global.
     ("warning_filters", "warnings.filters"),
     ("future_callbacks", "__main__.SHUTDOWN._done_callbacks"),
+    // A standard-library class attribute every `patch(...).start()` appends to.
+    ("patch_started", "unittest.mock._patch._active_patches"),
+    // A shelf's writeback cache, and an xml.etree tree (children held by its C code).
+    ("shelf_writeback", "__main__.PROFILES.cache"),
+    ("xml_audit_tree", "__main__.AUDIT"),
+    // copy.deepcopy's memo passed to every call: a dict keyed by ids.
+    ("deepcopy_memo", "__main__._COPY_MEMO"),
 ];
 
 /// What the first finding's fix must say, for the programs whose holder's
@@ -259,6 +266,10 @@ const CLASS_FIXES: &[(&str, &str)] = &[
     ("sys_path_entries", "`sys.path.remove(item)`"),
     ("meta_path_finders", "`sys.meta_path.remove(item)`"),
     ("warning_filters", "`warnings.filters.remove(item)`"),
+    ("patch_started", "patcher.stop()"),
+    ("shelf_writeback", "PROFILES.sync()"),
+    ("xml_audit_tree", "AUDIT.remove(child)"),
+    ("deepcopy_memo", "pass a new dict to each deepcopy"),
 ];
 
 fn run_leak(program: &str, out: &std::path::Path) {
@@ -318,7 +329,8 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
         };
         assert_eq!(h.grouping, grouping, "{program}: {reasons:#?}");
         assert_eq!(h.siblings > 0, h.grouping != Grouping::Single, "{program}: {reasons:#?}");
-        assert_eq!(h.internal, program == "pickler_memo", "{program}: {reasons:#?}");
+        // A pickler's memo and an xml.etree element grow through what their C code holds.
+        assert_eq!(h.internal, matches!(program, "pickler_memo" | "xml_audit_tree"), "{program}: {reasons:#?}");
         first += 1;
         top3 += 1;
     }
@@ -377,9 +389,9 @@ fn the_leak_programs_of_the_suspects_work_grow_their_holder_first() {
     first += 1;
     top3 += 1;
     let n = LEAKS.len() + 6;
-    assert_eq!(n, 45);
+    assert_eq!(n, 49);
     eprintln!("growth: {n} leak programs, the leaking holder is the first finding in {first}, one of the first three in {top3}");
-    assert_eq!((first, top3), (45, 45));
+    assert_eq!((first, top3), (49, 49));
     let _ = std::fs::remove_dir_all(&root);
 }
 

@@ -622,6 +622,9 @@ fn class_fix(view: &NamingView, o: ObjIdx, name: &str) -> Option<(ObjIdx, String
     if let Some(fix) = class_fix_named(view.types.name_of(o), None, name) {
         return Some((o, fix));
     }
+    if crate::analysis::suspects::tables::is_deepcopy_memo(view.snapshot, view.heap, view.types, o) {
+        return Some((o, crate::analysis::suspects::patterns::deepcopy_memo_fix(name)));
+    }
     if name == crate::analysis::suspects::patterns::CODEC_SEARCH_PATH {
         return Some((o, crate::analysis::suspects::patterns::codec_search_path_fix()));
     }

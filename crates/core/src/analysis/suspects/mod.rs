@@ -253,6 +253,8 @@ pub fn suspects(snapshot: &Snapshot, heap: &Heap, a: &Analysis, limit: usize) ->
             _ if maxlen.is_some() => bounded_deque_fix(&holder, maxlen.unwrap_or_default()),
             // A mock's calls, a pickler's memo: the class's own API is the fix.
             _ if by_class.is_some() => by_class.map(|(_, fix)| fix).unwrap_or_default(),
+            // A dict keyed by ids that keeps itself under its own: deepcopy's memo.
+            _ if tables::is_deepcopy_memo(snapshot, heap, &a.types, acc.container) => patterns::deepcopy_memo_fix(&holder_code(&holder).1),
             // An lru_cache with a maxsize is no leak: it stops at its bound.
             _ if lru_wrapper_of(&cx, acc.container).and_then(|w| cx.cache_is_unbounded(w)) == Some(false) => bounded_cache_fix(&holder),
             // An object's own `__dict__` under names made per event: `setattr(g, …)`.
@@ -1129,7 +1131,8 @@ fn is_warning_registry(holder: &Holder) -> bool {
 }
 
 /// The interpreter's lists that only the program fills past a handful:
-/// import paths and hooks, meta path finders, warning filters. Hundreds of
+/// import paths and hooks, meta path finders, warning filters, started
+/// mock patchers. Hundreds of
 /// entries are the program's calls (`sys.path.append(…)`,
 /// `warnings.filterwarnings(…)` per request), whatever their type.
 fn is_program_filled_registry(holder: &Holder) -> bool {
@@ -1139,6 +1142,8 @@ fn is_program_filled_registry(holder: &Holder) -> bool {
             "warnings" | "_warnings" => name == "filters",
             _ => false,
         },
+        // Every `patch(...).start()` not stopped (`unittest.mock`).
+        Holder::ClassAttribute { class, name } => class == "_patch" && name == patterns::ACTIVE_PATCHES,
         _ => false,
     }
 }

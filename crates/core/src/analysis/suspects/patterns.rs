@@ -409,6 +409,17 @@ pub fn stdlib_global_fix(module: &str, name: &str, mapping: Option<bool>) -> Str
     format!("`{module}.{name}` belongs to `{module}` and lives as long as the process: remove what the program adds to it once that is no longer needed ({code}), and add once per process, not per call")
 }
 
+/// The fix for a `copy.deepcopy` memo kept across calls
+/// ([`tables::is_deepcopy_memo`]), named `name` in code.
+pub fn deepcopy_memo_fix(name: &str) -> String {
+    format!(
+        "`{name}` is a `copy.deepcopy` memo passed to call after call: it keeps every copy it made (keyed by the original's id) and every original (in the list under its own id), so nothing any of the calls saw is ever freed: pass a new dict to each deepcopy (or none), and share what must not be copied by a `__deepcopy__` that returns it"
+    )
+}
+
+/// The class attribute of `unittest.mock._patch` that holds every started patcher.
+pub const ACTIVE_PATCHES: &str = "_active_patches";
+
 /// The fix for a holder that is (an attribute of) an object of a class
 /// whose own API is the fix, whatever the shape says: a mock records every
 /// call until `reset_mock()`, a pickler's memo lives until `clear_memo()`.
@@ -480,6 +491,23 @@ pub fn class_fix(class: &str, attribute: Option<&str>, object: &str) -> Option<S
             "`{object}` is an email message that keeps every part attached to it (add_attachment, attach, set_content): send or write out the message and start a new one per batch instead of adding to one that lives as long as the process"
         ));
     }
+    // `unittest.mock._patch._active_patches`: a class attribute (the
+    // owner is the class `_patch` itself) that `patch(...).start()` appends to.
+    if class == "builtins.type" && attribute == Some(ACTIVE_PATCHES) {
+        return Some(format!(
+            "`{object}.{ACTIVE_PATCHES}` keeps every patcher started with `start()` — with its mock and every call that mock recorded — until its `stop()`: call `patcher.stop()` for each `patch(...).start()` (in a test, `self.addCleanup(patcher.stop)`), use `with patch(...)` or the decorator instead, or call `unittest.mock.patch.stopall()` when the work is done"
+        ));
+    }
+    if matches!(class, "shelve.Shelf" | "shelve.DbfilenameShelf" | "shelve.BsdDbShelf") && attribute == Some("cache") {
+        return Some(format!(
+            "`{object}` is a shelf opened with writeback=True: every entry read or written stays in its `cache` until `{object}.sync()` or close() writes them back: call `{object}.sync()` after each batch of changes (it writes and empties the cache; dropping cache entries would lose their changes), or open it with writeback=False and store a changed entry back (`{object}[key] = entry`)"
+        ));
+    }
+    if matches!(class, "xml.etree.ElementTree.Element" | "xml.etree.cElementTree.Element") && attribute.is_none() {
+        return Some(format!(
+            "`{object}` is an xml.etree Element: it keeps every child appended to it (and their subtrees): write finished children out and remove them (`{object}.remove(child)`, or `{object}.clear()` once the tree is written), or build a tree per document (xml.etree.ElementTree.iterparse / XMLPullParser to read a stream) instead of one that lives as long as the process"
+        ));
+    }
     if matches!(class, "enum.EnumType" | "enum.EnumMeta") && attribute == Some("_value2member_map_") {
         return Some(format!(
             "`{object}(value)` caches a new pseudo-member in `_value2member_map_` for each distinct value it converts (a flag combination, a value `_missing_` accepts), and keeps it: convert only values made of its defined members (mask the input first), or keep such values as plain ints"
@@ -543,6 +571,9 @@ mod tests {
             ("asyncio.queues.Queue", Some("_queue"), "asyncio.Queue(maxsize=N)"),
             ("queue.Queue", Some("queue"), "queue.Queue(maxsize=N)"),
             ("email.message.EmailMessage", Some("_payload"), "start a new one"),
+            ("builtins.type", Some(ACTIVE_PATCHES), "patcher.stop()"),
+            ("shelve.DbfilenameShelf", Some("cache"), "sel.sync()"),
+            ("xml.etree.ElementTree.Element", None, "sel.remove(child)"),
         ];
         for (class, attribute, says) in cases {
             let fix = class_fix(class, attribute, "sel").unwrap_or_else(|| panic!("no fix for {class}"));
@@ -553,6 +584,9 @@ mod tests {
         assert_eq!(class_fix("app.Future", Some("_callbacks"), "f"), None);
         assert_eq!(class_fix("zipfile.ZipInfo", None, "z"), None);
         assert_eq!(class_fix("asyncio.queues.Queue", Some("_getters"), "q"), None);
+        assert_eq!(class_fix("builtins.type", Some("_registry"), "Plugin"), None);
+        assert_eq!(class_fix("shelve.DbfilenameShelf", Some("dict"), "s"), None);
+        assert_eq!(class_fix("xml.etree.ElementTree.Element", Some("attrib"), "e"), None);
         // A dict of the standard library's, a list, or either.
         assert!(stdlib_global_fix("copyreg", "dispatch_table", Some(true)).contains("`del copyreg.dispatch_table[key]`"));
         assert!(stdlib_global_fix("sys", "path", Some(false)).contains("`sys.path.remove(item)`"));

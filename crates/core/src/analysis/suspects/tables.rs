@@ -2,7 +2,9 @@
 //! which hold a program's data.
 
 use crate::analysis::owner::{module_owner, Owner};
-use crate::analysis::types::module_of;
+use crate::analysis::types::{module_of, TypeIndex};
+use crate::graph::{ObjIdx, RefKind};
+use crate::model::{Heap, Snapshot};
 
 /// Builtin types that hold the interpreter up by design.
 pub const INFRASTRUCTURE_BUILTINS: &[&str] = &[
@@ -156,6 +158,20 @@ pub fn with_release(fix: String, item_type: &str) -> String {
         }
         _ => fix,
     }
+}
+
+/// Whether `o` is a `copy.deepcopy` memo: a dict keyed by `id()`s that
+/// holds, under its own id, the list keeping the originals alive
+/// (`memo[id(memo)] = [x, …]`) — one passed to every call keeps every copy
+/// and every original it has seen.
+pub fn is_deepcopy_memo(snapshot: &Snapshot, heap: &Heap, types: &TypeIndex, o: ObjIdx) -> bool {
+    if types.name_of(o) != "builtins.dict" {
+        return false;
+    }
+    let own = heap.address[o as usize].to_string();
+    heap.graph.out_refs(o).any(|(key, label)| {
+        label.kind() == RefKind::DictKey && types.name_of(key) == "builtins.int" && snapshot.str(heap.description[key as usize]) == own
+    })
 }
 
 /// Whether a container type is a mapping (looked up by key).
