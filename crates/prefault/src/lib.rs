@@ -10,7 +10,7 @@
 //! other step waits for. The helper asks the kernel to populate those pages
 //! (`MADV_POPULATE_WRITE`, Linux 5.14) and runs at `SCHED_IDLE`, so only on
 //! a core nothing else wants; a page it reaches first costs the writer
-//! nothing (docs/perf-native.md, "Pages faulted in ahead").
+//! nothing (docs/perf-native.md, "The reading thread's page faults and copies").
 //!
 //! Populating never changes a byte of memory: it only maps zero pages where
 //! none are mapped yet. So a race with the allocation's owner is harmless,

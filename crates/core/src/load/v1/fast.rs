@@ -796,6 +796,9 @@ impl<'r> Stream<'r> {
         /// Pieces queued per tokenizer beyond the one it works on.
         const DEPTH: usize = 2;
         let Pieces { size, threads, .. } = self.pieces;
+        // Nothing is marked inside a flat array: the window need not keep
+        // what the pieces read past.
+        debug_assert!(self.mark.is_none());
         let is_int = |c: &u8| c.is_ascii_digit() || *c == b'-';
         #[cfg(not(target_arch = "wasm32"))]
         let parsed = std::thread::scope(|scope| {
@@ -846,15 +849,8 @@ impl<'r> Stream<'r> {
             let mut direct = false;
             loop {
                 if !direct && self.pos >= self.end {
-                    if self.mark.is_some() {
-                        // The window must keep what is marked: read into it.
-                        if !self.fill()? {
-                            return None;
-                        }
-                    } else {
-                        direct = true;
-                        next_at = self.dropped + self.end as u64;
-                    }
+                    direct = true;
+                    next_at = self.dropped + self.end as u64;
                 }
                 if sent - taken == threads * (DEPTH + 1) {
                     take(&mut taken, &mut spare, &mut flat)?;
@@ -925,13 +921,6 @@ impl<'r> Stream<'r> {
                             None if window.len() > MAX_FLAT_TOKEN => return None,
                             None => {
                                 // The start of an integer: carried into the next read.
-                                if self.mark.is_some() {
-                                    spare.push((bytes, piece));
-                                    if !self.more()? {
-                                        return None;
-                                    }
-                                    continue;
-                                }
                                 carried = window.len();
                                 carry[..carried].copy_from_slice(window);
                                 self.pos = self.end;
